@@ -1,0 +1,58 @@
+// Flat config: type-checked recommended rules plus the dependency rules from the house style (style.md §3).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const sdk = { group: ['@aws-sdk/*', '@smithy/*'], message: 'Only src/kvs imports the AWS SDK.' };
+const io = {
+  group: ['node:fs', 'node:fs/*', 'node:http', 'node:https', 'node:net', 'node:child_process', 'commander', 'cli-progress'],
+  message: 'Pure core: no I/O here; take it as a parameter (style.md §3).',
+};
+const clientCode = {
+  group: ['**/kvs/*', '**/plan/*', '**/download/*', '**/clip/*', '**/cli/*', '**/cli/**'],
+  message: 'The emulator is the other side of the wire and never imports client code.',
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'completions/**', 'test/fixtures/**', 'bin/**', '**/*.mjs', 'eslint.config.js'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'error',
+      'no-restricted-imports': ['error', { patterns: [sdk] }],
+    },
+  },
+  {
+    files: ['src/kvs/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['src/time/**/*.ts', 'src/plan/**/*.ts', 'src/errors/**/*.ts', 'src/output/template.ts', 'src/download/retry-policy.ts', 'src/download/pacer.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [sdk, io] }] },
+  },
+  {
+    files: ['src/emulator/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [sdk, clientCode] }] },
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: {
+      'no-console': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      // Tests may talk to the SDK directly to prove the emulator speaks the wire protocol.
+      'no-restricted-imports': 'off',
+    },
+  },
+);
