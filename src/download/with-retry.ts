@@ -1,4 +1,5 @@
 import type { KvsClipError } from '../errors/kvs-clip-error.js';
+import { MediaError } from '../errors/media-error.js';
 import { RemoteError } from '../errors/remote-error.js';
 import { cancellationOf, sleepUnlessCancelled } from './cancellation.js';
 import { decideRetry, type RetryBudget, type RetryClass } from './retry-policy.js';
@@ -82,6 +83,8 @@ export async function withRetry<T>(call: (attempt: number) => Promise<T>, option
     );
     if (!decision.retry) {
       if (decision.reason === 'fatal') throw options.toError(failure);
+      // A body that keeps failing to parse is a media problem (exit 6), not a network one.
+      if (failure instanceof MediaError) throw failure;
       const throttled = errorClass === 'throttle';
       throw new RemoteError(
         throttled ? 'E_THROTTLED' : 'E_REMOTE',

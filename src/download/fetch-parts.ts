@@ -1,0 +1,301 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { KvsClipError } from '../errors/kvs-clip-error.js';
+import { MediaError } from '../errors/media-error.js';
+import { NotFoundError } from '../errors/not-found-error.js';
+import type { Clip } from '../mp4/model.js';
+import type { Part } from '../plan/part.js';
+import { cancellationOf, sleepUnlessCancelled } from './cancellation.js';
+import type { EventSink } from './events.js';
+import type { Pacer } from './pacer.js';
+import type { RetryBudget, RetryClass } from './retry-policy.js';
+import { withRetry } from './with-retry.js';
+
+/** A downloaded, checked part, ready for the joiner. */
+export type FetchedPart = {
+  readonly part: Part;
+  /** The spool file holding the clip. */
+  readonly path: string;
+  readonly sizeBytes: number;
+  readonly sha256: string;
+  readonly clip: Clip;
+  /** Taken from a previous run's spool file instead of the network. */
+  readonly resumed: boolean;
+};
+
+/** What a truncated or rejected part turns into (a port filled from src/plan by run-get). */
+export type PartReplanner = {
+  /** The response held only `receivedMs` of the part's media: the parts that replace it (refetched in order). */
+  afterTruncation(part: Part, receivedMs: number): readonly Part[];
+  /** Two halves of a multi-fragment part (GetClip rejected a codec change inside it); null for one fragment. */
+  bisect(part: Part): readonly Part[] | null;
+  /** The part's range listed again after a 404: the parts that replace it (empty: its fragments are gone). */
+  relist(part: Part): Promise<readonly Part[]>;
+};
+
+export type FetchPartsOptions = {
+  readonly parts: readonly Part[];
+  /** Parts downloading at once, ahead of the joiner (`--concurrency`, default 2). */
+  readonly concurrency: number;
+  /** Streams one GetClip body to `destPath` (Content-Length checked); rejects with the SDK's or a truncation error. */
+  readonly getClip: (part: Part, options: { destPath: string; signal: AbortSignal; onBytes: (bytes: number) => void }) => Promise<unknown>;
+  /** Parses a spooled clip (rejects with MediaError E_MP4_PARSE when the `moov` is incomplete). */
+  readonly readClip: (path: string) => Promise<Clip>;
+  /** Spool file of a part (owner-only, beside the output). Stable per part range, so a rerun finds it. */
+  readonly spoolPathFor: (part: Part) => string;
+  /** Spool files a previous run finished, by path: reused when size and sha256 still match. */
+  readonly finished?: ReadonlyMap<string, { readonly sizeBytes: number; readonly sha256: string }>;
+  readonly replanner: PartReplanner;
+  /** Hands parts to the joiner strictly in order; the spool file may be deleted once this resolves. */
+  readonly consume: (fetched: FetchedPart, position: { index: number; count: number }) => Promise<void>;
+  /** Called when a part finished downloading (out of order), to record it in the resume manifest. */
+  readonly onDownloaded?: (fetched: FetchedPart) => Promise<void>;
+  /** Called when the plan changed (truncation, bisect, re-list): the parts from the head of the queue onward. */
+  readonly onReplan?: (remaining: readonly Part[]) => Promise<void>;
+  readonly pacer: Pacer;
+  readonly budget: RetryBudget;
+  readonly classify: (error: unknown) => RetryClass;
+  readonly toError: (error: unknown) => KvsClipError;
+  readonly refreshEndpoint?: () => Promise<void>;
+  readonly random: () => number;
+  readonly nowMs: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly signal: AbortSignal;
+  readonly emit: EventSink;
+  /** Parts already committed by a previous run: display numbering starts after them. */
+  readonly indexOffset?: number;
+};
+
+export type FetchPartsResult = {
+  /** The parts actually fetched, in order (after re-plans). */
+  readonly parts: readonly Part[];
+  readonly downloadedBytes: number;
+  readonly retries: number;
+  readonly calls: number;
+};
+
+type Outcome = { readonly kind: 'fetched'; readonly fetched: FetchedPart } | { readonly kind: 'replaced'; readonly parts: readonly Part[] };
+
+type Slot = { readonly part: Part; outcome?: Promise<Outcome> };
+
+/** A body that parsed but holds less media than the plan: the service truncated it silently (kvs-api.md §6.1). */
+class TruncatedClipError extends MediaError {
+  constructor(readonly receivedMs: number) {
+    super('E_MP4_PARSE', `GetClip returned a clip of ${receivedMs} ms, shorter than planned`);
+  }
+}
+
+/** Video duration of a clip in ms (media time of its first video track, or of the first track). */
+export function clipDurationMs(clip: Clip): number {
+  const track = clip.tracks.find((t) => t.kind === 'video') ?? clip.tracks[0];
+  if (track === undefined) return 0;
+  const { durations, sampleCounts, unitCount } = track.samples;
+  let ticks = 0;
+  for (let i = 0; i < unitCount; i++) ticks += (durations[i] ?? 0) * (sampleCounts?.[i] ?? 1);
+  return (ticks * 1000) / track.timescale;
+}
+
+async function sha256Of(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return hash.digest('hex');
+}
+
+/**
+ * Downloads planned parts with `concurrency` calls in flight, paced under the per-stream quotas, each streamed to a
+ * spool file and checked (Content-Length by the client, a complete `moov`, and the media duration against the plan),
+ * then hands them to `consume` strictly in order. A truncated part is re-planned, a part GetClip rejects for a codec
+ * change is bisected, a 404 for a planned part is re-listed once.
+ *
+ * Throws: RemoteError after retries, MediaError (codec problem in a single fragment, or a body that never parses),
+ * the typed error of any fatal failure, the cancellation error once `signal` fires; whatever `consume` throws.
+ * On failure, finished spool files stay for resume.
+ */
+export async function fetchParts(options: FetchPartsOptions): Promise<FetchPartsResult> {
+  const inner = new AbortController();
+  const onOuterAbort = (): void => inner.abort(options.signal.reason);
+  options.signal.addEventListener('abort', onOuterAbort, { once: true });
+  const queue: Slot[] = options.parts.map((part) => ({ part }));
+  const done: Part[] = [];
+  const stats = { downloadedBytes: 0, retries: 0, calls: 0 };
+  const offset = options.indexOffset ?? 0;
+  const position = (part: Part): { index: number; count: number } => {
+    const at = queue.findIndex((slot) => slot.part === part);
+    return { index: offset + done.length + Math.max(0, at), count: offset + done.length + queue.length };
+  };
+  const context: Context = { options, signal: inner.signal, stats, position, relisted: new WeakSet<Part>() };
+  try {
+    while (queue.length > 0) {
+      for (const slot of queue.slice(0, Math.max(1, options.concurrency))) {
+        if (slot.outcome === undefined) {
+          slot.outcome = fetchOne(slot.part, context);
+          // A part ahead that fails surfaces when it reaches the head (the parts before it still get committed for
+          // resume); this only marks the rejection as handled meanwhile.
+          slot.outcome.catch(markHandled);
+        }
+      }
+      const head = queue[0];
+      if (head?.outcome === undefined) break;
+      const outcome = await head.outcome;
+      if (outcome.kind === 'replaced') {
+        queue.splice(0, 1, ...outcome.parts.map((part) => ({ part })));
+        await options.onReplan?.(queue.map((slot) => slot.part));
+        continue;
+      }
+      await options.consume(outcome.fetched, { index: offset + done.length, count: offset + done.length + queue.length });
+      done.push(outcome.fetched.part);
+      queue.shift();
+    }
+  } catch (error) {
+    inner.abort(error);
+    // Let the downloads ahead settle (their spool files stay for resume) before reporting.
+    await Promise.allSettled(queue.flatMap((slot) => (slot.outcome === undefined ? [] : [slot.outcome])));
+    if (options.signal.aborted) throw cancellationOf(options.signal);
+    throw error;
+  } finally {
+    options.signal.removeEventListener('abort', onOuterAbort);
+  }
+  return { parts: done, ...stats };
+}
+
+type Context = {
+  readonly options: FetchPartsOptions;
+  readonly signal: AbortSignal;
+  readonly stats: { downloadedBytes: number; retries: number; calls: number };
+  readonly position: (part: Part) => { index: number; count: number };
+  /** Parts that came from a re-list: a second 404 for them is final (re-list once, then report). */
+  readonly relisted: WeakSet<Part>;
+};
+
+async function reuseSpool(part: Part, path: string, options: FetchPartsOptions): Promise<FetchedPart | null> {
+  const known = options.finished?.get(path);
+  if (known === undefined) return null;
+  const size = await stat(path).then(
+    (s) => s.size,
+    () => -1,
+  );
+  if (size !== known.sizeBytes || (await sha256Of(path)) !== known.sha256) return null;
+  const clip = await options.readClip(path);
+  return { part, path, sizeBytes: size, sha256: known.sha256, clip, resumed: true };
+}
+
+async function fetchOne(part: Part, context: Context): Promise<Outcome> {
+  const { options, signal, stats } = context;
+  const path = options.spoolPathFor(part);
+  const reused = await reuseSpool(part, path, options);
+  if (reused !== null) {
+    const { index, count } = context.position(part);
+    options.emit({ type: 'part-done', index, count, part, bytes: reused.sizeBytes, sha256: reused.sha256, resumed: true });
+    await options.onDownloaded?.(reused);
+    return { kind: 'fetched', fetched: reused };
+  }
+  try {
+    const fetched = await withRetry(
+      async (attempt) => {
+        const { index, count } = context.position(part);
+        await sleepUnlessCancelled(options.pacer.reserveGetClip(part.fragmentCount, options.nowMs()), { sleep: options.sleep, signal });
+        options.emit({ type: 'part-start', index, count, part, attempt });
+        stats.calls++;
+        let received = 0;
+        await options.getClip(part, {
+          destPath: path,
+          signal,
+          onBytes: (bytes) => {
+            received += bytes;
+            stats.downloadedBytes += bytes;
+            options.emit({ type: 'part-bytes', index, count, bytes: received, totalBytes: stats.downloadedBytes });
+          },
+        });
+        const clip = await options.readClip(path);
+        const receivedMs = clipDurationMs(clip);
+        // A complete clip covers every planned fragment; missing more than half an average fragment means at
+        // least one fragment was cut (100 MB / 200 fragment cap), which GetClip does silently.
+        const averageMs = part.mediaDurationMs / Math.max(1, part.fragmentCount);
+        if (part.fragmentCount > 1 && receivedMs < part.mediaDurationMs - averageMs / 2) throw new TruncatedClipError(receivedMs);
+        const sizeBytes = (await stat(path)).size;
+        return { part, path, sizeBytes, sha256: await sha256Of(path), clip, resumed: false };
+      },
+      {
+        label: `GetClip part ${context.position(part).index + 1}/${context.position(part).count}`,
+        budget: options.budget,
+        random: options.random,
+        nowMs: options.nowMs,
+        sleep: options.sleep,
+        signal,
+        classify: (error) => classify(error, options),
+        toError: (error) => (error instanceof KvsClipError ? error : options.toError(error)),
+        onRetry: (notice) => {
+          stats.retries++;
+          const { index } = context.position(part);
+          options.emit({ type: 'retry', op: 'GetClip', index, ...notice });
+        },
+        onThrottle: () => options.pacer.noteThrottle(),
+        ...(options.refreshEndpoint === undefined ? {} : { refreshEndpoint: options.refreshEndpoint }),
+      },
+    );
+    const { index, count } = context.position(part);
+    options.emit({ type: 'part-done', index, count, part, bytes: fetched.sizeBytes, sha256: fetched.sha256, resumed: false });
+    await options.onDownloaded?.(fetched);
+    return { kind: 'fetched', fetched };
+  } catch (error) {
+    if (signal.aborted) throw error;
+    const replaced = await replacementFor(part, error, context);
+    if (replaced === null) throw error;
+    await rm(path, { force: true });
+    return { kind: 'replaced', parts: replaced };
+  }
+}
+
+/** The parts that replace a failed part, or null when the failure is final. */
+async function replacementFor(part: Part, error: unknown, context: Context): Promise<readonly Part[] | null> {
+  const { options } = context;
+  const label = `Part ${context.position(part).index + 1}`;
+  if (error instanceof TruncatedClipError) {
+    const truncatedMs = error.receivedMs;
+    const parts = options.replanner.afterTruncation(part, truncatedMs);
+    options.emit({
+      type: 'warning',
+      code: 'part-truncated',
+      message: `${label}: GetClip returned ${(truncatedMs / 1000).toFixed(1)} s of ${(part.mediaDurationMs / 1000).toFixed(1)} s planned; re-planned as ${parts.length} parts`,
+    });
+    return parts;
+  }
+  if (error instanceof MediaError && error.code === 'E_MEDIA_UNSUPPORTED') {
+    const halves = options.replanner.bisect(part);
+    if (halves === null) return null;
+    options.emit({ type: 'warning', code: 'part-bisected', message: `${label}: GetClip rejected a codec change inside the part; splitting it in two` });
+    return halves;
+  }
+  if (error instanceof NotFoundError && error.code === 'E_NO_MEDIA' && !context.relisted.has(part)) {
+    const parts = await options.replanner.relist(part);
+    for (const p of parts) context.relisted.add(p);
+    if (parts.length === 0) {
+      const { mediaStartMs: startMs, mediaEndMs: endMs } = part;
+      options.emit({ type: 'gap', startMs, endMs, durationMs: endMs - startMs, message: `${label}: no fragments any more` });
+    }
+    options.emit({
+      type: 'warning',
+      code: 'part-relisted',
+      message:
+        parts.length === 0
+          ? `${label}: its fragments are no longer available (past retention?); skipped`
+          : `${label}: GetClip found no fragments; listed the range again and re-planned it as ${parts.length} parts`,
+    });
+    return parts;
+  }
+  return null;
+}
+
+function markHandled(): void {
+  // Intentionally empty: the rejection is observed later by the in-order consumer loop.
+}
+
+/** Retry class of a GetClip attempt: an unparsable body is a truncated one (retried); a body that parsed but holds
+ * less media than planned is re-planned rather than retried. */
+function classify(error: unknown, options: FetchPartsOptions): RetryClass {
+  if (error instanceof TruncatedClipError) return 'fatal';
+  if (error instanceof MediaError && error.code === 'E_MP4_PARSE') return 'truncated';
+  return options.classify(error);
+}

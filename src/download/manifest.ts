@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import { open, readFile, rename, rm } from 'node:fs/promises';
+import { OutputError } from '../errors/output-error.js';
+import { UsageError } from '../errors/usage-error.js';
+import type { Selector, TimeRange } from '../plan/fragment.js';
+import type { Part } from '../plan/part.js';
+
+/**
+ * The resume manifest `<final>.kvsclip.json` (ux.md §6, aria2's control-file model). GetClip has no byte ranges, so
+ * resume works per part: the manifest holds the plan, each part's status with size and sha256, and the joiner's
+ * checkpoint after the last committed part. It never holds credentials, signed URLs or request ids.
+ */
+export const MANIFEST_VERSION = 1;
+
+export type ManifestPartStatus = 'planned' | 'downloaded' | 'committed';
+
+export type ManifestPart = {
+  readonly part: Part;
+  readonly status: ManifestPartStatus;
+  /** Size and sha256 of the spooled clip, once downloaded. */
+  readonly sizeBytes?: number;
+  readonly sha256?: string;
+};
+
+/** What must match for a rerun to continue this manifest (else: start over with --no-continue). */
+export type ManifestIdentity = {
+  readonly streamName: string;
+  readonly streamArn: string | null;
+  readonly selector: Selector;
+  readonly align: string;
+  /** The resolved window (after retention clamping). */
+  readonly window: TimeRange;
+  /** Output layout settings that change the bytes: format, faststart, gap policy. */
+  readonly layout: string;
+};
+
+export type ResumeManifest = {
+  readonly version: typeof MANIFEST_VERSION;
+  readonly identity: ManifestIdentity;
+  readonly parts: readonly ManifestPart[];
+  /** Parts 0 … committedParts−1 are in the joiner's output. */
+  readonly committedParts: number;
+  /** The joiner's checkpoint after the last committed part (JSON form), null before the first. */
+  readonly checkpoint: unknown;
+};
+
+/** `<final>.kvsclip.json`: beside the output so a rerun of the same command finds it. */
+export function manifestPathFor(finalPath: string): string {
+  return `${finalPath}.kvsclip.json`;
+}
+
+/**
+ * Reads a manifest; null when there is none. Throws UsageError `E_USAGE` (hint `--no-continue`) when the file exists
+ * but is not a manifest this version understands.
+ */
+export async function readManifest(path: string): Promise<ResumeManifest | null> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new OutputError('E_OUTPUT_WRITE', `Could not read the resume manifest ${path}`, { cause: error });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw unusable(path, 'not JSON', error);
+  }
+  if (!isManifest(parsed)) throw unusable(path, `not a version ${MANIFEST_VERSION} kvs-clip manifest`);
+  return parsed;
+}
+
+function unusable(path: string, why: string, cause?: unknown): UsageError {
+  return new UsageError('E_USAGE', `Cannot resume from ${path}: ${why}`, {
+    hint: 'Pass --no-continue to start over (the manifest and partial files are replaced)',
+    cause,
+  });
+}
+
+function isManifest(value: unknown): value is ResumeManifest {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Partial<ResumeManifest>;
+  return (
+    v.version === MANIFEST_VERSION &&
+    typeof v.identity === 'object' &&
+    v.identity !== null &&
+    Array.isArray(v.parts) &&
+    typeof v.committedParts === 'number'
+  );
+}
+
+/**
+ * Checks that a found manifest belongs to this command. Throws UsageError `E_USAGE` naming the first difference,
+ * with the hint `--no-continue`.
+ */
+export function assertManifestMatches(manifest: ResumeManifest, identity: ManifestIdentity, path: string): void {
+  const found = manifest.identity;
+  const diffs: string[] = [];
+  if (found.streamName !== identity.streamName) diffs.push(`stream ${found.streamName}`);
+  if (found.streamArn !== null && identity.streamArn !== null && found.streamArn !== identity.streamArn) diffs.push(`stream ARN ${found.streamArn}`);
+  if (found.selector !== identity.selector) diffs.push(`${found.selector} timestamps`);
+  if (found.align !== identity.align) diffs.push(`--align ${found.align}`);
+  if (found.window.startMs !== identity.window.startMs || found.window.endMs !== identity.window.endMs) {
+    diffs.push(`window ${new Date(found.window.startMs).toISOString()} → ${new Date(found.window.endMs).toISOString()}`);
+  }
+  if (found.layout !== identity.layout) diffs.push(`output layout ${found.layout}`);
+  if (diffs.length > 0) {
+    throw new UsageError('E_USAGE', `The resume manifest ${path} is for a different download (${diffs.join(', ')})`, {
+      hint: 'Pass --no-continue to start over, or rerun the exact command that was interrupted',
+    });
+  }
+}
+
+/**
+ * Writes the manifest atomically (temp file, fsync, rename) with owner-only permissions, so a crash leaves either
+ * the old or the new manifest. Throws OutputError `E_OUTPUT_WRITE`.
+ */
+export async function writeManifest(path: string, manifest: ResumeManifest): Promise<void> {
+  const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    const handle = await open(temp, 'wx', 0o600);
+    try {
+      await handle.writeFile(`${JSON.stringify(manifest, null, 1)}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw new OutputError('E_OUTPUT_WRITE', `Could not write the resume manifest ${path}`, { cause: error });
+  }
+}
+
+/** Deletes the manifest (after the final rename, or when starting over). */
+export async function removeManifest(path: string): Promise<void> {
+  await rm(path, { force: true });
+}
