@@ -1,0 +1,108 @@
+import { fragmentStartMs, type Fragment, type Selector } from './fragment.js';
+import type { PlanLimits } from './limits.js';
+import type { Part } from './part.js';
+
+export type CutOptions = {
+  readonly selector: Selector;
+  readonly limits: PlanLimits;
+  /** `breaks[i]`: a part must start at fragment i (a gap precedes it), if a boundary there is possible at all. */
+  readonly breaks?: readonly boolean[];
+  /** Index of the first part produced. */
+  readonly firstIndex: number;
+  /**
+   * EndTimestamp of the last part. Default: the last fragment's start (one millisecond later when that equals the
+   * part's start, because GetClip requires End > Start). Replanning passes the original part's end to keep its seam.
+   */
+  readonly finalEndMs?: number;
+};
+
+/**
+ * A boundary before fragment i (i.e. a part ending with End = start(i) − 1 ms) is possible only when it separates i
+ * from i − 1 (distinct milliseconds) and leaves End > Start for the part that ends there (GetClip rejects End ≤ Start).
+ */
+function canSplitBefore(starts: readonly number[], partStart: number, i: number): boolean {
+  const startMs = starts[i];
+  const previousMs = starts[i - 1];
+  const firstMs = starts[partStart];
+  if (startMs === undefined || previousMs === undefined || firstMs === undefined) return false;
+  return i > partStart && startMs > previousMs && startMs - 1 > firstMs;
+}
+
+function latestSplit(starts: readonly number[], partStart: number, upTo: number): number | undefined {
+  for (let b = upTo; b > partStart; b--) if (canSplitBefore(starts, partStart, b)) return b;
+  return undefined;
+}
+
+/** Greedy cut of a sorted run into slices that respect the limits; an unavoidable overrun stays one slice. */
+function cutSlices(sorted: readonly Fragment[], starts: readonly number[], options: CutOptions): [number, number][] {
+  const { maxFragments, maxBytes, maxSpanMs } = options.limits;
+  const slices: [number, number][] = [];
+  let partStart = 0;
+  let bytes = 0;
+  const sumBytes = (from: number, to: number): number => sorted.slice(from, to).reduce((sum, f) => sum + f.sizeBytes, 0);
+  for (let i = 0; i < sorted.length; i++) {
+    const fragment = sorted[i];
+    const startMs = starts[i];
+    if (fragment === undefined || startMs === undefined) continue;
+    if (options.breaks?.[i] === true && canSplitBefore(starts, partStart, i)) {
+      slices.push([partStart, i]);
+      partStart = i;
+      bytes = 0;
+    }
+    const exceeds = (): boolean =>
+      i - partStart + 1 > maxFragments || bytes + fragment.sizeBytes > maxBytes || startMs - (starts[partStart] ?? startMs) > maxSpanMs;
+    while (i > partStart && exceeds()) {
+      const split = latestSplit(starts, partStart, i);
+      if (split === undefined) break;
+      slices.push([partStart, split]);
+      partStart = split;
+      bytes = sumBytes(partStart, i);
+    }
+    bytes += fragment.sizeBytes;
+  }
+  if (sorted.length > 0) slices.push([partStart, sorted.length]);
+  return slices;
+}
+
+/**
+ * Cuts a sorted fragment list (from sortFragments, already restricted to what should be fetched) into GetClip parts:
+ * each within the limits, breaking wherever `breaks` says, with Start = first fragment start and End = next part's
+ * first start − 1 ms (capped at Start + maxSpanMs when a long gap follows), so every fragment is selected by exactly
+ * one part. Fragments that share a millisecond cannot be separated by any boundary and stay together, even past a
+ * limit; so does a single fragment above maxBytes. Pure.
+ */
+export function cutParts(sorted: readonly Fragment[], options: CutOptions): Part[] {
+  const starts = sorted.map((fragment) => fragmentStartMs(fragment, options.selector));
+  const slices = cutSlices(sorted, starts, options);
+  return slices.map(([from, to], n) => {
+    const fragments = sorted.slice(from, to);
+    const startMs = starts[from] ?? 0;
+    const lastStartMs = starts[to - 1] ?? startMs;
+    const nextStartMs = starts[to];
+    const endMs =
+      nextStartMs !== undefined
+        ? Math.min(nextStartMs - 1, startMs + options.limits.maxSpanMs)
+        : (options.finalEndMs ?? Math.max(lastStartMs, startMs + 1));
+    let mediaEndMs = startMs;
+    let mediaDurationMs = 0;
+    let sizeBytes = 0;
+    fragments.forEach((fragment, k) => {
+      mediaEndMs = Math.max(mediaEndMs, (starts[from + k] ?? startMs) + fragment.durationMs);
+      mediaDurationMs += fragment.durationMs;
+      sizeBytes += fragment.sizeBytes;
+    });
+    return {
+      index: options.firstIndex + n,
+      startMs,
+      endMs,
+      firstFragmentNumber: fragments[0]?.fragmentNumber ?? '',
+      lastFragmentNumber: fragments[fragments.length - 1]?.fragmentNumber ?? '',
+      fragmentCount: fragments.length,
+      sizeBytes,
+      mediaStartMs: startMs,
+      mediaEndMs,
+      mediaDurationMs,
+      fragmentNumbers: fragments.map((fragment) => fragment.fragmentNumber),
+    };
+  });
+}

@@ -1,0 +1,20 @@
+import type { Fragment, Selector } from './fragment.js';
+import type { Part } from './part.js';
+import { sortFragments } from './sort-fragments.js';
+
+/**
+ * The fragments a part was planned with, in play order, looked up by number in `fragments` (the listing the plan was
+ * made from, or any superset). Use before re-cutting a part. Throws RangeError when one is missing: the listing does
+ * not belong to this part (a caller bug).
+ */
+export function partFragments(part: Part, options: { fragments: readonly Fragment[]; selector: Selector }): Fragment[] {
+  const wanted = new Set(part.fragmentNumbers);
+  const found = sortFragments(
+    options.fragments.filter((fragment) => wanted.has(fragment.fragmentNumber)),
+    options.selector,
+  );
+  if (found.length !== part.fragmentCount) {
+    throw new RangeError(`Part ${part.index + 1}: ${part.fragmentCount} fragments planned, ${found.length} found in the listing`);
+  }
+  return found;
+}

@@ -1,0 +1,79 @@
+import { InternalError } from '../errors/internal-error.js';
+import { cutParts } from './cut-parts.js';
+import { fragmentStartMs, type Fragment, type Selector } from './fragment.js';
+import { DEFAULT_LIMITS, resolveLimits, type PlanLimits } from './limits.js';
+import type { Part } from './part.js';
+import { partFragments } from './part-fragments.js';
+
+/** What a truncated GetClip response held: whole fragments, or the media duration of its samples. */
+export type Received = { readonly fragmentCount: number } | { readonly durationMs: number };
+
+export type ReplanContext = {
+  /** The listing the plan was made from (or a superset). */
+  readonly fragments: readonly Fragment[];
+  readonly selector: Selector;
+  readonly limits?: Partial<PlanLimits>;
+};
+
+/**
+ * How many whole fragments a response of `durationMs` holds: a fragment counts once more than half of it is covered,
+ * so sample durations that differ from the nominal fragment lengths by a frame or two do not shift the count.
+ */
+function countByDuration(fragments: readonly Fragment[], durationMs: number): number {
+  let elapsedMs = 0;
+  let count = 0;
+  for (const fragment of fragments) {
+    if (elapsedMs + fragment.durationMs / 2 >= durationMs) break;
+    elapsedMs += fragment.durationMs;
+    count++;
+  }
+  return count;
+}
+
+/** A truncated part re-cut: what the response already holds, and the parts still to fetch. */
+export type Replanned = {
+  /** The received prefix as a part (same Start, End just before `rest[0]`), so the kept body stays described. */
+  readonly received: Part;
+  /** Parts still to fetch; empty when nothing is missing. */
+  readonly rest: readonly Part[];
+};
+
+/**
+ * Re-cuts a part whose GetClip response came back truncated (GetClip silently stops at its 100 MB / 200 fragment
+ * caps, kvs-api.md §6.1): the received prefix, then the rest as new parts. The rest is cut no larger than what the
+ * service actually delivered, since the caps evidently bind below the planned limits; its last part keeps the
+ * original End so the seam with the next part is unchanged. Indexes count on from `part.index`; splice
+ * `[received, ...rest]` into the plan with replaceParts. When everything arrived, `received` is `part` itself.
+ *
+ * Throws InternalError when nothing was received (an empty response is a failed call, not a truncation: retry it),
+ * RangeError when `fragments` does not contain the part's fragments.
+ */
+export function replanAfterTruncation(part: Part, received: Received, context: ReplanContext): Replanned {
+  const fragments = partFragments(part, context);
+  const receivedCount = 'fragmentCount' in received ? received.fragmentCount : countByDuration(fragments, received.durationMs);
+  if (receivedCount >= fragments.length) return { received: part, rest: [] };
+  if (receivedCount <= 0) {
+    throw new InternalError(`Part ${part.index + 1}: replanning a truncated response that held no fragment`);
+  }
+  const limits = resolveLimits(context.limits);
+  const deliveredBytes = fragments.slice(0, receivedCount).reduce((sum, fragment) => sum + fragment.sizeBytes, 0);
+  const firstMissing = fragments[receivedCount];
+  const restStartMs = firstMissing === undefined ? part.endMs : fragmentStartMs(firstMissing, context.selector);
+  const prefix = cutParts(fragments.slice(0, receivedCount), {
+    selector: context.selector,
+    limits: { ...DEFAULT_LIMITS, maxFragments: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER },
+    firstIndex: part.index,
+    finalEndMs: Math.max(restStartMs - 1, part.startMs + 1),
+  });
+  const rest = cutParts(fragments.slice(receivedCount), {
+    selector: context.selector,
+    limits: {
+      maxFragments: Math.min(limits.maxFragments, receivedCount),
+      maxBytes: Math.min(limits.maxBytes, deliveredBytes),
+      maxSpanMs: limits.maxSpanMs,
+    },
+    firstIndex: part.index + 1,
+    finalEndMs: part.endMs,
+  });
+  return { received: prefix[0] ?? part, rest };
+}
