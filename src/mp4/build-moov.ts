@@ -1,0 +1,58 @@
+/**
+ * moov, ISO/IEC 14496-12 §8.2.1, for the files we write: progressive (full sample tables) or a fragmented init
+ * segment (empty tables + `mvex`). hdlr/vmhd/smhd/dinf are written fresh: the model keeps only the handler name.
+ */
+import { box, ByteWriter, fullBox } from './byte-writer.js';
+import { buildDinf } from './boxes/dinf.js';
+import { buildEdts } from './boxes/elst.js';
+import { buildHdlr } from './boxes/hdlr.js';
+import { buildMdhd } from './boxes/mdhd.js';
+import { buildSmhd, buildVmhd } from './boxes/media-header.js';
+import { buildMvhd } from './boxes/mvhd.js';
+import { buildTkhd } from './boxes/tkhd.js';
+import { buildEmptyStbl, buildStbl } from './build-stbl.js';
+import type { OutputMovie, OutputTrack } from './output-track.js';
+
+export type MoovOptions =
+  | { readonly layout: 'progressive'; readonly payloadOffset: number; readonly co64ThresholdBytes: number }
+  | { readonly layout: 'fragmented' };
+
+/** Builds `moov` for `movie`. Throws `InternalError` when a value does not fit its field (a bug upstream). */
+export function buildMoov(movie: OutputMovie, options: MoovOptions): Uint8Array {
+  let duration = 0;
+  let nextTrackId = 1;
+  for (const t of movie.tracks) {
+    duration = Math.max(duration, t.movieDuration);
+    nextTrackId = Math.max(nextTrackId, t.trackId + 1);
+  }
+  const mvhd = buildMvhd({ timescale: movie.movieTimescale, duration: options.layout === 'fragmented' ? 0 : duration, nextTrackId });
+  const traks = movie.tracks.map((t) => buildTrak(t, options));
+  if (options.layout === 'progressive') return box('moov', mvhd, ...traks);
+  return box('moov', mvhd, ...traks, box('mvex', ...movie.tracks.map((t) => buildTrex(t.trackId))));
+}
+
+function buildTrak(track: OutputTrack, options: MoovOptions): Uint8Array {
+  const fragmented = options.layout === 'fragmented';
+  const video = track.kind === 'video';
+  const tkhd = buildTkhd({
+    trackId: track.trackId,
+    duration: fragmented ? 0 : track.movieDuration,
+    width: video ? track.width : 0,
+    height: video ? track.height : 0,
+    volume: video ? 0 : 0x100,
+    alternateGroup: video ? 0 : 1,
+  });
+  const mdhd = buildMdhd({ timescale: track.timescale, duration: fragmented ? 0 : track.mediaDuration, language: track.language });
+  const hdlr = buildHdlr({ handlerType: video ? 'vide' : 'soun', name: track.handlerName });
+  const stbl = options.layout === 'fragmented' ? buildEmptyStbl(track) : buildStbl(track, options);
+  const minf = box('minf', video ? buildVmhd() : buildSmhd(), buildDinf(), stbl);
+  const children = [tkhd];
+  if (track.edits.length > 0) children.push(buildEdts(track.edits));
+  children.push(box('mdia', mdhd, hdlr, minf));
+  return box('trak', ...children);
+}
+
+/** trex, §8.8.3: defaults for fragments; every `tfhd`/`trun` we write states its own values. */
+function buildTrex(trackId: number): Uint8Array {
+  return fullBox('trex', 0, 0, new ByteWriter(20).u32(trackId).u32(1).u32(0).u32(0).u32(0).finish());
+}
