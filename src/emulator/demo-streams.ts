@@ -1,0 +1,20 @@
+import type { StreamSpec } from './stream-spec.js';
+
+/**
+ * The streams `kvs-clip emulator` serves when none are given, and what `kvs-clip get demo --local` downloads from:
+ * "demo", H.264 + AAC, 2 s fragments covering the 48 h before `nowMs`, with 11 s producer→server skew as observed
+ * on AWS (kvs-api.md §3).
+ */
+export function demoStreams(nowMs: number): StreamSpec[] {
+  return [
+    {
+      name: 'demo',
+      source: { preset: 'h264_aac' },
+      fragmentSeconds: 2,
+      spanMs: 48 * 3_600_000,
+      endMs: nowMs,
+      retentionHours: 72,
+      skewMs: 11_000,
+    },
+  ];
+}
