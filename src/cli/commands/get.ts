@@ -1,0 +1,157 @@
+import { Command, Option } from 'commander';
+import { UsageError } from '../../errors/usage-error.js';
+import type { CliIo } from '../io.js';
+import { addAwsOptions, readAwsOptions, type AwsOptions } from '../options/aws-options.js';
+import { choiceOption, flagOption, numberOption, stringOption } from '../options/option-values.js';
+import { addOutputModeOptions, readOutputMode, type OutputMode } from '../options/output-mode.js';
+import { durationParser, integerParser, positiveNumberParser } from '../options/parse-number.js';
+import { addTimeOptions, readTimeSpec, type TimeSpec } from '../options/time-options.js';
+import { successDocument, writeJsonDocument, type GetJsonResult } from '../render/json.js';
+
+export const GAP_MODES = ['keep', 'close', 'split'] as const;
+export const ALIGN_MODES = ['cover', 'inside'] as const;
+export const OUTPUT_FORMATS = ['mp4', 'fmp4'] as const;
+export const LOG_FORMATS = ['human', 'json'] as const;
+
+/** Everything `kvs-clip get` was asked to do, parsed and checked; handed to the get runner. */
+export type GetOptions = {
+  readonly stream: string;
+  readonly streamArn?: string;
+  readonly time: TimeSpec;
+  readonly aws: AwsOptions;
+  readonly mode: OutputMode;
+  readonly logFormat: (typeof LOG_FORMATS)[number];
+  /** A path or template (`{stream}`, `{start:%Y…}`); `-` = fragmented MP4 on stdout; absent = the default template. */
+  readonly output?: string;
+  readonly force: boolean;
+  readonly skipExisting: boolean;
+  readonly mkdir: boolean;
+  readonly split: boolean;
+  readonly faststart: boolean;
+  /** `fmp4` is forced for `-o -`. */
+  readonly format: (typeof OUTPUT_FORMATS)[number];
+  readonly gaps: (typeof GAP_MODES)[number];
+  readonly failOnGap: boolean;
+  /** Absent = the default (`cover`, or `inside` when continuing from a --state cursor). */
+  readonly align?: (typeof ALIGN_MODES)[number];
+  readonly concurrency: number;
+  readonly retries: number;
+  readonly retryMaxTimeMs: number;
+  readonly fragmentRate: number;
+  readonly dryRun: boolean;
+  /** `--no-continue` sets false: ignore a resume manifest and start over. */
+  readonly continue: boolean;
+  readonly keepParts: boolean;
+  readonly state?: string;
+  readonly settleMs: number;
+  readonly exec?: string;
+};
+
+export type GetCommandDeps = {
+  readonly io: CliIo;
+  readonly runGet: (options: GetOptions) => Promise<GetJsonResult>;
+};
+
+/** Build `kvs-clip get <stream> [range]`: flags → GetOptions → the runner; the --json document at the end. */
+export function getCommand(deps: GetCommandDeps): Command {
+  const command = new Command('get')
+    .description('download a time range of a stream as one MP4')
+    .argument('<stream>', 'stream name')
+    .argument('[range]', 'time range, e.g. "yesterday 3pm to 4pm", "last 10 minutes", "2025-06-14 15:00..16:00"')
+    .option('--stream-arn <arn>', 'address the stream by ARN (the name is still used in file names)');
+  addTimeOptions(command);
+  command
+    .option('-o, --output <path>', 'output file or template ({stream} {start:%Y%m%dT%H%M%SZ} {end} {part}); - for stdout')
+    .addOption(new Option('--force', 'overwrite an existing output file').conflicts('skipExisting'))
+    .option('--skip-existing', 'do nothing (exit 0) when the output file exists')
+    .option('--mkdir', 'create missing output directories')
+    .option('--split', 'keep one file per GetClip call instead of joining')
+    .option('--no-faststart', 'leave moov at the end (skips one sequential copy)')
+    .addOption(new Option('--format <format>', 'output format (fmp4 is used for -o -)').choices(OUTPUT_FORMATS).default('mp4'))
+    .addOption(new Option('--gaps <mode>', 'how the join represents gaps').choices(GAP_MODES).default('keep'))
+    .option('--fail-on-gap', 'exit 8 after writing when the window has gaps')
+    .addOption(new Option('--align <mode>', 'cover: include the fragment holding the start; inside: only fragments starting in the window')
+      .choices(ALIGN_MODES))
+    .addOption(new Option('--concurrency <n>', 'parts downloaded ahead of the join').argParser(integerParser(1, 16)).default(2))
+    .addOption(new Option('--retries <n>', 'retries per GetClip call').argParser(integerParser(0, 100)).default(8))
+    .addOption(new Option('--retry-max-time <duration>', 'give up retrying one call after this long')
+      .argParser(durationParser('--retry-max-time')).default(600_000, '10m'))
+    .addOption(new Option('--fragment-rate <n>', 'fragment budget per second for this stream')
+      .argParser(positiveNumberParser(500)).default(250))
+    .option('--dry-run', 'plan only: list fragments and print the parts, no GetClip')
+    .option('--no-continue', 'ignore a resume manifest and start over')
+    .option('--keep-parts', 'keep temporary files after a failure')
+    .option('--state <file>', 'cron mode: continue from the cursor in FILE, exactly once')
+    .addOption(new Option('--settle <duration>', 'with --state: leave the newest D for the next run')
+      .argParser(durationParser('--settle')).default(60_000, '1m'))
+    .option('--exec <cmd>', 'run CMD after the output is in place; {} is the output path')
+    .addOption(new Option('--log-format <format>', 'human lines/bar, or NDJSON events on stderr').choices(LOG_FORMATS).default('human'));
+  addAwsOptions(command);
+  addOutputModeOptions(command, { progress: true });
+  command.addHelpText('after', `
+Examples:
+  kvs-clip get cam1 --since 1h -o cam1.mp4
+  kvs-clip get cam1 "yesterday 3pm to 4pm" --tz Europe/Berlin
+  kvs-clip get cam1 --at "2025-06-14 15:00" --duration 10m -o - | ffplay -
+  kvs-clip get cam1 --last 30m --dry-run --json
+  kvs-clip get cam1 --state cam1.state --since 1h -o 'archive/{stream}/{start:%Y/%m/%d/%H%M}.mp4'
+  kvs-clip get demo --local --since 1h -o demo.mp4`);
+  return command.action(async (stream: string, range: string | undefined, _values: unknown, self: Command) => {
+    const options = readGetOptions(self, stream, range, deps.io);
+    const result = await deps.runGet(options);
+    if (options.mode.json) writeJsonDocument(deps.io, successDocument(result));
+  });
+}
+
+/**
+ * Turn the parsed flags into GetOptions.
+ * @throws UsageError for combinations commander cannot express (ux.md §4–§5).
+ */
+export function readGetOptions(command: Command, stream: string, range: string | undefined, io: CliIo): GetOptions {
+  const values = command.opts();
+  const mode = readOutputMode(values, io);
+  const output = stringOption(values, 'output');
+  const split = flagOption(values, 'split');
+  const state = stringOption(values, 'state');
+  if (output === '-') {
+    if (mode.json) throw new UsageError('E_USAGE', '--json cannot be combined with -o - (stdout carries the video)', {
+      hint: 'Write to a file with -o FILE, or drop --json and use --log-format json for events on stderr.',
+    });
+    if (io.stdoutIsTTY) throw new UsageError('E_USAGE', 'Refusing to write video to a terminal (-o -)', {
+      hint: 'Pipe it: kvs-clip get … -o - | ffplay -',
+    });
+    if (split) throw new UsageError('E_USAGE', '--split cannot write to stdout (-o -)');
+    if (state !== undefined) throw new UsageError('E_USAGE', '--state needs a file output, not -o -');
+  }
+  const streamArn = stringOption(values, 'streamArn');
+  const align = stringOption(values, 'align');
+  const exec = stringOption(values, 'exec');
+  return {
+    stream,
+    ...(streamArn === undefined ? {} : { streamArn }),
+    time: readTimeSpec(command, range, io),
+    aws: readAwsOptions(values),
+    mode,
+    logFormat: choiceOption(values, 'logFormat', LOG_FORMATS, 'human'),
+    ...(output === undefined ? {} : { output }),
+    force: flagOption(values, 'force'),
+    skipExisting: flagOption(values, 'skipExisting'),
+    mkdir: flagOption(values, 'mkdir'),
+    split,
+    faststart: flagOption(values, 'faststart'),
+    format: output === '-' ? 'fmp4' : choiceOption(values, 'format', OUTPUT_FORMATS, 'mp4'),
+    gaps: choiceOption(values, 'gaps', GAP_MODES, 'keep'),
+    failOnGap: flagOption(values, 'failOnGap'),
+    ...(align === undefined ? {} : { align: choiceOption(values, 'align', ALIGN_MODES, 'cover') }),
+    concurrency: numberOption(values, 'concurrency', 2),
+    retries: numberOption(values, 'retries', 8),
+    retryMaxTimeMs: numberOption(values, 'retryMaxTime', 600_000),
+    fragmentRate: numberOption(values, 'fragmentRate', 250),
+    dryRun: flagOption(values, 'dryRun'),
+    continue: flagOption(values, 'continue'),
+    keepParts: flagOption(values, 'keepParts'),
+    ...(state === undefined ? {} : { state }),
+    settleMs: numberOption(values, 'settle', 60_000),
+    ...(exec === undefined ? {} : { exec }),
+  };
+}

@@ -1,0 +1,74 @@
+import { Command, Option } from 'commander';
+import { UsageError } from '../../errors/usage-error.js';
+import type { CliIo } from '../io.js';
+import { choiceOption, flagOption, stringOption } from '../options/option-values.js';
+import { addOutputModeOptions, readOutputMode, type OutputMode } from '../options/output-mode.js';
+import { successDocument, writeJsonDocument, type JoinJsonResult } from '../render/json.js';
+
+export const JOIN_GAP_MODES = ['keep', 'close'] as const;
+export const JOIN_FORMATS = ['mp4', 'fmp4'] as const;
+
+/** `kvs-clip join`: lossless join of MP4 clips the user already has. */
+export type JoinOptions = {
+  readonly inputs: readonly string[];
+  /** A file path, or `-` for fragmented MP4 on stdout. */
+  readonly output: string;
+  readonly force: boolean;
+  readonly mkdir: boolean;
+  readonly faststart: boolean;
+  /** `fmp4` is forced for `-o -`. */
+  readonly format: (typeof JOIN_FORMATS)[number];
+  readonly gaps: (typeof JOIN_GAP_MODES)[number];
+  readonly splitOnChange: boolean;
+  readonly mode: OutputMode;
+};
+
+export type JoinCommandDeps = {
+  readonly io: CliIo;
+  readonly runJoin: (options: JoinOptions) => Promise<JoinJsonResult>;
+};
+
+/** Build `kvs-clip join <inputs...> -o OUT`. */
+export function joinCommand(deps: JoinCommandDeps): Command {
+  const command = new Command('join')
+    .description('join MP4 clips losslessly into one file')
+    .argument('<inputs...>', 'MP4 clips, in order')
+    .requiredOption('-o, --output <path>', 'output file; - writes fragmented MP4 to stdout')
+    .option('--force', 'overwrite an existing output file')
+    .option('--mkdir', 'create missing output directories')
+    .option('--no-faststart', 'leave moov at the end (skips one sequential copy)')
+    .addOption(new Option('--format <format>', 'output format (fmp4 is used for -o -)').choices(JOIN_FORMATS).default('mp4'))
+    .addOption(new Option('--gaps <mode>', 'keep gaps between clips as a long sample, or close them').choices(JOIN_GAP_MODES).default('keep'))
+    .option('--split-on-change', 'start a new numbered file where clips cannot be joined');
+  addOutputModeOptions(command, { progress: false });
+  command.addHelpText('after', `
+Examples:
+  kvs-clip join part1.mp4 part2.mp4 part3.mp4 -o joined.mp4
+  kvs-clip join clips/*.mp4 -o - | ffplay -`);
+  return command.action(async (inputs: string[], _values: unknown, self: Command) => {
+    const values = self.opts();
+    const mode = readOutputMode(values, deps.io);
+    const output = stringOption(values, 'output') ?? '';
+    const splitOnChange = flagOption(values, 'splitOnChange');
+    if (output === '-') {
+      if (mode.json) throw new UsageError('E_USAGE', '--json cannot be combined with -o - (stdout carries the video)');
+      if (deps.io.stdoutIsTTY) throw new UsageError('E_USAGE', 'Refusing to write video to a terminal (-o -)', {
+        hint: 'Pipe it: kvs-clip join a.mp4 b.mp4 -o - | ffplay -',
+      });
+      if (splitOnChange) throw new UsageError('E_USAGE', '--split-on-change cannot write to stdout (-o -)');
+    }
+    const options: JoinOptions = {
+      inputs,
+      output,
+      force: flagOption(values, 'force'),
+      mkdir: flagOption(values, 'mkdir'),
+      faststart: flagOption(values, 'faststart'),
+      format: output === '-' ? 'fmp4' : choiceOption(values, 'format', JOIN_FORMATS, 'mp4'),
+      gaps: choiceOption(values, 'gaps', JOIN_GAP_MODES, 'keep'),
+      splitOnChange,
+      mode,
+    };
+    const result = await deps.runJoin(options);
+    if (mode.json) writeJsonDocument(deps.io, successDocument(result));
+  });
+}

@@ -1,0 +1,51 @@
+import { Command } from 'commander';
+import type { CliIo } from '../io.js';
+import { addAwsOptions, readAwsOptions, type AwsOptions } from '../options/aws-options.js';
+import { stringOption } from '../options/option-values.js';
+import { addOutputModeOptions, readOutputMode, type OutputMode } from '../options/output-mode.js';
+import { addTimeOptions, readTimeSpec, type TimeSpec } from '../options/time-options.js';
+import { successDocument, writeJsonDocument, type ListJsonResult } from '../render/json.js';
+
+/** `kvs-clip list`: which spans of a window hold fragments (ListFragments only, no GetClip). */
+export type ListOptions = {
+  readonly stream: string;
+  readonly streamArn?: string;
+  readonly time: TimeSpec;
+  readonly aws: AwsOptions;
+  readonly mode: OutputMode;
+};
+
+export type ListCommandDeps = {
+  readonly io: CliIo;
+  readonly runList: (options: ListOptions) => Promise<ListJsonResult>;
+};
+
+/** Build `kvs-clip list|ls <stream> [range]`. */
+export function listCommand(deps: ListCommandDeps): Command {
+  const command = new Command('list')
+    .alias('ls')
+    .description('show coverage and gaps of a time range (ListFragments only)')
+    .argument('<stream>', 'stream name')
+    .argument('[range]', 'time range, e.g. "today", "last 6 hours"')
+    .option('--stream-arn <arn>', 'address the stream by ARN');
+  addTimeOptions(command);
+  addAwsOptions(command);
+  addOutputModeOptions(command, { progress: false });
+  command.addHelpText('after', `
+Examples:
+  kvs-clip list cam1 --since 6h
+  kvs-clip ls cam1 yesterday --json`);
+  return command.action(async (stream: string, range: string | undefined, _values: unknown, self: Command) => {
+    const values = self.opts();
+    const streamArn = stringOption(values, 'streamArn');
+    const options: ListOptions = {
+      stream,
+      ...(streamArn === undefined ? {} : { streamArn }),
+      time: readTimeSpec(self, range, deps.io),
+      aws: readAwsOptions(values),
+      mode: readOutputMode(values, deps.io),
+    };
+    const result = await deps.runList(options);
+    if (options.mode.json) writeJsonDocument(deps.io, successDocument(result));
+  });
+}

@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { InternalError } from '../../errors/internal-error.js';
+import type { CliIo } from '../io.js';
+import { buildProgram, type ProgramDeps } from '../program.js';
+
+/**
+ * The program as the completion generator and its tests see it: the real command tree (with the emulator
+ * command when given), but inert runners and a silent terminal, since nothing is ever run.
+ */
+export function completionProgram(emulatorCommand?: ProgramDeps['emulatorCommand']): Command {
+  const unused = (): never => {
+    throw new InternalError('completion program commands are not runnable');
+  };
+  const io: CliIo = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    env: {},
+    now: () => 0,
+    signal: new AbortController().signal,
+  };
+  return buildProgram({
+    io,
+    version: '0.0.0',
+    run: { get: unused, list: unused, streams: unused, join: unused, inspect: unused, streamNames: unused },
+    ...(emulatorCommand === undefined ? {} : { emulatorCommand }),
+  });
+}

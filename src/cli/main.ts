@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { createRunners } from './runners/create-runners.js';
+import { processIo } from './process-io.js';
+import { runCli } from './run-cli.js';
+
+// Entry point (bin/kvs-clip.js imports dist/cli/main.js). Everything testable lives in runCli; this file only
+// binds it to the real process: streams, signals, environment and the exit code.
+
+const io = processIo();
+const version = readVersion();
+const exitCode = await runCli(process.argv.slice(2), { io, version, run: createRunners(io) });
+// Setting exitCode (not calling process.exit) lets stdout finish flushing a large --json document or MP4 stream.
+process.exitCode = exitCode;
+// Should a library leave a socket or timer open, do not hang the shell or cron: exit once output is flushed.
+await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+setTimeout(() => process.exit(exitCode), 1_000).unref();
+
+function readVersion(): string {
+  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  const parsed: unknown = JSON.parse(text);
+  if (typeof parsed === 'object' && parsed !== null && 'version' in parsed && typeof parsed.version === 'string') {
+    return parsed.version;
+  }
+  return 'unknown';
+}

@@ -1,0 +1,48 @@
+import { CancelledError } from '../errors/cancelled-error.js';
+import { UsageError } from '../errors/usage-error.js';
+import type { CliIo } from './io.js';
+
+/** How long a cancelled command may take to clean up before the process exits anyway. */
+export const CANCEL_GRACE_MS = 3_000;
+
+/**
+ * The real CliIo for this process: its streams and TTY flags, its environment, the clock (the hidden
+ * KVS_CLIP_NOW, epoch ms or ISO 8601, pins it for tests), and an AbortSignal fired by SIGINT/SIGTERM with a
+ * CancelledError as its reason. A second signal, or a command that ignores the first for CANCEL_GRACE_MS,
+ * exits at once with 130/143 so Ctrl-C is always prompt.
+ */
+export function processIo(): CliIo {
+  const controller = new AbortController();
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    const cancelled = new CancelledError(signal);
+    if (controller.signal.aborted) process.exit(cancelled.exitCode);
+    controller.abort(cancelled);
+    setTimeout(() => process.exit(cancelled.exitCode), CANCEL_GRACE_MS).unref();
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  // A closed pipe (`kvs-clip streams | head -1`) is the reader's choice, not a crash.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  const env = { ...process.env };
+  const fixedNow = env['KVS_CLIP_NOW'];
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
+    env,
+    now: fixedNow === undefined || fixedNow === '' ? () => Date.now() : fixedClock(fixedNow),
+    signal: controller.signal,
+  };
+}
+
+function fixedClock(text: string): () => number {
+  const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+  return () => {
+    if (!Number.isFinite(ms)) throw new UsageError('E_USAGE', `KVS_CLIP_NOW is neither epoch ms nor ISO 8601: "${text}"`);
+    return ms;
+  };
+}

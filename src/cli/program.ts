@@ -1,0 +1,115 @@
+import { Command, CommanderError } from 'commander';
+import { UsageError } from '../errors/usage-error.js';
+import { completeCommand, type CompleteStreamsOptions } from './commands/complete-streams.js';
+import { completionCommand } from './commands/completion.js';
+import { getCommand, type GetOptions } from './commands/get.js';
+import { inspectCommand, type InspectOptions } from './commands/inspect.js';
+import { joinCommand, type JoinOptions } from './commands/join.js';
+import { listCommand, type ListOptions } from './commands/list.js';
+import { streamsCommand, type StreamsOptions } from './commands/streams.js';
+import type { CliIo } from './io.js';
+import { flagOption } from './options/option-values.js';
+import type { GetJsonResult, InspectJsonResult, JoinJsonResult, ListJsonResult, StreamsJsonResult } from './render/json.js';
+
+/**
+ * The use cases behind the commands, one per command. main.ts passes the real ones; wiring tests pass spies
+ * that capture the parsed options (gh's runF). Each does its own human output and returns the --json result.
+ */
+export type CommandRunners = {
+  readonly get: (options: GetOptions) => Promise<GetJsonResult>;
+  readonly list: (options: ListOptions) => Promise<ListJsonResult>;
+  readonly streams: (options: StreamsOptions) => Promise<StreamsJsonResult>;
+  readonly join: (options: JoinOptions) => Promise<JoinJsonResult>;
+  readonly inspect: (options: InspectOptions) => Promise<InspectJsonResult>;
+  readonly streamNames: (options: CompleteStreamsOptions) => Promise<readonly string[]>;
+};
+
+/** What a command run is about to do, reported before its action so failures render in the right mode. */
+export type CommandStart = { readonly command: string; readonly json: boolean; readonly verbose: boolean };
+
+export type ProgramDeps = {
+  readonly io: CliIo;
+  readonly version: string;
+  readonly run: CommandRunners;
+  /** `emulatorCommand(io)` from commands/emulator.ts (engineer D); absent until it lands. */
+  readonly emulatorCommand?: (io: CliIo) => Command;
+  readonly onCommandStart?: (start: CommandStart) => void;
+};
+
+export const EXIT_CODE_HELP = `
+Exit codes:
+  0    success (gaps are reported, not errors; --dry-run; an empty --state window)
+  1    internal error (a bug: please report it)
+  2    usage: bad flag or combination, unparseable time, end before start, -o - on a terminal
+  3    stream not found, or no media in the window (nothing written)
+  4    not authorized, or missing/expired credentials
+  5    throttling, 5xx or network failure after all retries (try again later)
+  6    media: codec/CPD problem (producer side), malformed MP4, clips that cannot be joined
+  7    output exists (use --force), write failed, or the --state file is locked by another run
+  8    output written, but --fail-on-gap found gaps or the --exec hook failed
+  130  interrupted (SIGINT); 143 terminated (SIGTERM)`;
+
+const ROOT_HELP = `
+Examples:
+  kvs-clip get demo --local --since 1h -o demo.mp4     try it without an AWS account
+  kvs-clip get cam1 "yesterday 3pm to 4pm" -o cam1.mp4
+  kvs-clip list cam1 --since 6h
+  kvs-clip join a.mp4 b.mp4 -o joined.mp4
+${EXIT_CODE_HELP}`;
+
+/**
+ * Build the whole command tree. Commander never exits the process or prints errors itself: parse errors become
+ * UsageError (exit 2) with commander's message; --help and --version surface as CommanderError with exit code 0.
+ */
+export function buildProgram(deps: ProgramDeps): Command {
+  const { io, run } = deps;
+  const program = new Command('kvs-clip')
+    .description('Download archived video from Amazon Kinesis Video Streams as one lossless MP4.')
+    .version(deps.version, '-V, --version', 'print the version')
+    .addHelpText('after', ROOT_HELP);
+  program.addCommand(getCommand({ io, runGet: run.get }));
+  program.addCommand(listCommand({ io, runList: run.list }));
+  program.addCommand(streamsCommand({ io, runStreams: run.streams }));
+  program.addCommand(joinCommand({ io, runJoin: run.join }));
+  program.addCommand(inspectCommand({ io, runInspect: run.inspect }));
+  program.addCommand(completionCommand(io));
+  if (deps.emulatorCommand !== undefined) program.addCommand(deps.emulatorCommand(io));
+  program.addCommand(completeCommand({ io, listStreamNames: run.streamNames }), { hidden: true });
+
+  program.hook('preAction', (_root, action) => {
+    const values = action.opts();
+    deps.onCommandStart?.({ command: action.name(), json: flagOption(values, 'json'), verbose: flagOption(values, 'verbose') });
+  });
+  configureTree(program, io);
+  return program;
+}
+
+function configureTree(command: Command, io: CliIo): void {
+  command
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      // The one error printer is main's catch; commander's own line would be a second one.
+      outputError: () => undefined,
+    })
+    .exitOverride(toUsageError)
+    .showSuggestionAfterError(true);
+  if (command.parent !== null) command.addHelpText('after', EXIT_CODE_HELP);
+  for (const sub of command.commands) configureTree(sub, io);
+}
+
+function toUsageError(error: CommanderError): never {
+  if (error.exitCode === 0 || error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') {
+    throw error;
+  }
+  // Commander appends "(Did you mean --since?)" on a second line; the contract is one line.
+  const message = error.message.replace(/^error: /, '').replaceAll(/\s*\n\s*/g, ' ');
+  throw new UsageError('E_USAGE', message.charAt(0).toUpperCase() + message.slice(1), {
+    hint: 'Run with --help for usage.',
+  });
+}
+
+/** True for commander's --help/--version exits, which are not failures. */
+export function isHelpExit(error: unknown): error is CommanderError {
+  return error instanceof CommanderError && (error.exitCode === 0 || error.code === 'commander.help');
+}

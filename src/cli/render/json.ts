@@ -1,0 +1,150 @@
+import type { CliIo } from '../io.js';
+import type { ErrorCode, ExitCode } from '../../errors/exit-codes.js';
+
+/**
+ * The `--json` documents: exactly one per run, written to stdout at exit, on success and on failure
+ * (ux.md §4). This file is the schema: the README describes these types, and test/cli holds them stable.
+ * Bump `schemaVersion` on any incompatible change; adding a field is compatible.
+ */
+export const JSON_SCHEMA_VERSION = 1;
+
+/** An instant as written in JSON: ISO 8601 UTC with milliseconds, e.g. `2025-06-14T13:00:00.000Z`. */
+export type JsonInstant = string;
+
+export type JsonSpan = { readonly start: JsonInstant; readonly end: JsonInstant; readonly durationMs: number };
+
+/** One planned (or downloaded) GetClip call. */
+export type JsonPart = JsonSpan & {
+  readonly index: number;
+  readonly fragments: number;
+  readonly bytes: number;
+  /** Bytes actually received; absent in `--dry-run`. */
+  readonly downloadedBytes?: number;
+  /** Set when the part came from a previous run's manifest (resume) instead of the network. */
+  readonly resumed?: boolean;
+  /** Output file of this part with `--split`. */
+  readonly output?: string;
+};
+
+export type GetJsonResult = {
+  readonly command: 'get';
+  readonly stream: string;
+  /** The window the user asked for, resolved to UTC. */
+  readonly window: JsonSpan & { readonly tz: string };
+  readonly selector: 'server' | 'producer';
+  /** What the fragments actually cover (`--align cover` may start before the window); null when nothing was found. */
+  readonly covered: JsonSpan | null;
+  readonly dryRun: boolean;
+  /** Final output path; `-` for stdout; null for `--dry-run`, `--split`, an empty `--state` window or a skipped file. */
+  readonly output: string | null;
+  /** `--split`: the part files, in order. */
+  readonly outputs: readonly string[];
+  readonly skipped: boolean;
+  readonly calls: number;
+  readonly parts: readonly JsonPart[];
+  readonly bytes: number;
+  readonly fragments: number;
+  readonly gaps: readonly JsonSpan[];
+  readonly retries: number;
+  readonly durationMs: number;
+};
+
+export type ListJsonResult = {
+  readonly command: 'list';
+  readonly stream: string;
+  readonly window: JsonSpan & { readonly tz: string };
+  readonly selector: 'server' | 'producer';
+  /** Continuous runs of fragments, in time order. */
+  readonly spans: readonly (JsonSpan & { readonly fragments: number; readonly bytes: number })[];
+  readonly gaps: readonly JsonSpan[];
+  readonly fragments: number;
+  readonly bytes: number;
+  /** Media time covered by fragments (sum of fragment durations). */
+  readonly mediaDurationMs: number;
+};
+
+export type StreamsJsonResult = {
+  readonly command: 'streams';
+  readonly streams: readonly {
+    readonly name: string;
+    readonly arn: string;
+    readonly status: string;
+    readonly mediaType: string | null;
+    readonly retentionHours: number;
+    readonly createdAt: JsonInstant | null;
+  }[];
+};
+
+export type JoinJsonResult = {
+  readonly command: 'join';
+  readonly inputs: readonly string[];
+  /** Written files: one, or several with `--split-on-change`; `-` for stdout. */
+  readonly outputs: readonly string[];
+  readonly format: 'mp4' | 'fmp4';
+  readonly faststart: boolean;
+  readonly bytes: number;
+  readonly durationMs: number;
+};
+
+export type InspectJsonResult = {
+  readonly command: 'inspect';
+  readonly file: string;
+  readonly bytes: number;
+  readonly durationMs: number;
+  readonly fragmented: boolean;
+  readonly tracks: readonly {
+    readonly id: number;
+    readonly kind: string;
+    readonly codec: string;
+    readonly timescale: number;
+    readonly samples: number;
+    readonly durationMs: number;
+    readonly width?: number;
+    readonly height?: number;
+    readonly sampleRate?: number;
+    readonly channels?: number;
+  }[];
+  /** Top-level box layout, e.g. `["ftyp", "moov", "mdat"]`. */
+  readonly boxes: readonly string[];
+};
+
+/** The success payloads, one per command, discriminated by `command`. */
+export type JsonResult = GetJsonResult | ListJsonResult | StreamsJsonResult | JoinJsonResult | InspectJsonResult;
+
+export type JsonSuccess = { readonly ok: true; readonly schemaVersion: 1 } & JsonResult;
+
+export type JsonFailure = {
+  readonly ok: false;
+  readonly schemaVersion: 1;
+  /** The command that failed, when the command line got that far. */
+  readonly command: string | null;
+  readonly error: {
+    readonly code: ErrorCode;
+    readonly message: string;
+    readonly exitCode: ExitCode;
+    readonly hint?: string;
+  };
+};
+
+/** The document a `--json` run prints: a discriminated union on `ok`. */
+export type JsonDocument = JsonSuccess | JsonFailure;
+
+/** Write the single `--json` document (one line, then a newline) to stdout. Call once per run. */
+export function writeJsonDocument(io: CliIo, document: JsonDocument): void {
+  io.stdout.write(`${JSON.stringify(document)}\n`);
+}
+
+/** Wrap a command's result as the success document. */
+export function successDocument(result: JsonResult): JsonSuccess {
+  return { ok: true, schemaVersion: JSON_SCHEMA_VERSION, ...result };
+}
+
+/** Format an epoch-ms instant for JSON. */
+export function jsonInstant(ms: number): JsonInstant {
+  return new Date(ms).toISOString();
+}
+
+/** A span of epoch-ms instants as JSON. */
+export function jsonSpan(startMs: number, endMs: number): JsonSpan {
+  return { start: jsonInstant(startMs), end: jsonInstant(endMs), durationMs: endMs - startMs };
+}
