@@ -24,6 +24,8 @@ export type BoxView = {
   /** Total size including the header. */
   readonly size: number;
   readonly headerSize: number;
+  /** The whole box, header included (a view, not a copy). */
+  readonly raw: Uint8Array;
   /** Reader confined to the box payload, with the child's path. */
   readonly body: ByteReader;
 };
@@ -56,6 +58,11 @@ export class ByteReader {
   /** Absolute source offset of the cursor. */
   get offset(): number {
     return this.baseOffset + this.pos;
+  }
+
+  /** Absolute source offset of the reader's first byte (the box payload start). */
+  get startOffset(): number {
+    return this.baseOffset + this.start;
   }
 
   /** Bytes left before `end`. */
@@ -202,9 +209,9 @@ export class ByteReader {
         size = this.end - boxStart;
       }
       if (type === 'uuid') headerSize += 16;
-      if (size < headerSize) this.fail(`box '${printable(type)}' size ${size} is smaller than its ${headerSize}-byte header`, offset);
+      if (size < headerSize) this.fail(`box '${printableType(type)}' size ${size} is smaller than its ${headerSize}-byte header`, offset);
       if (size > this.end - boxStart) {
-        this.fail(`box '${printable(type)}' size ${size} runs past the end (${this.end - boxStart} bytes left)`, offset);
+        this.fail(`box '${printableType(type)}' size ${size} runs past the end (${this.end - boxStart} bytes left)`, offset);
       }
       headers.push({ type, offset, size, headerSize, at: boxStart });
       this.pos = boxStart + size;
@@ -215,15 +222,23 @@ export class ByteReader {
     return headers.map((h) => {
       const index = seen.get(h.type) ?? 0;
       seen.set(h.type, index + 1);
-      const name = (totals.get(h.type) ?? 0) > 1 ? `${printable(h.type)}[${index}]` : printable(h.type);
+      const name = (totals.get(h.type) ?? 0) > 1 ? `${printableType(h.type)}[${index}]` : printableType(h.type);
       const body = new ByteReader(this.data, {
         baseOffset: this.baseOffset,
         path: joinPath(this.path, name),
         start: h.at + h.headerSize,
         end: h.at + h.size,
       });
-      return { type: h.type, offset: h.offset, size: h.size, headerSize: h.headerSize, body };
+      const raw = this.data.subarray(h.at, h.at + h.size);
+      return { type: h.type, offset: h.offset, size: h.size, headerSize: h.headerSize, raw, body };
     });
+  }
+
+  /** The child boxes keyed by type (first occurrence of each). Consumes the reader. */
+  boxMap(): Map<string, BoxView> {
+    const map = new Map<string, BoxView>();
+    for (const b of this.boxes()) if (!map.has(b.type)) map.set(b.type, b);
+    return map;
   }
 
   /** The first child box of `type`, or undefined. Consumes the reader. */
@@ -253,7 +268,7 @@ function joinPath(parent: string, name: string): string {
   return parent === '' ? name : `${parent}/${name}`;
 }
 
-/** Box types are raw bytes; keep error messages one printable line. */
-function printable(type: string): string {
+/** A box type for messages: as is when printable ASCII, else hex (types are raw bytes from untrusted input). */
+export function printableType(type: string): string {
   return /^[\x20-\x7e]{4}$/.test(type) ? type : Array.from(type, (c) => c.charCodeAt(0).toString(16).padStart(2, '0')).join('');
 }
