@@ -30,7 +30,7 @@ describeMedia('the ffmpeg judge (test/support/ffmpeg.ts)', () => {
   afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
 
   itMedia('passes the unsplit source against the clips it was cut from', async () => {
-    for (const name of ['h264_aac', 'h264b_aac', 'h265_aac', 'h264_alaw']) {
+    for (const name of ['h264_aac', 'h264b_aac', 'h265_aac', 'h264_alaw', 'h265']) {
       const set = fixtureSet(name);
       const r = await verifyJoin(set.full, set.clips);
       expect(r.failures, name).toEqual([]);
@@ -38,11 +38,21 @@ describeMedia('the ffmpeg judge (test/support/ffmpeg.ts)', () => {
     }
   });
 
-  itMedia('passes the resolution-change source and sees both sizes', async () => {
-    const set = fixtureSet('h264_res');
-    const r = await verifyJoin(set.full, set.clips, { expectSizes: ['320x180', '480x270'] });
-    expect(r.failures).toEqual([]);
-    expect(r.sizes).toEqual([{ size: '320x180', frames: 60 }, { size: '480x270', frames: 60 }]);
+  itMedia('passes the resolution-change sources and sees both sizes', async () => {
+    for (const name of ['h264_res', 'h265_res']) {
+      const set = fixtureSet(name);
+      const r = await verifyJoin(set.full, set.clips, { expectSizes: ['320x180', '480x270'] });
+      expect(r.failures, name).toEqual([]);
+      expect(r.sizes).toEqual([{ size: '320x180', frames: 60 }, { size: '480x270', frames: 60 }]);
+    }
+  });
+
+  itMedia('fails ffmpeg concat (default settings) on an hvcC-only H.265 resolution change', async () => {
+    const set = fixtureSet('h265_resx');
+    const out = join(dir, 'concat-h265res.mp4');
+    ffmpegConcat(set.clips, out);
+    const r = await verifyJoin(out, set.clips, { expectSizes: ['320x180', '480x270'] });
+    expect(r.failures.join('\n')).toMatch(/decode: \d+ error lines|frame sizes/);
   });
 
   itMedia('fails naive byte concatenation on packets although it decodes cleanly', async () => {

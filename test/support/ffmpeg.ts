@@ -6,7 +6,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { describe, it } from 'vitest';
 
 /** Bytes produced on demand into a tool's stdin (called once per tool run, so it must be repeatable). */
@@ -152,6 +152,20 @@ type ProbeIndexed = ProbePacket & { stream_index?: number };
  * payload MD5 equals framemd5 column 6 (tested). Prefer this to separate calls: each tool start costs ~0.2 s.
  */
 export async function probePackets(input: MediaInput): Promise<ProbeResult> {
+  if (typeof input !== 'string') return probeUncached(input);
+  // Inputs (fixtures) are probed again and again; a file rewritten in place changes size or mtime.
+  const st = statSync(input);
+  const key = `${input}\0${st.size}\0${st.mtimeMs}`;
+  const hit = probeCache.get(key);
+  if (hit !== undefined) return hit;
+  const result = await probeUncached(input);
+  probeCache.set(key, result);
+  return result;
+}
+
+const probeCache = new Map<string, ProbeResult>();
+
+async function probeUncached(input: MediaInput): Promise<ProbeResult> {
   const r = await runOk('ffprobe', ['-v', 'error', '-show_data_hash', 'md5', '-show_entries',
     'stream=index,codec_type,codec_name,codec_tag_string,time_base,start_time,duration,width,height,sample_rate:packet=stream_index,pts,dts,duration,size,flags,data_hash',
     '-of', 'json'], input);

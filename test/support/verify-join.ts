@@ -12,6 +12,11 @@ export type VerifyOptions = {
   gapsAllowed?: boolean;
   /** Decoded frame sizes expected in order, e.g. ['320x180', '480x270']. */
   expectSizes?: string[];
+  /**
+   * Video packet indices (in the output) allowed to differ by GROWING: fragmented output prepends in-band parameter
+   * sets to the first keyframe after a codec-config change (mp4-join.md §6). Reported in `notes`.
+   */
+  allowGrownVideoPackets?: number[];
 };
 
 export type StreamVerdict = { kind: StreamKind; codec: string; expectedPackets: number; packets: number; times: PacketTimes };
@@ -40,16 +45,23 @@ function mode(values: number[]): number {
   return best;
 }
 
-async function checkPayload(out: MediaInput, parts: string[], partProbes: ProbeResult[], got: PacketTimes, kind: StreamKind, pcm: boolean, r: VerifyResult): Promise<number> {
+async function checkPayload(
+  out: MediaInput, parts: string[], partProbes: ProbeResult[], got: PacketTimes, kind: StreamKind, pcm: boolean, grown: number[], r: VerifyResult,
+): Promise<number> {
   if (pcm) {
     const [want, have] = [await alawBytesHash(parts), await alawBytesHash(out)];
     if (want === have) r.notes.push(`${kind}: PCM bytes identical (md5 ${have})`);
     else r.failures.push(`${kind}: PCM bytes differ from the parts' bytes (md5 ${have}, expected ${want})`);
     return 0;
   }
-  const want = partProbes.flatMap((p) => (p.packets[kind]?.packets ?? []).map((x) => x.hash));
+  const wantPackets = partProbes.flatMap((p) => p.packets[kind]?.packets ?? []);
+  const want = wantPackets.map((x) => x.hash);
   const have = got.packets.map((x) => x.hash);
-  const first = want.findIndex((h, i) => have[i] !== h);
+  const isGrown = (i: number): boolean => grown.includes(i) && (got.packets[i]?.size ?? 0) > (wantPackets[i]?.size ?? Infinity);
+  for (const i of grown) {
+    if (isGrown(i)) r.notes.push(`${kind}: packet ${i} grew by ${(got.packets[i]?.size ?? 0) - (wantPackets[i]?.size ?? 0)} bytes (allowed)`);
+  }
+  const first = want.findIndex((h, i) => have[i] !== h && !isGrown(i));
   if (first === -1 && have.length === want.length) r.notes.push(`${kind}: ${have.length} packets bit-identical, same order`);
   else {
     const where = first === -1 ? `${have.length - want.length} extra packets at the end` : `first difference at packet ${first}`;
@@ -113,7 +125,8 @@ export async function verifyJoin(out: MediaInput, parts: string[], options: Veri
     }
     if (got.codec !== want.codec) r.failures.push(`${kind}: codec ${got.codec}, expected ${want.codec}`);
     const pcm = want.codec.startsWith('pcm_');
-    const expectedPackets = await checkPayload(out, parts, partProbes, times, kind, pcm, r);
+    const grown = kind === 'v' ? (options.allowGrownVideoPackets ?? []) : [];
+    const expectedPackets = await checkPayload(out, parts, partProbes, times, kind, pcm, grown, r);
     checkTiming(kind, times, pcm, options.gapsAllowed ?? false, r);
     r.streams[kind] = { kind, codec: got.codec, expectedPackets, packets: times.packets.length, times };
   }
