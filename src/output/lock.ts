@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { link, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { OutputError } from '../errors/output-error.js';
+import { toOutputError } from './to-output-error.js';
+
+/** A held lock; `release` is idempotent and removes the file only while it still holds this process's pid. */
+export type HeldLock = { path: string; release(): Promise<void> };
+
+// A lock file without a readable pid may be one another process has just created and not yet written.
+const UNREADABLE_LOCK_GRACE_MS = 10_000;
+
+function errnoCode(error: unknown): unknown {
+  return error instanceof Error && 'code' in error ? error.code : undefined;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to another user.
+    return errnoCode(error) === 'EPERM';
+  }
+}
+
+async function readPid(path: string): Promise<number | undefined> {
+  const text = await readFile(path, 'utf8');
+  const pid = Number(text.trim());
+  return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+async function tryCreate(path: string): Promise<boolean> {
+  try {
+    const handle = await open(path, 'wx', 0o600);
+    try {
+      await handle.writeFile(`${process.pid}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    return true;
+  } catch (error) {
+    if (errnoCode(error) === 'EEXIST') return false;
+    throw toOutputError(error, path);
+  }
+}
+
+/** Whether the lock at `path` is stale; reads it once. Missing → stale (the holder just released it). */
+async function isStale(path: string, nowMs: number): Promise<{ stale: boolean; holder: string }> {
+  try {
+    const pid = await readPid(path);
+    if (pid !== undefined) return { stale: !isAlive(pid), holder: `pid ${pid}` };
+    const ageMs = nowMs - (await stat(path)).mtimeMs;
+    return { stale: ageMs > UNREADABLE_LOCK_GRACE_MS, holder: 'an unknown process' };
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return { stale: true, holder: 'nobody' };
+    throw toOutputError(error, path);
+  }
+}
+
+/**
+ * Takes a stale lock away atomically: rename it aside, then check that what was renamed is still the stale lock
+ * (another run may have replaced it in between); if not, put it back.
+ */
+async function removeStale(path: string, nowMs: number): Promise<void> {
+  const aside = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.stale`;
+  try {
+    await rename(path, aside);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return;
+    throw toOutputError(error, path);
+  }
+  if ((await isStale(aside, nowMs)).stale) {
+    await unlink(aside);
+    return;
+  }
+  await link(aside, path).catch(() => undefined);
+  await unlink(aside);
+}
+
+/**
+ * Prevents two runs on the same `--state` file (ux.md §10): creates `STATE.lock` exclusively (O_EXCL, mode 0o600)
+ * holding this process's pid. A lock whose pid is gone is stale and taken over; a live one (including one held by
+ * this same process) throws OutputError `E_LOCKED` (exit 7). `nowMs` (default: the clock) ages lock files that
+ * hold no pid yet. Three runs racing over one stale lock could in theory both win; cron overlaps are not that tight.
+ */
+export async function acquireLock(statePath: string, options: { nowMs?: number } = {}): Promise<HeldLock> {
+  const path = `${statePath}.lock`;
+  const nowMs = options.nowMs ?? Date.now();
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    if (await tryCreate(path)) {
+      let released = false;
+      return {
+        path,
+        async release() {
+          if (released) return;
+          released = true;
+          const pid = await readPid(path).catch(() => undefined);
+          if (pid === process.pid) await unlink(path).catch(() => undefined);
+        },
+      };
+    }
+    const { stale, holder } = await isStale(path, nowMs);
+    if (!stale) {
+      throw new OutputError('E_LOCKED', `State file "${statePath}" is locked by ${holder} (${path})`, {
+        hint: 'another kvs-clip run is archiving this stream; if none is, delete the lock file',
+      });
+    }
+    await removeStale(path, nowMs);
+  }
+  throw new OutputError('E_LOCKED', `Could not take the lock ${path}: other runs keep replacing it`);
+}
