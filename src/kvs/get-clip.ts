@@ -1,0 +1,124 @@
+import { GetClipCommand, type KinesisVideoArchivedMediaClient } from '@aws-sdk/client-kinesis-video-archived-media';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { IncomingMessage } from 'node:http';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { cancellationOf } from '../download/cancellation.js';
+import { RemoteError } from '../errors/remote-error.js';
+import type { FragmentQuery } from './list-fragments.js';
+import { selectorType } from './list-fragments.js';
+import { mapSdkError, TRUNCATED_BODY } from './map-sdk-error.js';
+import { streamFields, streamLabel, type StreamRef } from './stream-ref.js';
+
+/** Where a GetClip body goes, and who wants to hear about it. */
+export type ClipSink = {
+  /** The file to write (created or truncated; removed again if the download fails). */
+  readonly destPath: string;
+  readonly signal?: AbortSignal;
+  /** Called with the size of every chunk written (progress). */
+  readonly onBytes?: (bytes: number) => void;
+  /** Abort the body when no byte arrives for this long (default 60 s). */
+  readonly idleTimeoutMs?: number;
+};
+
+/** A GetClip body safely on disk. */
+export type ClipDownload = {
+  readonly bytes: number;
+  /** The Content-Length header, when the service sent one (the body matched it). */
+  readonly contentLength: number | undefined;
+  readonly contentType: string | undefined;
+  readonly requestId: string | undefined;
+};
+
+function contentLengthOf(payload: Readable): number | undefined {
+  // The SDK does not check Content-Length (kvs-api.md §8.2); in Node the Payload is the IncomingMessage itself.
+  if (!(payload instanceof IncomingMessage)) return undefined;
+  const header = payload.headers['content-length'];
+  const value = header === undefined ? Number.NaN : Number(header);
+  return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+
+function truncatedBody(bytes: number, expected: number): Error {
+  const error = new Error(`body ended after ${bytes} of ${expected} bytes`);
+  error.name = TRUNCATED_BODY;
+  return error;
+}
+
+function idleTimeout(ms: number): Error {
+  return Object.assign(new Error(`no body bytes for ${ms} ms`), { code: 'ETIMEDOUT' });
+}
+
+/**
+ * One GetClip call streamed to `sink.destPath` with `pipeline` (the body is never buffered whole), the bytes
+ * written checked against Content-Length. Timestamps go out as Dates built from epoch ms (the SDK sends fractional
+ * seconds, kvs-api.md §2).
+ *
+ * Throws RemoteError E_REMOTE (retryable; `cause` named TruncatedBody, or the socket error) when the body is short,
+ * reset, or stalls; the cancellation error when `signal` fires; OutputError when the file cannot be written; else
+ * the mapped SDK error (E_NO_MEDIA, E_MEDIA_UNSUPPORTED, E_THROTTLED, …). On any failure the Payload is destroyed
+ * (its socket released) and the partial file removed.
+ */
+export async function getClip(
+  client: KinesisVideoArchivedMediaClient,
+  request: { stream: StreamRef; query: FragmentQuery; sink: ClipSink },
+): Promise<ClipDownload> {
+  const { stream, query, sink } = request;
+  const label = streamLabel(stream);
+  const signal = sink.signal;
+  let payload: Readable | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const output = await client.send(
+      new GetClipCommand({
+        ...streamFields(stream),
+        ClipFragmentSelector: {
+          FragmentSelectorType: selectorType(query.selector),
+          TimestampRange: { StartTimestamp: new Date(query.startMs), EndTimestamp: new Date(query.endMs) },
+        },
+      }),
+      signal === undefined ? {} : { abortSignal: signal },
+    );
+    if (!(output.Payload instanceof Readable)) {
+      throw new RemoteError('E_REMOTE', `GetClip for stream "${label}" returned no readable body`);
+    }
+    const body = output.Payload;
+    payload = body;
+    const expected = contentLengthOf(body);
+    const idleMs = sink.idleTimeoutMs ?? 60_000;
+    const arm = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => body.destroy(idleTimeout(idleMs)), idleMs);
+    };
+    let bytes = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        bytes += chunk.length;
+        arm();
+        sink.onBytes?.(chunk.length);
+        callback(null, chunk);
+      },
+    });
+    arm();
+    await pipeline(body, counter, createWriteStream(sink.destPath), ...(signal === undefined ? [] : [{ signal }]));
+    if (expected !== undefined && bytes !== expected) {
+      throw new RemoteError('E_REMOTE', `GetClip for stream "${label}" failed: body ended after ${bytes} of ${expected} bytes`, {
+        cause: truncatedBody(bytes, expected),
+        hint: 'The connection was cut mid-body: run again (finished parts are kept)',
+      });
+    }
+    return {
+      bytes,
+      contentLength: expected,
+      contentType: output.ContentType,
+      requestId: output.$metadata.requestId,
+    };
+  } catch (error) {
+    payload?.destroy();
+    await rm(sink.destPath, { force: true }).catch(() => undefined);
+    if (signal?.aborted === true) throw cancellationOf(signal);
+    throw mapSdkError(error, { op: 'GetClip', stream: label });
+  } finally {
+    clearTimeout(timer);
+  }
+}

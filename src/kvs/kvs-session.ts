@@ -1,0 +1,72 @@
+import type { Fragment } from '../plan/fragment.js';
+import type { KvsClients } from './clients.js';
+import { createDataEndpointCache } from './data-endpoint-cache.js';
+import { describeStream, type StreamDescription } from './describe-stream.js';
+import { getClip, type ClipDownload, type ClipSink } from './get-clip.js';
+import type { KvsOperation } from './kvs-operation.js';
+import { listFragments, type FragmentQuery } from './list-fragments.js';
+import { listStreams } from './list-streams.js';
+import type { StreamRef } from './stream-ref.js';
+
+/** Everything the use cases need from KVS for one stream: the port src/clip wires to download and plan. */
+export type KvsSession = {
+  readonly stream: StreamRef;
+  describeStream(options?: { signal?: AbortSignal }): Promise<StreamDescription>;
+  /** Streams of the region (not only this one), for discovery. */
+  listStreams(options?: { prefix?: string; signal?: AbortSignal }): Promise<StreamDescription[]>;
+  /** All fragments of the range, sorted by the selected timestamp and deduplicated. */
+  listFragments(query: FragmentQuery, options?: { signal?: AbortSignal }): Promise<Fragment[]>;
+  /** One GetClip body streamed to `sink.destPath`, Content-Length checked. */
+  getClip(query: FragmentQuery, sink: ClipSink): Promise<ClipDownload>;
+  /** Forget the cached data endpoints (after a connection or endpoint failure); the next call asks again. */
+  refreshEndpoints(): Promise<void>;
+};
+
+export type KvsSessionOptions = {
+  readonly stream: StreamRef;
+  /** Runs before every request sent (each page, each GetDataEndpoint): the place for per-operation pacing. */
+  readonly beforeRequest?: (op: KvsOperation, signal?: AbortSignal) => Promise<void>;
+};
+
+/**
+ * Binds the SDK clients to one stream, with data endpoints cached per API (kvs-api.md §11 steps 1–3 and 5).
+ * Methods do one attempt each and throw typed KvsClipErrors (mapSdkError); retrying is the caller's, decided with
+ * classifyForRetry. Never throws itself.
+ */
+export function createKvsSession(clients: KvsClients, options: KvsSessionOptions): KvsSession {
+  const { stream } = options;
+  const before = (op: KvsOperation) => async (signal?: AbortSignal) => {
+    await options.beforeRequest?.(op, signal);
+  };
+  const endpoints = createDataEndpointCache(clients.control, { stream, beforeRequest: before('GetDataEndpoint') });
+  const withSignal = (signal: AbortSignal | undefined): { signal?: AbortSignal } => (signal === undefined ? {} : { signal });
+  return {
+    stream,
+    describeStream: async (callOptions = {}) => {
+      await clients.region();
+      await before('DescribeStream')(callOptions.signal);
+      return describeStream(clients.control, { stream, ...withSignal(callOptions.signal) });
+    },
+    listStreams: (callOptions = {}) =>
+      listStreams(clients, {
+        ...withSignal(callOptions.signal),
+        ...(callOptions.prefix === undefined ? {} : { prefix: callOptions.prefix }),
+        beforeRequest: before('ListStreams'),
+      }),
+    listFragments: async (query, callOptions = {}) => {
+      await clients.region();
+      const client = await clients.archivedMedia(await endpoints.get('LIST_FRAGMENTS', withSignal(callOptions.signal)));
+      return listFragments(client, { stream, query, ...withSignal(callOptions.signal), beforeRequest: before('ListFragments') });
+    },
+    getClip: async (query, sink) => {
+      await clients.region();
+      const client = await clients.archivedMedia(await endpoints.get('GET_CLIP', withSignal(sink.signal)));
+      await before('GetClip')(sink.signal);
+      return getClip(client, { stream, query, sink });
+    },
+    refreshEndpoints: () => {
+      endpoints.invalidate();
+      return Promise.resolve();
+    },
+  };
+}

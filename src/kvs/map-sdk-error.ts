@@ -1,0 +1,144 @@
+import { AuthError } from '../errors/auth-error.js';
+import { CancelledError } from '../errors/cancelled-error.js';
+import { InternalError } from '../errors/internal-error.js';
+import { KvsClipError } from '../errors/kvs-clip-error.js';
+import { MediaError } from '../errors/media-error.js';
+import { NotFoundError } from '../errors/not-found-error.js';
+import { OutputError } from '../errors/output-error.js';
+import { RemoteError } from '../errors/remote-error.js';
+import { UsageError } from '../errors/usage-error.js';
+import {
+  AUTH_NAMES,
+  CODEC_NAMES,
+  CONNECTION_CODES,
+  ENDPOINT_CODES,
+  errorFacts,
+  OUTPUT_CODES,
+  THROTTLING_NAMES,
+  TRANSIENT_NAMES,
+  type ErrorFacts,
+} from './error-facts.js';
+import { isControlPlane, type KvsOperation } from './kvs-operation.js';
+
+export type SdkErrorContext = {
+  readonly op: KvsOperation;
+  /** Stream name or ARN, for the message (absent for ListStreams). */
+  readonly stream?: string;
+};
+
+/** Name of the synthetic cause of a body shorter than its Content-Length (see getClip). */
+export const TRUNCATED_BODY = 'TruncatedBody';
+
+const CREDENTIAL_NAMES = new Set(['CredentialsProviderError', 'TokenProviderError']);
+const EXPIRED_NAMES = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired']);
+const SIGNATURE_NAMES = new Set(['InvalidSignatureException', 'SignatureDoesNotMatch', 'IncompleteSignature', 'IncompleteSignatureException']);
+
+/**
+ * One line of service text for a message: whitespace collapsed, capped, and anything shaped like a signature,
+ * credential scope, session token or access key id removed (AWS signature errors echo the string to sign).
+ */
+function safeText(text: string): string {
+  const redacted = text
+    .replace(/(Signature|Credential|X-Amz-Security-Token|X-Amz-Signature|Authorization)([=:]\s*)\S+/gi, '$1$2[redacted]')
+    .replace(/\b(AKIA|ASIA)[A-Z0-9]{12,}\b/g, '[redacted]')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return redacted.length > 200 ? `${redacted.slice(0, 199)}…` : redacted;
+}
+
+function serviceMessage(error: unknown): string {
+  return error instanceof Error && error.message !== '' ? `: ${safeText(error.message)}` : '';
+}
+
+function describe(facts: ErrorFacts): string {
+  if (facts.status !== undefined) return `${facts.name} (HTTP ${facts.status})`;
+  return facts.code ?? facts.name;
+}
+
+function authHint(facts: ErrorFacts, op: KvsOperation): string {
+  if (CREDENTIAL_NAMES.has(facts.name)) {
+    return 'No usable AWS credentials: set --profile or AWS_PROFILE, run `aws sso login`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
+  }
+  if (EXPIRED_NAMES.has(facts.name)) return 'The credentials have expired: refresh them (e.g. `aws sso login`) and run again';
+  if (SIGNATURE_NAMES.has(facts.name)) return 'The request signature was rejected: check the secret key, the system clock and --region';
+  return `The credentials are not allowed kinesisvideo:${op} on this stream: check the IAM policy`;
+}
+
+/**
+ * Turns anything an SDK call, a body stream or a spool write threw into the typed error the CLI reports (ux.md §3),
+ * classified by exception name, HTTP status, `$retryable` and Node error code, never by message text. Typed errors
+ * pass through unchanged. The original error stays in `cause`; messages and hints never carry credentials,
+ * signatures or headers.
+ *
+ * ResourceNotFoundException means an unknown stream on the control plane but "no fragments in the range" on the data
+ * plane (ListFragments, GetClip). Retry decisions are classifyForRetry's; this only names the failure.
+ * Never throws.
+ */
+export function mapSdkError(error: unknown, context: SdkErrorContext): KvsClipError {
+  if (error instanceof KvsClipError) return error;
+  const facts = errorFacts(error);
+  const { op } = context;
+  const where = context.stream === undefined ? op : `${op} for stream "${context.stream}"`;
+  const failed = `${where} failed: ${describe(facts)}`;
+  const options = { cause: error };
+
+  if (facts.code !== undefined && OUTPUT_CODES.has(facts.code) && facts.status === undefined) {
+    return new OutputError('E_OUTPUT_WRITE', `Could not write the ${op} body: ${facts.code}`, {
+      ...options,
+      hint: 'Check free space and permissions of the output directory',
+    });
+  }
+  if (facts.name === 'ResourceNotFoundException') {
+    return isControlPlane(op)
+      ? new NotFoundError('E_STREAM_NOT_FOUND', `Stream "${context.stream ?? ''}" not found or not active (${describe(facts)})`, {
+          ...options,
+          hint: 'Check the stream name and --region; `kvs-clip streams` lists the streams of a region',
+        })
+      : new NotFoundError('E_NO_MEDIA', `${where}: no fragments in the requested range (${describe(facts)})`, {
+          ...options,
+          hint: 'Check the range with `kvs-clip list`, the --timestamps selector and the stream\'s retention period',
+        });
+  }
+  if (facts.name === 'NoDataRetentionException') {
+    return new NotFoundError('E_NO_MEDIA', `${failed}: the stream keeps no archive`, {
+      ...options,
+      hint: 'Enable data retention on the stream (DataRetentionInHours > 0); only media ingested afterwards can be downloaded',
+    });
+  }
+  if (CODEC_NAMES.has(facts.name)) {
+    return new MediaError('E_MEDIA_UNSUPPORTED', failed, {
+      ...options,
+      hint: 'A producer-side problem: GetClip cannot package this media (codec private data or frames missing, invalid or unsupported); fix the producer or pick a range without it',
+    });
+  }
+  if (AUTH_NAMES.has(facts.name) || facts.status === 401 || facts.status === 403) {
+    return new AuthError('E_AUTH', failed, { ...options, hint: authHint(facts, op) });
+  }
+  if (THROTTLING_NAMES.has(facts.name) || facts.status === 429 || facts.throttling) {
+    return new RemoteError('E_THROTTLED', failed, {
+      ...options,
+      hint: 'The stream\'s read quota is shared with viewers and players: run again later, or lower --fragment-rate',
+    });
+  }
+  if (facts.name === 'InvalidArgumentException' || facts.name === 'ValidationException') {
+    return new UsageError('E_USAGE', `${where} was rejected${serviceMessage(error)}`, {
+      ...options,
+      hint: 'Check the time range: inside the retention period, end in the past for server timestamps, at most 24 h per call',
+    });
+  }
+  if (facts.name === 'AbortError') return new CancelledError('SIGINT');
+  const transient =
+    TRANSIENT_NAMES.has(facts.name) ||
+    (facts.status !== undefined && facts.status >= 500) ||
+    (facts.code !== undefined && (CONNECTION_CODES.has(facts.code) || ENDPOINT_CODES.has(facts.code))) ||
+    facts.name === TRUNCATED_BODY ||
+    facts.retryable;
+  if (transient || facts.status !== undefined || facts.name === 'SyntaxError') {
+    // SyntaxError: the SDK could not parse a response (a proxy's HTML page, a cut JSON body).
+    return new RemoteError('E_REMOTE', failed, {
+      ...options,
+      hint: 'A network or service failure: run the same command again later (finished parts are kept)',
+    });
+  }
+  return new InternalError(`${failed}`, options);
+}
