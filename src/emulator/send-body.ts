@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { corruptOffsets, type ChosenFaults } from './faults.js';
 
@@ -47,7 +46,7 @@ export async function sendBody(res: ServerResponse, reply: BodyReply, context: B
     for (let at = 0; at < data.length; at += slice) {
       if (res.destroyed) return sent;
       const part = Number.isFinite(slice) ? data.subarray(at, at + slice) : data;
-      if (!res.write(part)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      if (!res.write(part)) await drainOrClose(res);
       sent += part.length;
       if (Number.isFinite(slice)) await context.sleep((part.length / bytesPerSecond) * 1000);
     }
@@ -79,4 +78,17 @@ function flipBits(chunk: Uint8Array, start: number, masks: ReadonlyMap<number, n
     if (offset >= start && offset < start + chunk.length) copy[offset - start] = (copy[offset - start] ?? 0) ^ mask;
   }
   return copy;
+}
+
+/** Waits for backpressure to clear or the client to go away, leaving no listener behind. */
+function drainOrClose(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }

@@ -1,0 +1,138 @@
+import { readFile } from 'node:fs/promises';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { UsageError } from '../../errors/usage-error.js';
+import { demoStreams } from '../../emulator/demo-streams.js';
+import type { FaultSpec } from '../../emulator/faults.js';
+import type { QuotaLimits } from '../../emulator/quotas.js';
+import { startEmulator, type EmulatorOptions } from '../../emulator/start-emulator.js';
+import { STREAM_SPEC_GRAMMAR, parseStreamSpec, type StreamSpec } from '../../emulator/stream-spec.js';
+import type { ClipLayout } from '../../mp4/model.js';
+import type { CliIo } from '../io.js';
+import { integerParser } from '../options/parse-number.js';
+
+const LAYOUTS: readonly ClipLayout[] = ['moov-first', 'moov-last', 'fragmented'];
+
+/** `--config FILE`: JSON with any of these; flags given on the command line win. */
+type ConfigFile = {
+  streams?: (string | StreamSpec)[];
+  faults?: FaultSpec[];
+  quotas?: false | Partial<QuotaLimits>;
+  caps?: { maxFragments?: number; maxBytes?: number };
+  clipLayout?: ClipLayout;
+  seed?: number;
+  chunked?: boolean;
+  cpdChangeError?: string;
+  listFragmentsPageSize?: number;
+};
+
+type EmulatorFlags = {
+  host: string;
+  port: number;
+  stream: string[];
+  config?: string;
+  clipLayout?: ClipLayout;
+  seed?: number;
+  quotas: boolean;
+  auth: boolean;
+  json: boolean;
+  chunked: boolean;
+  logFile?: string;
+  maxClipFragments?: number;
+  maxClipBytes?: number;
+};
+
+/**
+ * Build `kvs-clip emulator`: a local KVS endpoint (both planes) that the AWS SDKs, the AWS CLI and boto3 accept.
+ * Prints the URL on stdout (or one JSON line with url, region, credentials and streams) once listening and runs
+ * until io.signal aborts (SIGINT/SIGTERM). Bad specs or config files are UsageError (exit 2).
+ */
+export function emulatorCommand(io: CliIo): Command {
+  return new Command('emulator')
+    .description('run a local KVS emulator (control plane + archived media) for demos and tests')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0 = any free port)', integerParser(0, 65535), 4567)
+    .option('--stream <spec>', 'a stream to serve (repeatable; default: "demo", H.264+AAC, 2 s fragments, last 48 h)', collect, [])
+    .option('--config <file>', 'JSON file with streams, faults, quotas, caps, clipLayout, seed')
+    .addOption(new Option('--clip-layout <layout>', 'GetClip MP4 layout (default moov-first, a stand-in: the real one is unknown)').choices(LAYOUTS))
+    .option('--seed <n>', 'seed for jitter, ListFragments order and faults', integerParser(0, 2 ** 31 - 1))
+    .option('--no-quotas', 'do not enforce the KVS per-stream TPS and fragment-point quotas')
+    .option('--no-auth', 'accept requests without verifying their SigV4 signature')
+    .option('--chunked', 'send GetClip bodies with chunked transfer encoding instead of Content-Length', false)
+    .option('--max-clip-fragments <n>', 'GetClip fragment cap (AWS: 200)', integerParser(1, 100_000))
+    .option('--max-clip-bytes <n>', 'GetClip byte cap (AWS: 100000000)', integerParser(1, Number.MAX_SAFE_INTEGER))
+    .option('--log-file <file>', 'append every request as a JSON line to this file')
+    .option('--json', 'print one machine-readable line (url, region, credentials, streams) on stdout', false)
+    .addHelpText('after', `\nStream specs (--stream):\n${STREAM_SPEC_GRAMMAR.replace(/^/gm, '  ')}\n\nExamples:\n  kvs-clip emulator\n  kvs-clip emulator --stream cam1=h264_aac,span=48h,gap=10:00-10:05,skew=11s --stream big=h265,bitrate=20x\n  kvs-clip emulator --stream mine=./video.mp4 --no-auth --json\n\nCredentials: AWS_ACCESS_KEY_ID=AKIDKVSCLIPLOCAL AWS_SECRET_ACCESS_KEY=kvs-clip-local-secret AWS_REGION=us-east-1`)
+    .action(async (flags: EmulatorFlags) => {
+      const options = await emulatorOptions(flags, io);
+      const emulator = await startEmulator(options).catch((error: unknown) => {
+        // Stream specs from --config are checked only when the streams are built.
+        if (error instanceof RangeError) throw new UsageError('E_USAGE', `Invalid stream: ${error.message}`, { cause: error });
+        throw error;
+      });
+      const streams = [...emulator.streams.values()].map((s) => ({ name: s.description.name, arn: s.description.arn, mediaType: s.description.mediaType, retentionHours: s.description.retentionHours }));
+      if (flags.json) {
+        io.stdout.write(`${JSON.stringify({ url: emulator.url, region: emulator.region, credentials: emulator.credentials ?? null, streams })}\n`);
+      } else {
+        io.stdout.write(`${emulator.url}\n`);
+        io.stderr.write(`KVS emulator listening on ${emulator.url} (region ${emulator.region}; streams: ${streams.map((s) => s.name).join(', ')}). Ctrl-C to stop.\n`);
+      }
+      await new Promise<void>((resolve) => {
+        if (io.signal.aborted) resolve();
+        else io.signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      await emulator.close();
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+async function emulatorOptions(flags: EmulatorFlags, io: CliIo): Promise<EmulatorOptions> {
+  const config = flags.config === undefined ? {} : await readConfig(flags.config);
+  // Keep the clock running from io.now() (which honours KVS_CLIP_NOW) so quotas and retention move on.
+  const offsetMs = io.now() - Date.now();
+  const now = (): number => Date.now() + offsetMs;
+  const specs = [...(config.streams ?? []), ...flags.stream].map((spec) => {
+    if (typeof spec !== 'string') return spec;
+    try {
+      return parseStreamSpec(spec);
+    } catch (error) {
+      throw new UsageError('E_USAGE', `Invalid --stream "${spec}": ${error instanceof Error ? error.message : String(error)}`, { hint: 'See kvs-clip emulator --help for the spec grammar.' });
+    }
+  });
+  const caps = { ...config.caps, ...(flags.maxClipFragments === undefined ? {} : { maxFragments: flags.maxClipFragments }), ...(flags.maxClipBytes === undefined ? {} : { maxBytes: flags.maxClipBytes }) };
+  return {
+    streams: specs.length > 0 ? specs : demoStreams(now()),
+    host: flags.host,
+    port: flags.port,
+    now,
+    seed: flags.seed ?? config.seed ?? 1,
+    ...(flags.auth ? {} : { auth: false as const }),
+    quotas: flags.quotas ? (config.quotas ?? {}) : false,
+    faults: config.faults ?? [],
+    caps,
+    clipLayout: flags.clipLayout ?? config.clipLayout ?? 'moov-first',
+    chunked: flags.chunked || (config.chunked ?? false),
+    ...(config.cpdChangeError === undefined ? {} : { cpdChangeError: config.cpdChangeError }),
+    ...(config.listFragmentsPageSize === undefined ? {} : { listFragmentsPageSize: config.listFragmentsPageSize }),
+    ...(flags.logFile === undefined ? {} : { logFile: flags.logFile }),
+  };
+}
+
+async function readConfig(path: string): Promise<ConfigFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError('E_USAGE', `Cannot read --config "${path}": ${error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidArgumentError('expected a JSON object');
+    return parsed;
+  } catch (error) {
+    throw new UsageError('E_USAGE', `Invalid --config "${path}": ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,139 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ClipLayout } from '../mp4/model.js';
+import { buildClipStream } from '../mp4/write-samples.js';
+import { createStreams } from './create-streams.js';
+import type { EmulatedStream, StreamFragment } from './emulated-stream.js';
+import { expectedClip, type ExpectedClip } from './expected-clip.js';
+import { listStreamFragments, type FragmentRange } from './list-stream-fragments.js';
+import { FaultPlan, type FaultSpec } from './faults.js';
+import { handleRequest, type HandlerContext } from './handle-request.js';
+import { DEFAULT_FIXTURE_DIR } from './load-loop-media.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, type EmulatorCredentials } from './local-credentials.js';
+import { DEFAULT_QUOTAS, Quotas, type QuotaLimits } from './quotas.js';
+import { RequestLog } from './request-log.js';
+import { DEFAULT_CLIP_CAPS, DEFAULT_CPD_CHANGE_ERROR, type ClipCaps } from './routes/get-clip.js';
+import { StreamStore } from './store.js';
+import type { StreamSpec } from './stream-spec.js';
+
+/**
+ * Options of an in-process emulator. Every knob whose AWS behaviour is unknown has a documented stand-in default
+ * (kvs-api.md §10.2): clip layout moov-first, ListFragments page 100 in seeded-shuffled order, caps 200 / 100×10⁶.
+ */
+export type EmulatorOptions = {
+  readonly streams: readonly StreamSpec[];
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** Default 0 (any free port). */
+  readonly port?: number;
+  /** Emulator clock in epoch ms (default Date.now); drives spans, retention, quotas and SigV4 skew. */
+  readonly now?: () => number;
+  /** Used for latency and bandwidth faults (default setTimeout). */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Seeds jitter, ListFragments order, fault fractions and bit flips (default 1). */
+  readonly seed?: number;
+  /** SigV4 verification; `false` accepts any or no signature. Default: verify LOCAL_CREDENTIALS in us-east-1. */
+  readonly auth?: false | { readonly credentials?: EmulatorCredentials; readonly region?: string };
+  /** `false` disables all quotas; a partial object overrides single limits (`false` per limit disables it). */
+  readonly quotas?: false | Partial<QuotaLimits>;
+  readonly faults?: readonly FaultSpec[];
+  readonly caps?: Partial<ClipCaps>;
+  /** Error name for a codec-config change inside one GetClip (default InvalidCodecPrivateDataException). */
+  readonly cpdChangeError?: string;
+  /** GetClip MP4 layout (default moov-first: a stand-in, the real layout is unknown). */
+  readonly clipLayout?: ClipLayout;
+  /** GetClip with chunked transfer encoding instead of Content-Length. */
+  readonly chunked?: boolean;
+  /** ListFragments page size without MaxResults (default 100). */
+  readonly listFragmentsPageSize?: number;
+  /** ListFragments pages in ingestion order instead of shuffled. */
+  readonly sortedListFragments?: boolean;
+  /** Also append the request log as JSONL to this file. */
+  readonly logFile?: string;
+  /** Where the preset fixtures live (default: the package's test/fixtures). */
+  readonly fixtureDir?: string;
+};
+
+export type RunningEmulator = {
+  /** `http://127.0.0.1:<port>`: the control-plane endpoint; GetDataEndpoint returns it for the data plane. */
+  readonly url: string;
+  readonly port: number;
+  readonly region: string;
+  /** The credentials it verifies (undefined when auth is off). */
+  readonly credentials: EmulatorCredentials | undefined;
+  readonly log: RequestLog;
+  /** The served streams by name (for in-process fragment listings and expected clips). */
+  readonly streams: ReadonlyMap<string, EmulatedStream>;
+  /** In-process listing of a stream's visible fragments in ingestion order (no HTTP, quotas or paging). */
+  fragments(stream: string, range: FragmentRange): StreamFragment[];
+  /** The uncapped reference MP4 for a range or for explicit fragments (see expectedClip). */
+  expectedClip(stream: string, selection: FragmentRange | readonly StreamFragment[], options?: { layout?: ClipLayout }): ExpectedClip;
+  /** Stops accepting requests, drops open connections, resolves when closed. */
+  close(): Promise<void>;
+};
+
+/**
+ * Starts a local KVS endpoint for both planes on one node:http server. Use it in tests (port 0) and behind
+ * `kvs-clip emulator`. Rejects when the port cannot be bound or a stream spec or fixture is unusable.
+ */
+export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  const now = options.now ?? Date.now;
+  const seed = options.seed ?? 1;
+  const authOptions = options.auth;
+  const auth: HandlerContext['auth'] =
+    authOptions === false
+      ? false
+      : { credentials: authOptions?.credentials ?? LOCAL_CREDENTIALS, region: authOptions?.region ?? LOCAL_REGION };
+  const region = auth === false ? (LOCAL_REGION as string) : auth.region;
+  const streams = await createStreams(options.streams, { nowMs: now(), seed, region, fixtureDir: options.fixtureDir ?? DEFAULT_FIXTURE_DIR });
+  const log = new RequestLog(options.logFile === undefined ? {} : { file: options.logFile });
+  const context: HandlerContext = {
+    store: new StreamStore(streams),
+    log,
+    quotas: new Quotas(options.quotas === false ? false : { ...DEFAULT_QUOTAS, ...options.quotas }, now),
+    faults: new FaultPlan(options.faults ?? [], seed),
+    now,
+    sleep: options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
+    seed,
+    auth,
+    caps: { ...DEFAULT_CLIP_CAPS, ...options.caps },
+    cpdChangeError: options.cpdChangeError ?? DEFAULT_CPD_CHANGE_ERROR,
+    clipLayout: options.clipLayout ?? 'moov-first',
+    chunked: options.chunked ?? false,
+    listFragmentsPageSize: options.listFragmentsPageSize ?? 100,
+    sortedListFragments: options.sortedListFragments ?? false,
+    encodeClip: (media, layout) => buildClipStream(media, { layout }),
+  };
+  const server = createServer((req, res) => {
+    void handleRequest(req, res, context);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const byName = new Map(streams.map((s) => [s.description.name, s]));
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    region,
+    credentials: auth === false ? undefined : auth.credentials,
+    log,
+    streams: byName,
+    fragments: (name, range) => listStreamFragments(requireLocal(byName, name), range, now()),
+    expectedClip: (name, selection, clipOptions) =>
+      expectedClip(requireLocal(byName, name), selection, { nowMs: now(), ...(clipOptions?.layout === undefined ? {} : { layout: clipOptions.layout }) }),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error === undefined ? resolve() : reject(error)));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function requireLocal(streams: ReadonlyMap<string, EmulatedStream>, name: string): EmulatedStream {
+  const stream = streams.get(name);
+  if (stream === undefined) throw new RangeError(`the emulator serves no stream named "${name}"`);
+  return stream;
+}
