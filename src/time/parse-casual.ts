@@ -94,7 +94,15 @@ export function parseCasual(text: string, ctx: TimeContext): TimeExpression | un
   const startShifted = { ...start, wall: startMoves ? shift(start.wall) : start.wall };
   const expression: TimeExpression = { startMs: toInstant(startShifted, ctx.timeZone) };
   if (end !== undefined) {
-    expression.endMs = toInstant({ ...end, wall: shift(end.wall) }, ctx.timeZone);
+    const endWall = shift(end.wall);
+    const endMs = toInstant({ ...end, wall: endWall }, ctx.timeZone);
+    // chrono gives "yesterday 23:00 to 01:00" the start's date for both ends; the end is the next morning.
+    const sameDay = endWall.year === startShifted.wall.year && endWall.month === startShifted.wall.month &&
+      endWall.day === startShifted.wall.day;
+    expression.endMs =
+      endMs <= expression.startMs && sameDay && !end.dateOnly
+        ? toInstant({ ...end, wall: shiftDays(endWall, -1) }, ctx.timeZone)
+        : endMs;
   } else if (start.dateOnly) {
     expression.wholeDayEndMs = nextMidnight(startShifted, ctx.timeZone);
   } else {
