@@ -75,7 +75,7 @@ async function readClipUnnamed(source: ByteSource): Promise<Clip> {
     }
     tracks = applyFragments(read, trex, moofs, { sourceSize: source.size, skippedTrackIds: skipped });
   }
-  if (tracks.length === 0) throw new MediaError('E_MEDIA_UNSUPPORTED', 'no video or audio track in moov');
+  if (tracks.length === 0) throw new MediaError('E_MEDIA_UNSUPPORTED', `no video or audio track in moov @ 0x${moovBox.offset.toString(16)}`);
   const ordered = [...tracks.filter((t) => t.kind === 'video'), ...tracks.filter((t) => t.kind === 'audio')];
   return { layout, movieTimescale: mvhd.timescale, tracks: ordered, sizeBytes: source.size };
 }
