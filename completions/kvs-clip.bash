@@ -32,6 +32,7 @@ _kvs_clip_spec() {
     join) opts='-o --output --force --mkdir --no-faststart --format --gaps --split-on-change --json -q --quiet -v --verbose --no-color -h --help'; valued='-o --output --format --gaps' ;;
     inspect) opts='--boxes --json -q --quiet -v --verbose --no-color -h --help'; valued='' ;;
     completion) opts='-h --help'; valued='' ;;
+    emulator) opts='--host --port --stream --config --clip-layout --seed --no-quotas --no-auth --chunked --max-clip-fragments --max-clip-bytes --log-file --json -h --help'; valued='--host --port --stream --config --clip-layout --seed --max-clip-fragments --max-clip-bytes --log-file' ;;
     help) opts=''; valued='' ;;
     *) opts=''; valued='' ;;
   esac
@@ -59,6 +60,12 @@ _kvs_clip_value() {
         -o|--output) _kvs_clip_files ;;
         --format) COMPREPLY=($(compgen -W 'mp4 fmp4' -- "$cur")) ;;
         --gaps) COMPREPLY=($(compgen -W 'keep close' -- "$cur")) ;;
+      esac ;;
+    emulator)
+      case "$2" in
+        --config) _kvs_clip_files ;;
+        --clip-layout) COMPREPLY=($(compgen -W 'moov-first moov-last fragmented' -- "$cur")) ;;
+        --log-file) _kvs_clip_files ;;
       esac ;;
   esac
 }
@@ -104,7 +111,7 @@ _kvs_clip() {
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$opts" -- "$cur"))
   elif [[ -z $cmd ]]; then
-    COMPREPLY=($(compgen -W 'get list ls streams join inspect completion help' -- "$cur"))
+    COMPREPLY=($(compgen -W 'get list ls streams join inspect completion emulator help' -- "$cur"))
   else
     _kvs_clip_argument "$cmd" "$nargs"
   fi

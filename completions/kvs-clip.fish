@@ -3,7 +3,7 @@
 
 # Succeeds when the word being completed is positional argument number $argv[1] (from 0) after the command.
 function __kvs_clip_argument_is
-    set -l valued --stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps -o --output --format --gaps --align --concurrency --retries --retry-max-time --fragment-rate --state --settle --exec --log-format --region --profile --endpoint-url --prefix
+    set -l valued --stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps -o --output --format --gaps --align --concurrency --retries --retry-max-time --fragment-rate --state --settle --exec --log-format --region --profile --endpoint-url --prefix --host --port --stream --config --clip-layout --seed --max-clip-fragments --max-clip-bytes --log-file
     set -l tokens (commandline -opc)
     set -l count -1
     set -l skip 0
@@ -33,6 +33,7 @@ complete -c kvs-clip -n __fish_use_subcommand -a 'streams' -d 'list the streams 
 complete -c kvs-clip -n __fish_use_subcommand -a 'join' -d 'join MP4 clips losslessly into one file'
 complete -c kvs-clip -n __fish_use_subcommand -a 'inspect' -d 'show tracks, codecs, duration and box layout of an MP4'
 complete -c kvs-clip -n __fish_use_subcommand -a 'completion' -d 'print a shell completion script to stdout'
+complete -c kvs-clip -n __fish_use_subcommand -a 'emulator' -d 'run a local KVS emulator (control plane + archived media) for demos and tests'
 complete -c kvs-clip -n __fish_use_subcommand -a 'help' -d 'display help for command'
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l stream-arn -x -d 'address the stream by ARN (the name is still used in file names)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l since -x -d 'start of the window, e.g. "2h ago", "2025-06-14 15:00", "yesterday 3pm"'
@@ -132,3 +133,17 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from inspect' -s h -l help -d 'd
 complete -c kvs-clip -n '__fish_seen_subcommand_from inspect; and __kvs_clip_argument_is 0' -F
 complete -c kvs-clip -n '__fish_seen_subcommand_from completion' -s h -l help -d 'display help for command'
 complete -c kvs-clip -n '__fish_seen_subcommand_from completion; and __kvs_clip_argument_is 0' -a 'bash zsh fish'
+complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l host -x -d 'address to bind'
+complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l port -x -d 'port to listen on (0 = any free port)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l stream -x -d 'a stream to serve (repeatable; default: "demo", H.264+AAC, 2 s fragments, last 48 h)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l config -r -F -d 'JSON file with streams, faults, quotas, caps, clipLayout, seed'
+complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l clip-layout -x -a 'moov-first moov-last fragmented' -d 'GetClip MP4 layout (default moov-first, a stand-in: the real one is unknown)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l seed -x -d 'seed for jitter, ListFragments order and faults'
+complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l no-quotas -d 'do not enforce the KVS per-stream TPS and fragment-point quotas'
+complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l no-auth -d 'accept requests without verifying their SigV4 signature'
+complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l chunked -d 'send GetClip bodies with chunked transfer encoding instead of Content-Length'
+complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l max-clip-fragments -x -d 'GetClip fragment cap (AWS: 200)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l max-clip-bytes -x -d 'GetClip byte cap (AWS: 100000000)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l log-file -r -F -d 'append every request as a JSON line to this file'
+complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l json -d 'print one machine-readable line (url, region, credentials, streams) on stdout'
+complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -s h -l help -d 'display help for command'

@@ -6,6 +6,10 @@ import { runCli } from './run-cli.js';
 // Entry point (bin/kvs-clip.js imports dist/cli/main.js). Everything testable lives in runCli; this file only
 // binds it to the real process: streams, signals, environment and the exit code.
 
+// The SDK's nine-line "Node 22 will be required from 2027" warning is addressed to kvs-clip's maintainers (see
+// engines in package.json), not to its users, and would break -q and the one-line error contract on stderr.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
 const io = processIo();
 const version = readVersion();
 const exitCode = await runCli(process.argv.slice(2), { io, version, run: createRunners(io) });

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { UsageError } from '../errors/usage-error.js';
 import { completeCommand, type CompleteStreamsOptions } from './commands/complete-streams.js';
 import { completionCommand } from './commands/completion.js';
+import { emulatorCommand } from './commands/emulator.js';
 import { getCommand, type GetOptions } from './commands/get.js';
 import { inspectCommand, type InspectOptions } from './commands/inspect.js';
 import { joinCommand, type JoinOptions } from './commands/join.js';
@@ -31,8 +32,6 @@ export type ProgramDeps = {
   readonly io: CliIo;
   readonly version: string;
   readonly run: CommandRunners;
-  /** `emulatorCommand(io)` from commands/emulator.ts (engineer D); absent until it lands. */
-  readonly emulatorCommand?: (io: CliIo) => Command;
   readonly onCommandStart?: (start: CommandStart) => void;
 };
 
@@ -73,7 +72,7 @@ export function buildProgram(deps: ProgramDeps): Command {
   program.addCommand(joinCommand({ io, runJoin: run.join }));
   program.addCommand(inspectCommand({ io, runInspect: run.inspect }));
   program.addCommand(completionCommand(io));
-  if (deps.emulatorCommand !== undefined) program.addCommand(deps.emulatorCommand(io));
+  program.addCommand(emulatorCommand(io));
   program.addCommand(completeCommand({ io, listStreamNames: run.streamNames }), { hidden: true });
 
   program.hook('preAction', (_root, action) => {

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { InternalError } from '../../errors/internal-error.js';
 import type { CliIo } from '../io.js';
-import { buildProgram, type ProgramDeps } from '../program.js';
+import { buildProgram } from '../program.js';
 
 /**
- * The program as the completion generator and its tests see it: the real command tree (with the emulator
- * command when given), but inert runners and a silent terminal, since nothing is ever run.
+ * The program as the completion generator and its tests see it: the real command tree, but inert runners and
+ * no terminal of its own, since nothing is ever run.
  */
-export function completionProgram(emulatorCommand?: ProgramDeps['emulatorCommand']): Command {
+export function completionProgram(): Command {
   const unused = (): never => {
     throw new InternalError('completion program commands are not runnable');
   };
@@ -24,6 +24,5 @@ export function completionProgram(emulatorCommand?: ProgramDeps['emulatorCommand
     io,
     version: '0.0.0',
     run: { get: unused, list: unused, streams: unused, join: unused, inspect: unused, streamNames: unused },
-    ...(emulatorCommand === undefined ? {} : { emulatorCommand }),
   });
 }

@@ -1,6 +1,8 @@
 import { InternalError } from '../../errors/internal-error.js';
 import type { CliIo } from '../io.js';
 import type { CommandRunners } from '../program.js';
+import { runList } from './run-list.js';
+import { listStreamNames, runStreams } from './run-streams.js';
 
 /**
  * The real use cases behind each command, bound to this process's terminal. Each runner lives in its own file
@@ -9,11 +11,11 @@ import type { CommandRunners } from '../program.js';
 export function createRunners(io: CliIo): CommandRunners {
   return {
     get: () => notBuilt('get', io),
-    list: () => notBuilt('list', io),
-    streams: () => notBuilt('streams', io),
+    list: (options) => runList(options, io),
+    streams: (options) => runStreams(options, io),
     join: () => notBuilt('join', io),
     inspect: () => notBuilt('inspect', io),
-    streamNames: () => Promise.resolve([]),
+    streamNames: (options) => listStreamNames(options, io),
   };
 }
 

@@ -1,0 +1,27 @@
+import { DEFAULT_RETRY_BUDGET } from '../../download/retry-policy.js';
+import { withRetry } from '../../download/with-retry.js';
+import { InternalError } from '../../errors/internal-error.js';
+import { KvsClipError } from '../../errors/kvs-clip-error.js';
+import { classifyForRetry } from '../../kvs/classify-for-retry.js';
+import type { CliIo } from '../io.js';
+import type { OutputMode } from '../options/output-mode.js';
+
+/**
+ * One KVS call of `list` (ListFragments) wrapped in the project's retry loop, with retry notices on stderr
+ * unless -q or --json. The session's errors are already typed; anything else is a bug.
+ */
+export function retryKvsCall<T>(label: string, call: () => Promise<T>, io: CliIo, mode: OutputMode): Promise<T> {
+  return withRetry(() => call(), {
+    label,
+    budget: DEFAULT_RETRY_BUDGET,
+    random: Math.random,
+    nowMs: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    signal: io.signal,
+    classify: classifyForRetry,
+    toError: (error) => (error instanceof KvsClipError ? error : new InternalError(`${label} failed unexpectedly`, { cause: error })),
+    onRetry: (notice) => {
+      if (!mode.quiet && !mode.json) io.stderr.write(`${notice.message}\n`);
+    },
+  });
+}

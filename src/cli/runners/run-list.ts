@@ -1,0 +1,64 @@
+import { createKvsSession } from '../../kvs/kvs-session.js';
+import { summariseCoverage } from '../../plan/summarise-coverage.js';
+import { describeWindow } from '../../time/describe-window.js';
+import { formatDuration } from '../../time/format-duration.js';
+import { formatInstant } from '../../time/format-instant.js';
+import { resolveWindow } from '../../time/resolve-window.js';
+import type { ListOptions } from '../commands/list.js';
+import type { CliIo } from '../io.js';
+import { formatBytes } from '../render/format-bytes.js';
+import { jsonSpan, type ListJsonResult } from '../render/json.js';
+import { openKvsClients } from './open-kvs-clients.js';
+import { retryKvsCall } from './retry-kvs-call.js';
+
+/**
+ * `kvs-clip list`: resolve the window, ListFragments (all pages, retried), summarise into continuous spans and
+ * gaps. Human mode echoes the window on stderr and prints the span table on stdout. Throws NotFoundError for an
+ * unknown stream and the other mapped KvsClipErrors; an empty window is not an error here (it is what list is for).
+ */
+export async function runList(options: ListOptions, io: CliIo): Promise<ListJsonResult> {
+  const { time, mode } = options;
+  const window = resolveWindow(time, { nowMs: io.now(), timeZone: time.tz });
+  if (!mode.quiet && !mode.json) io.stderr.write(`${describeWindow(window, { timeZone: time.tz, selector: time.selector })}\n`);
+  const connection = await openKvsClients(options.aws, io);
+  try {
+    const stream = options.streamArn === undefined ? { streamName: options.stream } : { streamArn: options.streamArn };
+    const session = createKvsSession(connection.clients, { stream });
+    const query = { selector: time.selector, startMs: window.startMs, endMs: window.endMs };
+    const fragments = await retryKvsCall('ListFragments', () => session.listFragments(query, { signal: io.signal }), io, mode);
+    const coverage = summariseCoverage(fragments, { selector: time.selector, window });
+    const result: ListJsonResult = {
+      command: 'list',
+      stream: options.stream,
+      window: { ...jsonSpan(window.startMs, window.endMs), tz: time.tz },
+      selector: time.selector,
+      spans: coverage.spans.map((span) => ({ ...jsonSpan(span.startMs, span.endMs), fragments: span.fragmentCount, bytes: span.sizeBytes })),
+      gaps: coverage.gaps.map((gap) => jsonSpan(gap.startMs, gap.endMs)),
+      fragments: coverage.fragmentCount,
+      bytes: coverage.sizeBytes,
+      mediaDurationMs: coverage.durationMs,
+    };
+    if (!mode.json) io.stdout.write(coverageTable(coverage));
+    return result;
+  } finally {
+    await connection.close();
+  }
+}
+
+function coverageTable(coverage: ReturnType<typeof summariseCoverage>): string {
+  if (coverage.spans.length === 0) return 'No fragments in the window\n';
+  const rows: string[][] = [['', 'START', 'END', 'DURATION', 'FRAGMENTS', 'SIZE']];
+  coverage.spans.forEach((span, index) => {
+    const gap = coverage.gaps[index - 1];
+    if (index > 0 && gap !== undefined) {
+      rows.push(['gap', formatInstant(gap.startMs), formatInstant(gap.endMs), formatDuration(gap.durationMs), '', '']);
+    }
+    rows.push(['media', formatInstant(span.startMs), formatInstant(span.endMs), formatDuration(span.durationMs),
+      String(span.fragmentCount), formatBytes(span.sizeBytes)]);
+  });
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
+  const lines = rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd());
+  lines.push(`Total ${formatDuration(coverage.durationMs)} of media in ${coverage.spans.length} span(s), ${coverage.gaps.length} gap(s), ` +
+    `${coverage.fragmentCount} fragments, ${formatBytes(coverage.sizeBytes)}`);
+  return `${lines.join('\n')}\n`;
+}
