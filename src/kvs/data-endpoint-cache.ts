@@ -36,7 +36,7 @@ export function createDataEndpointCache(
       }
       return output.DataEndpoint;
     } catch (error) {
-      throw mapSdkError(error, { op: 'GetDataEndpoint', stream });
+      throw mapSdkError(error, { op: 'GetDataEndpoint', stream, ...(signal === undefined ? {} : { signal }) });
     }
   };
   return {

@@ -47,6 +47,6 @@ export async function describeStream(
     if (output.StreamInfo === undefined) throw new RemoteError('E_REMOTE', `DescribeStream for stream "${label}" returned no StreamInfo`);
     return toStreamDescription(output.StreamInfo, 'DescribeStream');
   } catch (error) {
-    throw mapSdkError(error, { op: 'DescribeStream', stream: label });
+    throw mapSdkError(error, { op: 'DescribeStream', stream: label, ...(request.signal === undefined ? {} : { signal: request.signal }) });
   }
 }

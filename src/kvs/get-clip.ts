@@ -4,7 +4,6 @@ import { rm } from 'node:fs/promises';
 import { IncomingMessage } from 'node:http';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { cancellationOf } from '../download/cancellation.js';
 import { RemoteError } from '../errors/remote-error.js';
 import type { FragmentQuery } from './list-fragments.js';
 import { selectorType } from './list-fragments.js';
@@ -116,8 +115,7 @@ export async function getClip(
   } catch (error) {
     payload?.destroy();
     await rm(sink.destPath, { force: true }).catch(() => undefined);
-    if (signal?.aborted === true) throw cancellationOf(signal);
-    throw mapSdkError(error, { op: 'GetClip', stream: label });
+    throw mapSdkError(error, { op: 'GetClip', stream: label, ...(signal === undefined ? {} : { signal }) });
   } finally {
     clearTimeout(timer);
   }

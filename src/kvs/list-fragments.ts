@@ -76,7 +76,7 @@ export async function listFragments(
       if (nextToken === undefined) return sortFragments(fragments, query.selector);
     }
   } catch (error) {
-    throw mapSdkError(error, { op: 'ListFragments', stream: label });
+    throw mapSdkError(error, { op: 'ListFragments', stream: label, ...(signal === undefined ? {} : { signal }) });
   }
   throw new RemoteError('E_REMOTE', `ListFragments for stream "${label}" did not finish after ${MAX_PAGES} pages`);
 }

@@ -1,3 +1,4 @@
+import { cancellationOf } from '../download/cancellation.js';
 import { AuthError } from '../errors/auth-error.js';
 import { CancelledError } from '../errors/cancelled-error.js';
 import { InternalError } from '../errors/internal-error.js';
@@ -24,6 +25,8 @@ export type SdkErrorContext = {
   readonly op: KvsOperation;
   /** Stream name or ARN, for the message (absent for ListStreams). */
   readonly stream?: string;
+  /** The call's signal: once it has fired, any failure is reported as the cancellation it caused. */
+  readonly signal?: AbortSignal;
 };
 
 /** Name of the synthetic cause of a body shorter than its Content-Length (see getClip). */
@@ -75,6 +78,7 @@ function authHint(facts: ErrorFacts, op: KvsOperation): string {
  * Never throws.
  */
 export function mapSdkError(error: unknown, context: SdkErrorContext): KvsClipError {
+  if (context.signal?.aborted === true) return cancellationOf(context.signal);
   if (error instanceof KvsClipError) return error;
   const facts = errorFacts(error);
   const { op } = context;
