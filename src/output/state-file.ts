@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { InternalError } from '../errors/internal-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import { toOutputError } from './to-output-error.js';
 import { writeFileAtomic } from './write-file-atomic.js';
@@ -89,10 +90,15 @@ export async function readState(path: string): Promise<CronState | undefined> {
 
 /**
  * Writes a `--state` file atomically (temp + fsync + rename, mode 0o600), so a crash leaves the old or the new
- * state. The caller sets `updatedAt` (no clock here). Throws OutputError `E_OUTPUT_WRITE`, or UsageError for a
- * state that would not read back.
+ * state. The caller sets `updatedAt` (no clock here). Throws OutputError `E_OUTPUT_WRITE`, or InternalError for a
+ * state that would not read back (a bug in the caller, not the user's doing).
  */
 export async function writeState(path: string, state: CronState): Promise<void> {
-  const checked = check(path, state);
+  let checked: CronState;
+  try {
+    checked = check(path, state);
+  } catch (error) {
+    throw new InternalError(`Refusing to write an invalid cron state to "${path}"`, { cause: error });
+  }
   await writeFileAtomic(path, `${JSON.stringify(checked, null, 2)}\n`);
 }

@@ -75,6 +75,7 @@ describe('state file', () => {
   });
 
   it('refuses to write a state that would not read back', async () => {
-    await expect(writeState(join(dir, 's'), { ...state, cursorMs: -1 })).rejects.toThrow(UsageError);
+    await expect(writeState(join(dir, 's'), { ...state, cursorMs: -1 })).rejects.toMatchObject({ code: 'E_INTERNAL' });
+    expect(await readState(join(dir, 's'))).toBeUndefined();
   });
 });
