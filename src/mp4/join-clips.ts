@@ -1,0 +1,298 @@
+/**
+ * The joiner's public API (issue 2, mp4-join.md): parts in order → one MP4, to a file (progressive, faststart by
+ * default) or a non-seekable stream (fragmented). Payload is streamed from each part's `ByteSource`; memory holds
+ * only compact tables. A checkpoint after every part lets another process resume a file join byte-identically.
+ */
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { InternalError } from '../errors/internal-error.js';
+import { UsageError } from '../errors/usage-error.js';
+import { loadClip, saveClip, type ClipRecord } from './clip-record.js';
+import type { ByteSource, Clip, Codec, TrackKind } from './model.js';
+import { JoinPlan, type GapPolicy, type JoinGap } from './plan-join.js';
+import { ticksToMs } from './timeline.js';
+import { MediaError } from '../errors/media-error.js';
+import { openFileSource } from './file-source.js';
+import { readClip } from './read-clip.js';
+import { streamSink, type Sink } from './stream-sink.js';
+import { FragmentedWriter } from './write-fragmented.js';
+import { PAYLOAD_OFFSET, ProgressiveWriter } from './write-progressive.js';
+
+export type { JoinGap } from './plan-join.js';
+
+export type JoinOutput =
+  | { readonly kind: 'file'; readonly path: string }
+  /** Non-seekable (stdout, a pipe): always fragmented. The joiner never ends the stream. */
+  | { readonly kind: 'stream'; readonly stream: NodeJS.WritableStream };
+
+export type JoinOptions = {
+  readonly output: JoinOutput;
+  /** Default: `progressive` for files, `fmp4` for streams (a stream cannot be progressive). */
+  readonly format?: 'progressive' | 'fmp4';
+  /** Put `moov` in front with one extra sequential pass (progressive only). Default true. */
+  readonly faststart?: boolean;
+  /** `keep` (default): a gap is one long sample duration; `close`: parts are butted together. */
+  readonly gaps?: GapPolicy;
+  /** Past this many bytes use `co64` and a 64-bit mdat size. Default 2^32 − 1; tests lower it. */
+  readonly largeFileThresholdBytes?: number;
+  /** Continue a progressive file join from the checkpoint of its last committed part. */
+  readonly resume?: JoinCheckpoint;
+};
+
+export type JoinPart = {
+  readonly source: ByteSource;
+  readonly clip: Clip;
+  /** Used in error messages (a file name, or the part's time span). */
+  readonly name: string;
+  /** Absolute KVS start of the part's first fragment (epoch ms); anchors the part (mp4-join.md §4). */
+  readonly startMs?: number;
+};
+
+/** JSON-safe state after a committed part. `parts` replays the plan; the file is truncated to `committedBytes`. */
+export type JoinCheckpoint = {
+  readonly version: 1;
+  readonly format: 'progressive' | 'fmp4';
+  readonly gaps: GapPolicy;
+  readonly largeFileThresholdBytes: number;
+  /** Bytes of the output that are complete and durable. */
+  readonly committedBytes: number;
+  readonly parts: readonly { readonly name: string; readonly startMs?: number; readonly clip: ClipRecord }[];
+};
+
+export type JoinTrackSummary = {
+  readonly trackId: number;
+  readonly kind: TrackKind;
+  readonly codec: Codec;
+  readonly timescale: number;
+  readonly samples: number;
+  readonly durationMs: number;
+  /** Distinct codec configurations (sample entries) in the output. */
+  readonly configurations: number;
+};
+
+export type JoinSummary = {
+  readonly bytes: number;
+  readonly tracks: readonly JoinTrackSummary[];
+  readonly durationMs: number;
+  readonly gaps: readonly JoinGap[];
+  /** Number of seams (parts − 1). */
+  readonly joins: number;
+  /** Sample-entry switches in the output (e.g. a resolution change). */
+  readonly configChanges: number;
+};
+
+export type Joiner = {
+  /** Appends the next part and returns the checkpoint once its bytes are durable. */
+  append(part: JoinPart): Promise<JoinCheckpoint>;
+  /** Completes the output (moov, faststart) and returns what was written. */
+  finish(): Promise<JoinSummary>;
+  /** Stops; a file output is left as is (resumable from the last checkpoint). */
+  abort(): Promise<void>;
+};
+
+const DEFAULT_THRESHOLD = 0xffffffff;
+
+/**
+ * Starts a join. Throws `UsageError('E_USAGE')` for impossible combinations (progressive to a stream, resume of a
+ * stream or of a checkpoint with other settings), `OutputError('E_OUTPUT_WRITE')` when the file cannot be opened;
+ * `append` throws `MediaError` (`E_JOIN_MISMATCH` naming both parts, `E_MEDIA_UNSUPPORTED`) and I/O errors.
+ */
+export async function createJoiner(options: JoinOptions): Promise<Joiner> {
+  const output = options.output;
+  const format = options.format ?? (output.kind === 'file' ? 'progressive' : 'fmp4');
+  const gaps = options.gaps ?? 'keep';
+  const threshold = options.largeFileThresholdBytes ?? DEFAULT_THRESHOLD;
+  if (output.kind === 'stream' && format === 'progressive') {
+    throw new UsageError('E_USAGE', 'Progressive MP4 needs a seekable file; a stream gets fragmented MP4 (--format fmp4)');
+  }
+  if (format === 'fmp4') {
+    if (options.resume !== undefined) throw new UsageError('E_USAGE', 'A fragmented join cannot be resumed');
+    const sink = output.kind === 'stream' ? streamSink(output.stream) : fileSink(output.path);
+    return fragmentedJoiner(new FragmentedWriter(sink.write, { gaps }), sink.close, threshold, gaps);
+  }
+  if (output.kind !== 'file') throw new InternalError('progressive join without a file');
+  const resume = options.resume;
+  if (resume !== undefined && (resume.format !== 'progressive' || resume.gaps !== gaps || resume.largeFileThresholdBytes !== threshold)) {
+    throw new UsageError('E_USAGE', `Checkpoint settings (${resume.format}, gaps ${resume.gaps}) differ from this join's`);
+  }
+  const plan = new JoinPlan({ gaps });
+  const records: JoinCheckpoint['parts'][number][] = [];
+  for (const saved of resume?.parts ?? []) {
+    plan.append(withStart({ clip: loadClip(saved.clip), name: saved.name }, saved.startMs));
+    records.push(saved);
+  }
+  if (resume !== undefined && PAYLOAD_OFFSET + plan.payloadBytes !== resume.committedBytes) {
+    throw new UsageError('E_USAGE', `Checkpoint replays to ${PAYLOAD_OFFSET + plan.payloadBytes} bytes, not ${resume.committedBytes}`);
+  }
+  const writer = await ProgressiveWriter.open(output.path, resume === undefined ? {} : { resumeAt: resume.committedBytes });
+  const faststart = options.faststart ?? true;
+  const checkpoint = (): JoinCheckpoint => ({
+    version: 1,
+    format: 'progressive',
+    gaps,
+    largeFileThresholdBytes: threshold,
+    committedBytes: writer.offset,
+    parts: [...records],
+  });
+  return {
+    async append(part) {
+      const { pieces } = plan.append(part);
+      await writer.appendPart(part.source, pieces);
+      records.push(withStart({ name: part.name, clip: saveClip(part.clip) }, part.startMs));
+      return checkpoint();
+    },
+    async finish() {
+      const movie = plan.movie();
+      const bytes = await writer.finish(movie, { faststart, co64ThresholdBytes: threshold });
+      return summarise(bytes, plan.timeline, movie.tracks);
+    },
+    abort: () => writer.close().catch(() => undefined),
+  };
+}
+
+function withStart<T extends object>(value: T, startMs: number | undefined): T & { startMs?: number } {
+  return startMs === undefined ? value : { ...value, startMs };
+}
+
+function fragmentedJoiner(
+  writer: FragmentedWriter,
+  close: () => Promise<void>,
+  threshold: number,
+  gaps: GapPolicy,
+): Joiner {
+  return {
+    async append(part) {
+      await writer.appendPart(part);
+      return { version: 1, format: 'fmp4', gaps, largeFileThresholdBytes: threshold, committedBytes: writer.bytes, parts: [] };
+    },
+    async finish() {
+      await close();
+      return summarise(writer.bytes, writer.timeline, null);
+    },
+    abort: () => close().catch(() => undefined),
+  };
+}
+
+function fileSink(path: string): Sink {
+  const stream = createWriteStream(path);
+  const sink = streamSink(stream);
+  return {
+    write: sink.write,
+    close: async () => {
+      await sink.close();
+      await new Promise<void>((resolve, reject) => {
+        stream.once('error', reject);
+        stream.end(() => resolve());
+      });
+    },
+  };
+}
+
+function summarise(
+  bytes: number,
+  timeline: JoinPlan['timeline'],
+  tracks: readonly { sizes: Uint32Array; sampleCounts: Uint32Array | null; mediaDuration: number; movieDuration: number }[] | null,
+): JoinSummary {
+  const summaries = timeline.state.map((s, i): JoinTrackSummary => {
+    const t = tracks?.[i];
+    let samples = 0;
+    if (t !== undefined) {
+      if (t.sampleCounts === null) samples = t.sizes.length;
+      else for (const c of t.sampleCounts) samples += c;
+    }
+    return {
+      trackId: i + 1,
+      kind: s.kind,
+      codec: s.codec,
+      timescale: s.timescale,
+      samples,
+      durationMs: t === undefined ? ticksToMs(s.prevEnd - (s.rawOrigin ?? 0), s.timescale) : ticksToMs(t.mediaDuration, s.timescale),
+      configurations: s.entries.length,
+    };
+  });
+  let durationMs = 0;
+  for (const t of tracks ?? []) durationMs = Math.max(durationMs, ticksToMs(t.movieDuration, timeline.timescale));
+  if (tracks === null) for (const s of summaries) durationMs = Math.max(durationMs, s.durationMs);
+  return {
+    bytes,
+    tracks: summaries,
+    durationMs,
+    gaps: [...timeline.gaps],
+    joins: Math.max(0, timeline.parts - 1),
+    configChanges: timeline.configChanges,
+  };
+}
+
+export type JoinFilesOptions = Omit<JoinOptions, 'output' | 'resume'> & {
+  /** On a part that cannot be joined, start a new numbered file (out-1.mp4, out-2.mp4 …) instead of failing. */
+  readonly splitOnChange?: boolean;
+};
+
+export type JoinFilesSummary = JoinSummary & {
+  /** Files written: just the output, or the numbered files after a split. */
+  readonly outputs: readonly string[];
+};
+
+/**
+ * `kvs-clip join a.mp4 b.mp4 -o out.mp4`: reads each input (moov first or last, or fragmented) and joins them; to a
+ * stream the output is fragmented. On failure the output file is removed. Throws `MediaError` for unreadable or
+ * unjoinable inputs (`E_JOIN_MISMATCH` names both files unless `splitOnChange`), `UsageError` for a missing input,
+ * `OutputError` for write failures.
+ */
+export async function joinFiles(
+  inputs: readonly string[],
+  output: string | NodeJS.WritableStream,
+  options: JoinFilesOptions = {},
+): Promise<JoinFilesSummary> {
+  if (inputs.length === 0) throw new UsageError('E_USAGE', 'Nothing to join: no input files');
+  const { splitOnChange, ...rest } = options;
+  const target: JoinOutput = typeof output === 'string' ? { kind: 'file', path: output } : { kind: 'stream', stream: output };
+  const outputs: string[] = [];
+  let totalBytes = 0;
+  let path = typeof output === 'string' ? output : '';
+  let joiner = await createJoiner({ ...rest, output: target });
+  try {
+    for (const input of inputs) {
+      const source = await openFileSource(input);
+      try {
+        const part = { source, clip: await readClip(source, { name: input }), name: input };
+        try {
+          await joiner.append(part);
+        } catch (error) {
+          if (!(splitOnChange === true && typeof output === 'string' && isMismatch(error))) throw error;
+          const numbered = numberedPath(output, outputs.length + 1);
+          totalBytes += (await joiner.finish()).bytes;
+          await rename(path, numbered);
+          outputs.push(numbered);
+          path = numberedPath(output, outputs.length + 1);
+          joiner = await createJoiner({ ...rest, output: { kind: 'file', path } });
+          await joiner.append(part);
+        }
+      } finally {
+        await source.close();
+      }
+    }
+    const summary = await joiner.finish();
+    if (typeof output === 'string') outputs.push(path);
+    return { ...summary, bytes: totalBytes + summary.bytes, outputs };
+  } catch (error) {
+    await joiner.abort();
+    if (typeof output === 'string') {
+      await rm(path, { force: true });
+      await rm(`${path}.faststart`, { force: true });
+    }
+    throw error;
+  }
+}
+
+function isMismatch(error: unknown): boolean {
+  return error instanceof MediaError && error.code === 'E_JOIN_MISMATCH';
+}
+
+/** `out.mp4` → `out-2.mp4` (the extension, if any, stays last). */
+function numberedPath(path: string, index: number): string {
+  const slash = path.lastIndexOf('/');
+  const dot = path.lastIndexOf('.');
+  if (dot <= slash + 1) return `${path}-${index}`;
+  return `${path.slice(0, dot)}-${index}${path.slice(dot)}`;
+}

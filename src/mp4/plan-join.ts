@@ -1,0 +1,522 @@
+/**
+ * The pure core of the joiner (mp4-join.md §2): parts go in one at a time, each answered with the byte pieces to copy
+ * (in output order) and, at the end, merged tables for `moov`. No I/O; the writers execute the plan. State is a few
+ * bytes per sample (typed arrays), never payload.
+ */
+import { InternalError } from '../errors/internal-error.js';
+import { MediaError } from '../errors/media-error.js';
+import { Growable } from './growable.js';
+import type { Clip, SampleEntry, Track } from './model.js';
+import { outputEdits } from './output-edits.js';
+import type { OutputMovie, OutputTrack } from './output-track.js';
+import { dropBefore, preparePartUnits, unitSpan, type PartUnits } from './part-units.js';
+import { planChunks, type PlannedChunk } from './plan-chunks.js';
+import { rescale } from './rescale.js';
+import {
+  anchorBase,
+  classifyStart,
+  provisionalLastDuration,
+  readPartEdit,
+  snapTolerance,
+  ticksToMs,
+} from './timeline.js';
+
+export type GapPolicy = 'keep' | 'close';
+
+export type JoinGap = {
+  /** Output time where the gap starts, ms from the start of the output. */
+  readonly atMs: number;
+  readonly durationMs: number;
+};
+
+export type PlanPart = { readonly clip: Clip; readonly name: string; readonly startMs?: number };
+
+/** Bytes to put in the output, in order: a range of the part's source, or literal bytes (in-band parameter sets). */
+export type CopyPiece =
+  | { readonly kind: 'source'; readonly offset: number; readonly length: number }
+  | { readonly kind: 'bytes'; readonly bytes: Uint8Array };
+
+/** The samples one part contributes, after anchoring, in the output's timescales. */
+export type PlacedTrack = {
+  readonly trackIndex: number;
+  /** Output decode time of each unit. */
+  readonly dts: Float64Array;
+  readonly durations: Uint32Array;
+  readonly counts: Uint32Array | null;
+  readonly cts: Int32Array | null;
+  readonly sizes: Uint32Array;
+  readonly offsets: Float64Array;
+  readonly sync: Uint8Array | null;
+  /** Output sample-entry index per unit. */
+  readonly entryIndex: Uint8Array;
+};
+
+export type PlacedPart = {
+  readonly tracks: readonly PlacedTrack[];
+  readonly gap: JoinGap | null;
+};
+
+type TrackState = {
+  readonly kind: Track['kind'];
+  readonly timescale: number;
+  readonly constantSampleSize: number;
+  readonly codec: SampleEntry['codec'];
+  readonly nalLengthSize: number | undefined;
+  readonly source: Track;
+  readonly entries: SampleEntry[];
+  rawOrigin: number | null;
+  lastRaw: number;
+  prevEnd: number;
+  lastEntry: number;
+};
+
+/**
+ * Places parts on one timeline (anchoring, snapping, gap and overlap policy, sample-entry merging). Used by
+ * `JoinPlan` (progressive) and the fragmented writer. Throws `MediaError('E_JOIN_MISMATCH')` when a part cannot be
+ * joined to the previous one (different track layout, codec or NAL length size), naming both parts.
+ */
+export class Timeline {
+  readonly gaps: JoinGap[] = [];
+  configChanges = 0;
+  parts = 0;
+  private tracks: TrackState[] = [];
+  private movieTimescale = 1000;
+  private lead = 0;
+  private anchorTimescale = 1;
+  private firstStartMs: number | null = null;
+  private nextAnchor = 0n;
+  private previousName = '';
+  private readonly policy: GapPolicy;
+
+  constructor(options: { readonly gaps: GapPolicy }) {
+    this.policy = options.gaps;
+  }
+
+  get state(): readonly TrackState[] {
+    return this.tracks;
+  }
+
+  get timescale(): number {
+    return this.movieTimescale;
+  }
+
+  /** Places `part` after the previous ones. */
+  place(part: PlanPart): PlacedPart {
+    const clip = part.clip;
+    if (this.parts === 0) this.start(clip, part.name);
+    else this.checkLayout(clip, part.name);
+    const noEdit = noEditMediaTimes(clip);
+    const edits = clip.tracks.map((t, i) => readPartEdit(t, part.name, noEdit[i] ?? 0));
+    const units = clip.tracks.map((t, i) =>
+      preparePartUnits(t, this.trackState(i).timescale, edits[i]?.mediaTime ?? 0, part.name),
+    );
+    let anchor = this.anchorFor(part);
+    const bases = clip.tracks.map((_t, i) => this.base(anchor, edits[i]?.emptyMovie ?? 0, clip.movieTimescale, i, units[i]));
+    let gap: JoinGap | null = null;
+    if (this.parts > 0) {
+      const leadShift = this.leadShift(bases, units);
+      if (leadShift.gap !== null) gap = leadShift.gap;
+      if (leadShift.shift !== 0) {
+        anchor -= BigInt(leadShift.shift);
+        bases.forEach((b, i) => (bases[i] = b - rescale(leadShift.shift, this.anchorTimescale, this.trackState(i).timescale)));
+      }
+      units.forEach((u, i) => {
+        const snapped = this.settleStart(i, u, bases[i] ?? 0);
+        bases[i] = snapped;
+      });
+      const leadUnits = units[this.lead];
+      const leadBase = bases[this.lead];
+      if (leadUnits !== undefined && leadBase !== undefined) {
+        anchor = BigInt(leadBase + leadUnits.mediaTime) - BigInt(this.empty(edits[this.lead]?.emptyMovie ?? 0, clip.movieTimescale));
+      }
+    }
+    const leadUnits = units[this.lead];
+    const leadEdit = edits[this.lead];
+    this.nextAnchor =
+      anchor + BigInt(this.empty(leadEdit?.emptyMovie ?? 0, clip.movieTimescale)) + BigInt(leadUnits?.totalSpan ?? 0);
+    if (gap !== null) this.gaps.push(gap);
+    const placed = units.map((u, i) => this.emit(i, u, bases[i] ?? 0, clip.tracks[i], part.name));
+    this.parts++;
+    this.previousName = part.name;
+    return { tracks: placed, gap };
+  }
+
+  private trackState(i: number): TrackState {
+    const t = this.tracks[i];
+    if (t === undefined) throw new InternalError(`no output track ${i}`);
+    return t;
+  }
+
+  private start(clip: Clip, name: string): void {
+    if (clip.tracks.length === 0) throw new MediaError('E_MP4_PARSE', `${name} has no audio or video track`);
+    this.movieTimescale = clip.movieTimescale;
+    this.tracks = clip.tracks.map((t) => {
+      const first = t.entries[0];
+      if (first === undefined) throw new MediaError('E_MP4_PARSE', `${name} track ${t.trackId} has no sample entry`);
+      return {
+        kind: t.kind,
+        timescale: t.timescale,
+        constantSampleSize: t.samples.constantSampleSize,
+        codec: first.codec,
+        nalLengthSize: first.nalLengthSize,
+        source: t,
+        entries: [],
+        rawOrigin: null,
+        lastRaw: 0,
+        prevEnd: 0,
+        lastEntry: -1,
+      };
+    });
+    this.lead = Math.max(0, clip.tracks.findIndex((t) => t.kind === 'video'));
+    this.anchorTimescale = this.trackState(this.lead).timescale;
+  }
+
+  private checkLayout(clip: Clip, name: string): void {
+    const mismatch = (what: string): never => {
+      throw new MediaError('E_JOIN_MISMATCH', `Cannot join ${this.previousName} and ${name}: ${what}`, {
+        hint: 'Join them into separate files (--split-on-change).',
+      });
+    };
+    const kinds = (tracks: readonly { kind: string }[]): string => tracks.map((t) => t.kind).join('+');
+    if (kinds(clip.tracks) !== kinds(this.tracks)) mismatch(`tracks ${kinds(this.tracks)} vs ${kinds(clip.tracks)}`);
+    clip.tracks.forEach((t, i) => {
+      const st = this.trackState(i);
+      for (const e of t.entries) {
+        if (e.codec !== st.codec) mismatch(`${t.kind} codec ${st.codec} vs ${e.codec}`);
+        if (e.nalLengthSize !== st.nalLengthSize) mismatch(`NAL length size ${st.nalLengthSize} vs ${e.nalLengthSize}`);
+      }
+      if (t.samples.constantSampleSize !== st.constantSampleSize) {
+        mismatch(`constant sample size ${st.constantSampleSize} vs ${t.samples.constantSampleSize}`);
+      }
+    });
+  }
+
+  /** T_i in the anchor timescale: from the KVS start when given, else where the previous part's video ended. */
+  private anchorFor(part: PlanPart): bigint {
+    if (this.parts === 0) {
+      this.firstStartMs = part.startMs ?? null;
+      return 0n;
+    }
+    if (part.startMs !== undefined && this.firstStartMs !== null) {
+      return BigInt(rescale(part.startMs - this.firstStartMs, 1000, this.anchorTimescale));
+    }
+    return this.nextAnchor;
+  }
+
+  private empty(emptyMovie: number, clipMovieTimescale: number): number {
+    return rescale(emptyMovie, clipMovieTimescale, this.anchorTimescale);
+  }
+
+  private base(anchor: bigint, emptyMovie: number, clipMovieTimescale: number, i: number, units: PartUnits | undefined): number {
+    return anchorBase({
+      anchor,
+      anchorTimescale: this.anchorTimescale,
+      emptyMovie,
+      movieTimescale: clipMovieTimescale,
+      timescale: this.trackState(i).timescale,
+      mediaTime: units?.mediaTime ?? 0,
+    });
+  }
+
+  private tolerance(i: number, units: PartUnits): number {
+    const st = this.trackState(i);
+    return snapTolerance(st.timescale, units.durations[units.first] ?? 0, this.movieTimescale);
+  }
+
+  /** Gap or overlap of the lead (video) track: the whole part moves (close / never reorder), or the gap is kept. */
+  private leadShift(bases: readonly number[], units: readonly PartUnits[]): { shift: number; gap: JoinGap | null } {
+    const u = units[this.lead];
+    const st = this.trackState(this.lead);
+    if (u === undefined || u.sizes.length === 0) return { shift: 0, gap: null };
+    const delta = (bases[this.lead] ?? 0) + (u.dts[0] ?? 0) - st.prevEnd;
+    const decision = classifyStart(delta, this.tolerance(this.lead, u));
+    if (decision.kind === 'overlap') return { shift: delta, gap: null };
+    if (decision.kind !== 'gap') return { shift: 0, gap: null };
+    const gap = {
+      atMs: ticksToMs(st.prevEnd - (st.rawOrigin ?? 0), st.timescale),
+      durationMs: ticksToMs(delta, st.timescale),
+    };
+    return { shift: this.policy === 'close' ? delta : 0, gap };
+  }
+
+  /** Snaps, trims (audio overlap) or keeps a gap for one track; returns the settled base. */
+  private settleStart(i: number, units: PartUnits, base: number): number {
+    const st = this.trackState(i);
+    if (units.sizes.length === 0 || st.rawOrigin === null) return base;
+    const tol = this.tolerance(i, units);
+    let decision = classifyStart(base + (units.dts[0] ?? 0) - st.prevEnd, tol);
+    if (decision.kind === 'overlap' && i !== this.lead) {
+      const pcm = st.constantSampleSize > 0;
+      dropBefore(units, base, pcm ? st.prevEnd : st.prevEnd - tol, st.constantSampleSize);
+      if (units.first >= units.sizes.length) return base;
+      decision = classifyStart(base + (units.dts[units.first] ?? 0) - st.prevEnd, tol);
+    }
+    if (decision.kind === 'snap') return base - decision.delta;
+    if (decision.kind === 'overlap') return base - decision.delta;
+    return base;
+  }
+
+  private emit(i: number, u: PartUnits, base: number, track: Track | undefined, name: string): PlacedTrack {
+    const st = this.trackState(i);
+    const map = (track?.entries ?? []).map((e) => this.entryIndexFor(st, e, name));
+    const n = u.sizes.length - u.first;
+    const dts = new Float64Array(n);
+    const entryIndex = new Uint8Array(n);
+    const durations = u.durations.slice(u.first);
+    for (let k = 0; k < n; k++) {
+      const src = u.first + k;
+      const raw = base + (u.dts[src] ?? 0);
+      if (st.rawOrigin === null) st.rawOrigin = raw;
+      dts[k] = raw - st.rawOrigin;
+      const entry = map[u.entryIndex[src] ?? 0] ?? 0;
+      if (st.lastEntry !== -1 && entry !== st.lastEntry) this.configChanges++;
+      st.lastEntry = entry;
+      entryIndex[k] = entry;
+    }
+    if (n > 0) {
+      const last = n - 1;
+      const lastRaw = (dts[last] ?? 0) + (st.rawOrigin ?? 0);
+      if (st.constantSampleSize > 0) {
+        st.prevEnd = lastRaw + unitSpan(u, u.first + last);
+      } else {
+        const own = durations[last] ?? 0;
+        const dur = provisionalLastDuration(own, last > 0 ? durations[last - 1] : undefined);
+        durations[last] = dur;
+        st.prevEnd = lastRaw + dur;
+      }
+      st.lastRaw = lastRaw;
+    }
+    return {
+      trackIndex: i,
+      dts,
+      durations,
+      counts: u.counts === null ? null : u.counts.slice(u.first),
+      cts: u.cts === null ? null : u.cts.slice(u.first),
+      sizes: u.sizes.slice(u.first),
+      offsets: u.offsets.slice(u.first),
+      sync: u.sync === null ? null : u.sync.slice(u.first),
+      entryIndex,
+    };
+  }
+
+  private entryIndexFor(st: TrackState, entry: SampleEntry, name: string): number {
+    const found = st.entries.findIndex((e) => e.key === entry.key);
+    if (found !== -1) return found;
+    if (st.entries.length >= 255) throw new MediaError('E_JOIN_MISMATCH', `Too many codec configurations by ${name} (255)`);
+    st.entries.push(entry);
+    return st.entries.length - 1;
+  }
+}
+
+/**
+ * Without an edit list a fragmented clip's tracks start at their `tfdt`s (often producer time): measure them from
+ * the clip's earliest start instead, so the part's tracks keep their relative offset. Progressive input starts at 0.
+ */
+function noEditMediaTimes(clip: Clip): number[] {
+  let best: { dts: number; timescale: number } | null = null;
+  for (const t of clip.tracks) {
+    if (best === null || BigInt(t.firstDts) * BigInt(best.timescale) < BigInt(best.dts) * BigInt(t.timescale)) {
+      best = { dts: t.firstDts, timescale: t.timescale };
+    }
+  }
+  return clip.tracks.map((t) => (best === null ? 0 : rescale(best.dts, best.timescale, t.timescale)));
+}
+
+/** Chunks a placed part for output (units in output decode order per track). */
+export function chunkPart(placed: PlacedPart, timescales: readonly number[], breakAtSync: boolean): PlannedChunk[] {
+  return planChunks(
+    placed.tracks.map((t) => ({
+      timescale: timescales[t.trackIndex] ?? 1,
+      dts: t.dts,
+      spans: spans(t),
+      entryIndex: t.entryIndex,
+      sync: t.sync,
+    })),
+    { breakAtSync },
+  );
+}
+
+function spans(t: PlacedTrack): Float64Array {
+  const out = new Float64Array(t.sizes.length);
+  for (let i = 0; i < out.length; i++) out[i] = (t.durations[i] ?? 0) * (t.counts === null ? 1 : (t.counts[i] ?? 1));
+  return out;
+}
+
+/** Appends a source range to `pieces`, merging it into the previous one when contiguous (sequential reads). */
+export function pushRange(pieces: CopyPiece[], offset: number, length: number): void {
+  if (length === 0) return;
+  const last = pieces[pieces.length - 1];
+  if (last !== undefined && last.kind === 'source' && last.offset + last.length === offset) {
+    pieces[pieces.length - 1] = { kind: 'source', offset: last.offset, length: last.length + length };
+  } else pieces.push({ kind: 'source', offset, length });
+}
+
+/** Merged, re-chunked tables of a progressive join. */
+export class JoinPlan {
+  readonly timeline: Timeline;
+  private payload = 0;
+  private tables: ProgressiveTables[] = [];
+
+  constructor(options: { readonly gaps: GapPolicy }) {
+    this.timeline = new Timeline(options);
+  }
+
+  /** Bytes of mdat payload planned so far. */
+  get payloadBytes(): number {
+    return this.payload;
+  }
+
+  /**
+   * Adds a part; returns the pieces to copy, in order, right after the previous part's. Throws `MediaError` as
+   * `Timeline.place` does.
+   */
+  append(part: PlanPart): { pieces: CopyPiece[]; gap: JoinGap | null } {
+    const placed = this.timeline.place(part);
+    if (this.tables.length === 0) this.tables = this.timeline.state.map(() => new ProgressiveTables());
+    placed.tracks.forEach((t) => this.tables[t.trackIndex]?.fixLastDuration(t, this.timeline.state[t.trackIndex]));
+    const chunks = chunkPart(placed, this.timeline.state.map((s) => s.timescale), false);
+    const pieces: CopyPiece[] = [];
+    for (const c of chunks) {
+      const t = placed.tracks[c.track];
+      const table = this.tables[c.track];
+      if (t === undefined || table === undefined) continue;
+      table.addChunk(this.payload, c.unitCount);
+      for (let u = c.firstUnit; u < c.firstUnit + c.unitCount; u++) {
+        table.addUnit(t, u);
+        const size = t.sizes[u] ?? 0;
+        pushRange(pieces, t.offsets[u] ?? 0, size);
+        this.payload += size;
+      }
+    }
+    return { pieces, gap: placed.gap };
+  }
+
+  /** The merged movie, for `moov`. */
+  movie(): OutputMovie {
+    const tracks = this.timeline.state.map((st, i) => (this.tables[i] ?? new ProgressiveTables()).output(st, i + 1, this.timeline.timescale));
+    return { movieTimescale: this.timeline.timescale, tracks };
+  }
+}
+
+class ProgressiveTables {
+  readonly sizes = new Growable(Uint32Array, 1024);
+  readonly durations = new Growable(Uint32Array, 1024);
+  readonly counts = new Growable(Uint32Array, 64);
+  readonly cts = new Growable(Int32Array, 1024);
+  readonly sync = new Growable(Uint8Array, 1024);
+  readonly entries = new Growable(Uint8Array, 1024);
+  readonly chunkOffsets = new Growable(Float64Array, 64);
+  readonly chunkUnits = new Growable(Uint32Array, 64);
+  private lastRawEnd = 0;
+  private hasCts = false;
+  private hasCounts = false;
+  private hasSync = false;
+
+  addChunk(offset: number, units: number): void {
+    this.chunkOffsets.push(offset);
+    this.chunkUnits.push(units);
+  }
+
+  addUnit(t: PlacedTrack, u: number): void {
+    this.sizes.push(t.sizes[u] ?? 0);
+    this.durations.push(t.durations[u] ?? 0);
+    const count = t.counts === null ? 1 : (t.counts[u] ?? 1);
+    this.counts.push(count);
+    if (count !== 1) this.hasCounts = true;
+    const c = t.cts === null ? 0 : (t.cts[u] ?? 0);
+    if (c !== 0) this.hasCts = true;
+    this.cts.push(c);
+    if (t.sync !== null) this.hasSync = true;
+    this.sync.push(t.sync === null ? 1 : (t.sync[u] ?? 0));
+    this.entries.push(t.entryIndex[u] ?? 0);
+    this.lastRawEnd = (t.dts[u] ?? 0) + (t.durations[u] ?? 0) * count;
+  }
+
+  /**
+   * The previous part's last duration was provisional: now the next part's first decode time is known, so the gap
+   * (kept) or the snapped continuation decides it. PCM units are exact; a kept PCM gap splits off the last sample.
+   */
+  fixLastDuration(next: PlacedTrack, st: { readonly constantSampleSize: number } | undefined): void {
+    const n = this.sizes.length;
+    const firstDts = next.dts[0];
+    if (n === 0 || firstDts === undefined || st === undefined) return;
+    const last = n - 1;
+    const count = this.counts.at(last);
+    const d = this.durations.at(last);
+    const start = this.lastRawEnd - d * count;
+    if (st.constantSampleSize === 0) {
+      this.setDuration(last, firstDts - start);
+      return;
+    }
+    const extra = firstDts - this.lastRawEnd;
+    if (extra <= 0) return;
+    if (count > 1) {
+      this.counts.set(last, count - 1);
+      this.sizes.set(last, this.sizes.at(last) - st.constantSampleSize);
+      this.sizes.push(st.constantSampleSize);
+      this.durations.push(d);
+      this.counts.push(1);
+      this.cts.push(0);
+      this.sync.push(1);
+      this.entries.push(this.entries.at(last));
+      this.chunkUnits.set(this.chunkUnits.length - 1, this.chunkUnits.at(this.chunkUnits.length - 1) + 1);
+      this.hasCounts = true;
+    }
+    this.setDuration(this.sizes.length - 1, d + extra);
+  }
+
+  private setDuration(unit: number, duration: number): void {
+    if (duration < 1 || duration > 0xffffffff) {
+      throw new MediaError('E_MEDIA_UNSUPPORTED', `Join gap of ${duration} ticks cannot be written as a sample duration`, {
+        hint: 'Use --gaps close or split the output at the gap.',
+      });
+    }
+    this.durations.set(unit, duration);
+  }
+
+  output(st: TrackState, trackId: number, movieTimescale: number): OutputTrack {
+    const n = this.sizes.length;
+    const durations = this.durations.view();
+    const counts = this.counts.view();
+    const cts = this.cts.view();
+    let dts = 0;
+    let minCts = Number.POSITIVE_INFINITY;
+    let presentationEnd = 0;
+    for (let i = 0; i < n; i++) {
+      const span = (durations[i] ?? 0) * (counts[i] ?? 1);
+      const c = dts + (cts[i] ?? 0);
+      if (c < minCts) minCts = c;
+      if (c + span > presentationEnd) presentationEnd = c + span;
+      dts += span;
+    }
+    const edits = outputEdits({
+      timescale: st.timescale,
+      movieTimescale,
+      firstDts: st.rawOrigin ?? 0,
+      minCts: n > 0 ? minCts : 0,
+      presentationEnd,
+    });
+    return {
+      trackId,
+      kind: st.kind,
+      timescale: st.timescale,
+      language: st.source.language,
+      handlerName: st.source.handlerName,
+      width: st.source.width,
+      height: st.source.height,
+      entries: st.entries,
+      constantSampleSize: st.constantSampleSize,
+      sizes: this.sizes.view(),
+      durations,
+      sampleCounts: this.hasCounts || st.constantSampleSize > 0 ? counts : null,
+      ctsOffsets: this.hasCts ? cts : null,
+      sync: this.hasSync ? this.sync.view() : null,
+      entryIndex: this.entries.view(),
+      chunkOffsets: this.chunkOffsets.view(),
+      chunkUnitCounts: this.chunkUnits.view(),
+      edits: edits.edits,
+      mediaDuration: dts,
+      movieDuration: edits.movieDuration,
+    };
+  }
+}
