@@ -1,4 +1,4 @@
-import { InternalError } from '../errors/internal-error.js';
+import { RemoteError } from '../errors/remote-error.js';
 import { cutParts } from './cut-parts.js';
 import { fragmentStartMs, type Fragment, type Selector } from './fragment.js';
 import { DEFAULT_LIMITS, resolveLimits, type PlanLimits } from './limits.js';
@@ -17,7 +17,8 @@ export type ReplanContext = {
 
 /**
  * How many whole fragments a response of `durationMs` holds: a fragment counts once more than half of it is covered,
- * so sample durations that differ from the nominal fragment lengths by a frame or two do not shift the count.
+ * so sample durations that differ from the nominal fragment lengths by a frame or two do not shift the count. Any
+ * media at all counts as at least one fragment: GetClip truncates at fragment boundaries and always returns the first.
  */
 function countByDuration(fragments: readonly Fragment[], durationMs: number): number {
   let elapsedMs = 0;
@@ -27,7 +28,7 @@ function countByDuration(fragments: readonly Fragment[], durationMs: number): nu
     elapsedMs += fragment.durationMs;
     count++;
   }
-  return count;
+  return durationMs > 0 ? Math.max(1, count) : 0;
 }
 
 /** A truncated part re-cut: what the response already holds, and the parts still to fetch. */
@@ -45,7 +46,7 @@ export type Replanned = {
  * original End so the seam with the next part is unchanged. Indexes count on from `part.index`; splice
  * `[received, ...rest]` into the plan with replaceParts. When everything arrived, `received` is `part` itself.
  *
- * Throws InternalError when nothing was received (an empty response is a failed call, not a truncation: retry it),
+ * Throws RemoteError E_REMOTE when nothing was received (a clip without media is a failed call, not a truncation),
  * RangeError when `fragments` does not contain the part's fragments.
  */
 export function replanAfterTruncation(part: Part, received: Received, context: ReplanContext): Replanned {
@@ -53,7 +54,9 @@ export function replanAfterTruncation(part: Part, received: Received, context: R
   const receivedCount = 'fragmentCount' in received ? received.fragmentCount : countByDuration(fragments, received.durationMs);
   if (receivedCount >= fragments.length) return { received: part, rest: [] };
   if (receivedCount <= 0) {
-    throw new InternalError(`Part ${part.index + 1}: replanning a truncated response that held no fragment`);
+    throw new RemoteError('E_REMOTE', `GetClip part ${part.index + 1} returned a clip without media (${part.fragmentCount} fragments planned)`, {
+      hint: 'Run the same command again later (finished parts are kept)',
+    });
   }
   const limits = resolveLimits(context.limits);
   const deliveredBytes = fragments.slice(0, receivedCount).reduce((sum, fragment) => sum + fragment.sizeBytes, 0);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InternalError } from '../../src/errors/internal-error.js';
+import { RemoteError } from '../../src/errors/remote-error.js';
 import { planParts } from '../../src/plan/plan-parts.js';
 import { replanAfterTruncation } from '../../src/plan/replan-after-truncation.js';
 import { replaceParts } from '../../src/plan/replace-parts.js';
@@ -30,8 +30,13 @@ describe('replanAfterTruncation', () => {
     expect(replanAfterTruncation(second!, { fragmentCount: 10 }, { fragments, selector: 'server' })).toEqual({ received: second, rest: [] });
   });
 
-  it('refuses an empty response, which is a failed call rather than a truncation', () => {
-    expect(() => replanAfterTruncation(first!, { fragmentCount: 0 }, { fragments, selector: 'server' })).toThrow(InternalError);
+  it('refuses a response without media, which is a failed call rather than a truncation', () => {
+    expect(() => replanAfterTruncation(first!, { fragmentCount: 0 }, { fragments, selector: 'server' })).toThrow(RemoteError);
+    expect(() => replanAfterTruncation(first!, { durationMs: 0 }, { fragments, selector: 'server' })).toThrow(RemoteError);
+  });
+
+  it('counts any media as at least the first fragment, which GetClip always returns whole', () => {
+    expect(replanAfterTruncation(first!, { durationMs: 300 }, { fragments, selector: 'server' }).received.fragmentCount).toBe(1);
   });
 
   it('splices into the plan with every part renumbered and no fragment lost or repeated', () => {
