@@ -27,8 +27,13 @@ export type FetchedPart = {
 
 /** What a truncated or rejected part turns into (a port filled from src/plan by run-get). */
 export type PartReplanner = {
-  /** The response held only `receivedMs` of the part's media: the parts that replace it (refetched in order). */
-  afterTruncation(part: Part, receivedMs: number): readonly Part[];
+  /**
+   * The response held only `receivedMs` of the part's media: the parts that replace it (refetched in order), or
+   * null when nothing is actually missing. Lowers the limits {@link recut} applies from then on.
+   */
+  afterTruncation(part: Part, receivedMs: number): readonly Part[] | null;
+  /** A part not yet requested, cut again under the limits learned from truncations ([part] when it fits). */
+  recut(part: Part): readonly Part[];
   /** Two halves of a multi-fragment part (GetClip rejected a codec change inside it); null for one fragment. */
   bisect(part: Part): readonly Part[] | null;
   /** The part's range listed again after a 404: the parts that replace it (empty: its fragments are gone). */
@@ -76,14 +81,26 @@ export type FetchPartsResult = {
   readonly calls: number;
 };
 
-type Outcome = { readonly kind: 'fetched'; readonly fetched: FetchedPart } | { readonly kind: 'replaced'; readonly parts: readonly Part[] };
+type Outcome =
+  | { readonly kind: 'fetched'; readonly fetched: FetchedPart }
+  | { readonly kind: 'replaced'; readonly parts: readonly Part[]; readonly truncated: boolean };
 
 type Slot = { readonly part: Part; outcome?: Promise<Outcome> };
 
 /** A body that parsed but holds less media than the plan: the service truncated it silently (kvs-api.md §6.1). */
 class TruncatedClipError extends MediaError {
-  constructor(readonly receivedMs: number) {
+  constructor(
+    readonly receivedMs: number,
+    readonly replacement: readonly Part[],
+  ) {
     super('E_MP4_PARSE', `GetClip returned a clip of ${receivedMs} ms, shorter than planned`);
+  }
+}
+
+/** A clip that arrived but holds codecs the joiner cannot take: final, and never a reason to bisect. */
+class UnreadableClipError extends MediaError {
+  constructor(cause: MediaError) {
+    super('E_MEDIA_UNSUPPORTED', cause.message, cause.hint === undefined ? { cause } : { cause, hint: cause.hint });
   }
 }
 
@@ -141,6 +158,14 @@ export async function fetchParts(options: FetchPartsOptions): Promise<FetchParts
       const outcome = await head.outcome;
       if (outcome.kind === 'replaced') {
         queue.splice(0, 1, ...outcome.parts.map((part) => ({ part })));
+        // The caps evidently bind below the plan: cut the parts not yet requested the same way, so each of them
+        // does not need a truncated call of its own first.
+        if (outcome.truncated) {
+          for (let i = queue.length - 1; i >= outcome.parts.length; i--) {
+            const slot = queue[i];
+            if (slot?.outcome === undefined && slot !== undefined) queue.splice(i, 1, ...options.replanner.recut(slot.part).map((part) => ({ part })));
+          }
+        }
         await options.onReplan?.(queue.map((slot) => slot.part));
         continue;
       }
@@ -208,12 +233,17 @@ async function fetchOne(part: Part, context: Context): Promise<Outcome> {
             options.emit({ type: 'part-bytes', index, count, bytes: received, totalBytes: stats.downloadedBytes });
           },
         });
-        const clip = await options.readClip(path);
+        const clip = await options.readClip(path).catch((error: unknown) => {
+          throw error instanceof MediaError && error.code === 'E_MEDIA_UNSUPPORTED' ? new UnreadableClipError(error) : error;
+        });
         const receivedMs = clipDurationMs(clip);
         // A complete clip covers every planned fragment; missing more than half an average fragment means at
         // least one fragment was cut (100 MB / 200 fragment cap), which GetClip does silently.
         const averageMs = part.mediaDurationMs / Math.max(1, part.fragmentCount);
-        if (part.fragmentCount > 1 && receivedMs < part.mediaDurationMs - averageMs / 2) throw new TruncatedClipError(receivedMs);
+        if (part.fragmentCount > 1 && receivedMs < part.mediaDurationMs - averageMs / 2) {
+          const replacement = options.replanner.afterTruncation(part, receivedMs);
+          if (replacement !== null) throw new TruncatedClipError(receivedMs, replacement);
+        }
         const sizeBytes = (await stat(path)).size;
         return { part, path, sizeBytes, sha256: await sha256Of(path), clip, resumed: false };
       },
@@ -244,7 +274,7 @@ async function fetchOne(part: Part, context: Context): Promise<Outcome> {
     const replaced = await replacementFor(part, error, context);
     if (replaced === null) throw error;
     await rm(path, { force: true });
-    return { kind: 'replaced', parts: replaced };
+    return { kind: 'replaced', parts: replaced, truncated: error instanceof TruncatedClipError };
   }
 }
 
@@ -254,7 +284,7 @@ async function replacementFor(part: Part, error: unknown, context: Context): Pro
   const label = `Part ${context.position(part).index + 1}`;
   if (error instanceof TruncatedClipError) {
     const truncatedMs = error.receivedMs;
-    const parts = options.replanner.afterTruncation(part, truncatedMs);
+    const parts = error.replacement;
     options.emit({
       type: 'warning',
       code: 'part-truncated',
@@ -262,7 +292,7 @@ async function replacementFor(part: Part, error: unknown, context: Context): Pro
     });
     return parts;
   }
-  if (error instanceof MediaError && error.code === 'E_MEDIA_UNSUPPORTED') {
+  if (error instanceof MediaError && error.code === 'E_MEDIA_UNSUPPORTED' && !(error instanceof UnreadableClipError)) {
     const halves = options.replanner.bisect(part);
     if (halves === null) return null;
     options.emit({ type: 'warning', code: 'part-bisected', message: `${label}: GetClip rejected a codec change inside the part; splitting it in two` });

@@ -1,0 +1,168 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { fetchParts, type FetchedPart, type PartReplanner } from '../download/fetch-parts.js';
+import {
+  assertManifestMatches,
+  manifestPathFor,
+  readManifest,
+  removeManifest,
+  writeManifest,
+  type ManifestIdentity,
+  type ManifestPart,
+  type ResumeManifest,
+  MANIFEST_VERSION,
+} from '../download/manifest.js';
+import type { Clip } from '../mp4/model.js';
+import type { Part } from '../plan/part.js';
+import type { PreparedOutput } from '../output/atomic-file.js';
+import type { PartResult } from './get-types.js';
+import type { JoinLayout, OpenJoiner } from './join-port.js';
+import type { CallContext } from './plan-window.js';
+
+export type DownloadAndJoinInput = {
+  readonly parts: readonly Part[];
+  readonly identity: ManifestIdentity;
+  readonly layout: JoinLayout;
+  /** A file output (with resume), or a stream (`-o -`, no resume; spool in `spoolDir`). */
+  readonly target: { readonly kind: 'file'; readonly prepared: PreparedOutput } | { readonly kind: 'stream'; readonly stream: NodeJS.WritableStream; readonly spoolBase: string };
+  readonly resume: boolean;
+  readonly keepParts: boolean;
+  readonly concurrency: number;
+  readonly replanner: PartReplanner;
+  readonly openJoiner: OpenJoiner;
+  readonly readClip: (path: string) => Promise<Clip>;
+  readonly getClip: (part: Part, options: { destPath: string; signal: AbortSignal; onBytes: (bytes: number) => void }) => Promise<unknown>;
+};
+
+export type DownloadAndJoinResult = {
+  readonly parts: readonly PartResult[];
+  readonly calls: number;
+  readonly outputBytes: number;
+};
+
+const partKey = (part: Part): string => `${part.startMs}-${part.endMs}`;
+
+/**
+ * Downloads the planned parts and joins them into the output, keeping the resume manifest `<final>.kvsclip.json`
+ * and the spool folder `<final>.kvsclip.d/` (owner-only) up to date after every part (ux.md §6). On success the
+ * `.part` is renamed into place and the manifest and spool removed. On failure nothing appears under the final name;
+ * the manifest, `.part` and spool stay when any work is resumable (else they are removed, unless keepParts).
+ * Throws: UsageError (manifest mismatch, hint --no-continue), and whatever the download or the joiner throws.
+ */
+export async function downloadAndJoin(input: DownloadAndJoinInput, context: CallContext): Promise<DownloadAndJoinResult> {
+  const file = input.target.kind === 'file' ? input.target.prepared : null;
+  const base = file === null ? (input.target.kind === 'stream' ? input.target.spoolBase : '') : file.finalPath;
+  const manifestPath = manifestPathFor(base);
+  const spoolDir = `${base}.kvsclip.d`;
+
+  let manifest: ResumeManifest | null = null;
+  if (file !== null) {
+    manifest = input.resume ? await readManifest(manifestPath) : null;
+    if (manifest !== null) assertManifestMatches(manifest, input.identity, manifestPath);
+    else await discardResumeState(file, manifestPath, spoolDir);
+  }
+  const entries: ManifestPart[] = manifest?.parts.map((entry) => ({ ...entry })) ?? input.parts.map((part) => ({ part, status: 'planned' }));
+  let committed = manifest?.committedParts ?? 0;
+  let checkpoint: unknown = manifest?.checkpoint ?? null;
+  const finished = new Map<string, { sizeBytes: number; sha256: string }>();
+  const spoolPathFor = (part: Part): string => `${spoolDir}/${partKey(part)}.mp4`;
+  for (const entry of entries) {
+    if (entry.status === 'downloaded' && entry.sizeBytes !== undefined && entry.sha256 !== undefined) {
+      finished.set(spoolPathFor(entry.part), { sizeBytes: entry.sizeBytes, sha256: entry.sha256 });
+    }
+  }
+  if (manifest !== null && committed + finished.size > 0) {
+    context.emit({
+      type: 'warning',
+      code: 'resume',
+      message: `Resuming from ${manifestPath}: ${committed} of ${entries.length} parts already joined, ${finished.size} more downloaded`,
+    });
+  }
+  await mkdir(spoolDir, { recursive: true, mode: 0o700 });
+
+  const save = async (): Promise<void> => {
+    if (file === null) return;
+    await writeManifest(manifestPath, { version: MANIFEST_VERSION, identity: input.identity, parts: entries, committedParts: committed, checkpoint });
+  };
+  const update = (part: Part, change: Partial<ManifestPart>): void => {
+    const at = entries.findIndex((entry) => partKey(entry.part) === partKey(part));
+    const current = entries[at];
+    if (current !== undefined) entries[at] = { ...current, ...change };
+  };
+  await save();
+
+  const results: PartResult[] = entries.slice(0, committed).map((entry) => ({
+    part: entry.part,
+    ...(entry.sizeBytes === undefined ? {} : { downloadedBytes: entry.sizeBytes }),
+    resumed: true,
+  }));
+  const joiner = await input.openJoiner({
+    ...input.layout,
+    output: file === null ? (input.target.kind === 'stream' ? input.target.stream : '') : file.partPath,
+    resume: committed > 0 ? checkpoint : null,
+  });
+  let calls = 0;
+  try {
+    const fetched = await fetchParts({
+      parts: entries.slice(committed).map((entry) => entry.part),
+      indexOffset: committed,
+      concurrency: input.concurrency,
+      getClip: input.getClip,
+      readClip: input.readClip,
+      spoolPathFor,
+      finished,
+      replanner: input.replanner,
+      consume: async (part: FetchedPart) => {
+        checkpoint = await joiner.append(part);
+        committed++;
+        update(part.part, { status: 'committed', sizeBytes: part.sizeBytes, sha256: part.sha256 });
+        await save();
+        await rm(part.path, { force: true });
+        results.push({ part: part.part, downloadedBytes: part.sizeBytes, resumed: part.resumed });
+      },
+      onDownloaded: async (part) => {
+        update(part.part, { status: 'downloaded', sizeBytes: part.sizeBytes, sha256: part.sha256 });
+        await save();
+      },
+      onReplan: async (remaining) => {
+        entries.splice(committed, entries.length - committed, ...remaining.map((part): ManifestPart => {
+          const known = entries.find((entry) => partKey(entry.part) === partKey(part));
+          return known ?? { part, status: 'planned' };
+        }));
+        await save();
+      },
+      pacer: context.pacer,
+      budget: context.budget,
+      classify: (error) => context.kvs.classify(error),
+      toError: (error) => context.kvs.toError(error, 'GetClip'),
+      refreshEndpoint: () => context.kvs.refreshEndpoint(),
+      random: context.random,
+      nowMs: context.nowMs,
+      sleep: context.sleep,
+      signal: context.signal,
+      emit: context.emit,
+    });
+    calls = fetched.calls;
+    context.stats.retries += fetched.retries;
+    const { bytes } = await joiner.finish();
+    if (file !== null) await file.commit();
+    await removeManifest(manifestPath);
+    await rm(spoolDir, { recursive: true, force: true });
+    return { parts: results, calls, outputBytes: bytes };
+  } catch (error) {
+    // The original failure is what the user must see; a joiner that also fails to stop adds nothing.
+    await joiner.abort().catch(() => undefined);
+    const resumable = file !== null && (committed > 0 || entries.some((entry) => entry.status === 'downloaded'));
+    if (!resumable && !input.keepParts) {
+      if (file !== null) await discardResumeState(file, manifestPath, spoolDir);
+      else await rm(spoolDir, { recursive: true, force: true });
+    }
+    throw error;
+  }
+}
+
+/** Removes a previous run's manifest, spool folder and `.part` (starting over). */
+async function discardResumeState(file: PreparedOutput, manifestPath: string, spoolDir: string): Promise<void> {
+  await removeManifest(manifestPath);
+  await rm(spoolDir, { recursive: true, force: true });
+  await file.discard();
+}

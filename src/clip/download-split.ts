@@ -1,0 +1,97 @@
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, extname, resolve } from 'node:path';
+import { fetchParts, type PartReplanner } from '../download/fetch-parts.js';
+import type { Clip } from '../mp4/model.js';
+import { prepareOutput } from '../output/atomic-file.js';
+import { renderTemplate, templateHasField, type TemplateFields } from '../output/template.js';
+import { writeFileAtomic } from '../output/write-file-atomic.js';
+import type { Part } from '../plan/part.js';
+import type { PartResult } from './get-types.js';
+import type { CallContext } from './plan-window.js';
+
+export type DownloadSplitInput = {
+  readonly parts: readonly Part[];
+  /** The -o template; `_{index:03}` is added before the extension when it has no {index}/{part}. */
+  readonly template: string;
+  readonly fields: TemplateFields;
+  readonly cwd: string;
+  readonly force: boolean;
+  readonly mkdir: boolean;
+  readonly concurrency: number;
+  readonly replanner: PartReplanner;
+  readonly readClip: (path: string) => Promise<Clip>;
+  readonly getClip: (part: Part, options: { destPath: string; signal: AbortSignal; onBytes: (bytes: number) => void }) => Promise<unknown>;
+};
+
+/** The template with a part number, so the part files of `--split` get distinct names. */
+function partTemplate(template: string): string {
+  if (templateHasField(template, 'index')) return template;
+  const extension = extname(template);
+  return extension === '' ? `${template}_{index:03}` : `${template.slice(0, -extension.length)}_{index:03}${extension}`;
+}
+
+/**
+ * `--split`: each GetClip body is kept as its own file (1-based `{index}`), moved into place as soon as it is
+ * checked, plus a JSON list of the parts (`…_parts.json` beside the first part). No join, no resume manifest.
+ * Throws OutputError (exists without --force, write failures) and whatever the download throws.
+ */
+export async function downloadSplit(
+  input: DownloadSplitInput,
+  context: CallContext,
+): Promise<{ outputs: string[]; parts: PartResult[]; calls: number; outputBytes: number }> {
+  const template = partTemplate(input.template);
+  const pathFor = (index: number): string => resolve(input.cwd, renderTemplate(template, { ...input.fields, index: index + 1 }));
+  const firstPath = pathFor(0);
+  const listPath = `${firstPath.slice(0, firstPath.length - extname(firstPath).length)}_parts.json`;
+  const spoolDir = `${listPath}.kvsclip.d`;
+  if (input.mkdir) await mkdir(dirname(firstPath), { recursive: true });
+  await mkdir(spoolDir, { recursive: true, mode: 0o700 });
+  const outputs: string[] = [];
+  const parts: PartResult[] = [];
+  let outputBytes = 0;
+  try {
+    const fetched = await fetchParts({
+      parts: input.parts,
+      concurrency: input.concurrency,
+      getClip: input.getClip,
+      readClip: input.readClip,
+      spoolPathFor: (part) => `${spoolDir}/${part.startMs}-${part.endMs}.mp4`,
+      replanner: input.replanner,
+      consume: async (part, position) => {
+        const prepared = await prepareOutput(pathFor(position.index), { force: input.force, mkdir: input.mkdir });
+        await rename(part.path, prepared.partPath);
+        await prepared.commit();
+        outputs.push(prepared.finalPath);
+        outputBytes += part.sizeBytes;
+        parts.push({ part: part.part, downloadedBytes: part.sizeBytes, resumed: false, output: prepared.finalPath });
+      },
+      pacer: context.pacer,
+      budget: context.budget,
+      classify: (error) => context.kvs.classify(error),
+      toError: (error) => context.kvs.toError(error, 'GetClip'),
+      refreshEndpoint: () => context.kvs.refreshEndpoint(),
+      random: context.random,
+      nowMs: context.nowMs,
+      sleep: context.sleep,
+      signal: context.signal,
+      emit: context.emit,
+    });
+    context.stats.retries += fetched.retries;
+    const list = parts.map((entry, index) => ({
+      index: index + 1,
+      output: entry.output,
+      startMs: entry.part.startMs,
+      endMs: entry.part.endMs,
+      mediaStartMs: entry.part.mediaStartMs,
+      mediaEndMs: entry.part.mediaEndMs,
+      fragments: entry.part.fragmentCount,
+      firstFragmentNumber: entry.part.firstFragmentNumber,
+      lastFragmentNumber: entry.part.lastFragmentNumber,
+      bytes: entry.downloadedBytes,
+    }));
+    await writeFileAtomic(listPath, `${JSON.stringify({ version: 1, stream: input.fields.stream, parts: list }, null, 1)}\n`);
+    return { outputs, parts, calls: fetched.calls, outputBytes };
+  } finally {
+    await rm(spoolDir, { recursive: true, force: true });
+  }
+}

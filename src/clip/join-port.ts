@@ -1,0 +1,22 @@
+import type { FetchedPart } from '../download/fetch-parts.js';
+
+/** Output layout settings of a join: they change the bytes, so a resume manifest records them. */
+export type JoinLayout = {
+  /** `mp4`: progressive file; `fmp4`: fragmented (always for stdout). */
+  readonly format: 'mp4' | 'fmp4';
+  readonly faststart: boolean;
+  readonly gaps: 'keep' | 'close' | 'split';
+};
+
+/** The joiner as runGet drives it: parts strictly in order, a checkpoint after each, then finish or abort. */
+export type JoinerPort = {
+  /** Appends one downloaded part; resolves with the checkpoint (JSON-serialisable) to store for resume. */
+  append(fetched: FetchedPart): Promise<unknown>;
+  /** Writes the tail (moov, faststart pass); resolves with the output size in bytes. */
+  finish(): Promise<{ bytes: number }>;
+  /** Stops writing; the partial output stays for resume. */
+  abort(): Promise<void>;
+};
+
+/** Opens a joiner on `output` (a `.part` path, or a stream for `-o -`), resuming from `resume` when given. */
+export type OpenJoiner = (options: JoinLayout & { output: string | NodeJS.WritableStream; resume: unknown }) => Promise<JoinerPort>;

@@ -1,0 +1,28 @@
+import type { KvsClipError } from '../errors/kvs-clip-error.js';
+import type { RetryClass } from '../download/retry-policy.js';
+import type { Fragment, Selector, TimeRange } from '../plan/fragment.js';
+
+/**
+ * What runGet needs from KVS for one stream. Each method is one remote call (ListFragments: one listing) without retries (clients use
+ * maxAttempts 1): runGet wraps every call in withRetry and paces it. src/kvs implements it over the AWS SDK.
+ */
+export type KvsPort = {
+  /** DescribeStream: the ARN and retention; rejects ResourceNotFound for an unknown stream. */
+  describeStream(options: { signal: AbortSignal }): Promise<{ arn: string; retentionHours: number }>;
+  /** Every fragment of `range` by `selector` (all pages, sorted); `beforeRequest` runs before each page (pacing). */
+  listFragments(
+    range: TimeRange,
+    options: { selector: Selector; signal: AbortSignal; beforeRequest: () => Promise<void> },
+  ): Promise<Fragment[]>;
+  /** GetClip of `range`, its body streamed to `destPath` with Content-Length checked. */
+  getClip(
+    range: TimeRange,
+    options: { selector: Selector; destPath: string; signal: AbortSignal; onBytes: (bytes: number) => void },
+  ): Promise<void>;
+  /** Forgets the cached data endpoints, so the next call asks GetDataEndpoint again. */
+  refreshEndpoint(): Promise<void>;
+  /** Retry class of anything these methods reject with. */
+  classify(error: unknown): RetryClass;
+  /** The typed error for a failure that is not retried (or that exhausted its retries). */
+  toError(error: unknown, operation: 'DescribeStream' | 'ListFragments' | 'GetClip'): KvsClipError;
+};

@@ -1,0 +1,44 @@
+import { UsageError } from '../errors/usage-error.js';
+import { createJoiner, type JoinCheckpoint } from '../mp4/join-clips.js';
+import { openFileSource } from '../mp4/file-source.js';
+import { formatInstant } from '../time/format-instant.js';
+import type { OpenJoiner } from './join-port.js';
+
+/**
+ * The joiner port over src/mp4's createJoiner: each spooled part is opened, appended at its KVS start (the first
+ * fragment's timestamp, mp4-join.md §4) and closed again. Part names are their time spans, so a resumed join
+ * replays the same names. Throws UsageError for `--gaps split` (not supported by the joiner: use --split).
+ */
+export const openMp4Joiner: OpenJoiner = async (options) => {
+  if (options.gaps === 'split') {
+    throw new UsageError('E_USAGE', '--gaps split is not supported yet', { hint: 'Use --split for one file per part, or --gaps keep|close' });
+  }
+  const joiner = await createJoiner({
+    output: typeof options.output === 'string' ? { kind: 'file', path: options.output } : { kind: 'stream', stream: options.output },
+    format: options.format === 'fmp4' ? 'fmp4' : 'progressive',
+    faststart: options.faststart,
+    gaps: options.gaps,
+    // The manifest stores what append returned, so a checkpoint read back is the joiner's own JSON.
+    ...(options.resume === null || options.resume === undefined ? {} : { resume: options.resume as JoinCheckpoint }),
+  });
+  return {
+    async append(fetched) {
+      const source = await openFileSource(fetched.path);
+      try {
+        return await joiner.append({
+          source,
+          clip: fetched.clip,
+          name: `part ${formatInstant(fetched.part.startMs)}..${formatInstant(fetched.part.endMs)}`,
+          startMs: fetched.part.mediaStartMs,
+        });
+      } finally {
+        await source.close();
+      }
+    },
+    async finish() {
+      const summary = await joiner.finish();
+      return { bytes: summary.bytes };
+    },
+    abort: () => joiner.abort(),
+  };
+};

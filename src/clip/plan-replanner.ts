@@ -1,0 +1,52 @@
+import type { PartReplanner } from '../download/fetch-parts.js';
+import { bisectPart } from '../plan/bisect-part.js';
+import { cutParts } from '../plan/cut-parts.js';
+import type { Fragment, Selector } from '../plan/fragment.js';
+import { resolveLimits, type PlanLimits } from '../plan/limits.js';
+import type { Part } from '../plan/part.js';
+import { partFragments } from '../plan/part-fragments.js';
+import { planParts } from '../plan/plan-parts.js';
+import { replanAfterTruncation } from '../plan/replan-after-truncation.js';
+
+/**
+ * The download's re-planning port over src/plan: truncated parts re-cut under the limits the service evidently
+ * applies, codec-change rejections bisected, 404s re-listed. `fragments` is the listing the plan came from; re-listed
+ * fragments are added to it. `list` lists a range again (paced and retried by the caller).
+ */
+export function planReplanner(options: {
+  fragments: Fragment[];
+  selector: Selector;
+  limits?: Partial<PlanLimits>;
+  list: (range: { startMs: number; endMs: number }) => Promise<Fragment[]>;
+}): PartReplanner {
+  const { fragments, selector } = options;
+  let limits = resolveLimits(options.limits);
+  return {
+    afterTruncation(part, receivedMs) {
+      const { received, rest } = replanAfterTruncation(part, { durationMs: receivedMs }, { fragments, selector, limits });
+      if (rest.length === 0) return null;
+      const delivered = partFragments(received, { fragments, selector });
+      limits = {
+        ...limits,
+        maxFragments: Math.min(limits.maxFragments, delivered.length),
+        maxBytes: Math.min(limits.maxBytes, delivered.reduce((sum, fragment) => sum + fragment.sizeBytes, 0)),
+      };
+      return [received, ...rest];
+    },
+    recut(part) {
+      if (part.fragmentCount <= limits.maxFragments && part.sizeBytes <= limits.maxBytes) return [part];
+      const sorted = partFragments(part, { fragments, selector });
+      return cutParts(sorted, { selector, limits, firstIndex: part.index, finalEndMs: part.endMs });
+    },
+    bisect(part) {
+      return bisectPart(part, { fragments, selector });
+    },
+    async relist(part) {
+      const listed = await options.list({ startMs: part.startMs, endMs: part.endMs });
+      const known = new Set(fragments.map((fragment) => fragment.fragmentNumber));
+      for (const fragment of listed) if (!known.has(fragment.fragmentNumber)) fragments.push(fragment);
+      const plan = planParts(listed, { selector, window: { startMs: part.startMs, endMs: part.endMs }, align: 'inside', limits });
+      return plan.parts.map((p): Part => ({ ...p, index: part.index + p.index }));
+    },
+  };
+}

@@ -1,0 +1,160 @@
+import { AuthError } from '../errors/auth-error.js';
+import { NotFoundError } from '../errors/not-found-error.js';
+import { UsageError } from '../errors/usage-error.js';
+import type { EventSink } from '../download/events.js';
+import type { Pacer } from '../download/pacer.js';
+import { sleepUnlessCancelled } from '../download/cancellation.js';
+import type { RetryBudget } from '../download/retry-policy.js';
+import { withRetry } from '../download/with-retry.js';
+import type { Fragment, Selector, TimeRange } from '../plan/fragment.js';
+import type { PlanLimits } from '../plan/limits.js';
+import { planParts, type Plan } from '../plan/plan-parts.js';
+import { listingRange, type Align } from '../plan/select-window.js';
+import { formatDuration } from '../time/format-duration.js';
+import { formatInstant } from '../time/format-instant.js';
+import type { KvsPort } from './kvs-port.js';
+
+const HOUR_MS = 3_600_000;
+
+/** The shared pieces every remote call of one run needs. */
+export type CallContext = {
+  readonly kvs: KvsPort;
+  readonly pacer: Pacer;
+  readonly budget: RetryBudget;
+  readonly nowMs: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly random: () => number;
+  readonly signal: AbortSignal;
+  readonly emit: EventSink;
+  /** Retries across the run, for the summary. */
+  readonly stats: { retries: number };
+};
+
+/** Wraps one non-GetClip remote call in the retry loop, reporting retries as events. */
+export function callWithRetry<T>(
+  operation: 'DescribeStream' | 'ListFragments',
+  call: () => Promise<T>,
+  context: CallContext,
+): Promise<T> {
+  return withRetry(() => call(), {
+    label: operation,
+    budget: context.budget,
+    random: context.random,
+    nowMs: context.nowMs,
+    sleep: context.sleep,
+    signal: context.signal,
+    classify: (error) => context.kvs.classify(error),
+    toError: (error) => context.kvs.toError(error, operation),
+    onRetry: (notice) => {
+      context.stats.retries++;
+      context.emit({ type: 'retry', op: operation, ...notice });
+    },
+    refreshEndpoint: () => context.kvs.refreshEndpoint(),
+  });
+}
+
+/**
+ * DescribeStream, then the window clamped to the stream's retention (ux.md §2 validation): a warning when the start
+ * is older than the retention, an error when the whole window is. Throws NotFoundError `E_STREAM_NOT_FOUND` (via the
+ * port's mapping), `E_NO_MEDIA` for a stream without an archive, UsageError `E_TIME_RANGE` for a window entirely
+ * outside the retention.
+ */
+export async function describeAndClamp(
+  stream: string,
+  window: TimeRange,
+  context: CallContext,
+): Promise<{ arn: string; window: TimeRange }> {
+  const { kvs, signal } = context;
+  const info = await callWithRetry('DescribeStream', () => kvs.describeStream({ signal }), context);
+  if (!(info.retentionHours > 0)) {
+    throw new NotFoundError('E_NO_MEDIA', `Stream ${stream} keeps no archive (DataRetentionInHours is ${info.retentionHours})`, {
+      hint: 'GetClip needs archived media: raise the stream\'s data retention',
+    });
+  }
+  const earliestMs = context.nowMs() - info.retentionHours * HOUR_MS;
+  if (window.endMs <= earliestMs) {
+    throw new UsageError(
+      'E_TIME_RANGE',
+      `Time range ends at ${formatInstant(window.endMs)}, before the retention of ${stream} (${info.retentionHours} h, from ${formatInstant(earliestMs)})`,
+      { hint: 'Ask for a more recent range' },
+    );
+  }
+  if (window.startMs < earliestMs) {
+    context.emit({
+      type: 'warning',
+      code: 'retention-clamped',
+      message: `Window starts before the retention of ${stream} (${info.retentionHours} h): starting at ${formatInstant(earliestMs)} instead`,
+    });
+    return { arn: info.arn, window: { startMs: earliestMs, endMs: window.endMs } };
+  }
+  return { arn: info.arn, window };
+}
+
+/**
+ * Every fragment of `range`, all ListFragments pages, each page paced (≤ 5 TPS per stream); the listing is retried.
+ * Throws the port's typed errors (AuthError for NotAuthorized: the caller may fall back to time windows).
+ */
+export async function listAllFragments(range: TimeRange, selector: Selector, context: CallContext): Promise<Fragment[]> {
+  return callWithRetry(
+    'ListFragments',
+    () =>
+      context.kvs.listFragments(range, {
+        selector,
+        signal: context.signal,
+        beforeRequest: () => sleepUnlessCancelled(context.pacer.reserveListFragments(context.nowMs()), context),
+      }),
+    context,
+  );
+}
+
+/**
+ * Lists the window's fragments and plans the GetClip calls; emits the `plan` event and one `gap` event per gap.
+ * Returns null when ListFragments is denied (NotAuthorized), after a warning, so the caller can fall back to time
+ * windows. Throws what listAllFragments throws.
+ */
+export async function planWindow(
+  window: TimeRange,
+  options: { selector: Selector; align: Align; limits?: Partial<PlanLimits>; dryRun: boolean },
+  context: CallContext,
+): Promise<{ plan: Plan; fragments: Fragment[] } | null> {
+  let fragments: Fragment[];
+  try {
+    fragments = await listAllFragments(listingRange(window, options.align), options.selector, context);
+  } catch (error) {
+    if (!(error instanceof AuthError)) throw error;
+    context.emit({
+      type: 'warning',
+      code: 'list-fallback',
+      message: 'ListFragments is not allowed for these credentials: falling back to time windows (no gap report, no exact truncation check)',
+    });
+    return null;
+  }
+  const plan = planParts(fragments, {
+    selector: options.selector,
+    window,
+    align: options.align,
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+  });
+  context.emit({ type: 'plan', plan: summarise(plan), dryRun: options.dryRun, message: describePlan(plan) });
+  for (const gap of plan.gaps) {
+    context.emit({
+      type: 'gap',
+      ...gap,
+      message: `Gap ${formatInstant(gap.startMs)} → ${formatInstant(gap.endMs)} (${formatDuration(gap.durationMs)} without fragments)`,
+    });
+  }
+  return { plan, fragments };
+}
+
+/** The plan as the `plan` event carries it. */
+export function summarise(plan: Plan): { parts: Plan['parts']; gaps: Plan['gaps']; covered: TimeRange | null; fragments: number; bytes: number } {
+  return { parts: plan.parts, gaps: plan.gaps, covered: plan.covered, fragments: plan.fragmentCount, bytes: plan.sizeBytes };
+}
+
+/** `Covered 2025-06-14T12:59:58.120Z → 2025-06-14T14:00:01.904Z (1 800 fragments, 10 parts, ≈812 MB)`. */
+export function describePlan(plan: Plan): string {
+  if (plan.covered === null) return 'No fragments in the window';
+  const mb = Math.round(plan.sizeBytes / 1_000_000);
+  const count = (n: number, what: string): string => `${n.toLocaleString('en-US').replaceAll(',', ' ')} ${what}${n === 1 ? '' : 's'}`;
+  return `Covered ${formatInstant(plan.covered.startMs)} → ${formatInstant(plan.covered.endMs)} (${count(plan.fragmentCount, 'fragment')}, ${count(plan.parts.length, 'part')}, ≈${mb} MB)`;
+}

@@ -1,0 +1,26 @@
+import type { KvsSession } from '../kvs/kvs-session.js';
+import { classifyForRetry } from '../kvs/classify-for-retry.js';
+import { mapSdkError } from '../kvs/map-sdk-error.js';
+import { streamLabel } from '../kvs/stream-ref.js';
+import type { KvsPort } from './kvs-port.js';
+
+/**
+ * The KvsPort runGet drives, over src/kvs' session (one attempt per call, typed errors). ListFragments pages are
+ * paced through the session's `beforeRequest` hook, which runGet set when it opened the session.
+ */
+export function sessionPort(session: KvsSession, hooks: { setListPacer: (pace: () => Promise<void>) => void }): KvsPort {
+  const stream = streamLabel(session.stream);
+  return {
+    describeStream: ({ signal }) => session.describeStream({ signal }),
+    listFragments: (range, { selector, signal, beforeRequest }) => {
+      hooks.setListPacer(beforeRequest);
+      return session.listFragments({ selector, startMs: range.startMs, endMs: range.endMs }, { signal });
+    },
+    getClip: async (range, { selector, destPath, signal, onBytes }) => {
+      await session.getClip({ selector, startMs: range.startMs, endMs: range.endMs }, { destPath, signal, onBytes });
+    },
+    refreshEndpoint: () => session.refreshEndpoints(),
+    classify: classifyForRetry,
+    toError: (error, op) => mapSdkError(error, { op, stream }),
+  };
+}
