@@ -25,10 +25,12 @@ beforeAll(async () => {
     streams: [
       { name: 'cam1', source: { preset: 'h264' }, fragmentSeconds: 2, spanMs: HOUR, endMs: NOW - 60_000 },
       { name: 'skewed', source: { preset: 'h264' }, fragmentSeconds: 1, spanMs: 20 * 60_000, endMs: NOW - 60_000, skewMs: 11_000, jitterMs: 300 },
+      { name: 'slow', source: { preset: 'h264' }, spanMs: 10 * 60_000, endMs: NOW - 60_000 },
       { name: 'cam2', source: { preset: 'h264' }, spanMs: 10 * 60_000, endMs: NOW - 60_000 },
       { name: 'door', source: { preset: 'h264' }, spanMs: 10 * 60_000, endMs: NOW - 60_000, retentionHours: 0 },
     ],
     faults: [
+      { op: 'GetClip', stream: 'slow', action: { kind: 'bandwidth', bytesPerSecond: 50_000 } },
       { op: 'GetClip', stream: 'cam2', nth: 1, action: { kind: 'reset', afterBytes: 1000 } },
       { op: 'GetClip', stream: 'cam2', nth: 2, action: { kind: 'truncate', afterBytes: 1000 } },
       { op: 'GetClip', stream: 'cam2', nth: 3, action: { kind: 'error', name: 'ClientLimitExceededException' } },
@@ -144,6 +146,19 @@ describe('KvsSession against the emulator', () => {
     controller.abort(new CancelledError('SIGTERM'));
     const query = { selector: 'server' as const, startMs: NOW - HOUR, endMs: NOW - HOUR + 60_000 };
     await expect(session('cam1').getClip(query, { destPath: join(dir, 'cancel.mp4'), signal: controller.signal })).rejects.toMatchObject({ code: 'E_CANCELLED', exitCode: 143 });
+  });
+
+  it('abandons a body mid-stream on Ctrl-C, promptly and without leaving the partial file', async () => {
+    const controller = new AbortController();
+    const query = { selector: 'server' as const, startMs: NOW - 10 * 60_000, endMs: NOW - 5 * 60_000 };
+    const destPath = join(dir, 'slow.mp4');
+    const started = Date.now();
+    const outcome = session('slow')
+      .getClip(query, { destPath, signal: controller.signal, onBytes: () => controller.abort(new CancelledError('SIGINT')) })
+      .catch((e: unknown) => e);
+    await expect(outcome).resolves.toMatchObject({ code: 'E_CANCELLED', exitCode: 130 });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await readdir(dir)).not.toContain('slow.mp4');
   });
 });
 
