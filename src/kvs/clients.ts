@@ -2,6 +2,7 @@ import { KinesisVideoClient, type KinesisVideoClientConfig } from '@aws-sdk/clie
 import { KinesisVideoArchivedMediaClient } from '@aws-sdk/client-kinesis-video-archived-media';
 import { UsageError } from '../errors/usage-error.js';
 
+/** AWS configuration as the CLI collects it (`--region`, `--profile`, `--endpoint-url`, `--local`). */
 export type KvsClientOptions = {
   /** `--region`; default: the SDK's chain (AWS_REGION, then the profile's region). */
   readonly region?: string;

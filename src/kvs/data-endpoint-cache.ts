@@ -6,6 +6,7 @@ import { streamFields, streamLabel, type StreamRef } from './stream-ref.js';
 /** The data-plane APIs kvs-clip asks GetDataEndpoint about. */
 export type DataApi = 'LIST_FRAGMENTS' | 'GET_CLIP';
 
+/** Data endpoints of one stream, per API. */
 export type DataEndpointCache = {
   /** The DataEndpoint for `api`, from the cache or one GetDataEndpoint call. Throws the mapped KvsClipError. */
   get(api: DataApi, options?: { signal?: AbortSignal }): Promise<string>;

@@ -22,6 +22,7 @@ export type KvsSession = {
   refreshEndpoints(): Promise<void>;
 };
 
+/** The stream a session serves, and an optional pacing hook. */
 export type KvsSessionOptions = {
   readonly stream: StreamRef;
   /** Runs before every request sent (each page, each GetDataEndpoint): the place for per-operation pacing. */

@@ -21,6 +21,7 @@ import {
 } from './error-facts.js';
 import { isControlPlane, type KvsOperation } from './kvs-operation.js';
 
+/** Which call failed, for the message and the data-plane/control-plane distinction. */
 export type SdkErrorContext = {
   readonly op: KvsOperation;
   /** Stream name or ARN, for the message (absent for ListStreams). */

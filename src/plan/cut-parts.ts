@@ -2,6 +2,7 @@ import { fragmentStartMs, type Fragment, type Selector } from './fragment.js';
 import type { PlanLimits } from './limits.js';
 import type { Part } from './part.js';
 
+/** How cutParts cuts: selector, limits, forced breaks, numbering and the last End. */
 export type CutOptions = {
   readonly selector: Selector;
   readonly limits: PlanLimits;

@@ -3,6 +3,7 @@ import { fragmentStartMs, type Fragment, type Selector } from './fragment.js';
 /** Missing media between two consecutive fragments: `[startMs, endMs)` with nothing archived in it. */
 export type Gap = { readonly startMs: number; readonly endMs: number; readonly durationMs: number };
 
+/** Gap tolerance shared by planning and `list`, so both report the same gaps. */
 export type GapOptions = {
   /**
    * Missing time at or below this is jitter, not a gap (default 1000 ms). A gap must also exceed half of the

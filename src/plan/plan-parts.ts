@@ -6,6 +6,7 @@ import type { Part } from './part.js';
 import { selectWindow, type Align } from './select-window.js';
 import { sortFragments } from './sort-fragments.js';
 
+/** What to plan: selector, window, alignment, and optionally tighter limits or gap tolerance. */
 export type PlanOptions = {
   readonly selector: Selector;
   /** The resolved user window, both ends inclusive. */

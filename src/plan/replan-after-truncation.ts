@@ -8,6 +8,7 @@ import { partFragments } from './part-fragments.js';
 /** What a truncated GetClip response held: whole fragments, or the media duration of its samples. */
 export type Received = { readonly fragmentCount: number } | { readonly durationMs: number };
 
+/** The listing and selector a plan was made with, and the limits it used. */
 export type ReplanContext = {
   /** The listing the plan was made from (or a superset). */
   readonly fragments: readonly Fragment[];

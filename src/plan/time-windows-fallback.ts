@@ -12,6 +12,7 @@ export type FallbackOutcome =
   | { readonly kind: 'fetched'; readonly sizeBytes: number }
   | { readonly kind: 'truncated' };
 
+/** What to do after one fallback request. */
 export type FallbackDecision = {
   /**
    * Keep this window's body. False for `empty` (nothing to keep) and for a truncated body, which is discarded:
@@ -24,6 +25,7 @@ export type FallbackDecision = {
   readonly next: FallbackWindow | null;
 };
 
+/** Step sizes and the body sizes that shrink or grow them. */
 export type FallbackOptions = {
   /** First step (default 180 s, the AWS long-clip sample's window). */
   readonly stepMs?: number;
@@ -37,6 +39,7 @@ export type FallbackOptions = {
   readonly growBelowBytes?: number;
 };
 
+/** The fallback planner: the first request, then one decision per outcome. */
 export type TimeWindowsFallback = {
   /** The first request, or null for an empty window. */
   readonly first: FallbackWindow | null;
