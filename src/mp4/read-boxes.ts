@@ -22,11 +22,14 @@ export const MAX_MOOV_BYTES = 64 * 1024 * 1024;
 /** More top-level boxes than this is not a clip (GetClip returns at most 200 fragments). */
 export const MAX_TOP_LEVEL_BOXES = 1_000_000;
 
-const WINDOW = 64 * 1024;
+/** Header reads start small (a jump over an mdat needs only 16 bytes) and double while boxes keep being tiny. */
+const MIN_WINDOW = 4 * 1024;
+const MAX_WINDOW = 1024 * 1024;
 
 /**
  * Lists the top-level boxes of `source` in file order. Handles `size == 1` (64-bit largesize) and `size == 0` (box
- * runs to the end of the file). Reads headers through a 64 KiB window so runs of tiny boxes cost few reads.
+ * runs to the end of the file). Reads headers through a window that grows while boxes are tiny, so runs of tiny boxes
+ * cost few reads and a jump over a large `mdat` reads only a few KiB.
  * Throws `MediaError('E_MP4_PARSE')` with the offset for a size smaller than its header, a box past the end of the
  * source, a truncated header, or more than `MAX_TOP_LEVEL_BOXES` boxes.
  */
@@ -34,13 +37,16 @@ export async function scanTopLevel(source: ByteSource): Promise<TopLevelBox[]> {
   const boxes: TopLevelBox[] = [];
   let window: Uint8Array = new Uint8Array(0);
   let windowStart = 0;
+  let windowSize = MIN_WINDOW;
   let offset = 0;
   while (offset < source.size) {
     if (boxes.length >= MAX_TOP_LEVEL_BOXES) throw parseError(`more than ${MAX_TOP_LEVEL_BOXES} top-level boxes`, offset);
     const headerBytes = Math.min(16, source.size - offset);
     if (offset < windowStart || offset + headerBytes > windowStart + window.length) {
+      const contiguous = window.length > 0 && offset < windowStart + window.length + MIN_WINDOW && offset >= windowStart;
+      windowSize = contiguous ? Math.min(windowSize * 2, MAX_WINDOW) : MIN_WINDOW;
       windowStart = offset;
-      window = await source.read(offset, Math.min(WINDOW, source.size - offset));
+      window = await source.read(offset, Math.min(windowSize, source.size - offset));
     }
     const reader = new ByteReader(window, { baseOffset: windowStart, start: offset - windowStart });
     const left = source.size - offset;

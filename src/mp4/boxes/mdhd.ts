@@ -38,10 +38,13 @@ export function buildMdhd(mdhd: Mdhd): Uint8Array {
   return fullBox('mdhd', version, 0, w.finish());
 }
 
-/** Three 5-bit letters offset by 0x60; QuickTime's numeric code 0 (and anything unprintable) reads as `und`. */
+/**
+ * Three 5-bit letters offset by 0x60. QuickTime's numeric Macintosh codes (below 0x400, e.g. 0 = English) and
+ * anything that is not three a–z letters (ffmpeg's mov muxer writes 0x7fff for "unspecified") read as `und`.
+ */
 function unpackLanguage(packed: number): string {
   const letters = [(packed >> 10) & 0x1f, (packed >> 5) & 0x1f, packed & 0x1f];
-  if (letters.some((l) => l === 0)) return 'und';
+  if (letters.some((l) => l < 1 || l > 26)) return 'und';
   return String.fromCharCode(...letters.map((l) => l + 0x60));
 }
 
