@@ -41,7 +41,8 @@ export const STREAM_SPEC_GRAMMAR = [
   '  gap=10:00-10:05      producer offline daily (UTC), or gap=ISO/ISO once; repeatable',
   '  skew=11s             server timestamp = producer + skew (+ seeded jitter < jitter=, default 40ms)',
   '  bitrate=4x           pad video with filler NAL units to 4x its size',
-  '  cpd-change=12:00     toggle to a second resolution daily (UTC), or at an ISO instant; repeatable (H.264 only)',
+  '  cpd-change=12:00     toggle to a second resolution (480x270) at this UTC time of day (each day starts at',
+  "                       the preset's), or at an ISO instant; repeatable; H.264 presets only",
 ].join('\n');
 
 /**

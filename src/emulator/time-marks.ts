@@ -24,15 +24,18 @@ export function offlinePredicate(gaps: readonly GapSpec[]): (ms: number) => bool
   return (ms) => tests.some((test) => test(ms));
 }
 
-/** Which codec configuration is active at an instant: 0 before the first change, then toggling at each mark. */
+/**
+ * Which codec configuration is active at an instant: each mark toggles it. Daily marks count within the UTC day only
+ * (every day starts in the preset's configuration), so `cpd-change=12:00` means "second resolution every afternoon".
+ */
 export function configSelector(marks: readonly TimeMark[]): (ms: number) => 0 | 1 {
   return (ms) => {
     let changes = 0;
     for (const mark of marks) {
       if ('atMs' in mark) changes += mark.atMs <= ms ? 1 : 0;
       else {
-        const offset = mark.dailyMinute * 60_000;
-        changes += ms >= offset ? Math.floor((ms - offset) / DAY_MS) + 1 : 0;
+        const tod = ((ms % DAY_MS) + DAY_MS) % DAY_MS;
+        changes += tod >= mark.dailyMinute * 60_000 ? 1 : 0;
       }
     }
     return changes % 2 === 0 ? 0 : 1;
