@@ -1,0 +1,78 @@
+import { PassThrough } from 'node:stream';
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { emulatorCommand } from '../../src/cli/commands/emulator.js';
+import type { CliIo } from '../../src/cli/io.js';
+import { LOCAL_CREDENTIALS } from '../../src/emulator/local-credentials.js';
+
+type Harness = { io: CliIo; stop: () => void; firstLine: Promise<string>; stderr: () => string };
+
+function harness(): Harness {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const controller = new AbortController();
+  let err = '';
+  stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const firstLine = new Promise<string>((resolve) => {
+    let out = '';
+    stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
+    });
+  });
+  const io: CliIo = { stdout, stderr, stdoutIsTTY: false, stderrIsTTY: false, env: {}, now: () => Date.now(), signal: controller.signal };
+  return { io, stop: () => controller.abort(), firstLine, stderr: () => err };
+}
+
+function program(io: CliIo): Command {
+  return new Command('kvs-clip').exitOverride().addCommand(emulatorCommand(io));
+}
+
+describe('kvs-clip emulator', () => {
+  it('prints one JSON line with url, region, credentials and streams, serves requests, and stops on abort', async () => {
+    const h = harness();
+    const running = program(h.io).parseAsync(['node', 'kvs-clip', 'emulator', '--port', '0', '--json', '--no-auth', '--stream', 'cam=h264,span=10m', '--stream', 'door=h264_aac,fragment=1s'], { from: 'node' });
+    const line = JSON.parse(await h.firstLine) as { url: string; region: string; credentials: unknown; streams: { name: string }[] };
+    expect(line.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(line.region).toBe('us-east-1');
+    expect(line.credentials).toBeNull();
+    expect(line.streams.map((s) => s.name)).toEqual(['cam', 'door']);
+    const reply = await fetch(`${line.url}/listStreams`, { method: 'POST', body: '{}' });
+    expect(((await reply.json()) as { StreamInfoList: unknown[] }).StreamInfoList).toHaveLength(2);
+    h.stop();
+    await running;
+    await expect(fetch(`${line.url}/listStreams`, { method: 'POST', body: '{}' })).rejects.toThrow();
+  });
+
+  it('serves the demo stream by default and prints the URL on stdout and a human line on stderr', async () => {
+    const h = harness();
+    const running = program(h.io).parseAsync(['node', 'kvs-clip', 'emulator', '--port', '0'], { from: 'node' });
+    const url = await h.firstLine;
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(h.stderr()).toContain(`KVS emulator listening on ${url}`);
+    expect(h.stderr()).toContain('demo');
+    const unsigned = await fetch(`${url}/describeStream`, { method: 'POST', body: '{"StreamName":"demo"}' });
+    expect(unsigned.status).toBe(403);
+    h.stop();
+    await running;
+  });
+
+  it('reports a bad --stream spec as a usage error', async () => {
+    const h = harness();
+    const error = await program(h.io)
+      .parseAsync(['node', 'kvs-clip', 'emulator', '--port', '0', '--stream', 'cam=h264,fragment=30s'], { from: 'node' })
+      .then(() => undefined, (e: unknown) => e);
+    expect(error).toMatchObject({ name: 'UsageError', code: 'E_USAGE' });
+    expect((error as Error).message).toContain('fragment=30s');
+  });
+
+  it('documents the stream grammar and the local credentials in --help', () => {
+    const command = emulatorCommand(harness().io);
+    let text = '';
+    command.configureOutput({ writeOut: (s) => (text += s) });
+    command.outputHelp();
+    expect(text).toContain('--stream <spec>');
+    expect(text).toContain('gap=10:00-10:05');
+    expect(text).toContain(LOCAL_CREDENTIALS.accessKeyId);
+  });
+});
