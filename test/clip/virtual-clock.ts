@@ -1,25 +1,50 @@
 /**
- * A virtual clock shared by runGet and the emulator in e2e tests: `sleep` returns at once but moves the clock to the
- * sleeper's wake-up time, so backoff and pacing are exercised in full without real waiting, and the emulator's
- * quota windows see the same time as the pacer.
+ * A virtual clock shared by runGet and the emulator in e2e tests, so backoff and pacing run in full without real
+ * waiting while the emulator's quota windows see the same time as the pacer.
+ *
+ * Sleeps are timers on a virtual queue, fired one at a time in order of their wake-up time: the clock jumps to the
+ * earliest wake-up, that sleeper resumes, and the next timer fires only after a short real pause, so requests a
+ * resumed task sends reach the emulator (localhost) before the clock jumps again. A sleep never moves the clock for
+ * a task that is already sending at an earlier virtual time.
  */
 export type VirtualClock = {
-  now(): number;
-  sleep(ms: number): Promise<void>;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
   /** Every sleep requested, in order. */
   readonly sleeps: number[];
-  advance(ms: number): void;
+  advance: (ms: number) => void;
 };
+
+const SETTLE_REAL_MS = 15;
 
 export function virtualClock(startMs: number): VirtualClock {
   let nowMs = startMs;
   const sleeps: number[] = [];
+  const timers: { atMs: number; seq: number; resolve: () => void }[] = [];
+  let seq = 0;
+  let pump: NodeJS.Timeout | undefined;
+  const schedule = (): void => {
+    if (pump !== undefined || timers.length === 0) return;
+    pump = setTimeout(() => {
+      pump = undefined;
+      timers.sort((a, b) => a.atMs - b.atMs || a.seq - b.seq);
+      const next = timers.shift();
+      if (next !== undefined) {
+        nowMs = Math.max(nowMs, next.atMs);
+        next.resolve();
+      }
+      schedule();
+    }, SETTLE_REAL_MS);
+  };
   return {
     now: () => nowMs,
     sleep: (ms) => {
       sleeps.push(ms);
-      nowMs += Math.max(0, ms);
-      return new Promise((resolve) => setImmediate(resolve));
+      if (ms <= 0) return new Promise((resolve) => setImmediate(resolve));
+      return new Promise<void>((resolve) => {
+        timers.push({ atMs: nowMs + ms, seq: seq++, resolve });
+        schedule();
+      });
     },
     sleeps,
     advance: (ms) => {

@@ -1,0 +1,96 @@
+/**
+ * Runs runGet in-process against the real emulator (real SDK, real HTTP on 127.0.0.1:0) with a virtual clock shared
+ * by both sides, an instant sleep and a seeded random source: the only doubles the house rules allow.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { runGet } from '../../src/clip/run-get.js';
+import type { GetOptions, GetResult } from '../../src/clip/get-types.js';
+import type { GetEvent } from '../../src/download/events.js';
+import type { StreamFragment } from '../../src/emulator/emulated-stream.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/emulator/local-credentials.js';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/start-emulator.js';
+import { createKvsClients, type KvsClients } from '../../src/kvs/clients.js';
+import { createKvsSession } from '../../src/kvs/kvs-session.js';
+import { buildClipStream } from '../../src/mp4/write-samples.js';
+import { seededRandom, virtualClock, type VirtualClock } from './virtual-clock.js';
+
+export const HOUR = 3_600_000;
+
+export type Harness = {
+  readonly emulator: RunningEmulator;
+  readonly clock: VirtualClock;
+  readonly dir: string;
+  /** Runs `get` with defaults (UTC, server timestamps); captures events and the error, if any. */
+  run(options: Partial<GetOptions> & { stream: string }, extra?: { signal?: AbortSignal; onEvent?: (event: GetEvent) => void }): Promise<RunOutcome>;
+  /** A reference MP4 (moov-first) built by the emulator from exactly these fragments, written under `dir`. */
+  reference(stream: string, fragmentNumbers: readonly string[], name: string): Promise<string>;
+  close(): Promise<void>;
+};
+
+export type RunOutcome = { result?: GetResult; error?: unknown; events: GetEvent[] };
+
+export async function startHarness(options: Omit<EmulatorOptions, 'now' | 'sleep'>, startMs = Math.floor(Date.now() / 1000) * 1000): Promise<Harness> {
+  const clock = virtualClock(startMs);
+  const emulator = await startEmulator({ ...options, now: clock.now, sleep: () => Promise.resolve() });
+  const clients: KvsClients = createKvsClients({ region: LOCAL_REGION, endpointUrl: emulator.url, credentials: LOCAL_CREDENTIALS });
+  const dir = await mkdtemp(join(tmpdir(), 'kvs-get-'));
+  return {
+    emulator,
+    clock,
+    dir,
+    async run(partial, extra = {}) {
+      const events: GetEvent[] = [];
+      const options: GetOptions = { time: {}, timeZone: 'UTC', selector: 'server', ...partial };
+      try {
+        const result = await runGet(options, {
+          nowMs: clock.now,
+          sleep: clock.sleep,
+          random: seededRandom(7),
+          openSession: (sessionOptions) => createKvsSession(clients, sessionOptions),
+          cwd: dir,
+          emit: (event) => {
+            events.push(event);
+            extra.onEvent?.(event);
+          },
+          signal: extra.signal ?? new AbortController().signal,
+        });
+        return { result, events };
+      } catch (error) {
+        return { error, events };
+      }
+    },
+    async reference(name, fragmentNumbers, fileName) {
+      const stream = emulator.streams.get(name);
+      if (stream === undefined) throw new Error(`no stream ${name}`);
+      const byNumber = new Map<string, StreamFragment>();
+      for (let slot = 0; slot < stream.slotCount; slot++) {
+        const fragment = stream.fragmentAt(slot);
+        if (fragment !== undefined) byNumber.set(fragment.fragmentNumber, fragment);
+      }
+      const fragments = fragmentNumbers.map((n) => {
+        const fragment = byNumber.get(n);
+        if (fragment === undefined) throw new Error(`no fragment ${n}`);
+        return fragment;
+      });
+      const clip = buildClipStream(stream.clipMedia(fragments), { layout: 'moov-first' });
+      const path = join(dir, fileName);
+      await pipeline(Readable.from(clip.chunks()), createWriteStream(path));
+      return path;
+    },
+    async close() {
+      clients.destroy();
+      await emulator.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Every fragment number a run planned, in order. */
+export function plannedFragments(result: GetResult): string[] {
+  return result.parts.flatMap((entry) => entry.part.fragmentNumbers);
+}
