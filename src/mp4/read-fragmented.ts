@@ -47,6 +47,8 @@ export function applyFragments(
     accs.set(track.trackId, seed(track, defaults));
   }
   let total = 0;
+  // Bounds the work, not just the memory: runs of default-size samples cost no trun bytes, and PCM samples coalesce.
+  const budget = { samples: MAX_UNITS + options.sourceSize };
   for (const { offset, moof, path } of moofs) {
     let dataEnd = offset;
     for (const traf of moof.trafs) {
@@ -56,7 +58,7 @@ export function applyFragments(
         throw fail(`traf for unknown track ${traf.tfhd.trackId}`, path, offset);
       }
       const before = acc.offsets.length;
-      dataEnd = addTraf(acc, traf, offset, dataEnd, { path, sourceSize: options.sourceSize });
+      dataEnd = addTraf(acc, traf, offset, dataEnd, { path, sourceSize: options.sourceSize, budget });
       total += acc.offsets.length - before;
       if (total > MAX_UNITS) throw fail(`more than ${MAX_UNITS} samples`, path, offset);
     }
@@ -84,7 +86,9 @@ function seed(track: Track, trex: Trex): Accumulator {
   return acc;
 }
 
-function addTraf(acc: Accumulator, traf: Traf, moofOffset: number, previousEnd: number, ctx: { path: string; sourceSize: number }): number {
+type TrafContext = { path: string; sourceSize: number; budget: { samples: number } };
+
+function addTraf(acc: Accumulator, traf: Traf, moofOffset: number, previousEnd: number, ctx: TrafContext): number {
   const { tfhd } = traf;
   const base = tfhd.baseDataOffset ?? (tfhd.defaultBaseIsMoof ? moofOffset : previousEnd);
   const entry = (tfhd.sampleDescriptionIndex ?? acc.trex.defaultSampleDescriptionIndex) - 1;
@@ -94,6 +98,8 @@ function addTraf(acc: Accumulator, traf: Traf, moofOffset: number, previousEnd: 
   let at = base;
   for (const trun of traf.truns) {
     if (trun.dataOffset !== undefined) at = base + trun.dataOffset;
+    ctx.budget.samples -= trun.sampleCount;
+    if (ctx.budget.samples < 0) throw fail(`more samples than ${MAX_UNITS} plus the input size`, ctx.path, moofOffset);
     for (let i = 0; i < trun.sampleCount; i++) {
       const duration = trun.durations?.[i] ?? tfhd.defaultSampleDuration ?? acc.trex.defaultSampleDuration;
       const size = trun.sizes?.[i] ?? tfhd.defaultSampleSize ?? acc.trex.defaultSampleSize;

@@ -163,7 +163,8 @@ function chunkUnits(t: Tables): SampleTable {
     let at = chunkOffset;
     let left = Math.min(samplesInChunk, n - placed);
     while (left > 0) {
-      while (leftInRun === 0) leftInRun = t.stts.sampleCounts[++run] ?? 0;
+      while (leftInRun === 0 && run + 1 < t.stts.sampleCounts.length) leftInRun = t.stts.sampleCounts[++run] ?? 0;
+      if (leftInRun === 0) t.where.fail(`stts runs out before sample ${placed + 1}`);
       const count = Math.min(left, leftInRun);
       const bytes = count * size;
       if (at + bytes > t.sourceSize) t.where.fail(`chunk of ${bytes} bytes @ ${at} lies outside the ${t.sourceSize}-byte input`);

@@ -39,6 +39,9 @@ describe('movie, track and media headers', () => {
     expect(version(bytes)).toBe(1);
     expect(parseMdhd(openBox(bytes).body)).toEqual(mdhd);
     expect(parseMdhd(openBox(buildMdhd({ timescale: 1000, duration: 10, language: 'und' })).body).language).toBe('und');
+    const quickTime = buildMdhd({ timescale: 1000, duration: 10, language: 'eng' });
+    new DataView(quickTime.buffer).setUint16(quickTime.length - 4, 0x7fff);
+    expect(parseMdhd(openBox(quickTime).body).language).toBe('und');
   });
 
   it('round-trips hdlr and reads a QuickTime Pascal-string name', () => {
