@@ -21,13 +21,15 @@ function compareNumbers(a: string, b: string): number {
 export function sortFragments(fragments: readonly Fragment[], selector: Selector): Fragment[] {
   const byNumber = new Map<string, Fragment>();
   for (const fragment of fragments) {
-    // Normalise leading zeros so "007" and "7" count as one fragment, as BigInt compares them.
-    const key = BigInt(fragment.fragmentNumber).toString();
+    // Normalise leading zeros so "007" and "7" count as one fragment, as BigInt compares them (parsing only when
+    // needed: BigInt of 47 digits costs microseconds, and a day of 1 s fragments is 86 400 of them).
+    const number = fragment.fragmentNumber;
+    const key = number.length > 1 && number.startsWith('0') ? BigInt(number).toString() : number;
     if (!byNumber.has(key)) byNumber.set(key, fragment);
   }
-  const sorted = [...byNumber.values()].sort(
-    (a, b) => fragmentStartMs(a, selector) - fragmentStartMs(b, selector) || compareNumbers(a.fragmentNumber, b.fragmentNumber),
-  );
+  const keyed = [...byNumber.values()].map((fragment) => ({ fragment, startMs: fragmentStartMs(fragment, selector) }));
+  keyed.sort((a, b) => a.startMs - b.startMs || compareNumbers(a.fragment.fragmentNumber, b.fragment.fragmentNumber));
+  const sorted = keyed.map((entry) => entry.fragment);
   if (selector === 'server') return sorted;
   // Sorted by (producerMs, number): the first of each producer-timestamp run is the oldest ingested.
   return sorted.filter((fragment, i) => i === 0 || sorted[i - 1]?.producerMs !== fragment.producerMs);

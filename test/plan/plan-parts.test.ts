@@ -56,6 +56,14 @@ describe('planParts', () => {
     expect(plan.parts[0]?.fragmentCount).toBe(25);
   });
 
+  it('plans 30 hours of 1 s fragments with every call inside the 200-fragment and 24 h caps', () => {
+    const fragments = steadyFragments(30 * 3600, { durationMs: 1000, sizeBytes: 200_000 });
+    const plan = planParts(shuffled(fragments, seededRandom(11)), { selector: 'server', window: { startMs: T0, endMs: T0 + 30 * HOUR }, align: 'cover' });
+    expect(plan.parts).toHaveLength(540);
+    expect(plan.parts.every((p) => p.fragmentCount === 200 && p.endMs - p.startMs < 24 * HOUR)).toBe(true);
+    expect(plan.parts.flatMap((p) => p.fragmentNumbers)).toEqual(fragments.map((f) => f.fragmentNumber));
+  });
+
   it('never lets a call span a gap and reports the gap between two parts', () => {
     const before = steadyFragments(10);
     const after = steadyFragments(10, { startMs: T0 + 60_000, firstNumber: 10 });

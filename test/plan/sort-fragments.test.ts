@@ -23,6 +23,11 @@ describe('sortFragments', () => {
     expect(sortFragments([...fragments, first!], 'server')).toHaveLength(3);
   });
 
+  it('treats a fragment number with leading zeros as the same fragment', () => {
+    const [first] = steadyFragments(1);
+    expect(sortFragments([first!, { ...first!, fragmentNumber: `00${first!.fragmentNumber}` }], 'server')).toHaveLength(1);
+  });
+
   it('orders by producer time when asked, even where it disagrees with ingestion order', () => {
     const fragments = steadyFragments(3).map((f, i) => ({ ...f, producerMs: T0 - i * 5000 }));
     expect(sortFragments(fragments, 'producer').map((f) => f.fragmentNumber)).toEqual([fragmentNumber(2), fragmentNumber(1), fragmentNumber(0)]);
