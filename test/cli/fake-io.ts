@@ -62,8 +62,8 @@ export function spyRunners(overrides: Partial<CommandRunners> = {}): { run: Comm
       spans: [], gaps: [], fragments: 0, bytes: 0, mediaDurationMs: 0,
     } as const),
     streams: record('streams', { command: 'streams', streams: [] } as const),
-    join: record('join', { command: 'join', inputs: [], outputs: ['out.mp4'], format: 'mp4', faststart: true, bytes: 1, durationMs: 1 } as const),
-    inspect: record('inspect', { command: 'inspect', file: 'a.mp4', bytes: 1, durationMs: 1, fragmented: false, tracks: [], boxes: [] } as const),
+    join: record('join', { command: 'join', inputs: [], outputs: ['out.mp4'], format: 'mp4', faststart: true, bytes: 1, durationMs: 1, joins: 0, gaps: [], configChanges: 0 } as const),
+    inspect: record('inspect', { command: 'inspect', file: 'a.mp4', bytes: 1, layout: 'moov-first', durationMs: 1, tracks: [], boxes: [] } as const),
     streamNames: record('streamNames', ['cam1', 'cam2']),
     ...overrides,
   };

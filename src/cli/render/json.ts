@@ -84,28 +84,44 @@ export type JoinJsonResult = {
   readonly faststart: boolean;
   readonly bytes: number;
   readonly durationMs: number;
+  /** Seams joined (inputs − 1 per output file). */
+  readonly joins: number;
+  /** Gaps kept or closed between clips, in output time. */
+  readonly gaps: readonly { readonly atMs: number; readonly durationMs: number }[];
+  /** Codec-configuration switches carried in the output (e.g. a resolution change). */
+  readonly configChanges: number;
 };
 
 export type InspectJsonResult = {
   readonly command: 'inspect';
   readonly file: string;
   readonly bytes: number;
+  /** `moov-first`, `moov-last` or `fragmented`. */
+  readonly layout: string;
+  /** Longest track. */
   readonly durationMs: number;
-  readonly fragmented: boolean;
   readonly tracks: readonly {
     readonly id: number;
     readonly kind: string;
+    /** `h264`, `h265`, `aac`, `alaw`. */
     readonly codec: string;
+    /** Sample entry type, e.g. `avc1`, `hvc1`, `mp4a`. */
+    readonly fourcc: string;
     readonly timescale: number;
     readonly samples: number;
+    readonly syncSamples: number;
     readonly durationMs: number;
+    /** Distinct codec configurations (more than one after e.g. a resolution change). */
+    readonly configurations: number;
     readonly width?: number;
     readonly height?: number;
     readonly sampleRate?: number;
     readonly channels?: number;
   }[];
-  /** Top-level box layout, e.g. `["ftyp", "moov", "mdat"]`. */
+  /** Top-level box types in file order, e.g. `["ftyp", "moov", "mdat"]`. */
   readonly boxes: readonly string[];
+  /** With `--boxes`: every box, depth-first. */
+  readonly boxTree?: readonly { readonly depth: number; readonly type: string; readonly path: string; readonly offset: number; readonly size: number }[];
 };
 
 /** The success payloads, one per command, discriminated by `command`. */

@@ -1,6 +1,8 @@
-import { InternalError } from '../../errors/internal-error.js';
 import type { CliIo } from '../io.js';
 import type { CommandRunners } from '../program.js';
+import { runGetCommand } from './run-get-command.js';
+import { runInspect } from './run-inspect.js';
+import { runJoin } from './run-join.js';
 import { runList } from './run-list.js';
 import { listStreamNames, runStreams } from './run-streams.js';
 
@@ -10,16 +12,11 @@ import { listStreamNames, runStreams } from './run-streams.js';
  */
 export function createRunners(io: CliIo): CommandRunners {
   return {
-    get: () => notBuilt('get', io),
+    get: (options) => runGetCommand(options, io),
     list: (options) => runList(options, io),
     streams: (options) => runStreams(options, io),
-    join: () => notBuilt('join', io),
-    inspect: () => notBuilt('inspect', io),
+    join: (options) => runJoin(options, io),
+    inspect: (options) => runInspect(options, io),
     streamNames: (options) => listStreamNames(options, io),
   };
-}
-
-// Temporary: the library behind a command has not landed yet (issue 5 wiring).
-function notBuilt(command: string, _io: CliIo): never {
-  throw new InternalError(`kvs-clip ${command} is not wired to its library yet`);
 }

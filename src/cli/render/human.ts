@@ -1,0 +1,91 @@
+import type { GetEvent, PartDoneEvent } from '../../download/events.js';
+import type { Part } from '../../plan/part.js';
+import { formatDuration } from '../../time/format-duration.js';
+import { formatInstant } from '../../time/format-instant.js';
+import type { CliIo } from '../io.js';
+import type { OutputMode } from '../options/output-mode.js';
+import { ndjsonEventSink } from './events.js';
+import { formatBytes } from './format-bytes.js';
+import { createProgressBar, type ProgressBar } from './progress-bar.js';
+
+/** Turns `get` events into terminal output; `close` stops the bar (call it in a finally). */
+export type GetRenderer = { emit(event: GetEvent): void; close(): void };
+
+/**
+ * Choose how `get` reports progress (ux.md §4): NDJSON events with `--log-format json`; nothing but errors with
+ * -q; otherwise the window and plan lines, gaps, warnings and retries on stderr, plus either the progress bar (TTY)
+ * or one plain line per finished part (yt-dlp --newline style). With `dryRun` every planned part is listed.
+ */
+export function createGetRenderer(io: CliIo, mode: OutputMode, options: { logFormat: 'human' | 'json' }): GetRenderer {
+  if (options.logFormat === 'json') return { emit: ndjsonEventSink(io), close: () => undefined };
+  if (mode.quiet) return { emit: () => undefined, close: () => undefined };
+  const bar: ProgressBar | undefined = mode.progress ? createProgressBar(io, io.now()) : undefined;
+  const line = (text: string): void => (bar === undefined ? void io.stderr.write(`${text}\n`) : bar.log(text));
+  let parts: readonly Part[] = [];
+  let plannedBytes = 0;
+  let doneBytes = 0;
+  let inFlight = new Map<number, number>();
+  let partsDone = 0;
+  let mediaDoneMs = 0;
+  const redraw = (): void => bar?.update({
+    bytes: doneBytes + [...inFlight.values()].reduce((sum, n) => sum + n, 0),
+    plannedBytes,
+    partsDone,
+    parts: parts.length,
+    mediaDoneMs,
+    mediaTotalMs: parts.reduce((sum, part) => sum + part.mediaDurationMs, 0),
+  });
+  return {
+    emit(event) {
+      switch (event.type) {
+        case 'window':
+        case 'warning':
+        case 'gap':
+        case 'retry':
+          line(event.message);
+          return;
+        case 'plan':
+          parts = event.plan.parts;
+          plannedBytes = event.plan.bytes;
+          line(event.message);
+          if (event.dryRun) for (const part of parts) line(partLine(part, parts.length));
+          redraw();
+          return;
+        case 'part-start':
+          return;
+        case 'part-bytes':
+          inFlight.set(event.index, event.bytes);
+          redraw();
+          return;
+        case 'part-done':
+          inFlight.delete(event.index);
+          doneBytes += event.bytes;
+          partsDone += 1;
+          mediaDoneMs += event.part.mediaDurationMs;
+          if (bar === undefined) line(doneLine(event));
+          redraw();
+          return;
+        case 'summary':
+          bar?.stop();
+          inFlight = new Map();
+          line(event.message);
+          return;
+      }
+    },
+    close() {
+      bar?.stop();
+    },
+  };
+}
+
+function partLine(part: Part, count: number): string {
+  return `  part ${part.index + 1}/${count}: ${formatInstant(part.startMs)} → ${formatInstant(part.endMs)} ` +
+    `(${formatDuration(part.mediaDurationMs)}, ${part.fragmentCount} fragments, ≈${formatBytes(part.sizeBytes)})`;
+}
+
+function doneLine(event: PartDoneEvent): string {
+  const source = event.resumed ? 'resumed' : 'downloaded';
+  return `[part ${event.index + 1}/${event.count}] ${source} ${formatInstant(event.part.mediaStartMs)} → ` +
+    `${formatInstant(event.part.mediaEndMs)}: ${event.part.fragmentCount} fragments, ${formatBytes(event.bytes)}` +
+    `${event.output === undefined ? '' : ` → ${event.output}`}`;
+}

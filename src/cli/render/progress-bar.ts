@@ -1,0 +1,67 @@
+import { MultiBar, type SingleBar } from 'cli-progress';
+import { formatDuration } from '../../time/format-duration.js';
+import type { CliIo } from '../io.js';
+import { formatBytes } from './format-bytes.js';
+
+/** What the bar shows besides the byte fraction. */
+export type ProgressState = {
+  readonly bytes: number;
+  /** Σ FragmentSizeInBytes of the plan (GetClip may not send Content-Length). */
+  readonly plannedBytes: number;
+  readonly partsDone: number;
+  readonly parts: number;
+  readonly mediaDoneMs: number;
+  readonly mediaTotalMs: number;
+};
+
+/** The TTY progress bar on stderr; `log` prints a line above it without tearing it. */
+export type ProgressBar = {
+  update(state: ProgressState): void;
+  log(line: string): void;
+  stop(): void;
+};
+
+/**
+ * A cli-progress bar on stderr: bytes of planned bytes (the percentage), parts done/total, media time covered,
+ * speed and ETA. Only for a TTY stderr without -q/--json/--no-progress (the caller decides, see OutputMode).
+ */
+export function createProgressBar(io: CliIo, startMs: number): ProgressBar {
+  let latest: ProgressState = { bytes: 0, plannedBytes: 0, partsDone: 0, parts: 0, mediaDoneMs: 0, mediaTotalMs: 0 };
+  const multi = new MultiBar({
+    stream: io.stderr,
+    hideCursor: true,
+    clearOnComplete: true,
+    barsize: 24,
+    fps: 5,
+    format: (options, params) => {
+      const bar = options.barCompleteString?.slice(0, Math.round(params.progress * (options.barsize ?? 24))) ?? '';
+      const rest = options.barIncompleteString?.slice(0, (options.barsize ?? 24) - bar.length) ?? '';
+      const elapsedS = Math.max((io.now() - startMs) / 1000, 0.001);
+      const speed = latest.bytes / elapsedS;
+      const etaS = speed > 0 ? Math.max(latest.plannedBytes - latest.bytes, 0) / speed : Number.NaN;
+      return `${bar}${rest} ${Math.floor(params.progress * 100)}% ${formatBytes(latest.bytes)}/${formatBytes(latest.plannedBytes)}` +
+        ` | part ${latest.partsDone}/${latest.parts} | ${formatDuration(latest.mediaDoneMs)} of ${formatDuration(latest.mediaTotalMs)}` +
+        ` | ${formatBytes(speed)}/s | ETA ${Number.isFinite(etaS) ? formatDuration(etaS * 1000) : '?'}`;
+    },
+    barCompleteChar: '█',
+    barIncompleteChar: '░',
+  });
+  let bar: SingleBar | undefined;
+  return {
+    update(state) {
+      latest = state;
+      if (bar === undefined) bar = multi.create(Math.max(state.plannedBytes, 1), 0);
+      bar.setTotal(Math.max(state.plannedBytes, 1));
+      bar.update(Math.min(state.bytes, Math.max(state.plannedBytes, 1)));
+    },
+    log(line) {
+      // Before the first update (and after stop) there is no bar to print above: write straight through.
+      if (bar === undefined) io.stderr.write(`${line}\n`);
+      else multi.log(`${line}\n`);
+    },
+    stop() {
+      multi.stop();
+      bar = undefined;
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import type { GetOptions as RunGetOptions, GetResult } from '../../clip/get-types.js';
+import { runGet } from '../../clip/run-get.js';
+import { createKvsSession } from '../../kvs/kvs-session.js';
+import type { GetOptions } from '../commands/get.js';
+import type { CliIo } from '../io.js';
+import { createGetRenderer } from '../render/human.js';
+import { jsonSpan, type GetJsonResult } from '../render/json.js';
+import { openKvsClients } from './open-kvs-clients.js';
+
+/**
+ * `kvs-clip get`: adapt the parsed flags to runGet, give it the real clock, sleep, randomness, KVS session
+ * (or the in-process emulator for --local) and this terminal's event renderer, then report the result: the
+ * output path(s) on stdout in human mode, or the --json result. Throws whatever runGet throws (ux.md §3).
+ */
+export async function runGetCommand(options: GetOptions, io: CliIo): Promise<GetJsonResult> {
+  const connection = await openKvsClients(options.aws, io);
+  const renderer = createGetRenderer(io, options.mode, { logFormat: options.logFormat });
+  try {
+    const result = await runGet(toRunGetOptions(options), {
+      nowMs: () => io.now(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      random: Math.random,
+      openSession: (sessionOptions) => createKvsSession(connection.clients, sessionOptions),
+      cwd: process.cwd(),
+      emit: (event) => renderer.emit(event),
+      signal: io.signal,
+      stdout: io.stdout,
+    });
+    if (!options.mode.json && result.output !== '-') {
+      const paths = result.output === null ? result.outputs : [result.output];
+      io.stdout.write(paths.map((path) => `${path}\n`).join(''));
+    }
+    return toJsonResult(result);
+  } finally {
+    renderer.close();
+    await connection.close();
+  }
+}
+
+/** The CLI's options in runGet's terms (its own GetOptions type in src/clip). */
+export function toRunGetOptions(options: GetOptions): RunGetOptions {
+  const { tz, selector, ...time } = options.time;
+  return {
+    stream: options.stream,
+    ...(options.streamArn === undefined ? {} : { streamArn: options.streamArn }),
+    time,
+    timeZone: tz,
+    selector,
+    ...(options.align === undefined ? {} : { align: options.align }),
+    ...(options.output === undefined ? {} : { output: options.output }),
+    force: options.force,
+    skipExisting: options.skipExisting,
+    mkdir: options.mkdir,
+    split: options.split,
+    faststart: options.faststart,
+    format: options.format,
+    gaps: options.gaps,
+    failOnGap: options.failOnGap,
+    concurrency: options.concurrency,
+    retries: options.retries,
+    retryMaxTimeMs: options.retryMaxTimeMs,
+    fragmentRate: options.fragmentRate,
+    dryRun: options.dryRun,
+    continue: options.continue,
+    keepParts: options.keepParts,
+    ...(options.state === undefined ? {} : { state: options.state }),
+    settleMs: options.settleMs,
+    ...(options.exec === undefined ? {} : { exec: options.exec }),
+  };
+}
+
+/** runGet's result as the `get` JSON document (render/json.ts). */
+export function toJsonResult(result: GetResult): GetJsonResult {
+  return {
+    command: 'get',
+    stream: result.stream,
+    window: { ...jsonSpan(result.window.startMs, result.window.endMs), tz: result.timeZone },
+    selector: result.selector,
+    covered: result.covered === null ? null : jsonSpan(result.covered.startMs, result.covered.endMs),
+    dryRun: result.dryRun,
+    output: result.output,
+    outputs: result.outputs,
+    skipped: result.skipped,
+    calls: result.calls,
+    parts: result.parts.map(({ part, downloadedBytes, resumed, output }) => ({
+      index: part.index,
+      ...jsonSpan(part.startMs, part.endMs),
+      fragments: part.fragmentCount,
+      bytes: part.sizeBytes,
+      ...(downloadedBytes === undefined ? {} : { downloadedBytes }),
+      ...(resumed === undefined ? {} : { resumed }),
+      ...(output === undefined ? {} : { output }),
+    })),
+    bytes: result.bytes,
+    fragments: result.fragments,
+    gaps: result.gaps.map((gap) => jsonSpan(gap.startMs, gap.endMs)),
+    retries: result.retries,
+    durationMs: result.durationMs,
+  };
+}

@@ -1,0 +1,57 @@
+import { joinFiles, type JoinFilesSummary } from '../../mp4/join-clips.js';
+import { prepareOutput } from '../../output/atomic-file.js';
+import { formatDuration } from '../../time/format-duration.js';
+import type { JoinOptions } from '../commands/join.js';
+import type { CliIo } from '../io.js';
+import { formatBytes } from '../render/format-bytes.js';
+import type { JoinJsonResult } from '../render/json.js';
+
+/**
+ * `kvs-clip join`: lossless join of local clips. A file output is written to `<out>.part` and renamed into place
+ * only when complete, refusing an existing file without --force (prepareOutput); `-o -` streams fragmented MP4
+ * to stdout. With --split-on-change the numbered files are written in place (the existence check still runs).
+ * Throws MediaError for unreadable or unjoinable inputs, OutputError for existing or unwritable outputs.
+ */
+export async function runJoin(options: JoinOptions, io: CliIo): Promise<JoinJsonResult> {
+  const layout = {
+    format: options.format === 'fmp4' ? ('fmp4' as const) : ('progressive' as const),
+    faststart: options.faststart,
+    gaps: options.gaps,
+  };
+  let summary: JoinFilesSummary;
+  if (options.output === '-') {
+    summary = await joinFiles(options.inputs, io.stdout, { ...layout, format: 'fmp4' });
+  } else {
+    const prepared = await prepareOutput(options.output, { force: options.force, mkdir: options.mkdir });
+    if (options.splitOnChange) {
+      summary = await joinFiles(options.inputs, options.output, { ...layout, splitOnChange: true });
+    } else {
+      try {
+        summary = await joinFiles(options.inputs, prepared.partPath, layout);
+        await prepared.commit();
+      } catch (error) {
+        await prepared.discard();
+        throw error;
+      }
+      summary = { ...summary, outputs: [options.output] };
+    }
+  }
+  const result: JoinJsonResult = {
+    command: 'join',
+    inputs: options.inputs,
+    outputs: options.output === '-' ? ['-'] : summary.outputs,
+    format: options.format,
+    faststart: options.format === 'mp4' && options.faststart,
+    bytes: summary.bytes,
+    durationMs: summary.durationMs,
+    joins: summary.joins,
+    gaps: summary.gaps.map((gap) => ({ atMs: gap.atMs, durationMs: gap.durationMs })),
+    configChanges: summary.configChanges,
+  };
+  if (!options.mode.quiet && !options.mode.json) {
+    io.stderr.write(`Joined ${options.inputs.length} clips: ${formatBytes(result.bytes)}, ${formatDuration(result.durationMs)}` +
+      `, ${result.gaps.length} gap(s), ${result.configChanges} codec change(s)\n`);
+  }
+  if (!options.mode.json && options.output !== '-') io.stdout.write(result.outputs.map((path) => `${path}\n`).join(''));
+  return result;
+}
