@@ -70,13 +70,13 @@ export function snapTolerance(timescale: number, sampleDuration: number, movieTi
 }
 
 /**
- * The duration to assume for a part's last sample until the next part proves otherwise: the sample's own duration
- * when it is plausible (within 0.5–1.5× the one before), else the one before. Packagers guess the last duration.
+ * The duration to assume for a part's last sample until the next part proves otherwise: the one before it. Packagers
+ * guess the last duration (TS-derived clips carry truncated ones, e.g. 512 for a 1024-sample AAC frame), and snapping
+ * the next part to a guessed end would shift it against the other tracks.
  */
 export function provisionalLastDuration(last: number, previous: number | undefined): number {
   if (previous === undefined || previous <= 0) return Math.max(1, last);
-  if (last * 2 < previous || last * 2 > previous * 3) return previous;
-  return last;
+  return previous;
 }
 
 /** How a track's first sample in a new part meets the end of the previous part. */
