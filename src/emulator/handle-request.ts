@@ -36,6 +36,7 @@ export type HandlerContext = {
   readonly chunked: boolean;
   readonly listFragmentsPageSize: number;
   readonly sortedListFragments: boolean;
+  readonly listFragmentsDelayMs: number;
   readonly encodeClip: ClipEncoder;
 };
 
@@ -147,7 +148,7 @@ function runJsonOp(op: Exclude<OperationName, 'GetClip'>, body: RequestBody, req
     case 'ListStreams':
       return listStreams(body, ctx.store);
     case 'ListFragments':
-      return listFragments(body, ctx.store, { nowMs: ctx.now(), seed: ctx.seed, defaultPageSize: ctx.listFragmentsPageSize, sorted: ctx.sortedListFragments });
+      return listFragments(body, ctx.store, { nowMs: ctx.now(), seed: ctx.seed, defaultPageSize: ctx.listFragmentsPageSize, sorted: ctx.sortedListFragments, visibilityDelayMs: ctx.listFragmentsDelayMs });
   }
 }
 

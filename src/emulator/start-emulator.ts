@@ -48,6 +48,8 @@ export type EmulatorOptions = {
   readonly listFragmentsPageSize?: number;
   /** ListFragments pages in ingestion order instead of shuffled. */
   readonly sortedListFragments?: boolean;
+  /** ListFragments hides fragments ingested less than this long ago (eventual consistency; default 0). */
+  readonly listFragmentsDelayMs?: number;
   /** Also append the request log as JSONL to this file. */
   readonly logFile?: string;
   /** Where the preset fixtures live (default: the package's test/fixtures). */
@@ -102,6 +104,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     chunked: options.chunked ?? false,
     listFragmentsPageSize: options.listFragmentsPageSize ?? 100,
     sortedListFragments: options.sortedListFragments ?? false,
+    listFragmentsDelayMs: options.listFragmentsDelayMs ?? 0,
     encodeClip: (media, layout) => buildClipStream(media, { layout }),
   };
   const server = createServer((req, res) => {

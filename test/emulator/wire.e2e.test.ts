@@ -100,6 +100,21 @@ describe('wire format', () => {
     expect([broken.status, broken.json['__type']]).toEqual([400, 'SerializationException']);
   });
 
+  it('hides just-ingested fragments from ListFragments when a visibility delay is set', async () => {
+    const delayed = await startEmulator({ auth: false, quotas: false, now: () => NOW, listFragmentsDelayMs: 10_000, streams: [{ name: 'cam', source: { preset: 'h264' }, spanMs: 60_000, jitterMs: 0 }] });
+    try {
+      const reply = await fetch(`${delayed.url}/listFragments`, {
+        method: 'POST',
+        body: JSON.stringify({ StreamName: 'cam', FragmentSelector: { FragmentSelectorType: 'SERVER_TIMESTAMP', TimestampRange: { StartTimestamp: (NOW - 60_000) / 1000, EndTimestamp: NOW / 1000 } } }),
+      });
+      const listed = ((await reply.json()) as { Fragments: unknown[] }).Fragments.length;
+      expect(listed).toBe(delayed.fragments('cam', { selector: 'SERVER_TIMESTAMP', startMs: NOW - 60_000, endMs: NOW - 10_000 }).length);
+      expect(listed).toBeLessThan(delayed.fragments('cam', { selector: 'SERVER_TIMESTAMP', startMs: NOW - 60_000, endMs: NOW }).length);
+    } finally {
+      await delayed.close();
+    }
+  });
+
   it('mirrors the request log to a JSONL file', () => {
     const lines = readFileSync(join(dir, 'requests.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { op: string; seq: number });
     expect(lines.length).toBe(emu.log.entries.length);

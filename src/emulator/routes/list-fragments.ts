@@ -14,6 +14,8 @@ export type ListFragmentsSettings = {
   readonly defaultPageSize: number;
   /** Emit fragments of a page in ascending ingestion order instead of a seeded shuffle. */
   readonly sorted: boolean;
+  /** Eventual consistency: fragments ingested less than this long ago are not listed yet (GetClip sees them). */
+  readonly visibilityDelayMs: number;
 };
 
 type Cursor = TimeSelector & { readonly stream: string; readonly slot: number };
@@ -31,7 +33,7 @@ export function listFragments(body: RequestBody, store: StreamStore, settings: L
   const cursor = token === undefined ? startCursor(body, stream, settings.nowMs) : decodeCursor(token, stream);
   const page: StreamFragment[] = [];
   let nextSlot: number | undefined;
-  for (const fragment of selectFragments(stream, { ...cursor, nowMs: settings.nowMs, fromSlot: cursor.slot })) {
+  for (const fragment of selectFragments(stream, { ...cursor, nowMs: settings.nowMs - settings.visibilityDelayMs, fromSlot: cursor.slot })) {
     if (page.length === maxResults) {
       nextSlot = fragment.slot;
       break;
