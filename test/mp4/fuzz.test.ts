@@ -6,16 +6,19 @@
  * Limitation: a synchronous infinite loop would block this worker instead of failing a case (only an async stall
  * is caught by the per-case race); the per-case time bound catches anything merely slow.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaError } from '../../src/errors/media-error.js';
 import { memorySource } from '../../src/mp4/file-source.js';
+import { joinFiles } from '../../src/mp4/join-clips.js';
 import { readClip } from '../../src/mp4/read-clip.js';
 import { FIXTURE_DIR, fixtureSet } from '../fixtures/fixture-sets.js';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 0x6b7673);
 const CASES = Number(process.env['FUZZ_CASES'] ?? 3000);
+const JOIN_CASES = Number(process.env['FUZZ_JOIN_CASES'] ?? 80);
 const CASE_LIMIT_MS = 1000;
 const RSS_GROWTH_LIMIT = 400 * 1024 * 1024;
 
@@ -209,5 +212,44 @@ describe('readClip on mutated and truncated clips', () => {
     expect(parsed + rejected).toBe(CASES);
     // Both outcomes must occur, or the mutations are not reaching the parser.
     expect(rejected).toBeGreaterThan(CASES / 10);
+  }, 60_000);
+});
+
+describe('joinFiles with a mutated second part', () => {
+  let dir = '';
+  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'kvs-fuzz-join-')); });
+  afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+
+  it(`succeeds or throws a MediaError and leaves nothing under the output name, for ${JOIN_CASES} seeded cases`, async () => {
+    const set = fixtureSet('h264_aac');
+    const [first, second] = [set.clips[0] ?? '', set.clips[1] ?? ''];
+    const base = new Uint8Array(readFileSync(second));
+    const r = rng(SEED ^ 0x5a5a5a5a);
+    const failures: string[] = [];
+    let [joined, rejected] = [0, 0];
+    for (let i = 0; i < JOIN_CASES && failures.length < 10; i++) {
+      const { bytes, what } = mutate(base, r);
+      const part = join(dir, `part-${i}.mp4`);
+      const out = join(dir, `out-${i}.mp4`);
+      writeFileSync(part, bytes);
+      const label = `join case ${i} (${what})`;
+      const t0 = performance.now();
+      const outcome = await settle(joinFiles([first, part], out, {}), CASE_LIMIT_MS * 5);
+      const ms = performance.now() - t0;
+      if (outcome.timedOut || ms > CASE_LIMIT_MS) failures.push(`${label}: took ${ms.toFixed(0)} ms`);
+      else if (outcome.error === undefined) {
+        joined++;
+        if (!existsSync(out)) failures.push(`${label}: resolved but wrote no output`);
+      } else if (outcome.error instanceof MediaError) {
+        rejected++;
+        const left = readdirSync(dir).filter((f) => f.includes(`out-${i}.`));
+        if (left.length > 0) failures.push(`${label}: rejected (${describeError(outcome.error)}) but left ${left.join(', ')}`);
+      } else failures.push(`${label}: threw ${describeError(outcome.error)}`);
+      rmSync(part, { force: true });
+      rmSync(out, { force: true });
+    }
+    console.log(`fuzz joinFiles: ${joined} joined, ${rejected} MediaErrors`);
+    expect(failures, `seed ${SEED}`).toEqual([]);
+    expect(rejected).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -94,6 +94,15 @@ describeMedia('the ffmpeg judge (test/support/ffmpeg.ts)', () => {
     expect(allowed.failures).toEqual([]);
   });
 
+  itMedia('tolerates a 20 ms timing step at a join by default but not with exactDurations', async () => {
+    const set = fixtureSet('h264');
+    const out = join(dir, 'concat-jitter.mp4');
+    ffmpegConcat(set.clips, out, ['-auto_convert', '0'], [2.02]);
+    expect((await verifyJoin(out, set.clips)).failures).toEqual([]);
+    const strict = await verifyJoin(out, set.clips, { exactDurations: true });
+    expect(strict.failures.join('\n')).toMatch(/v: 1 odd durations \(packet 29: duration 1331/);
+  });
+
   itMedia('fails a resolution change that keeps only the first parameter sets', async () => {
     const set = fixtureSet('h264_resx');
     const out = join(dir, 'resx-concat.mp4');

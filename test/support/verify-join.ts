@@ -17,6 +17,11 @@ export type VerifyOptions = {
    * sets to the first keyframe after a codec-config change (mp4-join.md §6). Reported in `notes`.
    */
   allowGrownVideoPackets?: number[];
+  /**
+   * Constant-frame-rate sources (every fixture set): every DTS step except after the last packet must equal the
+   * typical duration exactly, not just lie within 0.5x-1.5x (which tolerates KVS timing jitter).
+   */
+  exactDurations?: boolean;
 };
 
 export type StreamVerdict = { kind: StreamKind; codec: string; expectedPackets: number; packets: number; times: PacketTimes };
@@ -70,7 +75,8 @@ async function checkPayload(
   return want.length;
 }
 
-function checkTiming(kind: StreamKind, t: PacketTimes, pcm: boolean, gapsAllowed: boolean, r: VerifyResult): void {
+function checkTiming(kind: StreamKind, t: PacketTimes, pcm: boolean, options: VerifyOptions, r: VerifyResult): void {
+  const gapsAllowed = options.gapsAllowed ?? false;
   const ps = t.packets;
   const nonMonotonic: string[] = [];
   for (let i = 1; i < ps.length; i++) {
@@ -87,7 +93,7 @@ function checkTiming(kind: StreamKind, t: PacketTimes, pcm: boolean, gapsAllowed
     const next = ps[i + 1];
     if (p === undefined || next === undefined || p.dts === null || next.dts === null) continue;
     const delta = next.dts - p.dts;
-    const inRange = (d: number): boolean => d >= 0.5 * typical && d <= 1.5 * typical;
+    const inRange = (d: number): boolean => (options.exactDurations === true ? d === typical : d >= 0.5 * typical && d <= 1.5 * typical);
     if (inRange(p.duration) && inRange(delta)) continue;
     if (gapsAllowed && p.duration === delta && p.duration > 1.5 * typical) { gaps++; continue; }
     odd.push(`packet ${i}: duration ${p.duration}, next dts +${delta} (typical ${typical}, tb ${t.timeBase})`);
@@ -127,7 +133,7 @@ export async function verifyJoin(out: MediaInput, parts: string[], options: Veri
     const pcm = want.codec.startsWith('pcm_');
     const grown = kind === 'v' ? (options.allowGrownVideoPackets ?? []) : [];
     const expectedPackets = await checkPayload(out, parts, partProbes, times, kind, pcm, grown, r);
-    checkTiming(kind, times, pcm, options.gapsAllowed ?? false, r);
+    checkTiming(kind, times, pcm, options, r);
     r.streams[kind] = { kind, codec: got.codec, expectedPackets, packets: times.packets.length, times };
   }
   const frames = await decodeFrames(out);
