@@ -17,6 +17,8 @@ const VIDEO: Readonly<Record<string, Codec>> = { avc1: 'h264', avc3: 'h264', hvc
 const AUDIO: Readonly<Record<string, Codec>> = { mp4a: 'aac', alaw: 'alaw' };
 /** HEVC NAL types sent before the first picture: VPS, SPS, PPS. */
 const HEVC_PARAMETER_SETS = [32, 33, 34];
+/** ISO/IEC 14496-1 objectTypeIndication values that carry AAC: MPEG-4 audio, MPEG-2 AAC Main/LC/SSR. */
+const AAC_OBJECT_TYPES = [0x40, 0x66, 0x67, 0x68];
 const AAC_RATES = [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350];
 
 /**
@@ -75,6 +77,12 @@ function audioEntry(view: BoxView, codec: Codec): SampleEntry {
     const esdsView = findEsds(audio);
     if (esdsView === undefined) return view.body.fail('mp4a entry has no esds');
     const esds = parseEsds(esdsView.body);
+    if (!AAC_OBJECT_TYPES.includes(esds.objectTypeIndication)) {
+      throw new MediaError(
+        'E_MEDIA_UNSUPPORTED',
+        `unsupported mp4a objectTypeIndication 0x${esds.objectTypeIndication.toString(16)} (not AAC) in ${esdsView.body.path} @ 0x${esdsView.offset.toString(16)}`,
+      );
+    }
     const asc = readAudioSpecificConfig(esds.decoderSpecificInfo);
     if (asc.sampleRate > 0) sampleRate = asc.sampleRate;
     if (asc.channelConfiguration > 0) channelCount = asc.channelConfiguration === 7 ? 8 : asc.channelConfiguration;

@@ -70,6 +70,8 @@ export function readTrack(trak: BoxView, options: { sourceSize: number }): Track
 function readSampleTable(stbl: Map<string, BoxView>, stblView: BoxView, entries: readonly SampleEntry[], sourceSize: number): SampleTable {
   const where = stblView.body;
   if (stbl.has('stz2')) where.fail('compact sample sizes (stz2) are not supported', stblView.offset);
+  // Some fragmenters leave the init segment's stbl with only stsd: no tables at all means no samples in moov.
+  if (!['stsz', 'stts', 'stsc', 'stco', 'co64'].some((type) => stbl.has(type))) return emptyTable();
   const stsz = parseStsz(required(stbl, 'stsz', where).body);
   const stts = parseStts(required(stbl, 'stts', where).body);
   const stsc = parseStsc(required(stbl, 'stsc', where).body);
@@ -93,6 +95,13 @@ function readSampleTable(stbl: Map<string, BoxView>, stblView: BoxView, entries:
     where.fail(`${sampleCount} samples of ${stsz.sampleSize} bytes exceed the ${sourceSize}-byte input`);
   }
   return sampleUnits(tables, ctts, stss);
+}
+
+function emptyTable(): SampleTable {
+  return {
+    unitCount: 0, offsets: new Float64Array(0), sizes: new Uint32Array(0), durations: new Uint32Array(0), sampleCounts: null,
+    ctsOffsets: null, sync: null, entryIndex: new Uint8Array(0), constantSampleSize: 0,
+  };
 }
 
 type Tables = {

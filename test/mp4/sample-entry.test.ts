@@ -74,6 +74,12 @@ describe('parseSampleEntry', () => {
     expect(() => entry(bytes)).toThrow(expect.objectContaining({ code: 'E_MEDIA_UNSUPPORTED', message: expect.stringContaining("'Opus'") }));
   });
 
+  it('rejects mp4a carrying something other than AAC (e.g. MP3)', () => {
+    const esds = buildEsds({ esId: 1, objectTypeIndication: 0x6b, streamType: 5, bufferSize: 0, maxBitrate: 0, avgBitrate: 0, decoderSpecificInfo: new Uint8Array(0) });
+    const bytes = buildAudioSampleEntry('mp4a', { channelCount: 2, sampleSize: 16, sampleRate: 44100, children: [esds] });
+    expect(() => entry(bytes)).toThrow(expect.objectContaining({ code: 'E_MEDIA_UNSUPPORTED', message: expect.stringContaining('objectTypeIndication 0x6b') }));
+  });
+
   it('rejects a video entry without its configuration box', () => {
     const bytes = buildVisualSampleEntry('avc1', { width: 1, height: 1, children: [] });
     expect(() => entry(bytes)).toThrow(expect.objectContaining({ code: 'E_MP4_PARSE', message: expect.stringContaining('no avcC') }));

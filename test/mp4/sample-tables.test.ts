@@ -70,6 +70,16 @@ describe('readTrack', () => {
     expect(track?.entries.map((e) => e.width)).toEqual([320, 480]);
   });
 
+  it('reads an stbl holding only stsd (a fragmented init segment) as an empty table', () => {
+    const bare = box(
+      'trak',
+      buildTkhd({ trackId: 3, duration: 0, width: 320, height: 180 }),
+      box('mdia', buildMdhd({ timescale: 90000, duration: 0, language: 'und' }), buildHdlr({ handlerType: 'vide', name: 'V' }),
+        box('minf', buildVmhd(), buildDinf(), box('stbl', buildStsd([avc1Entry()])))),
+    );
+    expect(read(bare)?.samples.unitCount).toBe(0);
+  });
+
   it('skips tracks that are neither video nor audio', () => {
     expect(read(trak({ handler: 'tmcd' }))).toBeNull();
   });
