@@ -5,8 +5,8 @@ import { parseSampleEntry } from '../../src/mp4/sample-entry.js';
 import { buildAvcC, parseAvcC } from '../../src/mp4/boxes/avcc.js';
 import { buildHvcC, parseHvcC } from '../../src/mp4/boxes/hvcc.js';
 import { buildEsds, parseEsds } from '../../src/mp4/boxes/esds.js';
-import { buildVisualSampleEntry } from '../../src/mp4/boxes/visual-sample-entry.js';
-import { buildAudioSampleEntry } from '../../src/mp4/boxes/audio-sample-entry.js';
+import { buildVisualSampleEntry, parseVisualSampleEntry } from '../../src/mp4/boxes/visual-sample-entry.js';
+import { buildAudioSampleEntry, parseAudioSampleEntry } from '../../src/mp4/boxes/audio-sample-entry.js';
 import { alawEntry, ASC, avc1Entry, mp4aEntry, PPS, SPS } from './build-test-clip.js';
 
 const entry = (bytes: Uint8Array) => parseSampleEntry(openBox(bytes, { path: 'stsd' }));
@@ -29,6 +29,21 @@ describe('codec configuration boxes', () => {
     expect(parseHvcC(openBox(buildHvcC(hvcC)).body)).toEqual(hvcC);
     const esds = { esId: 1, objectTypeIndication: 0x40, streamType: 5, bufferSize: 0, maxBitrate: 1, avgBitrate: 2, decoderSpecificInfo: new Uint8Array(200).fill(7) };
     expect(parseEsds(openBox(buildEsds(esds)).body)).toEqual(esds);
+  });
+});
+
+describe('sample entry boxes', () => {
+  it('round-trips the fixed fields of visual and audio sample entries and keeps their children', () => {
+    const avcC = buildAvcC({ profile: 0x4d, compatibility: 0, level: 0x1e, nalLengthSize: 4, sps: [SPS], pps: [PPS], extension: new Uint8Array(0) });
+    const visual = parseVisualSampleEntry(openBox(buildVisualSampleEntry('avc1', { width: 1920, height: 1080, compressorName: 'x264', children: [avcC] })).body);
+    expect({ ...visual, children: visual.children.map((c) => c.raw) }).toEqual({
+      dataReferenceIndex: 1, width: 1920, height: 1080, compressorName: 'x264', depth: 0x18, children: [avcC],
+    });
+    const esds = buildEsds({ esId: 1, objectTypeIndication: 0x40, streamType: 5, bufferSize: 0, maxBitrate: 0, avgBitrate: 0, decoderSpecificInfo: ASC });
+    const audio = parseAudioSampleEntry(openBox(buildAudioSampleEntry('mp4a', { channelCount: 2, sampleSize: 16, sampleRate: 48000, children: [esds] })).body);
+    expect({ ...audio, children: audio.children.map((c) => c.raw) }).toEqual({
+      dataReferenceIndex: 1, version: 0, channelCount: 2, sampleSize: 16, sampleRate: 48000, children: [esds],
+    });
   });
 });
 
