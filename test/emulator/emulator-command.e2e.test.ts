@@ -66,6 +66,20 @@ describe('kvs-clip emulator', () => {
     expect((error as Error).message).toContain('fragment=30s');
   });
 
+  it('reports a port in use as a usage error', async () => {
+    const h = harness();
+    const running = program(h.io).parseAsync(['node', 'kvs-clip', 'emulator', '--port', '0', '--no-auth', '--stream', 'cam=h264,span=1m'], { from: 'node' });
+    const port = new URL(await h.firstLine).port;
+    const second = harness();
+    const error = await program(second.io)
+      .parseAsync(['node', 'kvs-clip', 'emulator', '--port', port, '--stream', 'cam=h264,span=1m'], { from: 'node' })
+      .then(() => undefined, (e: unknown) => e);
+    h.stop();
+    await running;
+    expect(error).toMatchObject({ name: 'UsageError', code: 'E_USAGE' });
+    expect((error as Error).message).toContain(`127.0.0.1:${port}`);
+  });
+
   it('documents the stream grammar and the local credentials in --help', () => {
     const command = emulatorCommand(harness().io);
     let text = '';

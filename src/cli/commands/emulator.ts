@@ -68,6 +68,9 @@ export function emulatorCommand(io: CliIo): Command {
       const emulator = await startEmulator(options).catch((error: unknown) => {
         // Stream specs from --config are checked only when the streams are built.
         if (error instanceof RangeError) throw new UsageError('E_USAGE', `Invalid stream: ${error.message}`, { cause: error });
+        if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
+          throw new UsageError('E_USAGE', `Cannot listen on ${flags.host}:${flags.port}: the port is in use`, { cause: error, hint: 'Pick another --port, or --port 0 for any free port.' });
+        }
         throw error;
       });
       const streams = [...emulator.streams.values()].map((s) => ({ name: s.description.name, arn: s.description.arn, mediaType: s.description.mediaType, retentionHours: s.description.retentionHours }));
