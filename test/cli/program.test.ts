@@ -200,7 +200,7 @@ describe('other commands', () => {
   it('prints the stream names for completion, and nothing when ListStreams fails', async () => {
     const ok = await run(['__complete', 'streams', '--region', 'eu-west-1']);
     expect([ok.code, ok.io.out()]).toEqual([0, 'cam1\ncam2\n']);
-    expect(ok.options).toMatchObject({ aws: { region: 'eu-west-1' } });
+    expect(ok.options).toMatchObject({ aws: { region: 'eu-west-1' }, timeoutMs: 2000 });
     const io = fakeIo();
     const failing = spyRunners({ streamNames: () => Promise.reject(new Error('no credentials')) });
     expect(await runCli(['__complete', 'streams'], { io, version: '1', run: failing.run })).toBe(0);

@@ -7,8 +7,8 @@ export const COMPLETE_TIMEOUT_MS = 2_000;
 
 export type CompleteStreamsOptions = {
   readonly aws: AwsOptions;
-  /** Aborts after COMPLETE_TIMEOUT_MS or on Ctrl-C. */
-  readonly signal: AbortSignal;
+  /** Give up after this long, counted from the first request (module loading does not count). */
+  readonly timeoutMs: number;
 };
 
 export type CompleteCommandDeps = {
@@ -24,9 +24,8 @@ export function completeCommand(deps: CompleteCommandDeps): Command {
   const streams = new Command('streams').description('print stream names for shell completion');
   addAwsOptions(streams);
   streams.action(async (_values: unknown, self: Command) => {
-    const signal = AbortSignal.any([deps.io.signal, AbortSignal.timeout(COMPLETE_TIMEOUT_MS)]);
     try {
-      const names = await deps.listStreamNames({ aws: readAwsOptions(self.opts()), signal });
+      const names = await deps.listStreamNames({ aws: readAwsOptions(self.opts()), timeoutMs: COMPLETE_TIMEOUT_MS });
       if (names.length > 0) deps.io.stdout.write(`${names.join('\n')}\n`);
     } catch {
       // Completion must never print an error into the user's command line.

@@ -1,22 +1,18 @@
 import type { CliIo } from '../io.js';
 import type { CommandRunners } from '../program.js';
-import { runGetCommand } from './run-get-command.js';
-import { runInspect } from './run-inspect.js';
-import { runJoin } from './run-join.js';
-import { runList } from './run-list.js';
-import { listStreamNames, runStreams } from './run-streams.js';
 
 /**
  * The real use cases behind each command, bound to this process's terminal. Each runner lives in its own file
  * in this folder and adapts parsed CLI options to a library call (runGet, joinFiles, …) plus human rendering.
+ * They are imported on first use: --help, usage errors and shell completion then never load the AWS SDK.
  */
 export function createRunners(io: CliIo): CommandRunners {
   return {
-    get: (options) => runGetCommand(options, io),
-    list: (options) => runList(options, io),
-    streams: (options) => runStreams(options, io),
-    join: (options) => runJoin(options, io),
-    inspect: (options) => runInspect(options, io),
-    streamNames: (options) => listStreamNames(options, io),
+    get: async (options) => (await import('./run-get-command.js')).runGetCommand(options, io),
+    list: async (options) => (await import('./run-list.js')).runList(options, io),
+    streams: async (options) => (await import('./run-streams.js')).runStreams(options, io),
+    join: async (options) => (await import('./run-join.js')).runJoin(options, io),
+    inspect: async (options) => (await import('./run-inspect.js')).runInspect(options, io),
+    streamNames: async (options) => (await import('./run-streams.js')).listStreamNames(options, io),
   };
 }

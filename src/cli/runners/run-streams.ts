@@ -4,7 +4,6 @@ import { createKvsSession } from '../../kvs/kvs-session.js';
 import { jsonInstant, type StreamsJsonResult } from '../render/json.js';
 import type { CompleteStreamsOptions } from '../commands/complete-streams.js';
 import { openKvsClients } from './open-kvs-clients.js';
-import { COMPLETE_TIMEOUT_MS } from '../commands/complete-streams.js';
 
 /**
  * `kvs-clip streams`: ListStreams (all pages), printed on stdout as an aligned table on a terminal and as one
@@ -36,10 +35,11 @@ export async function runStreams(options: StreamsOptions, io: CliIo): Promise<St
 
 /** Stream names only, for shell completion: a short connect timeout, no pacing, no retries. */
 export async function listStreamNames(options: CompleteStreamsOptions, io: CliIo): Promise<readonly string[]> {
-  const connection = await openKvsClients(options.aws, io, { connectTimeoutMs: COMPLETE_TIMEOUT_MS });
+  const connection = await openKvsClients(options.aws, io, { connectTimeoutMs: options.timeoutMs });
   try {
     const session = createKvsSession(connection.clients, { stream: { streamName: '-' } });
-    return (await session.listStreams({ signal: options.signal })).map((stream) => stream.name);
+    const signal = AbortSignal.any([io.signal, AbortSignal.timeout(options.timeoutMs)]);
+    return (await session.listStreams({ signal })).map((stream) => stream.name);
   } finally {
     await connection.close();
   }
