@@ -68,6 +68,7 @@ export async function createStreams(specs: readonly StreamSpec[], options: Creat
         fragmentSeconds: spec.fragmentSeconds ?? 2,
         spanEndMs: endMs,
         spanMs,
+        live: spec.live ?? false,
         skewMs,
         jitterMs: spec.jitterMs ?? 40,
         seed: mixSeed(options.seed, spec.name),

@@ -2,8 +2,8 @@ import type { StreamSpec } from './stream-spec.js';
 
 /**
  * The streams `kvs-clip emulator` serves when none are given, and what `kvs-clip get demo --local` downloads from:
- * "demo", H.264 + AAC, 2 s fragments covering the 48 h before `nowMs`, with 11 s producer→server skew as observed
- * on AWS (kvs-api.md §3).
+ * "demo", H.264 + AAC, 2 s fragments covering the 48 h before `nowMs` and still live (new fragments keep arriving),
+ * with 11 s producer→server skew as observed on AWS (kvs-api.md §3).
  */
 export function demoStreams(nowMs: number): StreamSpec[] {
   return [
@@ -15,6 +15,7 @@ export function demoStreams(nowMs: number): StreamSpec[] {
       endMs: nowMs,
       retentionHours: 72,
       skewMs: 11_000,
+      live: true,
     },
   ];
 }

@@ -29,6 +29,8 @@ export type StreamSpec = {
   readonly bitrate?: number;
   /** Each mark toggles between the preset's codec configuration and a second resolution (H.264 presets only). */
   readonly cpdChanges?: readonly TimeMark[];
+  /** Keep producing fragments after `endMs`; they appear as the emulator clock passes them (cron / follow tests). */
+  readonly live?: boolean;
 };
 
 /** The --stream grammar, for --help and error messages. */
@@ -43,6 +45,7 @@ export const STREAM_SPEC_GRAMMAR = [
   '  bitrate=4x           pad video with filler NAL units to 4x its size',
   '  cpd-change=12:00     toggle to a second resolution (480x270) at this UTC time of day (each day starts at',
   "                       the preset's), or at an ISO instant; repeatable; H.264 presets only",
+  '  live                 keep ingesting after end=: new fragments appear as time passes',
 ].join('\n');
 
 /**
@@ -62,8 +65,12 @@ export function parseStreamSpec(text: string): StreamSpec {
   const cpdChanges: TimeMark[] = [];
   for (const option of options) {
     const at = option.indexOf('=');
-    const key = option.slice(0, at);
+    const key = at < 0 ? option : option.slice(0, at);
     const value = option.slice(at + 1);
+    if (key === 'live' && at < 0) {
+      spec.live = true;
+      continue;
+    }
     switch (at < 0 ? '' : key) {
       case 'fragment': {
         const ms = parseDurationMs(value);

@@ -14,6 +14,8 @@ export type SynthStreamOptions = {
   /** Server time at which the last fragment has been ingested. */
   readonly spanEndMs: number;
   readonly spanMs: number;
+  /** Keep ingesting after spanEnd: later slots become visible as the emulator clock passes them. */
+  readonly live?: boolean;
   /** server = producer + skewMs + jitter, jitter in [0, jitterMs) seeded per slot. */
   readonly skewMs: number;
   readonly jitterMs: number;
@@ -51,9 +53,10 @@ export class SynthStream implements EmulatedStream {
     this.#framesPerFragment = Math.round(options.fragmentSeconds / gopSeconds) * video.gopFrames;
     this.#lengthMs = Math.round((this.#framesPerFragment * video.frameDuration * 1000) / video.header.timescale);
     if (options.jitterMs >= this.#lengthMs) throw new RangeError('jitter must stay below the fragment length');
-    this.slotCount = Math.max(0, Math.floor(options.spanMs / this.#lengthMs));
-    // Anchor producer time so the last slot's server start lands at or before spanEnd.
-    this.#producerOriginMs = options.spanEndMs - this.slotCount * this.#lengthMs - options.skewMs;
+    const archived = Math.max(0, Math.floor(options.spanMs / this.#lengthMs));
+    // Anchor producer time so the last archived slot's server start lands at or before spanEnd.
+    this.#producerOriginMs = options.spanEndMs - archived * this.#lengthMs - options.skewMs;
+    this.slotCount = options.live === true ? archived + Math.ceil(LIVE_HORIZON_MS / this.#lengthMs) : archived;
     const audio = options.media.audio;
     this.#audioPerFragment = audio === undefined ? 0 : Math.round((this.#framesPerFragment * video.frameDuration * audio.header.timescale) / video.header.timescale);
   }
@@ -165,6 +168,9 @@ export class SynthStream implements EmulatedStream {
     return this.#o.jitterMs <= 0 ? 0 : mixSeed(this.#o.seed, 'jitter', slot) % this.#o.jitterMs;
   }
 }
+
+/** How far a live stream keeps going: ten years of slots stays exact in float math and costs nothing until listed. */
+const LIVE_HORIZON_MS = 10 * 365 * 86_400_000;
 
 /**
  * Durations from DTS differences: back-to-back fragments give exactly one unit each, and where non-adjacent

@@ -27,6 +27,10 @@ describe('parseStreamSpec', () => {
     expect(spec.retentionHours).toBe(0);
   });
 
+  it('reads the bare live flag', () => {
+    expect(parseStreamSpec('cam=h264,live,span=10m')).toMatchObject({ live: true, spanMs: 600_000 });
+  });
+
   it.each(['noequals', 'bad name=h264', 'a=h264,fragment=11s', 'a=h264,fragment=1500ms', 'a=h264,bitrate=0.5x', 'a=h264,colour=red', 'a=h264,gap=25:00-26:00'])(
     'rejects %s with a RangeError',
     (text) => {

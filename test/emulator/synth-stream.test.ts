@@ -105,6 +105,14 @@ describe('SynthStream', () => {
     expect(mixed.tracks[0]?.entries.map((e) => e.key)).toEqual(['primary', 'alt']);
   });
 
+  it('keeps ingesting a live stream: new fragments become visible as the clock passes them', () => {
+    const s = stream({ live: true });
+    const visibleAt = (nowMs: number) => listStreamFragments(s, { selector: 'SERVER_TIMESTAMP', startMs: END - HOUR, endMs: END + HOUR }, nowMs).length;
+    expect(visibleAt(END)).toBe(1800);
+    expect(visibleAt(END + 60_000)).toBe(1830);
+    expect(s.fragmentAt(1830)?.producerMs).toBe(END - 11_000 + 60_000);
+  });
+
   it('iterates a 48 h stream lazily without per-fragment state', () => {
     const s = stream({ spanMs: 48 * HOUR });
     let count = 0;
