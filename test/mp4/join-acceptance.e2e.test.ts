@@ -11,7 +11,7 @@ import { MediaError } from '../../src/errors/media-error.js';
 import { joinFiles } from '../../src/mp4/join-clips.js';
 import { FIXTURE_SETS, fixtureSet, type FixtureSet } from '../fixtures/fixture-sets.js';
 import {
-  describeMedia, findBoxes, itMedia, offsetIn, probePackets, readBoxes, stsdEntryCounts, type Box, type PipeInput,
+  describeMedia, ffmpegReadErrors, findBoxes, itMedia, offsetIn, probePackets, readBoxes, stsdEntryCounts, type Box, type PipeInput,
 } from '../support/ffmpeg.js';
 import { verifyJoin, type VerifyOptions, type VerifyResult } from '../support/verify-join.js';
 
@@ -102,9 +102,14 @@ for (const set of FIXTURE_SETS) {
     });
 
     itMedia('streams fragmented MP4 that ffmpeg reads from a pipe with the same checks', async () => {
+      expect(await ffmpegReadErrors(fmp4Pipe(set))).toEqual([]);
       const r = await verifyJoin(fmp4Pipe(set), set.clips, judgeOptions(set, true));
       expectPass(r);
       await expectSourceAvOffsets(r, set);
+      if (set.sizes.length > 1 && set.parameterSetsOnlyInSampleEntry) {
+        // The init segment holds the first configuration only, so the new one must travel in-band (mp4-join.md §6).
+        expect(r.notes.join('\n')).toMatch(new RegExp(`v: packet ${set.framesPerClip * 2} grew by \\d+ bytes`));
+      }
     });
   });
 }

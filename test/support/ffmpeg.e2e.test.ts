@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureSet } from '../fixtures/fixture-sets.js';
 import {
-  alawBytesHash, avOffsetAt, decodeErrors, describeMedia, frameSizes, itMedia, packetHashes, packetTimes,
+  alawBytesHash, avOffsetAt, decodeErrors, describeMedia, frameSizes, itMedia, mediaGate, packetHashes, packetTimes,
   readBoxes, stsdEntryCounts, streamInfo, type PipeInput,
 } from './ffmpeg.js';
 import { verifyJoin } from './verify-join.js';
@@ -24,6 +24,15 @@ function ffmpegConcat(parts: string[], out: string, extra: string[] = [], durati
   writeFileSync(list, parts.map((p, i) => `file '${p}'\n${durations[i] === undefined ? '' : `duration ${durations[i]}\n`}`).join(''));
   execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'concat', '-safe', '0', ...extra, '-i', list, '-map', '0', '-c', 'copy', out]);
 }
+
+describe('the media test gate', () => {
+  it('runs with the tools, skips without them locally, and fails without them under CI', () => {
+    expect(mediaGate(true, true)).toBe('run');
+    expect(mediaGate(true, false)).toBe('run');
+    expect(mediaGate(false, false)).toBe('skip');
+    expect(mediaGate(false, true)).toBe('fail');
+  });
+});
 
 describeMedia('the ffmpeg judge (test/support/ffmpeg.ts)', () => {
   beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'kvs-judge-')); });

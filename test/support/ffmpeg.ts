@@ -32,22 +32,33 @@ export function haveFfmpeg(): boolean {
 
 const MISSING = 'ffmpeg/ffprobe not found on PATH: CI=true requires them (apt-get install ffmpeg) because the media judge cannot be skipped in CI';
 
-function mustRunWithoutTools(): boolean {
-  return process.env['CI'] === 'true';
+/**
+ * What a media test does: run it when the tools are there; otherwise skip it locally but fail it under CI=true,
+ * because CI must never report a green run that silently skipped the media judge.
+ */
+export function mediaGate(haveTools: boolean, ci: boolean): 'run' | 'skip' | 'fail' {
+  if (haveTools) return 'run';
+  return ci ? 'fail' : 'skip';
+}
+
+function gate(): 'run' | 'skip' | 'fail' {
+  return mediaGate(haveFfmpeg(), process.env['CI'] === 'true');
 }
 
 /** `describe` for suites that need ffmpeg/ffprobe: skipped locally when missing, one failing test under CI=true. */
 export function describeMedia(name: string, body: () => void): void {
-  if (haveFfmpeg()) describe(name, body);
-  else if (mustRunWithoutTools()) describe(name, () => it('has ffmpeg and ffprobe on PATH', () => { throw new Error(MISSING); }));
+  const g = gate();
+  if (g === 'run') describe(name, body);
+  else if (g === 'fail') describe(name, () => it('has ffmpeg and ffprobe on PATH', () => { throw new Error(MISSING); }));
   else describe.skip(name, body);
 }
 
 type TestBody = () => Promise<void> | void;
 
 function mediaTest(register: typeof it | typeof it.fails, name: string, body: TestBody, timeout?: number): void {
-  if (haveFfmpeg()) register(name, body, timeout);
-  else if (mustRunWithoutTools()) it(name, () => { throw new Error(MISSING); });
+  const g = gate();
+  if (g === 'run') register(name, body, timeout);
+  else if (g === 'fail') it(name, () => { throw new Error(MISSING); });
   else it.skip(name, body);
 }
 
@@ -208,6 +219,16 @@ export async function decodeFrames(input: MediaInput): Promise<FrameReport> {
     else sizes.push({ size, frames: 1 });
   }
   return { errors, sizes };
+}
+
+/**
+ * What `ffmpeg -v error -i <input> -map 0 -f null -` prints: demuxer, decoder and muxer complaints of a full
+ * ffmpeg read (mp4-join.md §10 (h), pipe readability). Empty means ffmpeg read and decoded everything cleanly.
+ */
+export async function ffmpegReadErrors(input: MediaInput): Promise<string[]> {
+  const r = await run('ffmpeg', ['-v', 'error', '-nostdin'], input, ['-map', '0', '-f', 'null', '-']);
+  const errors = lines(r.stderr);
+  return r.code === 0 ? errors : [...errors, `ffmpeg exit ${String(r.code)}`];
 }
 
 /** Decoder complaints: ffprobe -show_frames stderr lines (muxer noise is not included, unlike `ffmpeg -f null`). */

@@ -67,7 +67,9 @@ async function checkPayload(
     if (isGrown(i)) r.notes.push(`${kind}: packet ${i} grew by ${(got.packets[i]?.size ?? 0) - (wantPackets[i]?.size ?? 0)} bytes (allowed)`);
   }
   const first = want.findIndex((h, i) => have[i] !== h && !isGrown(i));
-  if (first === -1 && have.length === want.length) r.notes.push(`${kind}: ${have.length} packets bit-identical, same order`);
+  const grownCount = grown.filter(isGrown).length;
+  const except = grownCount > 0 ? ` except ${grownCount} grown keyframe(s)` : '';
+  if (first === -1 && have.length === want.length) r.notes.push(`${kind}: ${have.length} packets bit-identical${except}, same order`);
   else {
     const where = first === -1 ? `${have.length - want.length} extra packets at the end` : `first difference at packet ${first}`;
     r.failures.push(`${kind}: packets differ from the parts' packets (expected ${want.length}, got ${have.length}; ${where})`);
