@@ -131,6 +131,7 @@ export async function downloadAndJoin(input: DownloadAndJoinInput, context: Call
         await save();
       },
       pacer: context.pacer,
+      pacedByPort: true,
       budget: context.budget,
       classify: (error) => context.kvs.classify(error),
       toError: (error) => context.kvs.toError(error, 'GetClip'),
@@ -164,5 +165,7 @@ export async function downloadAndJoin(input: DownloadAndJoinInput, context: Call
 async function discardResumeState(file: PreparedOutput, manifestPath: string, spoolDir: string): Promise<void> {
   await removeManifest(manifestPath);
   await rm(spoolDir, { recursive: true, force: true });
+  // The joiner's journal beside the .part (src/mp4 join-clips) belongs to the discarded join too.
+  await rm(`${file.partPath}.kvsjoin`, { force: true });
   await file.discard();
 }

@@ -66,6 +66,7 @@ export async function downloadSplit(
         parts.push({ part: part.part, downloadedBytes: part.sizeBytes, resumed: false, output: prepared.finalPath });
       },
       pacer: context.pacer,
+      pacedByPort: true,
       budget: context.budget,
       classify: (error) => context.kvs.classify(error),
       toError: (error) => context.kvs.toError(error, 'GetClip'),

@@ -14,10 +14,13 @@ export type KvsPort = {
     range: TimeRange,
     options: { selector: Selector; signal: AbortSignal; beforeRequest: () => Promise<void> },
   ): Promise<Fragment[]>;
-  /** GetClip of `range`, its body streamed to `destPath` with Content-Length checked. */
+  /**
+   * GetClip of `range`, its body streamed to `destPath` with Content-Length checked; paced on the run's pacer as
+   * a call of `fragments` fragments just before it is sent.
+   */
   getClip(
     range: TimeRange,
-    options: { selector: Selector; destPath: string; signal: AbortSignal; onBytes: (bytes: number) => void },
+    options: { selector: Selector; fragments: number; destPath: string; signal: AbortSignal; onBytes: (bytes: number) => void },
   ): Promise<void>;
   /** Forgets the cached data endpoints, so the next call asks GetDataEndpoint again. */
   refreshEndpoint(): Promise<void>;

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors/usage-error.js';
-import { createJoiner, type JoinCheckpoint } from '../mp4/join-clips.js';
+import { createJoiner } from '../mp4/join-clips.js';
 import { openFileSource } from '../mp4/file-source.js';
 import { formatInstant } from '../time/format-instant.js';
 import type { OpenJoiner } from './join-port.js';
@@ -18,8 +18,8 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
     format: options.format === 'fmp4' ? 'fmp4' : 'progressive',
     faststart: options.faststart,
     gaps: options.gaps,
-    // The manifest stores what append returned, so a checkpoint read back is the joiner's own JSON.
-    ...(options.resume === null || options.resume === undefined ? {} : { resume: options.resume as JoinCheckpoint }),
+    // The manifest stores what append returned; the joiner validates it when it reads it back.
+    ...(options.resume === null || options.resume === undefined ? {} : { resume: options.resume }),
   });
   return {
     async append(fetched) {

@@ -1,6 +1,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { sleepUnlessCancelled } from '../download/cancellation.js';
 import { createPacer } from '../download/pacer.js';
 import { DEFAULT_RETRY_BUDGET } from '../download/retry-policy.js';
 import { IncompleteError } from '../errors/incomplete-error.js';
@@ -68,18 +69,26 @@ export async function runGet(options: GetOptions, deps: GetDeps): Promise<GetRes
 function createContext(options: GetOptions, deps: GetDeps): CallContext {
   const stream: StreamRef = options.streamArn === undefined ? { streamName: options.stream } : { streamArn: options.streamArn };
   let paceList: () => Promise<void> = () => Promise.resolve();
+  // 5 % under the documented per-stream TPS: a request's arrival lags its reservation by the time it takes to
+  // sign and connect, which must not squeeze two calls into one of the service's seconds.
+  const pacer = createPacer(
+    { getClipPerSecond: 0.95, fragmentsPerSecond: options.fragmentRate ?? 250, listFragmentsPerSecond: 4.75 },
+    deps.nowMs(),
+  );
+  // GetClip is reserved in the session's last step before sending (see sessionPort), keyed by the call's signal.
+  const clipFragments = new WeakMap<AbortSignal, number>();
   const session = deps.openSession({
     stream,
-    beforeRequest: (op) => (op === 'ListFragments' ? paceList() : Promise.resolve()),
+    beforeRequest: (op, signal) => {
+      if (op === 'ListFragments') return paceList();
+      if (op !== 'GetClip' || signal === undefined) return Promise.resolve();
+      const wait = pacer.reserveGetClip(clipFragments.get(signal) ?? 1, deps.nowMs());
+      return sleepUnlessCancelled(wait, { sleep: deps.sleep, signal });
+    },
   });
   return {
-    kvs: sessionPort(session, { setListPacer: (pace) => (paceList = pace) }),
-    // 5 % under the documented per-stream TPS: a request's arrival lags its reservation by the time it takes to
-    // sign and connect, which must not squeeze two calls into one of the service's seconds.
-    pacer: createPacer(
-      { getClipPerSecond: 0.95, fragmentsPerSecond: options.fragmentRate ?? 250, listFragmentsPerSecond: 4.75 },
-      deps.nowMs(),
-    ),
+    kvs: sessionPort(session, { setListPacer: (pace) => (paceList = pace), clipFragments }),
+    pacer,
     budget: {
       ...DEFAULT_RETRY_BUDGET,
       retries: options.retries ?? DEFAULT_RETRY_BUDGET.retries,
@@ -163,7 +172,7 @@ export async function fetchWindow(
     list: (range) => listAllFragments(range, selector, context),
   });
   const getClip: Parameters<typeof downloadAndJoin>[0]['getClip'] = (part, sink) =>
-    context.kvs.getClip({ startMs: part.startMs, endMs: part.endMs }, { selector, ...sink });
+    context.kvs.getClip({ startMs: part.startMs, endMs: part.endMs }, { selector, fragments: part.fragmentCount, ...sink });
   const layout: JoinLayout = {
     format: options.output === '-' ? 'fmp4' : (options.format ?? 'mp4'),
     faststart: options.faststart ?? true,

@@ -6,9 +6,12 @@ import type { KvsPort } from './kvs-port.js';
 
 /**
  * The KvsPort runGet drives, over src/kvs' session (one attempt per call, typed errors). ListFragments pages are
- * paced through the session's `beforeRequest` hook, which runGet set when it opened the session.
+ * and GetClip calls are paced through the session's `beforeRequest` hook, which runGet set when it opened the session.
  */
-export function sessionPort(session: KvsSession, hooks: { setListPacer: (pace: () => Promise<void>) => void }): KvsPort {
+export function sessionPort(
+  session: KvsSession,
+  hooks: { setListPacer: (pace: () => Promise<void>) => void; clipFragments: WeakMap<AbortSignal, number> },
+): KvsPort {
   const stream = streamLabel(session.stream);
   return {
     describeStream: ({ signal }) => session.describeStream({ signal }),
@@ -16,8 +19,11 @@ export function sessionPort(session: KvsSession, hooks: { setListPacer: (pace: (
       hooks.setListPacer(beforeRequest);
       return session.listFragments({ selector, startMs: range.startMs, endMs: range.endMs }, { signal });
     },
-    getClip: async (range, { selector, destPath, signal, onBytes }) => {
-      await session.getClip({ selector, startMs: range.startMs, endMs: range.endMs }, { destPath, signal, onBytes });
+    getClip: async (range, { selector, fragments, destPath, signal, onBytes }) => {
+      // A signal of its own, so the session's beforeRequest hook can find this call's fragment count.
+      const callSignal = AbortSignal.any([signal]);
+      hooks.clipFragments.set(callSignal, fragments);
+      await session.getClip({ selector, startMs: range.startMs, endMs: range.endMs }, { destPath, signal: callSignal, onBytes });
     },
     refreshEndpoint: () => session.refreshEndpoints(),
     classify: classifyForRetry,

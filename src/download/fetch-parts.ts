@@ -59,7 +59,13 @@ export type FetchPartsOptions = {
   readonly onDownloaded?: (fetched: FetchedPart) => Promise<void>;
   /** Called when the plan changed (truncation, bisect, re-list): the parts from the head of the queue onward. */
   readonly onReplan?: (remaining: readonly Part[]) => Promise<void>;
+  /** Throttles are reported to it; GetClip calls are reserved on it unless `pacedByPort`. */
   readonly pacer: Pacer;
+  /**
+   * `getClip` reserves its call on the pacer itself, right before the request leaves (after endpoint lookup and
+   * credentials), so that the spacing the service sees is the spacing reserved.
+   */
+  readonly pacedByPort?: boolean;
   readonly budget: RetryBudget;
   readonly classify: (error: unknown) => RetryClass;
   readonly toError: (error: unknown) => KvsClipError;
@@ -220,7 +226,9 @@ async function fetchOne(part: Part, context: Context): Promise<Outcome> {
     const fetched = await withRetry(
       async (attempt) => {
         const { index, count } = context.position(part);
-        await sleepUnlessCancelled(options.pacer.reserveGetClip(part.fragmentCount, options.nowMs()), { sleep: options.sleep, signal });
+        if (options.pacedByPort !== true) {
+          await sleepUnlessCancelled(options.pacer.reserveGetClip(part.fragmentCount, options.nowMs()), { sleep: options.sleep, signal });
+        }
         options.emit({ type: 'part-start', index, count, part, attempt });
         stats.calls++;
         let received = 0;

@@ -1,4 +1,4 @@
-import type { KvsClipError } from '../errors/kvs-clip-error.js';
+import { KvsClipError } from '../errors/kvs-clip-error.js';
 import { MediaError } from '../errors/media-error.js';
 import { RemoteError } from '../errors/remote-error.js';
 import { cancellationOf, sleepUnlessCancelled } from './cancellation.js';
@@ -40,6 +40,8 @@ export type WithRetryOptions = {
 };
 
 function nameOf(error: unknown): string {
+  // Typed errors from src/kvs wrap the service's exception: name what the service said.
+  if (error instanceof KvsClipError && error.cause instanceof Error) return nameOf(error.cause);
   if (error instanceof Error) {
     const code = (error as Error & { code?: unknown }).code;
     // Node socket errors carry the useful part in `code` (ECONNRESET); SDK errors in `name`.

@@ -35,7 +35,9 @@ export type Harness = {
 export type RunOutcome = { result?: GetResult; error?: unknown; events: GetEvent[] };
 
 export async function startHarness(options: Omit<EmulatorOptions, 'now' | 'sleep'>, startMs = Math.floor(Date.now() / 1000) * 1000): Promise<Harness> {
-  const clock = virtualClock(startMs);
+  // GetClip calls released by the pacer and not yet answered: the virtual clock waits for them (see virtualClock).
+  const sending = new Set<AbortSignal>();
+  const clock = virtualClock(startMs, { busy: () => sending.size > 0 });
   const emulator = await startEmulator({ ...options, now: clock.now, sleep: () => Promise.resolve() });
   const clients: KvsClients = createKvsClients({ region: LOCAL_REGION, endpointUrl: emulator.url, credentials: LOCAL_CREDENTIALS });
   const dir = await mkdtemp(join(tmpdir(), 'kvs-get-'));
@@ -51,7 +53,22 @@ export async function startHarness(options: Omit<EmulatorOptions, 'now' | 'sleep
           nowMs: clock.now,
           sleep: clock.sleep,
           random: seededRandom(7),
-          openSession: (sessionOptions) => createKvsSession(clients, sessionOptions),
+          openSession: (sessionOptions) => {
+            const session = createKvsSession(clients, {
+              ...sessionOptions,
+              beforeRequest: async (op, signal) => {
+                await sessionOptions.beforeRequest?.(op, signal);
+                if (op === 'GetClip' && signal !== undefined) sending.add(signal);
+              },
+            });
+            return {
+              ...session,
+              getClip: (query, sink) =>
+                session.getClip(query, sink).finally(() => {
+                  if (sink.signal !== undefined) sending.delete(sink.signal);
+                }),
+            };
+          },
           cwd: dir,
           emit: (event) => {
             events.push(event);

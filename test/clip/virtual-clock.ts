@@ -3,8 +3,8 @@
  * waiting while the emulator's quota windows see the same time as the pacer.
  *
  * Sleeps are timers on a virtual queue, fired one at a time in order of their wake-up time: the clock jumps to the
- * earliest wake-up, that sleeper resumes, and the next timer fires only after a short real pause, so requests a
- * resumed task sends reach the emulator (localhost) before the clock jumps again. A sleep never moves the clock for
+ * earliest wake-up, that sleeper resumes, and the next timer fires only once no released request is still on its way
+ * (and after a short real pause), so requests a resumed task sends reach the emulator before the clock jumps again. A sleep never moves the clock for
  * a task that is already sending at an earlier virtual time.
  */
 export type VirtualClock = {
@@ -15,9 +15,13 @@ export type VirtualClock = {
   advance: (ms: number) => void;
 };
 
-const SETTLE_REAL_MS = 15;
+const SETTLE_REAL_MS = 5;
 
-export function virtualClock(startMs: number): VirtualClock {
+/**
+ * `busy()` tells whether a request has been released by its pacer but not answered yet: the clock waits for it, so
+ * its arrival is logged at the virtual time its pacer reserved.
+ */
+export function virtualClock(startMs: number, options: { busy?: () => boolean } = {}): VirtualClock {
   let nowMs = startMs;
   const sleeps: number[] = [];
   const timers: { atMs: number; seq: number; resolve: () => void }[] = [];
@@ -27,6 +31,10 @@ export function virtualClock(startMs: number): VirtualClock {
     if (pump !== undefined || timers.length === 0) return;
     pump = setTimeout(() => {
       pump = undefined;
+      if (options.busy?.() === true) {
+        schedule();
+        return;
+      }
       timers.sort((a, b) => a.atMs - b.atMs || a.seq - b.seq);
       const next = timers.shift();
       if (next !== undefined) {
