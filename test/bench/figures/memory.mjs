@@ -1,0 +1,31 @@
+// Figure 3: peak RSS of kvs-clip get for 10 min, 1 h and 24 h of one low-bitrate stream (bounded disk), quotas off.
+import { join } from 'node:path';
+import { startEmulatorProcess } from '../lib/proc.mjs';
+import { fmt, kvsGet, remove, row, sizeOf, streamSpec } from '../lib/context.mjs';
+
+export async function memory(ctx) {
+  const bitrate = 2;
+  const ranges = ctx.quick ? [['2 min', 2], ['10 min', 10], ['1 h', 60]] : [['10 min', 10], ['1 h', 60], ['24 h', 24 * 60]];
+  const longest = ranges[ranges.length - 1][1] * 60_000;
+  const emulator = await startEmulatorProcess({ streams: [streamSpec({ spanMs: longest + 10 * 60_000, endMs: ctx.endMs, bitrate })], flags: ['--no-quotas'], tmp: ctx.tmp });
+  try {
+    const results = [];
+    for (const [label, minutes] of ranges) {
+      ctx.log(`memory: kvs-clip get ${label}`);
+      const output = join(ctx.tmp, 'memory.mp4');
+      const got = await kvsGet({ emulator, startMs: ctx.endMs - minutes * 60_000, endMs: ctx.endMs, output, tmp: ctx.tmp });
+      results.push({ label, got, bytes: sizeOf(output) });
+      remove(output);
+    }
+    const rows = results.map(({ label, got, bytes }) =>
+      row(`3 memory: peak RSS get ${label} (${bitrate}x, quotas off)`, fmt.mb(got.maxRssKb), '150 MB', fmt.x(got.maxRssKb / 1024 / 150), '< 150 MB', got.maxRssKb / 1024 < 150, `${(bytes / 1e6).toFixed(0)} MB out, ${got.doc.calls} calls, ${got.doc.fragments} fragments, ${fmt.s(got.wallMs)}`),
+    );
+    const first = results[0];
+    const last = results[results.length - 1];
+    const growth = last.got.maxRssKb / first.got.maxRssKb;
+    rows.push(row(`3 memory: ${last.label} vs ${first.label}`, fmt.mb(last.got.maxRssKb), fmt.mb(first.got.maxRssKb), fmt.x(growth), '≤ 1.30×', growth <= 1.3));
+    return rows;
+  } finally {
+    await emulator.stop();
+  }
+}
