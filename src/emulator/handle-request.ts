@@ -29,7 +29,7 @@ export type HandlerContext = {
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   readonly seed: number;
-  readonly auth: { readonly credentials: EmulatorCredentials; readonly region: string } | false;
+  readonly auth: { readonly credentials: EmulatorCredentials; readonly region: string; readonly now: () => number } | false;
   readonly caps: ClipCaps;
   readonly cpdChangeError: string;
   readonly clipLayout: ClipLayout;
@@ -69,7 +69,7 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, c
   let outcome: Outcome;
   try {
     if (ctx.auth !== false) {
-      verifySigV4({ method: req.method ?? 'GET', path: pathname, query, headers: req.headers, body: raw }, { ...ctx.auth, nowMs: ctx.now() });
+      verifySigV4({ method: req.method ?? 'GET', path: pathname, query, headers: req.headers, body: raw }, { credentials: ctx.auth.credentials, region: ctx.auth.region, nowMs: ctx.auth.now() });
     }
     if (op === undefined || req.method !== 'POST') throw new WireError('UnknownOperationException', 404, `Unknown operation: ${req.method ?? ''} ${pathname}`);
     body = parseBody(raw);

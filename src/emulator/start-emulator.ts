@@ -26,14 +26,21 @@ export type EmulatorOptions = {
   readonly host?: string;
   /** Default 0 (any free port). */
   readonly port?: number;
-  /** Emulator clock in epoch ms (default Date.now); drives spans, retention, quotas and SigV4 skew. */
+  /**
+   * Emulator clock in epoch ms (default Date.now); drives spans, retention, visibility and quotas (a frozen clock
+   * never refills quotas: advance it, or pass `quotas: false`).
+   */
   readonly now?: () => number;
   /** Used for latency and bandwidth faults (default setTimeout). */
   readonly sleep?: (ms: number) => Promise<void>;
   /** Seeds jitter, ListFragments order, fault fractions and bit flips (default 1). */
   readonly seed?: number;
-  /** SigV4 verification; `false` accepts any or no signature. Default: verify LOCAL_CREDENTIALS in us-east-1. */
-  readonly auth?: false | { readonly credentials?: EmulatorCredentials; readonly region?: string };
+  /**
+   * SigV4 verification; `false` accepts any or no signature. Default: verify LOCAL_CREDENTIALS in us-east-1.
+   * The ±5 min skew check uses `auth.now` (default the real clock, not `now`): clients sign with their wall clock even
+   * when the emulator's archive runs on a pinned or simulated clock.
+   */
+  readonly auth?: false | { readonly credentials?: EmulatorCredentials; readonly region?: string; readonly now?: () => number };
   /** `false` disables all quotas; a partial object overrides single limits (`false` per limit disables it). */
   readonly quotas?: false | Partial<QuotaLimits>;
   readonly faults?: readonly FaultSpec[];
@@ -85,7 +92,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const auth: HandlerContext['auth'] =
     authOptions === false
       ? false
-      : { credentials: authOptions?.credentials ?? LOCAL_CREDENTIALS, region: authOptions?.region ?? LOCAL_REGION };
+      : { credentials: authOptions?.credentials ?? LOCAL_CREDENTIALS, region: authOptions?.region ?? LOCAL_REGION, now: authOptions?.now ?? Date.now };
   const region = auth === false ? (LOCAL_REGION as string) : auth.region;
   const streams = await createStreams(options.streams, { nowMs: now(), seed, region, fixtureDir: options.fixtureDir ?? DEFAULT_FIXTURE_DIR });
   const log = new RequestLog(options.logFile === undefined ? {} : { file: options.logFile });

@@ -10,7 +10,8 @@ let open: RunningEmulator;
 
 beforeAll(async () => {
   const streams = [{ name: 'cam', source: { preset: 'h264' as const }, spanMs: 600_000 }];
-  emu = await startEmulator({ now: () => Date.now() + offsetMs, quotas: false, streams });
+  // The archive clock is pinned far in the past: signatures are still checked against the (shifted) wall clock.
+  emu = await startEmulator({ now: () => Date.UTC(2020, 0, 1), auth: { now: () => Date.now() + offsetMs }, quotas: false, streams });
   open = await startEmulator({ auth: false, quotas: false, streams });
 });
 
