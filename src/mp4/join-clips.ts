@@ -7,7 +7,8 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { InternalError } from '../errors/internal-error.js';
 import { UsageError } from '../errors/usage-error.js';
-import { loadClip, saveClip, type ClipRecord } from './clip-record.js';
+import { loadClip, saveClip } from './clip-record.js';
+import { JoinJournal } from './join-journal.js';
 import type { ByteSource, Clip, Codec, TrackKind } from './model.js';
 import { JoinPlan, type GapPolicy, type JoinGap } from './plan-join.js';
 import { ticksToMs } from './timeline.js';
@@ -36,7 +37,8 @@ export type JoinOptions = {
   /** Past this many bytes use `co64` and a 64-bit mdat size. Default 2^32 − 1; tests lower it. */
   readonly largeFileThresholdBytes?: number;
   /** Continue a progressive file join from the checkpoint of its last committed part. */
-  readonly resume?: JoinCheckpoint;
+  /** A `JoinCheckpoint` returned by `append`, e.g. read back from a JSON manifest (validated here). */
+  readonly resume?: unknown;
 };
 
 export type JoinPart = {
@@ -48,7 +50,11 @@ export type JoinPart = {
   readonly startMs?: number;
 };
 
-/** JSON-safe state after a committed part. `parts` replays the plan; the file is truncated to `committedBytes`. */
+/**
+ * JSON-safe state after a committed part (a few hundred bytes). The parts' indexes live in the journal file
+ * `<output>.kvsjoin` beside the output; a resume replays its first `journalBytes` bytes and truncates the output to
+ * `committedBytes`. The journal is deleted when the join finishes.
+ */
 export type JoinCheckpoint = {
   readonly version: 1;
   readonly format: 'progressive' | 'fmp4';
@@ -56,7 +62,8 @@ export type JoinCheckpoint = {
   readonly largeFileThresholdBytes: number;
   /** Bytes of the output that are complete and durable. */
   readonly committedBytes: number;
-  readonly parts: readonly { readonly name: string; readonly startMs?: number; readonly clip: ClipRecord }[];
+  readonly parts: number;
+  readonly journalBytes: number;
 };
 
 export type JoinTrackSummary = {
@@ -111,42 +118,75 @@ export async function createJoiner(options: JoinOptions): Promise<Joiner> {
     return fragmentedJoiner(new FragmentedWriter(sink.write, { gaps }), sink.close, threshold, gaps);
   }
   if (output.kind !== 'file') throw new InternalError('progressive join without a file');
-  const resume = options.resume;
-  if (resume !== undefined && (resume.format !== 'progressive' || resume.gaps !== gaps || resume.largeFileThresholdBytes !== threshold)) {
-    throw new UsageError('E_USAGE', `Checkpoint settings (${resume.format}, gaps ${resume.gaps}) differ from this join's`);
-  }
+  const resume = options.resume === undefined ? undefined : checkCheckpoint(options.resume, { gaps, threshold });
   const plan = new JoinPlan({ gaps });
-  const records: JoinCheckpoint['parts'][number][] = [];
-  for (const saved of resume?.parts ?? []) {
-    plan.append(withStart({ clip: loadClip(saved.clip), name: saved.name }, saved.startMs));
-    records.push(saved);
-  }
-  if (resume !== undefined && PAYLOAD_OFFSET + plan.payloadBytes !== resume.committedBytes) {
-    throw new UsageError('E_USAGE', `Checkpoint replays to ${PAYLOAD_OFFSET + plan.payloadBytes} bytes, not ${resume.committedBytes}`);
+  const journalPath = `${output.path}.kvsjoin`;
+  let journal: JoinJournal;
+  if (resume === undefined) journal = await JoinJournal.create(journalPath);
+  else {
+    const replay = await JoinJournal.resume(journalPath, resume.journalBytes);
+    journal = replay.journal;
+    try {
+      for (const saved of replay.entries) plan.append(withStart({ clip: loadClip(saved.clip), name: saved.name }, saved.startMs));
+    } catch (cause) {
+      await journal.close();
+      throw new UsageError('E_USAGE', `Cannot replay the resume journal ${journalPath}`, { cause, hint: 'Start over without resuming.' });
+    }
+    if (replay.entries.length !== resume.parts || PAYLOAD_OFFSET + plan.payloadBytes !== resume.committedBytes) {
+      await journal.close();
+      throw new UsageError('E_USAGE', `Resume journal ${journalPath} does not match the checkpoint (${resume.committedBytes} bytes)`);
+    }
   }
   const writer = await ProgressiveWriter.open(output.path, resume === undefined ? {} : { resumeAt: resume.committedBytes });
   const faststart = options.faststart ?? true;
-  const checkpoint = (): JoinCheckpoint => ({
-    version: 1,
-    format: 'progressive',
-    gaps,
-    largeFileThresholdBytes: threshold,
-    committedBytes: writer.offset,
-    parts: [...records],
-  });
+  let parts = resume?.parts ?? 0;
   return {
     async append(part) {
       const { pieces } = plan.append(part);
       await writer.appendPart(part.source, pieces);
-      records.push(withStart({ name: part.name, clip: saveClip(part.clip) }, part.startMs));
-      return checkpoint();
+      await journal.append(withStart({ name: part.name, clip: saveClip(part.clip) }, part.startMs));
+      parts++;
+      return {
+        version: 1,
+        format: 'progressive',
+        gaps,
+        largeFileThresholdBytes: threshold,
+        committedBytes: writer.offset,
+        parts,
+        journalBytes: journal.bytes,
+      };
     },
     async finish() {
       const movie = plan.movie();
       const bytes = await writer.finish(movie, { faststart, co64ThresholdBytes: threshold });
+      await journal.remove();
       return summarise(bytes, plan.timeline, movie.tracks);
     },
-    abort: () => writer.close().catch(() => undefined),
+    async abort() {
+      await journal.close();
+      await writer.close().catch(() => undefined);
+    },
+  };
+}
+
+/** Validates a checkpoint read back from disk. Throws `UsageError('E_USAGE')` when it does not fit this join. */
+function checkCheckpoint(value: unknown, settings: { gaps: GapPolicy; threshold: number }): JoinCheckpoint {
+  const c: Partial<Record<keyof JoinCheckpoint, unknown>> = typeof value === 'object' && value !== null ? value : {};
+  const numbers = [c.committedBytes, c.parts, c.journalBytes, c.largeFileThresholdBytes];
+  if (c.version !== 1 || c.format !== 'progressive' || !numbers.every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0)) {
+    throw new UsageError('E_USAGE', 'Not a resumable join checkpoint', { hint: 'Start over without resuming.' });
+  }
+  if (c.gaps !== settings.gaps || c.largeFileThresholdBytes !== settings.threshold) {
+    throw new UsageError('E_USAGE', `Checkpoint settings (gaps ${String(c.gaps)}) differ from this join's (gaps ${settings.gaps})`);
+  }
+  return {
+    version: 1,
+    format: 'progressive',
+    gaps: settings.gaps,
+    largeFileThresholdBytes: settings.threshold,
+    committedBytes: Number(c.committedBytes),
+    parts: Number(c.parts),
+    journalBytes: Number(c.journalBytes),
   };
 }
 
@@ -160,10 +200,12 @@ function fragmentedJoiner(
   threshold: number,
   gaps: GapPolicy,
 ): Joiner {
+  let parts = 0;
   return {
     async append(part) {
       await writer.appendPart(part);
-      return { version: 1, format: 'fmp4', gaps, largeFileThresholdBytes: threshold, committedBytes: writer.bytes, parts: [] };
+      parts++;
+      return { version: 1, format: 'fmp4', gaps, largeFileThresholdBytes: threshold, committedBytes: writer.bytes, parts, journalBytes: 0 };
     },
     async finish() {
       await close();
@@ -280,6 +322,7 @@ export async function joinFiles(
     if (typeof output === 'string') {
       await rm(path, { force: true });
       await rm(`${path}.faststart`, { force: true });
+      await rm(`${path}.kvsjoin`, { force: true });
     }
     throw error;
   }

@@ -401,15 +401,14 @@ export class JoinPlan {
 class ProgressiveTables {
   readonly sizes = new Growable(Uint32Array, 1024);
   readonly durations = new Growable(Uint32Array, 1024);
-  readonly counts = new Growable(Uint32Array, 64);
-  readonly cts = new Growable(Int32Array, 1024);
   readonly sync = new Growable(Uint8Array, 1024);
   readonly entries = new Growable(Uint8Array, 1024);
   readonly chunkOffsets = new Growable(Float64Array, 64);
   readonly chunkUnits = new Growable(Uint32Array, 64);
+  /** Created on the first unit that needs them (PCM counts, B-frame offsets): most tracks never pay for them. */
+  private counts: Growable<Uint32Array> | null = null;
+  private cts: Growable<Int32Array> | null = null;
   private lastRawEnd = 0;
-  private hasCts = false;
-  private hasCounts = false;
   private hasSync = false;
 
   addChunk(offset: number, units: number): void {
@@ -418,18 +417,22 @@ class ProgressiveTables {
   }
 
   addUnit(t: PlacedTrack, u: number): void {
+    const count = t.counts === null ? 1 : (t.counts[u] ?? 1);
+    const c = t.cts === null ? 0 : (t.cts[u] ?? 0);
+    if (count !== 1 && this.counts === null) this.counts = backfilled(Uint32Array, this.sizes.length, 1);
+    if (c !== 0 && this.cts === null) this.cts = backfilled(Int32Array, this.sizes.length, 0);
     this.sizes.push(t.sizes[u] ?? 0);
     this.durations.push(t.durations[u] ?? 0);
-    const count = t.counts === null ? 1 : (t.counts[u] ?? 1);
-    this.counts.push(count);
-    if (count !== 1) this.hasCounts = true;
-    const c = t.cts === null ? 0 : (t.cts[u] ?? 0);
-    if (c !== 0) this.hasCts = true;
-    this.cts.push(c);
+    this.counts?.push(count);
+    this.cts?.push(c);
     if (t.sync !== null) this.hasSync = true;
     this.sync.push(t.sync === null ? 1 : (t.sync[u] ?? 0));
     this.entries.push(t.entryIndex[u] ?? 0);
     this.lastRawEnd = (t.dts[u] ?? 0) + (t.durations[u] ?? 0) * count;
+  }
+
+  private countAt(unit: number): number {
+    return this.counts === null ? 1 : this.counts.at(unit);
   }
 
   /**
@@ -441,7 +444,7 @@ class ProgressiveTables {
     const firstDts = next.dts[0];
     if (n === 0 || firstDts === undefined || st === undefined) return;
     const last = n - 1;
-    const count = this.counts.at(last);
+    const count = this.countAt(last);
     const d = this.durations.at(last);
     const start = this.lastRawEnd - d * count;
     if (st.constantSampleSize === 0) {
@@ -450,17 +453,16 @@ class ProgressiveTables {
     }
     const extra = firstDts - this.lastRawEnd;
     if (extra <= 0) return;
-    if (count > 1) {
+    if (count > 1 && this.counts !== null) {
       this.counts.set(last, count - 1);
       this.sizes.set(last, this.sizes.at(last) - st.constantSampleSize);
       this.sizes.push(st.constantSampleSize);
       this.durations.push(d);
       this.counts.push(1);
-      this.cts.push(0);
+      this.cts?.push(0);
       this.sync.push(1);
       this.entries.push(this.entries.at(last));
       this.chunkUnits.set(this.chunkUnits.length - 1, this.chunkUnits.at(this.chunkUnits.length - 1) + 1);
-      this.hasCounts = true;
     }
     this.setDuration(this.sizes.length - 1, d + extra);
   }
@@ -477,14 +479,14 @@ class ProgressiveTables {
   output(st: TrackState, trackId: number, movieTimescale: number): OutputTrack {
     const n = this.sizes.length;
     const durations = this.durations.view();
-    const counts = this.counts.view();
-    const cts = this.cts.view();
+    const counts = this.counts?.view() ?? null;
+    const cts = this.cts?.view() ?? null;
     let dts = 0;
     let minCts = Number.POSITIVE_INFINITY;
     let presentationEnd = 0;
     for (let i = 0; i < n; i++) {
-      const span = (durations[i] ?? 0) * (counts[i] ?? 1);
-      const c = dts + (cts[i] ?? 0);
+      const span = (durations[i] ?? 0) * (counts?.[i] ?? 1);
+      const c = dts + (cts?.[i] ?? 0);
       if (c < minCts) minCts = c;
       if (c + span > presentationEnd) presentationEnd = c + span;
       dts += span;
@@ -508,8 +510,8 @@ class ProgressiveTables {
       constantSampleSize: st.constantSampleSize,
       sizes: this.sizes.view(),
       durations,
-      sampleCounts: this.hasCounts || st.constantSampleSize > 0 ? counts : null,
-      ctsOffsets: this.hasCts ? cts : null,
+      sampleCounts: counts ?? (st.constantSampleSize > 0 ? new Uint32Array(n).fill(1) : null),
+      ctsOffsets: cts,
       sync: this.hasSync ? this.sync.view() : null,
       entryIndex: this.entries.view(),
       chunkOffsets: this.chunkOffsets.view(),
@@ -519,4 +521,10 @@ class ProgressiveTables {
       movieDuration: edits.movieDuration,
     };
   }
+}
+
+function backfilled<T extends Uint32Array | Int32Array>(make: new (length: number) => T, length: number, value: number): Growable<T> {
+  const g = new Growable(make, Math.max(1024, length * 2));
+  for (let i = 0; i < length; i++) g.push(value);
+  return g;
 }

@@ -134,7 +134,8 @@ describe('createJoiner resume', () => {
     for (const p of all.slice(2)) await second.append({ ...p, startMs: 1_700_000_000_000 + clips.indexOf(p.name) * 2000 });
     await second.finish();
     expect(readFileSync(resumed).equals(readFileSync(whole))).toBe(true);
-    expect(JSON.stringify(saved).length).toBeLessThan(20_000);
+    expect(JSON.stringify(saved).length).toBeLessThan(300);
+    expect(existsSync(`${resumed}.kvsjoin`)).toBe(false);
   });
 
   it('refuses a checkpoint made with other settings', async () => {
@@ -145,6 +146,8 @@ describe('createJoiner resume', () => {
     const checkpoint = await joiner.append(part);
     await joiner.abort();
     await expect(createJoiner({ output: { kind: 'file', path }, gaps: 'close', resume: checkpoint })).rejects.toMatchObject({ code: 'E_USAGE' });
+    await expect(createJoiner({ output: { kind: 'file', path }, resume: { ...checkpoint, journalBytes: 1 } })).rejects.toMatchObject({ code: 'E_USAGE' });
+    await expect(createJoiner({ output: { kind: 'file', path }, resume: 'garbage' })).rejects.toMatchObject({ code: 'E_USAGE' });
   });
 });
 
