@@ -29,6 +29,8 @@ export function createProgressBar(io: CliIo, startMs: number): ProgressBar {
   let latest: ProgressState = { bytes: 0, plannedBytes: 0, partsDone: 0, parts: 0, mediaDoneMs: 0, mediaTotalMs: 0 };
   const multi = new MultiBar({
     stream: io.stderr,
+    // The caller decided from io.stderrIsTTY that this is a terminal; trust it rather than re-probing the stream.
+    noTTYOutput: io.stderrIsTTY,
     hideCursor: true,
     clearOnComplete: true,
     barsize: 24,
@@ -60,6 +62,8 @@ export function createProgressBar(io: CliIo, startMs: number): ProgressBar {
       else multi.log(`${line}\n`);
     },
     stop() {
+      // cli-progress drops buffered log lines on stop; one last redraw flushes them (and the final numbers).
+      if (bar !== undefined) multi.update();
       multi.stop();
       bar = undefined;
     },
