@@ -85,6 +85,8 @@ export class Timeline {
   private anchorTimescale = 1;
   private firstStartMs: number | null = null;
   private nextAnchor = 0n;
+  /** Total shift applied by closed gaps and pushed overlaps: KVS start times are moved by it too. */
+  private shifted = 0n;
   private previousName = '';
   private readonly policy: GapPolicy;
 
@@ -118,6 +120,7 @@ export class Timeline {
       if (leadShift.gap !== null) gap = leadShift.gap;
       if (leadShift.shift !== 0) {
         anchor -= BigInt(leadShift.shift);
+        this.shifted += BigInt(leadShift.shift);
         bases.forEach((b, i) => (bases[i] = b - rescale(leadShift.shift, this.anchorTimescale, this.trackState(i).timescale)));
       }
       units.forEach((u, i) => {
@@ -198,7 +201,7 @@ export class Timeline {
       return 0n;
     }
     if (part.startMs !== undefined && this.firstStartMs !== null) {
-      return BigInt(rescale(part.startMs - this.firstStartMs, 1000, this.anchorTimescale));
+      return BigInt(rescale(part.startMs - this.firstStartMs, 1000, this.anchorTimescale)) - this.shifted;
     }
     return this.nextAnchor;
   }

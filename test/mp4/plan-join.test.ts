@@ -84,14 +84,16 @@ describe('JoinPlan', () => {
     expect(v.mediaDuration).toBe(9 * 15360);
   });
 
-  it('closes a gap when asked: parts are butted together and the gap is still reported', () => {
+  it('closes a gap when asked: parts are butted together, later parts follow, the gap is reported once', () => {
     const { movie, plan } = join(
       [
         { clip: av(), name: 'a', startMs: 1_000_000 },
         { clip: av(), name: 'b', startMs: 1_007_000 },
+        { clip: av(), name: 'c', startMs: 1_009_000 },
       ],
       'close',
     );
+    expect(track(movie, 0).mediaDuration).toBe(3 * 30720);
     expect(new Set(track(movie, 0).durations)).toEqual(new Set([1024]));
     expect(new Set(track(movie, 1).durations)).toEqual(new Set([1024]));
     expect(plan.timeline.gaps).toEqual([{ atMs: 2000, durationMs: 5000 }]);
