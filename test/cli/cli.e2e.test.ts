@@ -104,6 +104,15 @@ describe('the built CLI', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, schemaVersion: 1, command: 'get', error: { code: 'E_TIME_PARSE', exitCode: 2 } });
   });
 
+  it('downloads from the bundled emulator with --local and no AWS account', async () => {
+    const result = await cli('get', 'demo', '--local', '--since', '3m', '-o', 'demo.mp4', '--json');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, command: 'get', stream: 'demo', output: join(dir, 'demo.mp4') });
+    expect(readdirSync(dir)).toEqual(['demo.mp4']);
+    const listed = await cli('streams', '--local');
+    expect(listed.stdout).toBe('demo\n');
+  });
+
   it('prints a completion script that bash accepts', async () => {
     const result = await cli('completion', 'bash');
     expect(result.code).toBe(0);

@@ -43,7 +43,7 @@ export function createProgressBar(io: CliIo, startMs: number): ProgressBar {
       const etaS = speed > 0 ? Math.max(latest.plannedBytes - latest.bytes, 0) / speed : Number.NaN;
       return `${bar}${rest} ${Math.floor(params.progress * 100)}% ${formatBytes(latest.bytes)}/${formatBytes(latest.plannedBytes)}` +
         ` | part ${latest.partsDone}/${latest.parts} | ${formatDuration(latest.mediaDoneMs)} of ${formatDuration(latest.mediaTotalMs)}` +
-        ` | ${formatBytes(speed)}/s | ETA ${Number.isFinite(etaS) ? formatDuration(etaS * 1000) : '?'}`;
+        ` | ${formatBytes(speed)}/s | ETA ${Number.isFinite(etaS) ? formatDuration(Math.ceil(etaS) * 1000) : '?'}`;
     },
     barCompleteChar: '█',
     barIncompleteChar: '░',
