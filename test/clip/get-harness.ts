@@ -26,7 +26,7 @@ export type Harness = {
   readonly clock: VirtualClock;
   readonly dir: string;
   /** Runs `get` with defaults (UTC, server timestamps); captures events and the error, if any. */
-  run(options: Partial<GetOptions> & { stream: string }, extra?: { signal?: AbortSignal; onEvent?: (event: GetEvent) => void }): Promise<RunOutcome>;
+  run(options: Partial<GetOptions> & { stream: string }, extra?: { signal?: AbortSignal; onEvent?: (event: GetEvent) => void; stdout?: NodeJS.WritableStream }): Promise<RunOutcome>;
   /** A reference MP4 (moov-first) built by the emulator from exactly these fragments, written under `dir`. */
   reference(stream: string, fragmentNumbers: readonly string[], name: string): Promise<string>;
   close(): Promise<void>;
@@ -75,6 +75,7 @@ export async function startHarness(options: Omit<EmulatorOptions, 'now' | 'sleep
             extra.onEvent?.(event);
           },
           signal: extra.signal ?? new AbortController().signal,
+          ...(extra.stdout === undefined ? {} : { stdout: extra.stdout }),
         });
         return { result, events };
       } catch (error) {
