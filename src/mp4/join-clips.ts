@@ -233,21 +233,16 @@ function fileSink(path: string): Sink {
 function summarise(
   bytes: number,
   timeline: JoinPlan['timeline'],
-  tracks: readonly { sizes: Uint32Array; sampleCounts: Uint32Array | null; mediaDuration: number; movieDuration: number }[] | null,
+  tracks: readonly { mediaDuration: number; movieDuration: number }[] | null,
 ): JoinSummary {
   const summaries = timeline.state.map((s, i): JoinTrackSummary => {
     const t = tracks?.[i];
-    let samples = 0;
-    if (t !== undefined) {
-      if (t.sampleCounts === null) samples = t.sizes.length;
-      else for (const c of t.sampleCounts) samples += c;
-    }
     return {
       trackId: i + 1,
       kind: s.kind,
       codec: s.codec,
       timescale: s.timescale,
-      samples,
+      samples: s.samples,
       durationMs: t === undefined ? ticksToMs(s.prevEnd - (s.rawOrigin ?? 0), s.timescale) : ticksToMs(t.mediaDuration, s.timescale),
       configurations: s.entries.length,
     };

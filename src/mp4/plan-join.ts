@@ -68,6 +68,8 @@ type TrackState = {
   lastRaw: number;
   prevEnd: number;
   lastEntry: number;
+  /** Samples placed so far (all parts). */
+  samples: number;
 };
 
 /**
@@ -168,6 +170,7 @@ export class Timeline {
         lastRaw: 0,
         prevEnd: 0,
         lastEntry: -1,
+        samples: 0,
       };
     });
     this.lead = Math.max(0, clip.tracks.findIndex((t) => t.kind === 'video'));
@@ -275,6 +278,7 @@ export class Timeline {
       if (st.lastEntry !== -1 && entry !== st.lastEntry) this.configChanges++;
       st.lastEntry = entry;
       entryIndex[k] = entry;
+      st.samples += u.counts === null ? 1 : (u.counts[src] ?? 1);
     }
     if (n > 0) {
       const last = n - 1;

@@ -105,9 +105,10 @@ describe('joinFiles output read back with readClip', () => {
   it('streams fragmented MP4 into a writable without ending it', async () => {
     const out = join(dir, 'stream.mp4');
     const stream = createWriteStream(out);
-    await joinFiles(fixtureSet('h264_aac').clips, stream, {});
+    const summary = await joinFiles(fixtureSet('h264_aac').clips, stream, {});
     expect(stream.writableEnded).toBe(false);
     await new Promise<void>((resolve) => stream.end(resolve));
+    expect(summary.tracks.map((t) => t.samples)).toEqual([120, 125]);
     const types = topLevelBoxes(readFileSync(out)).map((b) => b.type);
     expect(types.slice(0, 3)).toEqual(['ftyp', 'moov', 'moof']);
     expect(types.filter((t) => t === 'moof')).toHaveLength(8);
