@@ -1,7 +1,8 @@
 /**
  * Seeded fuzzing of the untrusted-input paths (issue 2): thousands of mutated and truncated fixture clips through
  * readClip, and mutated second parts through joinFiles. Every outcome must be a success or a MediaError
- * (E_MP4_PARSE / E_MEDIA_UNSUPPORTED; joins may also say E_JOIN_MISMATCH), within 1 s, without large memory growth.
+ * (E_MP4_PARSE / E_MEDIA_UNSUPPORTED; joins may also say E_JOIN_MISMATCH), within 1 s (3 s for a join, which
+ * writes files), without large memory growth. A case over its bound is measured again and fails only if slow twice.
  * Reproduce one case: FUZZ_SEED=<seed> FUZZ_CASES=<n> npx vitest run test/mp4/fuzz.test.ts (failures print both).
  * Limitation: a synchronous infinite loop would block this worker instead of failing a case (only an async stall
  * is caught by the per-case race); the per-case time bound catches anything merely slow.
@@ -20,6 +21,8 @@ const SEED = Number(process.env['FUZZ_SEED'] ?? 0x6b7673);
 const CASES = Number(process.env['FUZZ_CASES'] ?? 3000);
 const JOIN_CASES = Number(process.env['FUZZ_JOIN_CASES'] ?? 80);
 const CASE_LIMIT_MS = 1000;
+/** A join also writes the output and copies it once more for faststart: disk time on a shared CI runner. */
+const JOIN_CASE_LIMIT_MS = 3000;
 const RSS_GROWTH_LIMIT = 400 * 1024 * 1024;
 
 /** mulberry32: tiny, fast, good enough to spread mutations; the seed makes every run identical. */
@@ -151,6 +154,23 @@ function mutate(base: Uint8Array, r: Rng): { bytes: Uint8Array; what: string } {
   }
 }
 
+type Timed<T> = { value?: T; error?: unknown; timedOut: boolean; ms: number };
+
+/**
+ * Runs `attempt` with a time bound. Over the bound it is measured once more: a genuinely slow input is slow every
+ * time, while a one-off stall of a loaded 2-core CI machine (other suites run ffmpeg meanwhile) is not.
+ */
+async function timed<T>(attempt: () => Promise<T>, limitMs: number): Promise<Timed<T>> {
+  let result: Timed<T> = { timedOut: true, ms: Infinity };
+  for (let run = 0; run < 2; run++) {
+    const t0 = performance.now();
+    const outcome = await settle(attempt(), limitMs * 5);
+    result = { ...outcome, ms: performance.now() - t0 };
+    if (!result.timedOut && result.ms <= limitMs) break;
+  }
+  return result;
+}
+
 /** A stuck promise never settles: treat it like a timeout rather than hanging the suite. */
 async function settle<T>(p: Promise<T>, ms: number): Promise<{ value?: T; error?: unknown; timedOut: boolean }> {
   let timer: NodeJS.Timeout | undefined;
@@ -196,11 +216,10 @@ describe('readClip on mutated and truncated clips', () => {
       let { bytes, what } = mutate(bases[baseIndex] ?? new Uint8Array(0), r);
       if (r.int(4) === 0) { const again = mutate(bytes, r); bytes = again.bytes; what += ` + ${again.what}`; }
       const label = `case ${i} (${basename(BASES[baseIndex] ?? '')}: ${what})`;
-      const t0 = performance.now();
-      const outcome = await settle(readClip(memorySource(bytes)), CASE_LIMIT_MS * 5);
-      const ms = performance.now() - t0;
+      const outcome = await timed(() => readClip(memorySource(bytes)), CASE_LIMIT_MS);
+      const ms = outcome.ms;
       if (ms > slowest) [slowest, slowestCase] = [ms, label];
-      if (outcome.timedOut || ms > CASE_LIMIT_MS) failures.push(`${label}: took ${ms.toFixed(0)} ms${outcome.timedOut ? ' and never settled' : ''}`);
+      if (outcome.timedOut || ms > CASE_LIMIT_MS) failures.push(`${label}: took ${ms.toFixed(0)} ms twice${outcome.timedOut ? ' and never settled' : ''}`);
       else if (outcome.error === undefined) parsed++;
       else if (outcome.error instanceof MediaError && READ_CODES.has(outcome.error.code)) rejected++;
       else failures.push(`${label}: threw ${describeError(outcome.error)}`);
@@ -233,10 +252,9 @@ describe('joinFiles with a mutated second part', () => {
       const out = join(dir, `out-${i}.mp4`);
       writeFileSync(part, bytes);
       const label = `join case ${i} (${what})`;
-      const t0 = performance.now();
-      const outcome = await settle(joinFiles([first, part], out, {}), CASE_LIMIT_MS * 5);
-      const ms = performance.now() - t0;
-      if (outcome.timedOut || ms > CASE_LIMIT_MS) failures.push(`${label}: took ${ms.toFixed(0)} ms`);
+      const outcome = await timed(() => joinFiles([first, part], out, {}), JOIN_CASE_LIMIT_MS);
+      const ms = outcome.ms;
+      if (outcome.timedOut || ms > JOIN_CASE_LIMIT_MS) failures.push(`${label}: took ${ms.toFixed(0)} ms (twice)`);
       else if (outcome.error === undefined) {
         joined++;
         if (!existsSync(out)) failures.push(`${label}: resolved but wrote no output`);
