@@ -65,7 +65,7 @@ describe('buildClipStream read back with readClip', () => {
       expect(b.samples.constantSampleSize).toBe(t.samples.constantSampleSize);
       if (t.samples.constantSampleSize > 0) {
         // PCM is re-chunked (legally): compare the sample count and the byte stream instead of the units.
-        const total = (x: Track): number => (x.samples.sampleCounts ?? []).reduce((sum, c) => sum + c, 0);
+        const total = (x: Track): number => [...(x.samples.sampleCounts ?? [])].reduce((sum, c) => sum + c, 0);
         expect(total(b)).toBe(total(t));
         expect(unitBytes(bytes, b).equals(unitBytes(file, t))).toBe(true);
         return;
