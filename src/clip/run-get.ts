@@ -7,6 +7,7 @@ import { DEFAULT_RETRY_BUDGET } from '../download/retry-policy.js';
 import { IncompleteError } from '../errors/incomplete-error.js';
 import { InternalError } from '../errors/internal-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
+import { UsageError } from '../errors/usage-error.js';
 import type { StreamRef } from '../kvs/stream-ref.js';
 import { prepareOutput } from '../output/atomic-file.js';
 import { DEFAULT_TEMPLATE, renderTemplate } from '../output/template.js';
@@ -19,6 +20,7 @@ import { formatInstant } from '../time/format-instant.js';
 import { resolveWindow } from '../time/resolve-window.js';
 import { downloadAndJoin } from './download-and-join.js';
 import { downloadSplit } from './download-split.js';
+import { fetchByTimeWindows } from './fetch-by-time-windows.js';
 import type { GetDeps, GetOptions, GetResult, PartResult } from './get-types.js';
 import type { JoinLayout } from './join-port.js';
 import { openMp4Joiner } from './open-joiner.js';
@@ -140,9 +142,7 @@ export async function fetchWindow(
   const dryRun = options.dryRun === true;
   const planned = await planWindow(window, { selector, align: request.align, dryRun, ...(options.limits === undefined ? {} : { limits: options.limits }) }, context);
   if (planned === null) {
-    throw new NotFoundError('E_NO_MEDIA', `ListFragments is not allowed for stream ${options.stream}, and the time-window fallback is not available yet`, {
-      hint: 'Allow kinesisvideo:ListFragments for these credentials',
-    });
+    return fetchWithoutListing(options, deps, context, { window, base, startedMs, dryRun });
   }
   const { plan, fragments } = planned;
   const summaryOf = (extra: Partial<GetResult>): GetResult => ({
@@ -232,6 +232,58 @@ export async function fetchWindow(
   );
   const result = summaryOf({ output: finalPath, outputs: [finalPath], calls: done.calls, parts: done.parts, bytes: done.outputBytes });
   return finish(result, plan, lastFragment, options, deps);
+}
+
+/**
+ * ListFragments was denied: download by adaptive time windows (fetchByTimeWindows). No plan, gaps, resume or
+ * --split; `--dry-run` can only echo the window.
+ */
+async function fetchWithoutListing(
+  options: GetOptions,
+  deps: GetDeps,
+  context: CallContext,
+  facts: { window: TimeRange; base: Omit<GetResult, 'covered' | 'parts' | 'bytes' | 'fragments' | 'gaps' | 'durationMs'>; startedMs: number; dryRun: boolean },
+): Promise<WindowOutcome> {
+  const { window } = facts;
+  const emptyPlan: Plan = { selector: options.selector, window, parts: [], gaps: [], covered: null, fragmentCount: 0, sizeBytes: 0 };
+  const result = (extra: Partial<GetResult>): GetResult => ({
+    ...facts.base,
+    covered: null,
+    parts: [],
+    bytes: 0,
+    fragments: 0,
+    gaps: [],
+    retries: context.stats.retries,
+    durationMs: deps.nowMs() - facts.startedMs,
+    ...extra,
+  });
+  if (facts.dryRun) return { result: result({}), plan: emptyPlan, lastFragment: undefined };
+  if (options.split === true || options.state !== undefined) {
+    throw new UsageError('E_USAGE', '--split and --state need ListFragments, which these credentials may not call', {
+      hint: 'Allow kinesisvideo:ListFragments for these credentials',
+    });
+  }
+  const layout: JoinLayout = { format: options.output === '-' ? 'fmp4' : (options.format ?? 'mp4'), faststart: options.faststart ?? true, gaps: options.gaps ?? 'keep' };
+  const shared = { window, selector: options.selector, layout, readClip: readSpooledClip, kvs: context.kvs };
+  if (options.output === '-') {
+    if (deps.stdout === undefined) throw new InternalError('runGet was asked for -o - without deps.stdout');
+    const spoolDir = await mkdtemp(join(tmpdir(), 'kvs-clip-'));
+    const done = await fetchByTimeWindows({ ...shared, output: deps.stdout, spoolDir }, context);
+    return finish(result({ output: '-', outputs: ['-'], calls: done.calls, bytes: done.bytes }), emptyPlan, undefined, options, deps);
+  }
+  const finalPath = resolve(deps.cwd, renderTemplate(options.output ?? DEFAULT_TEMPLATE, { stream: options.stream, startMs: window.startMs, endMs: window.endMs, selector: options.selector }));
+  if (options.skipExisting === true && (await exists(finalPath))) {
+    return { result: result({ output: finalPath, outputs: [finalPath], skipped: true }), plan: emptyPlan, lastFragment: undefined };
+  }
+  const prepared = await prepareOutput(finalPath, { force: options.force === true, mkdir: options.mkdir === true });
+  try {
+    const done = await fetchByTimeWindows({ ...shared, output: prepared.partPath, spoolDir: `${finalPath}.kvsclip.d` }, context);
+    await prepared.commit();
+    return finish(result({ output: finalPath, outputs: [finalPath], calls: done.calls, bytes: done.bytes }), emptyPlan, undefined, options, deps);
+  } catch (error) {
+    await prepared.discard();
+    throw error;
+  }
 }
 
 async function exists(path: string): Promise<boolean> {
