@@ -83,9 +83,16 @@ export function sha256File(path: string): string {
 export function listTree(dir: string): { path: string; mode: number; size: number; isDir: boolean }[] {
   const found: { path: string; mode: number; size: number; isDir: boolean }[] = [];
   const walk = (relative: string): void => {
-    for (const name of readdirSync(join(dir, relative))) {
+    let names: string[];
+    try {
+      names = readdirSync(join(dir, relative));
+    } catch {
+      return; // removed while we looked (a CLI still running renames and deletes its temp files)
+    }
+    for (const name of names) {
       const path = relative === '' ? name : `${relative}/${name}`;
-      const info = statSync(join(dir, path));
+      const info = statSync(join(dir, path), { throwIfNoEntry: false });
+      if (info === undefined) continue;
       found.push({ path, mode: info.mode & 0o777, size: info.size, isDir: info.isDirectory() });
       if (info.isDirectory()) walk(path);
     }

@@ -67,12 +67,17 @@ export function startCli(args: readonly string[], options: SpawnCliOptions): Run
 }
 
 // Two shared cores: at most this many CLI children run at once from one test file (it.concurrent would start all).
-const MAX_RUNNING = 3;
+let maxRunning = 3;
 let running = 0;
+
+/** Raises or lowers how many runCli children may run at once in this test file (default 3). */
+export function setMaxRunningClis(count: number): void {
+  maxRunning = count;
+}
 const waiting: (() => void)[] = [];
 
 async function slot<T>(body: () => Promise<T>): Promise<T> {
-  if (running >= MAX_RUNNING) await new Promise<void>((resolve) => waiting.push(resolve));
+  if (running >= maxRunning) await new Promise<void>((resolve) => waiting.push(resolve));
   running++;
   try {
     return await body();
