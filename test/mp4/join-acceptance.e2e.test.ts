@@ -11,7 +11,7 @@ import { MediaError } from '../../src/errors/media-error.js';
 import { joinFiles } from '../../src/mp4/join-clips.js';
 import { FIXTURE_SETS, fixtureSet, type FixtureSet } from '../fixtures/fixture-sets.js';
 import {
-  describeMedia, ffmpegReadErrors, findBoxes, itMedia, offsetIn, probePackets, readBoxes, stsdEntryCounts, type Box, type PipeInput,
+  decodedVideoHashes, describeMedia, ffmpegReadErrors, findBoxes, itMedia, offsetIn, probePackets, readBoxes, stsdEntryCounts, type Box, type PipeInput,
 } from '../support/ffmpeg.js';
 import { verifyJoin, type VerifyOptions, type VerifyResult } from '../support/verify-join.js';
 
@@ -87,6 +87,8 @@ for (const set of FIXTURE_SETS) {
       const r = await verifyJoin(out, set.clips, judgeOptions(set, false));
       expectPass(r);
       await expectSourceAvOffsets(r, set);
+      // The same pictures as the unsplit encode, frame for frame (mp4-join.md §10 (b)).
+      expect(await decodedVideoHashes(out)).toEqual(await decodedVideoHashes(set.full));
     });
 
     itMedia('writes a --no-faststart file (moov last) that passes the same checks', async () => {

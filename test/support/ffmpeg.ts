@@ -150,6 +150,22 @@ export async function packetHashes(input: MediaInput, stream: StreamKind): Promi
   return lines(r.stdout.toString('utf8')).filter((l) => !l.startsWith('#')).map((l) => (l.split(',')[5] ?? '').trim());
 }
 
+const decodedCache = new Map<string, string[]>();
+
+/**
+ * MD5 of every decoded video frame in presentation order (framemd5 without `-c copy`; mp4-join.md §10 (b)): equal
+ * lists prove the same pictures come out, catching wrong parameter sets, reordering and dropped frames.
+ */
+export async function decodedVideoHashes(input: MediaInput): Promise<string[]> {
+  const key = typeof input === 'string' ? `${input}\0${statSync(input).size}\0${statSync(input).mtimeMs}` : null;
+  const hit = key === null ? undefined : decodedCache.get(key);
+  if (hit !== undefined) return hit;
+  const r = await runOk('ffmpeg', ['-v', 'error', '-nostdin'], input, ['-map', '0:v:0', '-f', 'framemd5', '-']);
+  const hashes = lines(r.stdout.toString('utf8')).filter((l) => !l.startsWith('#')).map((l) => (l.split(',')[5] ?? '').trim());
+  if (key !== null) decodedCache.set(key, hashes);
+  return hashes;
+}
+
 export type Packet = { pts: number | null; dts: number | null; duration: number; size: number; key: boolean; hash: string };
 /** Packets in decode order with exact integer timestamps in the stream time base `timeBase` ("num/den"). */
 export type PacketTimes = { timeBase: string; tb: number; packets: Packet[] };
