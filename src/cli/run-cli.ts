@@ -27,7 +27,8 @@ export async function runCli(argv: readonly string[], deps: Omit<ProgramDeps, 'o
   } catch (error) {
     if (isHelpExit(error)) return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
     const failure = classify(error, deps);
-    renderError(deps.io, failure, mode);
+    const noColor = hasFlag(argv, ['--no-color']) || (deps.io.env['NO_COLOR'] ?? '') !== '';
+    renderError(deps.io, failure, { ...mode, color: deps.io.stderrIsTTY && !noColor });
     return failure.exitCode;
   }
 }

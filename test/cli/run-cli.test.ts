@@ -62,6 +62,16 @@ describe('failure rendering', () => {
     expect(io.out()).toBe('');
   });
 
+  it('colours the prefix red only on a TTY without --no-color or NO_COLOR', async () => {
+    const error = new AuthError('E_AUTH', 'Not authorized');
+    expect((await failWith(error, ['get', 'c', '--last', '1h'], fakeIo({ stderrIsTTY: true }))).io.err())
+      .toBe('\u001b[31mkvs-clip:\u001b[39m Not authorized\n');
+    expect((await failWith(error, ['get', 'c', '--last', '1h', '--no-color'], fakeIo({ stderrIsTTY: true }))).io.err())
+      .toBe('kvs-clip: Not authorized\n');
+    expect((await failWith(error, ['get', 'c', '--last', '1h'], fakeIo({ stderrIsTTY: true, env: { NO_COLOR: '1' } }))).io.err())
+      .toBe('kvs-clip: Not authorized\n');
+  });
+
   it('puts the hint in the JSON error', async () => {
     const { io } = await failWith(new AuthError('E_AUTH', 'Not authorized', { hint: 'Check the profile' }));
     expect(JSON.parse(io.out()).error.hint).toBe('Check the profile');

@@ -7,6 +7,8 @@ export type ErrorRenderMode = {
   readonly verbose: boolean;
   /** The command that failed, for the JSON document; null when parsing never reached one. */
   readonly command: string | null;
+  /** Colour the `kvs-clip:` prefix (a TTY stderr, no NO_COLOR, no --no-color). */
+  readonly color: boolean;
 };
 
 /**
@@ -14,7 +16,8 @@ export type ErrorRenderMode = {
  * with -v), plus, with --json, the failure document on stdout.
  */
 export function renderError(io: CliIo, error: KvsClipError, mode: ErrorRenderMode): void {
-  io.stderr.write(`kvs-clip: ${oneLine(error.message)}\n`);
+  const prefix = mode.color ? '\u001b[31mkvs-clip:\u001b[39m' : 'kvs-clip:';
+  io.stderr.write(`${prefix} ${oneLine(error.message)}\n`);
   if (error.hint !== undefined) io.stderr.write(`hint: ${oneLine(error.hint)}\n`);
   if (mode.verbose) io.stderr.write(describeCauses(error));
   if (mode.json) {
