@@ -8,9 +8,11 @@ import { rename, rm } from 'node:fs/promises';
 import { InternalError } from '../errors/internal-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import { loadClip, saveClip } from './clip-record.js';
+import { checkCheckpoint, type JoinCheckpoint } from './join-checkpoint.js';
 import { JoinJournal } from './join-journal.js';
 import type { ByteSource, Clip, Codec, TrackKind } from './model.js';
-import { JoinPlan, type GapPolicy, type JoinGap } from './plan-join.js';
+import type { GapPolicy, JoinGap } from './join-timeline.js';
+import { JoinPlan } from './plan-join.js';
 import { ticksToMs } from './timeline.js';
 import { MediaError } from '../errors/media-error.js';
 import { openFileSource } from './file-source.js';
@@ -19,7 +21,8 @@ import { streamSink, type Sink } from './stream-sink.js';
 import { FragmentedWriter } from './write-fragmented.js';
 import { PAYLOAD_OFFSET, ProgressiveWriter } from './write-progressive.js';
 
-export type { JoinGap } from './plan-join.js';
+export type { JoinGap } from './join-timeline.js';
+export type { JoinCheckpoint } from './join-checkpoint.js';
 
 export type JoinOutput =
   | { readonly kind: 'file'; readonly path: string }
@@ -48,22 +51,6 @@ export type JoinPart = {
   readonly name: string;
   /** Absolute KVS start of the part's first fragment (epoch ms); anchors the part (mp4-join.md §4). */
   readonly startMs?: number;
-};
-
-/**
- * JSON-safe state after a committed part (a few hundred bytes). The parts' indexes live in the journal file
- * `<output>.kvsjoin` beside the output; a resume replays its first `journalBytes` bytes and truncates the output to
- * `committedBytes`. The journal is deleted when the join finishes.
- */
-export type JoinCheckpoint = {
-  readonly version: 1;
-  readonly format: 'progressive' | 'fmp4';
-  readonly gaps: GapPolicy;
-  readonly largeFileThresholdBytes: number;
-  /** Bytes of the output that are complete and durable. */
-  readonly committedBytes: number;
-  readonly parts: number;
-  readonly journalBytes: number;
 };
 
 export type JoinTrackSummary = {
@@ -166,27 +153,6 @@ export async function createJoiner(options: JoinOptions): Promise<Joiner> {
       await journal.close();
       await writer.close().catch(() => undefined);
     },
-  };
-}
-
-/** Validates a checkpoint read back from disk. Throws `UsageError('E_USAGE')` when it does not fit this join. */
-function checkCheckpoint(value: unknown, settings: { gaps: GapPolicy; threshold: number }): JoinCheckpoint {
-  const c: Partial<Record<keyof JoinCheckpoint, unknown>> = typeof value === 'object' && value !== null ? value : {};
-  const numbers = [c.committedBytes, c.parts, c.journalBytes, c.largeFileThresholdBytes];
-  if (c.version !== 1 || c.format !== 'progressive' || !numbers.every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0)) {
-    throw new UsageError('E_USAGE', 'Not a resumable join checkpoint', { hint: 'Start over without resuming.' });
-  }
-  if (c.gaps !== settings.gaps || c.largeFileThresholdBytes !== settings.threshold) {
-    throw new UsageError('E_USAGE', `Checkpoint settings (gaps ${String(c.gaps)}) differ from this join's (gaps ${settings.gaps})`);
-  }
-  return {
-    version: 1,
-    format: 'progressive',
-    gaps: settings.gaps,
-    largeFileThresholdBytes: settings.threshold,
-    committedBytes: Number(c.committedBytes),
-    parts: Number(c.parts),
-    journalBytes: Number(c.journalBytes),
   };
 }
 

@@ -12,7 +12,8 @@ import { copyPieces } from './copy-pieces.js';
 import type { ByteSource, Clip, SampleEntry } from './model.js';
 import { rescale } from './rescale.js';
 import type { OutputTrack } from './output-track.js';
-import { chunkPart, pushRange, Timeline, type CopyPiece, type GapPolicy, type JoinGap, type PlacedPart } from './plan-join.js';
+import { Timeline, type GapPolicy, type JoinGap, type PlacedPart } from './join-timeline.js';
+import { chunkPart, pushRange, type CopyPiece } from './plan-join.js';
 import { planFragments, type FragmentTrack } from './plan-fragments.js';
 
 const FRAGMENTED_FTYP = buildFtyp({ majorBrand: 'iso5', minorVersion: 512, compatibleBrands: ['iso5', 'iso6', 'mp41'] });

@@ -3,7 +3,8 @@ import { MediaError } from '../../src/errors/media-error.js';
 import { buildMoov } from '../../src/mp4/build-moov.js';
 import type { Clip } from '../../src/mp4/model.js';
 import type { OutputTrack } from '../../src/mp4/output-track.js';
-import { JoinPlan, type PlanPart } from '../../src/mp4/plan-join.js';
+import type { PlanPart } from '../../src/mp4/join-timeline.js';
+import { JoinPlan } from '../../src/mp4/plan-join.js';
 import { aac2s, syntheticClip, video2s } from './synthetic-clips.js';
 import { fakeEntry } from './synthetic-tracks.js';
 
