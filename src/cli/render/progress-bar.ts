@@ -49,8 +49,10 @@ export function createProgressBar(io: CliIo, startMs: number): ProgressBar {
     barIncompleteChar: '░',
   });
   let bar: SingleBar | undefined;
+  let stopped = false;
   return {
     update(state) {
+      if (stopped) return;
       latest = state;
       if (bar === undefined) bar = multi.create(Math.max(state.plannedBytes, 1), 0);
       bar.setTotal(Math.max(state.plannedBytes, 1));
@@ -62,6 +64,9 @@ export function createProgressBar(io: CliIo, startMs: number): ProgressBar {
       else multi.log(`${line}\n`);
     },
     stop() {
+      // Stopping twice would print the cursor-restore codes twice (the summary stops it, close() again).
+      if (stopped) return;
+      stopped = true;
       // cli-progress drops buffered log lines on stop; one last redraw flushes them (and the final numbers).
       if (bar !== undefined) multi.update();
       multi.stop();
