@@ -1,13 +1,11 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sleepUnlessCancelled } from '../download/cancellation.js';
 import { createPacer } from '../download/pacer.js';
 import { DEFAULT_RETRY_BUDGET } from '../download/retry-policy.js';
-import { IncompleteError } from '../errors/incomplete-error.js';
 import { InternalError } from '../errors/internal-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
-import { UsageError } from '../errors/usage-error.js';
 import type { StreamRef } from '../kvs/stream-ref.js';
 import { prepareOutput } from '../output/atomic-file.js';
 import { DEFAULT_TEMPLATE, renderTemplate } from '../output/template.js';
@@ -15,12 +13,10 @@ import type { Fragment, TimeRange } from '../plan/fragment.js';
 import type { Plan } from '../plan/plan-parts.js';
 import type { Align } from '../plan/select-window.js';
 import { describeWindow } from '../time/describe-window.js';
-import { formatDuration } from '../time/format-duration.js';
 import { formatInstant } from '../time/format-instant.js';
 import { resolveWindow } from '../time/resolve-window.js';
 import { downloadAndJoin } from './download-and-join.js';
 import { downloadSplit } from './download-split.js';
-import { fetchByTimeWindows } from './fetch-by-time-windows.js';
 import type { GetDeps, GetOptions, GetResult, PartResult } from './get-types.js';
 import type { JoinLayout } from './join-port.js';
 import { openMp4Joiner } from './open-joiner.js';
@@ -28,7 +24,8 @@ import { describeAndClamp, listAllFragments, planWindow, type CallContext } from
 import { planReplanner } from './plan-replanner.js';
 import { readSpooledClip } from './read-spooled-clip.js';
 import { runCron } from './run-cron.js';
-import { runHook } from './run-hook.js';
+import { fetchWithoutListing } from './fetch-without-listing.js';
+import { finishGet, pathExists } from './finish-get.js';
 import { sessionPort } from './session-port.js';
 
 /** What one window's download produced, before cron bookkeeping. */
@@ -198,7 +195,7 @@ export async function fetchWindow(
         context,
       );
       const result = summaryOf({ output: '-', outputs: ['-'], calls: done.calls, parts: done.parts, bytes: done.outputBytes });
-      return finish(result, plan, lastFragment, options, deps);
+      return finishGet(result, plan, lastFragment, options, deps);
     } finally {
       await rm(resolve(spoolBase, '..'), { recursive: true, force: true });
     }
@@ -209,10 +206,10 @@ export async function fetchWindow(
   if (options.split === true) {
     const done = await downloadSplit({ ...shared, parts: plan.parts, template, fields, cwd: deps.cwd, force: options.force === true, mkdir: options.mkdir === true }, context);
     const result = summaryOf({ outputs: done.outputs, calls: done.calls, parts: done.parts, bytes: done.outputBytes });
-    return finish(result, plan, lastFragment, options, deps);
+    return finishGet(result, plan, lastFragment, options, deps);
   }
   const finalPath = resolve(deps.cwd, renderTemplate(template, fields));
-  if ((options.skipExisting === true || hooks.existingIsDone === true) && (await exists(finalPath))) {
+  if ((options.skipExisting === true || hooks.existingIsDone === true) && (await pathExists(finalPath))) {
     return { result: summaryOf({ output: finalPath, outputs: [finalPath], skipped: true, bytes: 0 }), plan, lastFragment };
   }
   const prepared = await prepareOutput(finalPath, { force: options.force === true, mkdir: options.mkdir === true });
@@ -231,91 +228,5 @@ export async function fetchWindow(
     context,
   );
   const result = summaryOf({ output: finalPath, outputs: [finalPath], calls: done.calls, parts: done.parts, bytes: done.outputBytes });
-  return finish(result, plan, lastFragment, options, deps);
-}
-
-/**
- * ListFragments was denied: download by adaptive time windows (fetchByTimeWindows). No plan, gaps, resume or
- * --split; `--dry-run` can only echo the window.
- */
-async function fetchWithoutListing(
-  options: GetOptions,
-  deps: GetDeps,
-  context: CallContext,
-  facts: { window: TimeRange; base: Omit<GetResult, 'covered' | 'parts' | 'bytes' | 'fragments' | 'gaps' | 'durationMs'>; startedMs: number; dryRun: boolean },
-): Promise<WindowOutcome> {
-  const { window } = facts;
-  const emptyPlan: Plan = { selector: options.selector, window, parts: [], gaps: [], covered: null, fragmentCount: 0, sizeBytes: 0 };
-  const result = (extra: Partial<GetResult>): GetResult => ({
-    ...facts.base,
-    covered: null,
-    parts: [],
-    bytes: 0,
-    fragments: 0,
-    gaps: [],
-    retries: context.stats.retries,
-    durationMs: deps.nowMs() - facts.startedMs,
-    ...extra,
-  });
-  if (facts.dryRun) return { result: result({}), plan: emptyPlan, lastFragment: undefined };
-  if (options.split === true || options.state !== undefined) {
-    throw new UsageError('E_USAGE', '--split and --state need ListFragments, which these credentials may not call', {
-      hint: 'Allow kinesisvideo:ListFragments for these credentials',
-    });
-  }
-  const layout: JoinLayout = { format: options.output === '-' ? 'fmp4' : (options.format ?? 'mp4'), faststart: options.faststart ?? true, gaps: options.gaps ?? 'keep' };
-  const shared = { window, selector: options.selector, layout, readClip: readSpooledClip, kvs: context.kvs };
-  if (options.output === '-') {
-    if (deps.stdout === undefined) throw new InternalError('runGet was asked for -o - without deps.stdout');
-    const spoolDir = await mkdtemp(join(tmpdir(), 'kvs-clip-'));
-    const done = await fetchByTimeWindows({ ...shared, output: deps.stdout, spoolDir }, context);
-    return finish(result({ output: '-', outputs: ['-'], calls: done.calls, bytes: done.bytes }), emptyPlan, undefined, options, deps);
-  }
-  const finalPath = resolve(deps.cwd, renderTemplate(options.output ?? DEFAULT_TEMPLATE, { stream: options.stream, startMs: window.startMs, endMs: window.endMs, selector: options.selector }));
-  if (options.skipExisting === true && (await exists(finalPath))) {
-    return { result: result({ output: finalPath, outputs: [finalPath], skipped: true }), plan: emptyPlan, lastFragment: undefined };
-  }
-  const prepared = await prepareOutput(finalPath, { force: options.force === true, mkdir: options.mkdir === true });
-  try {
-    const done = await fetchByTimeWindows({ ...shared, output: prepared.partPath, spoolDir: `${finalPath}.kvsclip.d` }, context);
-    await prepared.commit();
-    return finish(result({ output: finalPath, outputs: [finalPath], calls: done.calls, bytes: done.bytes }), emptyPlan, undefined, options, deps);
-  } catch (error) {
-    await prepared.discard();
-    throw error;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-/** The summary event, then the --exec hook and --fail-on-gap (both exit 8 after the output is in place). */
-async function finish(result: GetResult, plan: Plan, lastFragment: Fragment | undefined, options: GetOptions, deps: GetDeps): Promise<WindowOutcome> {
-  const target = result.output ?? `${result.outputs.length} files`;
-  const mb = (result.bytes / 1_000_000).toFixed(1);
-  deps.emit({
-    type: 'summary',
-    output: result.output,
-    outputs: result.outputs,
-    calls: result.calls,
-    bytes: result.bytes,
-    fragments: result.fragments,
-    gaps: result.gaps.length,
-    retries: result.retries,
-    durationMs: result.durationMs,
-    message: `Wrote ${target} (${mb} MB, ${result.parts.length} parts, ${result.fragments} fragments, ${result.gaps.length} gaps, ${result.retries} retries) in ${formatDuration(Math.max(result.durationMs, 1))}`,
-  });
-  if (options.exec !== undefined && result.output !== null && result.output !== '-') {
-    await runHook(options.exec, result.output, { cwd: deps.cwd, signal: deps.signal });
-  }
-  if (options.failOnGap === true && plan.gaps.length > 0) {
-    throw new IncompleteError('E_GAPS', `The output has ${plan.gaps.length} gap${plan.gaps.length === 1 ? '' : 's'} (--fail-on-gap)`, {
-      hint: `The file is complete at ${target}; the gaps are missing in the archive itself`,
-    });
-  }
-  return { result, plan, lastFragment };
+  return finishGet(result, plan, lastFragment, options, deps);
 }

@@ -11,6 +11,7 @@ import { cancellationOf, sleepUnlessCancelled } from './cancellation.js';
 import type { EventSink } from './events.js';
 import type { Pacer } from './pacer.js';
 import type { RetryBudget, RetryClass } from './retry-policy.js';
+import { clipDurationMs, TruncatedClipError, UnreadableClipError } from './clip-checks.js';
 import { withRetry } from './with-retry.js';
 
 /** A downloaded, checked part, ready for the joiner. */
@@ -92,33 +93,6 @@ type Outcome =
   | { readonly kind: 'replaced'; readonly parts: readonly Part[]; readonly truncated: boolean };
 
 type Slot = { readonly part: Part; outcome?: Promise<Outcome> };
-
-/** A body that parsed but holds less media than the plan: the service truncated it silently (kvs-api.md §6.1). */
-class TruncatedClipError extends MediaError {
-  constructor(
-    readonly receivedMs: number,
-    readonly replacement: readonly Part[],
-  ) {
-    super('E_MP4_PARSE', `GetClip returned a clip of ${receivedMs} ms, shorter than planned`);
-  }
-}
-
-/** A clip that arrived but holds codecs the joiner cannot take: final, and never a reason to bisect. */
-class UnreadableClipError extends MediaError {
-  constructor(cause: MediaError) {
-    super('E_MEDIA_UNSUPPORTED', cause.message, cause.hint === undefined ? { cause } : { cause, hint: cause.hint });
-  }
-}
-
-/** Video duration of a clip in ms (media time of its first video track, or of the first track). */
-export function clipDurationMs(clip: Clip): number {
-  const track = clip.tracks.find((t) => t.kind === 'video') ?? clip.tracks[0];
-  if (track === undefined) return 0;
-  const { durations, sampleCounts, unitCount } = track.samples;
-  let ticks = 0;
-  for (let i = 0; i < unitCount; i++) ticks += (durations[i] ?? 0) * (sampleCounts?.[i] ?? 1);
-  return (ticks * 1000) / track.timescale;
-}
 
 async function sha256Of(path: string): Promise<string> {
   const hash = createHash('sha256');
