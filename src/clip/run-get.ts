@@ -153,13 +153,14 @@ export async function fetchWindow(
     durationMs: deps.nowMs() - startedMs,
     ...extra,
   });
-  if (dryRun) return { result: summaryOf({}), plan, lastFragment: undefined };
+  // A dry run of an empty window is still exit 3 (ux.md §9), except in cron mode where empty is success.
   if (plan.parts.length === 0) {
     if (hooks.emptyIsSuccess === true) return { result: summaryOf({ bytes: 0 }), plan, lastFragment: undefined };
     throw new NotFoundError('E_NO_MEDIA', `No fragments in ${formatInstant(window.startMs)} → ${formatInstant(window.endMs)} of stream ${options.stream}`, {
       hint: `See what exists with: kvs-clip list ${options.stream} --since …`,
     });
   }
+  if (dryRun) return { result: summaryOf({}), plan, lastFragment: undefined };
   const lastPart = plan.parts[plan.parts.length - 1];
   const lastFragment = fragments.find((fragment) => fragment.fragmentNumber === lastPart?.lastFragmentNumber);
   const replanner = planReplanner({

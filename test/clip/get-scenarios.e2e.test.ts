@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../src/errors/not-found-error.js';
 import { OutputError } from '../../src/errors/output-error.js';
@@ -155,6 +156,10 @@ describe('get scenarios against the emulator', () => {
     const { error } = await h.run({ stream: 'gappy', time: { since: iso(END - 5 * MIN - 50_000), until: iso(END - 5 * MIN - 20_000) }, output: 'none.mp4', align: 'inside' });
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error).toMatchObject({ code: 'E_NO_MEDIA', exitCode: 3 });
+    await expect(stat(`${h.dir}/none.mp4`)).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(stat(`${h.dir}/none.mp4.part`)).rejects.toMatchObject({ code: 'ENOENT' });
+    const dry = await h.run({ stream: 'gappy', time: { since: iso(END - 5 * MIN - 50_000), until: iso(END - 5 * MIN - 20_000) }, dryRun: true, align: 'inside' });
+    expect(dry.error).toMatchObject({ code: 'E_NO_MEDIA', exitCode: 3 });
   });
 
   it('fails with E_STREAM_NOT_FOUND for an unknown stream', async () => {
