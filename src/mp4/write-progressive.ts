@@ -1,7 +1,7 @@
 /**
  * The I/O edge of a progressive join (mp4-join.md §1, §3): `ftyp`, a 16-byte placeholder, then the mdat payload
  * written sequentially part after part; at the end `moov` is appended and the placeholder patched (the only
- * positioned write), or faststart rewrites the file with `moov` in front.
+ * write that goes back), or faststart rewrites the file with `moov` in front.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { OutputError } from '../errors/output-error.js';

@@ -32,8 +32,9 @@ const MAX_U32 = 0xffffffff;
 /**
  * Lays out `input` as one MP4 in `options.layout`. Progressive layouts start every track's tables at its first
  * sample and express the tracks' relative start (and a B-frame delay) in edit lists unless the track brings its own
- * `edits`; fragmented output keeps the samples' decode times in `tfdt`. Throws `InternalError` for inconsistent
- * input (e.g. a PCM sample whose size is not a multiple of the constant sample size).
+ * `edits`; fragmented output keeps the samples' decode times in `tfdt`. For A-law a `MemorySample` is a run of
+ * one-byte samples (`size` samples, `duration` = their total span), written with a constant `stsz` and re-chunked.
+ * Throws `InternalError` for inconsistent input (e.g. a PCM span not divisible by its sample count).
  */
 export function buildClipStream(input: ClipStreamInput, options: { layout: ClipLayout }): ClipStream {
   const tracks = input.tracks.map(toUnits);
