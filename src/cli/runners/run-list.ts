@@ -1,3 +1,4 @@
+import { createPacer } from '../../download/pacer.js';
 import { createKvsSession } from '../../kvs/kvs-session.js';
 import { summariseCoverage } from '../../plan/summarise-coverage.js';
 import { describeWindow } from '../../time/describe-window.js';
@@ -23,7 +24,17 @@ export async function runList(options: ListOptions, io: CliIo): Promise<ListJson
   const connection = await openKvsClients(options.aws, io);
   try {
     const stream = options.streamArn === undefined ? { streamName: options.stream } : { streamArn: options.streamArn };
-    const session = createKvsSession(connection.clients, { stream });
+    // Pace every ListFragments page under the 5 TPS per-stream quota (with a margin): a long window has many pages,
+    // and a retry restarts the listing, so an unpaced burst would be throttled on every attempt.
+    const pacer = createPacer({ getClipPerSecond: 1, fragmentsPerSecond: 250, listFragmentsPerSecond: 4 }, Date.now());
+    const session = createKvsSession(connection.clients, {
+      stream,
+      beforeRequest: async (op) => {
+        if (op !== 'ListFragments') return;
+        const waitMs = pacer.reserveListFragments(Date.now());
+        if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+      },
+    });
     const query = { selector: time.selector, startMs: window.startMs, endMs: window.endMs };
     const fragments = await retryKvsCall('ListFragments', () => session.listFragments(query, { signal: io.signal }), io, mode);
     const coverage = summariseCoverage(fragments, { selector: time.selector, window });
