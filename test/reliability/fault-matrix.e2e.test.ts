@@ -129,8 +129,9 @@ function expectPaced(run: ScenarioRun): void {
   const context = JSON.stringify(run.pacing);
   expect(run.pacing.quotaRejections, context).toBeLessThanOrEqual(QUOTA_TOLERANCE);
   expect(run.pacing.maxGetClipPerSecond, context).toBeLessThanOrEqual(1 + QUOTA_TOLERANCE);
-  // No retry storm: every GetClip attempt (first or retried) waited for the pacer.
-  if (run.pacing.getClipCalls > 1) expect(run.pacing.minGetClipGapMs, context).toBeGreaterThan(STRICT ? 1000 : 800);
+  // No retry storm: every GetClip attempt (first or retried) waited for the pacer. Arrival jitter on this loaded
+  // machine has been seen to shrink a 1 s gap to 0.74 s at the server; a storm would show gaps of a few ms.
+  if (run.pacing.getClipCalls > 1) expect(run.pacing.minGetClipGapMs, context).toBeGreaterThan(STRICT ? 1000 : 500);
 }
 
 describe('fault-free reference', () => {
@@ -195,4 +196,17 @@ describe('fault matrix', () => {
       expectPaced(run);
     });
   }
+});
+
+describe('pacing with the hidden test clock', () => {
+  // Known bug (reported): the CLI passes io.now() — frozen by KVS_CLIP_NOW — to runGet as the clock of the pacer and
+  // the retry budget, so each GetClip waits one second longer than the one before (and --retry-max-time never
+  // expires). Pacing must use a running clock even when the window's "now" is pinned.
+  it.fails('keeps GetClip calls about one second apart when KVS_CLIP_NOW pins the clock', async () => {
+    const run = await runScenario({ pinNow: true }, cleanups);
+    expect(run.result.code, run.result.stderr).toBe(0);
+    const starts = run.log.filter((entry) => entry.op === 'GetClip').map((entry) => entry.at);
+    const gaps = starts.slice(1).map((at, i) => at - (starts[i] ?? at));
+    expect(Math.max(...gaps), JSON.stringify(gaps)).toBeLessThan(1800);
+  });
 });

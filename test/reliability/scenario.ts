@@ -62,6 +62,8 @@ export type ScenarioOptions = {
   /** Reuse this directory (a rerun after a failure) instead of a fresh one. */
   readonly dir?: string;
   readonly timeoutMs?: number;
+  /** Set KVS_CLIP_NOW = T0 (the hidden test clock) in the child's environment. */
+  readonly pinNow?: boolean;
 };
 
 /** Starts an emulator with `faults`, runs `kvs-clip get cam <RANGE> -o out.mp4 --json` in a directory, closes it. */
@@ -88,7 +90,7 @@ export async function runAgainst(emu: RunningEmulator, options: ScenarioOptions,
   emu.log.clear();
   const result = await runCli(['get', STREAM, ...RANGE, '-o', OUTPUT, '--json', '--endpoint-url', emu.url, ...(options.args ?? [])], {
     cwd: dir,
-    env: cliEnv(home.dir),
+    env: cliEnv(home.dir, { pinNow: options.pinNow === true }),
     timeoutMs: options.timeoutMs ?? 150_000,
   });
   const output = join(dir, OUTPUT);
