@@ -19,8 +19,8 @@ const SECRET = 'S3cr3t-D0-N0t-Leak-7f1c9e2ab4d6';
 const TOKEN = 'SessT0k-D0-N0t-Leak-91ab77c3e5f0';
 const KEY_ID = 'AKIDRELIABILITY7Q2Z';
 const CREDENTIALS = { accessKeyId: KEY_ID, secretAccessKey: SECRET, sessionToken: TOKEN };
-/** What must never be written: the secret, the token, and the shape of a SigV4 signature or auth header. */
-const FORBIDDEN: readonly (string | RegExp)[] = [SECRET, TOKEN, /Signature=[0-9a-f]{16}/, /AWS4-HMAC-SHA256 Credential/, /x-amz-security-token/i];
+/** What must never be written: the secret, the token, the key id, and the shape of a SigV4 signature or auth header. */
+const FORBIDDEN: readonly (string | RegExp)[] = [SECRET, TOKEN, KEY_ID, /Signature=[0-9a-f]{16}/, /AWS4-HMAC-SHA256 Credential/, /x-amz-security-token/i];
 
 const cleanups: (() => void)[] = [];
 const emulators: RunningEmulator[] = [];
