@@ -1,5 +1,5 @@
 import { mkdir, rm } from 'node:fs/promises';
-import { fetchParts, type FetchedPart, type PartReplanner } from '../download/fetch-parts.js';
+import { fetchParts, type ClipCallFacts, type FetchedPart, type PartReplanner } from '../download/fetch-parts.js';
 import {
   assertManifestMatches,
   manifestPathFor,
@@ -11,6 +11,7 @@ import {
   type ResumeManifest,
   MANIFEST_VERSION,
 } from '../download/manifest.js';
+import { createPrivateFile, makePublicFileMode } from '../download/create-private-file.js';
 import type { Clip } from '../mp4/model.js';
 import type { Part } from '../plan/part.js';
 import type { PreparedOutput } from '../output/atomic-file.js';
@@ -30,7 +31,7 @@ export type DownloadAndJoinInput = {
   readonly replanner: PartReplanner;
   readonly openJoiner: OpenJoiner;
   readonly readClip: (path: string) => Promise<Clip>;
-  readonly getClip: (part: Part, options: { destPath: string; signal: AbortSignal; onBytes: (bytes: number) => void }) => Promise<unknown>;
+  readonly getClip: (part: Part, options: { destPath: string; signal: AbortSignal; onBytes: (bytes: number) => void }) => Promise<ClipCallFacts>;
 };
 
 export type DownloadAndJoinResult = {
@@ -95,6 +96,12 @@ export async function downloadAndJoin(input: DownloadAndJoinInput, context: Call
     ...(entry.sizeBytes === undefined ? {} : { downloadedBytes: entry.sizeBytes }),
     resumed: true,
   }));
+  if (file !== null && committed === 0) {
+    // The joiner (src/mp4) opens these with the default mode; created private first, they stay 0o600 until the
+    // finished output is given a plain file's mode.
+    await createPrivateFile(file.partPath);
+    await createPrivateFile(`${file.partPath}.kvsjoin`);
+  }
   const joiner = await input.openJoiner({
     ...input.layout,
     output: file === null ? (input.target.kind === 'stream' ? input.target.stream : '') : file.partPath,
@@ -144,14 +151,21 @@ export async function downloadAndJoin(input: DownloadAndJoinInput, context: Call
     });
     calls = fetched.calls;
     context.stats.retries += fetched.retries;
+    const faststartTemp = file !== null && input.layout.faststart ? `${file.partPath}.faststart` : null;
+    if (faststartTemp !== null) await createPrivateFile(faststartTemp);
     const { bytes } = await joiner.finish();
-    if (file !== null) await file.commit();
+    if (faststartTemp !== null) await rm(faststartTemp, { force: true });
+    if (file !== null) {
+      await file.commit();
+      await makePublicFileMode(file.finalPath);
+    }
     await removeManifest(manifestPath);
     await rm(spoolDir, { recursive: true, force: true });
     return { parts: results, calls, outputBytes: bytes };
   } catch (error) {
     // The original failure is what the user must see; a joiner that also fails to stop adds nothing.
     await joiner.abort().catch(() => undefined);
+    if (file !== null) await rm(`${file.partPath}.faststart`, { force: true });
     const resumable = file !== null && (committed > 0 || entries.some((entry) => entry.status === 'downloaded'));
     if (!resumable && !input.keepParts) {
       if (file !== null) await discardResumeState(file, manifestPath, spoolDir);

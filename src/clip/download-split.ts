@@ -1,6 +1,7 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
-import { fetchParts, type PartReplanner } from '../download/fetch-parts.js';
+import { fetchParts, type ClipCallFacts, type PartReplanner } from '../download/fetch-parts.js';
+import { makePublicFileMode } from '../download/create-private-file.js';
 import type { Clip } from '../mp4/model.js';
 import { prepareOutput } from '../output/atomic-file.js';
 import { renderTemplate, templateHasField, type TemplateFields } from '../output/template.js';
@@ -20,7 +21,7 @@ export type DownloadSplitInput = {
   readonly concurrency: number;
   readonly replanner: PartReplanner;
   readonly readClip: (path: string) => Promise<Clip>;
-  readonly getClip: (part: Part, options: { destPath: string; signal: AbortSignal; onBytes: (bytes: number) => void }) => Promise<unknown>;
+  readonly getClip: (part: Part, options: { destPath: string; signal: AbortSignal; onBytes: (bytes: number) => void }) => Promise<ClipCallFacts>;
 };
 
 /** The template with a part number, so the part files of `--split` get distinct names. */
@@ -61,6 +62,8 @@ export async function downloadSplit(
         const prepared = await prepareOutput(pathFor(position.index), { force: input.force, mkdir: input.mkdir });
         await rename(part.path, prepared.partPath);
         await prepared.commit();
+        // The spool file was private (0o600); the part is now a plain output.
+        await makePublicFileMode(prepared.finalPath);
         outputs.push(prepared.finalPath);
         outputBytes += part.sizeBytes;
         parts.push({ part: part.part, downloadedBytes: part.sizeBytes, resumed: false, output: prepared.finalPath });

@@ -16,12 +16,13 @@ export type KvsPort = {
   ): Promise<Fragment[]>;
   /**
    * GetClip of `range`, its body streamed to `destPath` with Content-Length checked; paced on the run's pacer as
-   * a call of `fragments` fragments just before it is sent.
+   * a call of `fragments` fragments just before it is sent. `destPath` is created owner-only (0o600) first.
+   * Resolves with the service's request ID (for -v).
    */
   getClip(
     range: TimeRange,
     options: { selector: Selector; fragments: number; destPath: string; signal: AbortSignal; onBytes: (bytes: number) => void },
-  ): Promise<void>;
+  ): Promise<{ readonly requestId: string | undefined }>;
   /** Forgets the cached data endpoints, so the next call asks GetDataEndpoint again. */
   refreshEndpoint(): Promise<void>;
   /** Retry class of anything these methods reject with. */

@@ -26,6 +26,7 @@ import { readSpooledClip } from './read-spooled-clip.js';
 import { runCron } from './run-cron.js';
 import { fetchWithoutListing } from './fetch-without-listing.js';
 import { finishGet, pathExists } from './finish-get.js';
+import { checkOutputEarly, nameNeedsClampedWindow, type EarlyOutputCheck } from './check-output-early.js';
 import { sessionPort } from './session-port.js';
 
 /** What one window's download produced, before cron bookkeeping. */
@@ -114,7 +115,28 @@ export async function fetchWindow(
 ): Promise<WindowOutcome> {
   const startedMs = deps.nowMs();
   const { selector, timeZone } = options;
+  // Fail fast on the output (ux.md §5): before any network call when the name is known up front, else right after
+  // DescribeStream (the retention clamp may move {start}). Cron mode keeps its own bookkeeping of existing outputs.
+  const early = options.state === undefined;
+  const checkOutput = (window: TimeRange): Promise<EarlyOutputCheck> => checkOutputEarly(options, { cwd: deps.cwd, window, existingIsDone: false });
+  const skippedEarly = (window: TimeRange, finalPath: string): WindowOutcome => ({
+    result: {
+      ...{ stream: options.stream, window, timeZone, selector, align: request.align, covered: null, dryRun: false },
+      ...{ output: finalPath, outputs: [finalPath], skipped: true, calls: 0, parts: [], bytes: 0, fragments: 0, gaps: [] },
+      ...{ retries: context.stats.retries, durationMs: deps.nowMs() - startedMs },
+    },
+    plan: null,
+    lastFragment: undefined,
+  });
+  if (early && !nameNeedsClampedWindow(options)) {
+    const checked = await checkOutput(request.window);
+    if (checked.kind === 'skip') return skippedEarly(request.window, checked.finalPath);
+  }
   const { arn, window } = await describeAndClamp(options.stream, request.window, context);
+  if (early && nameNeedsClampedWindow(options)) {
+    const checked = await checkOutput(window);
+    if (checked.kind === 'skip') return skippedEarly(window, checked.finalPath);
+  }
   deps.emit({
     type: 'window',
     stream: options.stream,

@@ -1,3 +1,4 @@
+import { createPrivateFile } from '../download/create-private-file.js';
 import type { KvsSession } from '../kvs/kvs-session.js';
 import { classifyForRetry } from '../kvs/classify-for-retry.js';
 import { mapSdkError } from '../kvs/map-sdk-error.js';
@@ -23,7 +24,10 @@ export function sessionPort(
       // A signal of its own, so the session's beforeRequest hook can find this call's fragment count.
       const callSignal = AbortSignal.any([signal]);
       hooks.clipFragments.set(callSignal, fragments);
-      await session.getClip({ selector, startMs: range.startMs, endMs: range.endMs }, { destPath, signal: callSignal, onBytes });
+      // src/kvs writes the body with the default mode: a private file created first keeps the clip 0o600.
+      await createPrivateFile(destPath);
+      const { requestId } = await session.getClip({ selector, startMs: range.startMs, endMs: range.endMs }, { destPath, signal: callSignal, onBytes });
+      return { requestId };
     },
     refreshEndpoint: () => session.refreshEndpoints(),
     classify: classifyForRetry,

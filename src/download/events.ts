@@ -69,6 +69,8 @@ export type PartDoneEvent = {
   readonly sha256: string;
   /** Taken from a previous run (resume manifest) instead of the network. */
   readonly resumed: boolean;
+  /** The service's request ID of the GetClip that fetched it (absent when resumed or not reported); for -v. */
+  readonly requestId?: string;
   /** Output file of this part with `--split`. */
   readonly output?: string;
 };

@@ -14,6 +14,9 @@ import type { RetryBudget, RetryClass } from './retry-policy.js';
 import { clipDurationMs, TruncatedClipError, UnreadableClipError } from './clip-checks.js';
 import { withRetry } from './with-retry.js';
 
+/** What one GetClip call reports besides the file: the service's request ID, when it sent one. */
+export type ClipCallFacts = { readonly requestId?: string | undefined };
+
 /** A downloaded, checked part, ready for the joiner. */
 export type FetchedPart = {
   readonly part: Part;
@@ -24,6 +27,8 @@ export type FetchedPart = {
   readonly clip: Clip;
   /** Taken from a previous run's spool file instead of the network. */
   readonly resumed: boolean;
+  /** Request ID of the GetClip that succeeded (not for a resumed part). */
+  readonly requestId?: string;
 };
 
 /** What a truncated or rejected part turns into (a port filled from src/plan by run-get). */
@@ -46,7 +51,7 @@ export type FetchPartsOptions = {
   /** Parts downloading at once, ahead of the joiner (`--concurrency`, default 2). */
   readonly concurrency: number;
   /** Streams one GetClip body to `destPath` (Content-Length checked); rejects with the SDK's or a truncation error. */
-  readonly getClip: (part: Part, options: { destPath: string; signal: AbortSignal; onBytes: (bytes: number) => void }) => Promise<unknown>;
+  readonly getClip: (part: Part, options: { destPath: string; signal: AbortSignal; onBytes: (bytes: number) => void }) => Promise<ClipCallFacts>;
   /** Parses a spooled clip (rejects with MediaError E_MP4_PARSE when the `moov` is incomplete). */
   readonly readClip: (path: string) => Promise<Clip>;
   /** Spool file of a part (owner-only, beside the output). Stable per part range, so a rerun finds it. */
@@ -206,7 +211,7 @@ async function fetchOne(part: Part, context: Context): Promise<Outcome> {
         options.emit({ type: 'part-start', index, count, part, attempt });
         stats.calls++;
         let received = 0;
-        await options.getClip(part, {
+        const facts = await options.getClip(part, {
           destPath: path,
           signal,
           onBytes: (bytes) => {
@@ -227,7 +232,8 @@ async function fetchOne(part: Part, context: Context): Promise<Outcome> {
           if (replacement !== null) throw new TruncatedClipError(receivedMs, replacement);
         }
         const sizeBytes = (await stat(path)).size;
-        return { part, path, sizeBytes, sha256: await sha256Of(path), clip, resumed: false };
+        const sha256 = await sha256Of(path);
+        return { part, path, sizeBytes, sha256, clip, resumed: false, ...(facts.requestId === undefined ? {} : { requestId: facts.requestId }) };
       },
       {
         label: `GetClip part ${context.position(part).index + 1}/${context.position(part).count}`,
@@ -248,7 +254,8 @@ async function fetchOne(part: Part, context: Context): Promise<Outcome> {
       },
     );
     const { index, count } = context.position(part);
-    options.emit({ type: 'part-done', index, count, part, bytes: fetched.sizeBytes, sha256: fetched.sha256, resumed: false });
+    const requestId = fetched.requestId === undefined ? {} : { requestId: fetched.requestId };
+    options.emit({ type: 'part-done', index, count, part, bytes: fetched.sizeBytes, sha256: fetched.sha256, resumed: false, ...requestId });
     await options.onDownloaded?.(fetched);
     return { kind: 'fetched', fetched };
   } catch (error) {

@@ -1,0 +1,43 @@
+import { resolve } from 'node:path';
+import { prepareOutput } from '../output/atomic-file.js';
+import { DEFAULT_TEMPLATE, renderTemplate, templateHasField } from '../output/template.js';
+import type { TimeRange } from '../plan/fragment.js';
+import { pathExists } from './finish-get.js';
+import type { GetOptions } from './get-types.js';
+
+/** When the final output name is known, and what checking it found. */
+export type EarlyOutputCheck =
+  /** Nothing to check now: `-o -`, --split, --gaps split, a dry run, or a name that needs the clamped window. */
+  | { readonly kind: 'later' }
+  /** The output exists and --skip-existing (or the cron hook) says that is done. */
+  | { readonly kind: 'skip'; readonly finalPath: string }
+  /** The output can be written (its directory exists, or --mkdir created it). */
+  | { readonly kind: 'ok'; readonly finalPath: string };
+
+/**
+ * Whether the final name depends on the window's start, which the retention clamp (after DescribeStream) may move:
+ * such names can only be checked once the stream was described. `{end}` is never clamped.
+ */
+export function nameNeedsClampedWindow(options: GetOptions): boolean {
+  const template = options.output ?? DEFAULT_TEMPLATE;
+  return templateHasField(template, 'start') || templateHasField(template, 'date');
+}
+
+/**
+ * Refuses a run whose single output cannot be written before any GetClip or listing (ux.md §5): called before the
+ * first network call when the name does not depend on the clamped window, else right after DescribeStream. Throws
+ * OutputError `E_OUTPUT_EXISTS` (exists, no --force / --skip-existing) and `E_OUTPUT_WRITE` (missing directory
+ * without --mkdir, a directory in the way, an unreadable parent), UsageError for a bad template.
+ */
+export async function checkOutputEarly(
+  options: GetOptions,
+  context: { cwd: string; window: TimeRange; existingIsDone: boolean },
+): Promise<EarlyOutputCheck> {
+  if (options.output === '-' || options.split === true || options.gaps === 'split' || options.dryRun === true) return { kind: 'later' };
+  const template = options.output ?? DEFAULT_TEMPLATE;
+  const { window } = context;
+  const finalPath = resolve(context.cwd, renderTemplate(template, { stream: options.stream, startMs: window.startMs, endMs: window.endMs, selector: options.selector }));
+  if ((options.skipExisting === true || context.existingIsDone) && (await pathExists(finalPath))) return { kind: 'skip', finalPath };
+  await prepareOutput(finalPath, { force: options.force === true, mkdir: options.mkdir === true });
+  return { kind: 'ok', finalPath };
+}
