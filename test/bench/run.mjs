@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, HAS_GNU_TIME, killAll } from './lib/proc.mjs';
+import { ROOT, HAS_GNU_TIME, killAll, snapshotApp } from './lib/proc.mjs';
 import { remove } from './lib/context.mjs';
 import { renderTable } from './lib/table.mjs';
 import { wire } from './figures/wire.mjs';
@@ -35,6 +35,8 @@ for (const name of only) {
 }
 
 const tmp = mkdtempSync(join(process.env.KVS_CLIP_BENCH_TMP ?? tmpdir(), 'kvs-clip-bench-'));
+// Others rebuild dist/ in this shared tree: run a private copy of the CLI built just before.
+snapshotApp(join(tmp, 'app'));
 const startedAt = new Date();
 const notes = [];
 const rows = [];
@@ -86,6 +88,7 @@ const markdown = [
   `# kvs-clip benchmark, ${startedAt.toISOString()}`,
   '',
   `Command: \`${command}\``,
+  `Tree: commit ${machine.commit} (dist/ as built by this run, snapshotted)`,
   `Machine: ${machine.nproc} cores (${machine.cpu}), ${machine.ramGb} GB RAM, node ${machine.node}, load average at start ${machine.load}`,
   `Peak RSS: ${HAS_GNU_TIME ? '/usr/bin/time %M (max RSS of the child)' : 'VmHWM of the child sampled every 50 ms'}`,
   '',
@@ -114,5 +117,11 @@ function describeMachine() {
   } catch {
     // keep os.cpus()
   }
-  return { nproc: cpus().length, cpu, ramGb: (totalmem() / 2 ** 30).toFixed(1), node: process.version, load };
+  let commit = 'unknown';
+  try {
+    commit = execFileSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    // not a git checkout
+  }
+  return { nproc: cpus().length, cpu, ramGb: (totalmem() / 2 ** 30).toFixed(1), node: process.version, load, commit };
 }

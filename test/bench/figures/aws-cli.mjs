@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { emulatorEnv, runTimed, startEmulatorProcess } from '../lib/proc.mjs';
+import { describeThrottles } from '../lib/throttles.mjs';
 import { fmt, iso, kvsGet, remove, row, sizeOf, streamSpec } from '../lib/context.mjs';
 
 const AWS = '/usr/bin/aws';
@@ -31,7 +32,9 @@ export async function awsCli(ctx) {
     const kvs = await kvsGet({ emulator, startMs, endMs: ctx.endMs, output, tmp: ctx.tmp });
     const kvsBytes = sizeOf(output);
     remove(output);
-    const kvsThrottled = emulator.newRequests().filter((e) => e.errorType === 'ClientLimitExceededException').length;
+    const kvsLog = emulator.newRequests();
+    const kvsThrottled = kvsLog.filter((e) => e.errorType === 'ClientLimitExceededException').length;
+    if (kvsThrottled > 0) ctx.note(`Figure 2, kvs-clip throttled: ${describeThrottles(kvsLog).join('; ')}.`);
 
     ctx.log(`aws: AWS CLI v2, ${windowMs / WINDOW_MS} get-clip calls of 3 min + ffmpeg concat`);
     const started = performance.now();

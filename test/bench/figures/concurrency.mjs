@@ -2,6 +2,7 @@
 // GetClip, quotas ON; the request log must show no ClientLimitExceededException.
 import { join } from 'node:path';
 import { fetchClipsRaw } from '../lib/raw-client.mjs';
+import { describeThrottles } from '../lib/throttles.mjs';
 import { startEmulatorProcess } from '../lib/proc.mjs';
 import { fmt, kvsGet, remove, row, streamSpec } from '../lib/context.mjs';
 
@@ -27,12 +28,8 @@ export async function concurrency(ctx) {
       const throttled = log.filter((e) => e.errorType === 'ClientLimitExceededException');
       runs[n] = { got, bytes: clips.reduce((s, e) => s + e.bytesSent, 0), violations: throttled.length, calls: clips.length };
       if (throttled.length > 0) {
-        // Evidence for the report: which call was throttled and how far it arrived after the previous call of its kind.
-        const detail = throttled.map((t) => {
-          const before = log.filter((e) => e.op === t.op && e.seq < t.seq && e.status === 200).pop();
-          return `${t.op} #${t.seq} ${before === undefined ? '' : `${t.at - before.at} ms after #${before.seq}`}`;
-        });
-        ctx.note(`Figure 4, --concurrency ${n}: ${throttled.length} ClientLimitExceededException: ${detail.join('; ')}. GetClip arrivals (ms after the first): ${clips.map((e) => e.at - (clips[0]?.at ?? 0)).join(', ')}.`);
+        const detail = describeThrottles(log);
+        ctx.note(`Figure 4, --concurrency ${n}: ${throttled.length} ClientLimitExceededException: ${detail.join('; ')}. GetClip arrivals (ms after the first): ${clips.map((e) => e.at).sort((a, b) => a - b).map((at, _, all) => at - (all[0] ?? 0)).join(', ')}.`);
       }
     }
     // What one connection really gets from the emulator under these faults (the raw client, one clip).

@@ -49,6 +49,7 @@ export async function wire(ctx) {
       ctx.log(`wire ${rep + 1}/${ctx.reps}: raw client, the same ${bodies.length} GetClip bodies, discarded and to a file`);
       keep('raw', await raw(false));
       keep('raw-file', await raw(true));
+      keep('raw-paced', await fetchClipsRaw({ url: emulator.url, bodies, credentials: emulator.credentials, region: 'us-east-1', minIntervalMs: 1000 }));
       remove(rawFile);
       emulator.newRequests();
     }
@@ -62,6 +63,8 @@ export async function wire(ctx) {
     const rows = [
       row('1 wire: raw client → one file + fdatasync (disk floor)', '', fmt.mbps(best['raw-file'].bytes, best['raw-file'].wallMs), fmt.x(best['raw-file'].bytes / best['raw-file'].wallMs / rawRate), '', undefined, `vs raw discard ${fmt.mbps(best.raw.bytes, best.raw.wallMs)}: the cost of writing the bytes once`),
     ];
+    const paced = best['raw-paced'];
+    rows.push(row('1 wire: raw client paced at 1 GetClip/s (the AWS quota), discarded', '', fmt.mbps(paced.bytes, paced.wallMs), fmt.x(paced.bytes / paced.wallMs / rawRate), '', undefined, `the limit any client has against AWS; kvs-clip vs this: ${variants.map((v) => `${v.name} ${fmt.x(bytes / best[v.name].wallMs / (paced.bytes / paced.wallMs))}`).join(', ')}`));
     rows.push(row(`1 wire: fixed cost, get ${label} --dry-run`, fmt.s(dry.wallMs), '', '', '', undefined, `start-up + listing + plan, no GetClip; RSS ${fmt.mb(dry.maxRssKb)}`));
     for (const variant of variants) {
       const got = best[variant.name];

@@ -1,11 +1,27 @@
 // Child processes for the bench: timed runs with peak RSS, the emulator as a separate process, and a registry so
 // that every child (and its process group) is ended on success, failure or Ctrl-C.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = new URL('../../../', import.meta.url).pathname.replace(/\/$/, '');
-export const CLI = join(ROOT, 'bin/kvs-clip.js');
+/** The CLI every figure spawns; snapshotApp() points it at a private copy. */
+export let CLI = join(ROOT, 'bin/kvs-clip.js');
+
+/**
+ * Copies the built CLI (dist/, bin/, package.json; node_modules and test/fixtures linked) into `dir` and uses that
+ * copy from now on, so that a rebuild of the shared tree during a long run cannot break or change the subject.
+ */
+export function snapshotApp(dir) {
+  mkdirSync(join(dir, 'test'), { recursive: true });
+  cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
+  cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
+  cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+  symlinkSync(join(ROOT, 'test/fixtures'), join(dir, 'test/fixtures'));
+  CLI = join(dir, 'bin/kvs-clip.js');
+  return CLI;
+}
 export const HAS_GNU_TIME = existsSync('/usr/bin/time');
 
 const live = new Set();

@@ -8,15 +8,22 @@ import { signedHeaders } from './sigv4.mjs';
 /**
  * Sends each GetClip request body (parsed JSON objects, e.g. from the emulator's request log) in turn to
  * `${url}/getClip` and discards the reply, or with `toFile` appends every body to that file and fsyncs it at the
- * end (the disk floor). Returns { bytes, calls, wallMs }. Throws on any non-200 reply.
+ * end (the disk floor); `minIntervalMs` spaces call starts. Returns { bytes, calls, wallMs }. Throws on any non-200 reply.
  */
-export async function fetchClipsRaw({ url, bodies, credentials, region, toFile }) {
+export async function fetchClipsRaw({ url, bodies, credentials, region, toFile, minIntervalMs = 0 }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const started = performance.now();
   const file = toFile === undefined ? undefined : createWriteStream(toFile, { highWaterMark: 1 << 20 });
   let bytes = 0;
   try {
-    for (const body of bodies) bytes += await fetchOne({ url: `${url.replace(/\/$/, '')}/getClip`, body: JSON.stringify(body), credentials, region, agent, file });
+    let lastStart = -Infinity;
+    for (const body of bodies) {
+      // With minIntervalMs, calls start at least that far apart (the AWS 1 GetClip/s quota), as a paced client must.
+      const wait = lastStart + minIntervalMs - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      lastStart = performance.now();
+      bytes += await fetchOne({ url: `${url.replace(/\/$/, '')}/getClip`, body: JSON.stringify(body), credentials, region, agent, file });
+    }
     if (file !== undefined) {
       await new Promise((resolve, reject) => file.end((error) => (error ? reject(error) : resolve())));
       const handle = await open(toFile, 'r+');
