@@ -8,7 +8,7 @@
  * Its mapping (an unexpected Error → E_INTERNAL, exit 1, the version and "please report") is held by
  * test/cli/run-cli.test.ts ("… Internal error …") and the class → code table by test/errors/exit-codes.test.ts.
  */
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -213,7 +213,7 @@ describe('the exit-code table, end to end', () => {
         expect(run.result.code, `${context}\n${run.result.stderr}`).toBe(c.exit);
         const outputPath = join(run.dir, c.output);
         if (c.outputKept === true) expect(existsSync(outputPath), context).toBe(true);
-        else if (c.code === 'E_OUTPUT_EXISTS') expect(existsSync(outputPath), context).toBe(true);
+        else if (c.code === 'E_OUTPUT_EXISTS') expect(readFileSync(outputPath, 'utf8'), context).toBe('precious');
         else expect(existsSync(outputPath), context).toBe(false);
       }
       expectOneErrorLine(human.result.stderr, c.name);

@@ -4,7 +4,7 @@
  * `npm ci` filled; when that cache lacks something it falls back to the registry.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -75,6 +75,14 @@ describe('the npm package', () => {
       path.startsWith('src/') || path.includes('node_modules/') || path.endsWith('.map') || /^test\/.*\.ts$/.test(path)
       || (path.startsWith('test/') && !path.startsWith('test/fixtures/')));
     expect(unwanted).toEqual([]);
+  });
+
+  it('ships no stale build output: every dist module has its source in src/', () => {
+    // `npm run build` does not empty dist/, so a renamed or deleted source would otherwise ship as dead code.
+    const stale = files
+      .filter((path) => path.startsWith('dist/') && path.endsWith('.js'))
+      .filter((path) => !existsSync(join(PACKAGE_ROOT, 'src', `${path.slice('dist/'.length, -'.js'.length)}.ts`)));
+    expect(stale).toEqual([]);
   });
 
   it('installs into an empty prefix as a working kvs-clip: version, help, completion', async () => {
