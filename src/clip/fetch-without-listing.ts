@@ -39,8 +39,8 @@ export async function fetchWithoutListing(
     ...extra,
   });
   if (facts.dryRun) return { result: result({}), plan: emptyPlan, lastFragment: undefined };
-  if (options.split === true || options.state !== undefined) {
-    throw new UsageError('E_USAGE', '--split and --state need ListFragments, which these credentials may not call', {
+  if (options.split === true || options.state !== undefined || options.gaps === 'split') {
+    throw new UsageError('E_USAGE', '--split, --gaps split and --state need ListFragments, which these credentials may not call', {
       hint: 'Allow kinesisvideo:ListFragments for these credentials',
     });
   }

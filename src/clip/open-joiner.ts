@@ -7,11 +7,12 @@ import type { OpenJoiner } from './join-port.js';
 /**
  * The joiner port over src/mp4's createJoiner: each spooled part is opened, appended at its KVS start (the first
  * fragment's timestamp, mp4-join.md §4) and closed again. Part names are their time spans, so a resumed join
- * replays the same names. Throws UsageError for `--gaps split` (not supported by the joiner: use --split).
+ * replays the same names. Throws UsageError for `--gaps split` (runGet writes one join per run instead).
  */
 export const openMp4Joiner: OpenJoiner = async (options) => {
   if (options.gaps === 'split') {
-    throw new UsageError('E_USAGE', '--gaps split is not supported yet', { hint: 'Use --split for one file per part, or --gaps keep|close' });
+    // runGet splits at gaps itself (one ordinary join per run): a joiner asked to split is a wiring mistake.
+    throw new UsageError('E_USAGE', '--gaps split cannot be joined into one output', { hint: 'Use --gaps keep|close, or --split for one file per part' });
   }
   const joiner = await createJoiner({
     output: typeof options.output === 'string' ? { kind: 'file', path: options.output } : { kind: 'stream', stream: options.output },
