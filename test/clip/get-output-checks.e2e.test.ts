@@ -91,3 +91,14 @@ describe('get file modes', () => {
     expect((await stat(`${h.dir}/split/cam_001_parts.json`)).mode & 0o777).toBe(0o600);
   });
 });
+
+describe('get request IDs', () => {
+  it('carries the request ID of each successful GetClip in its part-done event', async () => {
+    const { error, events } = await h.run({ stream: 'cam', time: { since: iso(END - 5 * MIN), until: iso(END - MIN) }, output: 'ids.mp4' });
+    expect(error).toBeUndefined();
+    const done = events.flatMap((event) => (event.type === 'part-done' ? [event.requestId] : []));
+    expect(done.length).toBeGreaterThan(1);
+    const served = h.emulator.log.ofOp('GetClip').filter((entry) => entry.status === 200).map((entry) => entry.requestId);
+    expect([...done].sort()).toEqual([...served].sort());
+  });
+});

@@ -14,7 +14,9 @@ export type GetRenderer = { emit(event: GetEvent): void; close(): void };
 /**
  * Choose how `get` reports progress (ux.md §4): NDJSON events with `--log-format json`; nothing but errors with
  * -q; otherwise the window and plan lines, gaps, warnings and retries on stderr, plus either the progress bar (TTY)
- * or one plain line per finished part (yt-dlp --newline style). With `dryRun` every planned part is listed.
+ * or one plain line per finished part (yt-dlp --newline style). With `dryRun` every planned part is listed. With -v
+ * each part line carries its GetClip request ID (printed under the bar too) and retries say when the data endpoint
+ * is looked up again; request IDs are the service's own, never credentials or signatures.
  */
 export function createGetRenderer(io: CliIo, mode: OutputMode, options: { logFormat: 'human' | 'json' }): GetRenderer {
   if (options.logFormat === 'json') return { emit: ndjsonEventSink(io), close: () => undefined };
@@ -41,8 +43,10 @@ export function createGetRenderer(io: CliIo, mode: OutputMode, options: { logFor
         case 'window':
         case 'warning':
         case 'gap':
-        case 'retry':
           line(event.message);
+          return;
+        case 'retry':
+          line(mode.verbose && event.refreshEndpoint ? `${event.message}; asking GetDataEndpoint again first` : event.message);
           return;
         case 'plan':
           parts = event.plan.parts;
@@ -62,7 +66,8 @@ export function createGetRenderer(io: CliIo, mode: OutputMode, options: { logFor
           doneBytes += event.bytes;
           partsDone += 1;
           mediaDoneMs += event.part.mediaDurationMs;
-          if (bar === undefined) line(doneLine(event));
+          // -v also lists parts under the bar: their request IDs are what AWS support asks for.
+          if (bar === undefined || mode.verbose) line(doneLine(event, mode.verbose));
           redraw();
           return;
         case 'summary':
@@ -83,9 +88,10 @@ function partLine(part: Part, count: number): string {
     `(${formatDuration(part.mediaDurationMs)}, ${part.fragmentCount} fragments, ≈${formatBytes(part.sizeBytes)})`;
 }
 
-function doneLine(event: PartDoneEvent): string {
+function doneLine(event: PartDoneEvent, verbose: boolean): string {
   const source = event.resumed ? 'resumed' : 'downloaded';
+  const requestId = verbose && event.requestId !== undefined ? ` (request ${event.requestId})` : '';
   return `[part ${event.index + 1}/${event.count}] ${source} ${formatInstant(event.part.mediaStartMs)} → ` +
     `${formatInstant(event.part.mediaEndMs)}: ${event.part.fragmentCount} fragments, ${formatBytes(event.bytes)}` +
-    `${event.output === undefined ? '' : ` → ${event.output}`}`;
+    `${event.output === undefined ? '' : ` → ${event.output}`}${requestId}`;
 }

@@ -20,7 +20,7 @@ const events: GetEvent[] = [
   { type: 'part-bytes', index: 0, count: 2, bytes: 1_000_000, totalBytes: 1_000_000 },
   { type: 'retry', op: 'GetClip', index: 1, errorName: 'ClientLimitExceededException', errorClass: 'throttle', retry: 1, retries: 8,
     delayMs: 2400, refreshEndpoint: false, message: 'GetClip part 2/2: ClientLimitExceededException. Retrying in 2.4 s (1/8)' },
-  { type: 'part-done', index: 0, count: 2, part: part(0), bytes: 2_100_000, sha256: 'ab', resumed: false },
+  { type: 'part-done', index: 0, count: 2, part: part(0), bytes: 2_100_000, sha256: 'ab', resumed: false, requestId: 'req-0a1b' },
   { type: 'part-done', index: 1, count: 2, part: part(1), bytes: 2_100_000, sha256: 'cd', resumed: true },
   { type: 'summary', output: 'cam1.mp4', outputs: ['cam1.mp4'], calls: 1, bytes: 4_200_000, fragments: 400, gaps: 0, retries: 1,
     durationMs: 1000, message: 'Wrote cam1.mp4 (4.2 MB, 2 parts)' },
@@ -48,6 +48,28 @@ describe('get rendering', () => {
       '',
     ]);
     expect(io.out()).toBe('');
+  });
+
+  it('adds GetClip request IDs to part lines and says when the endpoint is looked up again, only with -v', () => {
+    const refresh: GetEvent = { type: 'retry', op: 'GetClip', index: 1, errorName: 'ECONNRESET', errorClass: 'connection', retry: 2, retries: 8,
+      delayMs: 1000, refreshEndpoint: true, message: 'GetClip part 2/2: ECONNRESET. Retrying in 1.0 s (2/8)' };
+    const quiet = fakeIo();
+    const plain = createGetRenderer(quiet, mode(), { logFormat: 'human' });
+    for (const event of [...events, refresh]) plain.emit(event);
+    expect(quiet.err()).not.toContain('req-0a1b');
+    expect(quiet.err()).not.toContain('GetDataEndpoint');
+    const loud = fakeIo();
+    const verbose = createGetRenderer(loud, mode({ verbose: true }), { logFormat: 'human' });
+    for (const event of [...events, refresh]) verbose.emit(event);
+    expect(loud.err()).toContain('[part 1/2] downloaded 2025-06-14T13:00:00Z → 2025-06-14T13:06:40Z: 200 fragments, 2.1 MB (request req-0a1b)\n');
+    expect(loud.err()).toContain('[part 2/2] resumed 2025-06-14T13:06:40Z → 2025-06-14T13:13:20Z: 200 fragments, 2.1 MB\n');
+    expect(loud.err()).toContain('Retrying in 1.0 s (2/8); asking GetDataEndpoint again first');
+  });
+
+  it('lists parts with their request IDs under the bar with -v', () => {
+    const io = fakeIo({ stderrIsTTY: true });
+    render(io, mode({ progress: true, verbose: true }));
+    expect(io.err()).toContain('(request req-0a1b)');
   });
 
   it('prints nothing with -q', () => {
