@@ -1,4 +1,4 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { fetchParts, type ClipCallFacts, type FetchedPart, type PartReplanner } from '../download/fetch-parts.js';
 import {
   assertManifestMatches,
@@ -11,6 +11,7 @@ import {
   type ResumeManifest,
   MANIFEST_VERSION,
 } from '../download/manifest.js';
+import { assertManifestFits } from '../download/assert-manifest-fits.js';
 import { createPrivateFile, makePublicFileMode } from '../download/create-private-file.js';
 import type { Clip } from '../mp4/model.js';
 import type { Part } from '../plan/part.js';
@@ -18,6 +19,8 @@ import type { PreparedOutput } from '../output/atomic-file.js';
 import type { PartResult } from './get-types.js';
 import type { JoinLayout, OpenJoiner } from './join-port.js';
 import type { CallContext } from './plan-window.js';
+import { makeDirectories } from '../output/make-directories.js';
+import { toOutputError } from '../output/to-output-error.js';
 
 export type DownloadAndJoinInput = {
   readonly parts: readonly Part[];
@@ -58,7 +61,10 @@ export async function downloadAndJoin(input: DownloadAndJoinInput, context: Call
   let manifest: ResumeManifest | null = null;
   if (file !== null) {
     manifest = input.resume ? await readManifest(manifestPath) : null;
-    if (manifest !== null) assertManifestMatches(manifest, input.identity, manifestPath);
+    if (manifest !== null) {
+      assertManifestMatches(manifest, input.identity, manifestPath);
+      await assertManifestFits(manifest, input.parts, { partPath: file.partPath, journalPath: `${file.partPath}.kvsjoin` }, manifestPath);
+    }
     else await discardResumeState(file, manifestPath, spoolDir);
   }
   const entries: ManifestPart[] = manifest?.parts.map((entry) => ({ ...entry })) ?? input.parts.map((part) => ({ part, status: 'planned' }));
@@ -78,7 +84,9 @@ export async function downloadAndJoin(input: DownloadAndJoinInput, context: Call
       message: `Resuming from ${manifestPath}: ${committed} of ${entries.length} parts already joined, ${finished.size} more downloaded`,
     });
   }
-  await mkdir(spoolDir, { recursive: true, mode: 0o700 });
+  await makeDirectories(spoolDir, { mode: 0o700 }).catch((cause: unknown) => {
+    throw toOutputError(cause, spoolDir);
+  });
 
   const save = async (): Promise<void> => {
     if (file === null) return;

@@ -1,4 +1,4 @@
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { fetchParts, type ClipCallFacts, type PartReplanner } from '../download/fetch-parts.js';
 import { makePublicFileMode } from '../download/create-private-file.js';
@@ -9,6 +9,8 @@ import { writeFileAtomic } from '../output/write-file-atomic.js';
 import type { Part } from '../plan/part.js';
 import type { PartResult } from './get-types.js';
 import type { CallContext } from './plan-window.js';
+import { makeDirectories } from '../output/make-directories.js';
+import { toOutputError } from '../output/to-output-error.js';
 
 export type DownloadSplitInput = {
   readonly parts: readonly Part[];
@@ -45,8 +47,12 @@ export async function downloadSplit(
   const firstPath = pathFor(0);
   const listPath = `${firstPath.slice(0, firstPath.length - extname(firstPath).length)}_parts.json`;
   const spoolDir = `${listPath}.kvsclip.d`;
-  if (input.mkdir) await mkdir(dirname(firstPath), { recursive: true });
-  await mkdir(spoolDir, { recursive: true, mode: 0o700 });
+  if (input.mkdir) await makeDirectories(dirname(firstPath)).catch((cause: unknown) => {
+    throw toOutputError(cause, dirname(firstPath));
+  });
+  await makeDirectories(spoolDir, { mode: 0o700 }).catch((cause: unknown) => {
+    throw toOutputError(cause, spoolDir);
+  });
   const outputs: string[] = [];
   const parts: PartResult[] = [];
   let outputBytes = 0;

@@ -1,4 +1,4 @@
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { withRetry } from '../download/with-retry.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { KvsClipError } from '../errors/kvs-clip-error.js';
@@ -11,6 +11,8 @@ import { formatInstant } from '../time/format-instant.js';
 import type { JoinLayout } from './join-port.js';
 import type { KvsPort } from './kvs-port.js';
 import type { CallContext } from './plan-window.js';
+import { makeDirectories } from '../output/make-directories.js';
+import { toOutputError } from '../output/to-output-error.js';
 
 export type TimeWindowsInput = {
   readonly window: TimeRange;
@@ -32,7 +34,9 @@ export type TimeWindowsInput = {
  */
 export async function fetchByTimeWindows(input: TimeWindowsInput, context: CallContext): Promise<{ calls: number; parts: number; bytes: number }> {
   const fallback = timeWindowsFallback(input.window);
-  await mkdir(input.spoolDir, { recursive: true, mode: 0o700 });
+  await makeDirectories(input.spoolDir, { mode: 0o700 }).catch((cause: unknown) => {
+    throw toOutputError(cause, input.spoolDir);
+  });
   const joiner = await createJoiner({
     output: typeof input.output === 'string' ? { kind: 'file', path: input.output } : { kind: 'stream', stream: input.output },
     format: input.layout.format === 'fmp4' ? 'fmp4' : 'progressive',

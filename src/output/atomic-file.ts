@@ -1,8 +1,9 @@
-import { link, lstat, mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
+import { link, lstat, open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { OutputError } from '../errors/output-error.js';
 import { fsyncDirectory } from './fsync-directory.js';
 import { toOutputError } from './to-output-error.js';
+import { makeDirectories } from './make-directories.js';
 
 /** An output being written under `partPath`, to appear under `finalPath` only when complete (ux.md §5). */
 export type PreparedOutput = {
@@ -47,7 +48,7 @@ async function ensureDirectory(directory: string, create: boolean): Promise<void
         hint: 'pass --mkdir to create it',
       });
     }
-    await mkdir(directory, { recursive: true }).catch((cause: unknown) => {
+    await makeDirectories(directory).catch((cause: unknown) => {
       throw toOutputError(cause, directory);
     });
   }

@@ -78,7 +78,6 @@ const CASES: readonly Case[] = [
     title: 'an output in /proc',
     args: () => [S, ...R, '-o', '/proc/kvs-clip-out.mp4'],
     exit: 7,
-    knownBug: 'mkdir(spoolDir, { recursive: true }) in src/clip/download-and-join.ts spins forever on ENOENT from /proc',
   },
   { title: 'an output that is a directory', args: () => [S, ...R, '-o', 'adir'], setup: (dir) => mkdirSync(join(dir, 'adir')), exit: 7 },
   { title: '-o - with --json', args: () => [S, ...R, '-o', '-', '--json'], exit: 2 },
