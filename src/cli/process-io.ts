@@ -39,10 +39,16 @@ export function processIo(): CliIo {
   };
 }
 
+/**
+ * KVS_CLIP_NOW pins the instant the process starts at; the clock then runs on from there in real time. A frozen
+ * clock would also freeze the pacer and the retry budget (each GetClip waiting longer than the one before, and
+ * --retry-max-time never expiring), which the reliability suite caught.
+ */
 function fixedClock(text: string): () => number {
   const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+  const startedAt = Date.now();
   return () => {
     if (!Number.isFinite(ms)) throw new UsageError('E_USAGE', `KVS_CLIP_NOW is neither epoch ms nor ISO 8601: "${text}"`);
-    return ms;
+    return ms + (Date.now() - startedAt);
   };
 }
