@@ -15,8 +15,17 @@ export async function pathExists(path: string): Promise<boolean> {
   );
 }
 
+/** The files --exec runs on: the output, or with --gaps split each file written now (not the ones skipped). */
+function hookTargets(result: GetResult, options: GetOptions): string[] {
+  if (result.output === '-') return [];
+  if (result.output !== null) return [result.output];
+  if (options.gaps !== 'split') return [];
+  return [...new Set(result.parts.flatMap((entry) => (entry.output === undefined ? [] : [entry.output])))];
+}
+
 /**
- * The end of a successful download: the `summary` event, then the --exec hook and --fail-on-gap. Throws
+ * The end of a successful download: the `summary` event, then the --exec hook (once per file written with
+ * --gaps split) and --fail-on-gap. Throws
  * IncompleteError `E_HOOK` / `E_GAPS` (exit 8) with the output already in place.
  */
 export async function finishGet(result: GetResult, plan: Plan, lastFragment: Fragment | undefined, options: GetOptions, deps: GetDeps): Promise<WindowOutcome> {
@@ -34,8 +43,8 @@ export async function finishGet(result: GetResult, plan: Plan, lastFragment: Fra
     durationMs: result.durationMs,
     message: `Wrote ${target} (${mb} MB, ${result.parts.length} parts, ${result.fragments} fragments, ${result.gaps.length} gaps, ${result.retries} retries) in ${formatDuration(Math.max(result.durationMs, 1))}`,
   });
-  if (options.exec !== undefined && result.output !== null && result.output !== '-') {
-    await runHook(options.exec, result.output, { cwd: deps.cwd, signal: deps.signal });
+  if (options.exec !== undefined) {
+    for (const path of hookTargets(result, options)) await runHook(options.exec, path, { cwd: deps.cwd, signal: deps.signal });
   }
   if (options.failOnGap === true && plan.gaps.length > 0) {
     throw new IncompleteError('E_GAPS', `The output has ${plan.gaps.length} gap${plan.gaps.length === 1 ? '' : 's'} (--fail-on-gap)`, {

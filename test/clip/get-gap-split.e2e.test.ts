@@ -76,6 +76,13 @@ describe('get --gaps split', () => {
     expect(third.result?.outputs).toEqual(first.result?.outputs);
   });
 
+  it('runs --exec once for each file it wrote', async () => {
+    const { result, error } = await h.run({ stream: 'gappy', time: window(), output: 'hooked/g_{index}.mp4', mkdir: true, gaps: 'split', exec: 'cp {} {}.copy' });
+    expect(error).toBeUndefined();
+    expect(result?.outputs).toHaveLength(3);
+    for (const output of result?.outputs ?? []) expect((await stat(`${output}.copy`)).size).toBe((await stat(output)).size);
+  });
+
   it('is a usage error without {index} or {start} in -o, or with -o -, before any request', async () => {
     const plain = await h.run({ stream: 'gappy', time: window(), output: 'one.mp4', gaps: 'split' });
     expect(plain.error).toBeInstanceOf(UsageError);
