@@ -4,6 +4,7 @@ import { OutputError } from '../errors/output-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import type { Selector, TimeRange } from '../plan/fragment.js';
 import type { Part } from '../plan/part.js';
+import { manifestProblem } from './manifest-problem.js';
 
 /**
  * The resume manifest `<final>.kvsclip.json` (ux.md §6, aria2's control-file model). GetClip has no byte ranges, so
@@ -50,8 +51,10 @@ export function manifestPathFor(finalPath: string): string {
 }
 
 /**
- * Reads a manifest; null when there is none. Throws UsageError `E_USAGE` (hint `--no-continue`) when the file exists
- * but is not a manifest this version understands.
+ * Reads a manifest; null when there is none. Every field is checked (types, ranges, agreement between the parts'
+ * statuses, `committedParts` and the joiner checkpoint) but not against the plan or the files: `assertManifestFits`
+ * does that. Throws UsageError `E_USAGE` (hint `--no-continue`) when the file exists but is not a manifest this
+ * version understands or any field is out of range.
  */
 export async function readManifest(path: string): Promise<ResumeManifest | null> {
   let text: string;
@@ -67,7 +70,9 @@ export async function readManifest(path: string): Promise<ResumeManifest | null>
   } catch (error) {
     throw unusable(path, 'not JSON', error);
   }
-  if (!isManifest(parsed)) throw unusable(path, `not a version ${MANIFEST_VERSION} kvs-clip manifest`);
+  if (!isManifest(parsed)) {
+    throw unusable(path, `not a version ${MANIFEST_VERSION} kvs-clip manifest (${manifestProblem(parsed, MANIFEST_VERSION) ?? 'unknown'})`);
+  }
   return parsed;
 }
 
@@ -79,15 +84,7 @@ function unusable(path: string, why: string, cause?: unknown): UsageError {
 }
 
 function isManifest(value: unknown): value is ResumeManifest {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Partial<ResumeManifest>;
-  return (
-    v.version === MANIFEST_VERSION &&
-    typeof v.identity === 'object' &&
-    v.identity !== null &&
-    Array.isArray(v.parts) &&
-    typeof v.committedParts === 'number'
-  );
+  return manifestProblem(value, MANIFEST_VERSION) === null;
 }
 
 /**

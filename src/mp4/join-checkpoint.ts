@@ -21,15 +21,23 @@ export type JoinCheckpoint = {
   readonly journalBytes: number;
 };
 
-/** Validates a checkpoint read back from disk. Throws `UsageError('E_USAGE')` when it does not fit this join. */
-export function checkCheckpoint(value: unknown, settings: { gaps: GapPolicy; threshold: number }): JoinCheckpoint {
+/** Told to the user with every refused resume: the CLI's way to start over (ux.md §6). */
+export const START_OVER_HINT = 'Pass --no-continue to start over (the partial files are replaced)';
+
+/**
+ * Validates a checkpoint read back from disk for resuming the output at `settings.path` (named in the errors).
+ * Throws `UsageError('E_USAGE')`, hinting `--no-continue`, when it does not fit this join.
+ */
+export function checkCheckpoint(value: unknown, settings: { gaps: GapPolicy; threshold: number; path: string }): JoinCheckpoint {
   const c: Partial<Record<keyof JoinCheckpoint, unknown>> = typeof value === 'object' && value !== null ? value : {};
   const numbers = [c.committedBytes, c.parts, c.journalBytes, c.largeFileThresholdBytes];
   if (c.version !== 1 || c.format !== 'progressive' || !numbers.every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0)) {
-    throw new UsageError('E_USAGE', 'Not a resumable join checkpoint', { hint: 'Start over without resuming.' });
+    throw new UsageError('E_USAGE', `Not a resumable join checkpoint for ${settings.path}: ${describe(value)}`, { hint: START_OVER_HINT });
   }
   if (c.gaps !== settings.gaps || c.largeFileThresholdBytes !== settings.threshold) {
-    throw new UsageError('E_USAGE', `Checkpoint settings (gaps ${String(c.gaps)}) differ from this join's (gaps ${settings.gaps})`);
+    throw new UsageError('E_USAGE', `Checkpoint settings for ${settings.path} (gaps ${String(c.gaps)}) differ from this join's (gaps ${settings.gaps})`, {
+      hint: START_OVER_HINT,
+    });
   }
   return {
     version: 1,
@@ -42,3 +50,8 @@ export function checkCheckpoint(value: unknown, settings: { gaps: GapPolicy; thr
   };
 }
 
+/** A short rendering of what was found instead of a checkpoint, for the error message. */
+function describe(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

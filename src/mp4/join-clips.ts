@@ -8,7 +8,7 @@ import { rename, rm } from 'node:fs/promises';
 import { InternalError } from '../errors/internal-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import { loadClip, saveClip } from './clip-record.js';
-import { checkCheckpoint, type JoinCheckpoint } from './join-checkpoint.js';
+import { checkCheckpoint, START_OVER_HINT, type JoinCheckpoint } from './join-checkpoint.js';
 import { JoinJournal } from './join-journal.js';
 import type { ByteSource, Clip, Codec, TrackKind } from './model.js';
 import type { GapPolicy, JoinGap } from './join-timeline.js';
@@ -105,7 +105,7 @@ export async function createJoiner(options: JoinOptions): Promise<Joiner> {
     return fragmentedJoiner(new FragmentedWriter(sink.write, { gaps }), sink.close, threshold, gaps);
   }
   if (output.kind !== 'file') throw new InternalError('progressive join without a file');
-  const resume = options.resume === undefined ? undefined : checkCheckpoint(options.resume, { gaps, threshold });
+  const resume = options.resume === undefined ? undefined : checkCheckpoint(options.resume, { gaps, threshold, path: output.path });
   const plan = new JoinPlan({ gaps });
   const journalPath = `${output.path}.kvsjoin`;
   let journal: JoinJournal;
@@ -117,11 +117,11 @@ export async function createJoiner(options: JoinOptions): Promise<Joiner> {
       for (const saved of replay.entries) plan.append(withStart({ clip: loadClip(saved.clip), name: saved.name }, saved.startMs));
     } catch (cause) {
       await journal.close();
-      throw new UsageError('E_USAGE', `Cannot replay the resume journal ${journalPath}`, { cause, hint: 'Start over without resuming.' });
+      throw new UsageError('E_USAGE', `Cannot replay the resume journal ${journalPath}`, { cause, hint: START_OVER_HINT });
     }
     if (replay.entries.length !== resume.parts || PAYLOAD_OFFSET + plan.payloadBytes !== resume.committedBytes) {
       await journal.close();
-      throw new UsageError('E_USAGE', `Resume journal ${journalPath} does not match the checkpoint (${resume.committedBytes} bytes)`);
+      throw new UsageError('E_USAGE', `Resume journal ${journalPath} does not match the checkpoint (${resume.committedBytes} bytes)`, { hint: START_OVER_HINT });
     }
   }
   const writer = await ProgressiveWriter.open(output.path, resume === undefined ? {} : { resumeAt: resume.committedBytes });

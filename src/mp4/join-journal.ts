@@ -7,6 +7,7 @@
 import { open, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { UsageError } from '../errors/usage-error.js';
 import { asOutputError } from './as-output-error.js';
+import { START_OVER_HINT } from './join-checkpoint.js';
 import type { ClipRecord } from './clip-record.js';
 
 export type JournalEntry = { readonly name: string; readonly startMs?: number; readonly clip: ClipRecord };
@@ -36,11 +37,13 @@ export class JoinJournal {
     let text: string;
     try {
       const all = await readFile(path);
-      if (all.length < bytes) throw new UsageError('E_USAGE', `Resume journal ${path} has ${all.length} bytes, checkpoint says ${bytes}`);
+      if (all.length < bytes) {
+        throw new UsageError('E_USAGE', `Resume journal ${path} has ${all.length} bytes, checkpoint says ${bytes}`, { hint: START_OVER_HINT });
+      }
       text = all.subarray(0, bytes).toString('utf8');
     } catch (cause) {
       if (cause instanceof UsageError) throw cause;
-      throw new UsageError('E_USAGE', `Cannot read resume journal ${path}`, { cause, hint: 'Start over without resuming.' });
+      throw new UsageError('E_USAGE', `Cannot read resume journal ${path}`, { cause, hint: START_OVER_HINT });
     }
     const entries = text
       .split('\n')
@@ -88,9 +91,9 @@ function parseEntry(line: string, path: string): JournalEntry {
   try {
     value = JSON.parse(line);
   } catch (cause) {
-    throw new UsageError('E_USAGE', `Resume journal ${path} is corrupt`, { cause, hint: 'Start over without resuming.' });
+    throw new UsageError('E_USAGE', `Resume journal ${path} is corrupt`, { cause, hint: START_OVER_HINT });
   }
-  if (!isEntry(value)) throw new UsageError('E_USAGE', `Resume journal ${path} has an unexpected entry`);
+  if (!isEntry(value)) throw new UsageError('E_USAGE', `Resume journal ${path} has an unexpected entry`, { hint: START_OVER_HINT });
   return value;
 }
 

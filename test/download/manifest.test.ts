@@ -13,6 +13,7 @@ import {
   type ResumeManifest,
 } from '../../src/download/manifest.js';
 import { UsageError } from '../../src/errors/usage-error.js';
+import type { Part } from '../../src/plan/part.js';
 
 const identity: ManifestIdentity = {
   streamName: 'cam1',
@@ -23,6 +24,45 @@ const identity: ManifestIdentity = {
   layout: 'mp4 faststart=true gaps=keep',
 };
 const manifest: ResumeManifest = { version: MANIFEST_VERSION, identity, parts: [], committedParts: 0, checkpoint: null };
+
+function part(index: number, fragmentNumbers: string[]): Part {
+  const startMs = identity.window.startMs + index * 10_000;
+  return {
+    index,
+    startMs,
+    endMs: startMs + 9_999,
+    firstFragmentNumber: fragmentNumbers[0] ?? '',
+    lastFragmentNumber: fragmentNumbers[fragmentNumbers.length - 1] ?? '',
+    fragmentCount: fragmentNumbers.length,
+    sizeBytes: 1000 * fragmentNumbers.length,
+    mediaStartMs: startMs,
+    mediaEndMs: startMs + 10_000,
+    mediaDurationMs: 10_000,
+    fragmentNumbers,
+  };
+}
+const sha = 'ab'.repeat(32);
+/** Two parts joined, one downloaded, one still planned: the state after an interrupted run. */
+const interrupted: ResumeManifest = {
+  version: MANIFEST_VERSION,
+  identity,
+  parts: [
+    { part: part(0, ['100', '101']), status: 'committed', sizeBytes: 2100, sha256: sha },
+    { part: part(1, ['102', '103']), status: 'committed', sizeBytes: 2200, sha256: sha },
+    { part: part(2, ['104']), status: 'downloaded', sizeBytes: 1100, sha256: sha },
+    { part: part(3, ['105']), status: 'planned' },
+  ],
+  committedParts: 2,
+  checkpoint: { version: 1, format: 'progressive', gaps: 'keep', largeFileThresholdBytes: 4_000_000_000, committedBytes: 4000, parts: 2, journalBytes: 300 },
+};
+
+/** The interrupted manifest as plain JSON, with one change applied, as it would be read back from disk. */
+function edited(change: (json: Record<string, unknown> & { parts: Record<string, unknown>[] }) => void): string {
+  const json = JSON.parse(JSON.stringify(interrupted)) as Record<string, unknown> & { parts: Record<string, unknown>[] };
+  change(json);
+  return JSON.stringify(json);
+}
+const partOf = (json: { parts: Record<string, unknown>[] }, i: number): Record<string, unknown> => json.parts[i]?.part as Record<string, unknown>;
 
 let dir: string;
 beforeEach(async () => {
@@ -40,8 +80,8 @@ describe('resume manifest', () => {
   it('round-trips atomically with owner-only permissions and leaves no temp file', async () => {
     const path = manifestPathFor(join(dir, 'out.mp4'));
     await writeManifest(path, manifest);
-    await writeManifest(path, { ...manifest, committedParts: 1 });
-    expect(await readManifest(path)).toEqual({ ...manifest, committedParts: 1 });
+    await writeManifest(path, interrupted);
+    expect(await readManifest(path)).toEqual(interrupted);
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     expect(await readdir(dir)).toEqual(['out.mp4.kvsclip.json']);
     await removeManifest(path);
@@ -62,6 +102,47 @@ describe('resume manifest', () => {
     ['align', { align: 'inside' }],
   ])('refuses a manifest whose %s differs', (_what, change) => {
     expect(() => assertManifestMatches(manifest, { ...identity, ...change }, 'm.json')).toThrow(UsageError);
+  });
+
+  it.each<[string, Parameters<typeof edited>[0]]>([
+    ['committedParts beyond the planned parts', (m) => (m.committedParts = 99)],
+    ['committedParts negative', (m) => (m.committedParts = -3)],
+    ['committedParts fractional', (m) => (m.committedParts = 1.5)],
+    ['committedParts a string', (m) => (m.committedParts = '2')],
+    ['committedParts below the committed statuses', (m) => (m.committedParts = 1)],
+    ['committedParts above the committed statuses', (m) => (m.committedParts = 3)],
+    ['version', (m) => (m.version = 2)],
+    ['identity missing', (m) => delete m.identity],
+    ['identity.streamName', (m) => ((m.identity as Record<string, unknown>).streamName = 7)],
+    ['identity.selector', (m) => ((m.identity as Record<string, unknown>).selector = 'client')],
+    ['identity.window reversed', (m) => ((m.identity as Record<string, unknown>).window = { startMs: 2, endMs: 1 })],
+    ['parts not an array', (m) => (m.parts = { 0: m.parts[0] } as unknown as Record<string, unknown>[])],
+    ['a part status', (m) => (m.parts[3] = { ...m.parts[3], status: 'done' })],
+    ['a committed part without sizeBytes', (m) => delete m.parts[0]?.sizeBytes],
+    ['a negative sizeBytes', (m) => (m.parts[2] = { ...m.parts[2], sizeBytes: -1 })],
+    ['a sha256 that is not hex', (m) => (m.parts[2] = { ...m.parts[2], sha256: 'nothex' })],
+    ['a downloaded part without sha256', (m) => delete m.parts[2]?.sha256],
+    ['a part index', (m) => (partOf(m, 1).index = -1)],
+    ['a part whose end is before its start', (m) => (partOf(m, 1).endMs = partOf(m, 1).startMs as number - 1)],
+    ['a part fragmentCount', (m) => (partOf(m, 1).fragmentCount = 5)],
+    ['a part fragment number', (m) => (partOf(m, 1).fragmentNumbers = ['102', 'x'])],
+    ['a part firstFragmentNumber', (m) => (partOf(m, 1).firstFragmentNumber = '999')],
+    ['a part sizeBytes', (m) => (partOf(m, 1).sizeBytes = 'big')],
+    ['parts out of order', (m) => m.parts.reverse()],
+    ['a checkpoint of the wrong type', (m) => (m.checkpoint = 'nonsense')],
+    ['a checkpoint with a negative committedBytes', (m) => (m.checkpoint = { ...(m.checkpoint as object), committedBytes: -5 })],
+    ['a checkpoint with a fractional journalBytes', (m) => (m.checkpoint = { ...(m.checkpoint as object), journalBytes: 0.5 })],
+    ['a checkpoint whose parts differ from committedParts', (m) => (m.checkpoint = { ...(m.checkpoint as object), parts: 3 })],
+    ['a checkpoint though nothing is committed', (m) => {
+      m.committedParts = 0;
+      m.parts = m.parts.map((entry) => ({ ...entry, status: 'planned' }));
+    }],
+  ])('refuses a manifest with a wrong field (%s), naming the file and hinting --no-continue', async (_what, change) => {
+    const path = join(dir, 'bad.kvsclip.json');
+    await writeFile(path, edited(change));
+    const error: unknown = await readManifest(path).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error).toMatchObject({ code: 'E_USAGE', message: expect.stringContaining(path) as string, hint: expect.stringContaining('--no-continue') as string });
   });
 
   it('accepts its own identity', () => {

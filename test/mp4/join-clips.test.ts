@@ -150,6 +150,15 @@ describe('createJoiner resume', () => {
     await expect(createJoiner({ output: { kind: 'file', path }, resume: { ...checkpoint, journalBytes: 1 } })).rejects.toMatchObject({ code: 'E_USAGE' });
     await expect(createJoiner({ output: { kind: 'file', path }, resume: 'garbage' })).rejects.toMatchObject({ code: 'E_USAGE' });
   });
+
+  it('names the output and hints --no-continue when the checkpoint is not one', async () => {
+    const path = join(dir, 'garbage.mp4');
+    await expect(createJoiner({ output: { kind: 'file', path }, resume: 'nonsense' })).rejects.toMatchObject({
+      code: 'E_USAGE',
+      message: expect.stringContaining(path) as string,
+      hint: expect.stringContaining('--no-continue') as string,
+    });
+  });
 });
 
 describe('readClip on a file source', () => {
