@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../errors/usage-error.js';
+import { throwIfCancelled } from '../download/cancellation.js';
 import type { ManifestIdentity } from '../download/manifest.js';
 import { prepareOutput, type PreparedOutput } from '../output/atomic-file.js';
 import { renderTemplate, templateHasField, type TemplateFields } from '../output/template.js';
@@ -95,6 +96,8 @@ export async function downloadGapRuns(
   let outputBytes = 0;
   let skipped = 0;
   for (const { run, prepared, finalPath } of targets) {
+    // A cancel that lands between two runs must not start the next one.
+    throwIfCancelled(context.signal);
     outputs.push(finalPath);
     if (prepared === null) {
       skipped++;

@@ -7,7 +7,7 @@ import { MediaError } from '../errors/media-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import type { Clip } from '../mp4/model.js';
 import type { Part } from '../plan/part.js';
-import { cancellationOf, sleepUnlessCancelled } from './cancellation.js';
+import { cancellationOf, sleepUnlessCancelled, throwIfCancelled } from './cancellation.js';
 import type { EventSink } from './events.js';
 import type { Pacer } from './pacer.js';
 import type { RetryBudget, RetryClass } from './retry-policy.js';
@@ -116,6 +116,8 @@ async function sha256Of(path: string): Promise<string> {
  * On failure, finished spool files stay for resume.
  */
 export async function fetchParts(options: FetchPartsOptions): Promise<FetchPartsResult> {
+  // The abort listener below never fires for a signal that is already aborted.
+  throwIfCancelled(options.signal);
   const inner = new AbortController();
   const onOuterAbort = (): void => inner.abort(options.signal.reason);
   options.signal.addEventListener('abort', onOuterAbort, { once: true });

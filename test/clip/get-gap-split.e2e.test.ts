@@ -1,4 +1,5 @@
-import { stat } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors/usage-error.js';
 import { itMedia, packetHashes } from '../support/ffmpeg.js';
@@ -74,6 +75,47 @@ describe('get --gaps split', () => {
     const third = await h.run({ ...options, skipExisting: true });
     expect(third.result).toMatchObject({ skipped: true, calls: 0 });
     expect(third.result?.outputs).toEqual(first.result?.outputs);
+  });
+
+  it('finishes an interrupted run with --skip-existing: written files skipped, the cut file resumed from its manifest', async () => {
+    const options = { stream: 'gappy', time: window(), output: 'cut/g_{index}.mp4', mkdir: true, gaps: 'split', concurrency: 1, limits: { maxFragments: 20 } } as const;
+    const controller = new AbortController();
+    const cut = await h.run(options, {
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (event.type === 'part-done' && existsSync(`${h.dir}/cut/g_1.mp4`)) controller.abort(new Error('stop'));
+      },
+    });
+    expect(cut.error).toMatchObject({ code: 'E_CANCELLED' });
+    expect(existsSync(`${h.dir}/cut/g_2.mp4`)).toBe(false);
+    expect(existsSync(`${h.dir}/cut/g_2.mp4.kvsclip.json`)).toBe(true);
+    h.emulator.log.clear();
+    const rerun = await h.run({ ...options, skipExisting: true });
+    expect(rerun.error).toBeUndefined();
+    expect(rerun.result?.outputs).toEqual([1, 2, 3].map((n) => `${h.dir}/cut/g_${n}.mp4`));
+    expect(rerun.result?.parts.some((entry) => entry.resumed === true)).toBe(true);
+    expect(rerun.result?.parts.some((entry) => entry.output === `${h.dir}/cut/g_1.mp4`)).toBe(false);
+    const clean = await h.run({ ...options, output: 'clean/g_{index}.mp4' });
+    for (const n of [1, 2, 3]) {
+      expect((await readFile(`${h.dir}/cut/g_${n}.mp4`)).equals(await readFile(`${h.dir}/clean/g_${n}.mp4`))).toBe(true);
+    }
+    expect(clean.error).toBeUndefined();
+  });
+
+  it('does not start the next run once cancelled between runs', async () => {
+    const controller = new AbortController();
+    const { error } = await h.run(
+      { stream: 'gappy', time: window(), output: 'between/g_{index}.mp4', mkdir: true, gaps: 'split', concurrency: 1 },
+      {
+        signal: controller.signal,
+        onEvent: (event) => {
+          if (event.type === 'summary' || (event.type === 'part-done' && existsSync(`${h.dir}/between/g_1.mp4`))) controller.abort(new Error('stop'));
+        },
+      },
+    );
+    expect(error).toMatchObject({ code: 'E_CANCELLED' });
+    expect(existsSync(`${h.dir}/between/g_3.mp4`)).toBe(false);
+    expect(existsSync(`${h.dir}/between/g_3.mp4.kvsclip.d`)).toBe(false);
   });
 
   it('runs --exec once for each file it wrote', async () => {
