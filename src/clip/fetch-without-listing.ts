@@ -1,6 +1,7 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createPrivateFile, makePublicFileMode } from '../download/create-private-file.js';
 import { InternalError } from '../errors/internal-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import { prepareOutput } from '../output/atomic-file.js';
@@ -57,12 +58,18 @@ export async function fetchWithoutListing(
     return { result: result({ output: finalPath, outputs: [finalPath], skipped: true }), plan: emptyPlan, lastFragment: undefined };
   }
   const prepared = await prepareOutput(finalPath, { force: options.force === true, mkdir: options.mkdir === true });
+  // As in downloadAndJoin: the joiner's files are created private first, the finished output gets a plain mode.
+  const scratch = [prepared.partPath, `${prepared.partPath}.kvsjoin`, ...(layout.faststart ? [`${prepared.partPath}.faststart`] : [])];
   try {
+    for (const path of scratch) await createPrivateFile(path);
     const done = await fetchByTimeWindows({ ...shared, output: prepared.partPath, spoolDir: `${finalPath}.kvsclip.d` }, context);
+    await rm(`${prepared.partPath}.faststart`, { force: true });
     await prepared.commit();
+    await makePublicFileMode(finalPath);
     return finishGet(result({ output: finalPath, outputs: [finalPath], calls: done.calls, bytes: done.bytes }), emptyPlan, undefined, options, deps);
   } catch (error) {
     await prepared.discard();
+    await rm(`${prepared.partPath}.faststart`, { force: true });
     throw error;
   }
 }

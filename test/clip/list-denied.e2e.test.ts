@@ -1,3 +1,4 @@
+import { readdir, stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { itMedia, packetHashes } from '../support/ffmpeg.js';
 import { startHarness, type Harness } from './get-harness.js';
@@ -40,5 +41,7 @@ describe('get when ListFragments is denied', () => {
     }
     const reference = await h.reference('locked', numbers, 'locked-ref.mp4');
     expect(await packetHashes(result?.output ?? '', 'v')).toEqual(await packetHashes(reference, 'v'));
+    expect((await stat(result?.output ?? '')).mode & 0o777).toBe(0o666 & ~process.umask());
+    expect((await readdir(h.dir)).filter((name) => name.startsWith('locked.mp4.'))).toEqual([]);
   });
 });
