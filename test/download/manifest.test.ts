@@ -56,13 +56,21 @@ const interrupted: ResumeManifest = {
   checkpoint: { version: 1, format: 'progressive', gaps: 'keep', largeFileThresholdBytes: 4_000_000_000, committedBytes: 4000, parts: 2, journalBytes: 300 },
 };
 
+/** The manifest's fields as untyped JSON, for damaging them one at a time. */
+type Key =
+  | 'version' | 'identity' | 'committedParts' | 'checkpoint' | 'streamName' | 'selector' | 'window'
+  | 'part' | 'status' | 'sizeBytes' | 'sha256' | 'index' | 'startMs' | 'endMs' | 'fragmentCount' | 'fragmentNumbers' | 'firstFragmentNumber';
+type Loose = { [K in Key]?: unknown };
+type ManifestJson = Omit<Loose, 'identity'> & { identity?: Loose; parts: Loose[] };
+
 /** The interrupted manifest as plain JSON, with one change applied, as it would be read back from disk. */
-function edited(change: (json: Record<string, unknown> & { parts: Record<string, unknown>[] }) => void): string {
-  const json = JSON.parse(JSON.stringify(interrupted)) as Record<string, unknown> & { parts: Record<string, unknown>[] };
+function edited(change: (json: ManifestJson) => void): string {
+  const json = JSON.parse(JSON.stringify(interrupted)) as ManifestJson;
   change(json);
   return JSON.stringify(json);
 }
-const partOf = (json: { parts: Record<string, unknown>[] }, i: number): Record<string, unknown> => json.parts[i]?.part as Record<string, unknown>;
+const partOf = (json: ManifestJson, i: number): Loose => (json.parts[i]?.part ?? {});
+const identityOf = (json: ManifestJson): Loose => json.identity ?? {};
 
 let dir: string;
 beforeEach(async () => {
@@ -113,17 +121,17 @@ describe('resume manifest', () => {
     ['committedParts above the committed statuses', (m) => (m.committedParts = 3)],
     ['version', (m) => (m.version = 2)],
     ['identity missing', (m) => delete m.identity],
-    ['identity.streamName', (m) => ((m.identity as Record<string, unknown>).streamName = 7)],
-    ['identity.selector', (m) => ((m.identity as Record<string, unknown>).selector = 'client')],
-    ['identity.window reversed', (m) => ((m.identity as Record<string, unknown>).window = { startMs: 2, endMs: 1 })],
-    ['parts not an array', (m) => (m.parts = { 0: m.parts[0] } as unknown as Record<string, unknown>[])],
+    ['identity.streamName', (m) => (identityOf(m).streamName = 7)],
+    ['identity.selector', (m) => (identityOf(m).selector = 'client')],
+    ['identity.window reversed', (m) => (identityOf(m).window = { startMs: 2, endMs: 1 })],
+    ['parts not an array', (m) => (m.parts = { 0: m.parts[0] } as unknown as Loose[])],
     ['a part status', (m) => (m.parts[3] = { ...m.parts[3], status: 'done' })],
     ['a committed part without sizeBytes', (m) => delete m.parts[0]?.sizeBytes],
     ['a negative sizeBytes', (m) => (m.parts[2] = { ...m.parts[2], sizeBytes: -1 })],
     ['a sha256 that is not hex', (m) => (m.parts[2] = { ...m.parts[2], sha256: 'nothex' })],
     ['a downloaded part without sha256', (m) => delete m.parts[2]?.sha256],
     ['a part index', (m) => (partOf(m, 1).index = -1)],
-    ['a part whose end is before its start', (m) => (partOf(m, 1).endMs = partOf(m, 1).startMs as number - 1)],
+    ['a part whose end is before its start', (m) => (partOf(m, 1).endMs = Number(partOf(m, 1).startMs) - 1)],
     ['a part fragmentCount', (m) => (partOf(m, 1).fragmentCount = 5)],
     ['a part fragment number', (m) => (partOf(m, 1).fragmentNumbers = ['102', 'x'])],
     ['a part firstFragmentNumber', (m) => (partOf(m, 1).firstFragmentNumber = '999')],
