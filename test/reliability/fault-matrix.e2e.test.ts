@@ -205,6 +205,8 @@ describe('pacing with the hidden test clock', () => {
     expect(run.result.code, run.result.stderr).toBe(0);
     const starts = run.log.filter((entry) => entry.op === 'GetClip').map((entry) => entry.at);
     const gaps = starts.slice(1).map((at, i) => at - (starts[i] ?? at));
-    expect(Math.max(...gaps), JSON.stringify(gaps)).toBeLessThan(1800);
+    // Paced at 0.8 calls/s (1250 ms); one throttle under load halves the rate (2500 ms). A frozen clock made the
+    // k-th call wait k seconds, which grows past this bound within a few calls.
+    expect(Math.max(...gaps), JSON.stringify(gaps)).toBeLessThan(3300);
   });
 });
