@@ -100,7 +100,7 @@ export async function createJoiner(options: JoinOptions): Promise<Joiner> {
     throw new UsageError('E_USAGE', 'Progressive MP4 needs a seekable file; a stream gets fragmented MP4 (--format fmp4)');
   }
   if (format === 'fmp4') {
-    if (options.resume !== undefined) throw new UsageError('E_USAGE', 'A fragmented join cannot be resumed');
+    if (options.resume !== undefined) throw new UsageError('E_USAGE', 'A fragmented join cannot be resumed', { hint: START_OVER_HINT });
     const sink = output.kind === 'stream' ? streamSink(output.stream) : fileSink(output.path);
     return fragmentedJoiner(new FragmentedWriter(sink.write, { gaps }), sink.close, threshold, gaps);
   }
