@@ -37,7 +37,8 @@ function toLine(event: GetEvent): Record<string, unknown> | undefined {
       return { type: event.type, index: event.index, count: event.count, attempt: event.attempt, part: eventPart(event.part) };
     case 'part-done':
       return { type: event.type, index: event.index, count: event.count, part: eventPart(event.part), bytes: event.bytes,
-        sha256: event.sha256, resumed: event.resumed, ...(event.output === undefined ? {} : { output: event.output }) };
+        sha256: event.sha256, resumed: event.resumed, ...(event.output === undefined ? {} : { output: event.output }),
+        ...(event.requestId === undefined ? {} : { requestId: event.requestId }) };
     case 'gap':
       return { type: event.type, start: jsonInstant(event.startMs), end: jsonInstant(event.endMs), durationMs: event.durationMs, message: event.message };
     case 'retry':
