@@ -133,9 +133,9 @@ describe('owner-only resume state', () => {
     expect(folder?.mode).toBe(0o700);
   });
 
-  // Known bug (reported): the spool files inside the 0700 folder are created 0644 (src/kvs writes the GetClip body
-  // with the default mode), so they are private only as long as the folder is. The promise is owner-only files.
-  it.fails('creates every spool file owner-only, not just the folder', () => {
+  // The spool clips are pre-created 0600 before the GetClip body streams into them, so they stay private even if
+  // the folder's mode is changed.
+  it('creates every spool file owner-only, not just the folder', () => {
     expect(spooled.length).toBeGreaterThan(0);
     for (const file of spooled) expect(file.mode & 0o077, `${file.path} is ${file.mode.toString(8)}`).toBe(0);
   });
