@@ -40,6 +40,7 @@ export async function sendBody(res: ServerResponse, reply: BodyReply, context: B
   res.writeHead(reply.status, headers);
   let sent = 0;
   const slice = Number.isFinite(bytesPerSecond) ? Math.max(1, Math.floor(bytesPerSecond / 20)) : Infinity;
+  const pace = Number.isFinite(bytesPerSecond) ? bandwidthPacer(bytesPerSecond, context.sleep) : undefined;
   for await (const chunk of reply.chunks) {
     let data = masks.size > 0 ? flipBits(chunk, sent, masks) : chunk;
     if (sent + data.length > cutAt) data = data.subarray(0, Math.max(0, cutAt - sent));
@@ -48,7 +49,7 @@ export async function sendBody(res: ServerResponse, reply: BodyReply, context: B
       const part = Number.isFinite(slice) ? data.subarray(at, at + slice) : data;
       if (!res.write(part)) await drainOrClose(res);
       sent += part.length;
-      if (Number.isFinite(slice)) await context.sleep((part.length / bytesPerSecond) * 1000);
+      if (pace !== undefined) await pace(sent);
     }
     if (sent >= cutAt) break;
   }
@@ -58,6 +59,24 @@ export async function sendBody(res: ServerResponse, reply: BodyReply, context: B
   }
   res.end();
   return sent;
+}
+
+/**
+ * Holds a bandwidth-capped body to the schedule "byte n leaves at n / bytesPerSecond": sleeps only while ahead of it.
+ * Sleeping a fixed time per chunk instead undershoots the cap badly, since every timer overshoots its delay by about a
+ * millisecond and chunks are small (20 MB/s delivered 5-7 MB/s). Elapsed time is the larger of the real time and the
+ * time slept, so an injected instant sleep still ends up waiting the scheduled total rather than nothing or more.
+ */
+function bandwidthPacer(bytesPerSecond: number, sleep: (ms: number) => Promise<void>): (sent: number) => Promise<void> {
+  const startedAt = performance.now();
+  let slept = 0;
+  return async (sent) => {
+    const aheadMs = (sent / bytesPerSecond) * 1000 - Math.max(performance.now() - startedAt, slept);
+    // Below a millisecond a timer cannot wait precisely; the debt is paid with the next chunk.
+    if (aheadMs < 1) return;
+    slept += aheadMs;
+    await sleep(aheadMs);
+  };
 }
 
 async function cutConnection(res: ServerResponse, kind: 'reset' | 'truncate'): Promise<void> {

@@ -24,7 +24,7 @@ async function withFault(faults: FaultSpec[], body: (emu: RunningEmulator) => Pr
 type RawReply = { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer; error: string | undefined };
 
 /** A raw HTTP GetClip that reports what actually arrived, including a premature close. */
-function rawGetClip(url: string): Promise<RawReply> {
+function rawGetClip(url: string, range: { fromMs: number; toMs: number } = { fromMs: FROM, toMs: TO }): Promise<RawReply> {
   return new Promise((resolve, reject) => {
     const req = request(`${url}/getClip`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
       const chunks: Buffer[] = [];
@@ -34,7 +34,7 @@ function rawGetClip(url: string): Promise<RawReply> {
       res.on('close', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), error: error ?? (res.complete ? undefined : 'incomplete') }));
     });
     req.on('error', reject);
-    req.end(JSON.stringify({ StreamName: 'cam', ClipFragmentSelector: { FragmentSelectorType: 'PRODUCER_TIMESTAMP', TimestampRange: { StartTimestamp: FROM / 1000, EndTimestamp: TO / 1000 } } }));
+    req.end(JSON.stringify({ StreamName: 'cam', ClipFragmentSelector: { FragmentSelectorType: 'PRODUCER_TIMESTAMP', TimestampRange: { StartTimestamp: range.fromMs / 1000, EndTimestamp: range.toMs / 1000 } } }));
   });
 }
 
@@ -148,6 +148,28 @@ describe('fault injection', () => {
         expect(Date.now() - started).toBeGreaterThanOrEqual(expectedMs * 0.9);
       },
     ));
+
+  it('delivers a capped body at the cap on average, not far below it (2 MB at 8 MB/s in about 0.25 s)', () =>
+    withFault([{ op: 'GetClip', nth: 2, action: { kind: 'bandwidth', bytesPerSecond: 8_000_000 } }], async (emu) => {
+      // Five minutes of the preset is a little over 2 MB.
+      const range = { fromMs: NOW - 1_200_000, toMs: NOW - 900_000 };
+      const timed = async (): Promise<{ reply: RawReply; seconds: number }> => {
+        const started = performance.now();
+        const reply = await rawGetClip(emu.url, range);
+        return { reply, seconds: (performance.now() - started) / 1000 };
+      };
+      // Building a 2 MB clip takes a few hundred ms on a loaded machine: the uncapped first call measures that.
+      const uncapped = await timed();
+      const capped = await timed();
+      expect(capped.reply.error).toBeUndefined();
+      expect(capped.reply.body.equals(uncapped.reply.body)).toBe(true);
+      expect(capped.reply.body.length).toBeGreaterThanOrEqual(2_000_000);
+      expect(capped.reply.body.length).toBeLessThan(2_600_000);
+      // Loose on purpose (a shared machine): the cap holds the body back (~0.27 s here), and costs at most about that
+      // on top of building it; a sleep after every small chunk took seconds.
+      expect(capped.seconds).toBeGreaterThan(0.15);
+      expect(capped.seconds - uncapped.seconds).toBeLessThan(0.6);
+    }));
 
   it('answers with a wrong content type, an HTML error page, or moto\'s literal body', () =>
     withFault(
