@@ -45,11 +45,11 @@ export async function sendBody(res: ServerResponse, reply: BodyReply, context: B
     let data = masks.size > 0 ? flipBits(chunk, sent, masks) : chunk;
     if (sent + data.length > cutAt) data = data.subarray(0, Math.max(0, cutAt - sent));
     for (let at = 0; at < data.length; at += slice) {
-      if (res.destroyed) return sent;
       const part = Number.isFinite(slice) ? data.subarray(at, at + slice) : data;
+      if (pace !== undefined) await pace(sent + part.length);
+      if (res.destroyed) return sent;
       if (!res.write(part)) await drainOrClose(res);
       sent += part.length;
-      if (pace !== undefined) await pace(sent);
     }
     if (sent >= cutAt) break;
   }
@@ -62,20 +62,18 @@ export async function sendBody(res: ServerResponse, reply: BodyReply, context: B
 }
 
 /**
- * Holds a bandwidth-capped body to the schedule "byte n leaves at n / bytesPerSecond": sleeps only while ahead of it.
- * Sleeping a fixed time per chunk instead undershoots the cap badly, since every timer overshoots its delay by about a
- * millisecond and chunks are small (20 MB/s delivered 5-7 MB/s). Elapsed time is the larger of the real time and the
- * time slept, so an injected instant sleep still ends up waiting the scheduled total rather than nothing or more.
+ * Holds a bandwidth-capped body to the schedule "byte n leaves no earlier than n / bytesPerSecond" (called with the
+ * total that will have been sent once the next slice is written): sleeps only while ahead of it. Sleeping a fixed time
+ * per chunk instead undershoots the cap badly, since every timer overshoots its delay and chunks are small (20 MB/s
+ * delivered 5-7 MB/s). The schedule runs on the real monotonic clock, because timers also fire early or late by the
+ * loop's cached time; an injected sleep that returns at once therefore just lets the body through.
  */
-function bandwidthPacer(bytesPerSecond: number, sleep: (ms: number) => Promise<void>): (sent: number) => Promise<void> {
+function bandwidthPacer(bytesPerSecond: number, sleep: (ms: number) => Promise<void>): (sentAfter: number) => Promise<void> {
   const startedAt = performance.now();
-  let slept = 0;
-  return async (sent) => {
-    const aheadMs = (sent / bytesPerSecond) * 1000 - Math.max(performance.now() - startedAt, slept);
-    // Below a millisecond a timer cannot wait precisely; the debt is paid with the next chunk.
-    if (aheadMs < 1) return;
-    slept += aheadMs;
-    await sleep(aheadMs);
+  return async (sentAfter) => {
+    const aheadMs = (sentAfter / bytesPerSecond) * 1000 - (performance.now() - startedAt);
+    // Below a millisecond a timer cannot wait precisely; the next slice settles the difference.
+    if (aheadMs >= 1) await sleep(aheadMs);
   };
 }
 
