@@ -17,12 +17,13 @@ export type KvsPort = {
   /**
    * GetClip of `range`, its body streamed to `destPath` with Content-Length checked; paced on the run's pacer as
    * a call of `fragments` fragments just before it is sent. `destPath` is created owner-only (0o600) first.
-   * Resolves with the service's request ID (for -v).
+   * Resolves with the service's request ID (for -v), and the size and SHA-256 (hex) of the file written, taken
+   * while the body streamed (so the file need not be read back to hash it).
    */
   getClip(
     range: TimeRange,
     options: { selector: Selector; fragments: number; destPath: string; signal: AbortSignal; onBytes: (bytes: number) => void },
-  ): Promise<{ readonly requestId: string | undefined }>;
+  ): Promise<{ readonly requestId: string | undefined; readonly sizeBytes: number; readonly sha256: string }>;
   /** Forgets the cached data endpoints, so the next call asks GetDataEndpoint again. */
   refreshEndpoint(): Promise<void>;
   /** Retry class of anything these methods reject with. */

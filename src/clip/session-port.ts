@@ -26,8 +26,8 @@ export function sessionPort(
       hooks.clipFragments.set(callSignal, fragments);
       // src/kvs writes the body with the default mode: a private file created first keeps the clip 0o600.
       await createPrivateFile(destPath);
-      const { requestId } = await session.getClip({ selector, startMs: range.startMs, endMs: range.endMs }, { destPath, signal: callSignal, onBytes });
-      return { requestId };
+      const { requestId, bytes, sha256 } = await session.getClip({ selector, startMs: range.startMs, endMs: range.endMs }, { destPath, signal: callSignal, onBytes });
+      return { requestId, sizeBytes: bytes, sha256 };
     },
     refreshEndpoint: () => session.refreshEndpoints(),
     classify: classifyForRetry,

@@ -14,8 +14,11 @@ import type { RetryBudget, RetryClass } from './retry-policy.js';
 import { clipDurationMs, TruncatedClipError, UnreadableClipError } from './clip-checks.js';
 import { withRetry } from './with-retry.js';
 
-/** What one GetClip call reports besides the file: the service's request ID, when it sent one. */
-export type ClipCallFacts = { readonly requestId?: string | undefined };
+/**
+ * What one GetClip call reports about the file it wrote: its size and SHA-256 (lowercase hex), computed while the body
+ * streamed to disk (the spool file is not read back to hash it), and the service's request ID when it sent one.
+ */
+export type ClipCallFacts = { readonly requestId?: string | undefined; readonly sizeBytes: number; readonly sha256: string };
 
 /** A downloaded, checked part, ready for the joiner. */
 export type FetchedPart = {
@@ -50,7 +53,10 @@ export type FetchPartsOptions = {
   readonly parts: readonly Part[];
   /** Parts downloading at once, ahead of the joiner (`--concurrency`, default 2). */
   readonly concurrency: number;
-  /** Streams one GetClip body to `destPath` (Content-Length checked); rejects with the SDK's or a truncation error. */
+  /**
+   * Streams one GetClip body to `destPath` (Content-Length checked), hashing it on the way; rejects with the SDK's or
+   * a truncation error.
+   */
   readonly getClip: (part: Part, options: { destPath: string; signal: AbortSignal; onBytes: (bytes: number) => void }) => Promise<ClipCallFacts>;
   /** Parses a spooled clip (rejects with MediaError E_MP4_PARSE when the `moov` is incomplete). */
   readonly readClip: (path: string) => Promise<Clip>;
@@ -99,6 +105,7 @@ type Outcome =
 
 type Slot = { readonly part: Part; outcome?: Promise<Outcome> };
 
+/** Reads a previous run's spool file back to check it before reuse (a fresh download is hashed as it streams). */
 async function sha256Of(path: string): Promise<string> {
   const hash = createHash('sha256');
   await pipeline(createReadStream(path), hash);
@@ -233,8 +240,7 @@ async function fetchOne(part: Part, context: Context): Promise<Outcome> {
           const replacement = options.replanner.afterTruncation(part, receivedMs);
           if (replacement !== null) throw new TruncatedClipError(receivedMs, replacement);
         }
-        const sizeBytes = (await stat(path)).size;
-        const sha256 = await sha256Of(path);
+        const { sizeBytes, sha256 } = facts;
         return { part, path, sizeBytes, sha256, clip, resumed: false, ...(facts.requestId === undefined ? {} : { requestId: facts.requestId }) };
       },
       {

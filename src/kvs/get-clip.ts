@@ -1,4 +1,5 @@
 import { GetClipCommand, type KinesisVideoArchivedMediaClient } from '@aws-sdk/client-kinesis-video-archived-media';
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { IncomingMessage } from 'node:http';
@@ -24,6 +25,8 @@ export type ClipSink = {
 /** A GetClip body safely on disk. */
 export type ClipDownload = {
   readonly bytes: number;
+  /** SHA-256 (lowercase hex) of exactly the bytes written to `destPath`, computed as they streamed past. */
+  readonly sha256: string;
   /** The Content-Length header, when the service sent one (the body matched it). */
   readonly contentLength: number | undefined;
   readonly contentType: string | undefined;
@@ -50,7 +53,7 @@ function idleTimeout(ms: number): Error {
 
 /**
  * One GetClip call streamed to `sink.destPath` with `pipeline` (the body is never buffered whole), the bytes
- * written checked against Content-Length. Timestamps go out as Dates built from epoch ms (the SDK sends fractional
+ * written checked against Content-Length and hashed on the way (SHA-256), so nobody reads the file back for it. Timestamps go out as Dates built from epoch ms (the SDK sends fractional
  * seconds, kvs-api.md §2).
  *
  * Throws RemoteError E_REMOTE (retryable; `cause` named TruncatedBody, or the socket error) when the body is short,
@@ -90,9 +93,11 @@ export async function getClip(
       timer = setTimeout(() => body.destroy(idleTimeout(idleMs)), idleMs);
     };
     let bytes = 0;
+    const hash = createHash('sha256');
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         bytes += chunk.length;
+        hash.update(chunk);
         arm();
         sink.onBytes?.(chunk.length);
         callback(null, chunk);
@@ -108,6 +113,7 @@ export async function getClip(
     }
     return {
       bytes,
+      sha256: hash.digest('hex'),
       contentLength: expected,
       contentType: output.ContentType,
       requestId: output.$metadata.requestId,

@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -86,6 +87,8 @@ describe('KvsSession against the emulator', () => {
       let progress = 0;
       const download = await s.getClip({ selector, startMs: part.startMs, endMs: part.endMs }, { destPath, onBytes: (n) => (progress += n) });
       expect(download.bytes).toBe((await stat(destPath)).size);
+      // Hashed while streaming: the digest of the file as it lies on disk.
+      expect(download.sha256).toBe(createHash('sha256').update(await readFile(destPath)).digest('hex'));
       expect(download.contentLength).toBe(download.bytes);
       expect(progress).toBe(download.bytes);
     }
