@@ -33,7 +33,7 @@ export async function openFileSource(path: string): Promise<FileSource> {
     size,
     async read(offset: number, length: number): Promise<Uint8Array> {
       checkRange(offset, length, size);
-      const out = new Uint8Array(length);
+      const out = uninitialized(length);
       let filled = 0;
       while (filled < length) {
         const { bytesRead } = await fileHandle.read(out, filled, length - filled, offset + filled);
@@ -59,6 +59,16 @@ export function memorySource(bytes: Uint8Array): ByteSource {
       });
     },
   };
+}
+
+/**
+ * A buffer the read fills completely (or fails): skips the zero fill of `new Uint8Array`, which cost ~10% of a join
+ * in GC and memset. `allocUnsafeSlow` gives the buffer its own memory, never a slice of Node's shared small-buffer
+ * pool, so the result is an independent plain `Uint8Array` exactly like before.
+ */
+function uninitialized(length: number): Uint8Array {
+  const buffer = Buffer.allocUnsafeSlow(length);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
 }
 
 function checkRange(offset: number, length: number, size: number): void {
