@@ -8,8 +8,11 @@ import { MediaError } from '../errors/media-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import type { ByteSource } from './model.js';
 
-/** A file-backed source that must be closed. */
-export type FileSource = ByteSource & { close(): Promise<void> };
+/**
+ * A file-backed source that must be closed. `readInto` fills all of `target` from `offset` (same errors as `read`),
+ * so a bulk copier can recycle its buffers instead of faulting in fresh memory for every block.
+ */
+export type FileSource = ByteSource & { close(): Promise<void>; readInto(offset: number, target: Uint8Array): Promise<void> };
 
 /**
  * Opens `path` for positioned reads; close it when done. A missing or unreadable input throws
@@ -29,21 +32,26 @@ export async function openFileSource(path: string): Promise<FileSource> {
     await fileHandle.close();
     throw new UsageError('E_USAGE', `cannot stat input ${path}: ${errorCode(cause)}`, { cause });
   }
+  const fill = async (target: Uint8Array, offset: number): Promise<void> => {
+    const length = target.length;
+    checkRange(offset, length, size);
+    let filled = 0;
+    while (filled < length) {
+      const { bytesRead } = await fileHandle.read(target, filled, length - filled, offset + filled);
+      if (bytesRead === 0) {
+        throw new MediaError('E_MP4_PARSE', `short read of ${path}: ${filled} of ${length} bytes @ 0x${offset.toString(16)}`);
+      }
+      filled += bytesRead;
+    }
+  };
   return {
     size,
     async read(offset: number, length: number): Promise<Uint8Array> {
-      checkRange(offset, length, size);
       const out = uninitialized(length);
-      let filled = 0;
-      while (filled < length) {
-        const { bytesRead } = await fileHandle.read(out, filled, length - filled, offset + filled);
-        if (bytesRead === 0) {
-          throw new MediaError('E_MP4_PARSE', `short read of ${path}: ${filled} of ${length} bytes @ 0x${offset.toString(16)}`);
-        }
-        filled += bytesRead;
-      }
+      await fill(out, offset);
       return out;
     },
+    readInto: (offset: number, target: Uint8Array): Promise<void> => fill(target, offset),
     close: () => fileHandle.close(),
   };
 }

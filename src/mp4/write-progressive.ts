@@ -78,7 +78,8 @@ export class ProgressiveWriter {
 
   /** Copies a part's pieces from `source`, then flushes them to disk (the part is committed when this resolves). */
   async appendPart(source: ByteSource, pieces: readonly CopyPiece[]): Promise<void> {
-    await copyPieces(source, pieces, (bytes) => this.write(bytes));
+    // `write` has finished with the bytes when it resolves, so the copier may recycle its buffers.
+    await copyPieces(source, pieces, (bytes) => this.write(bytes), { sinkReleasesBytes: true });
     try {
       await this.handle.datasync();
     } catch (cause) {
