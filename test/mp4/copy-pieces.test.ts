@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { copyPieces } from '../../src/mp4/copy-pieces.js';
+import { memorySource, openFileSource } from '../../src/mp4/file-source.js';
+import type { CopyPiece } from '../../src/mp4/plan-join.js';
+
+const MIB = 1024 * 1024;
+
+/** A seeded byte pattern, so any misplaced byte shows. */
+function pattern(length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let x = 12345;
+  for (let i = 0; i < length; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    out[i] = x >>> 24;
+  }
+  return out;
+}
+
+/** What the pieces should produce: each range or inline bytes, concatenated in order. */
+function expected(input: Uint8Array, pieces: readonly CopyPiece[]): Uint8Array {
+  return Buffer.concat(pieces.map((p) => (p.kind === 'bytes' ? p.bytes : input.subarray(p.offset, p.offset + p.length))));
+}
+
+// Re-chunked joins interleave short, out-of-order ranges; a long range crosses several blocks; inline bytes sit between.
+const PIECES: CopyPiece[] = [
+  { kind: 'source', offset: 468_374, length: 3_059 },
+  { kind: 'source', offset: 33_774, length: 434_600 },
+  { kind: 'bytes', bytes: Uint8Array.of(1, 2, 3) },
+  { kind: 'source', offset: 471_433, length: 17 * MIB + 5 },
+  { kind: 'source', offset: 20 * MIB, length: 700_000 },
+  { kind: 'source', offset: 19 * MIB, length: 700_000 },
+  { kind: 'source', offset: 0, length: 10 },
+  { kind: 'source', offset: 25 * MIB, length: 3 * MIB },
+];
+
+describe('copyPieces', () => {
+  it('writes exactly the pieces in order from a file, recycling buffers only for a sink that releases them', async () => {
+    const input = pattern(30 * MIB);
+    const dir = await mkdtemp(join(tmpdir(), 'kvs-clip-copy-'));
+    try {
+      const path = join(dir, 'clip.mp4');
+      await writeFile(path, input);
+      const source = await openFileSource(path);
+      try {
+        for (const sinkReleasesBytes of [true, false]) {
+          const chunks: Uint8Array[] = [];
+          // A releasing sink must copy before resolving; a keeping sink may hold the very buffer it was given.
+          await copyPieces(source, PIECES, (bytes) => Promise.resolve(void chunks.push(sinkReleasesBytes ? Uint8Array.from(bytes) : bytes)), { sinkReleasesBytes });
+          expect(Buffer.compare(Buffer.concat(chunks), expected(input, PIECES))).toBe(0);
+          expect(chunks.length).toBeLessThan(PIECES.length);
+        }
+      } finally {
+        await source.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('copies from a memory source and rejects a piece outside it as E_MP4_PARSE', async () => {
+    const input = pattern(30 * MIB);
+    const chunks: Uint8Array[] = [];
+    await copyPieces(memorySource(input), PIECES, (bytes) => Promise.resolve(void chunks.push(bytes)));
+    expect(Buffer.compare(Buffer.concat(chunks), expected(input, PIECES))).toBe(0);
+    const outside: CopyPiece[] = [{ kind: 'source', offset: 30 * MIB - 4, length: 8 }];
+    await expect(copyPieces(memorySource(input), outside, () => Promise.resolve())).rejects.toMatchObject({ code: 'E_MP4_PARSE' });
+  });
+});
