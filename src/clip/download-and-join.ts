@@ -21,6 +21,7 @@ import type { JoinLayout, OpenJoiner } from './join-port.js';
 import type { CallContext } from './plan-window.js';
 import { makeDirectories } from '../output/make-directories.js';
 import { toOutputError } from '../output/to-output-error.js';
+import { getClipRuntime } from './get-clip-runtime.js';
 
 export type DownloadAndJoinInput = {
   readonly parts: readonly Part[];
@@ -145,17 +146,7 @@ export async function downloadAndJoin(input: DownloadAndJoinInput, context: Call
         }));
         await save();
       },
-      pacer: context.pacer,
-      pacedByPort: true,
-      budget: context.budget,
-      classify: (error) => context.kvs.classify(error),
-      toError: (error) => context.kvs.toError(error, 'GetClip'),
-      refreshEndpoint: () => context.kvs.refreshEndpoint(),
-      random: context.random,
-      nowMs: context.nowMs,
-      sleep: context.sleep,
-      signal: context.signal,
-      emit: context.emit,
+      ...getClipRuntime(context),
     });
     calls = fetched.calls;
     context.stats.retries += fetched.retries;

@@ -11,6 +11,7 @@ import type { PartResult } from './get-types.js';
 import type { CallContext } from './plan-window.js';
 import { makeDirectories } from '../output/make-directories.js';
 import { toOutputError } from '../output/to-output-error.js';
+import { getClipRuntime } from './get-clip-runtime.js';
 
 export type DownloadSplitInput = {
   readonly parts: readonly Part[];
@@ -74,17 +75,7 @@ export async function downloadSplit(
         outputBytes += part.sizeBytes;
         parts.push({ part: part.part, downloadedBytes: part.sizeBytes, resumed: false, output: prepared.finalPath });
       },
-      pacer: context.pacer,
-      pacedByPort: true,
-      budget: context.budget,
-      classify: (error) => context.kvs.classify(error),
-      toError: (error) => context.kvs.toError(error, 'GetClip'),
-      refreshEndpoint: () => context.kvs.refreshEndpoint(),
-      random: context.random,
-      nowMs: context.nowMs,
-      sleep: context.sleep,
-      signal: context.signal,
-      emit: context.emit,
+      ...getClipRuntime(context),
     });
     context.stats.retries += fetched.retries;
     const list = parts.map((entry, index) => ({
