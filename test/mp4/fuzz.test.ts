@@ -16,6 +16,7 @@ import { memorySource } from '../../src/mp4/file-source.js';
 import { joinFiles } from '../../src/mp4/join-clips.js';
 import { readClip } from '../../src/mp4/read-clip.js';
 import { FIXTURE_DIR, fixtureSet } from '../fixtures/fixture-sets.js';
+import { seededRandom as prng } from '../support/seeded-random.js';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 0x6b7673);
 const CASES = Number(process.env['FUZZ_CASES'] ?? 3000);
@@ -25,17 +26,6 @@ const CASE_LIMIT_MS = 1000;
 const JOIN_CASE_LIMIT_MS = 3000;
 const RSS_GROWTH_LIMIT = 400 * 1024 * 1024;
 
-/** mulberry32: tiny, fast, good enough to spread mutations; the seed makes every run identical. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rng = { int(n: number): number; pick<T>(xs: readonly T[]): T };
 function rng(seed: number): Rng {

@@ -4,18 +4,8 @@ import { memorySource } from '../../src/mp4/file-source.js';
 import { describeBoxTree } from '../../src/mp4/inspect.js';
 import { MediaError } from '../../src/errors/media-error.js';
 import { alawEntry, avc1Entry, buildFragmentedClip, buildProgressiveClip, mp4aEntry, type TestTrack } from './build-test-clip.js';
+import { seededRandom as random } from '../support/seeded-random.js';
 
-/** mulberry32: a small seeded generator, so a failing case can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const video: TestTrack = {
   trackId: 1, kind: 'video', timescale: 15360, entry: avc1Entry(),

@@ -1,16 +1,6 @@
 import type { Fragment } from '../../src/plan/fragment.js';
 
-/** A seeded PRNG (mulberry32): the only randomness tests may use. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../support/seeded-random.js';
 
 /** A 47-digit fragment number counting up from a realistic base (beyond uint64, kvs-api.md §3). */
 export function fragmentNumber(n: number): string {

@@ -101,14 +101,5 @@ export function listTree(dir: string): { path: string; mode: number; size: numbe
   return found.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-/** Seeded [0, 1) random numbers (mulberry32), for kill points and fuzz inputs. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** Seeded [0, 1) random numbers, for kill points and fuzz inputs. */
+export { seededRandom as seeded } from '../support/seeded-random.js';
