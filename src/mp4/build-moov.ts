@@ -2,7 +2,7 @@
  * moov, ISO/IEC 14496-12 §8.2.1, for the files we write: progressive (full sample tables) or a fragmented init
  * segment (empty tables + `mvex`). hdlr/vmhd/smhd/dinf are written fresh: the model keeps only the handler name.
  */
-import { box, ByteWriter, fullBox } from './byte-writer.js';
+import { box, boxChunks, ByteWriter, concatBytes, fullBox } from './byte-writer.js';
 import { buildDinf } from './boxes/dinf.js';
 import { buildEdts } from './boxes/elst.js';
 import { buildHdlr } from './boxes/hdlr.js';
@@ -19,6 +19,14 @@ export type MoovOptions =
 
 /** Builds `moov` for `movie`. Throws `InternalError` when a value does not fit its field (a bug upstream). */
 export function buildMoov(movie: OutputMovie, options: MoovOptions): Uint8Array {
+  return concatBytes(buildMoovChunks(movie, options));
+}
+
+/**
+ * `buildMoov` as its bytes in order, for writers that can write them one after another: no copy of the sample
+ * tables is made for the parent boxes (a day's tables are tens of MB). Throws like `buildMoov`.
+ */
+export function buildMoovChunks(movie: OutputMovie, options: MoovOptions): Uint8Array[] {
   let duration = 0;
   let nextTrackId = 1;
   for (const t of movie.tracks) {
@@ -27,11 +35,11 @@ export function buildMoov(movie: OutputMovie, options: MoovOptions): Uint8Array 
   }
   const mvhd = buildMvhd({ timescale: movie.movieTimescale, duration: options.layout === 'fragmented' ? 0 : duration, nextTrackId });
   const traks = movie.tracks.map((t) => buildTrak(t, options));
-  if (options.layout === 'progressive') return box('moov', mvhd, ...traks);
-  return box('moov', mvhd, ...traks, box('mvex', ...movie.tracks.map((t) => buildTrex(t.trackId))));
+  if (options.layout === 'progressive') return boxChunks('moov', mvhd, ...traks);
+  return boxChunks('moov', mvhd, ...traks, box('mvex', ...movie.tracks.map((t) => buildTrex(t.trackId))));
 }
 
-function buildTrak(track: OutputTrack, options: MoovOptions): Uint8Array {
+function buildTrak(track: OutputTrack, options: MoovOptions): Uint8Array[] {
   const fragmented = options.layout === 'fragmented';
   const video = track.kind === 'video';
   const tkhd = buildTkhd({
@@ -45,11 +53,11 @@ function buildTrak(track: OutputTrack, options: MoovOptions): Uint8Array {
   const mdhd = buildMdhd({ timescale: track.timescale, duration: fragmented ? 0 : track.mediaDuration, language: track.language });
   const hdlr = buildHdlr({ handlerType: video ? 'vide' : 'soun', name: track.handlerName });
   const stbl = options.layout === 'fragmented' ? buildEmptyStbl(track) : buildStbl(track, options);
-  const minf = box('minf', video ? buildVmhd() : buildSmhd(), buildDinf(), stbl);
-  const children = [tkhd];
+  const minf = boxChunks('minf', video ? buildVmhd() : buildSmhd(), buildDinf(), stbl);
+  const children: (Uint8Array | Uint8Array[])[] = [tkhd];
   if (track.edits.length > 0) children.push(buildEdts(track.edits));
-  children.push(box('mdia', mdhd, hdlr, minf));
-  return box('trak', ...children);
+  children.push(boxChunks('mdia', mdhd, hdlr, minf));
+  return boxChunks('trak', ...children);
 }
 
 /** trex, §8.8.3: defaults for fragments; every `tfhd`/`trun` we write states its own values. */

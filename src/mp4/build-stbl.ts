@@ -2,12 +2,11 @@
  * stbl, ISO/IEC 14496-12 §8.5.1, built straight from an `OutputTrack`'s compact arrays: stsd, stts, ctts, stss, stsz,
  * stsc and stco/co64, run-length encoded where the format is.
  */
-import { box, ByteWriter, fullBox } from './byte-writer.js';
+import { box, boxChunks, ByteWriter, fullBox } from './byte-writer.js';
 import { buildCtts } from './boxes/ctts.js';
 import { buildStsc } from './boxes/stsc.js';
 import { buildStsd } from './boxes/stsd.js';
 import { buildStss } from './boxes/stss.js';
-import { buildStsz } from './boxes/stsz.js';
 import { buildStts } from './boxes/stts.js';
 import type { OutputTrack } from './output-track.js';
 
@@ -18,14 +17,16 @@ export type StblOptions = {
   readonly co64ThresholdBytes: number;
 };
 
-/** Builds the `stbl` of a progressive track. Throws `InternalError` when tables are inconsistent (a bug). */
-export function buildStbl(track: OutputTrack, options: StblOptions): Uint8Array {
-  const parts = [buildStsd(track.entries.map((e) => e.raw)), buildStts(sttsRuns(track))];
+/**
+ * Builds the `stbl` of a progressive track as its bytes in order (`boxChunks`): the tables are the bulk of a long
+ * clip's moov, so they are not copied into a parent here. Throws `InternalError` when tables are inconsistent (a bug).
+ */
+export function buildStbl(track: OutputTrack, options: StblOptions): Uint8Array[] {
+  const parts: (Uint8Array | Uint8Array[])[] = [buildStsd(track.entries.map((e) => e.raw)), buildStts(sttsRuns(track))];
   const ctts = cttsRuns(track);
   if (ctts !== null) parts.push(buildCtts(ctts));
   if (track.sync !== null) parts.push(buildStss(syncNumbers(track)));
-  parts.push(buildStsz(stszInput(track)), buildStsc(stscRuns(track)), chunkOffsetBox(track, options));
-  return box('stbl', ...parts);
+  return boxChunks('stbl', ...parts, stszChunks(track), buildStsc(stscRuns(track)), chunkOffsetBox(track, options));
 }
 
 /** Empty sample tables for a fragmented init segment (`moov` + `mvex`): only `stsd` has content. */
@@ -91,13 +92,23 @@ function syncNumbers(track: OutputTrack): number[] {
   return numbers;
 }
 
-function stszInput(track: OutputTrack): { sampleSize: number; sampleCount: number; entrySizes: Uint32Array | null } {
-  if (track.constantSampleSize === 0) {
-    return { sampleSize: 0, sampleCount: track.sizes.length, entrySizes: track.sizes };
+/**
+ * stsz (§8.7.3.2), the one table with an entry per sample, written as box header + entries without going through a
+ * growable writer, its trimmed copy and a parent copy: one array of the entries instead of four (~10 MB each for a day).
+ */
+function stszChunks(track: OutputTrack): Uint8Array[] {
+  const perSample = track.constantSampleSize === 0;
+  let count = track.sizes.length;
+  if (!perSample) {
+    count = 0;
+    for (let i = 0; i < track.sizes.length; i++) count += countOf(track, i);
   }
-  let total = 0;
-  for (let i = 0; i < track.sizes.length; i++) total += countOf(track, i);
-  return { sampleSize: track.constantSampleSize, sampleCount: total, entrySizes: null };
+  const head = new ByteWriter(12).u8(0).u24(0).u32(perSample ? 0 : track.constantSampleSize).u32(count).finish();
+  if (!perSample) return boxChunks('stsz', head);
+  const entries = new Uint8Array(track.sizes.length * 4);
+  const view = new DataView(entries.buffer);
+  for (let i = 0; i < track.sizes.length; i++) view.setUint32(i * 4, track.sizes[i] ?? 0);
+  return boxChunks('stsz', head, entries);
 }
 
 function stscRuns(track: OutputTrack): { firstChunks: number[]; samplesPerChunk: number[]; sampleDescriptionIndices: number[] } {

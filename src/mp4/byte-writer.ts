@@ -1,7 +1,8 @@
 /**
  * Serialising side of the box codec: a growable big-endian writer plus `box`/`fullBox`/mdat-header helpers.
  * Builders in `boxes/` return finished `Uint8Array`s, so a box tree is built bottom-up by concatenation; that is
- * cheap because only `moov`/`moof` trees (KB–MB) are ever built in memory, never payload.
+ * cheap because only `moov`/`moof` trees are ever built in memory, never payload. A long clip's moov (tens of MB of
+ * sample tables) is the exception: `boxChunks` keeps it as a list so parents do not copy it.
  */
 import { InternalError } from '../errors/internal-error.js';
 
@@ -143,6 +144,29 @@ export function box(type: string, ...payload: Uint8Array[]): Uint8Array {
     at += part.length;
   }
   return out;
+}
+
+/**
+ * A box as its bytes in order (header first) without concatenating them: for trees whose leaves are large (a day's
+ * sample tables are tens of MB), so that each nesting level adds an 8-byte header instead of a copy of everything
+ * below it. Children are finished boxes or other chunk lists; `concatBytes` the result once at the end. Throws
+ * `InternalError` like `box` when the total does not fit a 32-bit size.
+ */
+export function boxChunks(type: string, ...children: readonly (Uint8Array | readonly Uint8Array[])[]): Uint8Array[] {
+  const parts: Uint8Array[] = [];
+  let total = 8;
+  for (const child of children) {
+    const list = child instanceof Uint8Array ? [child] : child;
+    for (const part of list) {
+      parts.push(part);
+      total += part.length;
+    }
+  }
+  if (total > MAX_U32) throw new InternalError(`box ${type} too large for a 32-bit size: ${total}`);
+  const header = new Uint8Array(8);
+  new DataView(header.buffer).setUint32(0, total);
+  header.set(fourccBytes(type), 4);
+  return [header, ...parts];
 }
 
 /** A full box (ISO/IEC 14496-12 §4.2): `box` with a version byte and 24-bit flags before the payload. */

@@ -5,7 +5,7 @@
  */
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { OutputError } from '../errors/output-error.js';
-import { buildMoov } from './build-moov.js';
+import { buildMoovChunks } from './build-moov.js';
 import type { OutputMovie } from './output-track.js';
 import { asOutputError } from './as-output-error.js';
 
@@ -23,31 +23,36 @@ export type FaststartInput = {
 /** Rewrites `path` moov-first; returns the final size. Throws `OutputError('E_OUTPUT_WRITE')` on I/O failure. */
 export async function faststart(path: string, input: FaststartInput): Promise<number> {
   const moov = moovInFront(input);
+  const head = [input.ftyp, ...moov.chunks, input.header];
   const temp = `${path}.faststart`;
   try {
-    await copyBehind(path, temp, Buffer.concat([input.ftyp, moov, input.header]), input.payloadStart, input.payloadBytes);
+    await copyBehind(path, temp, head, input.payloadStart, input.payloadBytes);
     await rename(temp, path);
   } catch (cause) {
     await rm(temp, { force: true });
     throw asOutputError(cause, path);
   }
-  return input.ftyp.length + moov.length + input.header.length + input.payloadBytes;
+  return input.ftyp.length + moov.size + input.header.length + input.payloadBytes;
 }
 
 /** Payload copy block: large reads and writes keep the thread-pool round trips per gigabyte in the hundreds. */
 const BLOCK_BYTES = 8 * 1024 * 1024;
 
 /**
- * Writes `head` then `length` bytes of `from` starting at `start` into a new file `to`, reading block i + 1 while
- * block i is written. Two buffers alternate: a buffer is refilled only after its write has completed, so memory is
- * two blocks whatever the size of the file.
+ * Writes the `head` chunks then `length` bytes of `from` starting at `start` into a new file `to`, reading block
+ * i + 1 while block i is written. Two buffers alternate: a buffer is refilled only after its write has completed, so
+ * memory is two blocks whatever the size of the file. The head stays in chunks so a long moov is never copied whole.
  */
-async function copyBehind(from: string, to: string, head: Uint8Array, start: number, length: number): Promise<void> {
+async function copyBehind(from: string, to: string, head: readonly Uint8Array[], start: number, length: number): Promise<void> {
   const input = await open(from, 'r');
   try {
     const output = await open(to, 'w');
     try {
-      await writeAll(output, head, head.length, 0);
+      let headBytes = 0;
+      for (const chunk of head) {
+        await writeAll(output, chunk, chunk.length, headBytes);
+        headBytes += chunk.length;
+      }
       const buffers = [Buffer.allocUnsafeSlow(Math.min(BLOCK_BYTES, length)), Buffer.allocUnsafeSlow(Math.min(BLOCK_BYTES, length))];
       let writing: Promise<void> = Promise.resolve();
       for (let done = 0, i = 0; done < length; done += BLOCK_BYTES, i++) {
@@ -59,7 +64,7 @@ async function copyBehind(from: string, to: string, head: Uint8Array, start: num
         reading.catch(() => undefined);
         await writing;
         await reading;
-        writing = writeAll(output, buffer, size, head.length + done);
+        writing = writeAll(output, buffer, size, headBytes + done);
         writing.catch(() => undefined);
       }
       await writing;
@@ -92,18 +97,23 @@ async function writeAll(handle: FileHandle, buffer: Uint8Array, length: number, 
  * Offsets shift by the moov size, and the moov size depends on whether the shifted offsets need `co64`: settle it
  * by rebuilding until the size stops changing (at most one switch from stco to co64).
  */
-function moovInFront(input: FaststartInput): Uint8Array {
-  const build = (moovSize: number): Uint8Array =>
-    buildMoov(input.movie, {
+function moovInFront(input: FaststartInput): { chunks: Uint8Array[]; size: number } {
+  const build = (moovSize: number): { chunks: Uint8Array[]; size: number } => {
+    const chunks = buildMoovChunks(input.movie, {
       layout: 'progressive',
       payloadOffset: input.ftyp.length + moovSize + input.header.length,
       co64ThresholdBytes: input.co64ThresholdBytes,
     });
-  let moov = build(0);
+    let size = 0;
+    for (const chunk of chunks) size += chunk.length;
+    return { chunks, size };
+  };
+  // Only the size of a trial build is kept, so two full moovs are never alive together.
+  let size = build(0).size;
   for (let i = 0; i < 3; i++) {
-    const next = build(moov.length);
-    if (next.length === moov.length) return next;
-    moov = next;
+    const next = build(size);
+    if (next.size === size) return next;
+    size = next.size;
   }
-  return build(moov.length);
+  return build(size);
 }

@@ -6,7 +6,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { OutputError } from '../errors/output-error.js';
 import { buildFtyp } from './boxes/ftyp.js';
-import { buildMoov } from './build-moov.js';
+import { buildMoovChunks } from './build-moov.js';
 import { ByteWriter } from './byte-writer.js';
 import { copyPieces } from './copy-pieces.js';
 import { asOutputError } from './as-output-error.js';
@@ -98,8 +98,9 @@ export class ProgressiveWriter {
       await this.close();
       return faststart(this.path, { ftyp: PROGRESSIVE_FTYP, header, movie, payloadStart: PAYLOAD_OFFSET, payloadBytes: payload, ...options });
     }
-    const moov = buildMoov(movie, { layout: 'progressive', payloadOffset: PAYLOAD_OFFSET, co64ThresholdBytes: options.co64ThresholdBytes });
-    await this.write(moov);
+    const moov = buildMoovChunks(movie, { layout: 'progressive', payloadOffset: PAYLOAD_OFFSET, co64ThresholdBytes: options.co64ThresholdBytes });
+    // Chunk by chunk: one contiguous copy of a long clip's moov would be as big as all its sample tables again.
+    for (const chunk of moov) await this.write(chunk);
     try {
       await this.handle.write(header, 0, header.length, PROGRESSIVE_FTYP.length);
       await this.handle.datasync();
