@@ -28,16 +28,10 @@ export type JoinGap = {
 export type PlanPart = { readonly clip: Clip; readonly name: string; readonly startMs?: number };
 
 /** The samples one part contributes, after anchoring, in the output's timescales. */
-export type PlacedTrack = {
+export type PlacedTrack = Pick<PartUnits, 'durations' | 'counts' | 'cts' | 'sizes' | 'offsets' | 'sync'> & {
   readonly trackIndex: number;
   /** Output decode time of each unit. */
   readonly dts: Float64Array;
-  readonly durations: Uint32Array;
-  readonly counts: Uint32Array | null;
-  readonly cts: Int32Array | null;
-  readonly sizes: Uint32Array;
-  readonly offsets: Float64Array;
-  readonly sync: Uint8Array | null;
   /** Output sample-entry index per unit. */
   readonly entryIndex: Uint8Array;
 };
