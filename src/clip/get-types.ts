@@ -35,6 +35,11 @@ export type GetOptions = {
   readonly retryMaxTimeMs?: number;
   /** Fragments per second for this stream (default 250). */
   readonly fragmentRate?: number;
+  /**
+   * Default true. False (`--no-pacing`): no GetClip/ListFragments pacing until the first throttle, which turns the
+   * quota pacing on (endpoints without KVS quotas).
+   */
+  readonly pacing?: boolean;
   readonly dryRun?: boolean;
   /** Default true: continue from a matching resume manifest. */
   readonly continue?: boolean;

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sleepUnlessCancelled } from '../download/cancellation.js';
+import type { EventSink } from '../download/events.js';
 import { createPacer } from '../download/pacer.js';
 import { DEFAULT_RETRY_BUDGET } from '../download/retry-policy.js';
 import { InternalError } from '../errors/internal-error.js';
@@ -75,9 +76,20 @@ function createContext(options: GetOptions, deps: GetDeps): CallContext {
   // the fault matrix: two GetClip calls 797 ms apart at 0.95/s), and must not squeeze two calls into one of the
   // service's seconds. 0.8 calls/s × 200 fragments still exceeds the default fragment budget of 250/s.
   const pacer = createPacer(
-    { getClipPerSecond: 0.8, fragmentsPerSecond: options.fragmentRate ?? 250, listFragmentsPerSecond: 4 },
+    {
+      getClipPerSecond: 0.8,
+      fragmentsPerSecond: options.fragmentRate ?? 250,
+      listFragmentsPerSecond: 4,
+      unpacedUntilThrottle: options.pacing === false,
+    },
     deps.nowMs(),
   );
+  // GetClip throttles reach the pacer through fetchParts' onThrottle; a throttled listing only shows as its retry
+  // event, and under --no-pacing it too must turn pacing on (a paced run keeps its GetClip rate on a list throttle).
+  const emit: EventSink = (event) => {
+    if (event.type === 'retry' && event.op === 'ListFragments' && event.errorClass === 'throttle' && !pacer.paced) pacer.noteThrottle();
+    deps.emit(event);
+  };
   // GetClip is reserved in the session's last step before sending (see sessionPort), keyed by the call's signal.
   const clipFragments = new WeakMap<AbortSignal, number>();
   const session = deps.openSession({
@@ -101,7 +113,7 @@ function createContext(options: GetOptions, deps: GetDeps): CallContext {
     sleep: deps.sleep,
     random: deps.random,
     signal: deps.signal,
-    emit: deps.emit,
+    emit,
     stats: { retries: 0 },
   };
 }

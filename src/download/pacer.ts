@@ -13,6 +13,11 @@ export type PacerOptions = {
   readonly fragmentsPerSecond: number;
   /** ListFragments calls per second per stream (documented hard quota: 5 TPS). */
   readonly listFragmentsPerSecond: number;
+  /**
+   * `--no-pacing`: reserve with zero wait until the first throttle, then pace at the rates above (endpoints without
+   * KVS quotas: the emulator with --no-quotas, a private endpoint). Default false.
+   */
+  readonly unpacedUntilThrottle?: boolean;
 };
 
 export const DEFAULT_PACER_OPTIONS: PacerOptions = {
@@ -37,10 +42,15 @@ export type Pacer = {
   reserveGetClip(fragments: number, nowMs: number): number;
   /** Reserves one ListFragments call; returns how long to wait before sending it. */
   reserveListFragments(nowMs: number): number;
-  /** Records a throttle: halves the GetClip call and fragment rates for the rest of the run (down to 1/8). */
+  /**
+   * Records a throttle: halves the GetClip call and fragment rates for the rest of the run (down to 1/8). An unpaced
+   * pacer's first throttle turns pacing on at the full rates instead.
+   */
   noteThrottle(): void;
   /** Current GetClip rate factor (1, 0.5, 0.25 …), for the summary and tests. */
   readonly rateFactor: number;
+  /** False while an `unpacedUntilThrottle` pacer has not seen a throttle yet. */
+  readonly paced: boolean;
 };
 
 function bucket(perSecond: number, capacity: number, nowMs: number): Bucket {
@@ -75,8 +85,11 @@ export function createPacer(options: PacerOptions, startMs: number): Pacer {
   const fragments = bucket(options.fragmentsPerSecond, options.fragmentsPerSecond, startMs);
   const listFragments = bucket(options.listFragmentsPerSecond, 1, startMs);
   let factor = 1;
+  // Unpaced reservations charge nothing: when pacing starts, the buckets are full, as for a fresh run.
+  let paced = options.unpacedUntilThrottle !== true;
   return {
     reserveGetClip(count, nowMs) {
+      if (!paced) return 0;
       const need = Math.min(count, fragments.capacity);
       const at = Math.max(earliest(getClip, 1, nowMs), earliest(fragments, need, nowMs));
       charge(getClip, 1, at);
@@ -84,11 +97,16 @@ export function createPacer(options: PacerOptions, startMs: number): Pacer {
       return at - nowMs;
     },
     reserveListFragments(nowMs) {
+      if (!paced) return 0;
       const at = earliest(listFragments, 1, nowMs);
       charge(listFragments, 1, at);
       return at - nowMs;
     },
     noteThrottle() {
+      if (!paced) {
+        paced = true;
+        return;
+      }
       if (factor <= MIN_RATE_FACTOR) return;
       factor /= 2;
       getClip.ratePerMs = (options.getClipPerSecond * factor) / 1000;
@@ -96,6 +114,9 @@ export function createPacer(options: PacerOptions, startMs: number): Pacer {
     },
     get rateFactor() {
       return factor;
+    },
+    get paced() {
+      return paced;
     },
   };
 }

@@ -22,7 +22,7 @@ describe('get wiring', () => {
       logFormat: 'human',
       output: 'out.mp4',
       force: false, skipExisting: false, mkdir: false, split: false, faststart: true, format: 'mp4', gaps: 'keep',
-      failOnGap: false, concurrency: 2, retries: 8, retryMaxTimeMs: 600_000, fragmentRate: 250, dryRun: false,
+      failOnGap: false, concurrency: 2, retries: 8, retryMaxTimeMs: 600_000, fragmentRate: 250, pacing: true, dryRun: false,
       continue: true, keepParts: false, settleMs: 60_000,
     } satisfies GetOptions);
   });
@@ -32,7 +32,7 @@ describe('get wiring', () => {
       'get', 'cam1', '--from', '2025-06-14 15:00', '--to', '2025-06-14 16:00', '--stream-arn', 'arn:aws:kinesisvideo:x',
       '--tz', 'Europe/Berlin', '--timestamps', 'producer', '-o', 'a/{stream}.mp4', '--force', '--mkdir', '--no-faststart',
       '--format', 'fmp4', '--gaps', 'close', '--fail-on-gap', '--align', 'inside', '--concurrency', '4', '--retries', '0',
-      '--retry-max-time', '90s', '--fragment-rate', '100.5', '--dry-run', '--no-continue', '--keep-parts',
+      '--retry-max-time', '90s', '--fragment-rate', '100.5', '--no-pacing', '--dry-run', '--no-continue', '--keep-parts',
       '--state', 's.state', '--settle', '0', '--exec', 'echo {}', '--log-format', 'json', '--region', 'eu-west-1',
       '--profile', 'p', '--endpoint-url', 'http://127.0.0.1:4567', '-v', '--no-color', '--no-progress',
     ]);
@@ -41,7 +41,7 @@ describe('get wiring', () => {
       stream: 'cam1', streamArn: 'arn:aws:kinesisvideo:x',
       time: { since: '2025-06-14 15:00', until: '2025-06-14 16:00', tz: 'Europe/Berlin', selector: 'producer' },
       output: 'a/{stream}.mp4', force: true, mkdir: true, faststart: false, format: 'fmp4', gaps: 'close', failOnGap: true,
-      align: 'inside', concurrency: 4, retries: 0, retryMaxTimeMs: 90_000, fragmentRate: 100.5, dryRun: true,
+      align: 'inside', concurrency: 4, retries: 0, retryMaxTimeMs: 90_000, fragmentRate: 100.5, pacing: false, dryRun: true,
       continue: false, keepParts: true, state: 's.state', settleMs: 0, exec: 'echo {}', logFormat: 'json',
       aws: { region: 'eu-west-1', profile: 'p', endpointUrl: 'http://127.0.0.1:4567', local: false },
       mode: { verbose: true, color: false, progress: false },

@@ -49,4 +49,42 @@ describe('createPacer', () => {
     expect([0, 0, 0].map(() => p.reserveListFragments(0))).toEqual([0, 200, 400]);
     expect(p.reserveGetClip(1, 0)).toBe(0);
   });
+
+  describe('unpaced until the first throttle (--no-pacing)', () => {
+    const unpaced = { getClipPerSecond: 0.8, fragmentsPerSecond: 250, listFragmentsPerSecond: 4, unpacedUntilThrottle: true };
+
+    it('reserves every GetClip and ListFragments call with zero wait before any throttle', () => {
+      const p = createPacer(unpaced, 0);
+      expect([0, 0, 0, 0].map(() => p.reserveGetClip(200, 10))).toEqual([0, 0, 0, 0]);
+      expect([0, 0, 0].map(() => p.reserveListFragments(10))).toEqual([0, 0, 0]);
+      expect(p.paced).toBe(false);
+      expect(p.rateFactor).toBe(1);
+    });
+
+    it('turns pacing on at the full quota rates on the first throttle, as if the run had just started', () => {
+      const p = createPacer(unpaced, 0);
+      for (let i = 0; i < 10; i++) p.reserveGetClip(200, 0);
+      p.noteThrottle();
+      expect(p.paced).toBe(true);
+      expect(p.rateFactor).toBe(1);
+      // 0.8 calls/s: 1250 ms apart, and the calls made while unpaced left no debt behind.
+      expect([0, 0, 0].map(() => p.reserveGetClip(1, 5000))).toEqual([0, 1250, 2500]);
+      expect([0, 0].map(() => p.reserveListFragments(5000))).toEqual([0, 250]);
+    });
+
+    it('halves the rates on each further throttle, like the paced pacer', () => {
+      const p = createPacer(unpaced, 0);
+      p.noteThrottle();
+      p.noteThrottle();
+      expect(p.rateFactor).toBe(0.5);
+      expect(p.reserveGetClip(1, 1000)).toBe(0);
+      expect(p.reserveGetClip(1, 1000)).toBe(2500);
+    });
+
+    it('is paced from the start without the option', () => {
+      const p = createPacer({ ...unpaced, unpacedUntilThrottle: false }, 0);
+      expect(p.paced).toBe(true);
+      expect([0, 0].map(() => p.reserveGetClip(1, 0))).toEqual([0, 1250]);
+    });
+  });
 });

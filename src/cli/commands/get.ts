@@ -38,6 +38,8 @@ export type GetOptions = {
   readonly retries: number;
   readonly retryMaxTimeMs: number;
   readonly fragmentRate: number;
+  /** `--no-pacing` sets false: no quota pacing until the first throttle. */
+  readonly pacing: boolean;
   readonly dryRun: boolean;
   /** `--no-continue` sets false: ignore a resume manifest and start over. */
   readonly continue: boolean;
@@ -78,6 +80,7 @@ export function getCommand(deps: GetCommandDeps): Command {
       .argParser(durationParser('--retry-max-time')).default(600_000, '10m'))
     .addOption(new Option('--fragment-rate <n>', 'fragment budget per second for this stream')
       .argParser(positiveNumberParser(500)).default(250))
+    .option('--no-pacing', 'do not pace GetClip/ListFragments calls ahead of time (endpoints without KVS quotas: the emulator with --no-quotas, a private endpoint); a throttle still turns pacing on at the quota')
     .option('--dry-run', 'plan only: list fragments and print the parts, no GetClip')
     .option('--no-continue', 'ignore a resume manifest and start over')
     .option('--keep-parts', 'keep temporary files after a failure')
@@ -147,6 +150,7 @@ export function readGetOptions(command: Command, stream: string, range: string |
     retries: numberOption(values, 'retries', 8),
     retryMaxTimeMs: numberOption(values, 'retryMaxTime', 600_000),
     fragmentRate: numberOption(values, 'fragmentRate', 250),
+    pacing: flagOption(values, 'pacing'),
     dryRun: flagOption(values, 'dryRun'),
     continue: flagOption(values, 'continue'),
     keepParts: flagOption(values, 'keepParts'),

@@ -60,6 +60,7 @@ export function toRunGetOptions(options: GetOptions): RunGetOptions {
     retries: options.retries,
     retryMaxTimeMs: options.retryMaxTimeMs,
     fragmentRate: options.fragmentRate,
+    pacing: options.pacing,
     dryRun: options.dryRun,
     continue: options.continue,
     keepParts: options.keepParts,

@@ -11,7 +11,7 @@ const options: GetOptions = {
   mode: { json: true, quiet: false, verbose: false, progress: false, color: false },
   logFormat: 'human', output: 'out/{stream}.mp4', force: true, skipExisting: false, mkdir: true, split: false,
   faststart: false, format: 'mp4', gaps: 'close', failOnGap: true, align: 'inside', concurrency: 3, retries: 4,
-  retryMaxTimeMs: 90_000, fragmentRate: 100, dryRun: false, continue: false, keepParts: true, state: 'cam1.state',
+  retryMaxTimeMs: 90_000, fragmentRate: 100, pacing: false, dryRun: false, continue: false, keepParts: true, state: 'cam1.state',
   settleMs: 30_000, exec: 'echo {}',
 };
 
@@ -21,7 +21,7 @@ describe('get runner adapters', () => {
       stream: 'cam1', streamArn: 'arn:aws:kinesisvideo:eu-west-1:1:stream/cam1/1',
       time: { since: '2h ago', until: '1h ago' }, timeZone: 'Europe/Berlin', selector: 'producer', align: 'inside',
       output: 'out/{stream}.mp4', force: true, skipExisting: false, mkdir: true, split: false, faststart: false, format: 'mp4',
-      gaps: 'close', failOnGap: true, concurrency: 3, retries: 4, retryMaxTimeMs: 90_000, fragmentRate: 100, dryRun: false,
+      gaps: 'close', failOnGap: true, concurrency: 3, retries: 4, retryMaxTimeMs: 90_000, fragmentRate: 100, pacing: false, dryRun: false,
       continue: false, keepParts: true, state: 'cam1.state', settleMs: 30_000, exec: 'echo {}',
     });
   });
