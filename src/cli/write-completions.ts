@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { COMPLETION_FILES, SHELLS, completionScript } from './completion/completion-script.js';
+import { COMPLETION_FILES, completionScript } from './completion/completion-script.js';
 import { completionProgram } from './completion/completion-program.js';
+import { SHELLS } from './completion/shells.js';
 
 // Build step (`node dist/cli/write-completions.js`): writes completions/ from the commander tree, so the shipped
 // scripts always list exactly the commands and options the CLI has. test/cli holds the files equal to this output.

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { COMPLETION_FILES, SHELLS, completionScript } from '../../src/cli/completion/completion-script.js';
+import { COMPLETION_FILES, completionScript } from '../../src/cli/completion/completion-script.js';
 import { completionModel } from '../../src/cli/completion/completion-model.js';
 import { completionProgram } from '../../src/cli/completion/completion-program.js';
+import { SHELLS } from '../../src/cli/completion/shells.js';
 
 const program = completionProgram();
 const model = completionModel(program);

@@ -4,7 +4,7 @@ import { UsageError } from '../../errors/usage-error.js';
 import { demoStreams } from '../../emulator/demo-streams.js';
 import type { FaultSpec } from '../../emulator/faults.js';
 import type { QuotaLimits } from '../../emulator/quotas.js';
-import { startEmulator, type EmulatorOptions } from '../../emulator/start-emulator.js';
+import type { EmulatorOptions } from '../../emulator/start-emulator.js';
 import { STREAM_SPEC_GRAMMAR, parseStreamSpec, type StreamSpec } from '../../emulator/stream-spec.js';
 import type { ClipLayout } from '../../mp4/model.js';
 import type { CliIo } from '../io.js';
@@ -65,6 +65,9 @@ export function emulatorCommand(io: CliIo): Command {
     .addHelpText('after', `\nStream specs (--stream):\n${STREAM_SPEC_GRAMMAR.replace(/^/gm, '  ')}\n\nExamples:\n  kvs-clip emulator\n  kvs-clip emulator --stream cam1=h264_aac,span=48h,gap=10:00-10:05,skew=11s --stream big=h265,bitrate=20x\n  kvs-clip emulator --stream mine=./video.mp4 --no-auth --json\n\nCredentials: AWS_ACCESS_KEY_ID=AKIDKVSCLIPLOCAL AWS_SECRET_ACCESS_KEY=kvs-clip-local-secret AWS_REGION=us-east-1`)
     .action(async (flags: EmulatorFlags) => {
       const options = await emulatorOptions(flags, io);
+      // Imported here, not at the top: every other command (and --help) would otherwise load the emulator's server
+      // and MP4 synthesis on each start-up. The help text above needs only stream-spec.js, which is small.
+      const { startEmulator } = await import('../../emulator/start-emulator.js');
       const emulator = await startEmulator(options).catch((error: unknown) => {
         // Stream specs from --config are checked only when the streams are built.
         if (error instanceof RangeError) throw new UsageError('E_USAGE', `Invalid stream: ${error.message}`, { cause: error });

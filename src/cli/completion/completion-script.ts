@@ -2,10 +2,8 @@ import type { Command } from 'commander';
 import { bashCompletion } from './bash-completion.js';
 import { completionModel } from './completion-model.js';
 import { fishCompletion } from './fish-completion.js';
+import type { Shell } from './shells.js';
 import { zshCompletion } from './zsh-completion.js';
-
-export const SHELLS = ['bash', 'zsh', 'fish'] as const;
-export type Shell = (typeof SHELLS)[number];
 
 /** The completion script for one shell, generated from the live commander tree (the same text as completions/). */
 export function completionScript(program: Command, shell: Shell): string {

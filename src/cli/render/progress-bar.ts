@@ -1,4 +1,6 @@
-import { MultiBar, type SingleBar } from 'cli-progress';
+import { createRequire } from 'node:module';
+import type * as CliProgress from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import { formatDuration } from '../../time/format-duration.js';
 import type { CliIo } from '../io.js';
 import { formatBytes } from './format-bytes.js';
@@ -26,6 +28,9 @@ export type ProgressBar = {
  * speed and ETA. Only for a TTY stderr without -q/--json/--no-progress (the caller decides, see OutputMode).
  */
 export function createProgressBar(io: CliIo, startMs: number): ProgressBar {
+  // Loaded only when a bar is drawn: -q, --json, --no-progress and cron runs never pay for cli-progress and its
+  // string-width dependencies. A CommonJS package, so a synchronous require keeps the renderer synchronous.
+  const { MultiBar } = loadCliProgress();
   let latest: ProgressState = { bytes: 0, plannedBytes: 0, partsDone: 0, parts: 0, mediaDoneMs: 0, mediaTotalMs: 0 };
   const multi = new MultiBar({
     stream: io.stderr,
@@ -73,4 +78,8 @@ export function createProgressBar(io: CliIo, startMs: number): ProgressBar {
       bar = undefined;
     },
   };
+}
+
+function loadCliProgress(): typeof CliProgress {
+  return createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
 }

@@ -1,6 +1,3 @@
-import { demoStreams } from '../../emulator/demo-streams.js';
-import { LOCAL_CREDENTIALS } from '../../emulator/local-credentials.js';
-import { startEmulator } from '../../emulator/start-emulator.js';
 import { createKvsClients, type KvsClients } from '../../kvs/clients.js';
 import type { CliIo } from '../io.js';
 import type { AwsOptions } from '../options/aws-options.js';
@@ -30,6 +27,12 @@ export async function openKvsClients(aws: AwsOptions, io: CliIo, options: { conn
     });
     return { clients, close: () => Promise.resolve(clients.destroy()) };
   }
+  // Only --local runs the emulator: importing it here keeps its server and MP4 synthesis out of every AWS run.
+  const [{ startEmulator }, { demoStreams }, { LOCAL_CREDENTIALS }] = await Promise.all([
+    import('../../emulator/start-emulator.js'),
+    import('../../emulator/demo-streams.js'),
+    import('../../emulator/local-credentials.js'),
+  ]);
   const emulator = await startEmulator({ streams: demoStreams(io.now()) });
   const clients = createKvsClients({
     ...timeout,
