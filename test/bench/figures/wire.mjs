@@ -14,9 +14,12 @@ export async function wire(ctx) {
     const output = join(ctx.tmp, 'wire.mp4');
     const rawFile = join(ctx.tmp, 'wire-raw.bin');
     const label = `${windowMs / 60_000} min, ${bitrate}x`;
+    // The emulator runs without quotas here, so kvs-clip is told not to pace itself ahead of time (--no-pacing) for
+    // the judged rows; the default (paced under the AWS quota) is compared with a raw client paced the same way.
     const variants = [
-      { name: 'default (faststart)', flags: [] },
-      { name: '--no-faststart', flags: ['--no-faststart'] },
+      { name: '--no-pacing (faststart)', flags: ['--no-pacing'], judged: true },
+      { name: '--no-pacing --no-faststart', flags: ['--no-pacing', '--no-faststart'], judged: true },
+      { name: 'default (paced, faststart)', flags: [], judged: false },
     ];
     const best = {};
     const keep = (key, result) => {
@@ -49,7 +52,7 @@ export async function wire(ctx) {
       ctx.log(`wire ${rep + 1}/${ctx.reps}: raw client, the same ${bodies.length} GetClip bodies, discarded and to a file`);
       keep('raw', await raw(false));
       keep('raw-file', await raw(true));
-      keep('raw-paced', await fetchClipsRaw({ url: emulator.url, bodies, credentials: emulator.credentials, region: 'us-east-1', minIntervalMs: 1000 }));
+      keep('raw-paced', await fetchClipsRaw({ url: emulator.url, bodies, credentials: emulator.credentials, region: 'us-east-1', toFile: rawFile, minIntervalMs: 1000 }));
       remove(rawFile);
       emulator.newRequests();
     }
@@ -57,19 +60,28 @@ export async function wire(ctx) {
     const dry = await kvsGet({ emulator, startMs, endMs: ctx.endMs, output, flags: ['--dry-run'], tmp: ctx.tmp });
     const mbits = (bytes * 8) / (windowMs / 1000) / 1e6;
     ctx.note(
-      `Figure 1: H.264+AAC, 2 s fragments, bitrate=${bitrate}x ≈ ${mbits.toFixed(1)} Mbit/s; ${bodies.length} GetClip calls, ${(bytes / 1e6).toFixed(0)} MB; emulator --no-quotas (kvs-clip still self-paces at 0.95 GetClip/s and 250 fragments/s, a floor of ${(bodies.length / 0.95).toFixed(1)} s here); best of ${ctx.reps} after a warm-up; kvs-clip time is the whole process (start-up, listing, download, join, faststart, fsync).`,
+      `Figure 1: H.264+AAC, 2 s fragments, bitrate=${bitrate}x ≈ ${mbits.toFixed(1)} Mbit/s; ${bodies.length} GetClip calls, ${(bytes / 1e6).toFixed(0)} MB; emulator --no-quotas; best of ${ctx.reps} after a warm-up. kvs-clip time is the whole process (start-up, listing, download, join, moov, fsync); the raw client runs inside the harness (no start-up). The judged reference is the raw client writing the bodies once to one file and fdatasyncing it: a tool that keeps the video cannot do less; the raw client discarding the bytes is shown for scale. The paced default is compared with the raw client paced at 1 GetClip/s (kvs-clip paces at 0.8 GetClip/s and 250 fragments/s, a floor of ${((bodies.length - 1) / 0.8).toFixed(1)} s here).`,
     );
-    const rawRate = best.raw.bytes / best.raw.wallMs;
+    const rate = (result) => result.bytes / result.wallMs;
+    const rawRate = rate(best.raw);
+    const fileRate = rate(best['raw-file']);
+    const pacedRate = rate(best['raw-paced']);
     const rows = [
-      row('1 wire: raw client → one file + fdatasync (disk floor)', '', fmt.mbps(best['raw-file'].bytes, best['raw-file'].wallMs), fmt.x(best['raw-file'].bytes / best['raw-file'].wallMs / rawRate), '', undefined, `vs raw discard ${fmt.mbps(best.raw.bytes, best.raw.wallMs)}: the cost of writing the bytes once`),
+      row('1 wire: raw client → bytes discarded', '', fmt.mbps(best.raw.bytes, best.raw.wallMs), '', '', undefined, `${fmt.s(best.raw.wallMs)}: the network and the emulator alone`),
+      row('1 wire: raw client → one file + fdatasync (the reference)', '', fmt.mbps(best['raw-file'].bytes, best['raw-file'].wallMs), fmt.x(fileRate / rawRate), '', undefined, `${fmt.s(best['raw-file'].wallMs)}; ratio vs discarding: the cost of writing the bytes once`),
+      row('1 wire: raw client paced at 1 GetClip/s, to a file', '', fmt.mbps(best['raw-paced'].bytes, best['raw-paced'].wallMs), '', '', undefined, `${fmt.s(best['raw-paced'].wallMs)}: the limit any client has against AWS`),
+      row(`1 wire: fixed cost, get ${label} --dry-run`, fmt.s(dry.wallMs), '', '', '', undefined, `start-up + listing + plan, no GetClip; RSS ${fmt.mb(dry.maxRssKb)}`),
     ];
-    const paced = best['raw-paced'];
-    rows.push(row('1 wire: raw client paced at 1 GetClip/s (the AWS quota), discarded', '', fmt.mbps(paced.bytes, paced.wallMs), fmt.x(paced.bytes / paced.wallMs / rawRate), '', undefined, `the limit any client has against AWS; kvs-clip vs this: ${variants.map((v) => `${v.name} ${fmt.x(bytes / best[v.name].wallMs / (paced.bytes / paced.wallMs))}`).join(', ')}`));
-    rows.push(row(`1 wire: fixed cost, get ${label} --dry-run`, fmt.s(dry.wallMs), '', '', '', undefined, `start-up + listing + plan, no GetClip; RSS ${fmt.mb(dry.maxRssKb)}`));
     for (const variant of variants) {
       const got = best[variant.name];
-      const ratio = bytes / got.wallMs / rawRate;
-      rows.push(row(`1 wire: get ${label}, ${variant.name}, quotas off`, fmt.mbps(bytes, got.wallMs), `raw ${fmt.mbps(best.raw.bytes, best.raw.wallMs)}`, fmt.x(ratio), '≥ 0.85×', ratio >= 0.85, `kvs ${fmt.s(got.wallMs)} (${got.doc.calls} calls, RSS ${fmt.mb(got.maxRssKb)}), raw ${fmt.s(best.raw.wallMs)}`));
+      const kvsRate = bytes / got.wallMs;
+      const detail = `kvs ${fmt.s(got.wallMs)} (${got.doc.calls} calls, RSS ${fmt.mb(got.maxRssKb)})`;
+      if (variant.judged) {
+        const ratio = kvsRate / fileRate;
+        rows.push(row(`1 wire: get ${label}, ${variant.name}, quotas off`, fmt.mbps(bytes, got.wallMs), `raw→file ${fmt.mbps(best['raw-file'].bytes, best['raw-file'].wallMs)}`, fmt.x(ratio), '≥ 0.85×', ratio >= 0.85, `${detail}; vs raw discarding ${fmt.x(kvsRate / rawRate)}`));
+      } else {
+        rows.push(row(`1 wire: get ${label}, ${variant.name}`, fmt.mbps(bytes, got.wallMs), `raw paced ${fmt.mbps(best['raw-paced'].bytes, best['raw-paced'].wallMs)}`, fmt.x(kvsRate / pacedRate), '', undefined, detail));
+      }
     }
     return rows;
   } finally {
