@@ -33,6 +33,9 @@ export type ClipDownload = {
   readonly requestId: string | undefined;
 };
 
+/** Bytes a spool file's write stream buffers before it pushes back on the socket (they leave in one writev). */
+const SPOOL_WRITE_BUFFER_BYTES = 1024 * 1024;
+
 function contentLengthOf(payload: Readable): number | undefined {
   // The SDK does not check Content-Length (kvs-api.md §8.2); in Node the Payload is the IncomingMessage itself.
   if (!(payload instanceof IncomingMessage)) return undefined;
@@ -88,9 +91,10 @@ export async function getClip(
     payload = body;
     const expected = contentLengthOf(body);
     const idleMs = sink.idleTimeoutMs ?? 60_000;
+    // One timer re-armed in place: a fresh setTimeout per 64 KB chunk is ~20 000 timers per GB.
+    timer = setTimeout(() => body.destroy(idleTimeout(idleMs)), idleMs);
     const arm = (): void => {
-      clearTimeout(timer);
-      timer = setTimeout(() => body.destroy(idleTimeout(idleMs)), idleMs);
+      timer?.refresh();
     };
     let bytes = 0;
     const hash = createHash('sha256');
@@ -103,8 +107,10 @@ export async function getClip(
         callback(null, chunk);
       },
     });
-    arm();
-    await pipeline(body, counter, createWriteStream(sink.destPath), ...(signal === undefined ? [] : [{ signal }]));
+    // A deep write buffer: chunks that arrive while one write is on the threadpool go out together in one writev,
+    // instead of one threadpool write per socket chunk (the default 16 KB mark).
+    const file = createWriteStream(sink.destPath, { highWaterMark: SPOOL_WRITE_BUFFER_BYTES });
+    await pipeline(body, counter, file, ...(signal === undefined ? [] : [{ signal }]));
     if (expected !== undefined && bytes !== expected) {
       throw new RemoteError('E_REMOTE', `GetClip for stream "${label}" failed: body ended after ${bytes} of ${expected} bytes`, {
         cause: truncatedBody(bytes, expected),
