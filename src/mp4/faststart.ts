@@ -94,10 +94,11 @@ async function writeAll(handle: FileHandle, buffer: Uint8Array, length: number, 
 }
 
 /**
- * Offsets shift by the moov size, and the moov size depends on whether the shifted offsets need `co64`: settle it
- * by rebuilding until the size stops changing (at most one switch from stco to co64).
+ * `moov` for a file laid out ftyp + moov + header + payload. Offsets shift by the moov size, and the moov size
+ * depends on whether the shifted offsets need `co64`: settle it by rebuilding until the size stops changing (at most
+ * one switch from stco to co64). Throws `InternalError` as `buildMoovChunks` does.
  */
-function moovInFront(input: FaststartInput): { chunks: Uint8Array[]; size: number } {
+export function moovInFront(input: Pick<FaststartInput, 'ftyp' | 'header' | 'movie' | 'co64ThresholdBytes'>): { chunks: Uint8Array[]; size: number } {
   const build = (moovSize: number): { chunks: Uint8Array[]; size: number } => {
     const chunks = buildMoovChunks(input.movie, {
       layout: 'progressive',

@@ -10,12 +10,15 @@ import { UsageError } from '../errors/usage-error.js';
 import { loadClip, saveClip } from './clip-record.js';
 import { checkCheckpoint, START_OVER_HINT, type JoinCheckpoint } from './join-checkpoint.js';
 import { JoinJournal } from './join-journal.js';
-import type { ByteSource, Clip, Codec, TrackKind } from './model.js';
-import type { GapPolicy, JoinGap } from './join-timeline.js';
+import type { ByteSource, Clip } from './model.js';
+import type { GapPolicy } from './join-timeline.js';
 import { JoinPlan } from './plan-join.js';
-import { ticksToMs } from './timeline.js';
 import { MediaError } from '../errors/media-error.js';
+import { buildMoovChunks } from './build-moov.js';
 import { openFileSource } from './file-source.js';
+import { joinFilesOnePass, numberedPath } from './join-files-one-pass.js';
+import { summariseJoin, type JoinSummary } from './join-summary.js';
+import { moovReserveBytes } from './moov-reserve.js';
 import { readClip } from './read-clip.js';
 import { streamSink, type Sink } from './stream-sink.js';
 import { FragmentedWriter } from './write-fragmented.js';
@@ -23,6 +26,7 @@ import { PAYLOAD_OFFSET, ProgressiveWriter } from './write-progressive.js';
 
 export type { JoinGap } from './join-timeline.js';
 export type { JoinCheckpoint } from './join-checkpoint.js';
+export type { JoinSummary, JoinTrackSummary } from './join-summary.js';
 
 export type JoinOutput =
   | { readonly kind: 'file'; readonly path: string }
@@ -39,9 +43,19 @@ export type JoinOptions = {
   readonly gaps?: GapPolicy;
   /** Past this many bytes use `co64` and a 64-bit mdat size. Default 2^32 − 1; tests lower it. */
   readonly largeFileThresholdBytes?: number;
-  /** Continue a progressive file join from the checkpoint of its last committed part. */
-  /** A `JoinCheckpoint` returned by `append`, e.g. read back from a JSON manifest (validated here). */
+  /**
+   * Continue a progressive file join from the checkpoint of its last committed part: a `JoinCheckpoint` returned by
+   * `append`, e.g. read back from a JSON manifest (validated here).
+   */
   readonly resume?: unknown;
+  /**
+   * The whole join's expected presentation duration (ms), e.g. the planned time range of a `get`. With faststart on
+   * a new progressive file, room for `moov` is reserved in front of the payload, sized after the first part
+   * (its moov bytes per second × this duration × 1.5 + 64 KiB), so `finish` writes `moov` in place instead of
+   * copying the whole file; when it does not fit, `finish` falls back to the faststart copy. Ignored for streams,
+   * fragmented output, `faststart: false` and resumed joins (they keep the layout they started with).
+   */
+  readonly expectedDurationMs?: number;
 };
 
 export type JoinPart = {
@@ -51,28 +65,6 @@ export type JoinPart = {
   readonly name: string;
   /** Absolute KVS start of the part's first fragment (epoch ms); anchors the part (mp4-join.md §4). */
   readonly startMs?: number;
-};
-
-export type JoinTrackSummary = {
-  readonly trackId: number;
-  readonly kind: TrackKind;
-  readonly codec: Codec;
-  readonly timescale: number;
-  readonly samples: number;
-  readonly durationMs: number;
-  /** Distinct codec configurations (sample entries) in the output. */
-  readonly configurations: number;
-};
-
-export type JoinSummary = {
-  readonly bytes: number;
-  readonly tracks: readonly JoinTrackSummary[];
-  readonly durationMs: number;
-  readonly gaps: readonly JoinGap[];
-  /** Number of seams (parts − 1). */
-  readonly joins: number;
-  /** Sample-entry switches in the output (e.g. a resolution change). */
-  readonly configChanges: number;
 };
 
 export type Joiner = {
@@ -105,7 +97,10 @@ export async function createJoiner(options: JoinOptions): Promise<Joiner> {
     return fragmentedJoiner(new FragmentedWriter(sink.write, { gaps }), sink.close, threshold, gaps);
   }
   if (output.kind !== 'file') throw new InternalError('progressive join without a file');
-  const resume = options.resume === undefined ? undefined : checkCheckpoint(options.resume, { gaps, threshold, path: output.path });
+  const resume =
+    options.resume === undefined
+      ? undefined
+      : checkCheckpoint(options.resume, { gaps, threshold, path: output.path, unreservedPayloadOffset: PAYLOAD_OFFSET });
   const plan = new JoinPlan({ gaps });
   const journalPath = `${output.path}.kvsjoin`;
   let journal: JoinJournal;
@@ -119,41 +114,54 @@ export async function createJoiner(options: JoinOptions): Promise<Joiner> {
       await journal.close();
       throw new UsageError('E_USAGE', `Cannot replay the resume journal ${journalPath}`, { cause, hint: START_OVER_HINT });
     }
-    if (replay.entries.length !== resume.parts || PAYLOAD_OFFSET + plan.payloadBytes !== resume.committedBytes) {
+    if (replay.entries.length !== resume.parts || resume.payloadOffset + plan.payloadBytes !== resume.committedBytes) {
       await journal.close();
       throw new UsageError('E_USAGE', `Resume journal ${journalPath} does not match the checkpoint (${resume.committedBytes} bytes)`, { hint: START_OVER_HINT });
     }
   }
-  const writer = await ProgressiveWriter.open(output.path, resume === undefined ? {} : { resumeAt: resume.committedBytes });
+  const writer = resume === undefined ? await ProgressiveWriter.create(output.path) : await ProgressiveWriter.resume(output.path, resume);
   const faststart = options.faststart ?? true;
+  const expectedMs = faststart && resume === undefined ? (options.expectedDurationMs ?? 0) : 0;
   let parts = resume?.parts ?? 0;
   return {
     async append(part) {
       const { pieces } = plan.append(part);
+      if (parts === 0 && expectedMs > 0) await writer.startPayload(firstReserve(plan, threshold, expectedMs));
       await writer.appendPart(part.source, pieces);
       await journal.append(withStart({ name: part.name, clip: saveClip(part.clip) }, part.startMs));
       parts++;
       return {
-        version: 1,
+        version: 2,
         format: 'progressive',
         gaps,
         largeFileThresholdBytes: threshold,
         committedBytes: writer.offset,
         parts,
         journalBytes: journal.bytes,
+        payloadOffset: writer.payloadOffset ?? PAYLOAD_OFFSET,
       };
     },
     async finish() {
       const movie = plan.movie();
       const bytes = await writer.finish(movie, { faststart, co64ThresholdBytes: threshold });
       await journal.remove();
-      return summarise(bytes, plan.timeline, movie.tracks);
+      return summariseJoin(bytes, plan.timeline, movie.tracks);
     },
     async abort() {
       await journal.close();
       await writer.close().catch(() => undefined);
     },
   };
+}
+
+/** The moov reservation after the first part: its moov measured (not kept) and scaled to the expected duration. */
+function firstReserve(plan: JoinPlan, threshold: number, expectedMs: number): number {
+  const movie = plan.movie();
+  let bytes = 0;
+  for (const chunk of buildMoovChunks(movie, { layout: 'progressive', payloadOffset: PAYLOAD_OFFSET, co64ThresholdBytes: threshold })) bytes += chunk.length;
+  let durationMs = 0;
+  for (const t of movie.tracks) durationMs = Math.max(durationMs, (t.movieDuration / movie.movieTimescale) * 1000);
+  return moovReserveBytes(bytes, durationMs, expectedMs);
 }
 
 function withStart<T extends object>(value: T, startMs: number | undefined): T & { startMs?: number } {
@@ -171,11 +179,11 @@ function fragmentedJoiner(
     async append(part) {
       await writer.appendPart(part);
       parts++;
-      return { version: 1, format: 'fmp4', gaps, largeFileThresholdBytes: threshold, committedBytes: writer.bytes, parts, journalBytes: 0 };
+      return { version: 2, format: 'fmp4', gaps, largeFileThresholdBytes: threshold, committedBytes: writer.bytes, parts, journalBytes: 0, payloadOffset: 0 };
     },
     async finish() {
       await close();
-      return summarise(writer.bytes, writer.timeline, null);
+      return summariseJoin(writer.bytes, writer.timeline, null);
     },
     abort: () => close().catch(() => undefined),
   };
@@ -193,36 +201,6 @@ function fileSink(path: string): Sink {
         stream.end(() => resolve());
       });
     },
-  };
-}
-
-function summarise(
-  bytes: number,
-  timeline: JoinPlan['timeline'],
-  tracks: readonly { mediaDuration: number; movieDuration: number }[] | null,
-): JoinSummary {
-  const summaries = timeline.state.map((s, i): JoinTrackSummary => {
-    const t = tracks?.[i];
-    return {
-      trackId: i + 1,
-      kind: s.kind,
-      codec: s.codec,
-      timescale: s.timescale,
-      samples: s.samples,
-      durationMs: t === undefined ? ticksToMs(s.prevEnd - (s.rawOrigin ?? 0), s.timescale) : ticksToMs(t.mediaDuration, s.timescale),
-      configurations: s.entries.length,
-    };
-  });
-  let durationMs = 0;
-  for (const t of tracks ?? []) durationMs = Math.max(durationMs, ticksToMs(t.movieDuration, timeline.timescale));
-  if (tracks === null) for (const s of summaries) durationMs = Math.max(durationMs, s.durationMs);
-  return {
-    bytes,
-    tracks: summaries,
-    durationMs,
-    gaps: [...timeline.gaps],
-    joins: Math.max(0, timeline.parts - 1),
-    configChanges: timeline.configChanges,
   };
 }
 
@@ -249,6 +227,15 @@ export async function joinFiles(
 ): Promise<JoinFilesSummary> {
   if (inputs.length === 0) throw new UsageError('E_USAGE', 'Nothing to join: no input files');
   const { splitOnChange, ...rest } = options;
+  if (typeof output === 'string' && (options.format ?? 'progressive') === 'progressive') {
+    const { summary, outputs } = await joinFilesOnePass(inputs, output, {
+      faststart: options.faststart ?? true,
+      gaps: options.gaps ?? 'keep',
+      co64ThresholdBytes: options.largeFileThresholdBytes ?? DEFAULT_THRESHOLD,
+      splitOnChange: splitOnChange === true,
+    });
+    return { ...summary, outputs };
+  }
   const target: JoinOutput = typeof output === 'string' ? { kind: 'file', path: output } : { kind: 'stream', stream: output };
   const outputs: string[] = [];
   let totalBytes = 0;
@@ -291,12 +278,4 @@ export async function joinFiles(
 
 function isMismatch(error: unknown): boolean {
   return error instanceof MediaError && error.code === 'E_JOIN_MISMATCH';
-}
-
-/** `out.mp4` → `out-2.mp4` (the extension, if any, stays last). */
-function numberedPath(path: string, index: number): string {
-  const slash = path.lastIndexOf('/');
-  const dot = path.lastIndexOf('.');
-  if (dot <= slash + 1) return `${path}-${index}`;
-  return `${path.slice(0, dot)}-${index}${path.slice(dot)}`;
 }

@@ -3,12 +3,16 @@
  * with moov last, fragmented MP4 written into `ffmpeg -i -`), judged by ffmpeg/ffprobe only (test/support).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { MediaError } from '../../src/errors/media-error.js';
-import { joinFiles } from '../../src/mp4/join-clips.js';
+import { memorySource } from '../../src/mp4/file-source.js';
+import { createJoiner, joinFiles, type JoinOptions } from '../../src/mp4/join-clips.js';
+import { JoinPlan } from '../../src/mp4/plan-join.js';
+import { readClip } from '../../src/mp4/read-clip.js';
+import { ProgressiveWriter } from '../../src/mp4/write-progressive.js';
 import { FIXTURE_SETS, fixtureSet, type FixtureSet } from '../fixtures/fixture-sets.js';
 import {
   decodedVideoHashes, describeMedia, ffmpegReadErrors, findBoxes, itMedia, offsetIn, probePackets, readBoxes, stsdEntryCounts, type Box, type PipeInput,
@@ -149,6 +153,57 @@ describeMedia('the >4 GiB layout (threshold lowered for the test)', () => {
     const tree = readBoxes(out);
     expect(findBoxes(tree, 'moov/trak/mdia/minf/stbl/co64')).toHaveLength(0);
     expect(tree.find((b) => b.type === 'mdat')?.headerSize).toBe(8);
+  });
+});
+
+/** The part-by-part joiner (as `get` drives it) over a fixture set, with `options`. */
+async function joinPartByPart(set: FixtureSet, out: string, options: Omit<JoinOptions, 'output'>): Promise<void> {
+  const joiner = await createJoiner({ ...options, output: { kind: 'file', path: out } });
+  for (const path of set.clips) {
+    const source = memorySource(readFileSync(path));
+    await joiner.append({ source, clip: await readClip(source, { name: path }), name: path });
+  }
+  await joiner.finish();
+}
+
+describeMedia('moov written into room reserved in front of the payload (get with an expected duration)', () => {
+  for (const name of ['h264_aac', 'h264b_aac', 'h264_alaw', 'h264_resx']) {
+    itMedia(`writes ${name} as ftyp, moov, free, mdat that passes the same checks`, async () => {
+      const set = fixtureSet(name);
+      const out = fresh(`${name}-reserved`);
+      await joinPartByPart(set, out, { expectedDurationMs: 60_000 });
+      expect(topTypes(out)).toEqual(['ftyp', 'moov', 'free', 'free', 'mdat']);
+      expectSampleEntries(out, set);
+      const r = await verifyJoin(out, set.clips, judgeOptions(set, false));
+      expectPass(r);
+      await expectSourceAvOffsets(r, set);
+    });
+  }
+
+  itMedia('writes co64 and a 64-bit mdat behind the reserved room and stays bit-identical', async () => {
+    const set = fixtureSet('h264_aac');
+    const out = fresh('h264_aac-reserved-large');
+    await joinPartByPart(set, out, { expectedDurationMs: 60_000, largeFileThresholdBytes: 1024 });
+    expectLargeLayout(out);
+    expect(topTypes(out)).toEqual(['ftyp', 'moov', 'free', 'mdat']);
+    expectPass(await verifyJoin(out, set.clips, judgeOptions(set, false)));
+  });
+
+  itMedia('falls back to the faststart copy when the room is too small, and the copy passes the same checks', async () => {
+    const set = fixtureSet('h264b_aac');
+    const out = fresh('h264b_aac-reserve-too-small');
+    const plan = new JoinPlan({ gaps: 'keep' });
+    const writer = await ProgressiveWriter.create(out);
+    await writer.startPayload(200);
+    for (const path of set.clips) {
+      const source = memorySource(readFileSync(path));
+      await writer.appendPart(source, plan.append({ clip: await readClip(source, { name: path }), name: path }).pieces);
+    }
+    await writer.finish(plan.movie(), { faststart: true, co64ThresholdBytes: 0xffffffff });
+    expect(topTypes(out)).toEqual(['ftyp', 'moov', 'free', 'mdat']);
+    const r = await verifyJoin(out, set.clips, judgeOptions(set, false));
+    expectPass(r);
+    await expectSourceAvOffsets(r, set);
   });
 });
 
