@@ -1,7 +1,7 @@
 /**
  * The pure core of a progressive join (mp4-join.md §2): parts go in one at a time, each answered with the byte pieces
  * to copy (in output order); at the end, merged tables for `moov`. No I/O; the writers execute the plan. State is a
- * few bytes per sample (typed arrays), never payload.
+ * few bytes per sample (stsz entries and runs), never payload.
  */
 import { Timeline, type GapPolicy, type JoinGap, type PlacedPart, type PlacedTrack, type PlanPart } from './join-timeline.js';
 import type { OutputMovie } from './output-track.js';
@@ -70,7 +70,7 @@ export class JoinPlan {
       const t = placed.tracks[c.track];
       const table = this.tables[c.track];
       if (t === undefined || table === undefined) continue;
-      table.addChunk(this.payload, c.unitCount);
+      table.addChunk(this.payload, t.entryIndex[c.firstUnit] ?? 0);
       for (let u = c.firstUnit; u < c.firstUnit + c.unitCount; u++) {
         table.addUnit(t, u);
         const size = t.sizes[u] ?? 0;
