@@ -1,6 +1,7 @@
-import { KinesisVideoClient, type KinesisVideoClientConfig } from '@aws-sdk/client-kinesis-video';
-import { KinesisVideoArchivedMediaClient } from '@aws-sdk/client-kinesis-video-archived-media';
+import type { KinesisVideoClient, KinesisVideoClientConfig } from '@aws-sdk/client-kinesis-video';
+import type { KinesisVideoArchivedMediaClient } from '@aws-sdk/client-kinesis-video-archived-media';
 import { UsageError } from '../errors/usage-error.js';
+import { archivedMediaSdk, kinesisVideoSdk } from './load-sdk.js';
 
 /** AWS configuration as the CLI collects it (`--region`, `--profile`, `--endpoint-url`, `--local`). */
 export type KvsClientOptions = {
@@ -40,6 +41,7 @@ export function createKvsClients(options: KvsClientOptions): KvsClients {
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.profile === undefined ? {} : { profile: options.profile }),
   };
+  const { KinesisVideoClient } = kinesisVideoSdk();
   const control = new KinesisVideoClient({
     ...shared,
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
@@ -65,6 +67,7 @@ export function createKvsClients(options: KvsClientOptions): KvsClients {
       if (existing !== undefined) return existing;
       // The data endpoint is signed for the control plane's region; reuse its resolved region and its
       // (memoised) credential provider so SSO or role credentials are fetched once.
+      const { KinesisVideoArchivedMediaClient } = archivedMediaSdk();
       const client = new KinesisVideoArchivedMediaClient({
         ...shared,
         region: await region(),

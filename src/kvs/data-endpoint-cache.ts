@@ -1,5 +1,6 @@
-import { GetDataEndpointCommand, type KinesisVideoClient } from '@aws-sdk/client-kinesis-video';
+import type { KinesisVideoClient } from '@aws-sdk/client-kinesis-video';
 import { RemoteError } from '../errors/remote-error.js';
+import { kinesisVideoSdk } from './load-sdk.js';
 import { mapSdkError } from './map-sdk-error.js';
 import { streamFields, streamLabel, type StreamRef } from './stream-ref.js';
 
@@ -27,6 +28,7 @@ export function createDataEndpointCache(
   const stream = streamLabel(options.stream);
   const fetchEndpoint = async (api: DataApi, signal: AbortSignal | undefined): Promise<string> => {
     await options.beforeRequest?.(signal);
+    const { GetDataEndpointCommand } = kinesisVideoSdk();
     try {
       const output = await control.send(
         new GetDataEndpointCommand({ ...streamFields(options.stream), APIName: api }),

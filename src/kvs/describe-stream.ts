@@ -1,5 +1,6 @@
-import { DescribeStreamCommand, type KinesisVideoClient, type StreamInfo } from '@aws-sdk/client-kinesis-video';
+import type { KinesisVideoClient, StreamInfo } from '@aws-sdk/client-kinesis-video';
 import { RemoteError } from '../errors/remote-error.js';
+import { kinesisVideoSdk } from './load-sdk.js';
 import { mapSdkError } from './map-sdk-error.js';
 import { streamFields, streamLabel, type StreamRef } from './stream-ref.js';
 
@@ -39,6 +40,7 @@ export async function describeStream(
   request: { stream: StreamRef; signal?: AbortSignal },
 ): Promise<StreamDescription> {
   const label = streamLabel(request.stream);
+  const { DescribeStreamCommand } = kinesisVideoSdk();
   try {
     const output = await control.send(
       new DescribeStreamCommand(streamFields(request.stream)),

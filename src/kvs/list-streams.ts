@@ -1,7 +1,7 @@
-import { ListStreamsCommand } from '@aws-sdk/client-kinesis-video';
 import { RemoteError } from '../errors/remote-error.js';
 import type { KvsClients } from './clients.js';
 import { toStreamDescription, type StreamDescription } from './describe-stream.js';
+import { kinesisVideoSdk } from './load-sdk.js';
 import { mapSdkError } from './map-sdk-error.js';
 
 const MAX_PAGES = 1000;
@@ -19,6 +19,7 @@ export async function listStreams(
   let nextToken: string | undefined;
   await clients.region();
   const control = clients.control;
+  const { ListStreamsCommand } = kinesisVideoSdk();
   try {
     for (let page = 0; page < MAX_PAGES; page++) {
       await options.beforeRequest?.(options.signal);
