@@ -11,7 +11,16 @@ beforeAll(async () => {
   const now = Math.floor(Date.now() / 1000) * 1000;
   END = now - MIN;
   // The emulator's quotas are ON (1 GetClip per second per stream): an unpaced run must hit them.
-  h = await startHarness({ streams: [{ name: 'cam', source: { preset: 'h264' }, fragmentSeconds: 1, spanMs: 10 * MIN, endMs: END }] }, now);
+  h = await startHarness(
+    {
+      streams: [
+        { name: 'cam', source: { preset: 'h264' }, fragmentSeconds: 1, spanMs: 10 * MIN, endMs: END },
+        { name: 'listy', source: { preset: 'h264' }, fragmentSeconds: 1, spanMs: 10 * MIN, endMs: END },
+      ],
+      faults: [{ op: 'ListFragments', stream: 'listy', nth: 1, action: { kind: 'error', name: 'ClientLimitExceededException' } }],
+    },
+    now,
+  );
 });
 
 afterAll(async () => {
@@ -59,5 +68,23 @@ describe('get --no-pacing', () => {
     });
     expect(error).toBeUndefined();
     expect(h.emulator.log.ofOp('GetClip').filter((c) => c.status !== 200)).toEqual([]);
+  });
+
+  it('turns pacing on when the listing is throttled, so the GetClip calls after it never hit the quota', async () => {
+    h.clock.advance(10_000);
+    h.emulator.log.clear();
+    const { result, error, events } = await h.run({
+      stream: 'listy',
+      time: { since: iso(END - 4 * MIN), until: iso(END) },
+      output: 'listy.mp4',
+      pacing: false,
+      concurrency: 4,
+      limits: { maxFragments: 30 },
+    });
+    expect(error).toBeUndefined();
+    expect(events.some((e) => e.type === 'retry' && e.op === 'ListFragments' && e.errorClass === 'throttle')).toBe(true);
+    const calls = h.emulator.log.ofOp('GetClip');
+    expect(calls.length).toBe(result?.parts.length);
+    expect(calls.every((c) => c.status === 200)).toBe(true);
   });
 });
