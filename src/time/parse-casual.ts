@@ -1,12 +1,21 @@
-// The English locale alone: `chrono-node` itself also evaluates fifteen other locales (≈270 modules, ≈200 ms of
-// every start-up that parses a time); its `casual` is this same `en.casual`.
-import { casual } from 'chrono-node/en';
+import { createRequire } from 'node:module';
 import type { ParsedComponents } from 'chrono-node';
+import type * as ChronoEn from 'chrono-node/en';
 import type { TimeContext, TimeExpression, TimeOfDay } from './time-expression.js';
 import type { WallClock } from './zone.js';
 import { utcWallClock, wallClockAsUtc, wallClockToInstant, zoneOffsetMs } from './zone.js';
 
 const DAY_MS = 86_400_000;
+
+/**
+ * chrono-node's English parser, loaded on first use. Most ranges never reach this layer (ISO, epoch, durations,
+ * keywords), and chrono costs 60-100 ms of start-up to load: its English locale alone, that is; the package root
+ * (whose `casual` is this same `en.casual`) also evaluates fifteen other locales, ≈270 modules and ≈200 ms more.
+ * A synchronous require keeps the grammar synchronous; require's cache makes later calls a lookup.
+ */
+function casualChrono(): ChronoEn.Chrono {
+  return (createRequire(import.meta.url)('chrono-node/en') as typeof ChronoEn).casual;
+}
 
 type Reading = { wall: WallClock; offsetMs: number | undefined; dateOnly: boolean; components: ParsedComponents };
 
@@ -81,7 +90,7 @@ function timeOfDay(reading: Reading): TimeOfDay | undefined {
 export function parseCasual(text: string, ctx: TimeContext): TimeExpression | undefined {
   const source = text.trim();
   const reference = { instant: new Date(ctx.nowMs), timezone: zoneOffsetMs(ctx.timeZone, ctx.nowMs) / 60_000 };
-  const results = casual.parse(source, reference, { forwardDate: false });
+  const results = casualChrono().parse(source, reference, { forwardDate: false });
   const [result] = results;
   if (result === undefined || results.length !== 1) return undefined;
   if (result.index !== 0 || result.text.length !== source.length) return undefined;
