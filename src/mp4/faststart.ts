@@ -35,8 +35,8 @@ export async function faststart(path: string, input: FaststartInput): Promise<nu
   return input.ftyp.length + moov.size + input.header.length + input.payloadBytes;
 }
 
-/** Payload copy block: large reads and writes keep the thread-pool round trips per gigabyte in the hundreds. */
-const BLOCK_BYTES = 8 * 1024 * 1024;
+/** Payload copy block: 1 MiB stays in the CPU caches (8 MiB measured several times slower, see copy-pieces.ts). */
+const BLOCK_BYTES = 1024 * 1024;
 
 /**
  * Writes the `head` chunks then `length` bytes of `from` starting at `start` into a new file `to`, reading block

@@ -108,7 +108,7 @@ async function writePlannedFile(
     for (const part of file.parts) {
       const source = await openFileSource(part.path);
       try {
-        await copyPieces(source, unpackRanges(part.ranges), (bytes) => out.append(bytes), { sinkReleasesBytes: true });
+        await copyPieces(source, unpackRanges(part.ranges), (bytes) => out.append(bytes), { writeGathered: (chunks) => out.appendMany(chunks) });
       } finally {
         await source.close();
       }

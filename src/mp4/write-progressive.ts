@@ -118,7 +118,7 @@ export class ProgressiveWriter {
   async appendPart(source: ByteSource, pieces: readonly CopyPiece[], options: { durable?: boolean } = {}): Promise<void> {
     await this.startPayload(0);
     // `append` has finished with the bytes when it resolves, so the copier may recycle its buffers.
-    await copyPieces(source, pieces, (bytes) => this.file.append(bytes), { sinkReleasesBytes: true });
+    await copyPieces(source, pieces, (bytes) => this.file.append(bytes), { writeGathered: (chunks) => this.file.appendMany(chunks) });
     if (options.durable ?? true) await this.file.datasync();
   }
 
