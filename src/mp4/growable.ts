@@ -1,6 +1,6 @@
 /**
- * Append-only typed arrays for the joiner's merged sample tables. They grow by doubling, so an hour of samples costs
- * a few bytes each (style.md §6: never payload, never one object per sample).
+ * Append-only typed arrays for the joiner's run-length and per-chunk tables. They grow by doubling, which is fine for
+ * tables with an entry per run or per chunk (style.md §6: never payload, never one object per sample).
  */
 type TypedArray = Uint8Array | Uint32Array | Int32Array | Float64Array;
 type TypedArrayConstructor<T extends TypedArray> = new (length: number) => T;
@@ -28,6 +28,14 @@ export class Growable<T extends TypedArray> {
     }
     this.data[this.used] = value;
     this.used++;
+  }
+
+  /** An independent copy (the filled part, with room for a few more). */
+  clone(): Growable<T> {
+    const copy = new Growable(this.make, this.used + 16);
+    copy.data.set(this.view());
+    copy.used = this.used;
+    return copy;
   }
 
   /** Value at `index`; 0 outside the filled part (callers index within `length`). */

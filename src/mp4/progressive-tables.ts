@@ -3,7 +3,6 @@
  * sample for stsz, runs for the rest), with the one fix-up a later part can force on an earlier one: the previous
  * part's last sample duration. That last unit is therefore held back until the next unit (or the end) arrives.
  */
-import { InternalError } from '../errors/internal-error.js';
 import { MediaError } from '../errors/media-error.js';
 import type { PlacedTrack, TrackState } from './join-timeline.js';
 import { outputEdits } from './output-edits.js';
@@ -20,7 +19,6 @@ export class ProgressiveTables {
   private readonly builder = new TablesBuilder();
   private pending: PendingUnit | null = null;
   private hasSync = false;
-  private done = false;
 
   /** Starts an output chunk at payload `offset` whose units use sample entry `entry`. */
   addChunk(offset: number, entry: number): void {
@@ -67,11 +65,16 @@ export class ProgressiveTables {
     if (this.pending !== null) setDuration(this.pending, d + extra);
   }
 
-  /** The finished track, after the last part; adding units afterwards throws `InternalError`. */
+  /**
+   * The track as it stands (callable between parts: later parts may still change the last duration, so it is added
+   * to a copy of the builder, not to this one).
+   */
   output(st: TrackState, trackId: number, movieTimescale: number): OutputTrack {
-    if (!this.done) this.flush();
-    this.done = true;
-    const b = this.builder;
+    let b = this.builder;
+    if (this.pending !== null) {
+      b = b.clone();
+      b.add(this.pending);
+    }
     const edits = outputEdits({
       timescale: st.timescale,
       movieTimescale,
@@ -97,7 +100,6 @@ export class ProgressiveTables {
   }
 
   private flush(): void {
-    if (this.done) throw new InternalError('join tables changed after the movie was built');
     if (this.pending === null) return;
     this.builder.add(this.pending);
     this.pending = null;

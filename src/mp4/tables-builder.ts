@@ -24,25 +24,54 @@ const BLOCK_ENTRIES = 64 * 1024;
 
 /** Builder of one track's `CompactTables`; call `addChunk` before the units of each chunk. */
 export class TablesBuilder {
-  private readonly sttsCounts = new Growable(Uint32Array, 16);
-  private readonly sttsDeltas = new Growable(Uint32Array, 16);
-  private readonly cttsCounts = new Growable(Uint32Array, 16);
-  private readonly cttsOffsets = new Growable(Int32Array, 16);
+  private sttsCounts = new Growable(Uint32Array, 16);
+  private sttsDeltas = new Growable(Uint32Array, 16);
+  private cttsCounts = new Growable(Uint32Array, 16);
+  private cttsOffsets = new Growable(Int32Array, 16);
   private anyCts = false;
-  private readonly syncFirsts = new Growable(Float64Array, 16);
-  private readonly syncCounts = new Growable(Uint32Array, 16);
-  private readonly syncSteps = new Growable(Float64Array, 16);
+  private syncFirsts = new Growable(Float64Array, 16);
+  private syncCounts = new Growable(Uint32Array, 16);
+  private syncSteps = new Growable(Float64Array, 16);
   private syncTotal = 0;
-  private readonly blocks: Uint8Array[] = [];
+  private blocks: Uint8Array[] = [];
   private block: DataView | null = null;
-  private readonly chunkOffsets = new Growable(Float64Array, 256);
-  private readonly chunkSamples = new Growable(Uint32Array, 256);
-  private readonly chunkEntries = new Growable(Uint8Array, 256);
+  private chunkOffsets = new Growable(Float64Array, 256);
+  private chunkSamples = new Growable(Uint32Array, 256);
+  private chunkEntries = new Growable(Uint8Array, 256);
   private units = 0;
   private samples = 0;
   private dts = 0;
   private minCts = Number.POSITIVE_INFINITY;
   private presentationEnd = 0;
+
+  /**
+   * An independent builder with the same content, to look at the tables with more units added without changing this
+   * one. Shares the full stsz blocks (never written again) and copies the rest (runs and per-chunk entries).
+   */
+  clone(): TablesBuilder {
+    const copy = new TablesBuilder();
+    copy.sttsCounts = this.sttsCounts.clone();
+    copy.sttsDeltas = this.sttsDeltas.clone();
+    copy.cttsCounts = this.cttsCounts.clone();
+    copy.cttsOffsets = this.cttsOffsets.clone();
+    copy.anyCts = this.anyCts;
+    copy.syncFirsts = this.syncFirsts.clone();
+    copy.syncCounts = this.syncCounts.clone();
+    copy.syncSteps = this.syncSteps.clone();
+    copy.syncTotal = this.syncTotal;
+    copy.blocks = this.blocks.map((b, i) => (i === this.blocks.length - 1 ? b.slice() : b));
+    const last = copy.blocks[copy.blocks.length - 1];
+    copy.block = last === undefined ? null : new DataView(last.buffer);
+    copy.chunkOffsets = this.chunkOffsets.clone();
+    copy.chunkSamples = this.chunkSamples.clone();
+    copy.chunkEntries = this.chunkEntries.clone();
+    copy.units = this.units;
+    copy.samples = this.samples;
+    copy.dts = this.dts;
+    copy.minCts = this.minCts;
+    copy.presentationEnd = this.presentationEnd;
+    return copy;
+  }
 
   /** Starts a chunk at `offset` (relative to the mdat payload) whose units use sample entry `entry` (0-based). */
   addChunk(offset: number, entry: number): void {

@@ -96,6 +96,21 @@ describe('JoinPlan', () => {
     expect(written.plan.timeline.gaps).toEqual([]);
   });
 
+  it('gives the same moov whether or not the movie was looked at between parts', () => {
+    const parts = [0, 1, 2].map((i) => ({ clip: av(), name: `p${i}`, startMs: i * 2000 }));
+    const options = { layout: 'progressive' as const, payloadOffset: 48, co64ThresholdBytes: 0xffffffff };
+    const peeked = new JoinPlan({ gaps: 'keep' });
+    const early: Uint8Array[] = [];
+    for (const part of parts) {
+      peeked.append(part);
+      early.push(buildMoov(peeked.movie(), options));
+    }
+    const plain = new JoinPlan({ gaps: 'keep' });
+    for (const part of parts) plain.append(part);
+    expect(Buffer.from(buildMoov(peeked.movie(), options)).equals(Buffer.from(buildMoov(plain.movie(), options)))).toBe(true);
+    expect(early[0]?.length).toBeLessThan(early[2]?.length ?? 0);
+  });
+
   it('lays chunks out back to back: offsets increase and cover the payload exactly', () => {
     const written = join([0, 1].map((i) => ({ clip: av(), name: `p${i}` })));
     const samples: { offset: number; bytes: number }[] = [];
