@@ -111,8 +111,11 @@ export async function downloadAndJoin(input: DownloadAndJoinInput, context: Call
     await createPrivateFile(file.partPath);
     await createPrivateFile(`${file.partPath}.kvsjoin`);
   }
+  const first = input.parts[0];
+  const last = input.parts[input.parts.length - 1];
   const joiner = await input.openJoiner({
     ...input.layout,
+    ...(first === undefined || last === undefined ? {} : { expectedDurationMs: last.mediaEndMs - first.mediaStartMs }),
     output: file === null ? (input.target.kind === 'stream' ? input.target.stream : '') : file.partPath,
     resume: committed > 0 ? checkpoint : null,
   });

@@ -42,6 +42,7 @@ export async function fetchByTimeWindows(input: TimeWindowsInput, context: CallC
     format: input.layout.format === 'fmp4' ? 'fmp4' : 'progressive',
     faststart: input.layout.faststart,
     gaps: input.layout.gaps === 'close' ? 'close' : 'keep',
+    expectedDurationMs: input.window.endMs - input.window.startMs,
   });
   let calls = 0;
   let parts = 0;

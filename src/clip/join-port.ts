@@ -18,5 +18,11 @@ export type JoinerPort = {
   abort(): Promise<void>;
 };
 
-/** Opens a joiner on `output` (a `.part` path, or a stream for `-o -`), resuming from `resume` when given. */
-export type OpenJoiner = (options: JoinLayout & { output: string | NodeJS.WritableStream; resume: unknown }) => Promise<JoinerPort>;
+/**
+ * Opens a joiner on `output` (a `.part` path, or a stream for `-o -`), resuming from `resume` when given.
+ * `expectedDurationMs` (the planned media span) lets a faststart file reserve room for its moov in front, so the
+ * finish writes it in place instead of copying the whole file once more; it does not change the media bytes.
+ */
+export type OpenJoiner = (
+  options: JoinLayout & { output: string | NodeJS.WritableStream; resume: unknown; expectedDurationMs?: number },
+) => Promise<JoinerPort>;

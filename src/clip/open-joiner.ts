@@ -19,6 +19,7 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
     format: options.format === 'fmp4' ? 'fmp4' : 'progressive',
     faststart: options.faststart,
     gaps: options.gaps,
+    ...(options.expectedDurationMs === undefined ? {} : { expectedDurationMs: options.expectedDurationMs }),
     // The manifest stores what append returned; the joiner validates it when it reads it back.
     ...(options.resume === null || options.resume === undefined ? {} : { resume: options.resume }),
   });
