@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IncompleteError } from '../../src/errors/incomplete-error.js';
 import { itMedia, packetHashes } from '../support/ffmpeg.js';
@@ -22,6 +22,27 @@ afterAll(async () => {
 });
 
 const window = (): { since: string; until: string } => ({ since: iso(END - 8 * MIN), until: iso(END) });
+
+/** Top-level box types of an MP4 file, read from the box headers alone. */
+async function topLevelBoxes(path: string): Promise<string[]> {
+  const handle = await open(path, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    const types: string[] = [];
+    const header = Buffer.alloc(16);
+    for (let at = 0; at < size; ) {
+      await handle.read(header, 0, 16, at);
+      const small = header.readUInt32BE(0);
+      types.push(header.toString('latin1', 4, 8));
+      const boxSize = small === 1 ? Number(header.readBigUInt64BE(8)) : small === 0 ? size - at : small;
+      if (boxSize < 8) throw new Error(`bad box size ${boxSize} at ${at}`);
+      at += boxSize;
+    }
+    return types;
+  } finally {
+    await handle.close();
+  }
+}
 
 describe('get outputs', () => {
   itMedia('--split keeps one numbered file per GetClip call plus a JSON list, packets identical per part', async () => {
@@ -52,6 +73,19 @@ describe('get outputs', () => {
     const reference = await h.reference('cam', plannedFragments(result), 'stdout-ref.mp4');
     expect(await packetHashes(path, 'v')).toEqual(await packetHashes(reference, 'v'));
     expect(await packetHashes(path, 'a')).toEqual(await packetHashes(reference, 'a'));
+  });
+
+  itMedia('a joined faststart get writes moov into room reserved in front (no second copy), packets identical', async () => {
+    const { result, error } = await h.run({ stream: 'cam', time: window(), output: 'reserved.mp4' });
+    expect(error).toBeUndefined();
+    if (result === undefined) return;
+    expect(result.parts.length).toBeGreaterThan(1);
+    // ftyp, moov, the unused rest of the reservation as free, the 16-byte mdat header slot (free + mdat).
+    expect(await topLevelBoxes(`${h.dir}/reserved.mp4`)).toEqual(['ftyp', 'moov', 'free', 'free', 'mdat']);
+    expect((await readdir(h.dir)).filter((name) => name.startsWith('reserved.mp4.'))).toEqual([]);
+    const reference = await h.reference('cam', plannedFragments(result), 'reserved-ref.mp4');
+    expect(await packetHashes(`${h.dir}/reserved.mp4`, 'v')).toEqual(await packetHashes(reference, 'v'));
+    expect(await packetHashes(`${h.dir}/reserved.mp4`, 'a')).toEqual(await packetHashes(reference, 'a'));
   });
 
   it('runs --exec with the output path after the rename, and a failing hook is exit 8 with the file in place', async () => {
