@@ -1,11 +1,8 @@
-import {
-  ListFragmentsCommand,
-  type Fragment as SdkFragment,
-  type KinesisVideoArchivedMediaClient,
-} from '@aws-sdk/client-kinesis-video-archived-media';
+import type { Fragment as SdkFragment, KinesisVideoArchivedMediaClient } from '@aws-sdk/client-kinesis-video-archived-media';
 import { RemoteError } from '../errors/remote-error.js';
 import type { Fragment, Selector } from '../plan/fragment.js';
 import { sortFragments } from '../plan/sort-fragments.js';
+import { archivedMediaSdk } from './load-sdk.js';
 import { mapSdkError } from './map-sdk-error.js';
 import { streamFields, streamLabel, type StreamRef } from './stream-ref.js';
 
@@ -56,6 +53,7 @@ export async function listFragments(
   const fragments: Fragment[] = [];
   let nextToken: string | undefined;
   try {
+    const { ListFragmentsCommand } = archivedMediaSdk();
     for (let page = 0; page < MAX_PAGES; page++) {
       await request.beforeRequest?.(signal);
       // The selector is re-sent with NextToken, as the SDK's own paginator does (kvs-api.md §3).
