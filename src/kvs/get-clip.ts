@@ -1,4 +1,4 @@
-import { GetClipCommand, type KinesisVideoArchivedMediaClient } from '@aws-sdk/client-kinesis-video-archived-media';
+import type { KinesisVideoArchivedMediaClient } from '@aws-sdk/client-kinesis-video-archived-media';
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -9,6 +9,7 @@ import { RemoteError } from '../errors/remote-error.js';
 import type { FragmentQuery } from './list-fragments.js';
 import { selectorType } from './list-fragments.js';
 import { mapSdkError, TRUNCATED_BODY } from './map-sdk-error.js';
+import { archivedMediaSdk } from './load-sdk.js';
 import { streamFields, streamLabel, type StreamRef } from './stream-ref.js';
 
 /** Where a GetClip body goes, and who wants to hear about it. */
@@ -74,6 +75,7 @@ export async function getClip(
   let payload: Readable | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
+    const { GetClipCommand } = archivedMediaSdk();
     const output = await client.send(
       new GetClipCommand({
         ...streamFields(stream),
