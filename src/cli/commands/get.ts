@@ -68,7 +68,7 @@ export function getCommand(deps: GetCommandDeps): Command {
     .option('--skip-existing', 'do nothing (exit 0) when the output file exists')
     .option('--mkdir', 'create missing output directories')
     .option('--split', 'keep one file per GetClip call instead of joining')
-    .option('--no-faststart', 'leave moov at the end (skips one sequential copy)')
+    .option('--no-faststart', 'write moov at the end instead of in front (players must seek to it before playing)')
     .addOption(new Option('--format <format>', 'output format (fmp4 is used for -o -)').choices(OUTPUT_FORMATS).default('mp4'))
     .addOption(new Option('--gaps <mode>', 'how the join represents gaps').choices(GAP_MODES).default('keep'))
     .option('--fail-on-gap', 'exit 8 after writing when the window has gaps')

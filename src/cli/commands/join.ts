@@ -36,7 +36,7 @@ export function joinCommand(deps: JoinCommandDeps): Command {
     .requiredOption('-o, --output <path>', 'output file; - writes fragmented MP4 to stdout')
     .option('--force', 'overwrite an existing output file')
     .option('--mkdir', 'create missing output directories')
-    .option('--no-faststart', 'leave moov at the end (skips one sequential copy)')
+    .option('--no-faststart', 'write moov at the end instead of in front (players must seek to it before playing)')
     .addOption(new Option('--format <format>', 'output format (fmp4 is used for -o -)').choices(JOIN_FORMATS).default('mp4'))
     .addOption(new Option('--gaps <mode>', 'keep gaps between clips as a long sample, or close them').choices(JOIN_GAP_MODES).default('keep'))
     .option('--split-on-change', 'start a new numbered file where clips cannot be joined');
