@@ -13,10 +13,18 @@ export async function memory(ctx) {
     for (const [label, minutes] of ranges) {
       ctx.log(`memory: kvs-clip get ${label}`);
       const output = join(ctx.tmp, 'memory.mp4');
-      const got = await kvsGet({ emulator, startMs: ctx.endMs - minutes * 60_000, endMs: ctx.endMs, output, tmp: ctx.tmp });
+      // The emulator has no quotas here: --no-pacing is also the worst case for memory (the fastest allocation).
+      const got = await kvsGet({ emulator, startMs: ctx.endMs - minutes * 60_000, endMs: ctx.endMs, output, flags: ['--no-pacing'], tmp: ctx.tmp });
       results.push({ label, got, bytes: sizeOf(output) });
       remove(output);
     }
+    // The issue allows --split for the longest range; shown for information, the joined run above is the judged one.
+    const [longLabel, longMinutes] = ranges[ranges.length - 1];
+    ctx.log(`memory: kvs-clip get ${longLabel} --split`);
+    const splitDir = join(ctx.tmp, 'memory-split');
+    const split = await kvsGet({ emulator, startMs: ctx.endMs - longMinutes * 60_000, endMs: ctx.endMs, output: join(splitDir, 'part-{index:04}.mp4'), flags: ['--no-pacing', '--split', '--mkdir'], tmp: ctx.tmp });
+    const splitBytes = sizeOf(splitDir);
+    remove(splitDir);
     const rows = results.map(({ label, got, bytes }) =>
       row(`3 memory: peak RSS get ${label} (${bitrate}x, quotas off)`, fmt.mb(got.maxRssKb), '150 MB', fmt.x(got.maxRssKb / 1024 / 150), '< 150 MB', got.maxRssKb / 1024 < 150, `${(bytes / 1e6).toFixed(0)} MB out, ${got.doc.calls} calls, ${got.doc.fragments} fragments, ${fmt.s(got.wallMs)}`),
     );
@@ -24,6 +32,7 @@ export async function memory(ctx) {
     const last = results[results.length - 1];
     const growth = last.got.maxRssKb / first.got.maxRssKb;
     rows.push(row(`3 memory: ${last.label} vs ${first.label}`, fmt.mb(last.got.maxRssKb), fmt.mb(first.got.maxRssKb), fmt.x(growth), '≤ 1.30×', growth <= 1.3));
+    rows.push(row(`3 memory: peak RSS get ${longLabel} --split (${bitrate}x, info)`, fmt.mb(split.maxRssKb), fmt.mb(first.got.maxRssKb), fmt.x(split.maxRssKb / first.got.maxRssKb), '', undefined, `${(splitBytes / 1e6).toFixed(0)} MB in ${split.doc.calls} files; ratio vs the joined ${first.label} run`));
     return rows;
   } finally {
     await emulator.stop();
