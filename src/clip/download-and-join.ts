@@ -61,7 +61,7 @@ export async function downloadAndJoin(input: DownloadAndJoinInput, context: Call
 
   let manifest: ResumeManifest | null = null;
   if (file !== null) {
-    manifest = input.resume ? await readManifest(manifestPath) : null;
+    manifest = input.resume ? await readManifest(manifestPath, input.parts) : null;
     if (manifest !== null) {
       assertManifestMatches(manifest, input.identity, manifestPath);
       await assertManifestFits(manifest, input.parts, { partPath: file.partPath, journalPath: `${file.partPath}.kvsjoin` }, manifestPath);

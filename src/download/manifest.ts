@@ -4,6 +4,7 @@ import { OutputError } from '../errors/output-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import type { Selector, TimeRange } from '../plan/fragment.js';
 import type { Part } from '../plan/part.js';
+import { compactPart, expandParts } from './manifest-fragments.js';
 import { manifestProblem } from './manifest-problem.js';
 
 /**
@@ -51,12 +52,14 @@ export function manifestPathFor(finalPath: string): string {
 }
 
 /**
- * Reads a manifest; null when there is none. Every field is checked (types, ranges, agreement between the parts'
- * statuses, `committedParts` and the joiner checkpoint) but not against the plan or the files: `assertManifestFits`
- * does that. Throws UsageError `E_USAGE` (hint `--no-continue`) when the file exists but is not a manifest this
- * version understands or any field is out of range.
+ * Reads a manifest; null when there is none. The file stores each part's fragment numbers as a count and digest
+ * (manifest-fragments.ts): they are taken from `plan`, this run's fresh plan, where the digests agree. Every field
+ * is then checked (types, ranges, agreement between the parts' statuses, `committedParts` and the joiner
+ * checkpoint); `assertManifestFits` checks the rest against the plan and the files. Throws UsageError `E_USAGE`
+ * (hint `--no-continue`) when the file exists but is not a manifest this version understands, a part's fragments
+ * are not the plan's, or any field is out of range.
  */
-export async function readManifest(path: string): Promise<ResumeManifest | null> {
+export async function readManifest(path: string, plan: readonly Part[]): Promise<ResumeManifest | null> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -69,6 +72,11 @@ export async function readManifest(path: string): Promise<ResumeManifest | null>
     parsed = JSON.parse(text);
   } catch (error) {
     throw unusable(path, 'not JSON', error);
+  }
+  const entries: unknown = typeof parsed === 'object' && parsed !== null && 'parts' in parsed ? parsed.parts : null;
+  if (Array.isArray(entries)) {
+    const differs = expandParts(entries, plan);
+    if (differs >= 0) throw unusable(path, `part ${differs + 1} does not hold the fragments this run lists there`);
   }
   if (!isManifest(parsed)) {
     throw unusable(path, `not a version ${MANIFEST_VERSION} kvs-clip manifest (${manifestProblem(parsed, MANIFEST_VERSION) ?? 'unknown'})`);
@@ -118,7 +126,8 @@ export async function writeManifest(path: string, manifest: ResumeManifest): Pro
   try {
     const handle = await open(temp, 'wx', 0o600);
     try {
-      await handle.writeFile(`${JSON.stringify(manifest, null, 1)}\n`);
+      const stored = { ...manifest, parts: manifest.parts.map((entry) => ({ ...entry, part: compactPart(entry.part) })) };
+      await handle.writeFile(`${JSON.stringify(stored, null, 1)}\n`);
       await handle.sync();
     } finally {
       await handle.close();

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -56,6 +56,9 @@ const interrupted: ResumeManifest = {
   checkpoint: { version: 1, format: 'progressive', gaps: 'keep', largeFileThresholdBytes: 4_000_000_000, committedBytes: 4000, parts: 2, journalBytes: 300 },
 };
 
+/** This run's fresh plan, as the interrupted run planned it. */
+const plan = interrupted.parts.map((entry) => entry.part);
+
 /** The manifest's fields as untyped JSON, for damaging them one at a time. */
 type Key =
   | 'version' | 'identity' | 'committedParts' | 'checkpoint' | 'streamName' | 'selector' | 'window'
@@ -89,17 +92,41 @@ describe('resume manifest', () => {
     const path = manifestPathFor(join(dir, 'out.mp4'));
     await writeManifest(path, manifest);
     await writeManifest(path, interrupted);
-    expect(await readManifest(path)).toEqual(interrupted);
+    expect(await readManifest(path, plan)).toEqual(interrupted);
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     expect(await readdir(dir)).toEqual(['out.mp4.kvsclip.json']);
     await removeManifest(path);
-    expect(await readManifest(path)).toBeNull();
+    expect(await readManifest(path, plan)).toBeNull();
+  });
+
+  it('stores a digest of each part\'s fragment numbers instead of the numbers, so a long manifest stays small', async () => {
+    const path = manifestPathFor(join(dir, 'out.mp4'));
+    await writeManifest(path, interrupted);
+    const text = await readFile(path, 'utf8');
+    expect(text).not.toContain('fragmentNumbers"');
+    const stored = JSON.parse(text) as { parts: { part: { fragmentNumbersSha256?: unknown } }[] };
+    expect(stored.parts.map((entry) => entry.part.fragmentNumbersSha256)).toEqual(plan.map(() => expect.stringMatching(/^[0-9a-f]{64}$/) as unknown));
+  });
+
+  it('refuses a stored manifest whose part does not hold the fragments this run lists there, hinting --no-continue', async () => {
+    const path = manifestPathFor(join(dir, 'out.mp4'));
+    await writeManifest(path, interrupted);
+    const relisted = plan.map((p, i) => (i === 1 ? { ...p, fragmentNumbers: ['102', '103b'], lastFragmentNumber: '103b' } : p));
+    const error: unknown = await readManifest(path, relisted).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error).toMatchObject({ code: 'E_USAGE', message: expect.stringContaining('part 2') as string, hint: expect.stringContaining('--no-continue') as string });
+  });
+
+  it('still reads a manifest that lists the fragment numbers in full (written before the digests)', async () => {
+    const path = manifestPathFor(join(dir, 'out.mp4'));
+    await writeFile(path, JSON.stringify(interrupted));
+    expect(await readManifest(path, plan)).toEqual(interrupted);
   });
 
   it('rejects a file that is not a manifest with a usage error hinting --no-continue', async () => {
     const path = join(dir, 'bad.kvsclip.json');
     await writeFile(path, '{"version": 99}');
-    await expect(readManifest(path)).rejects.toMatchObject({ code: 'E_USAGE', hint: expect.stringContaining('--no-continue') as string });
+    await expect(readManifest(path, plan)).rejects.toMatchObject({ code: 'E_USAGE', hint: expect.stringContaining('--no-continue') as string });
   });
 
   it.each<[string, Partial<ManifestIdentity>]>([
@@ -148,7 +175,7 @@ describe('resume manifest', () => {
   ])('refuses a manifest with a wrong field (%s), naming the file and hinting --no-continue', async (_what, change) => {
     const path = join(dir, 'bad.kvsclip.json');
     await writeFile(path, edited(change));
-    const error: unknown = await readManifest(path).catch((caught: unknown) => caught);
+    const error: unknown = await readManifest(path, plan).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UsageError);
     expect(error).toMatchObject({ code: 'E_USAGE', message: expect.stringContaining(path) as string, hint: expect.stringContaining('--no-continue') as string });
   });
