@@ -16,7 +16,7 @@ import { memorySource } from '../../src/mp4/file-source.js';
 import { joinFiles } from '../../src/mp4/join-clips.js';
 import { readClip } from '../../src/mp4/read-clip.js';
 import { FIXTURE_DIR, fixtureSet } from '../fixtures/fixture-sets.js';
-import { seededRandom as prng } from '../support/seeded-random.js';
+import { seededRandom as prng } from '../../src/emulator/seeded-random.js';
 
 const SEED = Number(process.env['FUZZ_SEED'] ?? 0x6b7673);
 const CASES = Number(process.env['FUZZ_CASES'] ?? 3000);

@@ -4,7 +4,7 @@ import { memorySource } from '../../src/mp4/file-source.js';
 import { describeBoxTree } from '../../src/mp4/inspect.js';
 import { MediaError } from '../../src/errors/media-error.js';
 import { alawEntry, avc1Entry, buildFragmentedClip, buildProgressiveClip, mp4aEntry, type TestTrack } from './build-test-clip.js';
-import { seededRandom as random } from '../support/seeded-random.js';
+import { seededRandom as random } from '../../src/emulator/seeded-random.js';
 
 
 const video: TestTrack = {

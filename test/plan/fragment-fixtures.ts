@@ -1,6 +1,6 @@
 import type { Fragment } from '../../src/plan/fragment.js';
 
-export { seededRandom } from '../support/seeded-random.js';
+export { seededRandom } from '../../src/emulator/seeded-random.js';
 
 /** A 47-digit fragment number counting up from a realistic base (beyond uint64, kvs-api.md §3). */
 export function fragmentNumber(n: number): string {

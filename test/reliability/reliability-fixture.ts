@@ -102,4 +102,4 @@ export function listTree(dir: string): { path: string; mode: number; size: numbe
 }
 
 /** Seeded [0, 1) random numbers, for kill points and fuzz inputs. */
-export { seededRandom as seeded } from '../support/seeded-random.js';
+export { seededRandom as seeded } from '../../src/emulator/seeded-random.js';
