@@ -13,10 +13,9 @@ import { JoinJournal } from './join-journal.js';
 import type { ByteSource, Clip } from './model.js';
 import type { GapPolicy } from './join-timeline.js';
 import { JoinPlan } from './plan-join.js';
-import { MediaError } from '../errors/media-error.js';
 import { buildMoovChunks } from './build-moov.js';
 import { openFileSource } from './file-source.js';
-import { joinFilesOnePass, numberedPath } from './join-files-one-pass.js';
+import { isMismatch, joinFilesOnePass, numberedPath } from './join-files-one-pass.js';
 import { summariseJoin, type JoinSummary } from './join-summary.js';
 import { moovReserveBytes } from './moov-reserve.js';
 import { readClip } from './read-clip.js';
@@ -268,14 +267,10 @@ export async function joinFiles(
   } catch (error) {
     await joiner.abort();
     if (typeof output === 'string') {
+      // Only fragmented output comes this way (progressive files go through joinFilesOnePass): no journal, no
+      // faststart temp file.
       await rm(path, { force: true });
-      await rm(`${path}.faststart`, { force: true });
-      await rm(`${path}.kvsjoin`, { force: true });
     }
     throw error;
   }
-}
-
-function isMismatch(error: unknown): boolean {
-  return error instanceof MediaError && error.code === 'E_JOIN_MISMATCH';
 }

@@ -147,7 +147,8 @@ function unpackRanges(ranges: Float64Array): CopyPiece[] {
   return pieces;
 }
 
-function isMismatch(error: unknown): boolean {
+/** A part that cannot follow the previous one in the same file (what `--split-on-change` splits at). */
+export function isMismatch(error: unknown): boolean {
   return error instanceof MediaError && error.code === 'E_JOIN_MISMATCH';
 }
 
