@@ -14,10 +14,18 @@ export function fragmentsDigest(numbers: readonly string[]): string {
   return createHash('sha256').update(numbers.join(',')).digest('hex');
 }
 
+/** Digests by part: parts are immutable and the manifest is saved twice per part, so each is hashed once. */
+const digests = new WeakMap<Part, string>();
+
 /** A part as the manifest file stores it: without `fragmentNumbers`, with their digest. */
 export function compactPart(part: Part): Omit<Part, 'fragmentNumbers'> & { readonly fragmentNumbersSha256: string } {
   const { fragmentNumbers, ...rest } = part;
-  return { ...rest, fragmentNumbersSha256: fragmentsDigest(fragmentNumbers) };
+  let digest = digests.get(part);
+  if (digest === undefined) {
+    digest = fragmentsDigest(fragmentNumbers);
+    digests.set(part, digest);
+  }
+  return { ...rest, fragmentNumbersSha256: digest };
 }
 
 /**
