@@ -4,7 +4,16 @@ import tseslint from 'typescript-eslint';
 
 const sdk = { group: ['@aws-sdk/*', '@smithy/*'], message: 'Only src/kvs imports the AWS SDK.' };
 const io = {
-  group: ['node:fs', 'node:fs/*', 'node:http', 'node:https', 'node:net', 'node:child_process', 'commander', 'cli-progress'],
+  group: [
+    'node:fs',
+    'node:fs/*',
+    'node:http',
+    'node:https',
+    'node:net',
+    'node:child_process',
+    'commander',
+    'cli-progress',
+  ],
   message: 'Pure core: no I/O here; take it as a parameter (style.md §3).',
 };
 const clientCode = {
@@ -13,7 +22,18 @@ const clientCode = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'completions/**', 'test/fixtures/**', 'bin/**', '**/*.mjs', 'eslint.config.js'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'completions/**',
+      'test/fixtures/**',
+      'bin/**',
+      '**/*.mjs',
+      'eslint.config.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -31,7 +51,14 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
-    files: ['src/time/**/*.ts', 'src/plan/**/*.ts', 'src/errors/**/*.ts', 'src/output/template.ts', 'src/download/retry-policy.ts', 'src/download/pacer.ts'],
+    files: [
+      'src/time/**/*.ts',
+      'src/plan/**/*.ts',
+      'src/errors/**/*.ts',
+      'src/output/template.ts',
+      'src/download/retry-policy.ts',
+      'src/download/pacer.ts',
+    ],
     rules: { 'no-restricted-imports': ['error', { patterns: [sdk, io] }] },
   },
   {

@@ -48,7 +48,8 @@ function fixedClock(text: string): () => number {
   const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
   const startedAt = Date.now();
   return () => {
-    if (!Number.isFinite(ms)) throw new UsageError('E_USAGE', `KVS_CLIP_NOW is neither epoch ms nor ISO 8601: "${text}"`);
+    if (!Number.isFinite(ms))
+      throw new UsageError('E_USAGE', `KVS_CLIP_NOW is neither epoch ms nor ISO 8601: "${text}"`);
     return ms + (Date.now() - startedAt);
   };
 }

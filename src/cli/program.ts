@@ -10,7 +10,13 @@ import { listCommand, type ListOptions } from './commands/list.js';
 import { streamsCommand, type StreamsOptions } from './commands/streams.js';
 import type { CliIo } from './io.js';
 import { flagOption } from './options/option-values.js';
-import type { GetJsonResult, InspectJsonResult, JoinJsonResult, ListJsonResult, StreamsJsonResult } from './render/json.js';
+import type {
+  GetJsonResult,
+  InspectJsonResult,
+  JoinJsonResult,
+  ListJsonResult,
+  StreamsJsonResult,
+} from './render/json.js';
 
 /**
  * The use cases behind the commands, one per command. main.ts passes the real ones; wiring tests pass spies
@@ -77,7 +83,11 @@ export function buildProgram(deps: ProgramDeps): Command {
 
   program.hook('preAction', (_root, action) => {
     const values = action.opts();
-    deps.onCommandStart?.({ command: action.name(), json: flagOption(values, 'json'), verbose: flagOption(values, 'verbose') });
+    deps.onCommandStart?.({
+      command: action.name(),
+      json: flagOption(values, 'json'),
+      verbose: flagOption(values, 'verbose'),
+    });
   });
   configureTree(program, io);
   return program;

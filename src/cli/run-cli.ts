@@ -12,7 +12,11 @@ import { renderError } from './render/render-error.js';
  */
 export async function runCli(argv: readonly string[], deps: Omit<ProgramDeps, 'onCommandStart'>): Promise<ExitCode> {
   // Until commander reaches an action, guess the mode from the raw words so parse errors honour --json and -v.
-  const mode = { json: hasFlag(argv, ['--json']), verbose: hasFlag(argv, ['-v', '--verbose']), command: null as string | null };
+  const mode = {
+    json: hasFlag(argv, ['--json']),
+    verbose: hasFlag(argv, ['-v', '--verbose']),
+    command: null as string | null,
+  };
   const program = buildProgram({
     ...deps,
     onCommandStart: (start) => {
@@ -48,5 +52,7 @@ function classify(error: unknown, deps: Pick<ProgramDeps, 'io' | 'version'>): Kv
 function hasFlag(argv: readonly string[], flags: readonly string[]): boolean {
   const end = argv.indexOf('--');
   const words = end === -1 ? argv : argv.slice(0, end);
-  return words.some((word) => flags.includes(word) || (flags.includes('-v') && /^-[a-z]*v[a-z]*$/.test(word) && !word.startsWith('--')));
+  return words.some(
+    (word) => flags.includes(word) || (flags.includes('-v') && /^-[a-z]*v[a-z]*$/.test(word) && !word.startsWith('--')),
+  );
 }

@@ -33,11 +33,21 @@ export async function checkOutputEarly(
   options: GetOptions,
   context: { cwd: string; window: TimeRange; existingIsDone: boolean },
 ): Promise<EarlyOutputCheck> {
-  if (options.output === '-' || options.split === true || options.gaps === 'split' || options.dryRun === true) return { kind: 'later' };
+  if (options.output === '-' || options.split === true || options.gaps === 'split' || options.dryRun === true)
+    return { kind: 'later' };
   const template = options.output ?? DEFAULT_TEMPLATE;
   const { window } = context;
-  const finalPath = resolve(context.cwd, renderTemplate(template, { stream: options.stream, startMs: window.startMs, endMs: window.endMs, selector: options.selector }));
-  if ((options.skipExisting === true || context.existingIsDone) && (await pathExists(finalPath))) return { kind: 'skip', finalPath };
+  const finalPath = resolve(
+    context.cwd,
+    renderTemplate(template, {
+      stream: options.stream,
+      startMs: window.startMs,
+      endMs: window.endMs,
+      selector: options.selector,
+    }),
+  );
+  if ((options.skipExisting === true || context.existingIsDone) && (await pathExists(finalPath)))
+    return { kind: 'skip', finalPath };
   await prepareOutput(finalPath, { force: options.force === true, mkdir: options.mkdir === true });
   return { kind: 'ok', finalPath };
 }

@@ -28,14 +28,19 @@ export type DownloadAndJoinInput = {
   readonly identity: ManifestIdentity;
   readonly layout: JoinLayout;
   /** A file output (with resume), or a stream (`-o -`, no resume; spool in `spoolDir`). */
-  readonly target: { readonly kind: 'file'; readonly prepared: PreparedOutput } | { readonly kind: 'stream'; readonly stream: NodeJS.WritableStream; readonly spoolBase: string };
+  readonly target:
+    | { readonly kind: 'file'; readonly prepared: PreparedOutput }
+    | { readonly kind: 'stream'; readonly stream: NodeJS.WritableStream; readonly spoolBase: string };
   readonly resume: boolean;
   readonly keepParts: boolean;
   readonly concurrency: number;
   readonly replanner: PartReplanner;
   readonly openJoiner: OpenJoiner;
   readonly readClip: (path: string) => Promise<Clip>;
-  readonly getClip: (part: Part, options: { destPath: string; signal: AbortSignal; onBytes: (bytes: number) => void }) => Promise<ClipCallFacts>;
+  readonly getClip: (
+    part: Part,
+    options: { destPath: string; signal: AbortSignal; onBytes: (bytes: number) => void },
+  ) => Promise<ClipCallFacts>;
 };
 
 export type DownloadAndJoinResult = {
@@ -53,7 +58,10 @@ const partKey = (part: Part): string => `${part.startMs}-${part.endMs}`;
  * the manifest, `.part` and spool stay when any work is resumable (else they are removed, unless keepParts).
  * Throws: UsageError (manifest mismatch, hint --no-continue), and whatever the download or the joiner throws.
  */
-export async function downloadAndJoin(input: DownloadAndJoinInput, context: CallContext): Promise<DownloadAndJoinResult> {
+export async function downloadAndJoin(
+  input: DownloadAndJoinInput,
+  context: CallContext,
+): Promise<DownloadAndJoinResult> {
   const file = input.target.kind === 'file' ? input.target.prepared : null;
   const base = file === null ? (input.target.kind === 'stream' ? input.target.spoolBase : '') : file.finalPath;
   const manifestPath = manifestPathFor(base);
@@ -64,11 +72,16 @@ export async function downloadAndJoin(input: DownloadAndJoinInput, context: Call
     manifest = input.resume ? await readManifest(manifestPath, input.parts) : null;
     if (manifest !== null) {
       assertManifestMatches(manifest, input.identity, manifestPath);
-      await assertManifestFits(manifest, input.parts, { partPath: file.partPath, journalPath: `${file.partPath}.kvsjoin` }, manifestPath);
-    }
-    else await discardResumeState(file, manifestPath, spoolDir);
+      await assertManifestFits(
+        manifest,
+        input.parts,
+        { partPath: file.partPath, journalPath: `${file.partPath}.kvsjoin` },
+        manifestPath,
+      );
+    } else await discardResumeState(file, manifestPath, spoolDir);
   }
-  const entries: ManifestPart[] = manifest?.parts.map((entry) => ({ ...entry })) ?? input.parts.map((part) => ({ part, status: 'planned' }));
+  const entries: ManifestPart[] =
+    manifest?.parts.map((entry) => ({ ...entry })) ?? input.parts.map((part) => ({ part, status: 'planned' }));
   let committed = manifest?.committedParts ?? 0;
   let checkpoint: unknown = manifest?.checkpoint ?? null;
   const finished = new Map<string, { sizeBytes: number; sha256: string }>();
@@ -91,7 +104,13 @@ export async function downloadAndJoin(input: DownloadAndJoinInput, context: Call
 
   const save = async (): Promise<void> => {
     if (file === null) return;
-    await writeManifest(manifestPath, { version: MANIFEST_VERSION, identity: input.identity, parts: entries, committedParts: committed, checkpoint });
+    await writeManifest(manifestPath, {
+      version: MANIFEST_VERSION,
+      identity: input.identity,
+      parts: entries,
+      committedParts: committed,
+      checkpoint,
+    });
   };
   const update = (part: Part, change: Partial<ManifestPart>): void => {
     const at = entries.findIndex((entry) => partKey(entry.part) === partKey(part));
@@ -143,10 +162,14 @@ export async function downloadAndJoin(input: DownloadAndJoinInput, context: Call
         await save();
       },
       onReplan: async (remaining) => {
-        entries.splice(committed, entries.length - committed, ...remaining.map((part): ManifestPart => {
-          const known = entries.find((entry) => partKey(entry.part) === partKey(part));
-          return known ?? { part, status: 'planned' };
-        }));
+        entries.splice(
+          committed,
+          entries.length - committed,
+          ...remaining.map((part): ManifestPart => {
+            const known = entries.find((entry) => partKey(entry.part) === partKey(part));
+            return known ?? { part, status: 'planned' };
+          }),
+        );
         await save();
       },
       ...getClipRuntime(context),

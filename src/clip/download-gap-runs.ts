@@ -24,12 +24,20 @@ export function checkGapSplitOptions(options: GetOptions): void {
   const refuse = (problem: string, hint: string): never => {
     throw new UsageError('E_USAGE', `--gaps split ${problem}`, { hint });
   };
-  if (options.output === '-') refuse('writes one file per run of media and cannot write to stdout (-o -)', 'Use --gaps keep|close with -o -');
-  if (options.split === true) refuse('and --split both choose the files: pass only one', '--split: one file per GetClip call; --gaps split: one file per run between gaps');
+  if (options.output === '-')
+    refuse('writes one file per run of media and cannot write to stdout (-o -)', 'Use --gaps keep|close with -o -');
+  if (options.split === true)
+    refuse(
+      'and --split both choose the files: pass only one',
+      '--split: one file per GetClip call; --gaps split: one file per run between gaps',
+    );
   if (options.state !== undefined) refuse('is not available with --state', 'Use --gaps keep|close with --state');
   const template = options.output;
   if (template === undefined || !(templateHasField(template, 'index') || templateHasField(template, 'start'))) {
-    refuse(`needs an -o template with {index} or {start} so each run gets its own name (got ${template === undefined ? 'the default name' : `"${template}"`})`, "e.g. -o 'cam_{index:02}.mp4' or -o 'cam_{start:%Y%m%dT%H%M%SZ}.mp4'");
+    refuse(
+      `needs an -o template with {index} or {start} so each run gets its own name (got ${template === undefined ? 'the default name' : `"${template}"`})`,
+      "e.g. -o 'cam_{index:02}.mp4' or -o 'cam_{start:%Y%m%dT%H%M%SZ}.mp4'",
+    );
   }
 }
 
@@ -43,7 +51,8 @@ export function splitAtGaps(parts: readonly Part[], gaps: readonly Gap[], window
   let previous: Part | undefined;
   for (const part of parts) {
     const before = previous;
-    const gapBefore = before !== undefined && gaps.some((gap) => gap.endMs > before.mediaStartMs && gap.endMs <= part.mediaStartMs);
+    const gapBefore =
+      before !== undefined && gaps.some((gap) => gap.endMs > before.mediaStartMs && gap.endMs <= part.mediaStartMs);
     const current = groups[groups.length - 1];
     if (current === undefined || gapBefore) groups.push([part]);
     else current.push(part);
@@ -53,7 +62,8 @@ export function splitAtGaps(parts: readonly Part[], gaps: readonly Gap[], window
     const first = group[0];
     const last = group[group.length - 1];
     const startMs = index === 0 || first === undefined ? window.startMs : Math.max(window.startMs, first.mediaStartMs);
-    const endMs = index === groups.length - 1 || last === undefined ? window.endMs : Math.min(window.endMs, last.mediaEndMs);
+    const endMs =
+      index === groups.length - 1 || last === undefined ? window.endMs : Math.min(window.endMs, last.mediaEndMs);
     return { parts: group, range: { startMs, endMs } };
   });
 }
@@ -83,9 +93,14 @@ export async function downloadGapRuns(
   const { runs, template, fields, cwd, identity, force, mkdir, skipExisting, ...join } = input;
   const targets: { run: GapRun; prepared: PreparedOutput | null; finalPath: string }[] = [];
   for (const [index, run] of runs.entries()) {
-    const finalPath = resolve(cwd, renderTemplate(template, { ...fields, startMs: run.range.startMs, endMs: run.range.endMs, index: index + 1 }));
+    const finalPath = resolve(
+      cwd,
+      renderTemplate(template, { ...fields, startMs: run.range.startMs, endMs: run.range.endMs, index: index + 1 }),
+    );
     if (targets.some((target) => target.finalPath === finalPath)) {
-      throw new UsageError('E_USAGE', `--gaps split: two runs of media would both be written to "${finalPath}"`, { hint: "Add {index} to -o, e.g. -o 'cam_{index:02}.mp4'" });
+      throw new UsageError('E_USAGE', `--gaps split: two runs of media would both be written to "${finalPath}"`, {
+        hint: "Add {index} to -o, e.g. -o 'cam_{index:02}.mp4'",
+      });
     }
     if (skipExisting && (await pathExists(finalPath))) targets.push({ run, prepared: null, finalPath });
     else targets.push({ run, prepared: await prepareOutput(finalPath, { force, mkdir }), finalPath });
@@ -103,7 +118,10 @@ export async function downloadGapRuns(
       skipped++;
       continue;
     }
-    const done = await downloadAndJoin({ ...join, parts: run.parts, identity: { ...identity, window: run.range }, target: { kind: 'file', prepared } }, context);
+    const done = await downloadAndJoin(
+      { ...join, parts: run.parts, identity: { ...identity, window: run.range }, target: { kind: 'file', prepared } },
+      context,
+    );
     calls += done.calls;
     outputBytes += done.outputBytes;
     parts.push(...done.parts.map((entry) => ({ ...entry, output: finalPath })));

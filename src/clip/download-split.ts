@@ -24,7 +24,10 @@ export type DownloadSplitInput = {
   readonly concurrency: number;
   readonly replanner: PartReplanner;
   readonly readClip: (path: string) => Promise<Clip>;
-  readonly getClip: (part: Part, options: { destPath: string; signal: AbortSignal; onBytes: (bytes: number) => void }) => Promise<ClipCallFacts>;
+  readonly getClip: (
+    part: Part,
+    options: { destPath: string; signal: AbortSignal; onBytes: (bytes: number) => void },
+  ) => Promise<ClipCallFacts>;
 };
 
 /** The template with a part number, so the part files of `--split` get distinct names. */
@@ -44,13 +47,15 @@ export async function downloadSplit(
   context: CallContext,
 ): Promise<{ outputs: string[]; parts: PartResult[]; calls: number; outputBytes: number }> {
   const template = partTemplate(input.template);
-  const pathFor = (index: number): string => resolve(input.cwd, renderTemplate(template, { ...input.fields, index: index + 1 }));
+  const pathFor = (index: number): string =>
+    resolve(input.cwd, renderTemplate(template, { ...input.fields, index: index + 1 }));
   const firstPath = pathFor(0);
   const listPath = `${firstPath.slice(0, firstPath.length - extname(firstPath).length)}_parts.json`;
   const spoolDir = `${listPath}.kvsclip.d`;
-  if (input.mkdir) await makeDirectories(dirname(firstPath)).catch((cause: unknown) => {
-    throw toOutputError(cause, dirname(firstPath));
-  });
+  if (input.mkdir)
+    await makeDirectories(dirname(firstPath)).catch((cause: unknown) => {
+      throw toOutputError(cause, dirname(firstPath));
+    });
   await makeDirectories(spoolDir, { mode: 0o700 }).catch((cause: unknown) => {
     throw toOutputError(cause, spoolDir);
   });
@@ -90,7 +95,10 @@ export async function downloadSplit(
       lastFragmentNumber: entry.part.lastFragmentNumber,
       bytes: entry.downloadedBytes,
     }));
-    await writeFileAtomic(listPath, `${JSON.stringify({ version: 1, stream: input.fields.stream, parts: list }, null, 1)}\n`);
+    await writeFileAtomic(
+      listPath,
+      `${JSON.stringify({ version: 1, stream: input.fields.stream, parts: list }, null, 1)}\n`,
+    );
     return { outputs, parts, calls: fetched.calls, outputBytes };
   } finally {
     await rm(spoolDir, { recursive: true, force: true });

@@ -32,13 +32,19 @@ export type TimeWindowsInput = {
  * timestamps are known. No gap report, no resume, no exact truncation check (the caller has warned).
  * Throws NotFoundError `E_NO_MEDIA` when no window held media, and whatever the calls or the joiner throw.
  */
-export async function fetchByTimeWindows(input: TimeWindowsInput, context: CallContext): Promise<{ calls: number; parts: number; bytes: number }> {
+export async function fetchByTimeWindows(
+  input: TimeWindowsInput,
+  context: CallContext,
+): Promise<{ calls: number; parts: number; bytes: number }> {
   const fallback = timeWindowsFallback(input.window);
   await makeDirectories(input.spoolDir, { mode: 0o700 }).catch((cause: unknown) => {
     throw toOutputError(cause, input.spoolDir);
   });
   const joiner = await createJoiner({
-    output: typeof input.output === 'string' ? { kind: 'file', path: input.output } : { kind: 'stream', stream: input.output },
+    output:
+      typeof input.output === 'string'
+        ? { kind: 'file', path: input.output }
+        : { kind: 'stream', stream: input.output },
     format: input.layout.format === 'fmp4' ? 'fmp4' : 'progressive',
     faststart: input.layout.faststart,
     gaps: input.layout.gaps === 'close' ? 'close' : 'keep',
@@ -56,7 +62,13 @@ export async function fetchByTimeWindows(input: TimeWindowsInput, context: CallC
           try {
             // Fragments last at least 1 s: a window of N seconds holds at most N of them (the pacer's charge).
             const fragments = Math.max(1, Math.ceil((range.endMs - range.startMs) / 1000));
-            await input.kvs.getClip(range, { selector: input.selector, fragments, destPath: path, signal: context.signal, onBytes: () => undefined });
+            await input.kvs.getClip(range, {
+              selector: input.selector,
+              fragments,
+              destPath: path,
+              signal: context.signal,
+              onBytes: () => undefined,
+            });
           } catch (error) {
             if (error instanceof NotFoundError && error.code === 'E_NO_MEDIA') return { kind: 'empty' } as const;
             throw error;
@@ -83,12 +95,20 @@ export async function fetchByTimeWindows(input: TimeWindowsInput, context: CallC
       const decision = fallback.advance(range, outcome);
       if (decision.accept) {
         if (decision.possiblyTruncated) {
-          context.emit({ type: 'warning', code: 'part-truncated', message: `GetClip window ${n} may be truncated (near the 100 MB cap at the smallest step)` });
+          context.emit({
+            type: 'warning',
+            code: 'part-truncated',
+            message: `GetClip window ${n} may be truncated (near the 100 MB cap at the smallest step)`,
+          });
         }
         const clip = await input.readClip(path);
         const source = await openFileSource(path);
         try {
-          await joiner.append({ source, clip, name: `window ${formatInstant(range.startMs)}..${formatInstant(range.endMs)}` });
+          await joiner.append({
+            source,
+            clip,
+            name: `window ${formatInstant(range.startMs)}..${formatInstant(range.endMs)}`,
+          });
         } finally {
           await source.close();
         }
@@ -98,7 +118,10 @@ export async function fetchByTimeWindows(input: TimeWindowsInput, context: CallC
       current = decision.next;
     }
     if (parts === 0) {
-      throw new NotFoundError('E_NO_MEDIA', `No media in ${formatInstant(input.window.startMs)} → ${formatInstant(input.window.endMs)}`);
+      throw new NotFoundError(
+        'E_NO_MEDIA',
+        `No media in ${formatInstant(input.window.startMs)} → ${formatInstant(input.window.endMs)}`,
+      );
     }
     const summary = await joiner.finish();
     return { calls, parts, bytes: summary.bytes };

@@ -28,7 +28,13 @@ function hookTargets(result: GetResult, options: GetOptions): string[] {
  * --gaps split) and --fail-on-gap. Throws
  * IncompleteError `E_HOOK` / `E_GAPS` (exit 8) with the output already in place.
  */
-export async function finishGet(result: GetResult, plan: Plan, lastFragment: Fragment | undefined, options: GetOptions, deps: GetDeps): Promise<WindowOutcome> {
+export async function finishGet(
+  result: GetResult,
+  plan: Plan,
+  lastFragment: Fragment | undefined,
+  options: GetOptions,
+  deps: GetDeps,
+): Promise<WindowOutcome> {
   const target = result.output ?? `${result.outputs.length} files`;
   const mb = (result.bytes / 1_000_000).toFixed(1);
   deps.emit({
@@ -44,12 +50,17 @@ export async function finishGet(result: GetResult, plan: Plan, lastFragment: Fra
     message: `Wrote ${target} (${mb} MB, ${result.parts.length} parts, ${result.fragments} fragments, ${result.gaps.length} gaps, ${result.retries} retries) in ${formatDuration(Math.max(result.durationMs, 1))}`,
   });
   if (options.exec !== undefined) {
-    for (const path of hookTargets(result, options)) await runHook(options.exec, path, { cwd: deps.cwd, signal: deps.signal });
+    for (const path of hookTargets(result, options))
+      await runHook(options.exec, path, { cwd: deps.cwd, signal: deps.signal });
   }
   if (options.failOnGap === true && plan.gaps.length > 0) {
-    throw new IncompleteError('E_GAPS', `The output has ${plan.gaps.length} gap${plan.gaps.length === 1 ? '' : 's'} (--fail-on-gap)`, {
-      hint: `The file is complete at ${target}; the gaps are missing in the archive itself`,
-    });
+    throw new IncompleteError(
+      'E_GAPS',
+      `The output has ${plan.gaps.length} gap${plan.gaps.length === 1 ? '' : 's'} (--fail-on-gap)`,
+      {
+        hint: `The file is complete at ${target}; the gaps are missing in the archive itself`,
+      },
+    );
   }
   return { result, plan, lastFragment };
 }

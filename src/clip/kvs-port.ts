@@ -22,7 +22,13 @@ export type KvsPort = {
    */
   getClip(
     range: TimeRange,
-    options: { selector: Selector; fragments: number; destPath: string; signal: AbortSignal; onBytes: (bytes: number) => void },
+    options: {
+      selector: Selector;
+      fragments: number;
+      destPath: string;
+      signal: AbortSignal;
+      onBytes: (bytes: number) => void;
+    },
   ): Promise<{ readonly requestId: string | undefined; readonly sizeBytes: number; readonly sha256: string }>;
   /** Forgets the cached data endpoints, so the next call asks GetDataEndpoint again. */
   refreshEndpoint(): Promise<void>;

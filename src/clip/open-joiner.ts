@@ -12,10 +12,15 @@ import type { OpenJoiner } from './join-port.js';
 export const openMp4Joiner: OpenJoiner = async (options) => {
   if (options.gaps === 'split') {
     // runGet splits at gaps itself (one ordinary join per run): a joiner asked to split is a wiring mistake.
-    throw new UsageError('E_USAGE', '--gaps split cannot be joined into one output', { hint: 'Use --gaps keep|close, or --split for one file per part' });
+    throw new UsageError('E_USAGE', '--gaps split cannot be joined into one output', {
+      hint: 'Use --gaps keep|close, or --split for one file per part',
+    });
   }
   const joiner = await createJoiner({
-    output: typeof options.output === 'string' ? { kind: 'file', path: options.output } : { kind: 'stream', stream: options.output },
+    output:
+      typeof options.output === 'string'
+        ? { kind: 'file', path: options.output }
+        : { kind: 'stream', stream: options.output },
     format: options.format === 'fmp4' ? 'fmp4' : 'progressive',
     faststart: options.faststart,
     gaps: options.gaps,

@@ -23,13 +23,20 @@ export function planReplanner(options: {
   let limits = resolveLimits(options.limits);
   return {
     afterTruncation(part, receivedMs) {
-      const { received, rest } = replanAfterTruncation(part, { durationMs: receivedMs }, { fragments, selector, limits });
+      const { received, rest } = replanAfterTruncation(
+        part,
+        { durationMs: receivedMs },
+        { fragments, selector, limits },
+      );
       if (rest.length === 0) return null;
       const delivered = partFragments(received, { fragments, selector });
       limits = {
         ...limits,
         maxFragments: Math.min(limits.maxFragments, delivered.length),
-        maxBytes: Math.min(limits.maxBytes, delivered.reduce((sum, fragment) => sum + fragment.sizeBytes, 0)),
+        maxBytes: Math.min(
+          limits.maxBytes,
+          delivered.reduce((sum, fragment) => sum + fragment.sizeBytes, 0),
+        ),
       };
       return [received, ...rest];
     },
@@ -45,7 +52,12 @@ export function planReplanner(options: {
       const listed = await options.list({ startMs: part.startMs, endMs: part.endMs });
       const known = new Set(fragments.map((fragment) => fragment.fragmentNumber));
       for (const fragment of listed) if (!known.has(fragment.fragmentNumber)) fragments.push(fragment);
-      const plan = planParts(listed, { selector, window: { startMs: part.startMs, endMs: part.endMs }, align: 'inside', limits });
+      const plan = planParts(listed, {
+        selector,
+        window: { startMs: part.startMs, endMs: part.endMs },
+        align: 'inside',
+        limits,
+      });
       return plan.parts.map((p): Part => ({ ...p, index: part.index + p.index }));
     },
   };

@@ -67,9 +67,13 @@ export async function describeAndClamp(
   const { kvs, signal } = context;
   const info = await callWithRetry('DescribeStream', () => kvs.describeStream({ signal }), context);
   if (!(info.retentionHours > 0)) {
-    throw new NotFoundError('E_NO_MEDIA', `Stream ${stream} keeps no archive (DataRetentionInHours is ${info.retentionHours})`, {
-      hint: 'GetClip needs archived media: raise the stream\'s data retention',
-    });
+    throw new NotFoundError(
+      'E_NO_MEDIA',
+      `Stream ${stream} keeps no archive (DataRetentionInHours is ${info.retentionHours})`,
+      {
+        hint: "GetClip needs archived media: raise the stream's data retention",
+      },
+    );
   }
   const earliestMs = context.nowMs() - info.retentionHours * HOUR_MS;
   if (window.endMs <= earliestMs) {
@@ -94,7 +98,11 @@ export async function describeAndClamp(
  * Every fragment of `range`, all ListFragments pages, each page paced (≤ 5 TPS per stream); the listing is retried.
  * Throws the port's typed errors (AuthError for NotAuthorized: the caller may fall back to time windows).
  */
-export async function listAllFragments(range: TimeRange, selector: Selector, context: CallContext): Promise<Fragment[]> {
+export async function listAllFragments(
+  range: TimeRange,
+  selector: Selector,
+  context: CallContext,
+): Promise<Fragment[]> {
   return callWithRetry(
     'ListFragments',
     () =>
@@ -125,7 +133,8 @@ export async function planWindow(
     context.emit({
       type: 'warning',
       code: 'list-fallback',
-      message: 'ListFragments is not allowed for these credentials: falling back to time windows (no gap report, no exact truncation check)',
+      message:
+        'ListFragments is not allowed for these credentials: falling back to time windows (no gap report, no exact truncation check)',
     });
     return null;
   }
@@ -147,14 +156,27 @@ export async function planWindow(
 }
 
 /** The plan as the `plan` event carries it. */
-export function summarise(plan: Plan): { parts: Plan['parts']; gaps: Plan['gaps']; covered: TimeRange | null; fragments: number; bytes: number } {
-  return { parts: plan.parts, gaps: plan.gaps, covered: plan.covered, fragments: plan.fragmentCount, bytes: plan.sizeBytes };
+export function summarise(plan: Plan): {
+  parts: Plan['parts'];
+  gaps: Plan['gaps'];
+  covered: TimeRange | null;
+  fragments: number;
+  bytes: number;
+} {
+  return {
+    parts: plan.parts,
+    gaps: plan.gaps,
+    covered: plan.covered,
+    fragments: plan.fragmentCount,
+    bytes: plan.sizeBytes,
+  };
 }
 
 /** `Covered 2025-06-14T12:59:58.120Z → 2025-06-14T14:00:01.904Z (1 800 fragments, 10 parts, ≈812 MB)`. */
 export function describePlan(plan: Plan): string {
   if (plan.covered === null) return 'No fragments in the window';
   const mb = Math.round(plan.sizeBytes / 1_000_000);
-  const count = (n: number, what: string): string => `${n.toLocaleString('en-US').replaceAll(',', ' ')} ${what}${n === 1 ? '' : 's'}`;
+  const count = (n: number, what: string): string =>
+    `${n.toLocaleString('en-US').replaceAll(',', ' ')} ${what}${n === 1 ? '' : 's'}`;
   return `Covered ${formatInstant(plan.covered.startMs)} → ${formatInstant(plan.covered.endMs)} (${count(plan.fragmentCount, 'fragment')}, ${count(plan.parts.length, 'part')}, ≈${mb} MB)`;
 }

@@ -28,21 +28,31 @@ type FetchWindow = (
  * Throws OutputError `E_LOCKED` for a live lock, UsageError for a first run without --since or a state of another
  * stream, and whatever the download throws (the state is then left with `pending`).
  */
-export async function runCron(options: GetOptions, deps: GetDeps, context: CallContext, stages: { fetchWindow: FetchWindow }): Promise<GetResult> {
+export async function runCron(
+  options: GetOptions,
+  deps: GetDeps,
+  context: CallContext,
+  stages: { fetchWindow: FetchWindow },
+): Promise<GetResult> {
   const statePath = resolve(deps.cwd, options.state ?? '');
   const lock = await acquireLock(statePath, { nowMs: deps.nowMs() });
   try {
     const state = await readState(statePath);
     if (state !== undefined && (state.stream !== options.stream || state.selector !== options.selector)) {
-      throw new UsageError('E_USAGE', `State file ${statePath} belongs to ${state.stream} (${state.selector} timestamps), not ${options.stream} (${options.selector})`, {
-        hint: 'Use one state file per stream and selector',
-      });
+      throw new UsageError(
+        'E_USAGE',
+        `State file ${statePath} belongs to ${state.stream} (${state.selector} timestamps), not ${options.stream} (${options.selector})`,
+        {
+          hint: 'Use one state file per stream and selector',
+        },
+      );
     }
     if (options.selector === 'producer') {
       deps.emit({
         type: 'warning',
         code: 'producer-state',
-        message: 'Producer timestamps can be back-filled behind the cursor (offline uploads); --timestamps server is safer with --state',
+        message:
+          'Producer timestamps can be back-filled behind the cursor (offline uploads); --timestamps server is safer with --state',
       });
     }
     const nowMs = deps.nowMs();
@@ -60,11 +70,18 @@ export async function runCron(options: GetOptions, deps: GetDeps, context: CallC
     const lastFragmentNumber = state?.lastFragmentNumber;
     const keep = lastFragmentNumber === undefined ? {} : { lastFragmentNumber };
     if (window.endMs <= window.startMs) return emptyResult(options, window, align, cursorMs);
-    const outcome = await stages.fetchWindow(options, deps, context, { window, align }, {
-      emptyIsSuccess: true,
-      existingIsDone: state?.pending !== undefined,
-      beforeDownload: (output) => save({ cursorMs, ...keep, pending: { startMs: window.startMs, endMs: window.endMs, output } }),
-    });
+    const outcome = await stages.fetchWindow(
+      options,
+      deps,
+      context,
+      { window, align },
+      {
+        emptyIsSuccess: true,
+        existingIsDone: state?.pending !== undefined,
+        beforeDownload: (output) =>
+          save({ cursorMs, ...keep, pending: { startMs: window.startMs, endMs: window.endMs, output } }),
+      },
+    );
     if (options.dryRun === true) return outcome.result;
     const last = outcome.lastFragment;
     if (last === undefined) {
@@ -75,7 +92,12 @@ export async function runCron(options: GetOptions, deps: GetDeps, context: CallC
     }
     const next = fragmentStartMs(last, options.selector) + 1;
     await save({ cursorMs: next, lastFragmentNumber: last.fragmentNumber });
-    if (firstRun) deps.emit({ type: 'warning', code: 'state-created', message: `Started the archive state ${statePath} at ${formatInstant(window.startMs)}` });
+    if (firstRun)
+      deps.emit({
+        type: 'warning',
+        code: 'state-created',
+        message: `Started the archive state ${statePath} at ${formatInstant(window.startMs)}`,
+      });
     return { ...outcome.result, stateCursorMs: next };
   } finally {
     await lock.release();
@@ -91,12 +113,19 @@ function cronWindow(
   if (state?.pending !== undefined) {
     // A crashed run promised this window: finish exactly it (its manifest makes the rerun byte-identical).
     const firstRun = state.lastFragmentNumber === undefined && state.cursorMs === state.pending.startMs;
-    return { window: { startMs: state.pending.startMs, endMs: state.pending.endMs }, align: firstRun ? (options.align ?? 'cover') : 'inside', firstRun };
+    return {
+      window: { startMs: state.pending.startMs, endMs: state.pending.endMs },
+      align: firstRun ? (options.align ?? 'cover') : 'inside',
+      firstRun,
+    };
   }
   const untilMs =
     options.time.until === undefined
       ? settledMs
-      : Math.min(settledMs, parseInstant(options.time.until, { nowMs: facts.nowMs, timeZone: options.timeZone, option: '--until' }));
+      : Math.min(
+          settledMs,
+          parseInstant(options.time.until, { nowMs: facts.nowMs, timeZone: options.timeZone, option: '--until' }),
+        );
   if (state !== undefined) {
     // After the first run the cursor is an exact fragment boundary: only fragments starting at or after it.
     return { window: { startMs: state.cursorMs, endMs: untilMs }, align: 'inside', firstRun: false };
@@ -108,7 +137,11 @@ function cronWindow(
     });
   }
   const resolved = resolveWindow(options.time, { nowMs: facts.nowMs, timeZone: options.timeZone });
-  return { window: { startMs: resolved.startMs, endMs: Math.min(resolved.endMs, untilMs) }, align: options.align ?? 'cover', firstRun: true };
+  return {
+    window: { startMs: resolved.startMs, endMs: Math.min(resolved.endMs, untilMs) },
+    align: options.align ?? 'cover',
+    firstRun: true,
+  };
 }
 
 function emptyResult(options: GetOptions, window: TimeRange, align: Align, cursorMs: number): GetResult {

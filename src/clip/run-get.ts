@@ -64,12 +64,19 @@ export async function runGet(options: GetOptions, deps: GetDeps): Promise<GetRes
   const context = createContext(options, deps);
   if (options.state !== undefined) return runCron(options, deps, context, { fetchWindow });
   const resolved = resolveWindow(options.time, { nowMs: deps.nowMs(), timeZone: options.timeZone });
-  const { result } = await fetchWindow(options, deps, context, { window: resolved, align: options.align ?? 'cover' }, {});
+  const { result } = await fetchWindow(
+    options,
+    deps,
+    context,
+    { window: resolved, align: options.align ?? 'cover' },
+    {},
+  );
   return result;
 }
 
 function createContext(options: GetOptions, deps: GetDeps): CallContext {
-  const stream: StreamRef = options.streamArn === undefined ? { streamName: options.stream } : { streamArn: options.streamArn };
+  const stream: StreamRef =
+    options.streamArn === undefined ? { streamName: options.stream } : { streamArn: options.streamArn };
   let paceList: () => Promise<void> = () => Promise.resolve();
   // 20 % under the documented per-stream TPS: a request's arrival lags its reservation by the time it takes to
   // resolve credentials, sign and connect, which varies by hundreds of milliseconds on a loaded machine (measured in
@@ -87,7 +94,8 @@ function createContext(options: GetOptions, deps: GetDeps): CallContext {
   // GetClip throttles reach the pacer through fetchParts' onThrottle; a throttled listing only shows as its retry
   // event, and under --no-pacing it too must turn pacing on (a paced run keeps its GetClip rate on a list throttle).
   const emit: EventSink = (event) => {
-    if (event.type === 'retry' && event.op === 'ListFragments' && event.errorClass === 'throttle' && !pacer.paced) pacer.noteThrottle();
+    if (event.type === 'retry' && event.op === 'ListFragments' && event.errorClass === 'throttle' && !pacer.paced)
+      pacer.noteThrottle();
     deps.emit(event);
   };
   // GetClip is reserved in the session's last step before sending (see sessionPort), keyed by the call's signal.
@@ -134,11 +142,21 @@ export async function fetchWindow(
   // DescribeStream (the retention clamp may move {start}). Cron mode keeps its own bookkeeping of existing outputs.
   checkGapSplitOptions(options);
   const early = options.state === undefined;
-  const checkOutput = (window: TimeRange): Promise<EarlyOutputCheck> => checkOutputEarly(options, { cwd: deps.cwd, window, existingIsDone: false });
+  const checkOutput = (window: TimeRange): Promise<EarlyOutputCheck> =>
+    checkOutputEarly(options, { cwd: deps.cwd, window, existingIsDone: false });
   const skippedEarly = (window: TimeRange, finalPath: string): WindowOutcome => ({
     result: {
       ...{ stream: options.stream, window, timeZone, selector, align: request.align, covered: null, dryRun: false },
-      ...{ output: finalPath, outputs: [finalPath], skipped: true, calls: 0, parts: [], bytes: 0, fragments: 0, gaps: [] },
+      ...{
+        output: finalPath,
+        outputs: [finalPath],
+        skipped: true,
+        calls: 0,
+        parts: [],
+        bytes: 0,
+        fragments: 0,
+        gaps: [],
+      },
       ...{ retries: context.stats.retries, durationMs: deps.nowMs() - startedMs },
     },
     plan: null,
@@ -175,7 +193,11 @@ export async function fetchWindow(
     retries: 0,
   };
   const dryRun = options.dryRun === true;
-  const planned = await planWindow(window, { selector, align: request.align, dryRun, ...(options.limits === undefined ? {} : { limits: options.limits }) }, context);
+  const planned = await planWindow(
+    window,
+    { selector, align: request.align, dryRun, ...(options.limits === undefined ? {} : { limits: options.limits }) },
+    context,
+  );
   if (planned === null) {
     return fetchWithoutListing(options, deps, context, { window, base, startedMs, dryRun });
   }
@@ -194,9 +216,13 @@ export async function fetchWindow(
   // A dry run of an empty window is still exit 3 (ux.md §9), except in cron mode where empty is success.
   if (plan.parts.length === 0) {
     if (hooks.emptyIsSuccess === true) return { result: summaryOf({ bytes: 0 }), plan, lastFragment: undefined };
-    throw new NotFoundError('E_NO_MEDIA', `No fragments in ${formatInstant(window.startMs)} → ${formatInstant(window.endMs)} of stream ${options.stream}`, {
-      hint: `See what exists with: kvs-clip list ${options.stream} --since …`,
-    });
+    throw new NotFoundError(
+      'E_NO_MEDIA',
+      `No fragments in ${formatInstant(window.startMs)} → ${formatInstant(window.endMs)} of stream ${options.stream}`,
+      {
+        hint: `See what exists with: kvs-clip list ${options.stream} --since …`,
+      },
+    );
   }
   if (dryRun) return { result: summaryOf({}), plan, lastFragment: undefined };
   const lastPart = plan.parts[plan.parts.length - 1];
@@ -208,7 +234,10 @@ export async function fetchWindow(
     list: (range) => listAllFragments(range, selector, context),
   });
   const getClip: Parameters<typeof downloadAndJoin>[0]['getClip'] = (part, sink) =>
-    context.kvs.getClip({ startMs: part.startMs, endMs: part.endMs }, { selector, fragments: part.fragmentCount, ...sink });
+    context.kvs.getClip(
+      { startMs: part.startMs, endMs: part.endMs },
+      { selector, fragments: part.fragmentCount, ...sink },
+    );
   const layout: JoinLayout = {
     format: options.output === '-' ? 'fmp4' : (options.format ?? 'mp4'),
     faststart: options.faststart ?? true,
@@ -246,7 +275,14 @@ export async function fetchWindow(
       context,
     );
     const output = done.outputs.length === 1 ? (done.outputs[0] ?? null) : null;
-    const result = summaryOf({ output, outputs: done.outputs, skipped: done.skipped === runs.length, calls: done.calls, parts: done.parts, bytes: done.outputBytes });
+    const result = summaryOf({
+      output,
+      outputs: done.outputs,
+      skipped: done.skipped === runs.length,
+      calls: done.calls,
+      parts: done.parts,
+      bytes: done.outputBytes,
+    });
     return finishGet(result, plan, lastFragment, options, deps);
   }
 
@@ -256,10 +292,25 @@ export async function fetchWindow(
     const spoolBase = join(await mkdtemp(join(tmpdir(), 'kvs-clip-')), 'stdout');
     try {
       const done = await downloadAndJoin(
-        { ...shared, parts: plan.parts, identity, layout, target: { kind: 'stream', stream: stdout, spoolBase }, resume: false, keepParts: false, openJoiner: openMp4Joiner },
+        {
+          ...shared,
+          parts: plan.parts,
+          identity,
+          layout,
+          target: { kind: 'stream', stream: stdout, spoolBase },
+          resume: false,
+          keepParts: false,
+          openJoiner: openMp4Joiner,
+        },
         context,
       );
-      const result = summaryOf({ output: '-', outputs: ['-'], calls: done.calls, parts: done.parts, bytes: done.outputBytes });
+      const result = summaryOf({
+        output: '-',
+        outputs: ['-'],
+        calls: done.calls,
+        parts: done.parts,
+        bytes: done.outputBytes,
+      });
       return finishGet(result, plan, lastFragment, options, deps);
     } finally {
       await rm(resolve(spoolBase, '..'), { recursive: true, force: true });
@@ -269,13 +320,28 @@ export async function fetchWindow(
   const template = options.output ?? DEFAULT_TEMPLATE;
   const fields = { stream: options.stream, startMs: window.startMs, endMs: window.endMs, selector };
   if (options.split === true) {
-    const done = await downloadSplit({ ...shared, parts: plan.parts, template, fields, cwd: deps.cwd, force: options.force === true, mkdir: options.mkdir === true }, context);
+    const done = await downloadSplit(
+      {
+        ...shared,
+        parts: plan.parts,
+        template,
+        fields,
+        cwd: deps.cwd,
+        force: options.force === true,
+        mkdir: options.mkdir === true,
+      },
+      context,
+    );
     const result = summaryOf({ outputs: done.outputs, calls: done.calls, parts: done.parts, bytes: done.outputBytes });
     return finishGet(result, plan, lastFragment, options, deps);
   }
   const finalPath = resolve(deps.cwd, renderTemplate(template, fields));
   if ((options.skipExisting === true || hooks.existingIsDone === true) && (await pathExists(finalPath))) {
-    return { result: summaryOf({ output: finalPath, outputs: [finalPath], skipped: true, bytes: 0 }), plan, lastFragment };
+    return {
+      result: summaryOf({ output: finalPath, outputs: [finalPath], skipped: true, bytes: 0 }),
+      plan,
+      lastFragment,
+    };
   }
   const prepared = await prepareOutput(finalPath, { force: options.force === true, mkdir: options.mkdir === true });
   await hooks.beforeDownload?.(finalPath, plan);
@@ -292,6 +358,12 @@ export async function fetchWindow(
     },
     context,
   );
-  const result = summaryOf({ output: finalPath, outputs: [finalPath], calls: done.calls, parts: done.parts, bytes: done.outputBytes });
+  const result = summaryOf({
+    output: finalPath,
+    outputs: [finalPath],
+    calls: done.calls,
+    parts: done.parts,
+    bytes: done.outputBytes,
+  });
   return finishGet(result, plan, lastFragment, options, deps);
 }

@@ -12,14 +12,24 @@ function shellQuote(text: string): string {
  * Resolves on exit 0. Throws IncompleteError `E_HOOK` (exit 8) for a non-zero exit, a signal, or a hook that cannot
  * start: the output stays in place either way.
  */
-export async function runHook(command: string, outputPath: string, options: { cwd: string; signal: AbortSignal }): Promise<void> {
+export async function runHook(
+  command: string,
+  outputPath: string,
+  options: { cwd: string; signal: AbortSignal },
+): Promise<void> {
   const quoted = shellQuote(outputPath);
   const line = command.includes('{}') ? command.replaceAll('{}', quoted) : `${command} ${quoted}`;
-  const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
-    const child = spawn('/bin/sh', ['-c', line], { cwd: options.cwd, stdio: ['ignore', 2, 2], signal: options.signal });
-    child.once('error', (error) => resolve({ code: null, signal: null, error }));
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
+  const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>(
+    (resolve) => {
+      const child = spawn('/bin/sh', ['-c', line], {
+        cwd: options.cwd,
+        stdio: ['ignore', 2, 2],
+        signal: options.signal,
+      });
+      child.once('error', (error) => resolve({ code: null, signal: null, error }));
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+    },
+  );
   if (outcome.code === 0) return;
   const how =
     outcome.error !== undefined

@@ -26,7 +26,10 @@ export function sessionPort(
       hooks.clipFragments.set(callSignal, fragments);
       // src/kvs writes the body with the default mode: a private file created first keeps the clip 0o600.
       await createPrivateFile(destPath);
-      const { requestId, bytes, sha256 } = await session.getClip({ selector, startMs: range.startMs, endMs: range.endMs }, { destPath, signal: callSignal, onBytes });
+      const { requestId, bytes, sha256 } = await session.getClip(
+        { selector, startMs: range.startMs, endMs: range.endMs },
+        { destPath, signal: callSignal, onBytes },
+      );
       return { requestId, sizeBytes: bytes, sha256 };
     },
     refreshEndpoint: () => session.refreshEndpoints(),

@@ -14,17 +14,26 @@ export type ResumeFiles = { readonly partPath: string; readonly journalPath: str
  * reused (fetch-parts). Throws UsageError `E_USAGE` naming `manifestPath` and the first mismatch, hinting
  * `--no-continue` (ux.md §6: a mismatch is exit 2; starting over silently would discard work the user may want).
  */
-export async function assertManifestFits(manifest: ResumeManifest, plan: readonly Part[], files: ResumeFiles, manifestPath: string): Promise<void> {
+export async function assertManifestFits(
+  manifest: ResumeManifest,
+  plan: readonly Part[],
+  files: ResumeFiles,
+  manifestPath: string,
+): Promise<void> {
   const found = manifest.parts.flatMap((entry) => entry.part.fragmentNumbers);
   const planned = plan.flatMap((part) => part.fragmentNumbers);
   const differsAt = found.findIndex((fragment, i) => fragment !== planned[i]);
   if (differsAt >= 0 || found.length !== planned.length) {
     const at = differsAt >= 0 ? differsAt : Math.min(found.length, planned.length);
-    throw mismatch(manifestPath, `its parts list fragment ${found[at] ?? '(none)'} where the plan has ${planned[at] ?? '(none)'} (fragment ${at + 1})`);
+    throw mismatch(
+      manifestPath,
+      `its parts list fragment ${found[at] ?? '(none)'} where the plan has ${planned[at] ?? '(none)'} (fragment ${at + 1})`,
+    );
   }
   if (manifest.committedParts === 0) return;
   // manifestProblem guarantees these counts when parts are committed.
-  const checkpoint: { committedBytes?: unknown; journalBytes?: unknown } = typeof manifest.checkpoint === 'object' && manifest.checkpoint !== null ? manifest.checkpoint : {};
+  const checkpoint: { committedBytes?: unknown; journalBytes?: unknown } =
+    typeof manifest.checkpoint === 'object' && manifest.checkpoint !== null ? manifest.checkpoint : {};
   await assertAtLeast(files.partPath, Number(checkpoint.committedBytes), manifestPath);
   await assertAtLeast(files.journalPath, Number(checkpoint.journalBytes), manifestPath);
 }
@@ -34,9 +43,14 @@ async function assertAtLeast(path: string, bytes: number, manifestPath: string):
   try {
     size = (await stat(path)).size;
   } catch (cause) {
-    throw mismatch(manifestPath, `${path} is missing or unreadable (${(cause as NodeJS.ErrnoException).code ?? 'error'})`, cause);
+    throw mismatch(
+      manifestPath,
+      `${path} is missing or unreadable (${(cause as NodeJS.ErrnoException).code ?? 'error'})`,
+      cause,
+    );
   }
-  if (size < bytes) throw mismatch(manifestPath, `${path} has ${size} bytes, the checkpoint says ${bytes} were written`);
+  if (size < bytes)
+    throw mismatch(manifestPath, `${path} has ${size} bytes, the checkpoint says ${bytes} were written`);
 }
 
 function mismatch(manifestPath: string, why: string, cause?: unknown): UsageError {

@@ -31,4 +31,3 @@ export function clipDurationMs(clip: Clip): number {
   for (let i = 0; i < unitCount; i++) ticks += (durations[i] ?? 0) * (sampleCounts?.[i] ?? 1);
   return (ticks * 1000) / track.timescale;
 }
-

@@ -18,7 +18,11 @@ import { withRetry } from './with-retry.js';
  * What one GetClip call reports about the file it wrote: its size and SHA-256 (lowercase hex), computed while the body
  * streamed to disk (the spool file is not read back to hash it), and the service's request ID when it sent one.
  */
-export type ClipCallFacts = { readonly requestId?: string | undefined; readonly sizeBytes: number; readonly sha256: string };
+export type ClipCallFacts = {
+  readonly requestId?: string | undefined;
+  readonly sizeBytes: number;
+  readonly sha256: string;
+};
 
 /** A downloaded, checked part, ready for the joiner. */
 export type FetchedPart = {
@@ -57,7 +61,10 @@ export type FetchPartsOptions = {
    * Streams one GetClip body to `destPath` (Content-Length checked), hashing it on the way; rejects with the SDK's or
    * a truncation error.
    */
-  readonly getClip: (part: Part, options: { destPath: string; signal: AbortSignal; onBytes: (bytes: number) => void }) => Promise<ClipCallFacts>;
+  readonly getClip: (
+    part: Part,
+    options: { destPath: string; signal: AbortSignal; onBytes: (bytes: number) => void },
+  ) => Promise<ClipCallFacts>;
   /** Parses a spooled clip (rejects with MediaError E_MP4_PARSE when the `moov` is incomplete). */
   readonly readClip: (path: string) => Promise<Clip>;
   /** Spool file of a part (owner-only, beside the output). Stable per part range, so a rerun finds it. */
@@ -157,13 +164,17 @@ export async function fetchParts(options: FetchPartsOptions): Promise<FetchParts
         if (outcome.truncated) {
           for (let i = queue.length - 1; i >= outcome.parts.length; i--) {
             const slot = queue[i];
-            if (slot?.outcome === undefined && slot !== undefined) queue.splice(i, 1, ...options.replanner.recut(slot.part).map((part) => ({ part })));
+            if (slot?.outcome === undefined && slot !== undefined)
+              queue.splice(i, 1, ...options.replanner.recut(slot.part).map((part) => ({ part })));
           }
         }
         await options.onReplan?.(queue.map((slot) => slot.part));
         continue;
       }
-      await options.consume(outcome.fetched, { index: offset + done.length, count: offset + done.length + queue.length });
+      await options.consume(outcome.fetched, {
+        index: offset + done.length,
+        count: offset + done.length + queue.length,
+      });
       done.push(outcome.fetched.part);
       queue.shift();
     }
@@ -206,7 +217,15 @@ async function fetchOne(part: Part, context: Context): Promise<Outcome> {
   const reused = await reuseSpool(part, path, options);
   if (reused !== null) {
     const { index, count } = context.position(part);
-    options.emit({ type: 'part-done', index, count, part, bytes: reused.sizeBytes, sha256: reused.sha256, resumed: true });
+    options.emit({
+      type: 'part-done',
+      index,
+      count,
+      part,
+      bytes: reused.sizeBytes,
+      sha256: reused.sha256,
+      resumed: true,
+    });
     await options.onDownloaded?.(reused);
     return { kind: 'fetched', fetched: reused };
   }
@@ -215,7 +234,10 @@ async function fetchOne(part: Part, context: Context): Promise<Outcome> {
       async (attempt) => {
         const { index, count } = context.position(part);
         if (options.pacedByPort !== true) {
-          await sleepUnlessCancelled(options.pacer.reserveGetClip(part.fragmentCount, options.nowMs()), { sleep: options.sleep, signal });
+          await sleepUnlessCancelled(options.pacer.reserveGetClip(part.fragmentCount, options.nowMs()), {
+            sleep: options.sleep,
+            signal,
+          });
         }
         options.emit({ type: 'part-start', index, count, part, attempt });
         stats.calls++;
@@ -230,7 +252,9 @@ async function fetchOne(part: Part, context: Context): Promise<Outcome> {
           },
         });
         const clip = await options.readClip(path).catch((error: unknown) => {
-          throw error instanceof MediaError && error.code === 'E_MEDIA_UNSUPPORTED' ? new UnreadableClipError(error) : error;
+          throw error instanceof MediaError && error.code === 'E_MEDIA_UNSUPPORTED'
+            ? new UnreadableClipError(error)
+            : error;
         });
         const receivedMs = clipDurationMs(clip);
         // A complete clip covers every planned fragment; missing more than half an average fragment means at
@@ -241,7 +265,15 @@ async function fetchOne(part: Part, context: Context): Promise<Outcome> {
           if (replacement !== null) throw new TruncatedClipError(receivedMs, replacement);
         }
         const { sizeBytes, sha256 } = facts;
-        return { part, path, sizeBytes, sha256, clip, resumed: false, ...(facts.requestId === undefined ? {} : { requestId: facts.requestId }) };
+        return {
+          part,
+          path,
+          sizeBytes,
+          sha256,
+          clip,
+          resumed: false,
+          ...(facts.requestId === undefined ? {} : { requestId: facts.requestId }),
+        };
       },
       {
         label: `GetClip part ${context.position(part).index + 1}/${context.position(part).count}`,
@@ -263,7 +295,16 @@ async function fetchOne(part: Part, context: Context): Promise<Outcome> {
     );
     const { index, count } = context.position(part);
     const requestId = fetched.requestId === undefined ? {} : { requestId: fetched.requestId };
-    options.emit({ type: 'part-done', index, count, part, bytes: fetched.sizeBytes, sha256: fetched.sha256, resumed: false, ...requestId });
+    options.emit({
+      type: 'part-done',
+      index,
+      count,
+      part,
+      bytes: fetched.sizeBytes,
+      sha256: fetched.sha256,
+      resumed: false,
+      ...requestId,
+    });
     await options.onDownloaded?.(fetched);
     return { kind: 'fetched', fetched };
   } catch (error) {
@@ -292,7 +333,11 @@ async function replacementFor(part: Part, error: unknown, context: Context): Pro
   if (error instanceof MediaError && error.code === 'E_MEDIA_UNSUPPORTED' && !(error instanceof UnreadableClipError)) {
     const halves = options.replanner.bisect(part);
     if (halves === null) return null;
-    options.emit({ type: 'warning', code: 'part-bisected', message: `${label}: GetClip rejected a codec change inside the part; splitting it in two` });
+    options.emit({
+      type: 'warning',
+      code: 'part-bisected',
+      message: `${label}: GetClip rejected a codec change inside the part; splitting it in two`,
+    });
     return halves;
   }
   if (error instanceof NotFoundError && error.code === 'E_NO_MEDIA' && !context.relisted.has(part)) {
@@ -300,7 +345,13 @@ async function replacementFor(part: Part, error: unknown, context: Context): Pro
     for (const p of parts) context.relisted.add(p);
     if (parts.length === 0) {
       const { mediaStartMs: startMs, mediaEndMs: endMs } = part;
-      options.emit({ type: 'gap', startMs, endMs, durationMs: endMs - startMs, message: `${label}: no fragments any more` });
+      options.emit({
+        type: 'gap',
+        startMs,
+        endMs,
+        durationMs: endMs - startMs,
+        message: `${label}: no fragments any more`,
+      });
     }
     options.emit({
       type: 'warning',

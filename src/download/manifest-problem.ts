@@ -28,10 +28,14 @@ export function manifestProblem(value: unknown, version: number): string | null 
 
 function identityProblem(value: unknown): string | null {
   if (!isRecord(value)) return '"identity" is not an object';
-  if (typeof value.streamName !== 'string' || value.streamName === '') return 'identity.streamName is not a stream name';
-  if (value.streamArn !== null && typeof value.streamArn !== 'string') return 'identity.streamArn is not a string or null';
-  if (value.selector !== 'server' && value.selector !== 'producer') return `identity.selector ${show(value.selector)} is not server or producer`;
-  if (typeof value.align !== 'string' || typeof value.layout !== 'string') return 'identity.align or identity.layout is not a string';
+  if (typeof value.streamName !== 'string' || value.streamName === '')
+    return 'identity.streamName is not a stream name';
+  if (value.streamArn !== null && typeof value.streamArn !== 'string')
+    return 'identity.streamArn is not a string or null';
+  if (value.selector !== 'server' && value.selector !== 'producer')
+    return `identity.selector ${show(value.selector)} is not server or producer`;
+  if (typeof value.align !== 'string' || typeof value.layout !== 'string')
+    return 'identity.align or identity.layout is not a string';
   const window = value.window;
   if (!isRecord(window) || !isInstant(window.startMs) || !isInstant(window.endMs) || window.startMs > window.endMs) {
     return 'identity.window is not a start ≤ end pair of epoch milliseconds';
@@ -43,12 +47,17 @@ function identityProblem(value: unknown): string | null {
 function entryProblem(entry: unknown, joined: boolean): string | null {
   if (!isRecord(entry)) return 'not an object';
   const status = entry.status;
-  if (status !== 'planned' && status !== 'downloaded' && status !== 'committed') return `status ${show(status)} is unknown`;
+  if (status !== 'planned' && status !== 'downloaded' && status !== 'committed')
+    return `status ${show(status)} is unknown`;
   if (joined !== (status === 'committed')) return `status ${status} contradicts committedParts`;
   // A downloaded or committed part always has its clip's size and sha256 recorded; a planned one may not.
   const recorded = status !== 'planned';
-  if ((recorded || entry.sizeBytes !== undefined) && !isCount(entry.sizeBytes)) return `sizeBytes ${show(entry.sizeBytes)} is not a byte count`;
-  if ((recorded || entry.sha256 !== undefined) && !(typeof entry.sha256 === 'string' && /^[0-9a-f]{64}$/.test(entry.sha256))) {
+  if ((recorded || entry.sizeBytes !== undefined) && !isCount(entry.sizeBytes))
+    return `sizeBytes ${show(entry.sizeBytes)} is not a byte count`;
+  if (
+    (recorded || entry.sha256 !== undefined) &&
+    !(typeof entry.sha256 === 'string' && /^[0-9a-f]{64}$/.test(entry.sha256))
+  ) {
     return `sha256 ${show(entry.sha256)} is not 64 hex digits`;
   }
   return partProblem(entry.part);
@@ -57,14 +66,21 @@ function entryProblem(entry: unknown, joined: boolean): string | null {
 function partProblem(part: unknown): string | null {
   if (!isRecord(part)) return '"part" is not an object';
   if (!isCount(part.index)) return `index ${show(part.index)} is not a whole number ≥ 0`;
-  if (!isInstant(part.startMs) || !isInstant(part.endMs) || part.startMs > part.endMs) return 'startMs/endMs are not a start ≤ end pair';
+  if (!isInstant(part.startMs) || !isInstant(part.endMs) || part.startMs > part.endMs)
+    return 'startMs/endMs are not a start ≤ end pair';
   if (!isCount(part.sizeBytes)) return `sizeBytes ${show(part.sizeBytes)} is not a byte count`;
   const media = [part.mediaStartMs, part.mediaEndMs, part.mediaDurationMs];
-  if (!media.every((n) => typeof n === 'number' && Number.isFinite(n)) || Number(part.mediaDurationMs) < 0) return 'media times are not numbers';
+  if (!media.every((n) => typeof n === 'number' && Number.isFinite(n)) || Number(part.mediaDurationMs) < 0)
+    return 'media times are not numbers';
   const numbers = part.fragmentNumbers;
-  if (!Array.isArray(numbers) || !numbers.every(isFragmentNumber)) return 'fragmentNumbers is not a list of fragment numbers';
-  if (part.fragmentCount !== numbers.length) return `fragmentCount ${show(part.fragmentCount)} is not the ${numbers.length} fragments listed`;
-  if (numbers.length > 0 && (part.firstFragmentNumber !== numbers[0] || part.lastFragmentNumber !== numbers[numbers.length - 1])) {
+  if (!Array.isArray(numbers) || !numbers.every(isFragmentNumber))
+    return 'fragmentNumbers is not a list of fragment numbers';
+  if (part.fragmentCount !== numbers.length)
+    return `fragmentCount ${show(part.fragmentCount)} is not the ${numbers.length} fragments listed`;
+  if (
+    numbers.length > 0 &&
+    (part.firstFragmentNumber !== numbers[0] || part.lastFragmentNumber !== numbers[numbers.length - 1])
+  ) {
     return 'first/lastFragmentNumber do not match fragmentNumbers';
   }
   return null;
@@ -77,19 +93,42 @@ function partProblem(part: unknown): string | null {
 function checkpointProblem(checkpoint: unknown, committed: number): string | null {
   if (committed === 0) return checkpoint === null ? null : 'a checkpoint is recorded but no part is committed';
   if (!isRecord(checkpoint)) return `the checkpoint is not an object though ${committed} parts are committed`;
-  if (!isCount(checkpoint.committedBytes) || !isCount(checkpoint.journalBytes)) return 'the checkpoint byte counts are not whole numbers ≥ 0';
-  if (checkpoint.parts !== committed) return `the checkpoint has ${show(checkpoint.parts)} parts, committedParts says ${committed}`;
+  if (!isCount(checkpoint.committedBytes) || !isCount(checkpoint.journalBytes))
+    return 'the checkpoint byte counts are not whole numbers ≥ 0';
+  if (checkpoint.parts !== committed)
+    return `the checkpoint has ${show(checkpoint.parts)} parts, committedParts says ${committed}`;
   return null;
 }
 
 /** Every field name read here; each is `unknown` until checked. */
 type FieldName =
-  | 'version' | 'identity' | 'parts' | 'committedParts' | 'checkpoint'
-  | 'streamName' | 'streamArn' | 'selector' | 'align' | 'layout' | 'window'
-  | 'part' | 'status' | 'sizeBytes' | 'sha256'
-  | 'index' | 'startMs' | 'endMs' | 'mediaStartMs' | 'mediaEndMs' | 'mediaDurationMs'
-  | 'fragmentNumbers' | 'fragmentCount' | 'firstFragmentNumber' | 'lastFragmentNumber'
-  | 'committedBytes' | 'journalBytes';
+  | 'version'
+  | 'identity'
+  | 'parts'
+  | 'committedParts'
+  | 'checkpoint'
+  | 'streamName'
+  | 'streamArn'
+  | 'selector'
+  | 'align'
+  | 'layout'
+  | 'window'
+  | 'part'
+  | 'status'
+  | 'sizeBytes'
+  | 'sha256'
+  | 'index'
+  | 'startMs'
+  | 'endMs'
+  | 'mediaStartMs'
+  | 'mediaEndMs'
+  | 'mediaDurationMs'
+  | 'fragmentNumbers'
+  | 'fragmentCount'
+  | 'firstFragmentNumber'
+  | 'lastFragmentNumber'
+  | 'committedBytes'
+  | 'journalBytes';
 type Fields = { readonly [K in FieldName]?: unknown };
 
 /** Narrows to a plain object without claiming any field's type; callers check each field they read. */

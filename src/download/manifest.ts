@@ -79,7 +79,10 @@ export async function readManifest(path: string, plan: readonly Part[]): Promise
     if (differs >= 0) throw unusable(path, `part ${differs + 1} does not hold the fragments this run lists there`);
   }
   if (!isManifest(parsed)) {
-    throw unusable(path, `not a version ${MANIFEST_VERSION} kvs-clip manifest (${manifestProblem(parsed, MANIFEST_VERSION) ?? 'unknown'})`);
+    throw unusable(
+      path,
+      `not a version ${MANIFEST_VERSION} kvs-clip manifest (${manifestProblem(parsed, MANIFEST_VERSION) ?? 'unknown'})`,
+    );
   }
   return parsed;
 }
@@ -103,11 +106,14 @@ export function assertManifestMatches(manifest: ResumeManifest, identity: Manife
   const found = manifest.identity;
   const diffs: string[] = [];
   if (found.streamName !== identity.streamName) diffs.push(`stream ${found.streamName}`);
-  if (found.streamArn !== null && identity.streamArn !== null && found.streamArn !== identity.streamArn) diffs.push(`stream ARN ${found.streamArn}`);
+  if (found.streamArn !== null && identity.streamArn !== null && found.streamArn !== identity.streamArn)
+    diffs.push(`stream ARN ${found.streamArn}`);
   if (found.selector !== identity.selector) diffs.push(`${found.selector} timestamps`);
   if (found.align !== identity.align) diffs.push(`--align ${found.align}`);
   if (found.window.startMs !== identity.window.startMs || found.window.endMs !== identity.window.endMs) {
-    diffs.push(`window ${new Date(found.window.startMs).toISOString()} → ${new Date(found.window.endMs).toISOString()}`);
+    diffs.push(
+      `window ${new Date(found.window.startMs).toISOString()} → ${new Date(found.window.endMs).toISOString()}`,
+    );
   }
   if (found.layout !== identity.layout) diffs.push(`output layout ${found.layout}`);
   if (diffs.length > 0) {
@@ -126,7 +132,10 @@ export async function writeManifest(path: string, manifest: ResumeManifest): Pro
   try {
     const handle = await open(temp, 'wx', 0o600);
     try {
-      const stored = { ...manifest, parts: manifest.parts.map((entry) => ({ ...entry, part: compactPart(entry.part) })) };
+      const stored = {
+        ...manifest,
+        parts: manifest.parts.map((entry) => ({ ...entry, part: compactPart(entry.part) })),
+      };
       await handle.writeFile(`${JSON.stringify(stored, null, 1)}\n`);
       await handle.sync();
     } finally {

@@ -23,7 +23,10 @@ const HOUR_MS = 3_600_000;
  * Builds the streams of an emulator from their specs, sharing loaded fixture media between streams with the same
  * preset and bitrate. Throws Error/RangeError/MediaError for an unusable spec or source file.
  */
-export async function createStreams(specs: readonly StreamSpec[], options: CreateStreamsOptions): Promise<EmulatedStream[]> {
+export async function createStreams(
+  specs: readonly StreamSpec[],
+  options: CreateStreamsOptions,
+): Promise<EmulatedStream[]> {
   const media = new Map<string, Promise<LoopMedia>>();
   const streams: EmulatedStream[] = [];
   for (const [ordinal, spec] of specs.entries()) {

@@ -21,7 +21,9 @@ export function expectedClip(
   selection: FragmentRange | readonly StreamFragment[],
   options: { readonly nowMs: number; readonly layout?: ClipLayout },
 ): ExpectedClip {
-  const fragments = Array.isArray(selection) ? (selection as readonly StreamFragment[]) : listStreamFragments(stream, selection as FragmentRange, options.nowMs);
+  const fragments = Array.isArray(selection)
+    ? (selection as readonly StreamFragment[])
+    : listStreamFragments(stream, selection as FragmentRange, options.nowMs);
   if (fragments.length === 0) throw new RangeError(`no fragments of ${stream.description.name} in the requested range`);
   const clip = buildClipStream(stream.clipMedia(fragments), { layout: options.layout ?? 'moov-first' });
   return {

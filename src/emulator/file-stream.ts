@@ -16,7 +16,14 @@ export type FileStreamOptions = {
 };
 
 /** Fragment boundaries as unit indices per track plus the start in the video timescale. */
-type Cut = { readonly firstFrame: number; readonly endFrame: number; readonly firstAudio: number; readonly endAudio: number; readonly startTicks: number; readonly ticks: number };
+type Cut = {
+  readonly firstFrame: number;
+  readonly endFrame: number;
+  readonly firstAudio: number;
+  readonly endAudio: number;
+  readonly startTicks: number;
+  readonly ticks: number;
+};
 
 /**
  * Loads a user's MP4 (`--stream name=path/to/video.mp4`) as a stream played once, ending at `endMs`, cut at keyframes
@@ -49,7 +56,9 @@ class FileStream implements EmulatedStream {
     const last = this.#cuts[this.#cuts.length - 1];
     const totalMs = last === undefined ? 0 : ((last.startTicks + last.ticks) * 1000) / video.timescale;
     this.#producerOriginMs = options.endMs - totalMs - options.skewMs;
-    const codecs = [video, audio].flatMap((t) => (t?.entries[0] === undefined ? [] : [`${t.kind}/${t.entries[0].codec}`]));
+    const codecs = [video, audio].flatMap((t) =>
+      t?.entries[0] === undefined ? [] : [`${t.kind}/${t.entries[0].codec}`],
+    );
     this.description = options.describe(codecs.join(','), this.#producerOriginMs);
   }
 
@@ -91,7 +100,9 @@ class FileStream implements EmulatedStream {
       if (this.audio !== undefined) {
         const a = this.audio;
         const scale = a.timescale / this.video.timescale;
-        let adts = Math.round(offsetTicks * scale) + Math.max(0, unitStart(a, cut.firstAudio) - Math.round(cut.startTicks * scale));
+        let adts =
+          Math.round(offsetTicks * scale) +
+          Math.max(0, unitStart(a, cut.firstAudio) - Math.round(cut.startTicks * scale));
         for (let i = cut.firstAudio; i < cut.endAudio; i += 1) {
           audioSamples.push(this.#sample(a, i, adts));
           adts += unitSpan(a, i);
@@ -166,7 +177,14 @@ function cutAtKeyframes(video: Track, audio: Track | undefined, fragmentSeconds:
         audioUnit += 1;
       }
     }
-    cuts.push({ firstFrame: first, endFrame: end, firstAudio, endAudio: audioUnit, startTicks: begin, ticks: finish - begin });
+    cuts.push({
+      firstFrame: first,
+      endFrame: end,
+      firstAudio,
+      endAudio: audioUnit,
+      startTicks: begin,
+      ticks: finish - begin,
+    });
   });
   return cuts;
 }

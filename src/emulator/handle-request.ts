@@ -18,7 +18,10 @@ import { verifySigV4 } from './verify-sigv4.js';
 import { WireError, statusForErrorType } from './wire-error.js';
 
 /** Turns clip media into an MP4 byte stream of known size (src/mp4's writer in production). */
-export type ClipEncoder = (media: ClipMedia, layout: ClipLayout) => { sizeBytes: number; chunks(): Iterable<Uint8Array> | AsyncIterable<Uint8Array> };
+export type ClipEncoder = (
+  media: ClipMedia,
+  layout: ClipLayout,
+) => { sizeBytes: number; chunks(): Iterable<Uint8Array> | AsyncIterable<Uint8Array> };
 
 /** Everything a request needs; built once by startEmulator. */
 export type HandlerContext = {
@@ -29,7 +32,8 @@ export type HandlerContext = {
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
   readonly seed: number;
-  readonly auth: { readonly credentials: EmulatorCredentials; readonly region: string; readonly now: () => number } | false;
+  readonly auth:
+    { readonly credentials: EmulatorCredentials; readonly region: string; readonly now: () => number } | false;
   readonly caps: ClipCaps;
   readonly cpdChangeError: string;
   readonly clipLayout: ClipLayout;
@@ -69,13 +73,20 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, c
   let outcome: Outcome;
   try {
     if (ctx.auth !== false) {
-      verifySigV4({ method: req.method ?? 'GET', path: pathname, query, headers: req.headers, body: raw }, { credentials: ctx.auth.credentials, region: ctx.auth.region, nowMs: ctx.auth.now() });
+      verifySigV4(
+        { method: req.method ?? 'GET', path: pathname, query, headers: req.headers, body: raw },
+        { credentials: ctx.auth.credentials, region: ctx.auth.region, nowMs: ctx.auth.now() },
+      );
     }
-    if (op === undefined || req.method !== 'POST') throw new WireError('UnknownOperationException', 404, `Unknown operation: ${req.method ?? ''} ${pathname}`);
+    if (op === undefined || req.method !== 'POST')
+      throw new WireError('UnknownOperationException', 404, `Unknown operation: ${req.method ?? ''} ${pathname}`);
     body = parseBody(raw);
     outcome = await serve(op, body, req, res, ctx, pathname.slice(0, pathname.length - segment.length - 1));
   } catch (error) {
-    const wire = error instanceof WireError ? error : new WireError('InternalFailure', 500, 'The emulator failed to process the request.');
+    const wire =
+      error instanceof WireError
+        ? error
+        : new WireError('InternalFailure', 500, 'The emulator failed to process the request.');
     outcome = { status: wire.status, errorType: wire.type, bytesSent: sendError(res, wire) };
   }
   ctx.log.add({
@@ -94,7 +105,14 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, c
   });
 }
 
-async function serve(op: OperationName, body: RequestBody, req: IncomingMessage, res: ServerResponse, ctx: HandlerContext, prefix: string): Promise<Outcome> {
+async function serve(
+  op: OperationName,
+  body: RequestBody,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: HandlerContext,
+  prefix: string,
+): Promise<Outcome> {
   const stream = streamLabel(body);
   const faults = ctx.faults.choose(op, stream);
   const faultName = faults.map((f) => f.kind).join('+') || undefined;
@@ -107,8 +125,12 @@ async function serve(op: OperationName, body: RequestBody, req: IncomingMessage,
       return withFault({ status, errorType: fault.name, bytesSent: sendError(res, wire) });
     }
     if (fault.kind === 'html') {
-      const page = Buffer.from('<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>\n');
-      res.writeHead(fault.status ?? 502, { 'Content-Type': 'text/html', 'Content-Length': String(page.length) }).end(page);
+      const page = Buffer.from(
+        '<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>\n',
+      );
+      res
+        .writeHead(fault.status ?? 502, { 'Content-Type': 'text/html', 'Content-Length': String(page.length) })
+        .end(page);
       return withFault({ status: fault.status ?? 502, bytesSent: page.length });
     }
     if (fault.kind === 'moto') {
@@ -118,7 +140,10 @@ async function serve(op: OperationName, body: RequestBody, req: IncomingMessage,
     }
   }
   ctx.quotas.chargeCall(op, stream);
-  const contentType = faults.reduce<string | undefined>((type, f) => (f.kind === 'content-type' ? f.value : type), undefined);
+  const contentType = faults.reduce<string | undefined>(
+    (type, f) => (f.kind === 'content-type' ? f.value : type),
+    undefined,
+  );
   const bodyContext = { faults, seed: ctx.seed, sleep: ctx.sleep };
   if (op === 'GetClip') {
     const clip = getClip(body, ctx.store, { nowMs: ctx.now(), caps: ctx.caps, cpdChangeError: ctx.cpdChangeError });
@@ -135,11 +160,23 @@ async function serve(op: OperationName, body: RequestBody, req: IncomingMessage,
     return withFault({ status: 200, bytesSent, fragments: clip.fragments.length });
   }
   const json = Buffer.from(JSON.stringify(runJsonOp(op, body, req, ctx, prefix)), 'utf8');
-  const reply: BodyReply = { status: 200, headers: { 'Content-Type': contentType ?? 'application/json' }, sizeBytes: json.length, chunks: [json], chunked: false };
+  const reply: BodyReply = {
+    status: 200,
+    headers: { 'Content-Type': contentType ?? 'application/json' },
+    sizeBytes: json.length,
+    chunks: [json],
+    chunked: false,
+  };
   return withFault({ status: 200, bytesSent: await sendBody(res, reply, bodyContext) });
 }
 
-function runJsonOp(op: Exclude<OperationName, 'GetClip'>, body: RequestBody, req: IncomingMessage, ctx: HandlerContext, prefix: string): unknown {
+function runJsonOp(
+  op: Exclude<OperationName, 'GetClip'>,
+  body: RequestBody,
+  req: IncomingMessage,
+  ctx: HandlerContext,
+  prefix: string,
+): unknown {
   switch (op) {
     case 'GetDataEndpoint':
       return getDataEndpoint(body, ctx.store, `http://${req.headers.host ?? '127.0.0.1'}${prefix}`);
@@ -148,7 +185,13 @@ function runJsonOp(op: Exclude<OperationName, 'GetClip'>, body: RequestBody, req
     case 'ListStreams':
       return listStreams(body, ctx.store);
     case 'ListFragments':
-      return listFragments(body, ctx.store, { nowMs: ctx.now(), seed: ctx.seed, defaultPageSize: ctx.listFragmentsPageSize, sorted: ctx.sortedListFragments, visibilityDelayMs: ctx.listFragmentsDelayMs });
+      return listFragments(body, ctx.store, {
+        nowMs: ctx.now(),
+        seed: ctx.seed,
+        defaultPageSize: ctx.listFragmentsPageSize,
+        sorted: ctx.sortedListFragments,
+        visibilityDelayMs: ctx.listFragmentsDelayMs,
+      });
   }
 }
 
@@ -160,13 +203,17 @@ function parseBody(raw: Buffer): RequestBody {
   } catch {
     throw new WireError('SerializationException', 400, 'The request body is not valid JSON.');
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new WireError('SerializationException', 400, 'The request body must be a JSON object.');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new WireError('SerializationException', 400, 'The request body must be a JSON object.');
   return parsed as RequestBody;
 }
 
 /** The error recipe of kvs-api.md §5.3; returns the body size. */
 function sendError(res: ServerResponse, error: WireError): number {
-  const payload = Buffer.from(JSON.stringify({ __type: error.type, Message: error.message, message: error.message }), 'utf8');
+  const payload = Buffer.from(
+    JSON.stringify({ __type: error.type, Message: error.message, message: error.message }),
+    'utf8',
+  );
   if (res.headersSent) {
     res.destroy();
     return 0;

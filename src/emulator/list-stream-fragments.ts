@@ -9,6 +9,12 @@ export type FragmentRange = { readonly selector?: SelectorType; readonly startMs
  * Tests use it to predict what ListFragments and GetClip must return. Materialises the list: keep ranges modest.
  */
 export function listStreamFragments(stream: EmulatedStream, range: FragmentRange, nowMs: number): StreamFragment[] {
-  return [...selectFragments(stream, { selector: range.selector ?? 'PRODUCER_TIMESTAMP', startMs: range.startMs, endMs: range.endMs, nowMs })];
+  return [
+    ...selectFragments(stream, {
+      selector: range.selector ?? 'PRODUCER_TIMESTAMP',
+      startMs: range.startMs,
+      endMs: range.endMs,
+      nowMs,
+    }),
+  ];
 }
-

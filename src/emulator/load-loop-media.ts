@@ -49,12 +49,19 @@ export async function loadPresetMedia(preset: Preset, options: LoadOptions): Pro
   if (options.withAltVideo) {
     if (video.entry.codec !== 'h264') throw new Error(`cpd-change needs an H.264 preset, got ${preset}`);
     const altBytes = await readFile(join(options.fixtureDir, ALT_VIDEO_FILE));
-    const alt = loopVideoFromClip(await readClip(memorySource(altBytes), { name: ALT_VIDEO_FILE }), altBytes, { bitrateMultiplier: options.bitrate });
-    if (alt.gopFrames !== video.gopFrames) throw new Error(`${ALT_VIDEO_FILE} has ${alt.gopFrames}-frame GOPs, the preset ${video.gopFrames}`);
+    const alt = loopVideoFromClip(await readClip(memorySource(altBytes), { name: ALT_VIDEO_FILE }), altBytes, {
+      bitrateMultiplier: options.bitrate,
+    });
+    if (alt.gopFrames !== video.gopFrames)
+      throw new Error(`${ALT_VIDEO_FILE} has ${alt.gopFrames}-frame GOPs, the preset ${video.gopFrames}`);
     const scale = video.header.timescale / alt.header.timescale;
     altVideo = {
       ...alt,
-      header: { ...video.header, width: alt.entry.width ?? alt.header.width, height: alt.entry.height ?? alt.header.height },
+      header: {
+        ...video.header,
+        width: alt.entry.width ?? alt.header.width,
+        height: alt.entry.height ?? alt.header.height,
+      },
       frameDuration: video.frameDuration,
       ctsOffsets: alt.ctsOffsets.map((offset) => Math.round(offset * scale)),
     };

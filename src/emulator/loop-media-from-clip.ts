@@ -15,7 +15,8 @@ export function loopVideoFromClip(clip: Clip, bytes: Uint8Array, options: LoopVi
   const track = clip.tracks.find((t) => t.kind === 'video');
   if (track === undefined) throw new Error('the loop source has no video track');
   const entry = track.entries[0];
-  if (entry === undefined || track.entries.length !== 1) throw new Error('the loop source must have exactly one video sample entry');
+  if (entry === undefined || track.entries.length !== 1)
+    throw new Error('the loop source must have exactly one video sample entry');
   const s = track.samples;
   const frameDuration = s.durations[0] ?? 0;
   const syncs: number[] = [];
@@ -24,12 +25,16 @@ export function loopVideoFromClip(clip: Clip, bytes: Uint8Array, options: LoopVi
   if (syncs[0] !== 0 || gopFrames <= 0) throw new Error('the loop source must start with a keyframe');
   const frameCount = Math.floor(s.unitCount / gopFrames) * gopFrames;
   for (let i = 0; i < frameCount; i += 1) {
-    if ((s.durations[i] ?? 0) !== frameDuration) throw new Error(`the loop source has a variable frame duration at frame ${i}`);
-    if ((i % gopFrames === 0) !== syncs.includes(i)) throw new Error(`the loop source has irregular GOPs at frame ${i}`);
+    if ((s.durations[i] ?? 0) !== frameDuration)
+      throw new Error(`the loop source has a variable frame duration at frame ${i}`);
+    if ((i % gopFrames === 0) !== syncs.includes(i))
+      throw new Error(`the loop source has irregular GOPs at frame ${i}`);
   }
   const filler = fillerNal(entry.codec, entry.nalLengthSize ?? 4);
   const original = s.sizes.subarray(0, frameCount);
-  const padding = original.map((size) => (options.bitrateMultiplier > 1 ? Math.max(filler.minBytes, Math.round(size * (options.bitrateMultiplier - 1))) : 0));
+  const padding = original.map((size) =>
+    options.bitrateMultiplier > 1 ? Math.max(filler.minBytes, Math.round(size * (options.bitrateMultiplier - 1))) : 0,
+  );
   const sizes = original.map((size, i) => size + (padding[i] ?? 0));
   const ctsOffsets = new Int32Array(frameCount);
   if (s.ctsOffsets !== null) ctsOffsets.set(s.ctsOffsets.subarray(0, frameCount));
@@ -120,7 +125,10 @@ function trackHeader(track: Track): TrackHeader {
  * Filler data NAL units (H.264 type 12, H.265 type 38), length-prefixed like every NAL in the sample, so padded
  * samples stay decodable: payload 0xFF bytes then the rbsp stop bit 0x80.
  */
-function fillerNal(codec: string, lengthSize: number): { minBytes: number; append(payload: Uint8Array, pad: number): Uint8Array } {
+function fillerNal(
+  codec: string,
+  lengthSize: number,
+): { minBytes: number; append(payload: Uint8Array, pad: number): Uint8Array } {
   const header = codec === 'h265' ? [38 << 1, 1] : [12];
   const minBytes = lengthSize + header.length + 1;
   return {
@@ -129,7 +137,8 @@ function fillerNal(codec: string, lengthSize: number): { minBytes: number; appen
       const out = new Uint8Array(payload.length + pad);
       out.set(payload, 0);
       const nalSize = pad - lengthSize;
-      for (let i = 0; i < lengthSize; i += 1) out[payload.length + i] = Math.floor(nalSize / 256 ** (lengthSize - 1 - i)) % 256;
+      for (let i = 0; i < lengthSize; i += 1)
+        out[payload.length + i] = Math.floor(nalSize / 256 ** (lengthSize - 1 - i)) % 256;
       out.set(header, payload.length + lengthSize);
       out.fill(0xff, payload.length + lengthSize + header.length, out.length - 1);
       out[out.length - 1] = 0x80;

@@ -61,7 +61,11 @@ export class Quotas {
     if (recent.length >= limit) {
       this.#calls.set(bucket, recent);
       const resource = op === 'ListStreams' ? '' : ` for resource '${stream ?? ''}'`;
-      throw new WireError('ClientLimitExceededException', 400, `Limit exceeded on number of requests for ${op} API${resource}`);
+      throw new WireError(
+        'ClientLimitExceededException',
+        400,
+        `Limit exceeded on number of requests for ${op} API${resource}`,
+      );
     }
     recent.push(now);
     this.#calls.set(bucket, recent);

@@ -16,7 +16,9 @@ export function requireStream(body: RequestBody, store: StreamStore): EmulatedSt
   const arn = optionalString(body, 'StreamARN');
   if (name === undefined && arn === undefined) throw invalidArgument('Must specify either StreamName or StreamARN.');
   if (name !== undefined && !NAME_PATTERN.test(name)) {
-    throw invalidArgument(`1 validation error detected: Value '${name}' at 'streamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+`);
+    throw invalidArgument(
+      `1 validation error detected: Value '${name}' at 'streamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+`,
+    );
   }
   const stream = store.find({ name, arn });
   if (stream === undefined) throw streamNotFound();
@@ -58,7 +60,9 @@ export function integerInRange(body: RequestBody, field: string, min: number, ma
   if (value === undefined || value === null) return fallback;
   const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw invalidArgument(`1 validation error detected: Value '${JSON.stringify(value)}' at '${field.charAt(0).toLowerCase()}${field.slice(1)}' failed to satisfy constraint: Member must have value between ${min} and ${max}`);
+    throw invalidArgument(
+      `1 validation error detected: Value '${JSON.stringify(value)}' at '${field.charAt(0).toLowerCase()}${field.slice(1)}' failed to satisfy constraint: Member must have value between ${min} and ${max}`,
+    );
   }
   return n;
 }

@@ -68,7 +68,10 @@ export async function sendBody(res: ServerResponse, reply: BodyReply, context: B
  * delivered 5-7 MB/s). The schedule runs on the real monotonic clock, because timers also fire early or late by the
  * loop's cached time; an injected sleep that returns at once therefore just lets the body through.
  */
-function bandwidthPacer(bytesPerSecond: number, sleep: (ms: number) => Promise<void>): (sentAfter: number) => Promise<void> {
+function bandwidthPacer(
+  bytesPerSecond: number,
+  sleep: (ms: number) => Promise<void>,
+): (sentAfter: number) => Promise<void> {
   const startedAt = performance.now();
   return async (sentAfter) => {
     const aheadMs = (sentAfter / bytesPerSecond) * 1000 - (performance.now() - startedAt);

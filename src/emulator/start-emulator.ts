@@ -40,7 +40,8 @@ export type EmulatorOptions = {
    * The ±5 min skew check uses `auth.now` (default the real clock, not `now`): clients sign with their wall clock even
    * when the emulator's archive runs on a pinned or simulated clock.
    */
-  readonly auth?: false | { readonly credentials?: EmulatorCredentials; readonly region?: string; readonly now?: () => number };
+  readonly auth?:
+    false | { readonly credentials?: EmulatorCredentials; readonly region?: string; readonly now?: () => number };
   /** `false` disables all quotas; a partial object overrides single limits (`false` per limit disables it). */
   readonly quotas?: false | Partial<QuotaLimits>;
   readonly faults?: readonly FaultSpec[];
@@ -76,7 +77,11 @@ export type RunningEmulator = {
   /** In-process listing of a stream's visible fragments in ingestion order (no HTTP, quotas or paging). */
   fragments(stream: string, range: FragmentRange): StreamFragment[];
   /** The uncapped reference MP4 for a range or for explicit fragments (see expectedClip). */
-  expectedClip(stream: string, selection: FragmentRange | readonly StreamFragment[], options?: { layout?: ClipLayout }): ExpectedClip;
+  expectedClip(
+    stream: string,
+    selection: FragmentRange | readonly StreamFragment[],
+    options?: { layout?: ClipLayout },
+  ): ExpectedClip;
   /** Stops accepting requests, drops open connections, resolves when closed. */
   close(): Promise<void>;
 };
@@ -92,9 +97,18 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const auth: HandlerContext['auth'] =
     authOptions === false
       ? false
-      : { credentials: authOptions?.credentials ?? LOCAL_CREDENTIALS, region: authOptions?.region ?? LOCAL_REGION, now: authOptions?.now ?? Date.now };
+      : {
+          credentials: authOptions?.credentials ?? LOCAL_CREDENTIALS,
+          region: authOptions?.region ?? LOCAL_REGION,
+          now: authOptions?.now ?? Date.now,
+        };
   const region = auth === false ? (LOCAL_REGION as string) : auth.region;
-  const streams = await createStreams(options.streams, { nowMs: now(), seed, region, fixtureDir: options.fixtureDir ?? DEFAULT_FIXTURE_DIR });
+  const streams = await createStreams(options.streams, {
+    nowMs: now(),
+    seed,
+    region,
+    fixtureDir: options.fixtureDir ?? DEFAULT_FIXTURE_DIR,
+  });
   const log = new RequestLog(options.logFile === undefined ? {} : { file: options.logFile });
   const context: HandlerContext = {
     store: new StreamStore(streams),
@@ -133,7 +147,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     streams: byName,
     fragments: (name, range) => listStreamFragments(requireLocal(byName, name), range, now()),
     expectedClip: (name, selection, clipOptions) =>
-      expectedClip(requireLocal(byName, name), selection, { nowMs: now(), ...(clipOptions?.layout === undefined ? {} : { layout: clipOptions.layout }) }),
+      expectedClip(requireLocal(byName, name), selection, {
+        nowMs: now(),
+        ...(clipOptions?.layout === undefined ? {} : { layout: clipOptions.layout }),
+      }),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error === undefined ? resolve() : reject(error)));

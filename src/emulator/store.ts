@@ -10,7 +10,8 @@ export class StreamStore {
   /** Throws Error on a duplicate stream name (a configuration mistake). */
   constructor(streams: readonly EmulatedStream[]) {
     for (const stream of streams) {
-      if (this.#byName.has(stream.description.name)) throw new Error(`duplicate stream name "${stream.description.name}"`);
+      if (this.#byName.has(stream.description.name))
+        throw new Error(`duplicate stream name "${stream.description.name}"`);
       this.#byName.set(stream.description.name, stream);
       this.#byArn.set(stream.description.arn, stream);
     }

@@ -57,10 +57,14 @@ export function parseStreamSpec(text: string): StreamSpec {
   const eq = head.indexOf('=');
   if (eq <= 0) throw new RangeError(`stream spec "${text}" must start with NAME=SOURCE`);
   const name = head.slice(0, eq);
-  if (!/^[a-zA-Z0-9_.-]{1,256}$/.test(name)) throw new RangeError(`stream name "${name}" must match [a-zA-Z0-9_.-]{1,256}`);
+  if (!/^[a-zA-Z0-9_.-]{1,256}$/.test(name))
+    throw new RangeError(`stream name "${name}" must match [a-zA-Z0-9_.-]{1,256}`);
   const sourceText = head.slice(eq + 1);
   const preset = PRESETS.find((p) => p === sourceText);
-  const spec: { -readonly [K in keyof StreamSpec]: StreamSpec[K] } = { name, source: preset === undefined ? { file: sourceText } : { preset } };
+  const spec: { -readonly [K in keyof StreamSpec]: StreamSpec[K] } = {
+    name,
+    source: preset === undefined ? { file: sourceText } : { preset },
+  };
   const gaps: GapSpec[] = [];
   const cpdChanges: TimeMark[] = [];
   for (const option of options) {
@@ -74,7 +78,8 @@ export function parseStreamSpec(text: string): StreamSpec {
     switch (at < 0 ? '' : key) {
       case 'fragment': {
         const ms = parseDurationMs(value);
-        if (ms % 1000 !== 0 || ms < 1000 || ms > 10_000) throw new RangeError(`fragment=${value}: must be whole seconds 1s-10s`);
+        if (ms % 1000 !== 0 || ms < 1000 || ms > 10_000)
+          throw new RangeError(`fragment=${value}: must be whole seconds 1s-10s`);
         spec.fragmentSeconds = ms / 1000;
         break;
       }
@@ -100,7 +105,8 @@ export function parseStreamSpec(text: string): StreamSpec {
         break;
       case 'bitrate': {
         const multiple = Number(value.replace(/x$/, ''));
-        if (!Number.isFinite(multiple) || multiple < 1) throw new RangeError(`bitrate=${value}: expected a multiplier ≥ 1 such as 4x`);
+        if (!Number.isFinite(multiple) || multiple < 1)
+          throw new RangeError(`bitrate=${value}: expected a multiplier ≥ 1 such as 4x`);
         spec.bitrate = multiple;
         break;
       }
@@ -136,6 +142,7 @@ function parseMark(text: string): TimeMark {
 
 function parseInstant(text: string): number {
   const ms = Date.parse(text);
-  if (!Number.isFinite(ms)) throw new RangeError(`instant "${text}": expected HH:MM or an ISO 8601 time such as 2026-01-01T10:00:00Z`);
+  if (!Number.isFinite(ms))
+    throw new RangeError(`instant "${text}": expected HH:MM or an ISO 8601 time such as 2026-01-01T10:00:00Z`);
   return ms;
 }

@@ -58,7 +58,10 @@ export class SynthStream implements EmulatedStream {
     this.#producerOriginMs = options.spanEndMs - archived * this.#lengthMs - options.skewMs;
     this.slotCount = options.live === true ? archived + Math.ceil(LIVE_HORIZON_MS / this.#lengthMs) : archived;
     const audio = options.media.audio;
-    this.#audioPerFragment = audio === undefined ? 0 : Math.round((this.#framesPerFragment * video.frameDuration * audio.header.timescale) / video.header.timescale);
+    this.#audioPerFragment =
+      audio === undefined
+        ? 0
+        : Math.round((this.#framesPerFragment * video.frameDuration * audio.header.timescale) / video.header.timescale);
   }
 
   /** Fragment length in milliseconds. */
@@ -143,9 +146,20 @@ export class SynthStream implements EmulatedStream {
       }
     });
     const tracks: MemoryTrack[] = [
-      { ...firstVideo.header, width: firstVideo.entry.width ?? firstVideo.header.width, height: firstVideo.entry.height ?? firstVideo.header.height, entries, samples: videoSamples },
+      {
+        ...firstVideo.header,
+        width: firstVideo.entry.width ?? firstVideo.header.width,
+        height: firstVideo.entry.height ?? firstVideo.header.height,
+        entries,
+        samples: videoSamples,
+      },
     ];
-    if (audio !== undefined) tracks.push({ ...audio.header, entries: [audio.entry], samples: closeAudioGaps(audioSamples, audio.unitSamples) });
+    if (audio !== undefined)
+      tracks.push({
+        ...audio.header,
+        entries: [audio.entry],
+        samples: closeAudioGaps(audioSamples, audio.unitSamples),
+      });
     return { movieTimescale: 1000, tracks };
   }
 

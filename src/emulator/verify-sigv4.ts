@@ -40,25 +40,54 @@ export function verifySigV4(request: SignedRequest, options: SigV4Options): void
   const parsed = parseAuthorization(authorization);
   const amzDate = headerValue(request.headers, 'x-amz-date');
   if (amzDate === undefined || !/^\d{8}T\d{6}Z$/.test(amzDate)) {
-    throw new WireError('IncompleteSignatureException', 400, "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
+    throw new WireError(
+      'IncompleteSignatureException',
+      400,
+      "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
+    );
   }
   const [accessKeyId, date, region, service, terminator] = parsed.credential.split('/');
-  if (accessKeyId === undefined || date === undefined || region === undefined || service === undefined || terminator !== 'aws4_request') {
-    throw new WireError('IncompleteSignatureException', 400, `Credential should be scoped to a valid region. Received: ${parsed.credential.split('/').slice(1).join('/')}`);
+  if (
+    accessKeyId === undefined ||
+    date === undefined ||
+    region === undefined ||
+    service === undefined ||
+    terminator !== 'aws4_request'
+  ) {
+    throw new WireError(
+      'IncompleteSignatureException',
+      400,
+      `Credential should be scoped to a valid region. Received: ${parsed.credential.split('/').slice(1).join('/')}`,
+    );
   }
   if (accessKeyId !== options.credentials.accessKeyId) {
     throw new WireError('UnrecognizedClientException', 403, 'The security token included in the request is invalid.');
   }
-  const signedAtMs = Date.parse(`${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`);
+  const signedAtMs = Date.parse(
+    `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
+  );
   if (!Number.isFinite(signedAtMs) || Math.abs(options.nowMs - signedAtMs) > MAX_SKEW_MS) {
     const now = compactDate(options.nowMs);
-    const relation = signedAtMs < options.nowMs ? `is now earlier than ${compactDate(options.nowMs - MAX_SKEW_MS)} (${now} - 5 min.)` : `is now later than ${compactDate(options.nowMs + MAX_SKEW_MS)} (${now} + 5 min.)`;
+    const relation =
+      signedAtMs < options.nowMs
+        ? `is now earlier than ${compactDate(options.nowMs - MAX_SKEW_MS)} (${now} - 5 min.)`
+        : `is now later than ${compactDate(options.nowMs + MAX_SKEW_MS)} (${now} + 5 min.)`;
     throw new WireError('RequestExpired', 400, `Signature expired: ${amzDate} ${relation}`);
   }
   if (date !== amzDate.slice(0, 8) || region !== options.region || service !== SERVICE) {
-    throw new WireError('InvalidSignatureException', 403, `Credential should be scoped to a valid region and service. Expected ${amzDate.slice(0, 8)}/${options.region}/${SERVICE}/aws4_request, received ${date}/${region}/${service}/aws4_request.`);
+    throw new WireError(
+      'InvalidSignatureException',
+      403,
+      `Credential should be scoped to a valid region and service. Expected ${amzDate.slice(0, 8)}/${options.region}/${SERVICE}/aws4_request, received ${date}/${region}/${service}/aws4_request.`,
+    );
   }
-  const expected = signature(request, parsed.signedHeaders, amzDate, `${date}/${region}/${service}/aws4_request`, options.credentials.secretAccessKey);
+  const expected = signature(
+    request,
+    parsed.signedHeaders,
+    amzDate,
+    `${date}/${region}/${service}/aws4_request`,
+    options.credentials.secretAccessKey,
+  );
   const given = Buffer.from(parsed.signature, 'utf8');
   const wanted = Buffer.from(expected, 'utf8');
   if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
@@ -73,7 +102,11 @@ export function verifySigV4(request: SignedRequest, options: SigV4Options): void
 function parseAuthorization(value: string): { credential: string; signedHeaders: string[]; signature: string } {
   const prefix = 'AWS4-HMAC-SHA256 ';
   if (!value.startsWith(prefix)) {
-    throw new WireError('IncompleteSignatureException', 400, `Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter.`);
+    throw new WireError(
+      'IncompleteSignatureException',
+      400,
+      `Authorization header requires 'Credential' parameter. Authorization header requires 'Signature' parameter. Authorization header requires 'SignedHeaders' parameter.`,
+    );
   }
   const fields = new Map<string, string>();
   for (const part of value.slice(prefix.length).split(',')) {
@@ -83,7 +116,11 @@ function parseAuthorization(value: string): { credential: string; signedHeaders:
   const credential = fields.get('Credential');
   const signedHeaders = fields.get('SignedHeaders');
   const sig = fields.get('Signature');
-  const missing = [['Credential', credential], ['Signature', sig], ['SignedHeaders', signedHeaders]]
+  const missing = [
+    ['Credential', credential],
+    ['Signature', sig],
+    ['SignedHeaders', signedHeaders],
+  ]
     .filter(([, v]) => v === undefined || v === '')
     .map(([name]) => `Authorization header requires '${String(name)}' parameter.`);
   if (credential === undefined || signedHeaders === undefined || sig === undefined || missing.length > 0) {
@@ -92,8 +129,16 @@ function parseAuthorization(value: string): { credential: string; signedHeaders:
   return { credential, signedHeaders: signedHeaders.split(';'), signature: sig };
 }
 
-function signature(request: SignedRequest, signedHeaders: readonly string[], amzDate: string, scope: string, secret: string): string {
-  const canonicalHeaders = signedHeaders.map((name) => `${name}:${canonicalHeaderValue(request.headers, name)}\n`).join('');
+function signature(
+  request: SignedRequest,
+  signedHeaders: readonly string[],
+  amzDate: string,
+  scope: string,
+  secret: string,
+): string {
+  const canonicalHeaders = signedHeaders
+    .map((name) => `${name}:${canonicalHeaderValue(request.headers, name)}\n`)
+    .join('');
   const payloadHash = headerValue(request.headers, 'x-amz-content-sha256') ?? sha256Hex(request.body);
   const canonicalRequest = [
     request.method,
@@ -103,7 +148,9 @@ function signature(request: SignedRequest, signedHeaders: readonly string[], amz
     signedHeaders.join(';'),
     payloadHash,
   ].join('\n');
-  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(Buffer.from(canonicalRequest, 'utf8'))].join('\n');
+  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(Buffer.from(canonicalRequest, 'utf8'))].join(
+    '\n',
+  );
   const [date = '', region = '', service = ''] = scope.split('/');
   let key = hmac(`AWS4${secret}`, date);
   key = hmac(key, region);
@@ -159,5 +206,8 @@ function sha256Hex(data: Uint8Array): string {
 }
 
 function compactDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }

@@ -6,9 +6,12 @@ import { invalidArgument } from './wire-error.js';
  * Throws a WireError InvalidArgumentException naming `field` when the value is absent or not numeric.
  */
 export function parseWireTimestamp(value: unknown, field: string): number {
-  const seconds = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  const seconds =
+    typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
   if (!Number.isFinite(seconds)) {
-    throw invalidArgument(`1 validation error detected: Value '${String(value)}' at '${field}' failed to satisfy constraint: Member must be a timestamp`);
+    throw invalidArgument(
+      `1 validation error detected: Value '${String(value)}' at '${field}' failed to satisfy constraint: Member must be a timestamp`,
+    );
   }
   return Math.round(seconds * 1000);
 }

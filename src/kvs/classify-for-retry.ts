@@ -11,7 +11,8 @@ function classifyRaw(error: unknown): RetryClass {
   if (facts.code !== undefined && CONNECTION_CODES.has(facts.code)) return 'connection';
   if (TRANSIENT_NAMES.has(facts.name) || (facts.status !== undefined && facts.status >= 500)) return 'transient';
   // The SDK could not parse a response body (a proxy's error page, JSON cut short): a glitch on the way.
-  if (facts.name === 'SyntaxError' && !(facts.status !== undefined && facts.status >= 400 && facts.status < 500)) return 'transient';
+  if (facts.name === 'SyntaxError' && !(facts.status !== undefined && facts.status >= 400 && facts.status < 500))
+    return 'transient';
   // The SDK marks a few more failures retryable (e.g. clock skew); trust it, but nothing else.
   if (facts.retryable) return 'transient';
   return 'fatal';

@@ -46,9 +46,14 @@ export async function describeStream(
       new DescribeStreamCommand(streamFields(request.stream)),
       request.signal === undefined ? {} : { abortSignal: request.signal },
     );
-    if (output.StreamInfo === undefined) throw new RemoteError('E_REMOTE', `DescribeStream for stream "${label}" returned no StreamInfo`);
+    if (output.StreamInfo === undefined)
+      throw new RemoteError('E_REMOTE', `DescribeStream for stream "${label}" returned no StreamInfo`);
     return toStreamDescription(output.StreamInfo, 'DescribeStream');
   } catch (error) {
-    throw mapSdkError(error, { op: 'DescribeStream', stream: label, ...(request.signal === undefined ? {} : { signal: request.signal }) });
+    throw mapSdkError(error, {
+      op: 'DescribeStream',
+      stream: label,
+      ...(request.signal === undefined ? {} : { signal: request.signal }),
+    });
   }
 }

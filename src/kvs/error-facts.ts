@@ -76,7 +76,14 @@ export const CONNECTION_CODES: ReadonlySet<string> = new Set([
 ]);
 
 /** The endpoint cannot be reached at all: reload GetDataEndpoint before retrying. */
-export const ENDPOINT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+export const ENDPOINT_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+]);
 
 /** Credential and signature failures (SDK credential providers and AWS common errors). */
 export const AUTH_NAMES: ReadonlySet<string> = new Set([
@@ -107,4 +114,15 @@ export const CODEC_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 /** Local file-system failures while writing a body (never retried, ux.md §7). */
-export const OUTPUT_CODES: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS', 'EISDIR', 'ENOENT', 'ENOTDIR', 'EMFILE', 'EFBIG']);
+export const OUTPUT_CODES: ReadonlySet<string> = new Set([
+  'ENOSPC',
+  'EDQUOT',
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'EISDIR',
+  'ENOENT',
+  'ENOTDIR',
+  'EMFILE',
+  'EFBIG',
+]);

@@ -114,10 +114,14 @@ export async function getClip(
     const file = createWriteStream(sink.destPath, { highWaterMark: SPOOL_WRITE_BUFFER_BYTES });
     await pipeline(body, counter, file, ...(signal === undefined ? [] : [{ signal }]));
     if (expected !== undefined && bytes !== expected) {
-      throw new RemoteError('E_REMOTE', `GetClip for stream "${label}" failed: body ended after ${bytes} of ${expected} bytes`, {
-        cause: truncatedBody(bytes, expected),
-        hint: 'The connection was cut mid-body: run again (finished parts are kept)',
-      });
+      throw new RemoteError(
+        'E_REMOTE',
+        `GetClip for stream "${label}" failed: body ended after ${bytes} of ${expected} bytes`,
+        {
+          cause: truncatedBody(bytes, expected),
+          hint: 'The connection was cut mid-body: run again (finished parts are kept)',
+        },
+      );
     }
     return {
       bytes,

@@ -40,7 +40,8 @@ export function createKvsSession(clients: KvsClients, options: KvsSessionOptions
     await options.beforeRequest?.(op, signal);
   };
   const endpoints = createDataEndpointCache(clients.control, { stream, beforeRequest: before('GetDataEndpoint') });
-  const withSignal = (signal: AbortSignal | undefined): { signal?: AbortSignal } => (signal === undefined ? {} : { signal });
+  const withSignal = (signal: AbortSignal | undefined): { signal?: AbortSignal } =>
+    signal === undefined ? {} : { signal };
   return {
     stream,
     describeStream: async (callOptions = {}) => {
@@ -57,7 +58,12 @@ export function createKvsSession(clients: KvsClients, options: KvsSessionOptions
     listFragments: async (query, callOptions = {}) => {
       await clients.region();
       const client = await clients.archivedMedia(await endpoints.get('LIST_FRAGMENTS', withSignal(callOptions.signal)));
-      return listFragments(client, { stream, query, ...withSignal(callOptions.signal), beforeRequest: before('ListFragments') });
+      return listFragments(client, {
+        stream,
+        query,
+        ...withSignal(callOptions.signal),
+        beforeRequest: before('ListFragments'),
+      });
     },
     getClip: async (query, sink) => {
       await clients.region();

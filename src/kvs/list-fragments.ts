@@ -1,4 +1,7 @@
-import type { Fragment as SdkFragment, KinesisVideoArchivedMediaClient } from '@aws-sdk/client-kinesis-video-archived-media';
+import type {
+  Fragment as SdkFragment,
+  KinesisVideoArchivedMediaClient,
+} from '@aws-sdk/client-kinesis-video-archived-media';
 import { RemoteError } from '../errors/remote-error.js';
 import type { Fragment, Selector } from '../plan/fragment.js';
 import { sortFragments } from '../plan/sort-fragments.js';
@@ -18,7 +21,8 @@ export function selectorType(selector: Selector): 'SERVER_TIMESTAMP' | 'PRODUCER
 const MAX_PAGES = 10_000;
 
 function toFragment(fragment: SdkFragment, stream: string): Fragment {
-  const { FragmentNumber, ProducerTimestamp, ServerTimestamp, FragmentLengthInMilliseconds, FragmentSizeInBytes } = fragment;
+  const { FragmentNumber, ProducerTimestamp, ServerTimestamp, FragmentLengthInMilliseconds, FragmentSizeInBytes } =
+    fragment;
   if (
     FragmentNumber === undefined ||
     !/^[0-9]+$/.test(FragmentNumber) ||
@@ -27,7 +31,10 @@ function toFragment(fragment: SdkFragment, stream: string): Fragment {
     FragmentLengthInMilliseconds === undefined ||
     FragmentSizeInBytes === undefined
   ) {
-    throw new RemoteError('E_REMOTE', `ListFragments for stream "${stream}" returned an incomplete fragment: ${JSON.stringify(fragment)}`);
+    throw new RemoteError(
+      'E_REMOTE',
+      `ListFragments for stream "${stream}" returned an incomplete fragment: ${JSON.stringify(fragment)}`,
+    );
   }
   return {
     fragmentNumber: FragmentNumber,
@@ -46,7 +53,12 @@ function toFragment(fragment: SdkFragment, stream: string): Fragment {
  */
 export async function listFragments(
   client: KinesisVideoArchivedMediaClient,
-  request: { stream: StreamRef; query: FragmentQuery; signal?: AbortSignal; beforeRequest?: (signal?: AbortSignal) => Promise<void> },
+  request: {
+    stream: StreamRef;
+    query: FragmentQuery;
+    signal?: AbortSignal;
+    beforeRequest?: (signal?: AbortSignal) => Promise<void>;
+  },
 ): Promise<Fragment[]> {
   const { stream, query, signal } = request;
   const label = streamLabel(stream);

@@ -38,7 +38,10 @@ export async function listStreams(
       if (nextToken === undefined) return streams.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     }
   } catch (error) {
-    throw mapSdkError(error, { op: 'ListStreams', ...(options.signal === undefined ? {} : { signal: options.signal }) });
+    throw mapSdkError(error, {
+      op: 'ListStreams',
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
   }
   throw new RemoteError('E_REMOTE', `ListStreams did not finish after ${MAX_PAGES} pages`);
 }

@@ -35,7 +35,12 @@ export const TRUNCATED_BODY = 'TruncatedBody';
 
 const CREDENTIAL_NAMES = new Set(['CredentialsProviderError', 'TokenProviderError']);
 const EXPIRED_NAMES = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired']);
-const SIGNATURE_NAMES = new Set(['InvalidSignatureException', 'SignatureDoesNotMatch', 'IncompleteSignature', 'IncompleteSignatureException']);
+const SIGNATURE_NAMES = new Set([
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'IncompleteSignature',
+  'IncompleteSignatureException',
+]);
 
 /**
  * One line of service text for a message: whitespace collapsed, capped, and anything shaped like a signature,
@@ -43,7 +48,10 @@ const SIGNATURE_NAMES = new Set(['InvalidSignatureException', 'SignatureDoesNotM
  */
 function safeText(text: string): string {
   const redacted = text
-    .replace(/(Signature|Credential|X-Amz-Security-Token|X-Amz-Signature|Authorization)([=:]\s*)\S+/gi, '$1$2[redacted]')
+    .replace(
+      /(Signature|Credential|X-Amz-Security-Token|X-Amz-Signature|Authorization)([=:]\s*)\S+/gi,
+      '$1$2[redacted]',
+    )
     .replace(/\b(AKIA|ASIA)[A-Z0-9]{12,}\b/g, '[redacted]')
     .replace(/\s+/g, ' ')
     .trim();
@@ -63,8 +71,10 @@ function authHint(facts: ErrorFacts, op: KvsOperation): string {
   if (CREDENTIAL_NAMES.has(facts.name)) {
     return 'No usable AWS credentials: set --profile or AWS_PROFILE, run `aws sso login`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY';
   }
-  if (EXPIRED_NAMES.has(facts.name)) return 'The credentials have expired: refresh them (e.g. `aws sso login`) and run again';
-  if (SIGNATURE_NAMES.has(facts.name)) return 'The request signature was rejected: check the secret key, the system clock and --region';
+  if (EXPIRED_NAMES.has(facts.name))
+    return 'The credentials have expired: refresh them (e.g. `aws sso login`) and run again';
+  if (SIGNATURE_NAMES.has(facts.name))
+    return 'The request signature was rejected: check the secret key, the system clock and --region';
   return `The credentials are not allowed kinesisvideo:${op} on this stream: check the IAM policy`;
 }
 
@@ -95,13 +105,17 @@ export function mapSdkError(error: unknown, context: SdkErrorContext): KvsClipEr
   }
   if (facts.name === 'ResourceNotFoundException') {
     return isControlPlane(op)
-      ? new NotFoundError('E_STREAM_NOT_FOUND', `Stream "${context.stream ?? ''}" not found or not active (${describe(facts)})`, {
-          ...options,
-          hint: 'Check the stream name and --region; `kvs-clip streams` lists the streams of a region',
-        })
+      ? new NotFoundError(
+          'E_STREAM_NOT_FOUND',
+          `Stream "${context.stream ?? ''}" not found or not active (${describe(facts)})`,
+          {
+            ...options,
+            hint: 'Check the stream name and --region; `kvs-clip streams` lists the streams of a region',
+          },
+        )
       : new NotFoundError('E_NO_MEDIA', `${where}: no fragments in the requested range (${describe(facts)})`, {
           ...options,
-          hint: 'Check the range with `kvs-clip list`, the --timestamps selector and the stream\'s retention period',
+          hint: "Check the range with `kvs-clip list`, the --timestamps selector and the stream's retention period",
         });
   }
   if (facts.name === 'NoDataRetentionException') {
@@ -122,7 +136,7 @@ export function mapSdkError(error: unknown, context: SdkErrorContext): KvsClipEr
   if (THROTTLING_NAMES.has(facts.name) || facts.status === 429 || facts.throttling) {
     return new RemoteError('E_THROTTLED', failed, {
       ...options,
-      hint: 'The stream\'s read quota is shared with viewers and players: run again later, or lower --fragment-rate',
+      hint: "The stream's read quota is shared with viewers and players: run again later, or lower --fragment-rate",
     });
   }
   if (facts.name === 'InvalidArgumentException' || facts.name === 'ValidationException') {

@@ -33,7 +33,11 @@ export type TrafInput = {
   readonly sampleDescriptionIndex: number;
   readonly runs: readonly TrunInput[];
   /** For PCM tracks: `runs` is ignored and these are used with the defaults below. */
-  readonly pcm?: { readonly runs: readonly PcmTrunInput[]; readonly sampleSize: number; readonly sampleDuration: number };
+  readonly pcm?: {
+    readonly runs: readonly PcmTrunInput[];
+    readonly sampleSize: number;
+    readonly sampleDuration: number;
+  };
 };
 
 const SYNC_FLAGS = 0x02000000; // sample_depends_on = 2 (does not depend on others)
@@ -43,7 +47,11 @@ const NON_SYNC_FLAGS = 0x01010000; // sample_depends_on = 1, sample_is_non_sync_
  * Builds `moof` + the `mdat` header for a fragment whose mdat payload is `payloadSize` bytes. Returns both so the
  * caller can stream the payload right after them.
  */
-export function buildFragmentHead(sequenceNumber: number, trafs: readonly TrafInput[], payloadSize: number): Uint8Array {
+export function buildFragmentHead(
+  sequenceNumber: number,
+  trafs: readonly TrafInput[],
+  payloadSize: number,
+): Uint8Array {
   const header = mdatHeader(payloadSize);
   const probe = buildMoof(sequenceNumber, trafs, 0);
   const moof = buildMoof(sequenceNumber, trafs, probe.length + header.length);
@@ -75,11 +83,24 @@ function buildTraf(traf: TrafInput, dataStart: number): Uint8Array {
         .finish(),
     );
     const truns = traf.pcm.runs.map((r) =>
-      fullBox('trun', 0, 0x001, new ByteWriter(8).u32(r.sampleCount).i32(dataStart + r.payloadOffset).finish()),
+      fullBox(
+        'trun',
+        0,
+        0x001,
+        new ByteWriter(8)
+          .u32(r.sampleCount)
+          .i32(dataStart + r.payloadOffset)
+          .finish(),
+      ),
     );
     return box('traf', tfhd, tfdt, ...truns);
   }
-  const tfhd = fullBox('tfhd', 0, 0x020000 | 0x02, new ByteWriter(8).u32(traf.trackId).u32(traf.sampleDescriptionIndex).finish());
+  const tfhd = fullBox(
+    'tfhd',
+    0,
+    0x020000 | 0x02,
+    new ByteWriter(8).u32(traf.trackId).u32(traf.sampleDescriptionIndex).finish(),
+  );
   return box('traf', tfhd, tfdt, ...traf.runs.map((r) => buildTrun(r, dataStart)));
 }
 

@@ -33,7 +33,11 @@ export function buildMoovChunks(movie: OutputMovie, options: MoovOptions): Uint8
     duration = Math.max(duration, t.movieDuration);
     nextTrackId = Math.max(nextTrackId, t.trackId + 1);
   }
-  const mvhd = buildMvhd({ timescale: movie.movieTimescale, duration: options.layout === 'fragmented' ? 0 : duration, nextTrackId });
+  const mvhd = buildMvhd({
+    timescale: movie.movieTimescale,
+    duration: options.layout === 'fragmented' ? 0 : duration,
+    nextTrackId,
+  });
   const traks = movie.tracks.map((t) => buildTrak(t, options));
   if (options.layout === 'progressive') return boxChunks('moov', mvhd, ...traks);
   return boxChunks('moov', mvhd, ...traks, box('mvex', ...movie.tracks.map((t) => buildTrex(t.trackId))));
@@ -50,7 +54,11 @@ function buildTrak(track: OutputTrack, options: MoovOptions): Uint8Array[] {
     volume: video ? 0 : 0x100,
     alternateGroup: video ? 0 : 1,
   });
-  const mdhd = buildMdhd({ timescale: track.timescale, duration: fragmented ? 0 : track.mediaDuration, language: track.language });
+  const mdhd = buildMdhd({
+    timescale: track.timescale,
+    duration: fragmented ? 0 : track.mediaDuration,
+    language: track.language,
+  });
   const hdlr = buildHdlr({ handlerType: video ? 'vide' : 'soun', name: track.handlerName });
   const stbl = options.layout === 'fragmented' ? buildEmptyStbl(track) : buildStbl(track, options);
   const minf = boxChunks('minf', video ? buildVmhd() : buildSmhd(), buildDinf(), stbl);

@@ -27,7 +27,13 @@ export function buildStbl(track: OutputTrack, options: StblOptions): Uint8Array[
   const parts: (Uint8Array | Uint8Array[])[] = [buildStsd(track.entries.map((e) => e.raw)), buildStts(tables.stts)];
   if (tables.ctts !== null) parts.push(buildCtts(tables.ctts));
   if (tables.stss !== null) parts.push(stssBox(tables.stss));
-  return boxChunks('stbl', ...parts, stszChunks(tables, track.constantSampleSize), buildStsc(tables.stsc), chunkOffsetBox(tables, options));
+  return boxChunks(
+    'stbl',
+    ...parts,
+    stszChunks(tables, track.constantSampleSize),
+    buildStsc(tables.stsc),
+    chunkOffsetBox(tables, options),
+  );
 }
 
 /** Empty sample tables for a fragmented init segment (`moov` + `mvex`): only `stsd` has content. */
@@ -58,7 +64,12 @@ function stssBox(stss: NonNullable<CompactTables['stss']>): Uint8Array {
 /** stsz (§8.7.3.2): header, then the entries as the blocks they are kept in (never copied into one array). */
 function stszChunks(tables: CompactTables, constantSampleSize: number): Uint8Array[] {
   const entries = tables.stszEntries;
-  const head = new ByteWriter(12).u8(0).u24(0).u32(entries === null ? constantSampleSize : 0).u32(tables.sampleCount).finish();
+  const head = new ByteWriter(12)
+    .u8(0)
+    .u24(0)
+    .u32(entries === null ? constantSampleSize : 0)
+    .u32(tables.sampleCount)
+    .finish();
   return boxChunks('stsz', head, entries ?? []);
 }
 

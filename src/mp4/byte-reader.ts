@@ -183,7 +183,12 @@ export class ByteReader {
   child(size: number, name?: string): ByteReader {
     this.need(size, name ?? 'child');
     const path = name === undefined ? this.path : joinPath(this.path, name);
-    const reader = new ByteReader(this.data, { baseOffset: this.baseOffset, path, start: this.pos, end: this.pos + size });
+    const reader = new ByteReader(this.data, {
+      baseOffset: this.baseOffset,
+      path,
+      start: this.pos,
+      end: this.pos + size,
+    });
     this.pos += size;
     return reader;
   }
@@ -209,9 +214,13 @@ export class ByteReader {
         size = this.end - boxStart;
       }
       if (type === 'uuid') headerSize += 16;
-      if (size < headerSize) this.fail(`box '${printableType(type)}' size ${size} is smaller than its ${headerSize}-byte header`, offset);
+      if (size < headerSize)
+        this.fail(`box '${printableType(type)}' size ${size} is smaller than its ${headerSize}-byte header`, offset);
       if (size > this.end - boxStart) {
-        this.fail(`box '${printableType(type)}' size ${size} runs past the end (${this.end - boxStart} bytes left)`, offset);
+        this.fail(
+          `box '${printableType(type)}' size ${size} runs past the end (${this.end - boxStart} bytes left)`,
+          offset,
+        );
       }
       headers.push({ type, offset, size, headerSize, at: boxStart });
       this.pos = boxStart + size;
@@ -270,5 +279,7 @@ function joinPath(parent: string, name: string): string {
 
 /** A box type for messages: as is when printable ASCII, else hex (types are raw bytes from untrusted input). */
 export function printableType(type: string): string {
-  return /^[\x20-\x7e]{4}$/.test(type) ? type : Array.from(type, (c) => c.charCodeAt(0).toString(16).padStart(2, '0')).join('');
+  return /^[\x20-\x7e]{4}$/.test(type)
+    ? type
+    : Array.from(type, (c) => c.charCodeAt(0).toString(16).padStart(2, '0')).join('');
 }

@@ -181,8 +181,16 @@ export function fullBox(type: string, version: number, flags: number, ...payload
  */
 export function mdatHeader(payloadSize: number): Uint8Array {
   const w = new ByteWriter(16);
-  if (8 + payloadSize <= MAX_U32) return w.u32(8 + payloadSize).fourcc('mdat').finish();
-  return w.u32(1).fourcc('mdat').u64(16 + payloadSize).finish();
+  if (8 + payloadSize <= MAX_U32)
+    return w
+      .u32(8 + payloadSize)
+      .fourcc('mdat')
+      .finish();
+  return w
+    .u32(1)
+    .fourcc('mdat')
+    .u64(16 + payloadSize)
+    .finish();
 }
 
 /**
@@ -193,7 +201,12 @@ export function mdatHeader(payloadSize: number): Uint8Array {
 export function freeThenMdatHeader(payloadSize: number): Uint8Array {
   if (8 + payloadSize <= MAX_U32) {
     const w = new ByteWriter(16);
-    return w.u32(8).fourcc('free').u32(8 + payloadSize).fourcc('mdat').finish();
+    return w
+      .u32(8)
+      .fourcc('free')
+      .u32(8 + payloadSize)
+      .fourcc('mdat')
+      .finish();
   }
   return mdatHeader(payloadSize);
 }

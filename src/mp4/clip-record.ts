@@ -35,7 +35,12 @@ export type ClipRecord = Omit<Clip, 'tracks'> & { readonly tracks: readonly Trac
 
 /** Encodes `clip` (without sample offsets). */
 export function saveClip(clip: Clip): ClipRecord {
-  return { layout: clip.layout, movieTimescale: clip.movieTimescale, sizeBytes: clip.sizeBytes, tracks: clip.tracks.map(saveTrack) };
+  return {
+    layout: clip.layout,
+    movieTimescale: clip.movieTimescale,
+    sizeBytes: clip.sizeBytes,
+    tracks: clip.tracks.map(saveTrack),
+  };
 }
 
 /** Decodes a record made by `saveClip`. Throws `MediaError('E_MP4_PARSE')` when an array has the wrong length. */
@@ -104,7 +109,9 @@ function loadEntry(r: SampleEntryRecord): SampleEntry {
   const { raw, parameterSets, ...rest } = r;
   const bytes = Buffer.from(raw, 'base64');
   const entry = { ...rest, raw: new Uint8Array(bytes) };
-  return parameterSets === undefined ? entry : { ...entry, parameterSets: parameterSets.map((p) => new Uint8Array(Buffer.from(p, 'base64'))) };
+  return parameterSets === undefined
+    ? entry
+    : { ...entry, parameterSets: parameterSets.map((p) => new Uint8Array(Buffer.from(p, 'base64'))) };
 }
 
 function b64(values: Uint8Array | Uint32Array | Int32Array): string {
@@ -114,7 +121,8 @@ function b64(values: Uint8Array | Uint32Array | Int32Array): string {
 /** Decodes into a fresh, aligned buffer of exactly `bytes` bytes. */
 function unb64(text: string, bytes: number): Uint8Array {
   const decoded = Buffer.from(text, 'base64');
-  if (decoded.length !== bytes) throw new MediaError('E_MP4_PARSE', `Checkpoint table has ${decoded.length} bytes, expected ${bytes}`);
+  if (decoded.length !== bytes)
+    throw new MediaError('E_MP4_PARSE', `Checkpoint table has ${decoded.length} bytes, expected ${bytes}`);
   const out = new Uint8Array(bytes);
   out.set(decoded);
   return out;

@@ -76,7 +76,11 @@ export async function copyPieces(
 }
 
 /** `copyPieces` into a gathering sink: block i + 1 is read while block i is written, two windows in turn. */
-async function copyGathered(source: ByteSource, blocks: readonly Block[], write: (chunks: readonly Uint8Array[]) => Promise<void>): Promise<void> {
+async function copyGathered(
+  source: ByteSource,
+  blocks: readonly Block[],
+  write: (chunks: readonly Uint8Array[]) => Promise<void>,
+): Promise<void> {
   const windows = new BufferPair(blocks.reduce((max, b) => Math.max(max, b.to - b.from), 0));
   const loadAt = (i: number): Promise<Uint8Array[]> => {
     const block = blocks[i];
@@ -99,7 +103,11 @@ async function views(source: ByteSource, block: Block, window: () => Uint8Array)
     bytes = window().subarray(0, span);
     await source.readInto(block.from, bytes);
   } else if (span > 0) bytes = await source.read(block.from, span);
-  return block.items.map((item) => (item.kind === 'bytes' ? item.bytes : bytes.subarray(item.offset - block.from, item.offset - block.from + item.length)));
+  return block.items.map((item) =>
+    item.kind === 'bytes'
+      ? item.bytes
+      : bytes.subarray(item.offset - block.from, item.offset - block.from + item.length),
+  );
 }
 
 /** Two lazily allocated buffers used alternately by block index. */
@@ -169,7 +177,12 @@ function* splitPieces(pieces: readonly CopyPiece[]): Generator<CopyPiece> {
  * Reads one block and lays its items out in output order in `out()`. A single-range block is read straight into
  * `out()`; otherwise the window is read (into `window()` when the source can fill a buffer) and sliced.
  */
-async function load(source: ByteSource, block: Block, window: () => Uint8Array, out: () => Uint8Array): Promise<Uint8Array> {
+async function load(
+  source: ByteSource,
+  block: Block,
+  window: () => Uint8Array,
+  out: () => Uint8Array,
+): Promise<Uint8Array> {
   const target = (): Uint8Array => out().subarray(0, block.outBytes);
   const only = block.items.length === 1 ? block.items[0] : undefined;
   if (only !== undefined && only.kind === 'bytes') return only.bytes;
@@ -188,7 +201,10 @@ async function load(source: ByteSource, block: Block, window: () => Uint8Array, 
   const result = target();
   let at = 0;
   for (const item of block.items) {
-    const part = item.kind === 'bytes' ? item.bytes : bytes.subarray(item.offset - block.from, item.offset - block.from + item.length);
+    const part =
+      item.kind === 'bytes'
+        ? item.bytes
+        : bytes.subarray(item.offset - block.from, item.offset - block.from + item.length);
     result.set(part, at);
     at += part.length;
   }

@@ -43,7 +43,13 @@ const BLOCK_BYTES = 1024 * 1024;
  * i + 1 while block i is written. Two buffers alternate: a buffer is refilled only after its write has completed, so
  * memory is two blocks whatever the size of the file. The head stays in chunks so a long moov is never copied whole.
  */
-async function copyBehind(from: string, to: string, head: readonly Uint8Array[], start: number, length: number): Promise<void> {
+async function copyBehind(
+  from: string,
+  to: string,
+  head: readonly Uint8Array[],
+  start: number,
+  length: number,
+): Promise<void> {
   const input = await open(from, 'r');
   try {
     const output = await open(to, 'w');
@@ -53,7 +59,10 @@ async function copyBehind(from: string, to: string, head: readonly Uint8Array[],
         await writeAll(output, chunk, chunk.length, headBytes);
         headBytes += chunk.length;
       }
-      const buffers = [Buffer.allocUnsafeSlow(Math.min(BLOCK_BYTES, length)), Buffer.allocUnsafeSlow(Math.min(BLOCK_BYTES, length))];
+      const buffers = [
+        Buffer.allocUnsafeSlow(Math.min(BLOCK_BYTES, length)),
+        Buffer.allocUnsafeSlow(Math.min(BLOCK_BYTES, length)),
+      ];
       let writing: Promise<void> = Promise.resolve();
       for (let done = 0, i = 0; done < length; done += BLOCK_BYTES, i++) {
         const buffer = buffers[i % 2];
@@ -76,11 +85,21 @@ async function copyBehind(from: string, to: string, head: readonly Uint8Array[],
   }
 }
 
-async function readAll(handle: FileHandle, buffer: Uint8Array, length: number, position: number, path: string): Promise<void> {
+async function readAll(
+  handle: FileHandle,
+  buffer: Uint8Array,
+  length: number,
+  position: number,
+  path: string,
+): Promise<void> {
   let filled = 0;
   while (filled < length) {
     const { bytesRead } = await handle.read(buffer, filled, length - filled, position + filled);
-    if (bytesRead === 0) throw new OutputError('E_OUTPUT_WRITE', `Cannot write ${path}: it shrank while being rewritten (${filled} of ${length} bytes @ ${position})`);
+    if (bytesRead === 0)
+      throw new OutputError(
+        'E_OUTPUT_WRITE',
+        `Cannot write ${path}: it shrank while being rewritten (${filled} of ${length} bytes @ ${position})`,
+      );
     filled += bytesRead;
   }
 }
@@ -98,7 +117,10 @@ async function writeAll(handle: FileHandle, buffer: Uint8Array, length: number, 
  * depends on whether the shifted offsets need `co64`: settle it by rebuilding until the size stops changing (at most
  * one switch from stco to co64). Throws `InternalError` as `buildMoovChunks` does.
  */
-export function moovInFront(input: Pick<FaststartInput, 'ftyp' | 'header' | 'movie' | 'co64ThresholdBytes'>): { chunks: Uint8Array[]; size: number } {
+export function moovInFront(input: Pick<FaststartInput, 'ftyp' | 'header' | 'movie' | 'co64ThresholdBytes'>): {
+  chunks: Uint8Array[];
+  size: number;
+} {
   const build = (moovSize: number): { chunks: Uint8Array[]; size: number } => {
     const chunks = buildMoovChunks(input.movie, {
       layout: 'progressive',

@@ -12,7 +12,10 @@ import type { ByteSource } from './model.js';
  * A file-backed source that must be closed. `readInto` fills all of `target` from `offset` (same errors as `read`),
  * so a bulk copier can recycle its buffers instead of faulting in fresh memory for every block.
  */
-export type FileSource = ByteSource & { close(): Promise<void>; readInto(offset: number, target: Uint8Array): Promise<void> };
+export type FileSource = ByteSource & {
+  close(): Promise<void>;
+  readInto(offset: number, target: Uint8Array): Promise<void>;
+};
 
 /**
  * Opens `path` for positioned reads; close it when done. A missing or unreadable input throws
@@ -39,7 +42,10 @@ export async function openFileSource(path: string): Promise<FileSource> {
     while (filled < length) {
       const { bytesRead } = await fileHandle.read(target, filled, length - filled, offset + filled);
       if (bytesRead === 0) {
-        throw new MediaError('E_MP4_PARSE', `short read of ${path}: ${filled} of ${length} bytes @ 0x${offset.toString(16)}`);
+        throw new MediaError(
+          'E_MP4_PARSE',
+          `short read of ${path}: ${filled} of ${length} bytes @ 0x${offset.toString(16)}`,
+        );
       }
       filled += bytesRead;
     }
@@ -80,8 +86,17 @@ function uninitialized(length: number): Uint8Array {
 }
 
 function checkRange(offset: number, length: number, size: number): void {
-  if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > size) {
-    throw new MediaError('E_MP4_PARSE', `read of ${length} bytes @ 0x${offset.toString(16)} is outside the ${size}-byte input`);
+  if (
+    !Number.isSafeInteger(offset) ||
+    !Number.isSafeInteger(length) ||
+    offset < 0 ||
+    length < 0 ||
+    offset + length > size
+  ) {
+    throw new MediaError(
+      'E_MP4_PARSE',
+      `read of ${length} bytes @ 0x${offset.toString(16)} is outside the ${size}-byte input`,
+    );
   }
 }
 

@@ -97,7 +97,21 @@ function summariseTrack(track: Track): TrackSummary {
   };
 }
 
-const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl', 'edts', 'dinf', 'mvex', 'moof', 'traf', 'mfra', 'udta', 'wave']);
+const CONTAINERS = new Set([
+  'moov',
+  'trak',
+  'mdia',
+  'minf',
+  'stbl',
+  'edts',
+  'dinf',
+  'mvex',
+  'moof',
+  'traf',
+  'mfra',
+  'udta',
+  'wave',
+]);
 const VISUAL = new Set(['avc1', 'avc3', 'hvc1', 'hev1']);
 const AUDIO = new Set(['mp4a', 'alaw']);
 
@@ -126,7 +140,13 @@ export async function describeBoxTree(source: ByteSource): Promise<BoxTreeLine[]
 
 function walk(reader: ByteReader, depth: number, lines: BoxTreeLine[]): void {
   for (const child of reader.boxes()) {
-    lines.push({ depth, type: printableType(child.type), path: child.body.path, offset: child.offset, size: child.size });
+    lines.push({
+      depth,
+      type: printableType(child.type),
+      path: child.body.path,
+      offset: child.offset,
+      size: child.size,
+    });
     if (CONTAINERS.has(child.type)) walk(child.body, depth + 1, lines);
     else if (child.type === 'stsd') for (const entry of parseStsd(child.body)) describeEntry(entry, depth + 1, lines);
   }
@@ -138,6 +158,12 @@ function describeEntry(entry: BoxView, depth: number, lines: BoxTreeLine[]): voi
   if (VISUAL.has(entry.type)) children = parseVisualSampleEntry(entry.body).children;
   else if (AUDIO.has(entry.type)) children = parseAudioSampleEntry(entry.body).children;
   for (const child of children) {
-    lines.push({ depth: depth + 1, type: printableType(child.type), path: child.body.path, offset: child.offset, size: child.size });
+    lines.push({
+      depth: depth + 1,
+      type: printableType(child.type),
+      path: child.body.path,
+      offset: child.offset,
+      size: child.size,
+    });
   }
 }

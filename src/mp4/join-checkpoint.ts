@@ -40,16 +40,30 @@ export function checkCheckpoint(
   const payloadOffset = c.version === 1 ? settings.unreservedPayloadOffset : c.payloadOffset;
   const numbers = [c.committedBytes, c.parts, c.journalBytes, c.largeFileThresholdBytes, payloadOffset];
   const known = c.version === 1 || c.version === 2;
-  if (!known || c.format !== 'progressive' || !numbers.every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0)) {
-    throw new UsageError('E_USAGE', `Not a resumable join checkpoint for ${settings.path}: ${describe(value)}`, { hint: START_OVER_HINT });
-  }
-  if (c.gaps !== settings.gaps || c.largeFileThresholdBytes !== settings.threshold) {
-    throw new UsageError('E_USAGE', `Checkpoint settings for ${settings.path} (gaps ${String(c.gaps)}) differ from this join's (gaps ${settings.gaps})`, {
+  if (
+    !known ||
+    c.format !== 'progressive' ||
+    !numbers.every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0)
+  ) {
+    throw new UsageError('E_USAGE', `Not a resumable join checkpoint for ${settings.path}: ${describe(value)}`, {
       hint: START_OVER_HINT,
     });
   }
+  if (c.gaps !== settings.gaps || c.largeFileThresholdBytes !== settings.threshold) {
+    throw new UsageError(
+      'E_USAGE',
+      `Checkpoint settings for ${settings.path} (gaps ${String(c.gaps)}) differ from this join's (gaps ${settings.gaps})`,
+      {
+        hint: START_OVER_HINT,
+      },
+    );
+  }
   if (Number(payloadOffset) < settings.unreservedPayloadOffset || Number(payloadOffset) > Number(c.committedBytes)) {
-    throw new UsageError('E_USAGE', `Checkpoint for ${settings.path} has an impossible payload offset ${String(payloadOffset)}`, { hint: START_OVER_HINT });
+    throw new UsageError(
+      'E_USAGE',
+      `Checkpoint for ${settings.path} has an impossible payload offset ${String(payloadOffset)}`,
+      { hint: START_OVER_HINT },
+    );
   }
   return {
     version: 2,

@@ -88,10 +88,14 @@ export async function createJoiner(options: JoinOptions): Promise<Joiner> {
   const gaps = options.gaps ?? 'keep';
   const threshold = options.largeFileThresholdBytes ?? DEFAULT_THRESHOLD;
   if (output.kind === 'stream' && format === 'progressive') {
-    throw new UsageError('E_USAGE', 'Progressive MP4 needs a seekable file; a stream gets fragmented MP4 (--format fmp4)');
+    throw new UsageError(
+      'E_USAGE',
+      'Progressive MP4 needs a seekable file; a stream gets fragmented MP4 (--format fmp4)',
+    );
   }
   if (format === 'fmp4') {
-    if (options.resume !== undefined) throw new UsageError('E_USAGE', 'A fragmented join cannot be resumed', { hint: START_OVER_HINT });
+    if (options.resume !== undefined)
+      throw new UsageError('E_USAGE', 'A fragmented join cannot be resumed', { hint: START_OVER_HINT });
     const sink = output.kind === 'stream' ? streamSink(output.stream) : fileSink(output.path);
     return fragmentedJoiner(new FragmentedWriter(sink.write, { gaps }), sink.close, threshold, gaps);
   }
@@ -99,7 +103,12 @@ export async function createJoiner(options: JoinOptions): Promise<Joiner> {
   const resume =
     options.resume === undefined
       ? undefined
-      : checkCheckpoint(options.resume, { gaps, threshold, path: output.path, unreservedPayloadOffset: PAYLOAD_OFFSET });
+      : checkCheckpoint(options.resume, {
+          gaps,
+          threshold,
+          path: output.path,
+          unreservedPayloadOffset: PAYLOAD_OFFSET,
+        });
   const plan = new JoinPlan({ gaps });
   const journalPath = `${output.path}.kvsjoin`;
   let journal: JoinJournal;
@@ -108,17 +117,28 @@ export async function createJoiner(options: JoinOptions): Promise<Joiner> {
     const replay = await JoinJournal.resume(journalPath, resume.journalBytes);
     journal = replay.journal;
     try {
-      for (const saved of replay.entries) plan.append(withStart({ clip: loadClip(saved.clip), name: saved.name }, saved.startMs));
+      for (const saved of replay.entries)
+        plan.append(withStart({ clip: loadClip(saved.clip), name: saved.name }, saved.startMs));
     } catch (cause) {
       await journal.close();
-      throw new UsageError('E_USAGE', `Cannot replay the resume journal ${journalPath}`, { cause, hint: START_OVER_HINT });
+      throw new UsageError('E_USAGE', `Cannot replay the resume journal ${journalPath}`, {
+        cause,
+        hint: START_OVER_HINT,
+      });
     }
     if (replay.entries.length !== resume.parts || resume.payloadOffset + plan.payloadBytes !== resume.committedBytes) {
       await journal.close();
-      throw new UsageError('E_USAGE', `Resume journal ${journalPath} does not match the checkpoint (${resume.committedBytes} bytes)`, { hint: START_OVER_HINT });
+      throw new UsageError(
+        'E_USAGE',
+        `Resume journal ${journalPath} does not match the checkpoint (${resume.committedBytes} bytes)`,
+        { hint: START_OVER_HINT },
+      );
     }
   }
-  const writer = resume === undefined ? await ProgressiveWriter.create(output.path) : await ProgressiveWriter.resume(output.path, resume);
+  const writer =
+    resume === undefined
+      ? await ProgressiveWriter.create(output.path)
+      : await ProgressiveWriter.resume(output.path, resume);
   const faststart = options.faststart ?? true;
   const expectedMs = faststart && resume === undefined ? (options.expectedDurationMs ?? 0) : 0;
   let parts = resume?.parts ?? 0;
@@ -157,7 +177,12 @@ export async function createJoiner(options: JoinOptions): Promise<Joiner> {
 function firstReserve(plan: JoinPlan, threshold: number, expectedMs: number): number {
   const movie = plan.movie();
   let bytes = 0;
-  for (const chunk of buildMoovChunks(movie, { layout: 'progressive', payloadOffset: PAYLOAD_OFFSET, co64ThresholdBytes: threshold })) bytes += chunk.length;
+  for (const chunk of buildMoovChunks(movie, {
+    layout: 'progressive',
+    payloadOffset: PAYLOAD_OFFSET,
+    co64ThresholdBytes: threshold,
+  }))
+    bytes += chunk.length;
   let durationMs = 0;
   for (const t of movie.tracks) durationMs = Math.max(durationMs, (t.movieDuration / movie.movieTimescale) * 1000);
   return moovReserveBytes(bytes, durationMs, expectedMs);
@@ -178,7 +203,16 @@ function fragmentedJoiner(
     async append(part) {
       await writer.appendPart(part);
       parts++;
-      return { version: 2, format: 'fmp4', gaps, largeFileThresholdBytes: threshold, committedBytes: writer.bytes, parts, journalBytes: 0, payloadOffset: 0 };
+      return {
+        version: 2,
+        format: 'fmp4',
+        gaps,
+        largeFileThresholdBytes: threshold,
+        committedBytes: writer.bytes,
+        parts,
+        journalBytes: 0,
+        payloadOffset: 0,
+      };
     },
     async finish() {
       await close();
@@ -235,7 +269,8 @@ export async function joinFiles(
     });
     return { ...summary, outputs };
   }
-  const target: JoinOutput = typeof output === 'string' ? { kind: 'file', path: output } : { kind: 'stream', stream: output };
+  const target: JoinOutput =
+    typeof output === 'string' ? { kind: 'file', path: output } : { kind: 'stream', stream: output };
   const outputs: string[] = [];
   let totalBytes = 0;
   let path = typeof output === 'string' ? output : '';

@@ -27,7 +27,10 @@ export type OnePassOptions = {
 };
 
 /** One output file's plan: the merged tables and, per input, the source ranges to copy (packed offset, length). */
-type PlannedFile = { readonly plan: JoinPlan; readonly parts: { readonly path: string; readonly ranges: Float64Array }[] };
+type PlannedFile = {
+  readonly plan: JoinPlan;
+  readonly parts: { readonly path: string; readonly ranges: Float64Array }[];
+};
 
 /**
  * Joins `inputs` into `path` (or, after a split, the numbered files). Returns the last file's summary with `bytes`
@@ -102,22 +105,37 @@ async function writePlannedFile(
   const out = await OutputFile.create(path);
   try {
     await out.append(PROGRESSIVE_FTYP);
-    if (options.faststart) await appendAll(out, moovInFront({ ftyp: PROGRESSIVE_FTYP, header, movie, co64ThresholdBytes: options.co64ThresholdBytes }).chunks);
+    if (options.faststart)
+      await appendAll(
+        out,
+        moovInFront({ ftyp: PROGRESSIVE_FTYP, header, movie, co64ThresholdBytes: options.co64ThresholdBytes }).chunks,
+      );
     await out.append(header);
     const payloadStart = out.position;
     for (const part of file.parts) {
       const source = await openFileSource(part.path);
       try {
-        await copyPieces(source, unpackRanges(part.ranges), (bytes) => out.append(bytes), { writeGathered: (chunks) => out.appendMany(chunks) });
+        await copyPieces(source, unpackRanges(part.ranges), (bytes) => out.append(bytes), {
+          writeGathered: (chunks) => out.appendMany(chunks),
+        });
       } finally {
         await source.close();
       }
     }
     if (out.position - payloadStart !== payloadBytes) {
-      throw new InternalError(`one-pass join wrote ${out.position - payloadStart} payload bytes, planned ${payloadBytes}`);
+      throw new InternalError(
+        `one-pass join wrote ${out.position - payloadStart} payload bytes, planned ${payloadBytes}`,
+      );
     }
     if (!options.faststart) {
-      await appendAll(out, buildMoovChunks(movie, { layout: 'progressive', payloadOffset: payloadStart, co64ThresholdBytes: options.co64ThresholdBytes }));
+      await appendAll(
+        out,
+        buildMoovChunks(movie, {
+          layout: 'progressive',
+          payloadOffset: payloadStart,
+          co64ThresholdBytes: options.co64ThresholdBytes,
+        }),
+      );
     }
     await out.datasync();
   } finally {
@@ -143,7 +161,8 @@ function packRanges(pieces: readonly CopyPiece[], name: string): Float64Array {
 
 function unpackRanges(ranges: Float64Array): CopyPiece[] {
   const pieces: CopyPiece[] = [];
-  for (let i = 0; i + 1 < ranges.length; i += 2) pieces.push({ kind: 'source', offset: ranges[i] ?? 0, length: ranges[i + 1] ?? 0 });
+  for (let i = 0; i + 1 < ranges.length; i += 2)
+    pieces.push({ kind: 'source', offset: ranges[i] ?? 0, length: ranges[i + 1] ?? 0 });
   return pieces;
 }
 

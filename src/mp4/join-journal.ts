@@ -38,7 +38,9 @@ export class JoinJournal {
     try {
       const all = await readFile(path);
       if (all.length < bytes) {
-        throw new UsageError('E_USAGE', `Resume journal ${path} has ${all.length} bytes, checkpoint says ${bytes}`, { hint: START_OVER_HINT });
+        throw new UsageError('E_USAGE', `Resume journal ${path} has ${all.length} bytes, checkpoint says ${bytes}`, {
+          hint: START_OVER_HINT,
+        });
       }
       text = all.subarray(0, bytes).toString('utf8');
     } catch (cause) {
@@ -93,7 +95,8 @@ function parseEntry(line: string, path: string): JournalEntry {
   } catch (cause) {
     throw new UsageError('E_USAGE', `Resume journal ${path} is corrupt`, { cause, hint: START_OVER_HINT });
   }
-  if (!isEntry(value)) throw new UsageError('E_USAGE', `Resume journal ${path} has an unexpected entry`, { hint: START_OVER_HINT });
+  if (!isEntry(value))
+    throw new UsageError('E_USAGE', `Resume journal ${path} has an unexpected entry`, { hint: START_OVER_HINT });
   return value;
 }
 

@@ -45,7 +45,10 @@ export function summariseJoin(
       codec: s.codec,
       timescale: s.timescale,
       samples: s.samples,
-      durationMs: t === undefined ? ticksToMs(s.prevEnd - (s.rawOrigin ?? 0), s.timescale) : ticksToMs(t.mediaDuration, s.timescale),
+      durationMs:
+        t === undefined
+          ? ticksToMs(s.prevEnd - (s.rawOrigin ?? 0), s.timescale)
+          : ticksToMs(t.mediaDuration, s.timescale),
       configurations: s.entries.length,
     };
   });

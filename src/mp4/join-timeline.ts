@@ -100,7 +100,9 @@ export class Timeline {
       preparePartUnits(t, this.trackState(i).timescale, edits[i]?.mediaTime ?? 0, part.name),
     );
     let anchor = this.anchorFor(part);
-    const bases = clip.tracks.map((_t, i) => this.base(anchor, edits[i]?.emptyMovie ?? 0, clip.movieTimescale, i, units[i]));
+    const bases = clip.tracks.map((_t, i) =>
+      this.base(anchor, edits[i]?.emptyMovie ?? 0, clip.movieTimescale, i, units[i]),
+    );
     let gap: JoinGap | null = null;
     if (this.parts > 0) {
       const leadShift = this.leadShift(bases, units);
@@ -108,7 +110,9 @@ export class Timeline {
       if (leadShift.shift !== 0) {
         anchor -= BigInt(leadShift.shift);
         this.shifted += BigInt(leadShift.shift);
-        bases.forEach((b, i) => (bases[i] = b - rescale(leadShift.shift, this.anchorTimescale, this.trackState(i).timescale)));
+        bases.forEach(
+          (b, i) => (bases[i] = b - rescale(leadShift.shift, this.anchorTimescale, this.trackState(i).timescale)),
+        );
       }
       units.forEach((u, i) => {
         const snapped = this.settleStart(i, u, bases[i] ?? 0);
@@ -117,7 +121,9 @@ export class Timeline {
       const leadUnits = units[this.lead];
       const leadBase = bases[this.lead];
       if (leadUnits !== undefined && leadBase !== undefined) {
-        anchor = BigInt(leadBase + leadUnits.mediaTime) - BigInt(this.empty(edits[this.lead]?.emptyMovie ?? 0, clip.movieTimescale));
+        anchor =
+          BigInt(leadBase + leadUnits.mediaTime) -
+          BigInt(this.empty(edits[this.lead]?.emptyMovie ?? 0, clip.movieTimescale));
       }
     }
     const leadUnits = units[this.lead];
@@ -158,7 +164,10 @@ export class Timeline {
         samples: 0,
       };
     });
-    this.lead = Math.max(0, clip.tracks.findIndex((t) => t.kind === 'video'));
+    this.lead = Math.max(
+      0,
+      clip.tracks.findIndex((t) => t.kind === 'video'),
+    );
     this.anchorTimescale = this.trackState(this.lead).timescale;
   }
 
@@ -198,7 +207,13 @@ export class Timeline {
     return rescale(emptyMovie, clipMovieTimescale, this.anchorTimescale);
   }
 
-  private base(anchor: bigint, emptyMovie: number, clipMovieTimescale: number, i: number, units: PartUnits | undefined): number {
+  private base(
+    anchor: bigint,
+    emptyMovie: number,
+    clipMovieTimescale: number,
+    i: number,
+    units: PartUnits | undefined,
+  ): number {
     return anchorBase({
       anchor,
       anchorTimescale: this.anchorTimescale,
@@ -294,7 +309,8 @@ export class Timeline {
   private entryIndexFor(st: TrackState, entry: SampleEntry, name: string): number {
     const found = st.entries.findIndex((e) => e.key === entry.key);
     if (found !== -1) return found;
-    if (st.entries.length >= 255) throw new MediaError('E_JOIN_MISMATCH', `Too many codec configurations by ${name} (255)`);
+    if (st.entries.length >= 255)
+      throw new MediaError('E_JOIN_MISMATCH', `Too many codec configurations by ${name} (255)`);
     st.entries.push(entry);
     return st.entries.length - 1;
   }

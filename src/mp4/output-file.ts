@@ -36,7 +36,8 @@ export class OutputFile {
     }
     try {
       const size = (await handle.stat()).size;
-      if (size < length) throw new OutputError('E_OUTPUT_WRITE', `Cannot resume ${path}: ${size} bytes, checkpoint says ${length}`);
+      if (size < length)
+        throw new OutputError('E_OUTPUT_WRITE', `Cannot resume ${path}: ${size} bytes, checkpoint says ${length}`);
       await handle.truncate(length);
       return new OutputFile(handle, path, length);
     } catch (cause) {

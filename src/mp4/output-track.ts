@@ -58,11 +58,20 @@ export type CompactTables = {
   /** ctts runs (samples, offset); `null` when every offset is 0 (no ctts). */
   readonly ctts: { readonly sampleCounts: ArrayLike<number>; readonly sampleOffsets: ArrayLike<number> } | null;
   /** 1-based sync sample numbers as arithmetic runs (first, count, step); `null` = every sample is sync (no stss). */
-  readonly stss: { readonly total: number; readonly firsts: ArrayLike<number>; readonly counts: ArrayLike<number>; readonly steps: ArrayLike<number> } | null;
+  readonly stss: {
+    readonly total: number;
+    readonly firsts: ArrayLike<number>;
+    readonly counts: ArrayLike<number>;
+    readonly steps: ArrayLike<number>;
+  } | null;
   /** stsz entries (big-endian u32 per sample) in blocks; `null` with a constant sample size. */
   readonly stszEntries: readonly Uint8Array[] | null;
   /** stsc runs (first chunk 1-based, samples per chunk, 1-based sample description index). */
-  readonly stsc: { readonly firstChunks: ArrayLike<number>; readonly samplesPerChunk: ArrayLike<number>; readonly sampleDescriptionIndices: ArrayLike<number> };
+  readonly stsc: {
+    readonly firstChunks: ArrayLike<number>;
+    readonly samplesPerChunk: ArrayLike<number>;
+    readonly sampleDescriptionIndices: ArrayLike<number>;
+  };
   /** Offset of each chunk relative to the start of the `mdat` payload. */
   readonly chunkOffsets: ArrayLike<number>;
 };

@@ -36,7 +36,10 @@ export function preparePartUnits(track: Track, timescale: number, mediaTime: num
   const n = s.unitCount;
   const same = track.timescale === timescale;
   if (!same && s.constantSampleSize > 0) {
-    throw new MediaError('E_JOIN_MISMATCH', `PCM timescale ${track.timescale} in ${clipName} differs from ${timescale}`);
+    throw new MediaError(
+      'E_JOIN_MISMATCH',
+      `PCM timescale ${track.timescale} in ${clipName} differs from ${timescale}`,
+    );
   }
   const dts = new Float64Array(n);
   const durations = new Uint32Array(n);

@@ -96,7 +96,10 @@ function describeFragment(
     };
     trafs.push(
       t.constantSampleSize > 0
-        ? { ...base, pcm: { runs: entry.pcm, sampleSize: t.constantSampleSize, sampleDuration: t.durations[entry.first] ?? 1 } }
+        ? {
+            ...base,
+            pcm: { runs: entry.pcm, sampleSize: t.constantSampleSize, sampleDuration: t.durations[entry.first] ?? 1 },
+          }
         : base,
     );
   }

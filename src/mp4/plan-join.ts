@@ -3,7 +3,14 @@
  * to copy (in output order); at the end, merged tables for `moov`. No I/O; the writers execute the plan. State is a
  * few bytes per sample (stsz entries and runs), never payload.
  */
-import { Timeline, type GapPolicy, type JoinGap, type PlacedPart, type PlacedTrack, type PlanPart } from './join-timeline.js';
+import {
+  Timeline,
+  type GapPolicy,
+  type JoinGap,
+  type PlacedPart,
+  type PlacedTrack,
+  type PlanPart,
+} from './join-timeline.js';
 import type { OutputMovie } from './output-track.js';
 import { planChunks, type PlannedChunk } from './plan-chunks.js';
 import { ProgressiveTables } from './progressive-tables.js';
@@ -64,7 +71,11 @@ export class JoinPlan {
     const placed = this.timeline.place(part);
     if (this.tables.length === 0) this.tables = this.timeline.state.map(() => new ProgressiveTables());
     placed.tracks.forEach((t) => this.tables[t.trackIndex]?.fixLastDuration(t, this.timeline.state[t.trackIndex]));
-    const chunks = chunkPart(placed, this.timeline.state.map((s) => s.timescale), false);
+    const chunks = chunkPart(
+      placed,
+      this.timeline.state.map((s) => s.timescale),
+      false,
+    );
     const pieces: CopyPiece[] = [];
     for (const c of chunks) {
       const t = placed.tracks[c.track];
@@ -83,7 +94,9 @@ export class JoinPlan {
 
   /** The merged movie, for `moov`. */
   movie(): OutputMovie {
-    const tracks = this.timeline.state.map((st, i) => (this.tables[i] ?? new ProgressiveTables()).output(st, i + 1, this.timeline.timescale));
+    const tracks = this.timeline.state.map((st, i) =>
+      (this.tables[i] ?? new ProgressiveTables()).output(st, i + 1, this.timeline.timescale),
+    );
     return { movieTimescale: this.timeline.timescale, tracks };
   }
 }

@@ -60,7 +60,14 @@ export class ProgressiveTables {
       last.size -= st.constantSampleSize;
       this.builder.add(last);
       // The split-off sample stays in the same chunk: the chunk's sample count is unchanged.
-      this.pending = { size: st.constantSampleSize, duration: d, count: 1, cts: 0, sync: true, rawDts: last.rawDts + d * last.count };
+      this.pending = {
+        size: st.constantSampleSize,
+        duration: d,
+        count: 1,
+        cts: 0,
+        sync: true,
+        rawDts: last.rawDts + d * last.count,
+      };
     }
     if (this.pending !== null) setDuration(this.pending, d + extra);
   }
@@ -108,9 +115,13 @@ export class ProgressiveTables {
 
 function setDuration(unit: PendingUnit, duration: number): void {
   if (duration < 1 || duration > 0xffffffff) {
-    throw new MediaError('E_MEDIA_UNSUPPORTED', `Join gap of ${duration} ticks cannot be written as a sample duration`, {
-      hint: 'Use --gaps close or split the output at the gap.',
-    });
+    throw new MediaError(
+      'E_MEDIA_UNSUPPORTED',
+      `Join gap of ${duration} ticks cannot be written as a sample duration`,
+      {
+        hint: 'Use --gaps close or split the output at the gap.',
+      },
+    );
   }
   unit.duration = duration;
 }

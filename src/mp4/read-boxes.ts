@@ -40,10 +40,12 @@ export async function scanTopLevel(source: ByteSource): Promise<TopLevelBox[]> {
   let windowSize = MIN_WINDOW;
   let offset = 0;
   while (offset < source.size) {
-    if (boxes.length >= MAX_TOP_LEVEL_BOXES) throw parseError(`more than ${MAX_TOP_LEVEL_BOXES} top-level boxes`, offset);
+    if (boxes.length >= MAX_TOP_LEVEL_BOXES)
+      throw parseError(`more than ${MAX_TOP_LEVEL_BOXES} top-level boxes`, offset);
     const headerBytes = Math.min(16, source.size - offset);
     if (offset < windowStart || offset + headerBytes > windowStart + window.length) {
-      const contiguous = window.length > 0 && offset < windowStart + window.length + MIN_WINDOW && offset >= windowStart;
+      const contiguous =
+        window.length > 0 && offset < windowStart + window.length + MIN_WINDOW && offset >= windowStart;
       windowSize = contiguous ? Math.min(windowSize * 2, MAX_WINDOW) : MIN_WINDOW;
       windowStart = offset;
       window = await source.read(offset, Math.min(windowSize, source.size - offset));
@@ -61,8 +63,13 @@ export async function scanTopLevel(source: ByteSource): Promise<TopLevelBox[]> {
     } else if (size === 0) {
       size = left;
     }
-    if (size < headerSize) throw parseError(`box '${printable(type)}' size ${size} is smaller than its ${headerSize}-byte header`, offset);
-    if (size > left) throw parseError(`box '${printable(type)}' size ${size} runs past the end of the ${source.size}-byte input`, offset);
+    if (size < headerSize)
+      throw parseError(`box '${printable(type)}' size ${size} is smaller than its ${headerSize}-byte header`, offset);
+    if (size > left)
+      throw parseError(
+        `box '${printable(type)}' size ${size} runs past the end of the ${source.size}-byte input`,
+        offset,
+      );
     boxes.push({ type, offset, size, headerSize });
     offset += size;
   }
@@ -81,10 +88,16 @@ export async function loadBox(
   const maxBytes = options.maxBytes ?? MAX_MOOV_BYTES;
   const payloadSize = box.size - box.headerSize;
   if (payloadSize > maxBytes) {
-    throw parseError(`box '${printable(box.type)}' is ${payloadSize} bytes, more than the ${maxBytes}-byte limit`, box.offset);
+    throw parseError(
+      `box '${printable(box.type)}' is ${payloadSize} bytes, more than the ${maxBytes}-byte limit`,
+      box.offset,
+    );
   }
   const payload = await source.read(box.offset + box.headerSize, payloadSize);
-  return new ByteReader(payload, { baseOffset: box.offset + box.headerSize, path: options.path ?? printable(box.type) });
+  return new ByteReader(payload, {
+    baseOffset: box.offset + box.headerSize,
+    path: options.path ?? printable(box.type),
+  });
 }
 
 function parseError(message: string, offset: number): MediaError {

@@ -29,7 +29,11 @@ export async function readClip(source: ByteSource, options: { name?: string } = 
   } catch (error) {
     if (options.name === undefined || !(error instanceof MediaError)) throw error;
     const code = mediaCode(error);
-    throw new MediaError(code, `${options.name}: ${error.message}`, error.hint === undefined ? { cause: error } : { cause: error, hint: error.hint });
+    throw new MediaError(
+      code,
+      `${options.name}: ${error.message}`,
+      error.hint === undefined ? { cause: error } : { cause: error, hint: error.hint },
+    );
   }
 }
 
@@ -38,7 +42,10 @@ async function readClipUnnamed(source: ByteSource): Promise<Clip> {
   const moovs = boxes.filter((b) => b.type === 'moov');
   const [moovBox, extraMoov] = moovs;
   if (moovBox === undefined) {
-    const seen = boxes.slice(0, 8).map((b) => b.type).join(', ');
+    const seen = boxes
+      .slice(0, 8)
+      .map((b) => b.type)
+      .join(', ');
     throw new MediaError('E_MP4_PARSE', `no moov box (top level: ${seen === '' ? 'nothing' : seen}) @ 0x0`, {
       hint: 'the file is truncated or not an MP4',
     });
@@ -51,7 +58,8 @@ async function readClipUnnamed(source: ByteSource): Promise<Clip> {
 
   const moov = (await loadBox(source, moovBox)).boxes();
   const mvhdView = moov.find((b) => b.type === 'mvhd');
-  if (mvhdView === undefined) throw new MediaError('E_MP4_PARSE', `moov has no mvhd @ 0x${moovBox.offset.toString(16)}`);
+  if (mvhdView === undefined)
+    throw new MediaError('E_MP4_PARSE', `moov has no mvhd @ 0x${moovBox.offset.toString(16)}`);
   const mvhd = parseMvhd(mvhdView.body);
   if (mvhd.timescale === 0) mvhdView.body.fail('mvhd timescale is 0', mvhdView.offset);
 
@@ -65,7 +73,8 @@ async function readClipUnnamed(source: ByteSource): Promise<Clip> {
   let tracks = read;
   if (moofBoxes.length > 0) {
     const mvexView = moov.find((b) => b.type === 'mvex');
-    if (mvexView === undefined) throw new MediaError('E_MP4_PARSE', `moof boxes but moov has no mvex @ 0x${moovBox.offset.toString(16)}`);
+    if (mvexView === undefined)
+      throw new MediaError('E_MP4_PARSE', `moof boxes but moov has no mvex @ 0x${moovBox.offset.toString(16)}`);
     const { trex } = parseMvex(mvexView.body);
     const moofs: LoadedMoof[] = [];
     for (const [index, box] of moofBoxes.entries()) {
@@ -75,7 +84,8 @@ async function readClipUnnamed(source: ByteSource): Promise<Clip> {
     }
     tracks = applyFragments(read, trex, moofs, { sourceSize: source.size, skippedTrackIds: skipped });
   }
-  if (tracks.length === 0) throw new MediaError('E_MEDIA_UNSUPPORTED', `no video or audio track in moov @ 0x${moovBox.offset.toString(16)}`);
+  if (tracks.length === 0)
+    throw new MediaError('E_MEDIA_UNSUPPORTED', `no video or audio track in moov @ 0x${moovBox.offset.toString(16)}`);
   const ordered = [...tracks.filter((t) => t.kind === 'video'), ...tracks.filter((t) => t.kind === 'audio')];
   return { layout, movieTimescale: mvhd.timescale, tracks: ordered, sizeBytes: source.size };
 }

@@ -73,8 +73,12 @@ function seed(track: Track, trex: Trex): Accumulator {
   const s = track.samples;
   const pcm = track.entries.length > 0 && track.entries.every((e) => e.codec === 'alaw');
   const acc: Accumulator = {
-    track, trex, pcm,
-    offsets: Array.from(s.offsets), sizes: Array.from(s.sizes), durations: Array.from(s.durations),
+    track,
+    trex,
+    pcm,
+    offsets: Array.from(s.offsets),
+    sizes: Array.from(s.sizes),
+    durations: Array.from(s.durations),
     counts: s.sampleCounts === null ? new Array<number>(s.unitCount).fill(1) : Array.from(s.sampleCounts),
     cts: s.ctsOffsets === null ? new Array<number>(s.unitCount).fill(0) : Array.from(s.ctsOffsets),
     sync: s.sync === null ? new Array<number>(s.unitCount).fill(1) : Array.from(s.sync),
@@ -92,7 +96,8 @@ function addTraf(acc: Accumulator, traf: Traf, moofOffset: number, previousEnd: 
   const { tfhd } = traf;
   const base = tfhd.baseDataOffset ?? (tfhd.defaultBaseIsMoof ? moofOffset : previousEnd);
   const entry = (tfhd.sampleDescriptionIndex ?? acc.trex.defaultSampleDescriptionIndex) - 1;
-  if (entry < 0 || entry >= acc.track.entries.length) throw fail(`sample description index ${entry + 1} outside 1..${acc.track.entries.length}`, ctx.path, moofOffset);
+  if (entry < 0 || entry >= acc.track.entries.length)
+    throw fail(`sample description index ${entry + 1} outside 1..${acc.track.entries.length}`, ctx.path, moofOffset);
   if (traf.baseMediaDecodeTime !== undefined) alignDts(acc, traf.baseMediaDecodeTime, ctx.path, moofOffset);
   else if (acc.firstDts === undefined) acc.firstDts = 0;
   let at = base;
@@ -103,8 +108,16 @@ function addTraf(acc: Accumulator, traf: Traf, moofOffset: number, previousEnd: 
     for (let i = 0; i < trun.sampleCount; i++) {
       const duration = trun.durations?.[i] ?? tfhd.defaultSampleDuration ?? acc.trex.defaultSampleDuration;
       const size = trun.sizes?.[i] ?? tfhd.defaultSampleSize ?? acc.trex.defaultSampleSize;
-      const flags = i === 0 && trun.firstSampleFlags !== undefined ? trun.firstSampleFlags : (trun.flags?.[i] ?? tfhd.defaultSampleFlags ?? acc.trex.defaultSampleFlags);
-      if (at < 0 || at + size > ctx.sourceSize) throw fail(`sample of ${size} bytes @ ${at} lies outside the ${ctx.sourceSize}-byte input`, ctx.path, moofOffset);
+      const flags =
+        i === 0 && trun.firstSampleFlags !== undefined
+          ? trun.firstSampleFlags
+          : (trun.flags?.[i] ?? tfhd.defaultSampleFlags ?? acc.trex.defaultSampleFlags);
+      if (at < 0 || at + size > ctx.sourceSize)
+        throw fail(
+          `sample of ${size} bytes @ ${at} lies outside the ${ctx.sourceSize}-byte input`,
+          ctx.path,
+          moofOffset,
+        );
       push(acc, { offset: at, size, duration, cts: trun.ctsOffsets?.[i] ?? 0, sync: isSyncFlags(flags), entry });
       at += size;
       acc.nextDts += duration;
@@ -135,8 +148,13 @@ function push(acc: Accumulator, s: Sample): void {
   const last = acc.offsets.length - 1;
   const perSample = (acc.sizes[last] ?? 0) / (acc.counts[last] ?? 1);
   if (
-    acc.pcm && last >= 0 && acc.entry[last] === s.entry && acc.durations[last] === s.duration && perSample === s.size &&
-    (acc.offsets[last] ?? 0) + (acc.sizes[last] ?? 0) === s.offset && (acc.sizes[last] ?? 0) + s.size <= 0xffffffff
+    acc.pcm &&
+    last >= 0 &&
+    acc.entry[last] === s.entry &&
+    acc.durations[last] === s.duration &&
+    perSample === s.size &&
+    (acc.offsets[last] ?? 0) + (acc.sizes[last] ?? 0) === s.offset &&
+    (acc.sizes[last] ?? 0) + s.size <= 0xffffffff
   ) {
     acc.sizes[last] = (acc.sizes[last] ?? 0) + s.size;
     acc.counts[last] = (acc.counts[last] ?? 1) + 1;

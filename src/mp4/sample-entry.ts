@@ -31,9 +31,13 @@ export function parseSampleEntry(view: BoxView): SampleEntry {
   if (videoCodec !== undefined) return videoEntry(view, videoCodec);
   const audioCodec = AUDIO[fourcc];
   if (audioCodec !== undefined) return audioEntry(view, audioCodec);
-  throw new MediaError('E_MEDIA_UNSUPPORTED', `unsupported codec '${printableType(fourcc)}' in ${view.body.path} @ 0x${view.offset.toString(16)}`, {
-    hint: 'kvs-clip handles H.264 (avc1/avc3), H.265 (hvc1/hev1), AAC (mp4a) and G.711 A-law (alaw)',
-  });
+  throw new MediaError(
+    'E_MEDIA_UNSUPPORTED',
+    `unsupported codec '${printableType(fourcc)}' in ${view.body.path} @ 0x${view.offset.toString(16)}`,
+    {
+      hint: 'kvs-clip handles H.264 (avc1/avc3), H.265 (hvc1/hev1), AAC (mp4a) and G.711 A-law (alaw)',
+    },
+  );
 }
 
 function videoEntry(view: BoxView, codec: Codec): SampleEntry {
@@ -51,10 +55,15 @@ function videoEntry(view: BoxView, codec: Codec): SampleEntry {
   } else {
     const hvcC = parseHvcC(config.body);
     nalLengthSize = hvcC.nalLengthSize;
-    parameterSets = HEVC_PARAMETER_SETS.flatMap((t) => hvcC.arrays.filter((a) => a.nalType === t).flatMap((a) => a.units));
+    parameterSets = HEVC_PARAMETER_SETS.flatMap((t) =>
+      hvcC.arrays.filter((a) => a.nalType === t).flatMap((a) => a.units),
+    );
   }
   if (nalLengthSize === 3) {
-    throw new MediaError('E_MEDIA_UNSUPPORTED', `NAL length size 3 in ${config.body.path} @ 0x${config.offset.toString(16)}`);
+    throw new MediaError(
+      'E_MEDIA_UNSUPPORTED',
+      `NAL length size 3 in ${config.body.path} @ 0x${config.offset.toString(16)}`,
+    );
   }
   return {
     fourcc: view.type,

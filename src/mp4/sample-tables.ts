@@ -45,7 +45,8 @@ export function readTrack(trak: BoxView, options: { sourceSize: number }): Track
   const stblView = required(minfView.body.boxMap(), 'stbl', minfView.body);
   const stbl = stblView.body.boxMap();
   const entries = parseStsd(required(stbl, 'stsd', stblView.body).body).map(parseSampleEntry);
-  if (entries.length > 255) stblView.body.fail(`stsd has ${entries.length} entries, at most 255 supported`, stblView.offset);
+  if (entries.length > 255)
+    stblView.body.fail(`stsd has ${entries.length} entries, at most 255 supported`, stblView.offset);
   for (const entry of entries) {
     if ((entry.codec === 'h264' || entry.codec === 'h265') !== (kind === 'video')) {
       stblView.body.fail(`${kind} track has a '${entry.fourcc}' sample entry`, stblView.offset);
@@ -67,7 +68,12 @@ export function readTrack(trak: BoxView, options: { sourceSize: number }): Track
   };
 }
 
-function readSampleTable(stbl: Map<string, BoxView>, stblView: BoxView, entries: readonly SampleEntry[], sourceSize: number): SampleTable {
+function readSampleTable(
+  stbl: Map<string, BoxView>,
+  stblView: BoxView,
+  entries: readonly SampleEntry[],
+  sourceSize: number,
+): SampleTable {
   const where = stblView.body;
   if (stbl.has('stz2')) where.fail('compact sample sizes (stz2) are not supported', stblView.offset);
   // Some fragmenters leave the init segment's stbl with only stsd: no tables at all means no samples in moov.
@@ -77,7 +83,12 @@ function readSampleTable(stbl: Map<string, BoxView>, stblView: BoxView, entries:
   const stsc = parseStsc(required(stbl, 'stsc', where).body);
   const stco = stbl.get('stco');
   const co64 = stbl.get('co64');
-  const chunkOffsets = stco !== undefined ? parseStco(stco.body) : co64 !== undefined ? parseCo64(co64.body) : where.fail('stbl has no stco or co64');
+  const chunkOffsets =
+    stco !== undefined
+      ? parseStco(stco.body)
+      : co64 !== undefined
+        ? parseCo64(co64.body)
+        : where.fail('stbl has no stco or co64');
   const cttsView = stbl.get('ctts');
   const ctts = cttsView === undefined ? null : parseCtts(cttsView.body);
   const stssView = stbl.get('stss');
@@ -99,8 +110,15 @@ function readSampleTable(stbl: Map<string, BoxView>, stblView: BoxView, entries:
 
 function emptyTable(): SampleTable {
   return {
-    unitCount: 0, offsets: new Float64Array(0), sizes: new Uint32Array(0), durations: new Uint32Array(0), sampleCounts: null,
-    ctsOffsets: null, sync: null, entryIndex: new Uint8Array(0), constantSampleSize: 0,
+    unitCount: 0,
+    offsets: new Float64Array(0),
+    sizes: new Uint32Array(0),
+    durations: new Uint32Array(0),
+    sampleCounts: null,
+    ctsOffsets: null,
+    sync: null,
+    entryIndex: new Uint8Array(0),
+    constantSampleSize: 0,
   };
 }
 
@@ -142,7 +160,8 @@ function sampleUnits(t: Tables, ctts: Ctts | null, stss: Uint32Array | null): Sa
     let at = chunkOffset;
     for (let k = 0; k < samplesInChunk && sample < n; k++, sample++) {
       const size = sizes[sample] ?? 0;
-      if (at + size > t.sourceSize) t.where.fail(`sample ${sample + 1} (${size} bytes @ ${at}) lies outside the ${t.sourceSize}-byte input`);
+      if (at + size > t.sourceSize)
+        t.where.fail(`sample ${sample + 1} (${size} bytes @ ${at}) lies outside the ${t.sourceSize}-byte input`);
       offsets[sample] = at;
       entryIndex[sample] = entry;
       at += size;
@@ -150,7 +169,17 @@ function sampleUnits(t: Tables, ctts: Ctts | null, stss: Uint32Array | null): Sa
     return sample < n;
   });
   if (sample < n) t.where.fail(`stsc/stco place only ${sample} of ${n} samples`);
-  return { unitCount: n, offsets, sizes, durations, sampleCounts: null, ctsOffsets, sync, entryIndex, constantSampleSize: 0 };
+  return {
+    unitCount: n,
+    offsets,
+    sizes,
+    durations,
+    sampleCounts: null,
+    ctsOffsets,
+    sync,
+    entryIndex,
+    constantSampleSize: 0,
+  };
 }
 
 /** Constant-size PCM: one unit per chunk, split further where the stts delta changes inside a chunk. */
@@ -176,7 +205,8 @@ function chunkUnits(t: Tables): SampleTable {
       if (leftInRun === 0) t.where.fail(`stts runs out before sample ${placed + 1}`);
       const count = Math.min(left, leftInRun);
       const bytes = count * size;
-      if (at + bytes > t.sourceSize) t.where.fail(`chunk of ${bytes} bytes @ ${at} lies outside the ${t.sourceSize}-byte input`);
+      if (at + bytes > t.sourceSize)
+        t.where.fail(`chunk of ${bytes} bytes @ ${at} lies outside the ${t.sourceSize}-byte input`);
       if (units >= capacity || bytes > 0xffffffff) t.where.fail(`chunk of ${count} samples cannot be represented`);
       offsets[units] = at;
       sizes[units] = bytes;
@@ -225,7 +255,8 @@ function checkStsc(stsc: Stsc, chunkCount: number, entryCount: number, where: By
   for (let r = 0; r < stsc.firstChunks.length; r++) {
     const first = stsc.firstChunks[r] ?? 0;
     if (r === 0 && first !== 1) where.fail(`stsc starts at chunk ${first}, expected 1`);
-    if (first <= previous || first > chunkCount) where.fail(`stsc first chunk ${first} out of order or past ${chunkCount} chunks`);
+    if (first <= previous || first > chunkCount)
+      where.fail(`stsc first chunk ${first} out of order or past ${chunkCount} chunks`);
     previous = first;
     const index = stsc.sampleDescriptionIndices[r] ?? 0;
     if (index < 1 || index > entryCount) where.fail(`stsc sample description index ${index} outside 1..${entryCount}`);

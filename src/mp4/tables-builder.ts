@@ -132,7 +132,12 @@ export class TablesBuilder {
       stts: { sampleCounts: this.sttsCounts.view(), sampleDeltas: this.sttsDeltas.view() },
       ctts: this.anyCts ? { sampleCounts: this.cttsCounts.view(), sampleOffsets: this.cttsOffsets.view() } : null,
       stss: options.withStss
-        ? { total: this.syncTotal, firsts: this.syncFirsts.view(), counts: this.syncCounts.view(), steps: this.syncSteps.view() }
+        ? {
+            total: this.syncTotal,
+            firsts: this.syncFirsts.view(),
+            counts: this.syncCounts.view(),
+            steps: this.syncSteps.view(),
+          }
         : null,
       stszEntries: perSample ? this.blocks.map((b, i) => (i === last ? b.subarray(0, tail * 4) : b)) : null,
       stsc: stscRuns(this.chunkSamples.view(), this.chunkEntries.view()),
@@ -183,7 +188,12 @@ export function compactTables(track: UnitTables, constantSampleSize: number): Co
   return builder.tables({ constantSampleSize, withStss: track.sync !== null });
 }
 
-function extendRun<V extends Uint32Array | Int32Array>(counts: Growable<Uint32Array>, values: Growable<V>, value: number, samples: number): void {
+function extendRun<V extends Uint32Array | Int32Array>(
+  counts: Growable<Uint32Array>,
+  values: Growable<V>,
+  value: number,
+  samples: number,
+): void {
   const last = counts.length - 1;
   if (last >= 0 && values.at(last) === value) counts.set(last, counts.at(last) + samples);
   else {

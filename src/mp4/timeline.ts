@@ -36,9 +36,13 @@ export function readPartEdit(track: Track, clipName: string, noEditMediaTime: nu
   if (media === undefined && at === 1) return { emptyMovie, mediaTime: noEditMediaTime };
   if (media === undefined || at + 1 !== edits.length || media.mediaTime < 0 || media.rate !== 1) {
     const shape = edits.map((e) => `(${e.segmentDuration}, ${e.mediaTime}, ${e.rate})`).join(' ');
-    throw new MediaError('E_MEDIA_UNSUPPORTED', `Unsupported edit list in ${clipName} track ${track.trackId}: ${shape}`, {
-      hint: 'Only an optional empty edit followed by one media edit at rate 1 can be joined.',
-    });
+    throw new MediaError(
+      'E_MEDIA_UNSUPPORTED',
+      `Unsupported edit list in ${clipName} track ${track.trackId}: ${shape}`,
+      {
+        hint: 'Only an optional empty edit followed by one media edit at rate 1 can be joined.',
+      },
+    );
   }
   return { emptyMovie, mediaTime: media.mediaTime };
 }

@@ -16,7 +16,11 @@ import { Timeline, type GapPolicy, type JoinGap, type PlacedPart } from './join-
 import { chunkPart, pushRange, type CopyPiece } from './plan-join.js';
 import { planFragments, type FragmentTrack } from './plan-fragments.js';
 
-const FRAGMENTED_FTYP = buildFtyp({ majorBrand: 'iso5', minorVersion: 512, compatibleBrands: ['iso5', 'iso6', 'mp41'] });
+const FRAGMENTED_FTYP = buildFtyp({
+  majorBrand: 'iso5',
+  minorVersion: 512,
+  compatibleBrands: ['iso5', 'iso6', 'mp41'],
+});
 
 /** Streams a join as fragmented MP4 into `sink`. */
 export class FragmentedWriter {
@@ -62,8 +66,15 @@ export class FragmentedWriter {
         dts: t.dts,
       };
     });
-    const chunks = chunkPart(placed, state.map((s) => s.timescale), true);
-    const lead = Math.max(0, state.findIndex((s) => s.kind === 'video'));
+    const chunks = chunkPart(
+      placed,
+      state.map((s) => s.timescale),
+      true,
+    );
+    const lead = Math.max(
+      0,
+      state.findIndex((s) => s.kind === 'video'),
+    );
     const fragments = planFragments(tracks, chunks, {
       leadTrack: lead,
       sdiOf: (track, entry) => (entry < (this.initEntries[track]?.length ?? 0) ? entry + 1 : 1),
@@ -154,7 +165,8 @@ export function lengthPrefixed(entry: SampleEntry): Uint8Array {
   const out = new Uint8Array(total);
   let at = 0;
   for (const s of sets) {
-    if (s.length >= 2 ** (8 * size)) throw new InternalError(`parameter set of ${s.length} bytes exceeds NAL length size ${size}`);
+    if (s.length >= 2 ** (8 * size))
+      throw new InternalError(`parameter set of ${s.length} bytes exceeds NAL length size ${size}`);
     for (let b = size - 1; b >= 0; b--) out[at + (size - 1 - b)] = Math.floor(s.length / 2 ** (8 * b)) & 0xff;
     out.set(s, at + size);
     at += size + s.length;
@@ -163,7 +175,12 @@ export function lengthPrefixed(entry: SampleEntry): Uint8Array {
 }
 
 /** Init-segment edit list: the §4 empty edit and media time, with segment duration 0 (length unknown up front). */
-function fragmentEdits(firstDts: number, minCts: number, timescale: number, movieTimescale: number): OutputTrack['edits'] {
+function fragmentEdits(
+  firstDts: number,
+  minCts: number,
+  timescale: number,
+  movieTimescale: number,
+): OutputTrack['edits'] {
   let media = minCts;
   let empty = firstDts + media;
   if (empty < 0) {

@@ -15,7 +15,11 @@ import type { OutputMovie } from './output-track.js';
 import type { CopyPiece } from './plan-join.js';
 
 /** ffmpeg's choice for progressive MP4 (mp4-join.md §3). */
-export const PROGRESSIVE_FTYP = buildFtyp({ majorBrand: 'isom', minorVersion: 512, compatibleBrands: ['isom', 'iso2', 'avc1', 'mp41'] });
+export const PROGRESSIVE_FTYP = buildFtyp({
+  majorBrand: 'isom',
+  minorVersion: 512,
+  compatibleBrands: ['isom', 'iso2', 'avc1', 'mp41'],
+});
 
 /** Where the mdat payload starts without a moov reservation: after `ftyp` and the 16-byte header placeholder. */
 export const PAYLOAD_OFFSET = PROGRESSIVE_FTYP.length + 16;
@@ -30,9 +34,18 @@ const MAX_RESERVE = 0xffffffff;
 export function mdatHeader16(payloadBytes: number, thresholdBytes: number): Uint8Array {
   const w = new ByteWriter(16);
   if (8 + payloadBytes <= Math.min(thresholdBytes, 0xffffffff)) {
-    return w.u32(8).fourcc('free').u32(8 + payloadBytes).fourcc('mdat').finish();
+    return w
+      .u32(8)
+      .fourcc('free')
+      .u32(8 + payloadBytes)
+      .fourcc('mdat')
+      .finish();
   }
-  return w.u32(1).fourcc('mdat').u64(16 + payloadBytes).finish();
+  return w
+    .u32(1)
+    .fourcc('mdat')
+    .u64(16 + payloadBytes)
+    .finish();
 }
 
 /** The 8-byte header of a `free` box of `size` bytes in all (its body is whatever the file holds there). */
@@ -41,7 +54,12 @@ export function freeHeader(size: number): Uint8Array {
 }
 
 /** Writes `moov` (as chunks) into `room` bytes at `at`, a `free` box filling the rest; false when it cannot fit. */
-export async function writeIntoRoom(file: OutputFile, moov: readonly Uint8Array[], at: number, room: number): Promise<boolean> {
+export async function writeIntoRoom(
+  file: OutputFile,
+  moov: readonly Uint8Array[],
+  at: number,
+  room: number,
+): Promise<boolean> {
   let size = 0;
   for (const chunk of moov) size += chunk.length;
   // The leftover must hold a free box header, unless there is none.
@@ -115,10 +133,16 @@ export class ProgressiveWriter {
    * Copies a part's pieces from `source`; with `durable` (default) flushes them to disk, so the part is committed
    * when this resolves. Throws `OutputError` on write failures and what `source` throws on reads.
    */
-  async appendPart(source: ByteSource, pieces: readonly CopyPiece[], options: { durable?: boolean } = {}): Promise<void> {
+  async appendPart(
+    source: ByteSource,
+    pieces: readonly CopyPiece[],
+    options: { durable?: boolean } = {},
+  ): Promise<void> {
     await this.startPayload(0);
     // `append` has finished with the bytes when it resolves, so the copier may recycle its buffers.
-    await copyPieces(source, pieces, (bytes) => this.file.append(bytes), { writeGathered: (chunks) => this.file.appendMany(chunks) });
+    await copyPieces(source, pieces, (bytes) => this.file.append(bytes), {
+      writeGathered: (chunks) => this.file.appendMany(chunks),
+    });
     if (options.durable ?? true) await this.file.datasync();
   }
 
@@ -133,7 +157,11 @@ export class ProgressiveWriter {
     const payload = this.file.position - payloadStart;
     const header = mdatHeader16(payload, options.co64ThresholdBytes);
     const room = payloadStart - PAYLOAD_OFFSET;
-    const moovOptions: MoovOptions = { layout: 'progressive', payloadOffset: payloadStart, co64ThresholdBytes: options.co64ThresholdBytes };
+    const moovOptions: MoovOptions = {
+      layout: 'progressive',
+      payloadOffset: payloadStart,
+      co64ThresholdBytes: options.co64ThresholdBytes,
+    };
     if (options.faststart && room > 0) {
       // Offsets do not move: the payload stays where it is, so the moov's co64 choice is already final.
       if (await writeIntoRoom(this.file, buildMoovChunks(movie, moovOptions), PROGRESSIVE_FTYP.length, room)) {
@@ -142,7 +170,14 @@ export class ProgressiveWriter {
     }
     if (options.faststart) {
       await this.file.close();
-      return faststart(this.file.path, { ftyp: PROGRESSIVE_FTYP, header, movie, payloadStart, payloadBytes: payload, ...options });
+      return faststart(this.file.path, {
+        ftyp: PROGRESSIVE_FTYP,
+        header,
+        movie,
+        payloadStart,
+        payloadBytes: payload,
+        ...options,
+      });
     }
     // Chunk by chunk: one contiguous copy of a long clip's moov would be as big as all its sample tables again.
     for (const chunk of buildMoovChunks(movie, moovOptions)) await this.file.append(chunk);

@@ -41,7 +41,13 @@ export function buildClipStream(input: ClipStreamInput, options: { layout: ClipL
   const layout = options.layout;
   const fragmented = layout === 'fragmented';
   const chunks = planChunks(
-    tracks.map((t) => ({ timescale: t.source.timescale, dts: t.dts, spans: t.spans, entryIndex: t.entryIndex, sync: t.sync })),
+    tracks.map((t) => ({
+      timescale: t.source.timescale,
+      dts: t.dts,
+      spans: t.spans,
+      entryIndex: t.entryIndex,
+      sync: t.sync,
+    })),
     fragmented ? { breakAtSync: true } : {},
   );
   const head = fragmented ? fragmentedHead(input, tracks, chunks) : progressiveHead(input, tracks, chunks, layout);
@@ -97,7 +103,18 @@ function toUnits(track: MemoryTrack): Units {
     dts[i] = s.dts;
     spans[i] = s.duration;
   });
-  return { source: track, samples: track.samples, sizes, durations, sampleCounts, ctsOffsets, sync, entryIndex, dts, spans };
+  return {
+    source: track,
+    samples: track.samples,
+    sizes,
+    durations,
+    sampleCounts,
+    ctsOffsets,
+    sync,
+    entryIndex,
+    dts,
+    spans,
+  };
 }
 
 /** Constant bytes per sample for A-law (one byte per sample, `stsz.sample_size = 1`). */
@@ -122,17 +139,27 @@ function progressiveHead(
     for (let u = c.firstUnit; u < c.firstUnit + c.unitCount; u++) payload += t.sizes[u] ?? 0;
   }
   const origin = earliestStart(tracks);
-  const outTracks = tracks.map((t, i) => toOutputTrack(t, input.movieTimescale, origin, chunkOffsets[i] ?? [], chunkUnits[i] ?? []));
+  const outTracks = tracks.map((t, i) =>
+    toOutputTrack(t, input.movieTimescale, origin, chunkOffsets[i] ?? [], chunkUnits[i] ?? []),
+  );
   const movie = { movieTimescale: input.movieTimescale, tracks: outTracks };
   const ftyp = buildFtyp({ majorBrand: 'isom', minorVersion: 512, compatibleBrands: ['isom', 'iso2', 'avc1', 'mp41'] });
   const header = mdatHeader(payload);
   const data: Piece = { kind: 'chunks', chunks, size: payload };
   if (layout === 'moov-last') {
-    const moov = buildMoov(movie, { layout: 'progressive', payloadOffset: ftyp.length + header.length, co64ThresholdBytes: MAX_U32 });
+    const moov = buildMoov(movie, {
+      layout: 'progressive',
+      payloadOffset: ftyp.length + header.length,
+      co64ThresholdBytes: MAX_U32,
+    });
     return { parts: [bytes(ftyp), bytes(header), data, bytes(moov)] };
   }
   // The moov size depends on the offsets only through the stco/co64 choice, so two or three builds settle it.
-  let moov = buildMoov(movie, { layout: 'progressive', payloadOffset: ftyp.length + header.length, co64ThresholdBytes: MAX_U32 });
+  let moov = buildMoov(movie, {
+    layout: 'progressive',
+    payloadOffset: ftyp.length + header.length,
+    co64ThresholdBytes: MAX_U32,
+  });
   for (let i = 0; i < 3; i++) {
     const next = buildMoov(movie, {
       layout: 'progressive',
@@ -155,7 +182,8 @@ function earliestStart(tracks: readonly Units[]): { dts: number; timescale: numb
     const dts = t.dts[0];
     if (dts === undefined) continue;
     const candidate = { dts, timescale: t.source.timescale };
-    if (first || BigInt(candidate.dts) * BigInt(best.timescale) < BigInt(best.dts) * BigInt(candidate.timescale)) best = candidate;
+    if (first || BigInt(candidate.dts) * BigInt(best.timescale) < BigInt(best.dts) * BigInt(candidate.timescale))
+      best = candidate;
     first = false;
   }
   return best;
@@ -189,7 +217,8 @@ function toOutputTrack(
     presentationEnd,
   });
   const edits = given ?? computed.edits;
-  const movieDuration = given === undefined ? computed.movieDuration : given.reduce((sum, e) => sum + e.segmentDuration, 0);
+  const movieDuration =
+    given === undefined ? computed.movieDuration : given.reduce((sum, e) => sum + e.segmentDuration, 0);
   return {
     trackId: t.source.trackId,
     kind: t.source.kind,
@@ -214,11 +243,18 @@ function toOutputTrack(
   };
 }
 
-function fragmentedHead(input: ClipStreamInput, tracks: readonly Units[], chunks: readonly PlannedChunk[]): { parts: Piece[] } {
+function fragmentedHead(
+  input: ClipStreamInput,
+  tracks: readonly Units[],
+  chunks: readonly PlannedChunk[],
+): { parts: Piece[] } {
   const ftyp = buildFtyp({ majorBrand: 'iso5', minorVersion: 512, compatibleBrands: ['iso5', 'iso6', 'mp41'] });
   const init = tracks.map((t) => toOutputTrack(t, input.movieTimescale, { dts: 0, timescale: 1 }, [], []));
   const moov = buildMoov(
-    { movieTimescale: input.movieTimescale, tracks: init.map((t, i) => ({ ...t, edits: tracks[i]?.source.edits ?? [] })) },
+    {
+      movieTimescale: input.movieTimescale,
+      tracks: init.map((t, i) => ({ ...t, edits: tracks[i]?.source.edits ?? [] })),
+    },
     { layout: 'fragmented' },
   );
   const fragmentTracks: FragmentTrack[] = tracks.map((t) => ({
@@ -232,11 +268,18 @@ function fragmentedHead(input: ClipStreamInput, tracks: readonly Units[], chunks
     entryIndex: t.entryIndex,
     dts: t.dts,
   }));
-  const lead = Math.max(0, tracks.findIndex((t) => t.source.kind === 'video'));
+  const lead = Math.max(
+    0,
+    tracks.findIndex((t) => t.source.kind === 'video'),
+  );
   const fragments = planFragments(fragmentTracks, chunks, { leadTrack: lead, sdiOf: (_track, entry) => entry + 1 });
   const parts: Piece[] = [bytes(ftyp), bytes(moov)];
   fragments.forEach((f, i) => {
-    parts.push(bytes(buildFragmentHead(i + 1, f.trafs, f.payloadSize)), { kind: 'chunks', chunks: f.chunks, size: f.payloadSize });
+    parts.push(bytes(buildFragmentHead(i + 1, f.trafs, f.payloadSize)), {
+      kind: 'chunks',
+      chunks: f.chunks,
+      size: f.payloadSize,
+    });
   });
   return { parts };
 }
@@ -259,7 +302,9 @@ function* emit(parts: readonly Piece[], tracks: readonly Units[]): Generator<Uin
         if (sample === undefined) continue;
         const data = sample.bytes();
         if (data.length !== sample.size) {
-          throw new InternalError(`sample ${u} of track ${t.source.trackId} has ${data.length} bytes, declared ${sample.size}`);
+          throw new InternalError(
+            `sample ${u} of track ${t.source.trackId} has ${data.length} bytes, declared ${sample.size}`,
+          );
         }
         yield data;
       }

@@ -71,7 +71,8 @@ async function moveNoClobber(partPath: string, finalPath: string): Promise<void>
   } catch (error) {
     const code = errnoCode(error);
     if (code === 'EEXIST') throw existsError(finalPath);
-    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EXDEV' && code !== 'EMLINK') throw error;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EXDEV' && code !== 'EMLINK')
+      throw error;
     if (await exists(finalPath)) throw existsError(finalPath);
     await rename(partPath, finalPath);
     return;

@@ -39,7 +39,10 @@ function checkFormat(template: string, name: TemplateFieldName, format: string |
     if (format === '') throw templateError(template, `empty format in {${name}:}`);
     for (const [, letter] of format.matchAll(STRFTIME)) {
       if (letter === undefined || !STRFTIME_LETTERS.has(letter)) {
-        throw templateError(template, `unknown format "%${letter ?? ''}" in {${name}} (use %Y %m %d %H %M %S %j %s %%)`);
+        throw templateError(
+          template,
+          `unknown format "%${letter ?? ''}" in {${name}} (use %Y %m %d %H %M %S %j %s %%)`,
+        );
       }
     }
   } else if (name === 'index' || name === 'part') {

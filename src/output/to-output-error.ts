@@ -3,7 +3,10 @@ import { OutputError } from '../errors/output-error.js';
 
 // errno codes a local write can meet, in words a user understands, with what to do about them.
 const LOCAL_ERRORS: Record<string, { words: string; hint?: string }> = {
-  ENOSPC: { words: 'no space left on device', hint: 'free some space (faststart needs room for a second copy) or pass --no-faststart' },
+  ENOSPC: {
+    words: 'no space left on device',
+    hint: 'free some space (faststart needs room for a second copy) or pass --no-faststart',
+  },
   EDQUOT: { words: 'disk quota exceeded', hint: 'free some space or write elsewhere with -o' },
   EIO: { words: 'I/O error', hint: 'check the disk or file system; the partial file was kept for resume' },
   EACCES: { words: 'permission denied', hint: 'check the permissions of the directory or choose another -o' },

@@ -9,7 +9,11 @@ import { toOutputError } from './to-output-error.js';
  * file beside it (owner-only 0o600 by default: state and manifests can name private buckets and streams), fsync,
  * rename over the target, fsync the directory. Throws OutputError `E_OUTPUT_WRITE` (via toOutputError).
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: { mode?: number } = {},
+): Promise<void> {
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     const handle = await open(temp, 'wx', options.mode ?? 0o600);

@@ -14,7 +14,10 @@ import { partFragments } from './part-fragments.js';
  * then about the media itself, and the caller reports a MediaError. Throws RangeError when `fragments` does not
  * contain the part's fragments.
  */
-export function bisectPart(part: Part, context: { fragments: readonly Fragment[]; selector: Selector }): [Part, Part] | null {
+export function bisectPart(
+  part: Part,
+  context: { fragments: readonly Fragment[]; selector: Selector },
+): [Part, Part] | null {
   const fragments = partFragments(part, context);
   const starts = fragments.map((fragment) => fragmentStartMs(fragment, context.selector));
   const firstMs = starts[0];

@@ -40,7 +40,8 @@ function cutSlices(sorted: readonly Fragment[], starts: readonly number[], optio
   const slices: [number, number][] = [];
   let partStart = 0;
   let bytes = 0;
-  const sumBytes = (from: number, to: number): number => sorted.slice(from, to).reduce((sum, f) => sum + f.sizeBytes, 0);
+  const sumBytes = (from: number, to: number): number =>
+    sorted.slice(from, to).reduce((sum, f) => sum + f.sizeBytes, 0);
   for (let i = 0; i < sorted.length; i++) {
     const fragment = sorted[i];
     const startMs = starts[i];
@@ -51,7 +52,9 @@ function cutSlices(sorted: readonly Fragment[], starts: readonly number[], optio
       bytes = 0;
     }
     const exceeds = (): boolean =>
-      i - partStart + 1 > maxFragments || bytes + fragment.sizeBytes > maxBytes || startMs - (starts[partStart] ?? startMs) > maxSpanMs;
+      i - partStart + 1 > maxFragments ||
+      bytes + fragment.sizeBytes > maxBytes ||
+      startMs - (starts[partStart] ?? startMs) > maxSpanMs;
     while (i > partStart && exceeds()) {
       const split = latestSplit(starts, partStart, i);
       if (split === undefined) break;

@@ -22,7 +22,11 @@ export const DEFAULT_MIN_GAP_MS = 1000;
  * producer clocks) never opens a false gap. Use it where a plan must break at gaps; {@link findGaps} lists them.
  * Pure; expects `sorted` from sortFragments.
  */
-export function gapsBefore(sorted: readonly Fragment[], selector: Selector, options: GapOptions = {}): (Gap | undefined)[] {
+export function gapsBefore(
+  sorted: readonly Fragment[],
+  selector: Selector,
+  options: GapOptions = {},
+): (Gap | undefined)[] {
   const minGapMs = options.minGapMs ?? DEFAULT_MIN_GAP_MS;
   const result: (Gap | undefined)[] = [];
   let coveredEndMs = Number.NEGATIVE_INFINITY;

@@ -14,7 +14,9 @@ export function partFragments(part: Part, options: { fragments: readonly Fragmen
     options.selector,
   );
   if (found.length !== part.fragmentCount) {
-    throw new RangeError(`Part ${part.index + 1}: ${part.fragmentCount} fragments planned, ${found.length} found in the listing`);
+    throw new RangeError(
+      `Part ${part.index + 1}: ${part.fragmentCount} fragments planned, ${found.length} found in the listing`,
+    );
   }
   return found;
 }

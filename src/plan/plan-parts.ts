@@ -58,7 +58,10 @@ export function planParts(fragments: readonly Fragment[], options: PlanOptions):
       ? null
       : {
           startMs: fragmentStartMs(first, selector),
-          endMs: selected.reduce((end, fragment) => Math.max(end, fragmentStartMs(fragment, selector) + fragment.durationMs), 0),
+          endMs: selected.reduce(
+            (end, fragment) => Math.max(end, fragmentStartMs(fragment, selector) + fragment.durationMs),
+            0,
+          ),
         };
   return {
     selector,

@@ -52,12 +52,17 @@ export type Replanned = {
  */
 export function replanAfterTruncation(part: Part, received: Received, context: ReplanContext): Replanned {
   const fragments = partFragments(part, context);
-  const receivedCount = 'fragmentCount' in received ? received.fragmentCount : countByDuration(fragments, received.durationMs);
+  const receivedCount =
+    'fragmentCount' in received ? received.fragmentCount : countByDuration(fragments, received.durationMs);
   if (receivedCount >= fragments.length) return { received: part, rest: [] };
   if (receivedCount <= 0) {
-    throw new RemoteError('E_REMOTE', `GetClip part ${part.index + 1} returned a clip without media (${part.fragmentCount} fragments planned)`, {
-      hint: 'Run the same command again later (finished parts are kept)',
-    });
+    throw new RemoteError(
+      'E_REMOTE',
+      `GetClip part ${part.index + 1} returned a clip without media (${part.fragmentCount} fragments planned)`,
+      {
+        hint: 'Run the same command again later (finished parts are kept)',
+      },
+    );
   }
   const limits = resolveLimits(context.limits);
   const deliveredBytes = fragments.slice(0, receivedCount).reduce((sum, fragment) => sum + fragment.sizeBytes, 0);

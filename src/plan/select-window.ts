@@ -23,7 +23,10 @@ export function listingRange(window: TimeRange, align: Align): TimeRange {
  * fragment that contains the window start, and then takes every fragment from there on, because one GetClip Start
  * cannot skip a fragment in between. Pure; keeps the input order.
  */
-export function selectWindow(sorted: readonly Fragment[], options: { selector: Selector; window: TimeRange; align: Align }): Fragment[] {
+export function selectWindow(
+  sorted: readonly Fragment[],
+  options: { selector: Selector; window: TimeRange; align: Align },
+): Fragment[] {
   const { selector, window, align } = options;
   let fromMs = window.startMs;
   if (align === 'cover') {

@@ -60,8 +60,10 @@ export function timeWindowsFallback(window: TimeRange, options: FallbackOptions 
   const stepMs = Math.min(Math.max(options.stepMs ?? 180_000, minStepMs), maxStepMs);
   const truncatedAtBytes = options.truncatedAtBytes ?? 90_000_000;
   const growBelowBytes = options.growBelowBytes ?? 30_000_000;
-  if (!(minStepMs > 0) || !(maxStepMs >= minStepMs)) throw new RangeError(`Invalid fallback steps ${minStepMs}…${maxStepMs} ms`);
-  if (window.endMs < window.startMs) throw new RangeError(`Window ends before it starts: ${window.startMs} → ${window.endMs}`);
+  if (!(minStepMs > 0) || !(maxStepMs >= minStepMs))
+    throw new RangeError(`Invalid fallback steps ${minStepMs}…${maxStepMs} ms`);
+  if (window.endMs < window.startMs)
+    throw new RangeError(`Window ends before it starts: ${window.startMs} → ${window.endMs}`);
 
   const windowAt = (startMs: number, step: number): FallbackWindow | null => {
     if (startMs > window.endMs) return null;
@@ -72,13 +74,22 @@ export function timeWindowsFallback(window: TimeRange, options: FallbackOptions 
   return {
     first: windowAt(window.startMs, stepMs),
     advance(current, outcome) {
-      const truncated = outcome.kind === 'truncated' || (outcome.kind === 'fetched' && outcome.sizeBytes >= truncatedAtBytes);
+      const truncated =
+        outcome.kind === 'truncated' || (outcome.kind === 'fetched' && outcome.sizeBytes >= truncatedAtBytes);
       if (truncated && current.stepMs > minStepMs) {
-        return { accept: false, possiblyTruncated: false, next: windowAt(current.startMs, Math.max(minStepMs, Math.floor(current.stepMs / 2))) };
+        return {
+          accept: false,
+          possiblyTruncated: false,
+          next: windowAt(current.startMs, Math.max(minStepMs, Math.floor(current.stepMs / 2))),
+        };
       }
       const grow = outcome.kind === 'empty' || (outcome.kind === 'fetched' && outcome.sizeBytes < growBelowBytes);
       const nextStep = grow ? Math.min(maxStepMs, current.stepMs * 2) : current.stepMs;
-      return { accept: outcome.kind !== 'empty', possiblyTruncated: truncated, next: windowAt(current.endMs + 1, nextStep) };
+      return {
+        accept: outcome.kind !== 'empty',
+        possiblyTruncated: truncated,
+        next: windowAt(current.endMs + 1, nextStep),
+      };
     },
   };
 }

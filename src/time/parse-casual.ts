@@ -37,8 +37,7 @@ function read(components: ParsedComponents): Reading {
     },
     // Only an offset the input stated (an abbreviation, "+02:00", or chrono's own "N hours ago") is trusted;
     // an implied one is the offset at "now", wrong across a DST change, so the zone resolves those instead.
-    offsetMs:
-      components.isCertain('timezoneOffset') && offsetMinutes !== null ? offsetMinutes * 60_000 : undefined,
+    offsetMs: components.isCertain('timezoneOffset') && offsetMinutes !== null ? offsetMinutes * 60_000 : undefined,
     dateOnly,
     components,
   };
@@ -108,7 +107,9 @@ export function parseCasual(text: string, ctx: TimeContext): TimeExpression | un
     const endWall = shift(end.wall);
     const endMs = toInstant({ ...end, wall: endWall }, ctx.timeZone);
     // chrono gives "yesterday 23:00 to 01:00" the start's date for both ends; the end is the next morning.
-    const sameDay = endWall.year === startShifted.wall.year && endWall.month === startShifted.wall.month &&
+    const sameDay =
+      endWall.year === startShifted.wall.year &&
+      endWall.month === startShifted.wall.month &&
       endWall.day === startShifted.wall.day;
     expression.endMs =
       endMs <= expression.startMs && sameDay && !end.dateOnly

@@ -70,7 +70,17 @@ try {
       rows.push(...(await FIGURES[name](ctx)));
     } catch (error) {
       ctx.log(`${name} failed: ${error instanceof Error ? error.stack : String(error)}`);
-      rows.push({ figure: `${name}: ERROR`, kvs: '', reference: '', ratio: '', target: '', pass: false, note: String(error instanceof Error ? error.message : error).split('\n')[0].slice(0, 200) });
+      rows.push({
+        figure: `${name}: ERROR`,
+        kvs: '',
+        reference: '',
+        ratio: '',
+        target: '',
+        pass: false,
+        note: String(error instanceof Error ? error.message : error)
+          .split('\n')[0]
+          .slice(0, 200),
+      });
     } finally {
       await killAll();
       ctx.log(`${name} done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
@@ -101,7 +111,10 @@ process.stdout.write(`${markdown}\n`);
 const out = join(ROOT, 'bench-results');
 mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'latest.md'), markdown);
-writeFileSync(join(out, 'latest.json'), `${JSON.stringify({ startedAt: startedAt.toISOString(), command, machine, rows, notes }, null, 2)}\n`);
+writeFileSync(
+  join(out, 'latest.json'),
+  `${JSON.stringify({ startedAt: startedAt.toISOString(), command, machine, rows, notes }, null, 2)}\n`,
+);
 process.exitCode = rows.some((r) => r.pass === false) ? 1 : 0;
 
 function describeMachine() {
@@ -113,7 +126,9 @@ function describeMachine() {
   }
   let cpu = cpus()[0]?.model ?? 'unknown CPU';
   try {
-    cpu = execFileSync('sh', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], { encoding: 'utf8' }).trim() || cpu;
+    cpu =
+      execFileSync('sh', ['-c', "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], { encoding: 'utf8' }).trim() ||
+      cpu;
   } catch {
     // keep os.cpus()
   }

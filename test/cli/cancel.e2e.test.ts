@@ -24,16 +24,24 @@ afterAll(async () => {
 /** Start `get`, wait for its first part-start event, send `signal`, and time how long it takes to exit. */
 async function interrupt(signal: 'SIGINT' | 'SIGTERM') {
   const dir = mkdtempSync(join(tmpdir(), 'kvs-clip-cancel-'));
-  const child = spawn(process.execPath, [BIN, 'get', 'demo', '--last', '20m', '-o', 'out.mp4', '--log-format', 'json',
-    '--endpoint-url', emulator.url], {
-    cwd: dir,
-    env: {
-      PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, TZ: 'UTC',
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_REGION: emulator.region, AWS_CONFIG_FILE: '/nonexistent/c', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/c',
+  const child = spawn(
+    process.execPath,
+    [BIN, 'get', 'demo', '--last', '20m', '-o', 'out.mp4', '--log-format', 'json', '--endpoint-url', emulator.url],
+    {
+      cwd: dir,
+      env: {
+        PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+        HOME: dir,
+        TZ: 'UTC',
+        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+        AWS_REGION: emulator.region,
+        AWS_CONFIG_FILE: '/nonexistent/c',
+        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/c',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let stderr = '';
   let signalledAt = 0;
   child.stderr.on('data', (chunk: Buffer) => {

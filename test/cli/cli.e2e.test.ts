@@ -18,7 +18,17 @@ describe('the built CLI', () => {
   it('prints help with the commands and the exit-code table, and its version', async () => {
     const help = await cli('--help');
     expect(help.code).toBe(0);
-    for (const word of ['get', 'list|ls', 'streams', 'join', 'inspect', 'completion', 'emulator', 'Exit codes:', '130']) {
+    for (const word of [
+      'get',
+      'list|ls',
+      'streams',
+      'join',
+      'inspect',
+      'completion',
+      'emulator',
+      'Exit codes:',
+      '130',
+    ]) {
       expect(help.stdout).toContain(word);
     }
     const shown = await cli('--version');
@@ -34,18 +44,44 @@ describe('the built CLI', () => {
     const inspected = await cli('inspect', 'joined.mp4', '--json');
     expect(inspected.code).toBe(0);
     const document = JSON.parse(inspected.stdout);
-    expect(document).toMatchObject({ ok: true, schemaVersion: 1, command: 'inspect', layout: 'moov-first', boxes: ['ftyp', 'moov', 'free', 'mdat'] });
-    const parts = await Promise.all(inputs.map(async (input) => JSON.parse((await cli('inspect', input, '--json')).stdout)));
+    expect(document).toMatchObject({
+      ok: true,
+      schemaVersion: 1,
+      command: 'inspect',
+      layout: 'moov-first',
+      boxes: ['ftyp', 'moov', 'free', 'mdat'],
+    });
+    const parts = await Promise.all(
+      inputs.map(async (input) => JSON.parse((await cli('inspect', input, '--json')).stdout)),
+    );
     const videoSamples = parts.reduce((sum, part) => sum + part.tracks[0].samples, 0);
     expect(document.tracks[0]).toMatchObject({ kind: 'video', codec: 'h264', samples: videoSamples });
   });
 
   it('describes a join in its --json document', async () => {
-    const result = await cli('join', fixture('h264-0.mp4'), fixture('h264-1.mp4'), '-o', 'j.mp4', '--no-faststart', '--json');
+    const result = await cli(
+      'join',
+      fixture('h264-0.mp4'),
+      fixture('h264-1.mp4'),
+      '-o',
+      'j.mp4',
+      '--no-faststart',
+      '--json',
+    );
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
-      ok: true, schemaVersion: 1, command: 'join', inputs: [fixture('h264-0.mp4'), fixture('h264-1.mp4')], outputs: ['j.mp4'],
-      format: 'mp4', faststart: false, bytes: expect.any(Number), durationMs: expect.any(Number), joins: 1, gaps: [], configChanges: 0,
+      ok: true,
+      schemaVersion: 1,
+      command: 'join',
+      inputs: [fixture('h264-0.mp4'), fixture('h264-1.mp4')],
+      outputs: ['j.mp4'],
+      format: 'mp4',
+      faststart: false,
+      bytes: expect.any(Number),
+      durationMs: expect.any(Number),
+      joins: 1,
+      gaps: [],
+      configChanges: 0,
     });
   });
 
@@ -70,7 +106,9 @@ describe('the built CLI', () => {
     const result = await cli('inspect', 'notes.txt', '--json');
     expect(result.code).toBe(6);
     expect(JSON.parse(result.stdout)).toEqual({
-      ok: false, schemaVersion: 1, command: 'inspect',
+      ok: false,
+      schemaVersion: 1,
+      command: 'inspect',
       error: { code: 'E_MP4_PARSE', message: expect.any(String), exitCode: 6 },
     });
     expect(result.stderr.split('\n')[0]).toMatch(/^kvs-clip: /);
@@ -101,13 +139,23 @@ describe('the built CLI', () => {
   it('gives the JSON failure document for a usage error with --json', async () => {
     const result = await cli('get', 'cam1', '--since', 'yesterdy', '--json');
     expect(result.code).toBe(2);
-    expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, schemaVersion: 1, command: 'get', error: { code: 'E_TIME_PARSE', exitCode: 2 } });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      ok: false,
+      schemaVersion: 1,
+      command: 'get',
+      error: { code: 'E_TIME_PARSE', exitCode: 2 },
+    });
   });
 
   it('downloads from the bundled emulator with --local and no AWS account', async () => {
     const result = await cli('get', 'demo', '--local', '--since', '3m', '-o', 'demo.mp4', '--json');
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ ok: true, command: 'get', stream: 'demo', output: join(dir, 'demo.mp4') });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      ok: true,
+      command: 'get',
+      stream: 'demo',
+      output: join(dir, 'demo.mp4'),
+    });
     expect(readdirSync(dir)).toEqual(['demo.mp4']);
     const listed = await cli('streams', '--local');
     expect(listed.stdout).toBe('demo\n');

@@ -27,7 +27,11 @@ describe('completion model', () => {
     expect(get?.args[0]).toMatchObject({ name: 'stream', kind: 'stream' });
     const join = model.commands.find((command) => command.name === 'join');
     expect(join?.args[0]).toMatchObject({ kind: 'file', variadic: true });
-    expect(model.commands.find((command) => command.name === 'completion')?.args[0]?.choices).toEqual(['bash', 'zsh', 'fish']);
+    expect(model.commands.find((command) => command.name === 'completion')?.args[0]?.choices).toEqual([
+      'bash',
+      'zsh',
+      'fish',
+    ]);
   });
 });
 
@@ -40,7 +44,8 @@ describe.each(SHELLS)('the %s script', (shell) => {
       for (const option of command.options) {
         for (const flag of option.flags) {
           // fish spells flags without dashes (-l since, -s o).
-          const spelled = shell === 'fish' ? (flag.startsWith('--') ? `-l ${flag.slice(2)}` : `-s ${flag.slice(1)}`) : flag;
+          const spelled =
+            shell === 'fish' ? (flag.startsWith('--') ? `-l ${flag.slice(2)}` : `-s ${flag.slice(1)}`) : flag;
           expect(script, `${command.name} ${flag}`).toContain(spelled);
         }
         for (const choice of option.value?.choices ?? []) expect(script).toContain(choice);

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { COMPLETION_FILES } from '../../src/cli/completion/completion-script.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const file = (shell: keyof typeof COMPLETION_FILES) => fileURLToPath(new URL(`../../${COMPLETION_FILES[shell]}`, import.meta.url));
+const file = (shell: keyof typeof COMPLETION_FILES) =>
+  fileURLToPath(new URL(`../../${COMPLETION_FILES[shell]}`, import.meta.url));
 const has = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
 // .ci/run installs zsh and fish; locally a missing shell skips its check instead of failing.
 const inCi = process.env['CI'] === 'true';
@@ -28,7 +29,9 @@ describe('generated completion files', () => {
       '_kvs_clip',
       'printf "%s\\n" "${COMPREPLY[@]}"',
     ].join('\n');
-    return execFileSync('bash', ['-c', script], { cwd: root, encoding: 'utf8' }).split('\n').filter((line) => line !== '');
+    return execFileSync('bash', ['-c', script], { cwd: root, encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line !== '');
   }
 
   it('completes a partial option in a real bash', () => {
@@ -44,7 +47,11 @@ describe('generated completion files', () => {
   });
 
   it.runIf(inCi || has('fish'))('completes a partial option in a real fish', () => {
-    const out = execFileSync('fish', ['-c', `source ${JSON.stringify(file('fish'))}; complete -C 'kvs-clip get --sin'`], { encoding: 'utf8' });
+    const out = execFileSync(
+      'fish',
+      ['-c', `source ${JSON.stringify(file('fish'))}; complete -C 'kvs-clip get --sin'`],
+      { encoding: 'utf8' },
+    );
     expect(out.split('\n')[0]).toMatch(/^--since\t/);
   });
 });

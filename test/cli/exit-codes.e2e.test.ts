@@ -42,7 +42,11 @@ beforeAll(async () => {
     { op: 'GetClip', stream: 'throttled', action: { kind: 'error', name: 'ClientLimitExceededException' } },
     { op: 'GetClip', stream: 'broken', action: { kind: 'error', name: 'InternalFailure' } },
     // Every GetClip refused for a codec change: bisection narrows to one fragment, which cannot be split further.
-    { op: 'GetClip', stream: 'codec', action: { kind: 'error', name: 'InvalidCodecPrivateDataException', status: 400 } },
+    {
+      op: 'GetClip',
+      stream: 'codec',
+      action: { kind: 'error', name: 'InvalidCodecPrivateDataException', status: 400 },
+    },
     { op: 'GetClip', stream: 'slow', action: { kind: 'bandwidth', bytesPerSecond: 50_000 } },
   ];
   emulator = await startEmulator({
@@ -97,58 +101,170 @@ type Case = {
 };
 
 const cases: readonly Case[] = [
-  { name: 'an unparseable time', exit: 2, code: 'E_TIME_PARSE', command: 'get', args: ['get', 'cam', '--since', 'yesterdy', '-o', 'out.mp4'], output: 'out.mp4' },
+  {
+    name: 'an unparseable time',
+    exit: 2,
+    code: 'E_TIME_PARSE',
+    command: 'get',
+    args: ['get', 'cam', '--since', 'yesterdy', '-o', 'out.mp4'],
+    output: 'out.mp4',
+  },
   // Commander rejects the value before the `get` action runs, so the document names no command (run-cli.ts).
-  { name: 'a malformed flag value', exit: 2, code: 'E_USAGE', command: null, args: ['get', 'cam', ...WINDOW, '--concurrency', 'lots', '-o', 'out.mp4'], output: 'out.mp4' },
   {
-    name: 'an end before the start', exit: 2, code: 'E_TIME_RANGE', command: 'get',
-    args: ['get', 'cam', '--since', iso(endMs), '--until', iso(endMs - 60_000), '-o', 'out.mp4'], output: 'out.mp4',
-  },
-  { name: 'an unknown stream', exit: 3, code: 'E_STREAM_NOT_FOUND', command: 'get', args: ['get', 'nosuchcam', ...WINDOW, '-o', 'out.mp4'], output: 'out.mp4' },
-  {
-    name: 'a window with no fragments (inside a gap)', exit: 3, code: 'E_NO_MEDIA', command: 'get',
-    args: ['get', 'cam', '--since', iso(gapStartMs + 2 * 60_000), '--until', iso(gapEndMs - 2 * 60_000), '-o', 'out.mp4'], output: 'out.mp4',
+    name: 'a malformed flag value',
+    exit: 2,
+    code: 'E_USAGE',
+    command: null,
+    args: ['get', 'cam', ...WINDOW, '--concurrency', 'lots', '-o', 'out.mp4'],
+    output: 'out.mp4',
   },
   {
-    name: 'a wrong secret key', exit: 4, code: 'E_AUTH', command: 'get', args: ['get', 'cam', ...WINDOW, '-o', 'out.mp4'], output: 'out.mp4',
+    name: 'an end before the start',
+    exit: 2,
+    code: 'E_TIME_RANGE',
+    command: 'get',
+    args: ['get', 'cam', '--since', iso(endMs), '--until', iso(endMs - 60_000), '-o', 'out.mp4'],
+    output: 'out.mp4',
+  },
+  {
+    name: 'an unknown stream',
+    exit: 3,
+    code: 'E_STREAM_NOT_FOUND',
+    command: 'get',
+    args: ['get', 'nosuchcam', ...WINDOW, '-o', 'out.mp4'],
+    output: 'out.mp4',
+  },
+  {
+    name: 'a window with no fragments (inside a gap)',
+    exit: 3,
+    code: 'E_NO_MEDIA',
+    command: 'get',
+    args: [
+      'get',
+      'cam',
+      '--since',
+      iso(gapStartMs + 2 * 60_000),
+      '--until',
+      iso(gapEndMs - 2 * 60_000),
+      '-o',
+      'out.mp4',
+    ],
+    output: 'out.mp4',
+  },
+  {
+    name: 'a wrong secret key',
+    exit: 4,
+    code: 'E_AUTH',
+    command: 'get',
+    args: ['get', 'cam', ...WINDOW, '-o', 'out.mp4'],
+    output: 'out.mp4',
     env: { AWS_SECRET_ACCESS_KEY: 'not-the-local-secret' },
   },
-  { name: 'GetClip throttled after retries', exit: 5, code: 'E_THROTTLED', command: 'get', args: ['get', 'throttled', ...WINDOW, ...SHORT_RETRIES, '-o', 'out.mp4'], output: 'out.mp4' },
-  { name: 'GetClip failing with 500 after retries', exit: 5, code: 'E_REMOTE', command: 'get', args: ['get', 'broken', ...WINDOW, ...SHORT_RETRIES, '-o', 'out.mp4'], output: 'out.mp4' },
-  { name: 'a GetClip body that is not an MP4 (moto)', exit: 6, code: 'E_MP4_PARSE', command: 'get', args: ['get', 'moto', ...WINDOW, ...SHORT_RETRIES, '-o', 'out.mp4'], output: 'out.mp4' },
   {
-    name: 'a codec change inside a single fragment', exit: 6, code: 'E_MEDIA_UNSUPPORTED', command: 'get',
-    args: ['get', 'codec', '--since', iso(endMs - 8_000), '--until', iso(endMs), ...SHORT_RETRIES, '-o', 'out.mp4'], output: 'out.mp4',
+    name: 'GetClip throttled after retries',
+    exit: 5,
+    code: 'E_THROTTLED',
+    command: 'get',
+    args: ['get', 'throttled', ...WINDOW, ...SHORT_RETRIES, '-o', 'out.mp4'],
+    output: 'out.mp4',
   },
   {
-    name: 'join of a file that is not an MP4', exit: 6, code: 'E_MP4_PARSE', command: 'join',
-    args: ['join', 'notes.txt', fixture('h264-0.mp4'), '-o', 'j.mp4'], output: 'j.mp4',
+    name: 'GetClip failing with 500 after retries',
+    exit: 5,
+    code: 'E_REMOTE',
+    command: 'get',
+    args: ['get', 'broken', ...WINDOW, ...SHORT_RETRIES, '-o', 'out.mp4'],
+    output: 'out.mp4',
+  },
+  {
+    name: 'a GetClip body that is not an MP4 (moto)',
+    exit: 6,
+    code: 'E_MP4_PARSE',
+    command: 'get',
+    args: ['get', 'moto', ...WINDOW, ...SHORT_RETRIES, '-o', 'out.mp4'],
+    output: 'out.mp4',
+  },
+  {
+    name: 'a codec change inside a single fragment',
+    exit: 6,
+    code: 'E_MEDIA_UNSUPPORTED',
+    command: 'get',
+    args: ['get', 'codec', '--since', iso(endMs - 8_000), '--until', iso(endMs), ...SHORT_RETRIES, '-o', 'out.mp4'],
+    output: 'out.mp4',
+  },
+  {
+    name: 'join of a file that is not an MP4',
+    exit: 6,
+    code: 'E_MP4_PARSE',
+    command: 'join',
+    args: ['join', 'notes.txt', fixture('h264-0.mp4'), '-o', 'j.mp4'],
+    output: 'j.mp4',
     setup: (dir) => writeFileSync(join(dir, 'notes.txt'), 'not a movie, just text\n'),
   },
-  { name: 'join of h264 and h265 clips', exit: 6, code: 'E_JOIN_MISMATCH', command: 'join', args: ['join', fixture('h264-0.mp4'), fixture('h265-0.mp4'), '-o', 'j.mp4'], output: 'j.mp4' },
   {
-    name: 'an existing output file', exit: 7, code: 'E_OUTPUT_EXISTS', command: 'get', args: ['get', 'cam', ...WINDOW, '-o', 'out.mp4'], output: 'out.mp4',
+    name: 'join of h264 and h265 clips',
+    exit: 6,
+    code: 'E_JOIN_MISMATCH',
+    command: 'join',
+    args: ['join', fixture('h264-0.mp4'), fixture('h265-0.mp4'), '-o', 'j.mp4'],
+    output: 'j.mp4',
+  },
+  {
+    name: 'an existing output file',
+    exit: 7,
+    code: 'E_OUTPUT_EXISTS',
+    command: 'get',
+    args: ['get', 'cam', ...WINDOW, '-o', 'out.mp4'],
+    output: 'out.mp4',
     setup: (dir) => writeFileSync(join(dir, 'out.mp4'), 'precious'),
   },
   {
     // Tests run as root in CI, where permission bits do not stop a write: a path through a regular file fails for anyone.
-    name: 'an output directory that cannot be written', exit: 7, code: 'E_OUTPUT_WRITE', command: 'get',
-    args: ['get', 'cam', ...WINDOW, '-o', 'plain-file/out.mp4'], output: 'plain-file/out.mp4',
+    name: 'an output directory that cannot be written',
+    exit: 7,
+    code: 'E_OUTPUT_WRITE',
+    command: 'get',
+    args: ['get', 'cam', ...WINDOW, '-o', 'plain-file/out.mp4'],
+    output: 'plain-file/out.mp4',
     setup: (dir) => writeFileSync(join(dir, 'plain-file'), 'a file, not a directory'),
   },
   {
     // lock.ts: STATE.lock holding a live pid is a running archiver; this test process is alive for the whole run.
-    name: 'a state file locked by a live process', exit: 7, code: 'E_LOCKED', command: 'get',
-    args: ['get', 'cam', '--state', 'cam.state', ...WINDOW, '-o', 'out.mp4'], output: 'out.mp4',
+    name: 'a state file locked by a live process',
+    exit: 7,
+    code: 'E_LOCKED',
+    command: 'get',
+    args: ['get', 'cam', '--state', 'cam.state', ...WINDOW, '-o', 'out.mp4'],
+    output: 'out.mp4',
     setup: (dir) => writeFileSync(join(dir, 'cam.state.lock'), `${process.pid}\n`),
   },
   {
-    name: '--fail-on-gap over a window with a gap', exit: 8, code: 'E_GAPS', command: 'get',
-    args: ['get', 'cam', '--since', iso(gapStartMs - 60_000), '--until', iso(gapEndMs + 60_000), '--fail-on-gap', '-o', 'out.mp4'], output: 'out.mp4', outputKept: true,
+    name: '--fail-on-gap over a window with a gap',
+    exit: 8,
+    code: 'E_GAPS',
+    command: 'get',
+    args: [
+      'get',
+      'cam',
+      '--since',
+      iso(gapStartMs - 60_000),
+      '--until',
+      iso(gapEndMs + 60_000),
+      '--fail-on-gap',
+      '-o',
+      'out.mp4',
+    ],
+    output: 'out.mp4',
+    outputKept: true,
   },
   {
-    name: 'a failing --exec hook', exit: 8, code: 'E_HOOK', command: 'get',
-    args: ['get', 'cam', ...WINDOW, '--exec', 'exit 3', '-o', 'out.mp4'], output: 'out.mp4', outputKept: true,
+    name: 'a failing --exec hook',
+    exit: 8,
+    code: 'E_HOOK',
+    command: 'get',
+    args: ['get', 'cam', ...WINDOW, '--exec', 'exit 3', '-o', 'out.mp4'],
+    output: 'out.mp4',
+    outputKept: true,
   },
 ];
 
@@ -178,14 +294,27 @@ function expectOneErrorLine(stderr: string, context: string): void {
 function expectFailureDocument(result: CliResult, c: Pick<Case, 'exit' | 'code' | 'command'>): void {
   const document: unknown = JSON.parse(result.stdout.toString('utf8'));
   expect(document).toEqual({
-    ok: false, schemaVersion: 1, command: c.command,
-    error: { code: c.code, message: expect.stringMatching(/^[^\n]+$/), exitCode: c.exit, ...(hasHint(document) ? { hint: expect.any(String) } : {}) },
+    ok: false,
+    schemaVersion: 1,
+    command: c.command,
+    error: {
+      code: c.code,
+      message: expect.stringMatching(/^[^\n]+$/),
+      exitCode: c.exit,
+      ...(hasHint(document) ? { hint: expect.any(String) } : {}),
+    },
   });
 }
 
 function hasHint(document: unknown): boolean {
-  return typeof document === 'object' && document !== null && 'error' in document
-    && typeof document.error === 'object' && document.error !== null && 'hint' in document.error;
+  return (
+    typeof document === 'object' &&
+    document !== null &&
+    'error' in document &&
+    typeof document.error === 'object' &&
+    document.error !== null &&
+    'hint' in document.error
+  );
 }
 
 describe('the exit-code table, end to end', () => {
@@ -196,19 +325,47 @@ describe('the exit-code table, end to end', () => {
   });
 
   it('exits 0 for a successful download, with the file in place', async () => {
-    const human = await runCase({ name: 'ok', exit: 0, code: '', command: 'get', args: ['get', 'cam', ...WINDOW, '-o', 'out.mp4'], output: 'out.mp4' }, false);
+    const human = await runCase(
+      {
+        name: 'ok',
+        exit: 0,
+        code: '',
+        command: 'get',
+        args: ['get', 'cam', ...WINDOW, '-o', 'out.mp4'],
+        output: 'out.mp4',
+      },
+      false,
+    );
     expect(human.result.code, human.result.stderr).toBe(0);
     expect(human.result.stderr).not.toMatch(/^kvs-clip: /m);
     expect(human.result.stdout.toString('utf8')).toBe(`${join(human.dir, 'out.mp4')}\n`);
-    const json = await runCase({ name: 'ok', exit: 0, code: '', command: 'get', args: ['get', 'cam', ...WINDOW, '-o', 'out.mp4', '--json'], output: 'out.mp4' }, false);
+    const json = await runCase(
+      {
+        name: 'ok',
+        exit: 0,
+        code: '',
+        command: 'get',
+        args: ['get', 'cam', ...WINDOW, '-o', 'out.mp4', '--json'],
+        output: 'out.mp4',
+      },
+      false,
+    );
     expect(json.result.code).toBe(0);
-    expect(JSON.parse(json.result.stdout.toString('utf8'))).toMatchObject({ ok: true, schemaVersion: 1, command: 'get', output: join(json.dir, 'out.mp4') });
+    expect(JSON.parse(json.result.stdout.toString('utf8'))).toMatchObject({
+      ok: true,
+      schemaVersion: 1,
+      command: 'get',
+      output: join(json.dir, 'out.mp4'),
+    });
   });
 
   for (const c of cases) {
     it.concurrent(`exits ${c.exit} with ${c.code} for ${c.name}`, async () => {
       const [human, json] = await Promise.all([runCase(c, false), runCase(c, true)]);
-      for (const [mode, run] of [['human', human], ['json', json]] as const) {
+      for (const [mode, run] of [
+        ['human', human],
+        ['json', json],
+      ] as const) {
         const context = `${mode} run of ${c.name}`;
         expect(run.result.code, `${context}\n${run.result.stderr}`).toBe(c.exit);
         const outputPath = join(run.dir, c.output);
@@ -218,7 +375,8 @@ describe('the exit-code table, end to end', () => {
       }
       expectOneErrorLine(human.result.stderr, c.name);
       // Exit 8 writes the output; whether its path is also printed is not part of the contract (the hint names it).
-      if (c.outputKept !== true) expect(human.result.stdout.toString('utf8'), 'human mode prints no path on failure').toBe('');
+      if (c.outputKept !== true)
+        expect(human.result.stdout.toString('utf8'), 'human mode prints no path on failure').toBe('');
       expectFailureDocument(json.result, c);
     });
   }
@@ -227,18 +385,32 @@ describe('the exit-code table, end to end', () => {
   async function interrupt(signal: 'SIGINT' | 'SIGTERM', json: boolean): Promise<{ result: CliResult; dir: string }> {
     const dir = workDir();
     mkdirSync(join(dir, 'sub'));
-    const args = withEndpoint(['get', 'slow', '--since', iso(endMs - 10 * 60_000), '--until', iso(endMs), '-o', 'sub/out.mp4', ...(json ? ['--json', '--log-format', 'json'] : [])]);
+    const args = withEndpoint([
+      'get',
+      'slow',
+      '--since',
+      iso(endMs - 10 * 60_000),
+      '--until',
+      iso(endMs),
+      '-o',
+      'sub/out.mp4',
+      ...(json ? ['--json', '--log-format', 'json'] : []),
+    ]);
     const running = startCli(args, { cwd: dir, env: environment({ HOME: dir }), timeoutMs: 60_000 });
     const started = json ? '"type":"part-start"' : 'Covered ';
     const deadline = Date.now() + 30_000;
-    while (!running.stderrSoFar().includes(started) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (!running.stderrSoFar().includes(started) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     // Let the first GetClip body start flowing before the signal.
     await new Promise((resolve) => setTimeout(resolve, 300));
     running.child.kill(signal);
     return { result: await running.done, dir };
   }
 
-  for (const [signal, exit] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, exit] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     it(`exits ${exit} with E_CANCELLED on ${signal} during a slow download, leaving no output`, async () => {
       const [human, json] = await Promise.all([interrupt(signal, false), interrupt(signal, true)]);
       for (const run of [human, json]) {

@@ -6,14 +6,17 @@ import type { GetJsonResult } from '../../src/cli/render/json.js';
 /** A captured terminal: what the CLI wrote to stdout/stderr, with chosen TTY flags and environment. */
 export type FakeIo = CliIo & { out(): string; err(): string; abort(reason: unknown): void };
 
-export function fakeIo(options: { stdoutIsTTY?: boolean; stderrIsTTY?: boolean; env?: Record<string, string> } = {}): FakeIo {
+export function fakeIo(
+  options: { stdoutIsTTY?: boolean; stderrIsTTY?: boolean; env?: Record<string, string> } = {},
+): FakeIo {
   const chunks = { out: [] as string[], err: [] as string[] };
-  const sink = (into: string[]): Writable => new Writable({
-    write(chunk: Buffer | string, _encoding, callback) {
-      into.push(chunk.toString());
-      callback();
-    },
-  });
+  const sink = (into: string[]): Writable =>
+    new Writable({
+      write(chunk: Buffer | string, _encoding, callback) {
+        into.push(chunk.toString());
+        callback();
+      },
+    });
   const controller = new AbortController();
   return {
     stdout: sink(chunks.out),
@@ -40,7 +43,16 @@ export const SAMPLE_GET_RESULT: GetJsonResult = {
   outputs: ['cam1.mp4'],
   skipped: false,
   calls: 1,
-  parts: [{ index: 0, start: '2025-06-15T10:59:58.000Z', end: '2025-06-15T12:00:00.000Z', durationMs: 3_602_000, fragments: 1801, bytes: 1000 }],
+  parts: [
+    {
+      index: 0,
+      start: '2025-06-15T10:59:58.000Z',
+      end: '2025-06-15T12:00:00.000Z',
+      durationMs: 3_602_000,
+      fragments: 1801,
+      bytes: 1000,
+    },
+  ],
   bytes: 1000,
   fragments: 1801,
   gaps: [],
@@ -49,21 +61,52 @@ export const SAMPLE_GET_RESULT: GetJsonResult = {
 };
 
 /** Runners that record the options they were called with (gh's runF) and return canned results. */
-export function spyRunners(overrides: Partial<CommandRunners> = {}): { run: CommandRunners; calls: { command: string; options: unknown }[] } {
+export function spyRunners(overrides: Partial<CommandRunners> = {}): {
+  run: CommandRunners;
+  calls: { command: string; options: unknown }[];
+} {
   const calls: { command: string; options: unknown }[] = [];
-  const record = <T>(command: string, result: T) => (options: unknown): Promise<T> => {
-    calls.push({ command, options });
-    return Promise.resolve(result);
-  };
+  const record =
+    <T>(command: string, result: T) =>
+    (options: unknown): Promise<T> => {
+      calls.push({ command, options });
+      return Promise.resolve(result);
+    };
   const run: CommandRunners = {
     get: record('get', SAMPLE_GET_RESULT),
     list: record('list', {
-      command: 'list', stream: 'cam1', window: SAMPLE_GET_RESULT.window, selector: 'server',
-      spans: [], gaps: [], fragments: 0, bytes: 0, mediaDurationMs: 0,
+      command: 'list',
+      stream: 'cam1',
+      window: SAMPLE_GET_RESULT.window,
+      selector: 'server',
+      spans: [],
+      gaps: [],
+      fragments: 0,
+      bytes: 0,
+      mediaDurationMs: 0,
     } as const),
     streams: record('streams', { command: 'streams', streams: [] } as const),
-    join: record('join', { command: 'join', inputs: [], outputs: ['out.mp4'], format: 'mp4', faststart: true, bytes: 1, durationMs: 1, joins: 0, gaps: [], configChanges: 0 } as const),
-    inspect: record('inspect', { command: 'inspect', file: 'a.mp4', bytes: 1, layout: 'moov-first', durationMs: 1, tracks: [], boxes: [] } as const),
+    join: record('join', {
+      command: 'join',
+      inputs: [],
+      outputs: ['out.mp4'],
+      format: 'mp4',
+      faststart: true,
+      bytes: 1,
+      durationMs: 1,
+      joins: 0,
+      gaps: [],
+      configChanges: 0,
+    } as const),
+    inspect: record('inspect', {
+      command: 'inspect',
+      file: 'a.mp4',
+      bytes: 1,
+      layout: 'moov-first',
+      durationMs: 1,
+      tracks: [],
+      boxes: [],
+    } as const),
     streamNames: record('streamNames', ['cam1', 'cam2']),
     ...overrides,
   };

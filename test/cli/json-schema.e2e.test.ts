@@ -17,7 +17,12 @@ import { runCli } from '../support/spawn-cli.js';
 // ---- a small schema language and its validator ----
 
 type Spec =
-  | 'string' | 'number' | 'integer' | 'boolean' | 'null' | 'instant'
+  | 'string'
+  | 'number'
+  | 'integer'
+  | 'boolean'
+  | 'null'
+  | 'instant'
   | { readonly literal: string | number | boolean }
   | { readonly oneOf: readonly string[] }
   | { readonly array: Spec }
@@ -30,25 +35,44 @@ const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 function violations(value: unknown, spec: Spec, path = '$'): string[] {
   if (typeof spec === 'string') {
     switch (spec) {
-      case 'string': return typeof value === 'string' ? [] : [`${path}: expected a string, got ${JSON.stringify(value)}`];
-      case 'number': return typeof value === 'number' && Number.isFinite(value) ? [] : [`${path}: expected a number, got ${JSON.stringify(value)}`];
-      case 'integer': return Number.isSafeInteger(value) ? [] : [`${path}: expected an integer, got ${JSON.stringify(value)}`];
-      case 'boolean': return typeof value === 'boolean' ? [] : [`${path}: expected a boolean, got ${JSON.stringify(value)}`];
-      case 'null': return value === null ? [] : [`${path}: expected null, got ${JSON.stringify(value)}`];
-      case 'instant': return typeof value === 'string' && ISO_INSTANT.test(value) ? [] : [`${path}: expected an ISO instant, got ${JSON.stringify(value)}`];
+      case 'string':
+        return typeof value === 'string' ? [] : [`${path}: expected a string, got ${JSON.stringify(value)}`];
+      case 'number':
+        return typeof value === 'number' && Number.isFinite(value)
+          ? []
+          : [`${path}: expected a number, got ${JSON.stringify(value)}`];
+      case 'integer':
+        return Number.isSafeInteger(value) ? [] : [`${path}: expected an integer, got ${JSON.stringify(value)}`];
+      case 'boolean':
+        return typeof value === 'boolean' ? [] : [`${path}: expected a boolean, got ${JSON.stringify(value)}`];
+      case 'null':
+        return value === null ? [] : [`${path}: expected null, got ${JSON.stringify(value)}`];
+      case 'instant':
+        return typeof value === 'string' && ISO_INSTANT.test(value)
+          ? []
+          : [`${path}: expected an ISO instant, got ${JSON.stringify(value)}`];
     }
   }
-  if ('literal' in spec) return value === spec.literal ? [] : [`${path}: expected ${JSON.stringify(spec.literal)}, got ${JSON.stringify(value)}`];
-  if ('oneOf' in spec) return typeof value === 'string' && spec.oneOf.includes(value) ? [] : [`${path}: expected one of ${spec.oneOf.join('|')}, got ${JSON.stringify(value)}`];
+  if ('literal' in spec)
+    return value === spec.literal
+      ? []
+      : [`${path}: expected ${JSON.stringify(spec.literal)}, got ${JSON.stringify(value)}`];
+  if ('oneOf' in spec)
+    return typeof value === 'string' && spec.oneOf.includes(value)
+      ? []
+      : [`${path}: expected one of ${spec.oneOf.join('|')}, got ${JSON.stringify(value)}`];
   if ('anyOf' in spec) {
     const attempts = spec.anyOf.map((option) => violations(value, option, path));
-    return attempts.some((problems) => problems.length === 0) ? [] : [`${path}: matches no alternative: ${attempts.flat().join('; ')}`];
+    return attempts.some((problems) => problems.length === 0)
+      ? []
+      : [`${path}: matches no alternative: ${attempts.flat().join('; ')}`];
   }
   if ('array' in spec) {
     if (!Array.isArray(value)) return [`${path}: expected an array, got ${JSON.stringify(value)}`];
     return value.flatMap((item: unknown, index) => violations(item, spec.array, `${path}[${index}]`));
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [`${path}: expected an object, got ${JSON.stringify(value)}`];
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return [`${path}: expected an object, got ${JSON.stringify(value)}`];
   const record = value as Record<string, unknown>;
   const optional = spec.optional ?? {};
   const problems: string[] = [];
@@ -66,7 +90,11 @@ function violations(value: unknown, spec: Spec, path = '$'): string[] {
 }
 
 /** An object spec extended with more required or optional keys. */
-function extend(base: { object: Record<string, Spec>; optional?: Record<string, Spec> }, object: Record<string, Spec>, optional: Record<string, Spec> = {}) {
+function extend(
+  base: { object: Record<string, Spec>; optional?: Record<string, Spec> },
+  object: Record<string, Spec>,
+  optional: Record<string, Spec> = {},
+) {
   return { object: { ...base.object, ...object }, optional: { ...base.optional, ...optional } };
 }
 
@@ -82,26 +110,51 @@ const PART = extend(PART_BASE, {}, { downloadedBytes: 'integer', resumed: 'boole
 
 const GET: Spec = {
   object: {
-    ...SUCCESS, command: { literal: 'get' }, stream: 'string', window: WINDOW, selector: SELECTOR,
-    covered: { anyOf: [SPAN, 'null'] }, dryRun: 'boolean', output: { anyOf: ['string', 'null'] },
-    outputs: { array: 'string' }, skipped: 'boolean', calls: 'integer', parts: { array: PART }, bytes: 'integer',
-    fragments: 'integer', gaps: { array: SPAN }, retries: 'integer', durationMs: 'integer',
+    ...SUCCESS,
+    command: { literal: 'get' },
+    stream: 'string',
+    window: WINDOW,
+    selector: SELECTOR,
+    covered: { anyOf: [SPAN, 'null'] },
+    dryRun: 'boolean',
+    output: { anyOf: ['string', 'null'] },
+    outputs: { array: 'string' },
+    skipped: 'boolean',
+    calls: 'integer',
+    parts: { array: PART },
+    bytes: 'integer',
+    fragments: 'integer',
+    gaps: { array: SPAN },
+    retries: 'integer',
+    durationMs: 'integer',
   },
 };
 const LIST: Spec = {
   object: {
-    ...SUCCESS, command: { literal: 'list' }, stream: 'string', window: WINDOW, selector: SELECTOR,
-    spans: { array: extend(SPAN, { fragments: 'integer', bytes: 'integer' }) }, gaps: { array: SPAN },
-    fragments: 'integer', bytes: 'integer', mediaDurationMs: 'integer',
+    ...SUCCESS,
+    command: { literal: 'list' },
+    stream: 'string',
+    window: WINDOW,
+    selector: SELECTOR,
+    spans: { array: extend(SPAN, { fragments: 'integer', bytes: 'integer' }) },
+    gaps: { array: SPAN },
+    fragments: 'integer',
+    bytes: 'integer',
+    mediaDurationMs: 'integer',
   },
 };
 const STREAMS: Spec = {
   object: {
-    ...SUCCESS, command: { literal: 'streams' },
+    ...SUCCESS,
+    command: { literal: 'streams' },
     streams: {
       array: {
         object: {
-          name: 'string', arn: 'string', status: 'string', mediaType: { anyOf: ['string', 'null'] }, retentionHours: 'number',
+          name: 'string',
+          arn: 'string',
+          status: 'string',
+          mediaType: { anyOf: ['string', 'null'] },
+          retentionHours: 'number',
           createdAt: { anyOf: ['instant', 'null'] },
         },
       },
@@ -110,31 +163,62 @@ const STREAMS: Spec = {
 };
 const JOIN: Spec = {
   object: {
-    ...SUCCESS, command: { literal: 'join' }, inputs: { array: 'string' }, outputs: { array: 'string' },
-    format: { oneOf: ['mp4', 'fmp4'] }, faststart: 'boolean', bytes: 'integer', durationMs: 'number', joins: 'integer',
-    gaps: { array: { object: { atMs: 'number', durationMs: 'number' } } }, configChanges: 'integer',
+    ...SUCCESS,
+    command: { literal: 'join' },
+    inputs: { array: 'string' },
+    outputs: { array: 'string' },
+    format: { oneOf: ['mp4', 'fmp4'] },
+    faststart: 'boolean',
+    bytes: 'integer',
+    durationMs: 'number',
+    joins: 'integer',
+    gaps: { array: { object: { atMs: 'number', durationMs: 'number' } } },
+    configChanges: 'integer',
   },
 };
 const TRACK = {
   object: {
-    id: 'integer', kind: 'string', codec: 'string', fourcc: 'string', timescale: 'integer', samples: 'integer',
-    syncSamples: 'integer', durationMs: 'number', configurations: 'integer',
+    id: 'integer',
+    kind: 'string',
+    codec: 'string',
+    fourcc: 'string',
+    timescale: 'integer',
+    samples: 'integer',
+    syncSamples: 'integer',
+    durationMs: 'number',
+    configurations: 'integer',
   },
   optional: { width: 'integer', height: 'integer', sampleRate: 'integer', channels: 'integer' },
 } as const satisfies Spec;
 const INSPECT: Spec = {
   object: {
-    ...SUCCESS, command: { literal: 'inspect' }, file: 'string', bytes: 'integer', layout: { oneOf: ['moov-first', 'moov-last', 'fragmented'] },
-    durationMs: 'number', tracks: { array: TRACK }, boxes: { array: 'string' },
+    ...SUCCESS,
+    command: { literal: 'inspect' },
+    file: 'string',
+    bytes: 'integer',
+    layout: { oneOf: ['moov-first', 'moov-last', 'fragmented'] },
+    durationMs: 'number',
+    tracks: { array: TRACK },
+    boxes: { array: 'string' },
   },
-  optional: { boxTree: { array: { object: { depth: 'integer', type: 'string', path: 'string', offset: 'integer', size: 'integer' } } } },
+  optional: {
+    boxTree: {
+      array: { object: { depth: 'integer', type: 'string', path: 'string', offset: 'integer', size: 'integer' } },
+    },
+  },
 };
 const EXIT_CODE_VALUES = [1, 2, 3, 4, 5, 6, 7, 8, 130, 143];
 const FAILURE: Spec = {
   object: {
-    ok: { literal: false }, schemaVersion: { literal: 1 }, command: { anyOf: ['string', 'null'] },
+    ok: { literal: false },
+    schemaVersion: { literal: 1 },
+    command: { anyOf: ['string', 'null'] },
     error: {
-      object: { code: 'string', message: 'string', exitCode: { anyOf: EXIT_CODE_VALUES.map((code) => ({ literal: code })) } },
+      object: {
+        code: 'string',
+        message: 'string',
+        exitCode: { anyOf: EXIT_CODE_VALUES.map((code) => ({ literal: code })) },
+      },
       optional: { hint: 'string' },
     },
   },
@@ -153,7 +237,11 @@ let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kvs-clip-schema-'));
   emulator = await startEmulator({
-    streams: [parseStreamSpec(`cam=h264_aac,span=1h,end=${iso(endMs)},gap=${iso(endMs - 6 * 60_000)}/${iso(endMs - 4 * 60_000)}`)],
+    streams: [
+      parseStreamSpec(
+        `cam=h264_aac,span=1h,end=${iso(endMs)},gap=${iso(endMs - 6 * 60_000)}/${iso(endMs - 4 * 60_000)}`,
+      ),
+    ],
     quotas: false,
   });
 });
@@ -167,10 +255,15 @@ async function documentOf(args: readonly string[], expectedExit = 0): Promise<Re
     cwd: dir,
     timeoutMs: 60_000,
     env: {
-      PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, TZ: 'UTC',
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-      AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      AWS_CONFIG_FILE: '/nonexistent/kvs-clip-test-config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/kvs-clip-test-credentials',
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      HOME: dir,
+      TZ: 'UTC',
+      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      AWS_REGION: 'us-east-1',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      AWS_CONFIG_FILE: '/nonexistent/kvs-clip-test-config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/kvs-clip-test-credentials',
     },
   });
   expect(result.code, result.stderr).toBe(expectedExit);
@@ -188,9 +281,19 @@ const partsOf = (document: Record<string, unknown>) => document['parts'] as Reco
 describe('the validator', () => {
   it('reports a missing, an extra and a retyped key', () => {
     const spec: Spec = { object: { a: 'integer', b: SPAN } };
-    expect(violations({ a: 1, b: { start: '2025-06-14T13:00:00.000Z', end: '2025-06-14T14:00:00.000Z', durationMs: 1 } }, spec)).toEqual([]);
-    expect(violations({ b: { start: 'x', end: '2025-06-14T14:00:00.000Z', durationMs: 1, extra: 0 }, c: true }, spec)).toEqual([
-      '$.a: missing', '$.b.start: expected an ISO instant, got "x"', '$.b.extra: not in the schema', '$.c: not in the schema',
+    expect(
+      violations(
+        { a: 1, b: { start: '2025-06-14T13:00:00.000Z', end: '2025-06-14T14:00:00.000Z', durationMs: 1 } },
+        spec,
+      ),
+    ).toEqual([]);
+    expect(
+      violations({ b: { start: 'x', end: '2025-06-14T14:00:00.000Z', durationMs: 1, extra: 0 }, c: true }, spec),
+    ).toEqual([
+      '$.a: missing',
+      '$.b.start: expected an ISO instant, got "x"',
+      '$.b.extra: not in the schema',
+      '$.c: not in the schema',
     ]);
   });
 });
@@ -200,7 +303,8 @@ describe('the --json documents of the built CLI', () => {
     const document = await documentOf(['get', 'cam', ...RANGE, '-o', 'get.mp4']);
     expectConforms(document, GET);
     expect((document['gaps'] as unknown[]).length).toBe(1);
-    for (const part of partsOf(document)) expect(Object.keys(part).sort()).toEqual([...Object.keys(PART_BASE.object), 'downloadedBytes', 'resumed'].sort());
+    for (const part of partsOf(document))
+      expect(Object.keys(part).sort()).toEqual([...Object.keys(PART_BASE.object), 'downloadedBytes', 'resumed'].sort());
   });
 
   it('get --split: part files in outputs and on each part', async () => {
@@ -215,7 +319,8 @@ describe('the --json documents of the built CLI', () => {
     const document = await documentOf(['get', 'cam', ...RANGE, '--dry-run']);
     expectConforms(document, GET);
     expect(partsOf(document).length).toBeGreaterThan(0);
-    for (const part of partsOf(document)) expect(Object.keys(part).sort()).toEqual(Object.keys(PART_BASE.object).sort());
+    for (const part of partsOf(document))
+      expect(Object.keys(part).sort()).toEqual(Object.keys(PART_BASE.object).sort());
   });
 
   it('list: spans and gaps', async () => {
@@ -231,7 +336,13 @@ describe('the --json documents of the built CLI', () => {
   });
 
   it('join: a resolution change', async () => {
-    const document = await documentOf(['join', fixture('h264_res-1.mp4'), fixture('h264_resx-2.mp4'), '-o', 'join.mp4']);
+    const document = await documentOf([
+      'join',
+      fixture('h264_res-1.mp4'),
+      fixture('h264_resx-2.mp4'),
+      '-o',
+      'join.mp4',
+    ]);
     expectConforms(document, JOIN);
     expect(document['configChanges']).toBe(1);
   });

@@ -39,17 +39,37 @@ const cli = (...args: string[]) =>
 describe('get, list and streams against the emulator', () => {
   it('downloads an absolute window to one MP4 and describes it in JSON', async () => {
     const start = cliNowMs - 5 * 60_000;
-    const result = await cli('get', 'demo', '--since', iso(start), '--until', iso(cliNowMs), '-o', 'demo.mp4', '--json');
+    const result = await cli(
+      'get',
+      'demo',
+      '--since',
+      iso(start),
+      '--until',
+      iso(cliNowMs),
+      '-o',
+      'demo.mp4',
+      '--json',
+    );
     expect(result.stderr).not.toMatch(/kvs-clip: /);
     expect(result.code).toBe(0);
     const document = JSON.parse(result.stdout);
     expect(document).toMatchObject({
-      ok: true, schemaVersion: 1, command: 'get', stream: 'demo', selector: 'server', dryRun: false, skipped: false,
+      ok: true,
+      schemaVersion: 1,
+      command: 'get',
+      stream: 'demo',
+      selector: 'server',
+      dryRun: false,
+      skipped: false,
       window: { start: iso(start), end: iso(cliNowMs), durationMs: 300_000, tz: 'UTC' },
-      output: join(dir, 'demo.mp4'), gaps: [], retries: 0,
+      output: join(dir, 'demo.mp4'),
+      gaps: [],
+      retries: 0,
     });
     expect(document.calls).toBe(document.parts.length);
-    expect(document.fragments).toBe(document.parts.reduce((sum: number, part: { fragments: number }) => sum + part.fragments, 0));
+    expect(document.fragments).toBe(
+      document.parts.reduce((sum: number, part: { fragments: number }) => sum + part.fragments, 0),
+    );
     expect(readdirSync(dir)).toEqual(['demo.mp4']);
     const inspected = JSON.parse((await cli('inspect', 'demo.mp4', '--json')).stdout);
     expect(inspected.tracks.map((track: { kind: string }) => track.kind)).toEqual(['video', 'audio']);
@@ -76,7 +96,10 @@ describe('get, list and streams against the emulator', () => {
   it('emits NDJSON events on stderr with --log-format json', async () => {
     const result = await cli('get', 'demo', '--last', '1m', '-o', 'e.mp4', '--log-format', 'json');
     expect(result.code).toBe(0);
-    const types = result.stderr.trim().split('\n').map((line) => JSON.parse(line).type);
+    const types = result.stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).type);
     expect(types[0]).toBe('window');
     expect(types).toEqual(expect.arrayContaining(['plan', 'part-start', 'part-done', 'summary']));
   });
@@ -84,7 +107,11 @@ describe('get, list and streams against the emulator', () => {
   it('exits 3 with E_STREAM_NOT_FOUND for an unknown stream, writing nothing', async () => {
     const result = await cli('get', 'nosuchcam', '--last', '1m', '-o', 'x.mp4', '--json');
     expect(result.code).toBe(3);
-    expect(JSON.parse(result.stdout)).toMatchObject({ ok: false, command: 'get', error: { code: 'E_STREAM_NOT_FOUND', exitCode: 3 } });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      ok: false,
+      command: 'get',
+      error: { code: 'E_STREAM_NOT_FOUND', exitCode: 3 },
+    });
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -111,7 +138,9 @@ describe('get, list and streams against the emulator', () => {
   it('lists the streams, and completes their names', async () => {
     const result = await cli('streams', '--json');
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout).streams).toEqual([expect.objectContaining({ name: 'demo', status: 'ACTIVE', retentionHours: 72 })]);
+    expect(JSON.parse(result.stdout).streams).toEqual([
+      expect.objectContaining({ name: 'demo', status: 'ACTIVE', retentionHours: 72 }),
+    ]);
     expect((await cli('streams')).stdout).toBe('demo\n');
     const completed = await cli('__complete', 'streams');
     expect([completed.code, completed.stdout]).toEqual([0, 'demo\n']);

@@ -31,8 +31,11 @@ function installed(...args: string[]) {
     cwd: work,
     timeout: 60_000,
     env: {
-      PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: work, TZ: 'UTC',
-      AWS_CONFIG_FILE: '/nonexistent/kvs-clip-test-config', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/kvs-clip-test-credentials',
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      HOME: work,
+      TZ: 'UTC',
+      AWS_CONFIG_FILE: '/nonexistent/kvs-clip-test-config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/kvs-clip-test-credentials',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
   });
@@ -45,7 +48,8 @@ beforeAll(async () => {
   work = join(root, 'work');
   for (const dir of [packDir, prefix, work]) mkdirSync(dir);
   const packed: unknown = JSON.parse(await npm(['pack', '--json', '--pack-destination', packDir], PACKAGE_ROOT));
-  if (!Array.isArray(packed) || packed.length !== 1) throw new Error(`npm pack --json gave ${JSON.stringify(packed).slice(0, 200)}`);
+  if (!Array.isArray(packed) || packed.length !== 1)
+    throw new Error(`npm pack --json gave ${JSON.stringify(packed).slice(0, 200)}`);
   const entry = packed[0] as { filename: string; files: { path: string }[] };
   files = entry.files.map((file) => file.path);
   const tarball = join(packDir, entry.filename);
@@ -68,12 +72,25 @@ describe('the npm package', () => {
     expect(files).toContain('README.md');
     expect(files).toContain('bin/kvs-clip.js');
     expect(files).toContain('dist/cli/main.js');
-    expect(files).toEqual(expect.arrayContaining(['completions/kvs-clip.bash', 'completions/_kvs-clip', 'completions/kvs-clip.fish']));
+    expect(files).toEqual(
+      expect.arrayContaining(['completions/kvs-clip.bash', 'completions/_kvs-clip', 'completions/kvs-clip.fish']),
+    );
     // The emulator loops these fixtures (src/emulator/README.md): `--local` needs them at run time.
-    expect(files).toEqual(expect.arrayContaining(['test/fixtures/h264_aac.full.mp4', 'test/fixtures/h265.full.mp4', 'test/fixtures/h264_alaw.full.mov']));
-    const unwanted = files.filter((path) =>
-      path.startsWith('src/') || path.includes('node_modules/') || path.endsWith('.map') || /^test\/.*\.ts$/.test(path)
-      || (path.startsWith('test/') && !path.startsWith('test/fixtures/')));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'test/fixtures/h264_aac.full.mp4',
+        'test/fixtures/h265.full.mp4',
+        'test/fixtures/h264_alaw.full.mov',
+      ]),
+    );
+    const unwanted = files.filter(
+      (path) =>
+        path.startsWith('src/') ||
+        path.includes('node_modules/') ||
+        path.endsWith('.map') ||
+        /^test\/.*\.ts$/.test(path) ||
+        (path.startsWith('test/') && !path.startsWith('test/fixtures/')),
+    );
     expect(unwanted).toEqual([]);
   });
 

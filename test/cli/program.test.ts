@@ -21,55 +21,149 @@ describe('get wiring', () => {
       mode: { json: false, quiet: false, verbose: false, progress: false, color: false },
       logFormat: 'human',
       output: 'out.mp4',
-      force: false, skipExisting: false, mkdir: false, split: false, faststart: true, format: 'mp4', gaps: 'keep',
-      failOnGap: false, concurrency: 2, retries: 8, retryMaxTimeMs: 600_000, fragmentRate: 250, pacing: true, dryRun: false,
-      continue: true, keepParts: false, settleMs: 60_000,
+      force: false,
+      skipExisting: false,
+      mkdir: false,
+      split: false,
+      faststart: true,
+      format: 'mp4',
+      gaps: 'keep',
+      failOnGap: false,
+      concurrency: 2,
+      retries: 8,
+      retryMaxTimeMs: 600_000,
+      fragmentRate: 250,
+      pacing: true,
+      dryRun: false,
+      continue: true,
+      keepParts: false,
+      settleMs: 60_000,
     } satisfies GetOptions);
   });
 
   it('passes every get flag through, parsed and typed', async () => {
     const { code, options } = await run([
-      'get', 'cam1', '--from', '2025-06-14 15:00', '--to', '2025-06-14 16:00', '--stream-arn', 'arn:aws:kinesisvideo:x',
-      '--tz', 'Europe/Berlin', '--timestamps', 'producer', '-o', 'a/{stream}.mp4', '--force', '--mkdir', '--no-faststart',
-      '--format', 'fmp4', '--gaps', 'close', '--fail-on-gap', '--align', 'inside', '--concurrency', '4', '--retries', '0',
-      '--retry-max-time', '90s', '--fragment-rate', '100.5', '--no-pacing', '--dry-run', '--no-continue', '--keep-parts',
-      '--state', 's.state', '--settle', '0', '--exec', 'echo {}', '--log-format', 'json', '--region', 'eu-west-1',
-      '--profile', 'p', '--endpoint-url', 'http://127.0.0.1:4567', '-v', '--no-color', '--no-progress',
+      'get',
+      'cam1',
+      '--from',
+      '2025-06-14 15:00',
+      '--to',
+      '2025-06-14 16:00',
+      '--stream-arn',
+      'arn:aws:kinesisvideo:x',
+      '--tz',
+      'Europe/Berlin',
+      '--timestamps',
+      'producer',
+      '-o',
+      'a/{stream}.mp4',
+      '--force',
+      '--mkdir',
+      '--no-faststart',
+      '--format',
+      'fmp4',
+      '--gaps',
+      'close',
+      '--fail-on-gap',
+      '--align',
+      'inside',
+      '--concurrency',
+      '4',
+      '--retries',
+      '0',
+      '--retry-max-time',
+      '90s',
+      '--fragment-rate',
+      '100.5',
+      '--no-pacing',
+      '--dry-run',
+      '--no-continue',
+      '--keep-parts',
+      '--state',
+      's.state',
+      '--settle',
+      '0',
+      '--exec',
+      'echo {}',
+      '--log-format',
+      'json',
+      '--region',
+      'eu-west-1',
+      '--profile',
+      'p',
+      '--endpoint-url',
+      'http://127.0.0.1:4567',
+      '-v',
+      '--no-color',
+      '--no-progress',
     ]);
     expect(code).toBe(0);
     expect(options).toMatchObject({
-      stream: 'cam1', streamArn: 'arn:aws:kinesisvideo:x',
+      stream: 'cam1',
+      streamArn: 'arn:aws:kinesisvideo:x',
       time: { since: '2025-06-14 15:00', until: '2025-06-14 16:00', tz: 'Europe/Berlin', selector: 'producer' },
-      output: 'a/{stream}.mp4', force: true, mkdir: true, faststart: false, format: 'fmp4', gaps: 'close', failOnGap: true,
-      align: 'inside', concurrency: 4, retries: 0, retryMaxTimeMs: 90_000, fragmentRate: 100.5, pacing: false, dryRun: true,
-      continue: false, keepParts: true, state: 's.state', settleMs: 0, exec: 'echo {}', logFormat: 'json',
+      output: 'a/{stream}.mp4',
+      force: true,
+      mkdir: true,
+      faststart: false,
+      format: 'fmp4',
+      gaps: 'close',
+      failOnGap: true,
+      align: 'inside',
+      concurrency: 4,
+      retries: 0,
+      retryMaxTimeMs: 90_000,
+      fragmentRate: 100.5,
+      pacing: false,
+      dryRun: true,
+      continue: false,
+      keepParts: true,
+      state: 's.state',
+      settleMs: 0,
+      exec: 'echo {}',
+      logFormat: 'json',
       aws: { region: 'eu-west-1', profile: 'p', endpointUrl: 'http://127.0.0.1:4567', local: false },
       mode: { verbose: true, color: false, progress: false },
     });
   });
 
   it('takes one positional RANGE, or --range, and --utc as the zone', async () => {
-    expect((await run(['get', 'cam1', 'yesterday 3pm to 4pm', '--utc'])).options)
-      .toMatchObject({ time: { range: 'yesterday 3pm to 4pm', tz: 'UTC' } });
-    expect((await run(['get', 'cam1', '--range', '1h ago..now'])).options).toMatchObject({ time: { range: '1h ago..now' } });
+    expect((await run(['get', 'cam1', 'yesterday 3pm to 4pm', '--utc'])).options).toMatchObject({
+      time: { range: 'yesterday 3pm to 4pm', tz: 'UTC' },
+    });
+    expect((await run(['get', 'cam1', '--range', '1h ago..now'])).options).toMatchObject({
+      time: { range: '1h ago..now' },
+    });
     expect((await run(['get', 'cam1', '--last', '10m'])).options).toMatchObject({ time: { last: '10m' } });
-    expect((await run(['get', 'cam1', '--at', '15:00', '--duration', '5m'])).options)
-      .toMatchObject({ time: { at: '15:00', duration: '5m' } });
+    expect((await run(['get', 'cam1', '--at', '15:00', '--duration', '5m'])).options).toMatchObject({
+      time: { at: '15:00', duration: '5m' },
+    });
   });
 
   it('reads the zone from KVS_CLIP_TZ, and --utc overrides it without a conflict', async () => {
     const env = { KVS_CLIP_TZ: 'America/New_York' };
-    expect((await run(['get', 'cam1', '--last', '1h'], fakeIo({ env }))).options).toMatchObject({ time: { tz: 'America/New_York' } });
-    expect((await run(['get', 'cam1', '--last', '1h', '--utc'], fakeIo({ env }))).options).toMatchObject({ time: { tz: 'UTC' } });
+    expect((await run(['get', 'cam1', '--last', '1h'], fakeIo({ env }))).options).toMatchObject({
+      time: { tz: 'America/New_York' },
+    });
+    expect((await run(['get', 'cam1', '--last', '1h', '--utc'], fakeIo({ env }))).options).toMatchObject({
+      time: { tz: 'UTC' },
+    });
   });
 
   it('draws the bar only on a TTY stderr without -q, --json or --no-progress', async () => {
     const tty = { stderrIsTTY: true };
-    expect((await run(['get', 'c', '--last', '1h'], fakeIo(tty))).options).toMatchObject({ mode: { progress: true, color: true } });
-    expect((await run(['get', 'c', '--last', '1h', '-q'], fakeIo(tty))).options).toMatchObject({ mode: { progress: false } });
-    expect((await run(['get', 'c', '--last', '1h', '--no-progress'], fakeIo(tty))).options).toMatchObject({ mode: { progress: false } });
-    expect((await run(['get', 'c', '--last', '1h'], fakeIo({ ...tty, env: { NO_COLOR: '1' } }))).options)
-      .toMatchObject({ mode: { color: false } });
+    expect((await run(['get', 'c', '--last', '1h'], fakeIo(tty))).options).toMatchObject({
+      mode: { progress: true, color: true },
+    });
+    expect((await run(['get', 'c', '--last', '1h', '-q'], fakeIo(tty))).options).toMatchObject({
+      mode: { progress: false },
+    });
+    expect((await run(['get', 'c', '--last', '1h', '--no-progress'], fakeIo(tty))).options).toMatchObject({
+      mode: { progress: false },
+    });
+    expect((await run(['get', 'c', '--last', '1h'], fakeIo({ ...tty, env: { NO_COLOR: '1' } }))).options).toMatchObject(
+      { mode: { color: false } },
+    );
   });
 
   it('streams fragmented MP4 for -o - when stdout is a pipe', async () => {
@@ -95,28 +189,56 @@ describe('usage errors exit 2 without running anything', () => {
     ['--since with --last', ['get', 'c', '--since', '1h', '--last', '1h'], /cannot be used with option '--last/],
     ['--from with --since', ['get', 'c', '--since', '1h', '--from', '2h'], /cannot be used with/],
     ['--range with --until', ['get', 'c', '--range', 'today', '--until', 'now'], /cannot be used with/],
-    ['a RANGE with --since', ['get', 'c', 'today', '--since', '1h'], /RANGE argument "today" cannot be combined with --since/],
+    [
+      'a RANGE with --since',
+      ['get', 'c', 'today', '--since', '1h'],
+      /RANGE argument "today" cannot be combined with --since/,
+    ],
     ['--at without --duration', ['get', 'c', '--at', '15:00'], /--at needs --duration/],
     ['--duration without --at', ['get', 'c', '--duration', '5m'], /--duration needs --at/],
     ['--force with --skip-existing', ['get', 'c', '--last', '1h', '--force', '--skip-existing'], /cannot be used with/],
     ['-q with --no-progress and -v', ['get', 'c', '--last', '1h', '--quiet', '--verbose'], /cannot be used with/],
-    ['--local with --endpoint-url', ['get', 'c', '--last', '1h', '--local', '--endpoint-url', 'http://x'], /cannot be used with/],
-    ['a word for --concurrency', ['get', 'c', '--last', '1h', '--concurrency', 'many'], /'--concurrency <n>' argument 'many' is invalid/],
+    [
+      '--local with --endpoint-url',
+      ['get', 'c', '--last', '1h', '--local', '--endpoint-url', 'http://x'],
+      /cannot be used with/,
+    ],
+    [
+      'a word for --concurrency',
+      ['get', 'c', '--last', '1h', '--concurrency', 'many'],
+      /'--concurrency <n>' argument 'many' is invalid/,
+    ],
     ['zero --concurrency', ['get', 'c', '--last', '1h', '--concurrency', '0'], /argument '0' is invalid/],
     ['a negative --retries', ['get', 'c', '--last', '1h', '--retries', '-1'], /--retries/],
     ['a fractional --retries', ['get', 'c', '--last', '1h', '--retries', '1.5'], /argument '1.5' is invalid/],
     ['a zero --fragment-rate', ['get', 'c', '--last', '1h', '--fragment-rate', '0'], /argument '0' is invalid/],
     ['a bad --settle', ['get', 'c', '--last', '1h', '--settle', 'soon'], /Could not parse --settle "soon"/],
-    ['a bad --retry-max-time', ['get', 'c', '--last', '1h', '--retry-max-time', '5 parsecs'], /--retry-max-time "5 parsecs"/],
-    ['an unknown --timestamps', ['get', 'c', '--last', '1h', '--timestamps', 'device'], /'device' is invalid. Allowed choices are server, producer/],
+    [
+      'a bad --retry-max-time',
+      ['get', 'c', '--last', '1h', '--retry-max-time', '5 parsecs'],
+      /--retry-max-time "5 parsecs"/,
+    ],
+    [
+      'an unknown --timestamps',
+      ['get', 'c', '--last', '1h', '--timestamps', 'device'],
+      /'device' is invalid. Allowed choices are server, producer/,
+    ],
     ['an unknown --gaps', ['get', 'c', '--last', '1h', '--gaps', 'fill'], /Allowed choices are keep, close, split/],
     ['an unknown zone', ['get', 'c', '--last', '1h', '--tz', 'Mars/Olympus'], /Unknown time zone "Mars\/Olympus"/],
     ['--utc with --tz', ['get', 'c', '--last', '1h', '--utc', '--tz', 'UTC'], /--utc cannot be combined with --tz/],
-    ['a non-URL endpoint', ['get', 'c', '--last', '1h', '--endpoint-url', 'localhost:4567'], /--endpoint-url <url>' argument 'localhost:4567'/],
+    [
+      'a non-URL endpoint',
+      ['get', 'c', '--last', '1h', '--endpoint-url', 'localhost:4567'],
+      /--endpoint-url <url>' argument 'localhost:4567'/,
+    ],
     ['--split to stdout', ['get', 'c', '--last', '1h', '--split', '-o', '-'], /--split cannot write to stdout/],
     ['--state to stdout', ['get', 'c', '--last', '1h', '--state', 's', '-o', '-'], /--state needs a file output/],
     ['join without -o', ['join', 'a.mp4', 'b.mp4'], /Required option '-o, --output <path>' not specified/],
-    ['join with an unknown --gaps', ['join', 'a.mp4', '-o', 'x.mp4', '--gaps', 'split'], /Allowed choices are keep, close/],
+    [
+      'join with an unknown --gaps',
+      ['join', 'a.mp4', '-o', 'x.mp4', '--gaps', 'split'],
+      /Allowed choices are keep, close/,
+    ],
     ['an unknown shell', ['completion', 'powershell'], /Allowed choices are bash, zsh, fish/],
     ['list with an unknown flag', ['ls', 'cam1', '--output', 'x'], /Unknown option '--output'/],
   ];
@@ -145,8 +267,15 @@ describe('usage errors exit 2 without running anything', () => {
     const { code, io } = await run(['get', 'c', '--last', '1h', '-o', '-', '--json']);
     expect(code).toBe(2);
     expect(JSON.parse(io.out())).toEqual({
-      ok: false, schemaVersion: 1, command: 'get',
-      error: { code: 'E_USAGE', message: expect.stringContaining('--json cannot be combined with -o -'), exitCode: 2, hint: expect.any(String) },
+      ok: false,
+      schemaVersion: 1,
+      command: 'get',
+      error: {
+        code: 'E_USAGE',
+        message: expect.stringContaining('--json cannot be combined with -o -'),
+        exitCode: 2,
+        hint: expect.any(String),
+      },
     });
   });
 
@@ -159,21 +288,51 @@ describe('usage errors exit 2 without running anything', () => {
 
 describe('other commands', () => {
   it('list and its alias ls parse the stream, range and AWS options', async () => {
-    const expected = { stream: 'cam1', time: { range: 'today', tz: 'UTC', selector: 'producer' }, aws: { region: 'us-west-2', local: false } };
-    expect((await run(['list', 'cam1', 'today', '--utc', '--timestamps', 'producer', '--region', 'us-west-2'])).options).toMatchObject(expected);
-    expect((await run(['ls', 'cam1', 'today', '--utc', '--timestamps', 'producer', '--region', 'us-west-2'])).options).toMatchObject(expected);
+    const expected = {
+      stream: 'cam1',
+      time: { range: 'today', tz: 'UTC', selector: 'producer' },
+      aws: { region: 'us-west-2', local: false },
+    };
+    expect(
+      (await run(['list', 'cam1', 'today', '--utc', '--timestamps', 'producer', '--region', 'us-west-2'])).options,
+    ).toMatchObject(expected);
+    expect(
+      (await run(['ls', 'cam1', 'today', '--utc', '--timestamps', 'producer', '--region', 'us-west-2'])).options,
+    ).toMatchObject(expected);
   });
 
   it('streams takes --prefix and --local', async () => {
-    expect((await run(['streams', '--prefix', 'cam', '--local'])).options).toMatchObject({ prefix: 'cam', aws: { local: true } });
+    expect((await run(['streams', '--prefix', 'cam', '--local'])).options).toMatchObject({
+      prefix: 'cam',
+      aws: { local: true },
+    });
   });
 
   it('join passes inputs in order with its output options', async () => {
-    const { code, options } = await run(['join', 'b.mp4', 'a.mp4', 'c.mp4', '-o', 'out.mp4', '--force', '--no-faststart', '--gaps', 'close', '--split-on-change']);
+    const { code, options } = await run([
+      'join',
+      'b.mp4',
+      'a.mp4',
+      'c.mp4',
+      '-o',
+      'out.mp4',
+      '--force',
+      '--no-faststart',
+      '--gaps',
+      'close',
+      '--split-on-change',
+    ]);
     expect(code).toBe(0);
     expect(options).toEqual({
-      inputs: ['b.mp4', 'a.mp4', 'c.mp4'], output: 'out.mp4', force: true, mkdir: false, faststart: false, format: 'mp4',
-      gaps: 'close', splitOnChange: true, mode: { json: false, quiet: false, verbose: false, progress: false, color: false },
+      inputs: ['b.mp4', 'a.mp4', 'c.mp4'],
+      output: 'out.mp4',
+      force: true,
+      mkdir: false,
+      faststart: false,
+      format: 'mp4',
+      gaps: 'close',
+      splitOnChange: true,
+      mode: { json: false, quiet: false, verbose: false, progress: false, color: false },
     } satisfies JoinOptions);
   });
 
@@ -191,7 +350,8 @@ describe('other commands', () => {
     const help = await run(['--help']);
     expect(help.code).toBe(0);
     expect(help.io.out()).toMatch(/Exit codes:\n {2}0 {4}success/);
-    for (const command of ['get', 'list|ls', 'streams', 'join', 'inspect', 'completion']) expect(help.io.out()).toContain(command);
+    for (const command of ['get', 'list|ls', 'streams', 'join', 'inspect', 'completion'])
+      expect(help.io.out()).toContain(command);
     const getHelp = await run(['get', '--help']);
     expect(getHelp.io.out()).toMatch(/Examples:\n {2}kvs-clip get cam1 --since 1h/);
     expect(getHelp.io.out()).toContain('130');

@@ -13,5 +13,10 @@ export async function load(url, context, next) {
 register(`data:text/javascript,${encodeURIComponent(hooks)}`);
 const cache = createRequire(import.meta.url).cache;
 process.on('exit', () => {
-  appendFileSync(process.env.KVS_CLIP_TEST_MODULE_LOG, Object.keys(cache).map((path) => `${path}\n`).join(''));
+  appendFileSync(
+    process.env.KVS_CLIP_TEST_MODULE_LOG,
+    Object.keys(cache)
+      .map((path) => `${path}\n`)
+      .join(''),
+  );
 });

@@ -9,7 +9,10 @@ export type CliRun = { code: number | null; stdout: string; stderr: string };
  * Run the BUILT CLI (`npm run build` first) as a child process. Asynchronous on purpose: tests that serve the
  * emulator from this process must keep their event loop free while the child talks to it.
  */
-export function runBuiltCli(args: readonly string[], options: { cwd: string; env?: Record<string, string> }): Promise<CliRun> {
+export function runBuiltCli(
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd,
@@ -29,6 +32,8 @@ export function runBuiltCli(args: readonly string[], options: { cwd: string; env
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    child.on('close', (code) =>
+      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }),
+    );
   });
 }

@@ -55,7 +55,9 @@ describe('failure rendering', () => {
   }
 
   it('prints the message and the hint as two lines, and nothing on stdout without --json', async () => {
-    const error = new NotFoundError('E_STREAM_NOT_FOUND', 'Stream not found: "cam9"', { hint: 'List streams with: kvs-clip streams' });
+    const error = new NotFoundError('E_STREAM_NOT_FOUND', 'Stream not found: "cam9"', {
+      hint: 'List streams with: kvs-clip streams',
+    });
     const { code, io } = await failWith(error, ['get', 'cam9', '--last', '1h']);
     expect(code).toBe(3);
     expect(io.err()).toBe('kvs-clip: Stream not found: "cam9"\nhint: List streams with: kvs-clip streams\n');
@@ -64,12 +66,17 @@ describe('failure rendering', () => {
 
   it('colours the prefix red only on a TTY without --no-color or NO_COLOR', async () => {
     const error = new AuthError('E_AUTH', 'Not authorized');
-    expect((await failWith(error, ['get', 'c', '--last', '1h'], fakeIo({ stderrIsTTY: true }))).io.err())
-      .toBe('\u001b[31mkvs-clip:\u001b[39m Not authorized\n');
-    expect((await failWith(error, ['get', 'c', '--last', '1h', '--no-color'], fakeIo({ stderrIsTTY: true }))).io.err())
-      .toBe('kvs-clip: Not authorized\n');
-    expect((await failWith(error, ['get', 'c', '--last', '1h'], fakeIo({ stderrIsTTY: true, env: { NO_COLOR: '1' } }))).io.err())
-      .toBe('kvs-clip: Not authorized\n');
+    expect((await failWith(error, ['get', 'c', '--last', '1h'], fakeIo({ stderrIsTTY: true }))).io.err()).toBe(
+      '\u001b[31mkvs-clip:\u001b[39m Not authorized\n',
+    );
+    expect(
+      (await failWith(error, ['get', 'c', '--last', '1h', '--no-color'], fakeIo({ stderrIsTTY: true }))).io.err(),
+    ).toBe('kvs-clip: Not authorized\n');
+    expect(
+      (
+        await failWith(error, ['get', 'c', '--last', '1h'], fakeIo({ stderrIsTTY: true, env: { NO_COLOR: '1' } }))
+      ).io.err(),
+    ).toBe('kvs-clip: Not authorized\n');
   });
 
   it('puts the hint in the JSON error', async () => {
@@ -90,13 +97,19 @@ describe('failure rendering', () => {
     const { code, io } = await failWith(new TypeError('Cannot read properties of undefined'));
     expect(code).toBe(1);
     expect(JSON.parse(io.out()).error).toMatchObject({ code: 'E_INTERNAL', exitCode: 1 });
-    expect(io.err()).toMatch(/^kvs-clip: Internal error: Cannot read properties of undefined\nhint: This is a bug in kvs-clip 9\.9\.9: please report it/);
+    expect(io.err()).toMatch(
+      /^kvs-clip: Internal error: Cannot read properties of undefined\nhint: This is a bug in kvs-clip 9\.9\.9: please report it/,
+    );
   });
 
   it('reports cancellation, not the error a cancelled command threw, once the signal fired', async () => {
     const io = fakeIo();
     io.abort(new CancelledError('SIGTERM'));
-    const { code } = await failWith(new DOMException('This operation was aborted', 'AbortError'), ['get', 'c', '--last', '1h'], io);
+    const { code } = await failWith(
+      new DOMException('This operation was aborted', 'AbortError'),
+      ['get', 'c', '--last', '1h'],
+      io,
+    );
     expect(code).toBe(143);
     expect(io.err()).toBe('kvs-clip: Cancelled by SIGTERM\n');
   });

@@ -26,10 +26,15 @@ beforeEach(() => {
 async function modulesLoadedBy(args: readonly string[], env: Record<string, string> = {}): Promise<string[]> {
   const log = join(dir, 'modules.log');
   writeFileSync(log, '');
-  const result = await runBuiltCli(args, { cwd: dir, env: { NODE_OPTIONS: `--import=${RECORDER}`, KVS_CLIP_TEST_MODULE_LOG: log, ...env } });
+  const result = await runBuiltCli(args, {
+    cwd: dir,
+    env: { NODE_OPTIONS: `--import=${RECORDER}`, KVS_CLIP_TEST_MODULE_LOG: log, ...env },
+  });
   expect(result.stderr).not.toMatch(/kvs-clip: /);
   expect(result.code).toBe(0);
-  const modules = readFileSync(log, 'utf8').split('\n').filter((line) => line !== '');
+  const modules = readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
   // A recorder that saw nothing would pass every "does not load" below.
   expect(modules.some((module) => module.includes('/dist/cli/main.js'))).toBe(true);
   return modules;
@@ -38,10 +43,13 @@ async function modulesLoadedBy(args: readonly string[], env: Record<string, stri
 const loads = (modules: readonly string[], pattern: RegExp): boolean => modules.some((module) => pattern.test(module));
 
 describe('start-up', () => {
-  it.each(['--version', '--help', 'get --help'])('%s loads neither the AWS SDK, the emulator, chrono-node, cli-progress nor the completion generators', async (line) => {
-    const modules = await modulesLoadedBy(line.split(' '));
-    for (const pattern of Object.values(HEAVY)) expect(loads(modules, pattern), String(pattern)).toBe(false);
-  });
+  it.each(['--version', '--help', 'get --help'])(
+    '%s loads neither the AWS SDK, the emulator, chrono-node, cli-progress nor the completion generators',
+    async (line) => {
+      const modules = await modulesLoadedBy(line.split(' '));
+      for (const pattern of Object.values(HEAVY)) expect(loads(modules, pattern), String(pattern)).toBe(false);
+    },
+  );
 
   it('completion loads the script generators but nothing that talks to AWS or serves video', async () => {
     const modules = await modulesLoadedBy(['completion', 'bash']);
@@ -56,7 +64,10 @@ describe('start-up', () => {
     const iso = (ms: number): string => new Date(ms).toISOString();
     let emulator: RunningEmulator;
     beforeAll(async () => {
-      emulator = await startEmulator({ streams: [{ name: 'cam', source: { preset: 'h264_aac' }, spanMs: 600_000, endMs }], quotas: false });
+      emulator = await startEmulator({
+        streams: [{ name: 'cam', source: { preset: 'h264_aac' }, spanMs: 600_000, endMs }],
+        quotas: false,
+      });
     });
     afterAll(async () => {
       await emulator.close();
@@ -64,8 +75,23 @@ describe('start-up', () => {
 
     it('get --dry-run with ISO times loads the SDK, but not chrono-node, the emulator, cli-progress or the completion generators', async () => {
       const modules = await modulesLoadedBy(
-        ['get', 'cam', '--since', iso(endMs - 240_000), '--until', iso(endMs - 120_000), '--endpoint-url', emulator.url, '--dry-run', '--no-progress'],
-        { AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey, AWS_REGION: emulator.region },
+        [
+          'get',
+          'cam',
+          '--since',
+          iso(endMs - 240_000),
+          '--until',
+          iso(endMs - 120_000),
+          '--endpoint-url',
+          emulator.url,
+          '--dry-run',
+          '--no-progress',
+        ],
+        {
+          AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+          AWS_REGION: emulator.region,
+        },
       );
       expect(loads(modules, HEAVY.sdk)).toBe(true);
       expect(loads(modules, HEAVY.emulator)).toBe(false);

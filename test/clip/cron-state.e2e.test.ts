@@ -33,7 +33,12 @@ afterAll(async () => {
 
 describe('get --state (cron)', () => {
   itMedia('five consecutive runs cover the stream exactly once and equal one run over the whole period', async () => {
-    const cron = { stream: 'live', state: 'live.state', output: 'archive/{stream}/{start:%H%M%S}.mp4', mkdir: true } as const;
+    const cron = {
+      stream: 'live',
+      state: 'live.state',
+      output: 'archive/{stream}/{start:%H%M%S}.mp4',
+      mkdir: true,
+    } as const;
     const outputs: string[] = [];
     const fragments: string[] = [];
     let firstStart = 0;
@@ -46,13 +51,20 @@ describe('get --state (cron)', () => {
       expect(result.output).not.toBeNull();
       outputs.push(result.output ?? '');
       fragments.push(...plannedFragments(result));
-      const state = JSON.parse(await readFile(`${h.dir}/live.state`, 'utf8')) as { cursorMs: number; pending?: unknown };
+      const state = JSON.parse(await readFile(`${h.dir}/live.state`, 'utf8')) as {
+        cursorMs: number;
+        pending?: unknown;
+      };
       expect(state.pending).toBeUndefined();
       expect(state.cursorMs).toBe(result.stateCursorMs);
     }
     expect(new Set(fragments).size).toBe(fragments.length);
     const state = JSON.parse(await readFile(`${h.dir}/live.state`, 'utf8')) as { cursorMs: number };
-    const whole = await h.run({ stream: 'live', time: { since: iso(firstStart), until: iso(state.cursorMs - 1) }, output: 'whole.mp4' });
+    const whole = await h.run({
+      stream: 'live',
+      time: { since: iso(firstStart), until: iso(state.cursorMs - 1) },
+      output: 'whole.mp4',
+    });
     expect(whole.error).toBeUndefined();
     expect(whole.result === undefined ? [] : plannedFragments(whole.result)).toEqual(fragments);
     const joined: string[] = [];
@@ -62,7 +74,13 @@ describe('get --state (cron)', () => {
 
   it('treats an empty window as success: nothing written, no GetClip, cursor moved to the window end', async () => {
     h.emulator.log.clear();
-    const { result, error } = await h.run({ stream: 'quiet', state: 'quiet.state', output: 'q/{start:%H%M%S}.mp4', mkdir: true, time: { since: '30m' } });
+    const { result, error } = await h.run({
+      stream: 'quiet',
+      state: 'quiet.state',
+      output: 'q/{start:%H%M%S}.mp4',
+      mkdir: true,
+      time: { since: '30m' },
+    });
     expect(error).toBeUndefined();
     expect(result?.output).toBeNull();
     expect(result?.fragments).toBe(0);
@@ -73,14 +91,24 @@ describe('get --state (cron)', () => {
   });
 
   it('finishes the pending window of an interrupted run before moving the cursor', async () => {
-    const cron = { stream: 'live', state: 'crash.state', output: 'crash/{start:%H%M%S}.mp4', mkdir: true, time: { since: '30m' } } as const;
+    const cron = {
+      stream: 'live',
+      state: 'crash.state',
+      output: 'crash/{start:%H%M%S}.mp4',
+      mkdir: true,
+      time: { since: '30m' },
+    } as const;
     const controller = new AbortController();
     const first = await h.run(cron, {
       signal: controller.signal,
       onEvent: (event) => event.type === 'part-done' && controller.abort(new CancelledError('SIGINT')),
     });
     expect(first.error).toBeInstanceOf(CancelledError);
-    const pending = (JSON.parse(await readFile(`${h.dir}/crash.state`, 'utf8')) as { pending?: { startMs: number; endMs: number; output: string } }).pending;
+    const pending = (
+      JSON.parse(await readFile(`${h.dir}/crash.state`, 'utf8')) as {
+        pending?: { startMs: number; endMs: number; output: string };
+      }
+    ).pending;
     expect(pending).toBeDefined();
     h.clock.advance(5 * MIN);
     const second = await h.run(cron);
@@ -96,7 +124,12 @@ describe('get --state (cron)', () => {
   it('refuses to run while another run holds the lock (E_LOCKED, exit 7)', async () => {
     const lock = await acquireLock(`${h.dir}/live.state`, { nowMs: Date.now() });
     try {
-      const { error } = await h.run({ stream: 'live', state: 'live.state', output: 'x/{start:%H%M%S}.mp4', mkdir: true });
+      const { error } = await h.run({
+        stream: 'live',
+        state: 'live.state',
+        output: 'x/{start:%H%M%S}.mp4',
+        mkdir: true,
+      });
       expect(error).toMatchObject({ code: 'E_LOCKED', exitCode: 7 });
     } finally {
       await lock.release();

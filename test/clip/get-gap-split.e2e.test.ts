@@ -45,25 +45,42 @@ beforeEach(() => {
 const window = (): { since: string; until: string } => ({ since: iso(END - 8 * MIN), until: iso(END - MIN) });
 
 describe('get --gaps split', () => {
-  itMedia('writes one file per continuous run of media, each with exactly the fragments of its run, all listed in outputs', async () => {
-    const { result, error } = await h.run({ stream: 'gappy', time: window(), output: 'runs/gappy_{index:02}.mp4', mkdir: true, gaps: 'split' });
-    expect(error).toBeUndefined();
-    if (result === undefined) return;
-    expect(result.gaps).toHaveLength(2);
-    expect(result.outputs).toEqual([1, 2, 3].map((n) => `${h.dir}/runs/gappy_0${n}.mp4`));
-    expect(result.output).toBeNull();
-    for (const [index, output] of result.outputs.entries()) {
-      const fragments = result.parts.filter((entry) => entry.output === output).flatMap((entry) => entry.part.fragmentNumbers);
-      expect(fragments.length).toBeGreaterThan(0);
-      const reference = await h.reference('gappy', fragments, `run-ref-${index}.mp4`);
-      expect(await packetHashes(output, 'v')).toEqual(await packetHashes(reference, 'v'));
-    }
-    const all = result.parts.flatMap((entry) => entry.part.fragmentNumbers);
-    expect(new Set(all).size).toBe(all.length);
-  });
+  itMedia(
+    'writes one file per continuous run of media, each with exactly the fragments of its run, all listed in outputs',
+    async () => {
+      const { result, error } = await h.run({
+        stream: 'gappy',
+        time: window(),
+        output: 'runs/gappy_{index:02}.mp4',
+        mkdir: true,
+        gaps: 'split',
+      });
+      expect(error).toBeUndefined();
+      if (result === undefined) return;
+      expect(result.gaps).toHaveLength(2);
+      expect(result.outputs).toEqual([1, 2, 3].map((n) => `${h.dir}/runs/gappy_0${n}.mp4`));
+      expect(result.output).toBeNull();
+      for (const [index, output] of result.outputs.entries()) {
+        const fragments = result.parts
+          .filter((entry) => entry.output === output)
+          .flatMap((entry) => entry.part.fragmentNumbers);
+        expect(fragments.length).toBeGreaterThan(0);
+        const reference = await h.reference('gappy', fragments, `run-ref-${index}.mp4`);
+        expect(await packetHashes(output, 'v')).toEqual(await packetHashes(reference, 'v'));
+      }
+      const all = result.parts.flatMap((entry) => entry.part.fragmentNumbers);
+      expect(new Set(all).size).toBe(all.length);
+    },
+  );
 
   it('names runs by their own start with {start}, and refuses to overwrite any of them before a GetClip', async () => {
-    const options = { stream: 'gappy', time: window(), output: 'starts/{start:%H%M%S}.mp4', mkdir: true, gaps: 'split' } as const;
+    const options = {
+      stream: 'gappy',
+      time: window(),
+      output: 'starts/{start:%H%M%S}.mp4',
+      mkdir: true,
+      gaps: 'split',
+    } as const;
     const first = await h.run(options);
     expect(first.error).toBeUndefined();
     expect(new Set(first.result?.outputs).size).toBe(3);
@@ -78,7 +95,15 @@ describe('get --gaps split', () => {
   });
 
   it('finishes an interrupted run with --skip-existing: written files skipped, the cut file resumed from its manifest', async () => {
-    const options = { stream: 'gappy', time: window(), output: 'cut/g_{index}.mp4', mkdir: true, gaps: 'split', concurrency: 1, limits: { maxFragments: 20 } } as const;
+    const options = {
+      stream: 'gappy',
+      time: window(),
+      output: 'cut/g_{index}.mp4',
+      mkdir: true,
+      gaps: 'split',
+      concurrency: 1,
+      limits: { maxFragments: 20 },
+    } as const;
     const controller = new AbortController();
     const cut = await h.run(options, {
       signal: controller.signal,
@@ -97,7 +122,9 @@ describe('get --gaps split', () => {
     expect(rerun.result?.parts.some((entry) => entry.output === `${h.dir}/cut/g_1.mp4`)).toBe(false);
     const clean = await h.run({ ...options, output: 'clean/g_{index}.mp4' });
     for (const n of [1, 2, 3]) {
-      expect((await readFile(`${h.dir}/cut/g_${n}.mp4`)).equals(await readFile(`${h.dir}/clean/g_${n}.mp4`))).toBe(true);
+      expect((await readFile(`${h.dir}/cut/g_${n}.mp4`)).equals(await readFile(`${h.dir}/clean/g_${n}.mp4`))).toBe(
+        true,
+      );
     }
     expect(clean.error).toBeUndefined();
   });
@@ -109,7 +136,8 @@ describe('get --gaps split', () => {
       {
         signal: controller.signal,
         onEvent: (event) => {
-          if (event.type === 'summary' || (event.type === 'part-done' && existsSync(`${h.dir}/between/g_1.mp4`))) controller.abort(new Error('stop'));
+          if (event.type === 'summary' || (event.type === 'part-done' && existsSync(`${h.dir}/between/g_1.mp4`)))
+            controller.abort(new Error('stop'));
         },
       },
     );
@@ -119,10 +147,18 @@ describe('get --gaps split', () => {
   });
 
   it('runs --exec once for each file it wrote', async () => {
-    const { result, error } = await h.run({ stream: 'gappy', time: window(), output: 'hooked/g_{index}.mp4', mkdir: true, gaps: 'split', exec: 'cp {} {}.copy' });
+    const { result, error } = await h.run({
+      stream: 'gappy',
+      time: window(),
+      output: 'hooked/g_{index}.mp4',
+      mkdir: true,
+      gaps: 'split',
+      exec: 'cp {} {}.copy',
+    });
     expect(error).toBeUndefined();
     expect(result?.outputs).toHaveLength(3);
-    for (const output of result?.outputs ?? []) expect((await stat(`${output}.copy`)).size).toBe((await stat(output)).size);
+    for (const output of result?.outputs ?? [])
+      expect((await stat(`${output}.copy`)).size).toBe((await stat(output)).size);
   });
 
   it('is a usage error without {index} or {start} in -o, or with -o -, before any request', async () => {

@@ -26,7 +26,10 @@ export type Harness = {
   readonly clock: VirtualClock;
   readonly dir: string;
   /** Runs `get` with defaults (UTC, server timestamps); captures events and the error, if any. */
-  run(options: Partial<GetOptions> & { stream: string }, extra?: { signal?: AbortSignal; onEvent?: (event: GetEvent) => void; stdout?: NodeJS.WritableStream }): Promise<RunOutcome>;
+  run(
+    options: Partial<GetOptions> & { stream: string },
+    extra?: { signal?: AbortSignal; onEvent?: (event: GetEvent) => void; stdout?: NodeJS.WritableStream },
+  ): Promise<RunOutcome>;
   /** A reference MP4 (moov-first) built by the emulator from exactly these fragments, written under `dir`. */
   reference(stream: string, fragmentNumbers: readonly string[], name: string): Promise<string>;
   close(): Promise<void>;
@@ -34,12 +37,19 @@ export type Harness = {
 
 export type RunOutcome = { result?: GetResult; error?: unknown; events: GetEvent[] };
 
-export async function startHarness(options: Omit<EmulatorOptions, 'now' | 'sleep'>, startMs = Math.floor(Date.now() / 1000) * 1000): Promise<Harness> {
+export async function startHarness(
+  options: Omit<EmulatorOptions, 'now' | 'sleep'>,
+  startMs = Math.floor(Date.now() / 1000) * 1000,
+): Promise<Harness> {
   // GetClip calls released by the pacer and not yet answered: the virtual clock waits for them (see virtualClock).
   const sending = new Set<AbortSignal>();
   const clock = virtualClock(startMs, { busy: () => sending.size > 0 });
   const emulator = await startEmulator({ ...options, now: clock.now, sleep: () => Promise.resolve() });
-  const clients: KvsClients = createKvsClients({ region: LOCAL_REGION, endpointUrl: emulator.url, credentials: LOCAL_CREDENTIALS });
+  const clients: KvsClients = createKvsClients({
+    region: LOCAL_REGION,
+    endpointUrl: emulator.url,
+    credentials: LOCAL_CREDENTIALS,
+  });
   const dir = await mkdtemp(join(tmpdir(), 'kvs-get-'));
   return {
     emulator,

@@ -17,7 +17,14 @@ beforeAll(async () => {
         { name: 'cam', source: { preset: 'h264' }, fragmentSeconds: 1, spanMs: 10 * MIN, endMs: END },
         { name: 'listy', source: { preset: 'h264' }, fragmentSeconds: 1, spanMs: 10 * MIN, endMs: END },
       ],
-      faults: [{ op: 'ListFragments', stream: 'listy', nth: 1, action: { kind: 'error', name: 'ClientLimitExceededException' } }],
+      faults: [
+        {
+          op: 'ListFragments',
+          stream: 'listy',
+          nth: 1,
+          action: { kind: 'error', name: 'ClientLimitExceededException' },
+        },
+      ],
     },
     now,
   );
@@ -82,7 +89,9 @@ describe('get --no-pacing', () => {
       limits: { maxFragments: 30 },
     });
     expect(error).toBeUndefined();
-    expect(events.some((e) => e.type === 'retry' && e.op === 'ListFragments' && e.errorClass === 'throttle')).toBe(true);
+    expect(events.some((e) => e.type === 'retry' && e.op === 'ListFragments' && e.errorClass === 'throttle')).toBe(
+      true,
+    );
     const calls = h.emulator.log.ofOp('GetClip');
     expect(calls.length).toBe(result?.parts.length);
     expect(calls.every((c) => c.status === 200)).toBe(true);

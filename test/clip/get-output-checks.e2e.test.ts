@@ -13,7 +13,10 @@ let END: number;
 beforeAll(async () => {
   const now = Math.floor(Date.now() / 1000) * 1000;
   END = now - MIN;
-  h = await startHarness({ streams: [{ name: 'cam', source: { preset: 'h264' }, fragmentSeconds: 1, spanMs: 10 * MIN, endMs: END }] }, now);
+  h = await startHarness(
+    { streams: [{ name: 'cam', source: { preset: 'h264' }, fragmentSeconds: 1, spanMs: 10 * MIN, endMs: END }] },
+    now,
+  );
 });
 
 afterAll(async () => {
@@ -52,7 +55,12 @@ describe('get output checks before any download', () => {
   });
 
   it('refuses an existing output named from {start} after DescribeStream only, before listing or echoing the window', async () => {
-    const first = await h.run({ stream: 'cam', time: window(), output: 'by-time/{stream}_{start:%H%M%S}.mp4', mkdir: true });
+    const first = await h.run({
+      stream: 'cam',
+      time: window(),
+      output: 'by-time/{stream}_{start:%H%M%S}.mp4',
+      mkdir: true,
+    });
     expect(first.error).toBeUndefined();
     h.emulator.log.clear();
     const second = await h.run({ stream: 'cam', time: window(), output: 'by-time/{stream}_{start:%H%M%S}.mp4' });
@@ -68,10 +76,16 @@ describe('get file modes', () => {
     const spoolDir = `${h.dir}/private.mp4.kvsclip.d`;
     const look = (): void => {
       for (const name of readdirSync(spoolDir)) seen.set(`spool/${name}`, statSync(`${spoolDir}/${name}`).mode & 0o777);
-      for (const name of readdirSync(h.dir).filter((entry) => entry.startsWith('private.mp4.part'))) seen.set(name, statSync(`${h.dir}/${name}`).mode & 0o777);
+      for (const name of readdirSync(h.dir).filter((entry) => entry.startsWith('private.mp4.part')))
+        seen.set(name, statSync(`${h.dir}/${name}`).mode & 0o777);
     };
     const { error } = await h.run(
-      { stream: 'cam', time: { since: iso(END - 6 * MIN), until: iso(END - MIN) }, output: 'private.mp4', concurrency: 2 },
+      {
+        stream: 'cam',
+        time: { since: iso(END - 6 * MIN), until: iso(END - MIN) },
+        output: 'private.mp4',
+        concurrency: 2,
+      },
       { onEvent: (event) => (event.type === 'part-done' ? look() : undefined) },
     );
     expect(error).toBeUndefined();
@@ -84,21 +98,34 @@ describe('get file modes', () => {
 
   it('gives --split part files a plain mode and keeps their JSON list owner-only', async () => {
     await mkdir(`${h.dir}/split`, { recursive: true });
-    const { result, error } = await h.run({ stream: 'cam', time: { since: iso(END - 5 * MIN), until: iso(END - MIN) }, output: 'split/cam.mp4', split: true });
+    const { result, error } = await h.run({
+      stream: 'cam',
+      time: { since: iso(END - 5 * MIN), until: iso(END - MIN) },
+      output: 'split/cam.mp4',
+      split: true,
+    });
     expect(error).toBeUndefined();
     expect(result?.outputs.length).toBeGreaterThan(1);
-    for (const output of result?.outputs ?? []) expect((await stat(output)).mode & 0o777).toBe(0o666 & ~process.umask());
+    for (const output of result?.outputs ?? [])
+      expect((await stat(output)).mode & 0o777).toBe(0o666 & ~process.umask());
     expect((await stat(`${h.dir}/split/cam_001_parts.json`)).mode & 0o777).toBe(0o600);
   });
 });
 
 describe('get request IDs', () => {
   it('carries the request ID of each successful GetClip in its part-done event', async () => {
-    const { error, events } = await h.run({ stream: 'cam', time: { since: iso(END - 5 * MIN), until: iso(END - MIN) }, output: 'ids.mp4' });
+    const { error, events } = await h.run({
+      stream: 'cam',
+      time: { since: iso(END - 5 * MIN), until: iso(END - MIN) },
+      output: 'ids.mp4',
+    });
     expect(error).toBeUndefined();
     const done = events.flatMap((event) => (event.type === 'part-done' ? [event.requestId] : []));
     expect(done.length).toBeGreaterThan(1);
-    const served = h.emulator.log.ofOp('GetClip').filter((entry) => entry.status === 200).map((entry) => entry.requestId);
+    const served = h.emulator.log
+      .ofOp('GetClip')
+      .filter((entry) => entry.status === 200)
+      .map((entry) => entry.requestId);
     expect([...done].sort()).toEqual([...served].sort());
   });
 });

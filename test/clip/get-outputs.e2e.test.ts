@@ -14,7 +14,10 @@ let END: number;
 beforeAll(async () => {
   const now = Math.floor(Date.now() / 1000) * 1000;
   END = now - MIN;
-  h = await startHarness({ streams: [{ name: 'cam', source: { preset: 'h264_aac' }, fragmentSeconds: 1, spanMs: 20 * MIN, endMs: END }] }, now);
+  h = await startHarness(
+    { streams: [{ name: 'cam', source: { preset: 'h264_aac' }, fragmentSeconds: 1, spanMs: 20 * MIN, endMs: END }] },
+    now,
+  );
 });
 
 afterAll(async () => {
@@ -30,7 +33,7 @@ async function topLevelBoxes(path: string): Promise<string[]> {
     const size = (await handle.stat()).size;
     const types: string[] = [];
     const header = Buffer.alloc(16);
-    for (let at = 0; at < size; ) {
+    for (let at = 0; at < size;) {
       await handle.read(header, 0, 16, at);
       const small = header.readUInt32BE(0);
       types.push(header.toString('latin1', 4, 8));
@@ -46,15 +49,25 @@ async function topLevelBoxes(path: string): Promise<string[]> {
 
 describe('get outputs', () => {
   itMedia('--split keeps one numbered file per GetClip call plus a JSON list, packets identical per part', async () => {
-    const { result, error } = await h.run({ stream: 'cam', time: window(), output: 'split/cam.mp4', mkdir: true, split: true });
+    const { result, error } = await h.run({
+      stream: 'cam',
+      time: window(),
+      output: 'split/cam.mp4',
+      mkdir: true,
+      split: true,
+    });
     expect(error).toBeUndefined();
     if (result === undefined) return;
     expect(result.output).toBeNull();
     expect(result.outputs).toHaveLength(result.parts.length);
     expect(result.outputs[0]).toBe(`${h.dir}/split/cam_001.mp4`);
     const files = (await readdir(`${h.dir}/split`)).sort();
-    expect(files).toEqual([...result.outputs.map((p) => p.slice(`${h.dir}/split/`.length)), 'cam_001_parts.json'].sort());
-    const list = JSON.parse(await readFile(`${h.dir}/split/cam_001_parts.json`, 'utf8')) as { parts: { fragments: number }[] };
+    expect(files).toEqual(
+      [...result.outputs.map((p) => p.slice(`${h.dir}/split/`.length)), 'cam_001_parts.json'].sort(),
+    );
+    const list = JSON.parse(await readFile(`${h.dir}/split/cam_001_parts.json`, 'utf8')) as {
+      parts: { fragments: number }[];
+    };
     expect(list.parts.map((p) => p.fragments)).toEqual(result.parts.map((p) => p.part.fragmentCount));
     const second = result.parts[1];
     if (second === undefined) return;
@@ -75,31 +88,47 @@ describe('get outputs', () => {
     expect(await packetHashes(path, 'a')).toEqual(await packetHashes(reference, 'a'));
   });
 
-  itMedia('a joined faststart get writes moov into room reserved in front (no second copy), packets identical', async () => {
-    const { result, error } = await h.run({ stream: 'cam', time: window(), output: 'reserved.mp4' });
-    expect(error).toBeUndefined();
-    if (result === undefined) return;
-    expect(result.parts.length).toBeGreaterThan(1);
-    // ftyp, moov, the unused rest of the reservation as free, the 16-byte mdat header slot (free + mdat).
-    expect(await topLevelBoxes(`${h.dir}/reserved.mp4`)).toEqual(['ftyp', 'moov', 'free', 'free', 'mdat']);
-    expect((await readdir(h.dir)).filter((name) => name.startsWith('reserved.mp4.'))).toEqual([]);
-    const reference = await h.reference('cam', plannedFragments(result), 'reserved-ref.mp4');
-    expect(await packetHashes(`${h.dir}/reserved.mp4`, 'v')).toEqual(await packetHashes(reference, 'v'));
-    expect(await packetHashes(`${h.dir}/reserved.mp4`, 'a')).toEqual(await packetHashes(reference, 'a'));
-  });
+  itMedia(
+    'a joined faststart get writes moov into room reserved in front (no second copy), packets identical',
+    async () => {
+      const { result, error } = await h.run({ stream: 'cam', time: window(), output: 'reserved.mp4' });
+      expect(error).toBeUndefined();
+      if (result === undefined) return;
+      expect(result.parts.length).toBeGreaterThan(1);
+      // ftyp, moov, the unused rest of the reservation as free, the 16-byte mdat header slot (free + mdat).
+      expect(await topLevelBoxes(`${h.dir}/reserved.mp4`)).toEqual(['ftyp', 'moov', 'free', 'free', 'mdat']);
+      expect((await readdir(h.dir)).filter((name) => name.startsWith('reserved.mp4.'))).toEqual([]);
+      const reference = await h.reference('cam', plannedFragments(result), 'reserved-ref.mp4');
+      expect(await packetHashes(`${h.dir}/reserved.mp4`, 'v')).toEqual(await packetHashes(reference, 'v'));
+      expect(await packetHashes(`${h.dir}/reserved.mp4`, 'a')).toEqual(await packetHashes(reference, 'a'));
+    },
+  );
 
   it('runs --exec with the output path after the rename, and a failing hook is exit 8 with the file in place', async () => {
-    const ok = await h.run({ stream: 'cam', time: { since: iso(END - 2 * MIN), until: iso(END - MIN) }, output: 'hooked.mp4', exec: 'cp {} {}.copy' });
+    const ok = await h.run({
+      stream: 'cam',
+      time: { since: iso(END - 2 * MIN), until: iso(END - MIN) },
+      output: 'hooked.mp4',
+      exec: 'cp {} {}.copy',
+    });
     expect(ok.error).toBeUndefined();
     expect((await stat(`${h.dir}/hooked.mp4.copy`)).size).toBe((await stat(`${h.dir}/hooked.mp4`)).size);
-    const bad = await h.run({ stream: 'cam', time: { since: iso(END - 3 * MIN), until: iso(END - 2 * MIN) }, output: 'hooked2.mp4', exec: 'exit 3' });
+    const bad = await h.run({
+      stream: 'cam',
+      time: { since: iso(END - 3 * MIN), until: iso(END - 2 * MIN) },
+      output: 'hooked2.mp4',
+      exec: 'exit 3',
+    });
     expect(bad.error).toBeInstanceOf(IncompleteError);
     expect(bad.error).toMatchObject({ code: 'E_HOOK', exitCode: 8 });
     expect((await stat(`${h.dir}/hooked2.mp4`)).size).toBeGreaterThan(0);
   });
 
   it('names the output from the default template in the working directory', async () => {
-    const { result, error } = await h.run({ stream: 'cam', time: { since: iso(END - 2 * MIN), until: iso(END - MIN) } });
+    const { result, error } = await h.run({
+      stream: 'cam',
+      time: { since: iso(END - 2 * MIN), until: iso(END - MIN) },
+    });
     expect(error).toBeUndefined();
     expect(result?.output).toMatch(new RegExp(`^${h.dir}/cam_\\d{8}T\\d{6}Z_\\d{8}T\\d{6}Z\\.mp4$`));
   });

@@ -21,7 +21,15 @@ beforeAll(async () => {
     {
       streams: [
         { name: 'fast', source: { preset: 'h264' }, fragmentSeconds: 1, spanMs: 20 * MIN, endMs: END },
-        { name: 'skewed', source: { preset: 'h264' }, fragmentSeconds: 1, spanMs: 10 * MIN, endMs: END, skewMs: 11_000, jitterMs: 300 },
+        {
+          name: 'skewed',
+          source: { preset: 'h264' },
+          fragmentSeconds: 1,
+          spanMs: 10 * MIN,
+          endMs: END,
+          skewMs: 11_000,
+          jitterMs: 300,
+        },
         {
           name: 'gappy',
           source: { preset: 'h264' },
@@ -30,7 +38,14 @@ beforeAll(async () => {
           endMs: END,
           gaps: [{ from: { atMs: END - 6 * MIN }, to: { atMs: END - 5 * MIN } }],
         },
-        { name: 'cpd', source: { preset: 'h264' }, fragmentSeconds: 2, spanMs: 4 * MIN, endMs: END, cpdChanges: [{ atMs: END - 2 * MIN - 500 }] },
+        {
+          name: 'cpd',
+          source: { preset: 'h264' },
+          fragmentSeconds: 2,
+          spanMs: 4 * MIN,
+          endMs: END,
+          cpdChanges: [{ atMs: END - 2 * MIN - 500 }],
+        },
         { name: 'long', source: { preset: 'h264' }, fragmentSeconds: 10, spanMs: 31 * HOUR, endMs: END },
         { name: 'fat', source: { preset: 'h264' }, fragmentSeconds: 2, spanMs: 5 * MIN, endMs: END, bitrate: 8 },
       ],
@@ -46,7 +61,11 @@ afterAll(async () => {
 
 describe('get scenarios against the emulator', () => {
   itMedia('binds the 200-fragment cap with 1 s fragments: every part ≤ 200 fragments, packets identical', async () => {
-    const { result, error } = await h.run({ stream: 'fast', time: { since: iso(END - 15 * MIN), until: iso(END) }, output: 'fast.mp4' });
+    const { result, error } = await h.run({
+      stream: 'fast',
+      time: { since: iso(END - 15 * MIN), until: iso(END) },
+      output: 'fast.mp4',
+    });
     expect(error).toBeUndefined();
     if (result === undefined) return;
     expect(result.parts.length).toBeGreaterThanOrEqual(5);
@@ -56,39 +75,49 @@ describe('get scenarios against the emulator', () => {
     expect(await packetHashes(result.output ?? '', 'v')).toEqual(await packetHashes(reference, 'v'));
   });
 
-  itMedia('keeps parts under a byte cap with a bitrate multiplier (emulator cap lowered to 2 MB), packets identical', async () => {
-    h.emulator.log.clear();
-    const { result, error, events } = await h.run({
-      stream: 'fat',
-      time: { since: iso(END - 4 * MIN), until: iso(END) },
-      output: 'fat.mp4',
-      limits: { maxBytes: 1_900_000 },
-    });
-    expect(error).toBeUndefined();
-    if (result === undefined) return;
-    const served = h.emulator.log.ofOp('GetClip').filter((c) => c.status === 200);
-    expect(served.length).toBe(result.parts.length);
-    expect(result.parts.length).toBeGreaterThan(2);
-    expect(result.parts.every((p) => p.part.sizeBytes <= 1_900_000)).toBe(true);
-    expect(events.filter((e) => e.type === 'warning')).toEqual([]);
-    const reference = await h.reference('fat', plannedFragments(result), 'fat-ref.mp4');
-    expect(await packetHashes(result.output ?? '', 'v')).toEqual(await packetHashes(reference, 'v'));
-  });
+  itMedia(
+    'keeps parts under a byte cap with a bitrate multiplier (emulator cap lowered to 2 MB), packets identical',
+    async () => {
+      h.emulator.log.clear();
+      const { result, error, events } = await h.run({
+        stream: 'fat',
+        time: { since: iso(END - 4 * MIN), until: iso(END) },
+        output: 'fat.mp4',
+        limits: { maxBytes: 1_900_000 },
+      });
+      expect(error).toBeUndefined();
+      if (result === undefined) return;
+      const served = h.emulator.log.ofOp('GetClip').filter((c) => c.status === 200);
+      expect(served.length).toBe(result.parts.length);
+      expect(result.parts.length).toBeGreaterThan(2);
+      expect(result.parts.every((p) => p.part.sizeBytes <= 1_900_000)).toBe(true);
+      expect(events.filter((e) => e.type === 'warning')).toEqual([]);
+      const reference = await h.reference('fat', plannedFragments(result), 'fat-ref.mp4');
+      expect(await packetHashes(result.output ?? '', 'v')).toEqual(await packetHashes(reference, 'v'));
+    },
+  );
 
-  itMedia('detects a silently truncated clip (cap below the plan) and re-plans the rest, packets identical', async () => {
-    h.emulator.log.clear();
-    const { result, error, events } = await h.run({ stream: 'fat', time: { since: iso(END - 4 * MIN), until: iso(END) }, output: 'fat-trunc.mp4' });
-    expect(error).toBeUndefined();
-    if (result === undefined) return;
-    const warnings = events.filter((e) => e.type === 'warning' && e.code === 'part-truncated');
-    expect(warnings.length).toBeGreaterThanOrEqual(1);
-    // One truncated call, then the re-cut parts; later parts are cut the same way before they are requested.
-    // (Throttled calls are not counted: the previous test's calls may still fill the emulator's quota window.)
-    const served = h.emulator.log.ofOp('GetClip').filter((c) => c.status === 200);
-    expect(served.length).toBe(result.parts.length + warnings.length);
-    const reference = await h.reference('fat', plannedFragments(result), 'fat-trunc-ref.mp4');
-    expect(await packetHashes(result.output ?? '', 'v')).toEqual(await packetHashes(reference, 'v'));
-  });
+  itMedia(
+    'detects a silently truncated clip (cap below the plan) and re-plans the rest, packets identical',
+    async () => {
+      h.emulator.log.clear();
+      const { result, error, events } = await h.run({
+        stream: 'fat',
+        time: { since: iso(END - 4 * MIN), until: iso(END) },
+        output: 'fat-trunc.mp4',
+      });
+      expect(error).toBeUndefined();
+      if (result === undefined) return;
+      const warnings = events.filter((e) => e.type === 'warning' && e.code === 'part-truncated');
+      expect(warnings.length).toBeGreaterThanOrEqual(1);
+      // One truncated call, then the re-cut parts; later parts are cut the same way before they are requested.
+      // (Throttled calls are not counted: the previous test's calls may still fill the emulator's quota window.)
+      const served = h.emulator.log.ofOp('GetClip').filter((c) => c.status === 200);
+      expect(served.length).toBe(result.parts.length + warnings.length);
+      const reference = await h.reference('fat', plannedFragments(result), 'fat-trunc-ref.mp4');
+      expect(await packetHashes(result.output ?? '', 'v')).toEqual(await packetHashes(reference, 'v'));
+    },
+  );
 
   it('plans a 30 h range across the 24 h GetClip limit in a dry run', async () => {
     h.emulator.log.clear();
@@ -97,7 +126,12 @@ describe('get scenarios against the emulator', () => {
     expect(error).toBeUndefined();
     expect(result?.fragments).toBeGreaterThanOrEqual(30 * 360);
     expect(result?.parts.every((p) => p.part.endMs - p.part.startMs <= 24 * HOUR)).toBe(true);
-    const wide = await h.run({ stream: 'long', time: window, dryRun: true, limits: { maxFragments: 100_000, maxBytes: 1e12 } });
+    const wide = await h.run({
+      stream: 'long',
+      time: window,
+      dryRun: true,
+      limits: { maxFragments: 100_000, maxBytes: 1e12 },
+    });
     expect(wide.result?.parts).toHaveLength(2);
     expect(wide.result?.parts.map((p) => p.part.endMs - p.part.startMs <= 24 * HOUR)).toEqual([true, true]);
     expect(h.emulator.log.ofOp('GetClip')).toHaveLength(0);
@@ -106,7 +140,13 @@ describe('get scenarios against the emulator', () => {
   it('selects different fragments by producer and server timestamps on a skewed stream', async () => {
     const window = { since: iso(END - 5 * MIN), until: iso(END - 4 * MIN) };
     const server = await h.run({ stream: 'skewed', time: window, dryRun: true, selector: 'server', align: 'inside' });
-    const producer = await h.run({ stream: 'skewed', time: window, dryRun: true, selector: 'producer', align: 'inside' });
+    const producer = await h.run({
+      stream: 'skewed',
+      time: window,
+      dryRun: true,
+      selector: 'producer',
+      align: 'inside',
+    });
     const s = server.result === undefined ? [] : plannedFragments(server.result);
     const p = producer.result === undefined ? [] : plannedFragments(producer.result);
     expect(s.length).toBeGreaterThan(50);
@@ -120,7 +160,12 @@ describe('get scenarios against the emulator', () => {
   });
 
   itMedia('reports a gap as an event and in the result, and --fail-on-gap exits 8 after writing', async () => {
-    const run = await h.run({ stream: 'gappy', time: { since: iso(END - 9 * MIN), until: iso(END - MIN) }, output: 'gappy.mp4', failOnGap: true });
+    const run = await h.run({
+      stream: 'gappy',
+      time: { since: iso(END - 9 * MIN), until: iso(END - MIN) },
+      output: 'gappy.mp4',
+      failOnGap: true,
+    });
     expect(run.error).toBeInstanceOf(IncompleteError);
     expect(run.error).toMatchObject({ code: 'E_GAPS', exitCode: 8 });
     const gaps = run.events.filter((e) => e.type === 'gap');
@@ -137,7 +182,11 @@ describe('get scenarios against the emulator', () => {
 
   itMedia('bisects a part GetClip rejects for a codec change inside it, and joins both configurations', async () => {
     h.emulator.log.clear();
-    const { result, error, events } = await h.run({ stream: 'cpd', time: { since: iso(END - 4 * MIN), until: iso(END) }, output: 'cpd.mp4' });
+    const { result, error, events } = await h.run({
+      stream: 'cpd',
+      time: { since: iso(END - 4 * MIN), until: iso(END) },
+      output: 'cpd.mp4',
+    });
     expect(error).toBeUndefined();
     if (result === undefined) return;
     expect(events.some((e) => e.type === 'warning' && e.code === 'part-bisected')).toBe(true);
@@ -147,23 +196,39 @@ describe('get scenarios against the emulator', () => {
     // Each part holds one configuration, so the reference is built part by part and concatenated.
     const expected: string[] = [];
     for (const [i, entry] of result.parts.entries()) {
-      expected.push(...(await packetHashes(await h.reference('cpd', entry.part.fragmentNumbers, `cpd-ref-${i}.mp4`), 'v')));
+      expected.push(
+        ...(await packetHashes(await h.reference('cpd', entry.part.fragmentNumbers, `cpd-ref-${i}.mp4`), 'v')),
+      );
     }
     expect(await packetHashes(result.output ?? '', 'v')).toEqual(expected);
   });
 
   it('fails with E_NO_MEDIA and writes nothing for a window without fragments', async () => {
-    const { error } = await h.run({ stream: 'gappy', time: { since: iso(END - 5 * MIN - 50_000), until: iso(END - 5 * MIN - 20_000) }, output: 'none.mp4', align: 'inside' });
+    const { error } = await h.run({
+      stream: 'gappy',
+      time: { since: iso(END - 5 * MIN - 50_000), until: iso(END - 5 * MIN - 20_000) },
+      output: 'none.mp4',
+      align: 'inside',
+    });
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error).toMatchObject({ code: 'E_NO_MEDIA', exitCode: 3 });
     await expect(stat(`${h.dir}/none.mp4`)).rejects.toMatchObject({ code: 'ENOENT' });
     await expect(stat(`${h.dir}/none.mp4.part`)).rejects.toMatchObject({ code: 'ENOENT' });
-    const dry = await h.run({ stream: 'gappy', time: { since: iso(END - 5 * MIN - 50_000), until: iso(END - 5 * MIN - 20_000) }, dryRun: true, align: 'inside' });
+    const dry = await h.run({
+      stream: 'gappy',
+      time: { since: iso(END - 5 * MIN - 50_000), until: iso(END - 5 * MIN - 20_000) },
+      dryRun: true,
+      align: 'inside',
+    });
     expect(dry.error).toMatchObject({ code: 'E_NO_MEDIA', exitCode: 3 });
   });
 
   it('fails with E_STREAM_NOT_FOUND for an unknown stream', async () => {
-    const { error } = await h.run({ stream: 'nope', time: { since: iso(END - 5 * MIN), until: iso(END) }, output: 'nope.mp4' });
+    const { error } = await h.run({
+      stream: 'nope',
+      time: { since: iso(END - 5 * MIN), until: iso(END) },
+      output: 'nope.mp4',
+    });
     expect(error).toMatchObject({ code: 'E_STREAM_NOT_FOUND', exitCode: 3 });
   });
 

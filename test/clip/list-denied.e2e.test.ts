@@ -29,7 +29,11 @@ describe('get when ListFragments is denied', () => {
   itMedia('falls back to time windows with a warning and still writes every fragment of the window once', async () => {
     const startMs = END - 10 * MIN;
     const endMs = END - MIN;
-    const { result, error, events } = await h.run({ stream: 'locked', time: { since: iso(startMs), until: iso(endMs) }, output: 'locked.mp4' });
+    const { result, error, events } = await h.run({
+      stream: 'locked',
+      time: { since: iso(startMs), until: iso(endMs) },
+      output: 'locked.mp4',
+    });
     expect(error).toBeUndefined();
     expect(events.some((e) => e.type === 'warning' && e.code === 'list-fallback')).toBe(true);
     expect(h.emulator.log.ofOp('GetClip').filter((c) => c.status === 200).length).toBeGreaterThanOrEqual(3);
@@ -37,7 +41,8 @@ describe('get when ListFragments is denied', () => {
     const numbers: string[] = [];
     for (let slot = 0; stream !== undefined && slot < stream.slotCount; slot++) {
       const fragment = stream.fragmentAt(slot);
-      if (fragment !== undefined && fragment.serverMs >= startMs && fragment.serverMs <= endMs) numbers.push(fragment.fragmentNumber);
+      if (fragment !== undefined && fragment.serverMs >= startMs && fragment.serverMs <= endMs)
+        numbers.push(fragment.fragmentNumber);
     }
     const reference = await h.reference('locked', numbers, 'locked-ref.mp4');
     expect(await packetHashes(result?.output ?? '', 'v')).toEqual(await packetHashes(reference, 'v'));

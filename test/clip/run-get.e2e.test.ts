@@ -28,7 +28,11 @@ afterAll(async () => {
 describe('runGet against the emulator', () => {
   it('plans a dry run without calling GetClip', async () => {
     h.emulator.log.clear();
-    const { result, error, events } = await h.run({ stream: 'cam1', time: { since: iso(NOW - HOUR), until: iso(NOW - 120_000) }, dryRun: true });
+    const { result, error, events } = await h.run({
+      stream: 'cam1',
+      time: { since: iso(NOW - HOUR), until: iso(NOW - 120_000) },
+      dryRun: true,
+    });
     expect(error).toBeUndefined();
     expect(result?.dryRun).toBe(true);
     expect(result?.parts.length).toBeGreaterThan(5);
@@ -37,22 +41,30 @@ describe('runGet against the emulator', () => {
     expect(events.map((e) => e.type)).toEqual(['window', 'plan']);
   });
 
-  itMedia('downloads one hour of 2 s fragments in several GetClip calls, packets identical to the planned fragments', async () => {
-    h.emulator.log.clear();
-    const { result, error, events } = await h.run({ stream: 'cam1', time: { since: iso(NOW - HOUR), until: iso(NOW - 120_000) }, output: 'cam1.mp4' });
-    expect(error).toBeUndefined();
-    if (result === undefined) return;
-    expect(result.output).toBe(`${h.dir}/cam1.mp4`);
-    const clips = h.emulator.log.ofOp('GetClip');
-    expect(clips.length).toBe(result.parts.length);
-    expect(clips.length).toBeGreaterThan(5);
-    expect(clips.every((entry) => entry.status === 200)).toBe(true);
-    // Paced: never two GetClip calls within one second of each other.
-    for (let i = 1; i < clips.length; i++) expect((clips[i]?.at ?? 0) - (clips[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(1000);
-    const reference = await h.reference('cam1', plannedFragments(result), 'cam1-ref.mp4');
-    expect(await packetHashes(result.output ?? '', 'v')).toEqual(await packetHashes(reference, 'v'));
-    expect((await stat(result.output ?? '')).size).toBe(result.bytes);
-    expect(events.filter((e) => e.type === 'part-done')).toHaveLength(result.parts.length);
-    expect(events.at(-1)?.type).toBe('summary');
-  });
+  itMedia(
+    'downloads one hour of 2 s fragments in several GetClip calls, packets identical to the planned fragments',
+    async () => {
+      h.emulator.log.clear();
+      const { result, error, events } = await h.run({
+        stream: 'cam1',
+        time: { since: iso(NOW - HOUR), until: iso(NOW - 120_000) },
+        output: 'cam1.mp4',
+      });
+      expect(error).toBeUndefined();
+      if (result === undefined) return;
+      expect(result.output).toBe(`${h.dir}/cam1.mp4`);
+      const clips = h.emulator.log.ofOp('GetClip');
+      expect(clips.length).toBe(result.parts.length);
+      expect(clips.length).toBeGreaterThan(5);
+      expect(clips.every((entry) => entry.status === 200)).toBe(true);
+      // Paced: never two GetClip calls within one second of each other.
+      for (let i = 1; i < clips.length; i++)
+        expect((clips[i]?.at ?? 0) - (clips[i - 1]?.at ?? 0)).toBeGreaterThanOrEqual(1000);
+      const reference = await h.reference('cam1', plannedFragments(result), 'cam1-ref.mp4');
+      expect(await packetHashes(result.output ?? '', 'v')).toEqual(await packetHashes(reference, 'v'));
+      expect((await stat(result.output ?? '')).size).toBe(result.bytes);
+      expect(events.filter((e) => e.type === 'part-done')).toHaveLength(result.parts.length);
+      expect(events.at(-1)?.type).toBe('summary');
+    },
+  );
 });

@@ -28,7 +28,14 @@ const plan = [part(0, ['100', '101']), part(1, ['102', '103']), part(2, ['104'])
 const sha = 'cd'.repeat(32);
 const manifest: ResumeManifest = {
   version: MANIFEST_VERSION,
-  identity: { streamName: 'cam1', streamArn: null, selector: 'server', align: 'cover', window: { startMs: 1, endMs: 2 }, layout: 'mp4' },
+  identity: {
+    streamName: 'cam1',
+    streamArn: null,
+    selector: 'server',
+    align: 'cover',
+    window: { startMs: 1, endMs: 2 },
+    layout: 'mp4',
+  },
   parts: [
     { part: plan[0] ?? part(0, []), status: 'committed', sizeBytes: 10, sha256: sha },
     { part: plan[1] ?? part(1, []), status: 'committed', sizeBytes: 10, sha256: sha },
@@ -73,7 +80,11 @@ describe('assertManifestFits', () => {
   });
 
   it.each<[string, () => Promise<void> | void, readonly Part[]]>([
-    ['a plan with other fragments', () => undefined, [part(0, ['100', '101']), part(1, ['102', '199']), part(2, ['104'])]],
+    [
+      'a plan with other fragments',
+      () => undefined,
+      [part(0, ['100', '101']), part(1, ['102', '199']), part(2, ['104'])],
+    ],
     ['a plan with more fragments', () => undefined, [...plan, part(3, ['105'])]],
     ['a plan with fewer fragments', () => undefined, plan.slice(0, 2)],
     ['a .part shorter than the committed bytes', () => writeFile(files.partPath, Buffer.alloc(39)), plan],
@@ -93,7 +104,12 @@ describe('assertManifestFits', () => {
 
   it('does not look at the files when nothing is committed yet', async () => {
     await rm(files.partPath);
-    const fresh: ResumeManifest = { ...manifest, parts: manifest.parts.map((entry) => ({ part: entry.part, status: 'planned' })), committedParts: 0, checkpoint: null };
+    const fresh: ResumeManifest = {
+      ...manifest,
+      parts: manifest.parts.map((entry) => ({ part: entry.part, status: 'planned' })),
+      committedParts: 0,
+      checkpoint: null,
+    };
     await expect(assertManifestFits(fresh, plan, files, 'm.json')).resolves.toBeUndefined();
   });
 });

@@ -23,7 +23,13 @@ const identity: ManifestIdentity = {
   window: { startMs: 1_750_000_000_000, endMs: 1_750_003_600_000 },
   layout: 'mp4 faststart=true gaps=keep',
 };
-const manifest: ResumeManifest = { version: MANIFEST_VERSION, identity, parts: [], committedParts: 0, checkpoint: null };
+const manifest: ResumeManifest = {
+  version: MANIFEST_VERSION,
+  identity,
+  parts: [],
+  committedParts: 0,
+  checkpoint: null,
+};
 
 function part(index: number, fragmentNumbers: string[]): Part {
   const startMs = identity.window.startMs + index * 10_000;
@@ -53,7 +59,15 @@ const interrupted: ResumeManifest = {
     { part: part(3, ['105']), status: 'planned' },
   ],
   committedParts: 2,
-  checkpoint: { version: 1, format: 'progressive', gaps: 'keep', largeFileThresholdBytes: 4_000_000_000, committedBytes: 4000, parts: 2, journalBytes: 300 },
+  checkpoint: {
+    version: 1,
+    format: 'progressive',
+    gaps: 'keep',
+    largeFileThresholdBytes: 4_000_000_000,
+    committedBytes: 4000,
+    parts: 2,
+    journalBytes: 300,
+  },
 };
 
 /** This run's fresh plan, as the interrupted run planned it. */
@@ -61,8 +75,23 @@ const plan = interrupted.parts.map((entry) => entry.part);
 
 /** The manifest's fields as untyped JSON, for damaging them one at a time. */
 type Key =
-  | 'version' | 'identity' | 'committedParts' | 'checkpoint' | 'streamName' | 'selector' | 'window'
-  | 'part' | 'status' | 'sizeBytes' | 'sha256' | 'index' | 'startMs' | 'endMs' | 'fragmentCount' | 'fragmentNumbers' | 'firstFragmentNumber';
+  | 'version'
+  | 'identity'
+  | 'committedParts'
+  | 'checkpoint'
+  | 'streamName'
+  | 'selector'
+  | 'window'
+  | 'part'
+  | 'status'
+  | 'sizeBytes'
+  | 'sha256'
+  | 'index'
+  | 'startMs'
+  | 'endMs'
+  | 'fragmentCount'
+  | 'fragmentNumbers'
+  | 'firstFragmentNumber';
 type Loose = { [K in Key]?: unknown };
 type ManifestJson = Omit<Loose, 'identity'> & { identity?: Loose; parts: Loose[] };
 
@@ -72,7 +101,7 @@ function edited(change: (json: ManifestJson) => void): string {
   change(json);
   return JSON.stringify(json);
 }
-const partOf = (json: ManifestJson, i: number): Loose => (json.parts[i]?.part ?? {});
+const partOf = (json: ManifestJson, i: number): Loose => json.parts[i]?.part ?? {};
 const identityOf = (json: ManifestJson): Loose => json.identity ?? {};
 
 let dir: string;
@@ -99,22 +128,30 @@ describe('resume manifest', () => {
     expect(await readManifest(path, plan)).toBeNull();
   });
 
-  it('stores a digest of each part\'s fragment numbers instead of the numbers, so a long manifest stays small', async () => {
+  it("stores a digest of each part's fragment numbers instead of the numbers, so a long manifest stays small", async () => {
     const path = manifestPathFor(join(dir, 'out.mp4'));
     await writeManifest(path, interrupted);
     const text = await readFile(path, 'utf8');
     expect(text).not.toContain('fragmentNumbers"');
     const stored = JSON.parse(text) as { parts: { part: { fragmentNumbersSha256?: unknown } }[] };
-    expect(stored.parts.map((entry) => entry.part.fragmentNumbersSha256)).toEqual(plan.map(() => expect.stringMatching(/^[0-9a-f]{64}$/) as unknown));
+    expect(stored.parts.map((entry) => entry.part.fragmentNumbersSha256)).toEqual(
+      plan.map(() => expect.stringMatching(/^[0-9a-f]{64}$/) as unknown),
+    );
   });
 
   it('refuses a stored manifest whose part does not hold the fragments this run lists there, hinting --no-continue', async () => {
     const path = manifestPathFor(join(dir, 'out.mp4'));
     await writeManifest(path, interrupted);
-    const relisted = plan.map((p, i) => (i === 1 ? { ...p, fragmentNumbers: ['102', '103b'], lastFragmentNumber: '103b' } : p));
+    const relisted = plan.map((p, i) =>
+      i === 1 ? { ...p, fragmentNumbers: ['102', '103b'], lastFragmentNumber: '103b' } : p,
+    );
     const error: unknown = await readManifest(path, relisted).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UsageError);
-    expect(error).toMatchObject({ code: 'E_USAGE', message: expect.stringContaining('part 2') as string, hint: expect.stringContaining('--no-continue') as string });
+    expect(error).toMatchObject({
+      code: 'E_USAGE',
+      message: expect.stringContaining('part 2') as string,
+      hint: expect.stringContaining('--no-continue') as string,
+    });
   });
 
   it('still reads a manifest that lists the fragment numbers in full (written before the digests)', async () => {
@@ -126,7 +163,10 @@ describe('resume manifest', () => {
   it('rejects a file that is not a manifest with a usage error hinting --no-continue', async () => {
     const path = join(dir, 'bad.kvsclip.json');
     await writeFile(path, '{"version": 99}');
-    await expect(readManifest(path, plan)).rejects.toMatchObject({ code: 'E_USAGE', hint: expect.stringContaining('--no-continue') as string });
+    await expect(readManifest(path, plan)).rejects.toMatchObject({
+      code: 'E_USAGE',
+      hint: expect.stringContaining('--no-continue') as string,
+    });
   });
 
   it.each<[string, Partial<ManifestIdentity>]>([
@@ -165,19 +205,35 @@ describe('resume manifest', () => {
     ['a part sizeBytes', (m) => (partOf(m, 1).sizeBytes = 'big')],
     ['parts out of order', (m) => m.parts.reverse()],
     ['a checkpoint of the wrong type', (m) => (m.checkpoint = 'nonsense')],
-    ['a checkpoint with a negative committedBytes', (m) => (m.checkpoint = { ...(m.checkpoint as object), committedBytes: -5 })],
-    ['a checkpoint with a fractional journalBytes', (m) => (m.checkpoint = { ...(m.checkpoint as object), journalBytes: 0.5 })],
-    ['a checkpoint whose parts differ from committedParts', (m) => (m.checkpoint = { ...(m.checkpoint as object), parts: 3 })],
-    ['a checkpoint though nothing is committed', (m) => {
-      m.committedParts = 0;
-      m.parts = m.parts.map((entry) => ({ ...entry, status: 'planned' }));
-    }],
+    [
+      'a checkpoint with a negative committedBytes',
+      (m) => (m.checkpoint = { ...(m.checkpoint as object), committedBytes: -5 }),
+    ],
+    [
+      'a checkpoint with a fractional journalBytes',
+      (m) => (m.checkpoint = { ...(m.checkpoint as object), journalBytes: 0.5 }),
+    ],
+    [
+      'a checkpoint whose parts differ from committedParts',
+      (m) => (m.checkpoint = { ...(m.checkpoint as object), parts: 3 }),
+    ],
+    [
+      'a checkpoint though nothing is committed',
+      (m) => {
+        m.committedParts = 0;
+        m.parts = m.parts.map((entry) => ({ ...entry, status: 'planned' }));
+      },
+    ],
   ])('refuses a manifest with a wrong field (%s), naming the file and hinting --no-continue', async (_what, change) => {
     const path = join(dir, 'bad.kvsclip.json');
     await writeFile(path, edited(change));
     const error: unknown = await readManifest(path, plan).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UsageError);
-    expect(error).toMatchObject({ code: 'E_USAGE', message: expect.stringContaining(path) as string, hint: expect.stringContaining('--no-continue') as string });
+    expect(error).toMatchObject({
+      code: 'E_USAGE',
+      message: expect.stringContaining(path) as string,
+      hint: expect.stringContaining('--no-continue') as string,
+    });
   });
 
   it('accepts its own identity', () => {

@@ -51,7 +51,12 @@ describe('createPacer', () => {
   });
 
   describe('unpaced until the first throttle (--no-pacing)', () => {
-    const unpaced = { getClipPerSecond: 0.8, fragmentsPerSecond: 250, listFragmentsPerSecond: 4, unpacedUntilThrottle: true };
+    const unpaced = {
+      getClipPerSecond: 0.8,
+      fragmentsPerSecond: 250,
+      listFragmentsPerSecond: 4,
+      unpacedUntilThrottle: true,
+    };
 
     it('reserves every GetClip and ListFragments call with zero wait before any throttle', () => {
       const p = createPacer(unpaced, 0);

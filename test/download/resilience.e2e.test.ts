@@ -8,9 +8,13 @@ import { HOUR, plannedFragments, startHarness, type Harness } from '../clip/get-
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const MIN = 60_000;
-const sha256 = async (path: string): Promise<string> => createHash('sha256').update(await readFile(path)).digest('hex');
+const sha256 = async (path: string): Promise<string> =>
+  createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
 const startOf = (body: unknown): number => {
-  const range = (body as { ClipFragmentSelector?: { TimestampRange?: { StartTimestamp?: number } } }).ClipFragmentSelector?.TimestampRange;
+  const range = (body as { ClipFragmentSelector?: { TimestampRange?: { StartTimestamp?: number } } })
+    .ClipFragmentSelector?.TimestampRange;
   return Math.round((range?.StartTimestamp ?? 0) * 1000);
 };
 
@@ -37,7 +41,11 @@ describe('throttling', () => {
   });
 
   itMedia('succeeds when most GetClip calls are throttled, with paced backoff and no quota violation', async () => {
-    const { result, error, events } = await h.run({ stream: 'busy', time: { since: iso(END - 15 * MIN), until: iso(END) }, output: 'busy.mp4' });
+    const { result, error, events } = await h.run({
+      stream: 'busy',
+      time: { since: iso(END - 15 * MIN), until: iso(END) },
+      output: 'busy.mp4',
+    });
     expect(error).toBeUndefined();
     if (result === undefined) return;
     const calls = h.emulator.log.ofOp('GetClip');
@@ -49,7 +57,9 @@ describe('throttling', () => {
     const retries = events.filter((e) => e.type === 'retry');
     expect(retries).toHaveLength(throttled.length);
     expect(result.retries).toBe(throttled.length);
-    expect(retries[0]?.type === 'retry' && retries[0].message).toMatch(/^GetClip part \d+\/\d+: ClientLimitExceededException\. Retrying in \d+\.\d s \(1\/8\)$/);
+    expect(retries[0]?.type === 'retry' && retries[0].message).toMatch(
+      /^GetClip part \d+\/\d+: ClientLimitExceededException\. Retrying in \d+\.\d s \(1\/8\)$/,
+    );
     // Never two calls within one second; after the first throttle the rate is halved (≥ 2 s apart).
     const firstThrottle = calls.findIndex((c) => c.status !== 200);
     for (let i = 1; i < calls.length; i++) {
@@ -61,7 +71,12 @@ describe('throttling', () => {
   });
 
   it('gives up after --retries with RemoteError E_THROTTLED (exit 5) and leaves no file under the final name', async () => {
-    const { error } = await h.run({ stream: 'busy', time: { since: iso(END - 2 * MIN), until: iso(END) }, output: 'never.mp4', retries: 0 });
+    const { error } = await h.run({
+      stream: 'busy',
+      time: { since: iso(END - 2 * MIN), until: iso(END) },
+      output: 'never.mp4',
+      retries: 0,
+    });
     expect(error).toBeInstanceOf(RemoteError);
     expect(error).toMatchObject({ code: 'E_THROTTLED', exitCode: 5 });
     await expect(stat(`${h.dir}/never.mp4`)).rejects.toMatchObject({ code: 'ENOENT' });
@@ -73,7 +88,10 @@ describe('resume', () => {
   beforeAll(async () => {
     NOW = Math.floor(Date.now() / 1000) * 1000;
     END = NOW - MIN;
-    h = await startHarness({ streams: [{ name: 'cam', source: { preset: 'h264_aac' }, fragmentSeconds: 2, spanMs: HOUR, endMs: END }] }, NOW);
+    h = await startHarness(
+      { streams: [{ name: 'cam', source: { preset: 'h264_aac' }, fragmentSeconds: 2, spanMs: HOUR, endMs: END }] },
+      NOW,
+    );
   });
   afterAll(async () => {
     await h.close();
@@ -100,7 +118,9 @@ describe('resume', () => {
     const manifestPath = `${h.dir}/resumed.mp4.kvsclip.json`;
     expect((await stat(manifestPath)).mode & 0o777).toBe(0o600);
     expect((await stat(`${h.dir}/resumed.mp4.kvsclip.d`)).mode & 0o777).toBe(0o700);
-    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { parts: { status: string; part: { startMs: number } }[] };
+    const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as {
+      parts: { status: string; part: { startMs: number } }[];
+    };
     const finished = manifest.parts.filter((p) => p.status !== 'planned').map((p) => p.part.startMs);
     expect(finished.length).toBeGreaterThanOrEqual(2);
     expect(await readFile(manifestPath, 'utf8')).not.toMatch(/AKID|secret/i);
@@ -108,7 +128,10 @@ describe('resume', () => {
     h.emulator.log.clear();
     const second = await h.run({ stream: 'cam', time: window, output: 'resumed.mp4' });
     expect(second.error).toBeUndefined();
-    const refetched = h.emulator.log.ofOp('GetClip').filter((c) => c.status === 200).map((c) => startOf(c.body));
+    const refetched = h.emulator.log
+      .ofOp('GetClip')
+      .filter((c) => c.status === 200)
+      .map((c) => startOf(c.body));
     expect(refetched.filter((start) => finished.includes(start))).toEqual([]);
     expect(refetched.length).toBe((second.result?.parts.length ?? 0) - finished.length);
     expect(await sha256(`${h.dir}/resumed.mp4`)).toBe(await sha256(`${h.dir}/clean.mp4`));
@@ -120,13 +143,25 @@ describe('resume', () => {
     const controller = new AbortController();
     const first = await h.run(
       { stream: 'cam', time: { since: iso(END - 30 * MIN), until: iso(END) }, output: 'other.mp4' },
-      { signal: controller.signal, onEvent: (event) => event.type === 'part-done' && controller.abort(new CancelledError('SIGINT')) },
+      {
+        signal: controller.signal,
+        onEvent: (event) => event.type === 'part-done' && controller.abort(new CancelledError('SIGINT')),
+      },
     );
     expect(first.error).toBeInstanceOf(CancelledError);
-    const mismatch = await h.run({ stream: 'cam', time: { since: iso(END - 20 * MIN), until: iso(END) }, output: 'other.mp4' });
+    const mismatch = await h.run({
+      stream: 'cam',
+      time: { since: iso(END - 20 * MIN), until: iso(END) },
+      output: 'other.mp4',
+    });
     expect(mismatch.error).toMatchObject({ code: 'E_USAGE', exitCode: 2 });
     expect((mismatch.error as { hint?: string }).hint).toMatch(/--no-continue/);
-    const fresh = await h.run({ stream: 'cam', time: { since: iso(END - 20 * MIN), until: iso(END) }, output: 'other.mp4', continue: false });
+    const fresh = await h.run({
+      stream: 'cam',
+      time: { since: iso(END - 20 * MIN), until: iso(END) },
+      output: 'other.mp4',
+      continue: false,
+    });
     expect(fresh.error).toBeUndefined();
   });
 });

@@ -38,8 +38,12 @@ describe('decideRetry', () => {
 
   it('gives up once --retries retries were made', () => {
     const small = { ...budget, retries: 2 };
-    expect(decideRetry({ errorClass: 'transient', retriesSoFar: 1, elapsedMs: 0 }, { budget: small, random: half }).retry).toBe(true);
-    expect(decideRetry({ errorClass: 'transient', retriesSoFar: 2, elapsedMs: 0 }, { budget: small, random: half })).toEqual({
+    expect(
+      decideRetry({ errorClass: 'transient', retriesSoFar: 1, elapsedMs: 0 }, { budget: small, random: half }).retry,
+    ).toBe(true);
+    expect(
+      decideRetry({ errorClass: 'transient', retriesSoFar: 2, elapsedMs: 0 }, { budget: small, random: half }),
+    ).toEqual({
       retry: false,
       reason: 'retries-exhausted',
     });
@@ -47,16 +51,24 @@ describe('decideRetry', () => {
 
   it('gives up when --retry-max-time is spent, and never sleeps past it', () => {
     const small = { ...budget, retryMaxTimeMs: 10_000 };
-    const late = decideRetry({ errorClass: 'throttle', retriesSoFar: 4, elapsedMs: 9000 }, { budget: small, random: half });
+    const late = decideRetry(
+      { errorClass: 'throttle', retriesSoFar: 4, elapsedMs: 9000 },
+      { budget: small, random: half },
+    );
     expect(late).toEqual({ retry: true, delayMs: 1000, refreshEndpoint: false, throttled: true });
-    expect(decideRetry({ errorClass: 'throttle', retriesSoFar: 1, elapsedMs: 10_000 }, { budget: small, random: half })).toEqual({
+    expect(
+      decideRetry({ errorClass: 'throttle', retriesSoFar: 1, elapsedMs: 10_000 }, { budget: small, random: half }),
+    ).toEqual({
       retry: false,
       reason: 'time-exhausted',
     });
   });
 
   it('with --retries 0 fails on the first error', () => {
-    const d = decideRetry({ errorClass: 'throttle', retriesSoFar: 0, elapsedMs: 0 }, { budget: { ...budget, retries: 0 }, random: half });
+    const d = decideRetry(
+      { errorClass: 'throttle', retriesSoFar: 0, elapsedMs: 0 },
+      { budget: { ...budget, retries: 0 }, random: half },
+    );
     expect(d).toEqual({ retry: false, reason: 'retries-exhausted' });
   });
 });

@@ -7,7 +7,10 @@ import { DEFAULT_RETRY_BUDGET, type RetryClass } from '../../src/download/retry-
 import { withRetry, type RetryNotice, type WithRetryOptions } from '../../src/download/with-retry.js';
 
 class FakeError extends Error {
-  constructor(name: string, readonly retryClass: RetryClass) {
+  constructor(
+    name: string,
+    readonly retryClass: RetryClass,
+  ) {
     super(name);
     this.name = name;
   }
@@ -40,10 +43,13 @@ describe('withRetry', () => {
   it('retries throttles with growing full-jitter delays and says so in yt-dlp style', async () => {
     const { options, sleeps, notices } = harness();
     let throttles = 0;
-    const result = await withRetry((attempt) => {
-      if (attempt < 2) return Promise.reject(new FakeError('ClientLimitExceededException', 'throttle'));
-      return Promise.resolve('ok');
-    }, { ...options, onThrottle: () => throttles++ });
+    const result = await withRetry(
+      (attempt) => {
+        if (attempt < 2) return Promise.reject(new FakeError('ClientLimitExceededException', 'throttle'));
+        return Promise.resolve('ok');
+      },
+      { ...options, onThrottle: () => throttles++ },
+    );
     expect(result).toBe('ok');
     expect(sleeps).toEqual([300, 600]);
     expect(throttles).toBe(2);
@@ -80,11 +86,14 @@ describe('withRetry', () => {
   it('reloads the data endpoint before retrying a connection reset', async () => {
     const { options } = harness();
     const order: string[] = [];
-    await withRetry((attempt) => {
-      order.push(`call ${attempt}`);
-      if (attempt === 0) return Promise.reject(new FakeError('ECONNRESET', 'connection'));
-      return Promise.resolve(1);
-    }, { ...options, refreshEndpoint: () => Promise.resolve(void order.push('refresh')) });
+    await withRetry(
+      (attempt) => {
+        order.push(`call ${attempt}`);
+        if (attempt === 0) return Promise.reject(new FakeError('ECONNRESET', 'connection'));
+        return Promise.resolve(1);
+      },
+      { ...options, refreshEndpoint: () => Promise.resolve(void order.push('refresh')) },
+    );
     expect(order).toEqual(['call 0', 'refresh', 'call 1']);
   });
 

@@ -11,7 +11,12 @@ let open: RunningEmulator;
 beforeAll(async () => {
   const streams = [{ name: 'cam', source: { preset: 'h264' as const }, spanMs: 600_000 }];
   // The archive clock is pinned far in the past: signatures are still checked against the (shifted) wall clock.
-  emu = await startEmulator({ now: () => Date.UTC(2020, 0, 1), auth: { now: () => Date.now() + offsetMs }, quotas: false, streams });
+  emu = await startEmulator({
+    now: () => Date.UTC(2020, 0, 1),
+    auth: { now: () => Date.now() + offsetMs },
+    quotas: false,
+    streams,
+  });
   open = await startEmulator({ auth: false, quotas: false, streams });
 });
 
@@ -19,9 +24,20 @@ afterAll(async () => {
   await Promise.all([emu.close(), open.close()]);
 });
 
-async function post(url: string, headers: Record<string, string>): Promise<{ status: number; type: string | null; body: Record<string, unknown> }> {
-  const response = await fetch(`${url}/describeStream`, { method: 'POST', headers, body: JSON.stringify({ StreamName: 'cam' }) });
-  return { status: response.status, type: response.headers.get('x-amzn-errortype'), body: (await response.json()) as Record<string, unknown> };
+async function post(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; type: string | null; body: Record<string, unknown> }> {
+  const response = await fetch(`${url}/describeStream`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ StreamName: 'cam' }),
+  });
+  return {
+    status: response.status,
+    type: response.headers.get('x-amzn-errortype'),
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 describe('SigV4 verification', () => {
@@ -39,7 +55,10 @@ describe('SigV4 verification', () => {
   });
 
   it('rejects an unknown access key with 403 UnrecognizedClientException', async () => {
-    const { control } = sdkClients(emu.url, { accessKeyId: 'AKIDSOMEONEELSE', secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey });
+    const { control } = sdkClients(emu.url, {
+      accessKeyId: 'AKIDSOMEONEELSE',
+      secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey,
+    });
     const error = await rejection(control.send(new ListStreamsCommand({})));
     expect(error.name).toBe('UnrecognizedClientException');
     expect(error.$metadata?.httpStatusCode).toBe(403);
@@ -58,12 +77,18 @@ describe('SigV4 verification', () => {
 
   it('answers a missing Authorization header with 403 MissingAuthenticationTokenException', async () => {
     const reply = await post(emu.url, { 'content-type': 'application/json' });
-    expect(reply).toMatchObject({ status: 403, type: 'MissingAuthenticationTokenException:https://kinesisvideo.amazonaws.com/doc/2017-09-30/' });
+    expect(reply).toMatchObject({
+      status: 403,
+      type: 'MissingAuthenticationTokenException:https://kinesisvideo.amazonaws.com/doc/2017-09-30/',
+    });
     expect(reply.body['__type']).toBe('MissingAuthenticationTokenException');
   });
 
   it('answers a malformed Authorization header with 400 IncompleteSignatureException', async () => {
-    const reply = await post(emu.url, { authorization: 'AWS4-HMAC-SHA256 Credential=AKIDKVSCLIPLOCAL/20260101/us-east-1/kinesisvideo/aws4_request', 'x-amz-date': '20260101T000000Z' });
+    const reply = await post(emu.url, {
+      authorization: 'AWS4-HMAC-SHA256 Credential=AKIDKVSCLIPLOCAL/20260101/us-east-1/kinesisvideo/aws4_request',
+      'x-amz-date': '20260101T000000Z',
+    });
     expect(reply.status).toBe(400);
     expect(reply.body['__type']).toBe('IncompleteSignatureException');
   });

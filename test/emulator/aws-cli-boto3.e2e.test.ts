@@ -33,15 +33,23 @@ function clientEnv(): NodeJS.ProcessEnv {
 }
 
 async function aws(args: string[]): Promise<string> {
-  const { stdout } = await run('/usr/bin/aws', [...args, '--endpoint-url', emu.url, '--output', 'json'], { env: clientEnv() });
+  const { stdout } = await run('/usr/bin/aws', [...args, '--endpoint-url', emu.url, '--output', 'json'], {
+    env: clientEnv(),
+  });
   return stdout;
 }
 
-const selector = JSON.stringify({ FragmentSelectorType: 'PRODUCER_TIMESTAMP', TimestampRange: { StartTimestamp: FROM_S, EndTimestamp: TO_S } });
+const selector = JSON.stringify({
+  FragmentSelectorType: 'PRODUCER_TIMESTAMP',
+  TimestampRange: { StartTimestamp: FROM_S, EndTimestamp: TO_S },
+});
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kvs-emu-cli-'));
-  emu = await startEmulator({ now: () => Date.now(), streams: [{ name: 'cam', source: { preset: 'h264_aac' }, spanMs: 3_600_000, endMs: NOW, skewMs: 3_000 }] });
+  emu = await startEmulator({
+    now: () => Date.now(),
+    streams: [{ name: 'cam', source: { preset: 'h264_aac' }, spanMs: 3_600_000, endMs: NOW, skewMs: 3_000 }],
+  });
 });
 
 afterAll(async () => {
@@ -53,32 +61,63 @@ describeMedia('AWS CLI v2 and boto3 against the emulator', () => {
   const expected = () => emu.fragments('cam', { startMs: FROM_S * 1000, endMs: TO_S * 1000 });
 
   itMedia('kinesisvideo get-data-endpoint returns the emulator URL', async () => {
-    const out = JSON.parse(await aws(['kinesisvideo', 'get-data-endpoint', '--stream-name', 'cam', '--api-name', 'GET_CLIP'])) as { DataEndpoint: string };
+    const out = JSON.parse(
+      await aws(['kinesisvideo', 'get-data-endpoint', '--stream-name', 'cam', '--api-name', 'GET_CLIP']),
+    ) as { DataEndpoint: string };
     expect(out.DataEndpoint).toBe(emu.url);
   });
 
   itMedia('kinesis-video-archived-media list-fragments lists the range with ms timestamps', async () => {
-    const out = JSON.parse(await aws(['kinesis-video-archived-media', 'list-fragments', '--stream-name', 'cam', '--fragment-selector', selector])) as {
+    const out = JSON.parse(
+      await aws([
+        'kinesis-video-archived-media',
+        'list-fragments',
+        '--stream-name',
+        'cam',
+        '--fragment-selector',
+        selector,
+      ]),
+    ) as {
       Fragments: { FragmentNumber: string; ProducerTimestamp: string }[];
     };
     const numbers = out.Fragments.map((f) => f.FragmentNumber).sort();
-    expect(numbers).toEqual(expected().map((f) => f.fragmentNumber).sort());
+    expect(numbers).toEqual(
+      expected()
+        .map((f) => f.fragmentNumber)
+        .sort(),
+    );
     expect(numbers.every((n) => /^\d{47}$/.test(n))).toBe(true);
   });
 
-  itMedia('kinesis-video-archived-media get-clip saves an MP4 that probes and decodes with the expected frame count', async () => {
-    const file = join(dir, 'cli-clip.mp4');
-    const out = JSON.parse(await aws(['kinesis-video-archived-media', 'get-clip', '--stream-name', 'cam', '--clip-fragment-selector', selector, file])) as { ContentType: string };
-    expect(out.ContentType).toBe('video/mp4');
-    const fragments = expected();
-    const streams = await streamInfo(file);
-    expect(streams.find((s) => s.kind === 'v')?.packets).toBe(fragments.length * 30);
-    expect(streams.find((s) => s.kind === 'a')?.codec).toBe('aac');
-    expect((await decodeFrames(file)).errors).toEqual([]);
-    const log = emu.log.ofOp('GetClip').at(-1);
-    expect(log).toMatchObject({ status: 200, fragmentsServed: fragments.length });
-    expect((log?.body as { ClipFragmentSelector: { TimestampRange: { StartTimestamp: unknown } } }).ClipFragmentSelector.TimestampRange.StartTimestamp).toBe(FROM_S);
-  });
+  itMedia(
+    'kinesis-video-archived-media get-clip saves an MP4 that probes and decodes with the expected frame count',
+    async () => {
+      const file = join(dir, 'cli-clip.mp4');
+      const out = JSON.parse(
+        await aws([
+          'kinesis-video-archived-media',
+          'get-clip',
+          '--stream-name',
+          'cam',
+          '--clip-fragment-selector',
+          selector,
+          file,
+        ]),
+      ) as { ContentType: string };
+      expect(out.ContentType).toBe('video/mp4');
+      const fragments = expected();
+      const streams = await streamInfo(file);
+      expect(streams.find((s) => s.kind === 'v')?.packets).toBe(fragments.length * 30);
+      expect(streams.find((s) => s.kind === 'a')?.codec).toBe('aac');
+      expect((await decodeFrames(file)).errors).toEqual([]);
+      const log = emu.log.ofOp('GetClip').at(-1);
+      expect(log).toMatchObject({ status: 200, fragmentsServed: fragments.length });
+      expect(
+        (log?.body as { ClipFragmentSelector: { TimestampRange: { StartTimestamp: unknown } } }).ClipFragmentSelector
+          .TimestampRange.StartTimestamp,
+      ).toBe(FROM_S);
+    },
+  );
 
   itMedia('boto3 runs list_fragments and get_clip', async () => {
     const file = join(dir, 'boto3-clip.mp4');
@@ -92,7 +131,9 @@ describeMedia('AWS CLI v2 and boto3 against the emulator', () => {
       "open(path, 'wb').write(clip['Payload'].read())",
       "print(json.dumps({'fragments': len(frags), 'type': clip['ContentType'], 'first': str(frags[0]['ProducerTimestamp'])}))",
     ].join('\n');
-    const { stdout } = await run('/usr/bin/python3', ['-c', script, emu.url, String(FROM_S), String(TO_S), file], { env: clientEnv() });
+    const { stdout } = await run('/usr/bin/python3', ['-c', script, emu.url, String(FROM_S), String(TO_S), file], {
+      env: clientEnv(),
+    });
     const out = JSON.parse(stdout) as { fragments: number; type: string; first: string };
     expect(out).toMatchObject({ fragments: expected().length, type: 'video/mp4' });
     expect((await streamInfo(file)).find((s) => s.kind === 'v')?.packets).toBe(expected().length * 30);

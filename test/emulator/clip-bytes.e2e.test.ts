@@ -26,19 +26,35 @@ async function emulator(clipLayout: ClipLayout): Promise<RunningEmulator> {
     quotas: false,
     clipLayout,
     now: () => NOW,
-    streams: presets.map((preset) => ({ name: preset, source: { preset }, spanMs: 3_600_000, fragmentSeconds: FRAGMENT_S })),
+    streams: presets.map((preset) => ({
+      name: preset,
+      source: { preset },
+      spanMs: 3_600_000,
+      fragmentSeconds: FRAGMENT_S,
+    })),
   });
   emulators.push(emu);
   return emu;
 }
 
 /** Fetches a clip over HTTP with the SDK and writes it to disk. */
-async function fetchClip(emu: RunningEmulator, stream: string, fragments: readonly StreamFragment[], name: string): Promise<string> {
+async function fetchClip(
+  emu: RunningEmulator,
+  stream: string,
+  fragments: readonly StreamFragment[],
+  name: string,
+): Promise<string> {
   const first = fragments[0];
   const last = fragments.at(-1);
   if (first === undefined || last === undefined) throw new Error('no fragments');
   const out = await sdkClients(emu.url).media.send(
-    new GetClipCommand({ StreamName: stream, ClipFragmentSelector: { FragmentSelectorType: 'PRODUCER_TIMESTAMP', TimestampRange: { StartTimestamp: new Date(first.producerMs), EndTimestamp: new Date(last.producerMs) } } }),
+    new GetClipCommand({
+      StreamName: stream,
+      ClipFragmentSelector: {
+        FragmentSelectorType: 'PRODUCER_TIMESTAMP',
+        TimestampRange: { StartTimestamp: new Date(first.producerMs), EndTimestamp: new Date(last.producerMs) },
+      },
+    }),
   );
   const file = join(dir, name);
   await writeFile(file, (await out.Payload?.transformToByteArray()) ?? new Uint8Array(0));
@@ -67,14 +83,23 @@ describeMedia('GetClip bytes', () => {
       const emu = emulators[0] ?? (await emulator('moov-first'));
       const fragments = crossingFragments(emu, preset);
       const file = await fetchClip(emu, preset, fragments, `${preset}.mp4`);
-      const [clip, fixture] = await Promise.all([probePackets(file), probePackets(join(DEFAULT_FIXTURE_DIR, PRESET_FILES[preset]))]);
+      const [clip, fixture] = await Promise.all([
+        probePackets(file),
+        probePackets(join(DEFAULT_FIXTURE_DIR, PRESET_FILES[preset])),
+      ]);
       const firstFrame = (fragments[0]?.slot ?? 0) * FRAGMENT_S * 15;
-      const wanted = Array.from({ length: fragments.length * FRAGMENT_S * 15 }, (_, i) => fixture.packets.v?.packets[(firstFrame + i) % LOOP_FRAMES]?.hash);
+      const wanted = Array.from(
+        { length: fragments.length * FRAGMENT_S * 15 },
+        (_, i) => fixture.packets.v?.packets[(firstFrame + i) % LOOP_FRAMES]?.hash,
+      );
       expect(clip.packets.v?.packets.map((p) => p.hash)).toEqual(wanted);
       if (preset.endsWith('_aac')) {
         const firstUnit = Math.ceil(((fragments[0]?.slot ?? 0) * FRAGMENT_S * 16000) / 1024);
-        const units = Math.ceil(((fragments.at(-1)?.slot ?? 0) + 1) * FRAGMENT_S * 16000 / 1024) - firstUnit;
-        const audio = Array.from({ length: units }, (_, i) => fixture.packets.a?.packets[(firstUnit + i) % LOOP_AAC]?.hash);
+        const units = Math.ceil((((fragments.at(-1)?.slot ?? 0) + 1) * FRAGMENT_S * 16000) / 1024) - firstUnit;
+        const audio = Array.from(
+          { length: units },
+          (_, i) => fixture.packets.a?.packets[(firstUnit + i) % LOOP_AAC]?.hash,
+        );
         expect(clip.packets.a?.packets.map((p) => p.hash)).toEqual(audio);
       }
       if (preset === 'h264_alaw') expect(clip.streams.find((s) => s.kind === 'a')?.codec).toBe('pcm_alaw');

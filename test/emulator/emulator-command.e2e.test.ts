@@ -20,7 +20,15 @@ function harness(): Harness {
       if (out.includes('\n')) resolve(out.slice(0, out.indexOf('\n')));
     });
   });
-  const io: CliIo = { stdout, stderr, stdoutIsTTY: false, stderrIsTTY: false, env: {}, now: () => Date.now(), signal: controller.signal };
+  const io: CliIo = {
+    stdout,
+    stderr,
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    env: {},
+    now: () => Date.now(),
+    signal: controller.signal,
+  };
   return { io, stop: () => controller.abort(), firstLine, stderr: () => err };
 }
 
@@ -31,8 +39,28 @@ function program(io: CliIo): Command {
 describe('kvs-clip emulator', () => {
   it('prints one JSON line with url, region, credentials and streams, serves requests, and stops on abort', async () => {
     const h = harness();
-    const running = program(h.io).parseAsync(['node', 'kvs-clip', 'emulator', '--port', '0', '--json', '--no-auth', '--stream', 'cam=h264,span=10m', '--stream', 'door=h264_aac,fragment=1s'], { from: 'node' });
-    const line = JSON.parse(await h.firstLine) as { url: string; region: string; credentials: unknown; streams: { name: string }[] };
+    const running = program(h.io).parseAsync(
+      [
+        'node',
+        'kvs-clip',
+        'emulator',
+        '--port',
+        '0',
+        '--json',
+        '--no-auth',
+        '--stream',
+        'cam=h264,span=10m',
+        '--stream',
+        'door=h264_aac,fragment=1s',
+      ],
+      { from: 'node' },
+    );
+    const line = JSON.parse(await h.firstLine) as {
+      url: string;
+      region: string;
+      credentials: unknown;
+      streams: { name: string }[];
+    };
     expect(line.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(line.region).toBe('us-east-1');
     expect(line.credentials).toBeNull();
@@ -60,20 +88,31 @@ describe('kvs-clip emulator', () => {
   it('reports a bad --stream spec as a usage error', async () => {
     const h = harness();
     const error = await program(h.io)
-      .parseAsync(['node', 'kvs-clip', 'emulator', '--port', '0', '--stream', 'cam=h264,fragment=30s'], { from: 'node' })
-      .then(() => undefined, (e: unknown) => e);
+      .parseAsync(['node', 'kvs-clip', 'emulator', '--port', '0', '--stream', 'cam=h264,fragment=30s'], {
+        from: 'node',
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(error).toMatchObject({ name: 'UsageError', code: 'E_USAGE' });
     expect((error as Error).message).toContain('fragment=30s');
   });
 
   it('reports a port in use as a usage error', async () => {
     const h = harness();
-    const running = program(h.io).parseAsync(['node', 'kvs-clip', 'emulator', '--port', '0', '--no-auth', '--stream', 'cam=h264,span=1m'], { from: 'node' });
+    const running = program(h.io).parseAsync(
+      ['node', 'kvs-clip', 'emulator', '--port', '0', '--no-auth', '--stream', 'cam=h264,span=1m'],
+      { from: 'node' },
+    );
     const port = new URL(await h.firstLine).port;
     const second = harness();
     const error = await program(second.io)
       .parseAsync(['node', 'kvs-clip', 'emulator', '--port', port, '--stream', 'cam=h264,span=1m'], { from: 'node' })
-      .then(() => undefined, (e: unknown) => e);
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     h.stop();
     await running;
     expect(error).toMatchObject({ name: 'UsageError', code: 'E_USAGE' });

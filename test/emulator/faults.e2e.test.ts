@@ -21,20 +21,47 @@ async function withFault(faults: FaultSpec[], body: (emu: RunningEmulator) => Pr
   }
 }
 
-type RawReply = { status: number; headers: Record<string, string | string[] | undefined>; body: Buffer; error: string | undefined };
+type RawReply = {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  error: string | undefined;
+};
 
 /** A raw HTTP GetClip that reports what actually arrived, including a premature close. */
-function rawGetClip(url: string, range: { fromMs: number; toMs: number } = { fromMs: FROM, toMs: TO }): Promise<RawReply> {
+function rawGetClip(
+  url: string,
+  range: { fromMs: number; toMs: number } = { fromMs: FROM, toMs: TO },
+): Promise<RawReply> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/getClip`, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
-      const chunks: Buffer[] = [];
-      let error: string | undefined;
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', (e) => (error = e.message));
-      res.on('close', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), error: error ?? (res.complete ? undefined : 'incomplete') }));
-    });
+    const req = request(
+      `${url}/getClip`,
+      { method: 'POST', headers: { 'content-type': 'application/json' } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let error: string | undefined;
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', (e) => (error = e.message));
+        res.on('close', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+            error: error ?? (res.complete ? undefined : 'incomplete'),
+          }),
+        );
+      },
+    );
     req.on('error', reject);
-    req.end(JSON.stringify({ StreamName: 'cam', ClipFragmentSelector: { FragmentSelectorType: 'PRODUCER_TIMESTAMP', TimestampRange: { StartTimestamp: range.fromMs / 1000, EndTimestamp: range.toMs / 1000 } } }));
+    req.end(
+      JSON.stringify({
+        StreamName: 'cam',
+        ClipFragmentSelector: {
+          FragmentSelectorType: 'PRODUCER_TIMESTAMP',
+          TimestampRange: { StartTimestamp: range.fromMs / 1000, EndTimestamp: range.toMs / 1000 },
+        },
+      }),
+    );
   });
 }
 
@@ -52,15 +79,18 @@ afterAll(async () => {
 
 describe('fault injection', () => {
   it('replies with a named error on the nth call only', () =>
-    withFault([{ op: 'DescribeStream', nth: 2, action: { kind: 'error', name: 'ClientLimitExceededException' } }], async (emu) => {
-      const { control } = sdkClients(emu.url);
-      await control.send(new DescribeStreamCommand({ StreamName: 'cam' }));
-      const error = await rejection(control.send(new DescribeStreamCommand({ StreamName: 'cam' })));
-      expect(error.name).toBe('ClientLimitExceededException');
-      expect(error.$metadata?.httpStatusCode).toBe(400);
-      await control.send(new DescribeStreamCommand({ StreamName: 'cam' }));
-      expect(emu.log.entries.map((e) => e.fault)).toEqual([undefined, 'error', undefined]);
-    }));
+    withFault(
+      [{ op: 'DescribeStream', nth: 2, action: { kind: 'error', name: 'ClientLimitExceededException' } }],
+      async (emu) => {
+        const { control } = sdkClients(emu.url);
+        await control.send(new DescribeStreamCommand({ StreamName: 'cam' }));
+        const error = await rejection(control.send(new DescribeStreamCommand({ StreamName: 'cam' })));
+        expect(error.name).toBe('ClientLimitExceededException');
+        expect(error.$metadata?.httpStatusCode).toBe(400);
+        await control.send(new DescribeStreamCommand({ StreamName: 'cam' }));
+        expect(emu.log.entries.map((e) => e.fault)).toEqual([undefined, 'error', undefined]);
+      },
+    ));
 
   it('simulates 500 InternalFailure and 503 ServiceUnavailable', () =>
     withFault(
@@ -80,11 +110,15 @@ describe('fault injection', () => {
   it('fires on a seeded fraction of calls, identically for the same seed', async () => {
     const pattern = async (): Promise<(string | undefined)[]> => {
       let result: (string | undefined)[] = [];
-      await withFault([{ op: 'DescribeStream', fraction: 0.5, action: { kind: 'error', name: 'ClientLimitExceededException' } }], async (emu) => {
-        const { control } = sdkClients(emu.url);
-        for (let i = 0; i < 20; i += 1) await control.send(new DescribeStreamCommand({ StreamName: 'cam' })).catch(() => undefined);
-        result = emu.log.entries.map((e) => e.errorType);
-      });
+      await withFault(
+        [{ op: 'DescribeStream', fraction: 0.5, action: { kind: 'error', name: 'ClientLimitExceededException' } }],
+        async (emu) => {
+          const { control } = sdkClients(emu.url);
+          for (let i = 0; i < 20; i += 1)
+            await control.send(new DescribeStreamCommand({ StreamName: 'cam' })).catch(() => undefined);
+          result = emu.log.entries.map((e) => e.errorType);
+        },
+      );
       return result;
     };
     const [a, b] = [await pattern(), await pattern()];
@@ -97,7 +131,13 @@ describe('fault injection', () => {
   it('resets the connection after N body bytes, so the SDK payload read fails', () =>
     withFault([{ op: 'GetClip', action: { kind: 'reset', afterBytes: 5000 } }], async (emu) => {
       const out = await sdkClients(emu.url).media.send(
-        new GetClipCommand({ StreamName: 'cam', ClipFragmentSelector: { FragmentSelectorType: 'PRODUCER_TIMESTAMP', TimestampRange: { StartTimestamp: new Date(FROM), EndTimestamp: new Date(TO) } } }),
+        new GetClipCommand({
+          StreamName: 'cam',
+          ClipFragmentSelector: {
+            FragmentSelectorType: 'PRODUCER_TIMESTAMP',
+            TimestampRange: { StartTimestamp: new Date(FROM), EndTimestamp: new Date(TO) },
+          },
+        }),
       );
       const error = await rejection(out.Payload?.transformToByteArray() ?? Promise.resolve());
       expect(error.message).toMatch(/aborted|ECONNRESET|socket hang up/);
@@ -171,7 +211,7 @@ describe('fault injection', () => {
       expect(capped.seconds - uncapped.seconds).toBeLessThan(0.6);
     }));
 
-  it('answers with a wrong content type, an HTML error page, or moto\'s literal body', () =>
+  it("answers with a wrong content type, an HTML error page, or moto's literal body", () =>
     withFault(
       [
         { op: 'GetClip', nth: 1, action: { kind: 'content-type', value: 'application/octet-stream' } },
@@ -180,12 +220,20 @@ describe('fault injection', () => {
       ],
       async (emu) => {
         const typed = await rawGetClip(emu.url);
-        expect([typed.status, typed.headers['content-type'], typed.body.equals(reference)]).toEqual([200, 'application/octet-stream', true]);
+        expect([typed.status, typed.headers['content-type'], typed.body.equals(reference)]).toEqual([
+          200,
+          'application/octet-stream',
+          true,
+        ]);
         const html = await rawGetClip(emu.url);
         expect([html.status, html.headers['content-type']]).toEqual([502, 'text/html']);
         expect(html.headers['x-amzn-requestid']).toBeDefined();
         const moto = await rawGetClip(emu.url);
-        expect([moto.status, moto.headers['content-type'], moto.body.toString()]).toEqual([200, 'video/mp4', 'sample-mp4-video']);
+        expect([moto.status, moto.headers['content-type'], moto.body.toString()]).toEqual([
+          200,
+          'video/mp4',
+          'sample-mp4-video',
+        ]);
       },
     ));
 });

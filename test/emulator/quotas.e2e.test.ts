@@ -13,11 +13,19 @@ const streams = [
   { name: 'cam', source: { preset: 'h264' as const }, spanMs: 3_600_000, fragmentSeconds: 1 },
   { name: 'other', source: { preset: 'h264' as const }, spanMs: 3_600_000 },
 ];
-const selector = (fromMs: number, toMs: number) => ({ FragmentSelectorType: 'PRODUCER_TIMESTAMP' as const, TimestampRange: { StartTimestamp: new Date(fromMs), EndTimestamp: new Date(toMs) } });
+const selector = (fromMs: number, toMs: number) => ({
+  FragmentSelectorType: 'PRODUCER_TIMESTAMP' as const,
+  TimestampRange: { StartTimestamp: new Date(fromMs), EndTimestamp: new Date(toMs) },
+});
 
 beforeAll(async () => {
   emu = await startEmulator({ now: () => START + offsetMs, streams });
-  points = await startEmulator({ now: () => START + offsetMs, streams, quotas: { getClipTps: false }, caps: { maxFragments: 1000 } });
+  points = await startEmulator({
+    now: () => START + offsetMs,
+    streams,
+    quotas: { getClipTps: false },
+    caps: { maxFragments: 1000 },
+  });
 });
 
 afterAll(async () => {
@@ -27,7 +35,8 @@ afterAll(async () => {
 describe('quotas', () => {
   it('allows 5 ListFragments per second per stream, answers the 6th with 400 ClientLimitExceededException, and recovers a second later', async () => {
     const { media } = sdkClients(emu.url);
-    const call = (StreamName: string) => media.send(new ListFragmentsCommand({ StreamName, FragmentSelector: selector(START - 60_000, START) }));
+    const call = (StreamName: string) =>
+      media.send(new ListFragmentsCommand({ StreamName, FragmentSelector: selector(START - 60_000, START) }));
     for (let i = 0; i < 5; i += 1) await call('cam');
     const error = await rejection(call('cam'));
     expect(error.name).toBe('ClientLimitExceededException');
@@ -40,8 +49,11 @@ describe('quotas', () => {
 
   it('limits GetDataEndpoint to 5 TPS per stream with the AWS message', async () => {
     const { control } = sdkClients(emu.url);
-    for (let i = 0; i < 5; i += 1) await control.send(new GetDataEndpointCommand({ StreamName: 'other', APIName: 'GET_CLIP' }));
-    const error = await rejection(control.send(new GetDataEndpointCommand({ StreamName: 'other', APIName: 'GET_CLIP' })));
+    for (let i = 0; i < 5; i += 1)
+      await control.send(new GetDataEndpointCommand({ StreamName: 'other', APIName: 'GET_CLIP' }));
+    const error = await rejection(
+      control.send(new GetDataEndpointCommand({ StreamName: 'other', APIName: 'GET_CLIP' })),
+    );
     expect(error.name).toBe('ClientLimitExceededException');
     expect(error.message).toBe("Limit exceeded on number of requests for GetDataEndpoint API for resource 'other'");
     offsetMs += 1001;
@@ -49,7 +61,8 @@ describe('quotas', () => {
 
   it('allows one GetClip per second per stream', async () => {
     const { media } = sdkClients(emu.url);
-    const clip = () => media.send(new GetClipCommand({ StreamName: 'cam', ClipFragmentSelector: selector(START - 10_000, START) }));
+    const clip = () =>
+      media.send(new GetClipCommand({ StreamName: 'cam', ClipFragmentSelector: selector(START - 10_000, START) }));
     await (await clip()).Payload?.transformToByteArray();
     const error = await rejection(clip());
     expect(error.name).toBe('ClientLimitExceededException');
@@ -60,7 +73,8 @@ describe('quotas', () => {
 
   it('charges GetClip its fragment count against 500 fragment-media points per second', async () => {
     const { media } = sdkClients(points.url);
-    const clip = (fromMs: number) => media.send(new GetClipCommand({ StreamName: 'cam', ClipFragmentSelector: selector(fromMs, fromMs + 299_000) }));
+    const clip = (fromMs: number) =>
+      media.send(new GetClipCommand({ StreamName: 'cam', ClipFragmentSelector: selector(fromMs, fromMs + 299_000) }));
     await (await clip(START - 1_000_000)).Payload?.transformToByteArray();
     expect(points.log.ofOp('GetClip').at(-1)?.fragmentsServed).toBe(300);
     const error = await rejection(clip(START - 2_000_000));
@@ -73,7 +87,11 @@ describe('quotas', () => {
   it('limits ListStreams to 50 TPS for the account', async () => {
     const { control } = sdkClients(emu.url);
     offsetMs += 1001;
-    const results = await Promise.allSettled(Array.from({ length: 51 }, () => control.send(new ListStreamsCommand({}))));
-    expect(results.filter((r) => r.status === 'rejected').map((r) => (r.reason as Error).name)).toEqual(['ClientLimitExceededException']);
+    const results = await Promise.allSettled(
+      Array.from({ length: 51 }, () => control.send(new ListStreamsCommand({}))),
+    );
+    expect(results.filter((r) => r.status === 'rejected').map((r) => (r.reason as Error).name)).toEqual([
+      'ClientLimitExceededException',
+    ]);
   });
 });

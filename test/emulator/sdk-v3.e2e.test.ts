@@ -1,5 +1,10 @@
 import { DescribeStreamCommand, GetDataEndpointCommand, ListStreamsCommand } from '@aws-sdk/client-kinesis-video';
-import { GetClipCommand, ListFragmentsCommand, paginateListFragments, type Fragment } from '@aws-sdk/client-kinesis-video-archived-media';
+import {
+  GetClipCommand,
+  ListFragmentsCommand,
+  paginateListFragments,
+  type Fragment,
+} from '@aws-sdk/client-kinesis-video-archived-media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator.js';
 import { rejection, sdkClients } from './support/sdk-clients.js';
@@ -22,7 +27,13 @@ beforeAll(async () => {
       { name: 'live-only', source: { preset: 'h264' }, spanMs: HOUR, retentionHours: 0 },
       { name: 'cpd', source: { preset: 'h264_aac' }, spanMs: HOUR, cpdChanges: [{ atMs: END - 30 * 60_000 }] },
     ],
-    faults: [{ op: 'DescribeStream', stream: 'door', action: { kind: 'error', name: 'NotAuthorizedException', message: 'User is not authorized.' } }],
+    faults: [
+      {
+        op: 'DescribeStream',
+        stream: 'door',
+        action: { kind: 'error', name: 'NotAuthorizedException', message: 'User is not authorized.' },
+      },
+    ],
   });
   ({ control, media } = sdkClients(emu.url));
 });
@@ -37,14 +48,21 @@ describe('control plane with SDK v3', () => {
     expect(first.StreamInfoList?.map((s) => s.StreamName)).toEqual(['cam-a', 'cam-b']);
     const second = await control.send(new ListStreamsCommand({ MaxResults: 2, NextToken: first.NextToken }));
     expect(second.StreamInfoList?.map((s) => s.StreamName)).toEqual(['cpd', 'door']);
-    const cams = await control.send(new ListStreamsCommand({ StreamNameCondition: { ComparisonOperator: 'BEGINS_WITH', ComparisonValue: 'cam' } }));
+    const cams = await control.send(
+      new ListStreamsCommand({ StreamNameCondition: { ComparisonOperator: 'BEGINS_WITH', ComparisonValue: 'cam' } }),
+    );
     expect(cams.StreamInfoList?.map((s) => s.StreamName)).toEqual(['cam-a', 'cam-b']);
     expect(cams.NextToken).toBeUndefined();
   });
 
   it('describes a stream by name and by ARN with a Date creation time', async () => {
     const byName = await control.send(new DescribeStreamCommand({ StreamName: 'cam-a' }));
-    expect(byName.StreamInfo).toMatchObject({ StreamName: 'cam-a', Status: 'ACTIVE', DataRetentionInHours: 168, MediaType: 'video/h264,audio/aac' });
+    expect(byName.StreamInfo).toMatchObject({
+      StreamName: 'cam-a',
+      Status: 'ACTIVE',
+      DataRetentionInHours: 168,
+      MediaType: 'video/h264,audio/aac',
+    });
     expect(byName.StreamInfo?.CreationTime).toBeInstanceOf(Date);
     expect(byName.StreamInfo?.StreamARN).toMatch(/^arn:aws:kinesisvideo:us-east-1:123456789012:stream\/cam-a\/\d{13}$/);
     const byArn = await control.send(new DescribeStreamCommand({ StreamARN: byName.StreamInfo?.StreamARN }));
@@ -56,7 +74,9 @@ describe('control plane with SDK v3', () => {
     const out = await control.send(new GetDataEndpointCommand({ StreamName: 'cam-a', APIName: 'GET_CLIP' }));
     expect(out.DataEndpoint).toBe(emu.url);
     const prefixed = sdkClients(`${emu.url}/some/base`).control;
-    const viaPrefix = await prefixed.send(new GetDataEndpointCommand({ StreamName: 'cam-a', APIName: 'LIST_FRAGMENTS' }));
+    const viaPrefix = await prefixed.send(
+      new GetDataEndpointCommand({ StreamName: 'cam-a', APIName: 'LIST_FRAGMENTS' }),
+    );
     expect(viaPrefix.DataEndpoint).toBe(`${emu.url}/some/base`);
   });
 
@@ -68,7 +88,9 @@ describe('control plane with SDK v3', () => {
   });
 
   it('raises InvalidArgumentException for a bad APIName', async () => {
-    const error = await rejection(control.send(new GetDataEndpointCommand({ StreamName: 'cam-a', APIName: 'NOPE' as 'GET_CLIP' })));
+    const error = await rejection(
+      control.send(new GetDataEndpointCommand({ StreamName: 'cam-a', APIName: 'NOPE' as 'GET_CLIP' })),
+    );
     expect(error.name).toBe('InvalidArgumentException');
   });
 
@@ -88,7 +110,13 @@ describe('archived media with SDK v3', () => {
     const expected = emu.fragments('cam-a', { selector: 'SERVER_TIMESTAMP', startMs: from, endMs: to });
     const seen: Fragment[] = [];
     let pages = 0;
-    for await (const page of paginateListFragments({ client: media, pageSize: 7 }, { StreamName: 'cam-a', FragmentSelector: { FragmentSelectorType: 'SERVER_TIMESTAMP', TimestampRange: range(from, to) } })) {
+    for await (const page of paginateListFragments(
+      { client: media, pageSize: 7 },
+      {
+        StreamName: 'cam-a',
+        FragmentSelector: { FragmentSelectorType: 'SERVER_TIMESTAMP', TimestampRange: range(from, to) },
+      },
+    )) {
       pages += 1;
       seen.push(...(page.Fragments ?? []));
     }
@@ -106,7 +134,9 @@ describe('archived media with SDK v3', () => {
   it('rejects MaxResults outside 1-1000 with InvalidArgumentException', async () => {
     const selector = { FragmentSelectorType: 'PRODUCER_TIMESTAMP' as const, TimestampRange: range(END - HOUR, END) };
     for (const MaxResults of [0, 1001]) {
-      const error = await rejection(media.send(new ListFragmentsCommand({ StreamName: 'cam-a', MaxResults, FragmentSelector: selector })));
+      const error = await rejection(
+        media.send(new ListFragmentsCommand({ StreamName: 'cam-a', MaxResults, FragmentSelector: selector })),
+      );
       expect(error.name).toBe('InvalidArgumentException');
     }
   });
@@ -116,17 +146,39 @@ describe('archived media with SDK v3', () => {
     const first = fragments[0];
     const last = fragments.at(-1);
     if (first === undefined || last === undefined) throw new Error('no fragments');
-    const out = await media.send(new GetClipCommand({ StreamName: 'cam-a', ClipFragmentSelector: { FragmentSelectorType: 'PRODUCER_TIMESTAMP', TimestampRange: range(first.producerMs, last.producerMs) } }));
+    const out = await media.send(
+      new GetClipCommand({
+        StreamName: 'cam-a',
+        ClipFragmentSelector: {
+          FragmentSelectorType: 'PRODUCER_TIMESTAMP',
+          TimestampRange: range(first.producerMs, last.producerMs),
+        },
+      }),
+    );
     expect(out.ContentType).toBe('video/mp4');
     const bytes = await out.Payload?.transformToByteArray();
     const expected = emu.expectedClip('cam-a', fragments);
     expect(bytes?.length).toBe(expected.sizeBytes);
     expect(Buffer.from(bytes ?? []).equals(Buffer.concat([...expected.chunks()]))).toBe(true);
-    expect(emu.log.ofOp('GetClip').at(-1)).toMatchObject({ status: 200, fragmentsServed: fragments.length, bytesSent: expected.sizeBytes });
+    expect(emu.log.ofOp('GetClip').at(-1)).toMatchObject({
+      status: 200,
+      fragmentsServed: fragments.length,
+      bytesSent: expected.sizeBytes,
+    });
   });
 
   it('answers an empty range with 404 "No fragments found"', async () => {
-    const error = await rejection(media.send(new GetClipCommand({ StreamName: 'cam-a', ClipFragmentSelector: { FragmentSelectorType: 'PRODUCER_TIMESTAMP', TimestampRange: range(END - 5 * HOUR, END - 4 * HOUR) } })));
+    const error = await rejection(
+      media.send(
+        new GetClipCommand({
+          StreamName: 'cam-a',
+          ClipFragmentSelector: {
+            FragmentSelectorType: 'PRODUCER_TIMESTAMP',
+            TimestampRange: range(END - 5 * HOUR, END - 4 * HOUR),
+          },
+        }),
+      ),
+    );
     expect(error.name).toBe('ResourceNotFoundException');
     expect(error.message).toBe('No fragments found in the stream for the clip request.');
   });
@@ -145,29 +197,73 @@ describe('archived media with SDK v3', () => {
 
   it('answers the retention edge as AWS does: 400 for SERVER, 404 for PRODUCER', async () => {
     const old = range(END - 200 * HOUR, END - 199 * HOUR);
-    const server = await rejection(media.send(new GetClipCommand({ StreamName: 'cam-a', ClipFragmentSelector: { FragmentSelectorType: 'SERVER_TIMESTAMP', TimestampRange: old } })));
+    const server = await rejection(
+      media.send(
+        new GetClipCommand({
+          StreamName: 'cam-a',
+          ClipFragmentSelector: { FragmentSelectorType: 'SERVER_TIMESTAMP', TimestampRange: old },
+        }),
+      ),
+    );
     expect(server.name).toBe('InvalidArgumentException');
     expect(server.message).toBe(`End timestamp ${END - 199 * HOUR} is outside of the stream retention period.`);
-    const producer = await rejection(media.send(new GetClipCommand({ StreamName: 'cam-a', ClipFragmentSelector: { FragmentSelectorType: 'PRODUCER_TIMESTAMP', TimestampRange: old } })));
+    const producer = await rejection(
+      media.send(
+        new GetClipCommand({
+          StreamName: 'cam-a',
+          ClipFragmentSelector: { FragmentSelectorType: 'PRODUCER_TIMESTAMP', TimestampRange: old },
+        }),
+      ),
+    );
     expect(producer.name).toBe('ResourceNotFoundException');
   });
 
   it('raises NoDataRetentionException for a stream without retention', async () => {
-    const error = await rejection(media.send(new GetClipCommand({ StreamName: 'live-only', ClipFragmentSelector: { FragmentSelectorType: 'PRODUCER_TIMESTAMP', TimestampRange: range(END - HOUR, END) } })));
+    const error = await rejection(
+      media.send(
+        new GetClipCommand({
+          StreamName: 'live-only',
+          ClipFragmentSelector: { FragmentSelectorType: 'PRODUCER_TIMESTAMP', TimestampRange: range(END - HOUR, END) },
+        }),
+      ),
+    );
     expect(error.name).toBe('NoDataRetentionException');
   });
 
   it('raises InvalidCodecPrivateDataException for a range across a codec-config change, and serves each side alone', async () => {
     const across = range(END - 30 * 60_000 - 5_000, END - 30 * 60_000 + 5_000);
-    const error = await rejection(media.send(new GetClipCommand({ StreamName: 'cpd', ClipFragmentSelector: { FragmentSelectorType: 'PRODUCER_TIMESTAMP', TimestampRange: across } })));
+    const error = await rejection(
+      media.send(
+        new GetClipCommand({
+          StreamName: 'cpd',
+          ClipFragmentSelector: { FragmentSelectorType: 'PRODUCER_TIMESTAMP', TimestampRange: across },
+        }),
+      ),
+    );
     expect(error.name).toBe('InvalidCodecPrivateDataException');
     expect(error.$metadata?.httpStatusCode).toBe(400);
-    const after = await media.send(new GetClipCommand({ StreamName: 'cpd', ClipFragmentSelector: { FragmentSelectorType: 'PRODUCER_TIMESTAMP', TimestampRange: range(END - 30 * 60_000, END - 30 * 60_000 + 5_000) } }));
+    const after = await media.send(
+      new GetClipCommand({
+        StreamName: 'cpd',
+        ClipFragmentSelector: {
+          FragmentSelectorType: 'PRODUCER_TIMESTAMP',
+          TimestampRange: range(END - 30 * 60_000, END - 30 * 60_000 + 5_000),
+        },
+      }),
+    );
     expect((await after.Payload?.transformToByteArray())?.length).toBeGreaterThan(1000);
   });
 
   it('caps a clip silently at the first 200 fragments', async () => {
-    const out = await media.send(new GetClipCommand({ StreamName: 'cam-b', ClipFragmentSelector: { FragmentSelectorType: 'PRODUCER_TIMESTAMP', TimestampRange: range(END - HOUR - 60_000, END) } }));
+    const out = await media.send(
+      new GetClipCommand({
+        StreamName: 'cam-b',
+        ClipFragmentSelector: {
+          FragmentSelectorType: 'PRODUCER_TIMESTAMP',
+          TimestampRange: range(END - HOUR - 60_000, END),
+        },
+      }),
+    );
     await out.Payload?.transformToByteArray();
     expect(emu.log.ofOp('GetClip').at(-1)?.fragmentsServed).toBe(200);
   });

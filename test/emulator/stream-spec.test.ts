@@ -4,7 +4,9 @@ import { configSelector, offlinePredicate } from '../../src/emulator/time-marks.
 
 describe('parseStreamSpec', () => {
   it('reads a preset stream with every option', () => {
-    const spec = parseStreamSpec('demo=h264_aac,fragment=2s,span=48h,gap=10:00-10:05,skew=11s,bitrate=4x,retention=72h,cpd-change=12:00,jitter=10ms');
+    const spec = parseStreamSpec(
+      'demo=h264_aac,fragment=2s,span=48h,gap=10:00-10:05,skew=11s,bitrate=4x,retention=72h,cpd-change=12:00,jitter=10ms',
+    );
     expect(spec).toEqual({
       name: 'demo',
       source: { preset: 'h264_aac' },
@@ -20,7 +22,9 @@ describe('parseStreamSpec', () => {
   });
 
   it('treats a non-preset source as a user file and accepts absolute gaps and negative skew', () => {
-    const spec = parseStreamSpec('mine=./clips/a.mp4,gap=2026-01-01T10:00:00Z/2026-01-01T11:00:00Z,skew=-2s,retention=0');
+    const spec = parseStreamSpec(
+      'mine=./clips/a.mp4,gap=2026-01-01T10:00:00Z/2026-01-01T11:00:00Z,skew=-2s,retention=0',
+    );
     expect(spec.source).toEqual({ file: './clips/a.mp4' });
     expect(spec.gaps).toEqual([{ from: { atMs: Date.UTC(2026, 0, 1, 10) }, to: { atMs: Date.UTC(2026, 0, 1, 11) } }]);
     expect(spec.skewMs).toBe(-2000);
@@ -31,15 +35,26 @@ describe('parseStreamSpec', () => {
     expect(parseStreamSpec('cam=h264,live,span=10m')).toMatchObject({ live: true, spanMs: 600_000 });
   });
 
-  it.each(['noequals', 'bad name=h264', 'a=h264,fragment=11s', 'a=h264,fragment=1500ms', 'a=h264,bitrate=0.5x', 'a=h264,colour=red', 'a=h264,gap=25:00-26:00'])(
-    'rejects %s with a RangeError',
-    (text) => {
-      expect(() => parseStreamSpec(text)).toThrow(RangeError);
-    },
-  );
+  it.each([
+    'noequals',
+    'bad name=h264',
+    'a=h264,fragment=11s',
+    'a=h264,fragment=1500ms',
+    'a=h264,bitrate=0.5x',
+    'a=h264,colour=red',
+    'a=h264,gap=25:00-26:00',
+  ])('rejects %s with a RangeError', (text) => {
+    expect(() => parseStreamSpec(text)).toThrow(RangeError);
+  });
 
   it('parses durations in every unit', () => {
-    expect([parseDurationMs('500ms'), parseDurationMs('2s'), parseDurationMs('5m'), parseDurationMs('1.5h'), parseDurationMs('7d')]).toEqual([500, 2000, 300_000, 5_400_000, 604_800_000]);
+    expect([
+      parseDurationMs('500ms'),
+      parseDurationMs('2s'),
+      parseDurationMs('5m'),
+      parseDurationMs('1.5h'),
+      parseDurationMs('7d'),
+    ]).toEqual([500, 2000, 300_000, 5_400_000, 604_800_000]);
   });
 });
 

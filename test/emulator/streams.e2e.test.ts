@@ -40,7 +40,13 @@ afterAll(async () => {
 
 async function clip(stream: string, fromMs: number, toMs: number, name: string): Promise<string> {
   const out = await sdkClients(emu.url).media.send(
-    new GetClipCommand({ StreamName: stream, ClipFragmentSelector: { FragmentSelectorType: 'PRODUCER_TIMESTAMP', TimestampRange: { StartTimestamp: new Date(fromMs), EndTimestamp: new Date(toMs) } } }),
+    new GetClipCommand({
+      StreamName: stream,
+      ClipFragmentSelector: {
+        FragmentSelectorType: 'PRODUCER_TIMESTAMP',
+        TimestampRange: { StartTimestamp: new Date(fromMs), EndTimestamp: new Date(toMs) },
+      },
+    }),
   );
   const file = join(dir, name);
   await writeFile(file, (await out.Payload?.transformToByteArray()) ?? new Uint8Array(0));
@@ -53,7 +59,13 @@ describe('synthetic streams over HTTP', () => {
     let inGap = 0;
     const paginator = paginateListFragments(
       { client: sdkClients(emu.url).media, pageSize: 1000 },
-      { StreamName: 'long', FragmentSelector: { FragmentSelectorType: 'SERVER_TIMESTAMP', TimestampRange: { StartTimestamp: new Date(NOW - 49 * HOUR), EndTimestamp: new Date(NOW) } } },
+      {
+        StreamName: 'long',
+        FragmentSelector: {
+          FragmentSelectorType: 'SERVER_TIMESTAMP',
+          TimestampRange: { StartTimestamp: new Date(NOW - 49 * HOUR), EndTimestamp: new Date(NOW) },
+        },
+      },
     );
     for await (const page of paginator) {
       for (const f of page.Fragments ?? []) {
@@ -101,7 +113,10 @@ describeMedia('synthetic stream media', () => {
     expect(fragments.at(-1)?.producerMs).toBe(NOW - 2000);
     const file = await clip('file', NOW - HOUR, NOW, 'file.mp4');
     const info = await streamInfo(file);
-    expect(info.map((s) => [s.kind, s.packets])).toEqual([['v', 120], ['a', 125]]);
+    expect(info.map((s) => [s.kind, s.packets])).toEqual([
+      ['v', 120],
+      ['a', 125],
+    ]);
     expect((await decodeFrames(file)).errors).toEqual([]);
   });
 

@@ -10,7 +10,15 @@ const HOUR = 3_600_000;
 
 function stream(overrides: Partial<SynthStreamOptions> = {}): SynthStream {
   return new SynthStream({
-    description: { name: 's', arn: 'arn', creationMs: 0, retentionHours: 168, mediaType: 'video/h264', version: 'v1', deviceName: undefined },
+    description: {
+      name: 's',
+      arn: 'arn',
+      creationMs: 0,
+      retentionHours: 168,
+      mediaType: 'video/h264',
+      version: 'v1',
+      deviceName: undefined,
+    },
     ordinal: 0,
     media: fakeLoopMedia(),
     fragmentSeconds: 2,
@@ -71,10 +79,17 @@ describe('SynthStream', () => {
   });
 
   it('leaves offline slots empty and skips them when selecting', () => {
-    const s = stream({ offline: offlinePredicate([{ from: { dailyMinute: 23 * 60 + 30 }, to: { dailyMinute: 23 * 60 + 35 } }]) });
+    const s = stream({
+      offline: offlinePredicate([{ from: { dailyMinute: 23 * 60 + 30 }, to: { dailyMinute: 23 * 60 + 35 } }]),
+    });
     const all = listStreamFragments(s, { startMs: 0, endMs: END }, END);
     expect(all.length).toBe(1800 - 150);
-    const inGap = all.filter((f) => new Date(f.producerMs).getUTCMinutes() >= 30 && new Date(f.producerMs).getUTCMinutes() < 35 && new Date(f.producerMs).getUTCHours() === 23);
+    const inGap = all.filter(
+      (f) =>
+        new Date(f.producerMs).getUTCMinutes() >= 30 &&
+        new Date(f.producerMs).getUTCMinutes() < 35 &&
+        new Date(f.producerMs).getUTCHours() === 23,
+    );
     expect(inGap).toEqual([]);
   });
 
@@ -83,22 +98,45 @@ describe('SynthStream', () => {
     const f10 = s.fragmentAt(10);
     const f12 = s.fragmentAt(12);
     if (f10 === undefined || f12 === undefined) throw new Error('missing fragment');
-    const byProducer = listStreamFragments(s, { selector: 'PRODUCER_TIMESTAMP', startMs: f10.producerMs, endMs: f12.producerMs }, END);
+    const byProducer = listStreamFragments(
+      s,
+      { selector: 'PRODUCER_TIMESTAMP', startMs: f10.producerMs, endMs: f12.producerMs },
+      END,
+    );
     expect(byProducer.map((f) => f.slot)).toEqual([10, 11, 12]);
-    const byServer = listStreamFragments(s, { selector: 'SERVER_TIMESTAMP', startMs: f10.serverMs + 1, endMs: f12.serverMs }, END);
+    const byServer = listStreamFragments(
+      s,
+      { selector: 'SERVER_TIMESTAMP', startMs: f10.serverMs + 1, endMs: f12.serverMs },
+      END,
+    );
     expect(byServer.map((f) => f.slot)).toEqual([11, 12]);
   });
 
   it('hides fragments ingested after now and before the retention window', () => {
-    const s = stream({ description: { name: 's', arn: 'arn', creationMs: 0, retentionHours: 0.5, mediaType: 'video/h264', version: 'v1', deviceName: undefined } });
-    const visible = [...selectFragments(s, { selector: 'SERVER_TIMESTAMP', startMs: 0, endMs: END, nowMs: END - 10 * 60_000 })];
+    const s = stream({
+      description: {
+        name: 's',
+        arn: 'arn',
+        creationMs: 0,
+        retentionHours: 0.5,
+        mediaType: 'video/h264',
+        version: 'v1',
+        deviceName: undefined,
+      },
+    });
+    const visible = [
+      ...selectFragments(s, { selector: 'SERVER_TIMESTAMP', startMs: 0, endMs: END, nowMs: END - 10 * 60_000 }),
+    ];
     expect(visible.every((f) => f.serverMs <= END - 10 * 60_000 && f.serverMs >= END - 40 * 60_000)).toBe(true);
     expect(visible.length).toBeGreaterThan(890);
     expect(visible.length).toBeLessThan(910);
   });
 
   it('switches to the alternate configuration after a change and back after the next', () => {
-    const s = stream({ media: fakeLoopMedia({ alt: true }), configAt: configSelector([{ atMs: END - 30 * 60_000 - 11_000 }]) });
+    const s = stream({
+      media: fakeLoopMedia({ alt: true }),
+      configAt: configSelector([{ atMs: END - 30 * 60_000 - 11_000 }]),
+    });
     expect(s.fragmentAt(0)?.configId).toBe(0);
     expect(s.fragmentAt(900)?.configId).toBe(1);
     const mixed = s.clipMedia([s.fragmentAt(899), s.fragmentAt(900)].filter((f) => f !== undefined));
@@ -107,7 +145,8 @@ describe('SynthStream', () => {
 
   it('keeps ingesting a live stream: new fragments become visible as the clock passes them', () => {
     const s = stream({ live: true });
-    const visibleAt = (nowMs: number) => listStreamFragments(s, { selector: 'SERVER_TIMESTAMP', startMs: END - HOUR, endMs: END + HOUR }, nowMs).length;
+    const visibleAt = (nowMs: number) =>
+      listStreamFragments(s, { selector: 'SERVER_TIMESTAMP', startMs: END - HOUR, endMs: END + HOUR }, nowMs).length;
     expect(visibleAt(END)).toBe(1800);
     expect(visibleAt(END + 60_000)).toBe(1830);
     expect(s.fragmentAt(1830)?.producerMs).toBe(END - 11_000 + 60_000);
@@ -116,7 +155,8 @@ describe('SynthStream', () => {
   it('iterates a 48 h stream lazily without per-fragment state', () => {
     const s = stream({ spanMs: 48 * HOUR });
     let count = 0;
-    for (const _ of selectFragments(s, { selector: 'PRODUCER_TIMESTAMP', startMs: 0, endMs: END, nowMs: END })) count += 1;
+    for (const _ of selectFragments(s, { selector: 'PRODUCER_TIMESTAMP', startMs: 0, endMs: END, nowMs: END }))
+      count += 1;
     expect(count).toBe(86_400);
     expect(Object.keys(s)).toEqual(['description', 'slotCount']);
   });

@@ -30,21 +30,42 @@ afterAll(async () => {
 type Reply = { status: number; headers: Headers; json: Record<string, unknown> };
 
 async function post(op: string, body: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-  const response = await fetch(`${emu.url}/${op}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
-  return { status: response.status, headers: response.headers, json: (await response.json()) as Record<string, unknown> };
+  const response = await fetch(`${emu.url}/${op}`, {
+    method: 'POST',
+    headers,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    json: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 const list = (start: unknown, end: unknown, extra: Record<string, unknown> = {}) =>
-  post('listFragments', { StreamName: 'cam', FragmentSelector: { FragmentSelectorType: 'PRODUCER_TIMESTAMP', TimestampRange: { StartTimestamp: start, EndTimestamp: end } }, ...extra });
+  post('listFragments', {
+    StreamName: 'cam',
+    FragmentSelector: {
+      FragmentSelectorType: 'PRODUCER_TIMESTAMP',
+      TimestampRange: { StartTimestamp: start, EndTimestamp: end },
+    },
+    ...extra,
+  });
 
 describe('wire format', () => {
   it('sends errors with the status, x-amzn-ErrorType, __type, Message and message of kvs-api.md §5.3', async () => {
     const reply = await post('describeStream', { StreamName: 'nope' });
     expect(reply.status).toBe(404);
     expect(reply.headers.get('content-type')).toBe('application/json');
-    expect(reply.headers.get('x-amzn-errortype')).toBe('ResourceNotFoundException:https://kinesisvideo.amazonaws.com/doc/2017-09-30/');
+    expect(reply.headers.get('x-amzn-errortype')).toBe(
+      'ResourceNotFoundException:https://kinesisvideo.amazonaws.com/doc/2017-09-30/',
+    );
     expect(reply.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(reply.json).toEqual({ __type: 'ResourceNotFoundException', Message: 'The requested stream is not found or not active.', message: 'The requested stream is not found or not active.' });
+    expect(reply.json).toEqual({
+      __type: 'ResourceNotFoundException',
+      Message: 'The requested stream is not found or not active.',
+      message: 'The requested stream is not found or not active.',
+    });
   });
 
   it('puts a request id on successful replies too, and accepts bodies without a content type', async () => {
@@ -58,9 +79,15 @@ describe('wire format', () => {
     const fragment = emu.fragments('cam', { startMs: NOW - 600_000, endMs: NOW })[0];
     if (fragment === undefined) throw new Error('no fragment');
     const at = fragment.producerMs / 1000;
-    for (const [start, end] of [[at, at], [String(at), String(at)], [at - 0.001, at + 0.001]]) {
+    for (const [start, end] of [
+      [at, at],
+      [String(at), String(at)],
+      [at - 0.001, at + 0.001],
+    ]) {
       const reply = await list(start, end);
-      expect((reply.json['Fragments'] as { FragmentNumber: string }[]).map((f) => f.FragmentNumber)).toEqual([fragment.fragmentNumber]);
+      expect((reply.json['Fragments'] as { FragmentNumber: string }[]).map((f) => f.FragmentNumber)).toEqual([
+        fragment.fragmentNumber,
+      ]);
     }
     const missed = await list(at + 0.001, at + 1);
     expect(missed.json).toEqual({ Fragments: [] });
@@ -68,7 +95,12 @@ describe('wire format', () => {
 
   it('writes timestamps as seconds with millisecond fractions and fragment numbers as 47-digit strings', async () => {
     const reply = await list((NOW - 600_000) / 1000, (NOW - 590_000) / 1000);
-    const fragments = reply.json['Fragments'] as { FragmentNumber: string; ServerTimestamp: number; ProducerTimestamp: number; FragmentLengthInMilliseconds: number }[];
+    const fragments = reply.json['Fragments'] as {
+      FragmentNumber: string;
+      ServerTimestamp: number;
+      ProducerTimestamp: number;
+      FragmentLengthInMilliseconds: number;
+    }[];
     expect(fragments.length).toBeGreaterThan(3);
     for (const f of fragments) {
       expect(f.FragmentNumber).toMatch(/^\d{47}$/);
@@ -101,22 +133,41 @@ describe('wire format', () => {
   });
 
   it('hides just-ingested fragments from ListFragments when a visibility delay is set', async () => {
-    const delayed = await startEmulator({ auth: false, quotas: false, now: () => NOW, listFragmentsDelayMs: 10_000, streams: [{ name: 'cam', source: { preset: 'h264' }, spanMs: 60_000, jitterMs: 0 }] });
+    const delayed = await startEmulator({
+      auth: false,
+      quotas: false,
+      now: () => NOW,
+      listFragmentsDelayMs: 10_000,
+      streams: [{ name: 'cam', source: { preset: 'h264' }, spanMs: 60_000, jitterMs: 0 }],
+    });
     try {
       const reply = await fetch(`${delayed.url}/listFragments`, {
         method: 'POST',
-        body: JSON.stringify({ StreamName: 'cam', FragmentSelector: { FragmentSelectorType: 'SERVER_TIMESTAMP', TimestampRange: { StartTimestamp: (NOW - 60_000) / 1000, EndTimestamp: NOW / 1000 } } }),
+        body: JSON.stringify({
+          StreamName: 'cam',
+          FragmentSelector: {
+            FragmentSelectorType: 'SERVER_TIMESTAMP',
+            TimestampRange: { StartTimestamp: (NOW - 60_000) / 1000, EndTimestamp: NOW / 1000 },
+          },
+        }),
       });
       const listed = ((await reply.json()) as { Fragments: unknown[] }).Fragments.length;
-      expect(listed).toBe(delayed.fragments('cam', { selector: 'SERVER_TIMESTAMP', startMs: NOW - 60_000, endMs: NOW - 10_000 }).length);
-      expect(listed).toBeLessThan(delayed.fragments('cam', { selector: 'SERVER_TIMESTAMP', startMs: NOW - 60_000, endMs: NOW }).length);
+      expect(listed).toBe(
+        delayed.fragments('cam', { selector: 'SERVER_TIMESTAMP', startMs: NOW - 60_000, endMs: NOW - 10_000 }).length,
+      );
+      expect(listed).toBeLessThan(
+        delayed.fragments('cam', { selector: 'SERVER_TIMESTAMP', startMs: NOW - 60_000, endMs: NOW }).length,
+      );
     } finally {
       await delayed.close();
     }
   });
 
   it('mirrors the request log to a JSONL file', () => {
-    const lines = readFileSync(join(dir, 'requests.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { op: string; seq: number });
+    const lines = readFileSync(join(dir, 'requests.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { op: string; seq: number });
     expect(lines.length).toBe(emu.log.entries.length);
     expect(lines.map((l) => l.op)).toEqual(emu.log.entries.map((e) => e.op));
   });

@@ -8,13 +8,22 @@ describe('exit codes', () => {
   it('maps every error code to the documented exit code', () => {
     expect(ERROR_CODES).toEqual({
       E_INTERNAL: 1,
-      E_USAGE: 2, E_TIME_PARSE: 2, E_TIME_RANGE: 2,
-      E_STREAM_NOT_FOUND: 3, E_NO_MEDIA: 3,
+      E_USAGE: 2,
+      E_TIME_PARSE: 2,
+      E_TIME_RANGE: 2,
+      E_STREAM_NOT_FOUND: 3,
+      E_NO_MEDIA: 3,
       E_AUTH: 4,
-      E_THROTTLED: 5, E_REMOTE: 5,
-      E_MEDIA_UNSUPPORTED: 6, E_MP4_PARSE: 6, E_JOIN_MISMATCH: 6,
-      E_OUTPUT_EXISTS: 7, E_OUTPUT_WRITE: 7, E_LOCKED: 7,
-      E_GAPS: 8, E_HOOK: 8,
+      E_THROTTLED: 5,
+      E_REMOTE: 5,
+      E_MEDIA_UNSUPPORTED: 6,
+      E_MP4_PARSE: 6,
+      E_JOIN_MISMATCH: 6,
+      E_OUTPUT_EXISTS: 7,
+      E_OUTPUT_WRITE: 7,
+      E_LOCKED: 7,
+      E_GAPS: 8,
+      E_HOOK: 8,
       E_CANCELLED: 130,
     });
   });

@@ -46,7 +46,10 @@ describe('getClip to a spool file', () => {
   it('writes a multi-megabyte body intact through the deep write buffer, with the size and SHA-256 of the file', async () => {
     const destPath = join(dir, 'fat.mp4');
     let reported = 0;
-    const done = await createKvsSession(clients, { stream: { streamName: 'fat' } }).getClip(range, { destPath, onBytes: (n) => (reported += n) });
+    const done = await createKvsSession(clients, { stream: { streamName: 'fat' } }).getClip(range, {
+      destPath,
+      onBytes: (n) => (reported += n),
+    });
     const bytes = await readFile(destPath);
     expect(bytes.length).toBeGreaterThan(8 * 1024 * 1024);
     expect(done.bytes).toBe(bytes.length);
@@ -59,7 +62,10 @@ describe('getClip to a spool file', () => {
   it('gives up on a body that stalls longer than the idle timeout, as a retryable error, and removes the partial file', async () => {
     const destPath = join(dir, 'stall.mp4');
     // The capped body arrives in slices 50 ms apart: a 20 ms idle timeout fires in the first gap.
-    const call = createKvsSession(clients, { stream: { streamName: 'stall' } }).getClip(range, { destPath, idleTimeoutMs: 20 });
+    const call = createKvsSession(clients, { stream: { streamName: 'stall' } }).getClip(range, {
+      destPath,
+      idleTimeoutMs: 20,
+    });
     await expect(call).rejects.toBeInstanceOf(RemoteError);
     await expect(stat(destPath)).rejects.toMatchObject({ code: 'ENOENT' });
   });
@@ -67,7 +73,10 @@ describe('getClip to a spool file', () => {
   it('keeps a slow body going while bytes keep arriving within the idle timeout', async () => {
     const destPath = join(dir, 'trickle.mp4');
     const started = Date.now();
-    const done = await createKvsSession(clients, { stream: { streamName: 'trickle' } }).getClip({ ...range, startMs: END - MIN }, { destPath, idleTimeoutMs: 400 });
+    const done = await createKvsSession(clients, { stream: { streamName: 'trickle' } }).getClip(
+      { ...range, startMs: END - MIN },
+      { destPath, idleTimeoutMs: 400 },
+    );
     // The body takes several idle timeouts to arrive (slices every 50 ms): every chunk re-arms the timer.
     expect(Date.now() - started).toBeGreaterThan(1200);
     expect((await stat(destPath)).size).toBe(done.bytes);

@@ -25,7 +25,15 @@ beforeAll(async () => {
     quotas: false,
     streams: [
       { name: 'cam1', source: { preset: 'h264' }, fragmentSeconds: 2, spanMs: HOUR, endMs: NOW - 60_000 },
-      { name: 'skewed', source: { preset: 'h264' }, fragmentSeconds: 1, spanMs: 20 * 60_000, endMs: NOW - 60_000, skewMs: 11_000, jitterMs: 300 },
+      {
+        name: 'skewed',
+        source: { preset: 'h264' },
+        fragmentSeconds: 1,
+        spanMs: 20 * 60_000,
+        endMs: NOW - 60_000,
+        skewMs: 11_000,
+        jitterMs: 300,
+      },
       { name: 'slow', source: { preset: 'h264' }, spanMs: 10 * 60_000, endMs: NOW - 60_000 },
       { name: 'cam2', source: { preset: 'h264' }, spanMs: 10 * 60_000, endMs: NOW - 60_000 },
       { name: 'door', source: { preset: 'h264' }, spanMs: 10 * 60_000, endMs: NOW - 60_000, retentionHours: 0 },
@@ -51,7 +59,11 @@ const session = (name: string) => createKvsSession(clients, { stream: { streamNa
 
 describe('KvsSession against the emulator', () => {
   it('describes a stream and lists the streams of a region by prefix', async () => {
-    await expect(session('cam1').describeStream()).resolves.toMatchObject({ name: 'cam1', status: 'ACTIVE', retentionHours: 168 });
+    await expect(session('cam1').describeStream()).resolves.toMatchObject({
+      name: 'cam1',
+      status: 'ACTIVE',
+      retentionHours: 168,
+    });
     const cams = await listStreams(clients, { prefix: 'cam' });
     expect(cams.map((s) => s.name)).toEqual(['cam1', 'cam2']);
   });
@@ -73,28 +85,40 @@ describe('KvsSession against the emulator', () => {
   it.each([
     ['cam1', 'server'],
     ['skewed', 'producer'],
-  ] as const)('fetches a planned range of %s by %s timestamps exactly once: each GetClip serves exactly the planned fragments', async (name, selector) => {
-    const s = session(name);
-    const fragmentsAll = await s.listFragments({ selector, startMs: NOW - 2 * HOUR, endMs: NOW });
-    const firstMs = selector === 'server' ? fragmentsAll[0]!.serverMs : fragmentsAll[0]!.producerMs;
-    const window = { startMs: firstMs + 5001, endMs: firstMs + 9 * 60_000 };
-    const fragments = await s.listFragments({ selector, startMs: window.startMs - 20_000, endMs: window.endMs });
-    const plan = planParts(fragments, { selector, window, align: 'cover', limits: { maxFragments: 100 } });
-    expect(plan.parts.length).toBeGreaterThan(2);
-    emulator.log.clear();
-    for (const part of plan.parts) {
-      const destPath = join(dir, `${name}-${part.index}.mp4`);
-      let progress = 0;
-      const download = await s.getClip({ selector, startMs: part.startMs, endMs: part.endMs }, { destPath, onBytes: (n) => (progress += n) });
-      expect(download.bytes).toBe((await stat(destPath)).size);
-      // Hashed while streaming: the digest of the file as it lies on disk.
-      expect(download.sha256).toBe(createHash('sha256').update(await readFile(destPath)).digest('hex'));
-      expect(download.contentLength).toBe(download.bytes);
-      expect(progress).toBe(download.bytes);
-    }
-    expect(emulator.log.ofOp('GetClip').map((e) => e.fragmentsServed)).toEqual(plan.parts.map((p) => p.fragmentCount));
-    expect(plan.fragmentCount).toBe(plan.parts.reduce((sum, p) => sum + p.fragmentCount, 0));
-  });
+  ] as const)(
+    'fetches a planned range of %s by %s timestamps exactly once: each GetClip serves exactly the planned fragments',
+    async (name, selector) => {
+      const s = session(name);
+      const fragmentsAll = await s.listFragments({ selector, startMs: NOW - 2 * HOUR, endMs: NOW });
+      const firstMs = selector === 'server' ? fragmentsAll[0]!.serverMs : fragmentsAll[0]!.producerMs;
+      const window = { startMs: firstMs + 5001, endMs: firstMs + 9 * 60_000 };
+      const fragments = await s.listFragments({ selector, startMs: window.startMs - 20_000, endMs: window.endMs });
+      const plan = planParts(fragments, { selector, window, align: 'cover', limits: { maxFragments: 100 } });
+      expect(plan.parts.length).toBeGreaterThan(2);
+      emulator.log.clear();
+      for (const part of plan.parts) {
+        const destPath = join(dir, `${name}-${part.index}.mp4`);
+        let progress = 0;
+        const download = await s.getClip(
+          { selector, startMs: part.startMs, endMs: part.endMs },
+          { destPath, onBytes: (n) => (progress += n) },
+        );
+        expect(download.bytes).toBe((await stat(destPath)).size);
+        // Hashed while streaming: the digest of the file as it lies on disk.
+        expect(download.sha256).toBe(
+          createHash('sha256')
+            .update(await readFile(destPath))
+            .digest('hex'),
+        );
+        expect(download.contentLength).toBe(download.bytes);
+        expect(progress).toBe(download.bytes);
+      }
+      expect(emulator.log.ofOp('GetClip').map((e) => e.fragmentsServed)).toEqual(
+        plan.parts.map((p) => p.fragmentCount),
+      );
+      expect(plan.fragmentCount).toBe(plan.parts.reduce((sum, p) => sum + p.fragmentCount, 0));
+    },
+  );
 
   it('turns a body reset mid-stream, a short body and a throttle into retryable errors and leaves no partial file', async () => {
     const s = session('cam2');
@@ -117,16 +141,26 @@ describe('KvsSession against the emulator', () => {
   it('reports an unknown stream, an empty range and a stream without retention with the documented codes', async () => {
     await expect(session('nope').describeStream()).rejects.toMatchObject({ code: 'E_STREAM_NOT_FOUND', exitCode: 3 });
     const empty = { selector: 'server' as const, startMs: NOW - 30 * HOUR, endMs: NOW - 29 * HOUR };
-    await expect(session('cam1').getClip(empty, { destPath: join(dir, 'empty.mp4') })).rejects.toMatchObject({ code: 'E_NO_MEDIA' });
+    await expect(session('cam1').getClip(empty, { destPath: join(dir, 'empty.mp4') })).rejects.toMatchObject({
+      code: 'E_NO_MEDIA',
+    });
     await expect(session('cam1').listFragments(empty)).resolves.toEqual([]);
     const door = { selector: 'server' as const, startMs: NOW - 5 * 60_000, endMs: NOW - 4 * 60_000 };
-    await expect(session('door').getClip(door, { destPath: join(dir, 'door.mp4') })).rejects.toMatchObject({ code: 'E_NO_MEDIA' });
+    await expect(session('door').getClip(door, { destPath: join(dir, 'door.mp4') })).rejects.toMatchObject({
+      code: 'E_NO_MEDIA',
+    });
   });
 
   it('reports rejected credentials as E_AUTH', async () => {
-    const wrong = createKvsClients({ region: LOCAL_REGION, endpointUrl: emulator.url, credentials: { accessKeyId: LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: 'wrong' } });
+    const wrong = createKvsClients({
+      region: LOCAL_REGION,
+      endpointUrl: emulator.url,
+      credentials: { accessKeyId: LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: 'wrong' },
+    });
     try {
-      const error = await createKvsSession(wrong, { stream: { streamName: 'cam1' } }).describeStream().catch((e: unknown) => e);
+      const error = await createKvsSession(wrong, { stream: { streamName: 'cam1' } })
+        .describeStream()
+        .catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'E_AUTH', exitCode: 4 });
       expect(String((error as Error).message)).not.toContain('wrong');
     } finally {
@@ -148,7 +182,9 @@ describe('KvsSession against the emulator', () => {
     const controller = new AbortController();
     controller.abort(new CancelledError('SIGTERM'));
     const query = { selector: 'server' as const, startMs: NOW - HOUR, endMs: NOW - HOUR + 60_000 };
-    await expect(session('cam1').getClip(query, { destPath: join(dir, 'cancel.mp4'), signal: controller.signal })).rejects.toMatchObject({ code: 'E_CANCELLED', exitCode: 143 });
+    await expect(
+      session('cam1').getClip(query, { destPath: join(dir, 'cancel.mp4'), signal: controller.signal }),
+    ).rejects.toMatchObject({ code: 'E_CANCELLED', exitCode: 143 });
   });
 
   it('abandons a body mid-stream on Ctrl-C, promptly and without leaving the partial file', async () => {
@@ -157,7 +193,11 @@ describe('KvsSession against the emulator', () => {
     const destPath = join(dir, 'slow.mp4');
     const started = Date.now();
     const outcome = session('slow')
-      .getClip(query, { destPath, signal: controller.signal, onBytes: () => controller.abort(new CancelledError('SIGINT')) })
+      .getClip(query, {
+        destPath,
+        signal: controller.signal,
+        onBytes: () => controller.abort(new CancelledError('SIGINT')),
+      })
       .catch((e: unknown) => e);
     await expect(outcome).resolves.toMatchObject({ code: 'E_CANCELLED', exitCode: 130 });
     expect(Date.now() - started).toBeLessThan(5000);
@@ -167,7 +207,11 @@ describe('KvsSession against the emulator', () => {
 
 describe('createKvsClients', () => {
   it('asks for a region when none is configured', async () => {
-    const saved = { region: process.env['AWS_REGION'], defaultRegion: process.env['AWS_DEFAULT_REGION'], config: process.env['AWS_CONFIG_FILE'] };
+    const saved = {
+      region: process.env['AWS_REGION'],
+      defaultRegion: process.env['AWS_DEFAULT_REGION'],
+      config: process.env['AWS_CONFIG_FILE'],
+    };
     delete process.env['AWS_REGION'];
     delete process.env['AWS_DEFAULT_REGION'];
     process.env['AWS_CONFIG_FILE'] = join(dir, 'missing-config');
@@ -176,7 +220,11 @@ describe('createKvsClients', () => {
       await expect(listStreams(noRegion)).rejects.toMatchObject({ code: 'E_USAGE', exitCode: 2 });
     } finally {
       noRegion.destroy();
-      for (const [key, value] of [['AWS_REGION', saved.region], ['AWS_DEFAULT_REGION', saved.defaultRegion], ['AWS_CONFIG_FILE', saved.config]] as const) {
+      for (const [key, value] of [
+        ['AWS_REGION', saved.region],
+        ['AWS_DEFAULT_REGION', saved.defaultRegion],
+        ['AWS_CONFIG_FILE', saved.config],
+      ] as const) {
         if (value === undefined) delete process.env[key];
         else process.env[key] = value;
       }

@@ -25,15 +25,29 @@ function nodeError(code: string, message = code): Error {
 }
 
 function serviceError(name: string, httpStatusCode: number): KinesisVideoArchivedMediaServiceException {
-  return new KinesisVideoArchivedMediaServiceException({ name, $fault: httpStatusCode >= 500 ? 'server' : 'client', message: name, ...meta(httpStatusCode) });
+  return new KinesisVideoArchivedMediaServiceException({
+    name,
+    $fault: httpStatusCode >= 500 ? 'server' : 'client',
+    message: name,
+    ...meta(httpStatusCode),
+  });
 }
 
 describe('mapSdkError', () => {
   it('maps ResourceNotFound to an unknown stream on the control plane but to "no media" on the data plane', () => {
-    const control = mapSdkError(new ControlNotFound({ message: 'The requested stream is not found or not active.', ...meta(404) }), { op: 'DescribeStream', stream: 'cam1' });
+    const control = mapSdkError(
+      new ControlNotFound({ message: 'The requested stream is not found or not active.', ...meta(404) }),
+      { op: 'DescribeStream', stream: 'cam1' },
+    );
     expect(control).toMatchObject({ code: 'E_STREAM_NOT_FOUND', exitCode: 3 });
     expect(control.message).toContain('cam1');
-    const data = mapSdkError(new ResourceNotFoundException({ message: 'No fragments found in the stream for the clip request.', ...meta(404) }), { op: 'GetClip', stream: 'cam1' });
+    const data = mapSdkError(
+      new ResourceNotFoundException({
+        message: 'No fragments found in the stream for the clip request.',
+        ...meta(404),
+      }),
+      { op: 'GetClip', stream: 'cam1' },
+    );
     expect(data).toMatchObject({ code: 'E_NO_MEDIA', exitCode: 3 });
   });
 
@@ -45,12 +59,14 @@ describe('mapSdkError', () => {
       Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
       serviceError('Unknown', 403),
     ];
-    for (const error of errors) expect(mapSdkError(error, { op: 'GetClip', stream: 's' })).toMatchObject({ code: 'E_AUTH', exitCode: 4 });
+    for (const error of errors)
+      expect(mapSdkError(error, { op: 'GetClip', stream: 's' })).toMatchObject({ code: 'E_AUTH', exitCode: 4 });
   });
 
   it('never puts a signature or access key from a service message into the error', () => {
     const error = new InvalidArgumentException({
-      message: "The String-to-Sign should have been 'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20250614 Signature=abcdef0123'",
+      message:
+        "The String-to-Sign should have been 'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20250614 Signature=abcdef0123'",
       ...meta(400),
     });
     const mapped = mapSdkError(error, { op: 'GetClip', stream: 's' });
@@ -59,8 +75,12 @@ describe('mapSdkError', () => {
   });
 
   it('maps throttling to E_THROTTLED and 5xx, resets and refused connections to E_REMOTE', () => {
-    expect(mapSdkError(new ClientLimitExceededException({ message: 'slow down', ...meta(400) }), { op: 'GetClip' })).toMatchObject({ code: 'E_THROTTLED', exitCode: 5 });
-    expect(mapSdkError(new ControlLimitExceeded({ message: 'slow down', ...meta(400) }), { op: 'GetDataEndpoint' })).toMatchObject({ code: 'E_THROTTLED' });
+    expect(
+      mapSdkError(new ClientLimitExceededException({ message: 'slow down', ...meta(400) }), { op: 'GetClip' }),
+    ).toMatchObject({ code: 'E_THROTTLED', exitCode: 5 });
+    expect(
+      mapSdkError(new ControlLimitExceeded({ message: 'slow down', ...meta(400) }), { op: 'GetDataEndpoint' }),
+    ).toMatchObject({ code: 'E_THROTTLED' });
     expect(mapSdkError(serviceError('InternalFailure', 500), { op: 'GetClip' })).toMatchObject({ code: 'E_REMOTE' });
     expect(mapSdkError(nodeError('ECONNRESET', 'aborted'), { op: 'GetClip' })).toMatchObject({ code: 'E_REMOTE' });
     expect(mapSdkError(nodeError('ECONNREFUSED'), { op: 'ListFragments' })).toMatchObject({ code: 'E_REMOTE' });
@@ -80,13 +100,22 @@ describe('mapSdkError', () => {
   });
 
   it('maps NoDataRetention to E_NO_MEDIA with a hint about retention', () => {
-    const mapped = mapSdkError(new NoDataRetentionException({ message: 'x', ...meta(400) }), { op: 'GetClip', stream: 's' });
+    const mapped = mapSdkError(new NoDataRetentionException({ message: 'x', ...meta(400) }), {
+      op: 'GetClip',
+      stream: 's',
+    });
     expect(mapped).toMatchObject({ code: 'E_NO_MEDIA' });
     expect(mapped.hint).toMatch(/retention/i);
   });
 
   it('maps InvalidArgument to a usage error that says what the service rejected', () => {
-    const mapped = mapSdkError(new InvalidArgumentException({ message: 'End timestamp 1725465732000 is outside of the stream retention period.', ...meta(400) }), { op: 'ListFragments', stream: 's' });
+    const mapped = mapSdkError(
+      new InvalidArgumentException({
+        message: 'End timestamp 1725465732000 is outside of the stream retention period.',
+        ...meta(400),
+      }),
+      { op: 'ListFragments', stream: 's' },
+    );
     expect(mapped).toMatchObject({ code: 'E_USAGE', exitCode: 2 });
     expect(mapped.message).toContain('1725465732000');
   });
@@ -98,7 +127,10 @@ describe('mapSdkError', () => {
   });
 
   it('reports a programming error as internal', () => {
-    expect(mapSdkError(new TypeError('x is not a function'), { op: 'GetClip' })).toMatchObject({ code: 'E_INTERNAL', exitCode: 1 });
+    expect(mapSdkError(new TypeError('x is not a function'), { op: 'GetClip' })).toMatchObject({
+      code: 'E_INTERNAL',
+      exitCode: 1,
+    });
   });
 });
 

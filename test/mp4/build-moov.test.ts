@@ -20,8 +20,10 @@ describe('buildMoov parse(write(x))', () => {
   it('reads back the merged tables, entries, edit list and chunk offsets it was built from', async () => {
     const real = await entries();
     const [v, a] = real.tracks;
-    const other = (await readClip(memorySource(readFileSync(fixtureSet('h264_res').clips[3] ?? '')))).tracks[0]?.entries[0];
-    if (v?.entries[0] === undefined || a?.entries[0] === undefined || other === undefined) throw new Error('fixture lacks entries');
+    const other = (await readClip(memorySource(readFileSync(fixtureSet('h264_res').clips[3] ?? '')))).tracks[0]
+      ?.entries[0];
+    if (v?.entries[0] === undefined || a?.entries[0] === undefined || other === undefined)
+      throw new Error('fixture lacks entries');
     const edits = [
       { segmentDuration: 133, mediaTime: -1, rate: 1 },
       { segmentDuration: 2000, mediaTime: 2048, rate: 1 },
@@ -41,7 +43,12 @@ describe('buildMoov parse(write(x))', () => {
     const movie = plan.movie();
     const payloadOffset = PROGRESSIVE_FTYP.length + 8;
     const moov = buildMoov(movie, { layout: 'progressive', payloadOffset, co64ThresholdBytes: 1000 });
-    const file = Buffer.concat([PROGRESSIVE_FTYP, mdatHeader(plan.payloadBytes), Buffer.alloc(plan.payloadBytes), moov]);
+    const file = Buffer.concat([
+      PROGRESSIVE_FTYP,
+      mdatHeader(plan.payloadBytes),
+      Buffer.alloc(plan.payloadBytes),
+      moov,
+    ]);
     const back = await readClip(memorySource(file));
     expect(back.movieTimescale).toBe(movie.movieTimescale);
     movie.tracks.forEach((t, i) => {
@@ -56,7 +63,8 @@ describe('buildMoov parse(write(x))', () => {
       expect(b.samples.sizes.length).toBe(c.sampleCount);
       // Offsets: each chunk's first sample sits at payloadOffset + the chunk's planned offset (co64 above 1000).
       const starts = new Set([...b.samples.offsets]);
-      for (let k = 0; k < c.chunkOffsets.length; k++) expect(starts.has(payloadOffset + (c.chunkOffsets[k] ?? 0))).toBe(true);
+      for (let k = 0; k < c.chunkOffsets.length; k++)
+        expect(starts.has(payloadOffset + (c.chunkOffsets[k] ?? 0))).toBe(true);
     });
     // The same tables in per-unit form (as read back) write exactly the same moov: the compact form loses nothing.
     const unitMovie: OutputMovie = {
@@ -66,7 +74,10 @@ describe('buildMoov parse(write(x))', () => {
         if (!('compact' in t) || s === undefined) throw new Error(`track ${i}`);
         const { compact, ...facts } = t;
         const chunkUnitCounts = Array.from(compact.chunkOffsets, (offset, k) => {
-          const end = k + 1 < compact.chunkOffsets.length ? payloadOffset + (compact.chunkOffsets[k + 1] ?? 0) : Number.POSITIVE_INFINITY;
+          const end =
+            k + 1 < compact.chunkOffsets.length
+              ? payloadOffset + (compact.chunkOffsets[k + 1] ?? 0)
+              : Number.POSITIVE_INFINITY;
           return s.offsets.filter((o) => o >= payloadOffset + offset && o < end).length;
         });
         return {
@@ -82,7 +93,11 @@ describe('buildMoov parse(write(x))', () => {
         };
       }),
     };
-    expect(Buffer.from(buildMoov(unitMovie, { layout: 'progressive', payloadOffset, co64ThresholdBytes: 1000 })).equals(Buffer.from(moov))).toBe(true);
+    expect(
+      Buffer.from(buildMoov(unitMovie, { layout: 'progressive', payloadOffset, co64ThresholdBytes: 1000 })).equals(
+        Buffer.from(moov),
+      ),
+    ).toBe(true);
     expect(movie.tracks[0]?.entries).toHaveLength(2);
     expect(Buffer.from(moov).includes(Buffer.from('co64'))).toBe(true);
   });

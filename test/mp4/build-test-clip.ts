@@ -44,12 +44,28 @@ export const PPS = Uint8Array.of(0x68, 0xeb, 0xec, 0xb2);
 export const ASC = Uint8Array.of(0x14, 0x08);
 
 export function avc1Entry(width = 320, height = 180, sps = SPS): Uint8Array {
-  const avcC = buildAvcC({ profile: 0x4d, compatibility: 0x40, level: 0x0d, nalLengthSize: 4, sps: [sps], pps: [PPS], extension: new Uint8Array(0) });
+  const avcC = buildAvcC({
+    profile: 0x4d,
+    compatibility: 0x40,
+    level: 0x0d,
+    nalLengthSize: 4,
+    sps: [sps],
+    pps: [PPS],
+    extension: new Uint8Array(0),
+  });
   return buildVisualSampleEntry('avc1', { width, height, children: [avcC] });
 }
 
 export function mp4aEntry(bitrate = 24000): Uint8Array {
-  const esds = buildEsds({ esId: 2, objectTypeIndication: 0x40, streamType: 5, bufferSize: 0, maxBitrate: bitrate, avgBitrate: bitrate, decoderSpecificInfo: ASC });
+  const esds = buildEsds({
+    esId: 2,
+    objectTypeIndication: 0x40,
+    streamType: 5,
+    bufferSize: 0,
+    maxBitrate: bitrate,
+    avgBitrate: bitrate,
+    decoderSpecificInfo: ASC,
+  });
   return buildAudioSampleEntry('mp4a', { channelCount: 1, sampleSize: 16, sampleRate: 16000, children: [esds] });
 }
 
@@ -79,7 +95,13 @@ function trakBox(t: TestTrack, stbl: Uint8Array[]): Uint8Array {
   const video = t.kind === 'video';
   return box(
     'trak',
-    buildTkhd({ trackId: t.trackId, duration: Math.round((duration * 1000) / t.timescale), width: video ? (t.width ?? 320) : 0, height: video ? (t.height ?? 180) : 0, volume: video ? 0 : 0x100 }),
+    buildTkhd({
+      trackId: t.trackId,
+      duration: Math.round((duration * 1000) / t.timescale),
+      width: video ? (t.width ?? 320) : 0,
+      height: video ? (t.height ?? 180) : 0,
+      volume: video ? 0 : 0x100,
+    }),
     ...(t.edits === undefined ? [] : [buildEdts(t.edits)]),
     box(
       'mdia',
@@ -91,7 +113,10 @@ function trakBox(t: TestTrack, stbl: Uint8Array[]): Uint8Array {
 }
 
 /** A progressive clip; chunks of `chunkSamples` samples per track, interleaved track by track. */
-export function buildProgressiveClip(tracks: TestTrack[], options: { moovFirst: boolean; chunkSamples?: number[] }): Uint8Array {
+export function buildProgressiveClip(
+  tracks: TestTrack[],
+  options: { moovFirst: boolean; chunkSamples?: number[] },
+): Uint8Array {
   const ftyp = buildFtyp({ majorBrand: 'isom', minorVersion: 512, compatibleBrands: ['isom', 'iso2', 'avc1', 'mp41'] });
   type Chunk = { track: number; first: number; count: number };
   const chunks: Chunk[] = [];
@@ -127,7 +152,9 @@ export function buildProgressiveClip(tracks: TestTrack[], options: { moovFirst: 
       'moov',
       buildMvhd({ timescale: 1000, duration: 1000, nextTrackId: tracks.length + 1 }),
       ...tracks.map((t, i) => {
-        const mine = chunks.map((c, j) => ({ c, off: mdatStart + (chunkPayloadOffsets[j] ?? 0) })).filter((x) => x.c.track === i);
+        const mine = chunks
+          .map((c, j) => ({ c, off: mdatStart + (chunkPayloadOffsets[j] ?? 0) }))
+          .filter((x) => x.c.track === i);
         const stts = runs(t.samples.map((s) => s.duration));
         const stbl = [buildStsd([t.entry]), buildStts({ sampleCounts: stts.counts, sampleDeltas: stts.values })];
         if (t.samples.some((s) => (s.cts ?? 0) !== 0)) {
@@ -137,10 +164,18 @@ export function buildProgressiveClip(tracks: TestTrack[], options: { moovFirst: 
         if (t.samples.some((s) => s.sync === false)) {
           stbl.push(buildStss(t.samples.flatMap((s, k) => (s.sync === false ? [] : [k + 1]))));
         }
-        stbl.push(buildStsc({ firstChunks: mine.map((_, k) => k + 1), samplesPerChunk: mine.map((x) => x.c.count), sampleDescriptionIndices: mine.map(() => 1) }));
-        stbl.push(t.constantSize === undefined
-          ? buildStsz({ sampleSize: 0, sampleCount: t.samples.length, entrySizes: t.samples.map((s) => s.size) })
-          : buildStsz({ sampleSize: t.constantSize, sampleCount: t.samples.length, entrySizes: null }));
+        stbl.push(
+          buildStsc({
+            firstChunks: mine.map((_, k) => k + 1),
+            samplesPerChunk: mine.map((x) => x.c.count),
+            sampleDescriptionIndices: mine.map(() => 1),
+          }),
+        );
+        stbl.push(
+          t.constantSize === undefined
+            ? buildStsz({ sampleSize: 0, sampleCount: t.samples.length, entrySizes: t.samples.map((s) => s.size) })
+            : buildStsz({ sampleSize: t.constantSize, sampleCount: t.samples.length, entrySizes: null }),
+        );
         stbl.push(buildChunkOffsets(mine.map((x) => x.off)));
         return trakBox(t, stbl);
       }),
@@ -155,7 +190,10 @@ export function buildProgressiveClip(tracks: TestTrack[], options: { moovFirst: 
 }
 
 /** A fragmented clip (empty moov + mvex, one moof+mdat per `samplesPerFragment` samples of each track). */
-export function buildFragmentedClip(tracks: TestTrack[], options: { samplesPerFragment: number; defaultBaseIsMoof?: boolean }): Uint8Array {
+export function buildFragmentedClip(
+  tracks: TestTrack[],
+  options: { samplesPerFragment: number; defaultBaseIsMoof?: boolean },
+): Uint8Array {
   const ftyp = buildFtyp({ majorBrand: 'iso5', minorVersion: 512, compatibleBrands: ['iso5', 'iso6', 'mp41'] });
   const emptyStbl = (t: TestTrack): Uint8Array[] => [
     buildStsd([t.entry]),
@@ -168,7 +206,15 @@ export function buildFragmentedClip(tracks: TestTrack[], options: { samplesPerFr
     'moov',
     buildMvhd({ timescale: 1000, duration: 0, nextTrackId: tracks.length + 1 }),
     ...tracks.map((t) => trakBox(t, emptyStbl(t))),
-    buildMvex({ trex: tracks.map((t) => ({ trackId: t.trackId, defaultSampleDescriptionIndex: 1, defaultSampleDuration: 0, defaultSampleSize: 0, defaultSampleFlags: 0 })) }),
+    buildMvex({
+      trex: tracks.map((t) => ({
+        trackId: t.trackId,
+        defaultSampleDescriptionIndex: 1,
+        defaultSampleDuration: 0,
+        defaultSampleSize: 0,
+        defaultSampleFlags: 0,
+      })),
+    }),
   );
   const parts: Uint8Array[] = [ftyp, moov];
   let offset = ftyp.length + moov.length;
@@ -176,25 +222,39 @@ export function buildFragmentedClip(tracks: TestTrack[], options: { samplesPerFr
   const baseIsMoof = options.defaultBaseIsMoof ?? true;
   const dts = tracks.map(() => 0);
   for (let first = 0, seq = 1; first < maxSamples; first += options.samplesPerFragment, seq++) {
-    const slices = tracks.map((t) => t.samples.slice(first, first + options.samplesPerFragment).map((s, k) => ({ s, index: first + k })));
+    const slices = tracks.map((t) =>
+      t.samples.slice(first, first + options.samplesPerFragment).map((s, k) => ({ s, index: first + k })),
+    );
     const startDts = [...dts];
     const build = (dataOffsets: number[]): Uint8Array =>
-      buildMoof(seq, tracks.flatMap((t, i) => {
-        const slice = slices[i] ?? [];
-        if (slice.length === 0) return [];
-        return [{
-          tfhd: { trackId: t.trackId, durationIsEmpty: false, defaultBaseIsMoof: baseIsMoof, ...(baseIsMoof ? {} : { baseDataOffset: offset }) },
-          baseMediaDecodeTime: startDts[i] ?? 0,
-          truns: [{
-            sampleCount: slice.length,
-            dataOffset: dataOffsets[i] ?? 0,
-            durations: slice.map((x) => x.s.duration),
-            sizes: slice.map((x) => x.s.size),
-            flags: slice.map((x) => (x.s.sync === false ? SAMPLE_FLAGS_NON_SYNC : SAMPLE_FLAGS_SYNC)),
-            ctsOffsets: slice.some((x) => (x.s.cts ?? 0) !== 0) ? slice.map((x) => x.s.cts ?? 0) : null,
-          }],
-        }];
-      }));
+      buildMoof(
+        seq,
+        tracks.flatMap((t, i) => {
+          const slice = slices[i] ?? [];
+          if (slice.length === 0) return [];
+          return [
+            {
+              tfhd: {
+                trackId: t.trackId,
+                durationIsEmpty: false,
+                defaultBaseIsMoof: baseIsMoof,
+                ...(baseIsMoof ? {} : { baseDataOffset: offset }),
+              },
+              baseMediaDecodeTime: startDts[i] ?? 0,
+              truns: [
+                {
+                  sampleCount: slice.length,
+                  dataOffset: dataOffsets[i] ?? 0,
+                  durations: slice.map((x) => x.s.duration),
+                  sizes: slice.map((x) => x.s.size),
+                  flags: slice.map((x) => (x.s.sync === false ? SAMPLE_FLAGS_NON_SYNC : SAMPLE_FLAGS_SYNC)),
+                  ctsOffsets: slice.some((x) => (x.s.cts ?? 0) !== 0) ? slice.map((x) => x.s.cts ?? 0) : null,
+                },
+              ],
+            },
+          ];
+        }),
+      );
     const moofSize = build(tracks.map(() => 0)).length;
     const dataOffsets: number[] = [];
     let at = moofSize + 8;

@@ -23,7 +23,10 @@ describe('ByteReader', () => {
   });
 
   it('rejects 64-bit values above 2^53 unless a bigint is asked for', () => {
-    const bytes = new ByteWriter().u64(2n ** 60n).u64(2n ** 60n).finish();
+    const bytes = new ByteWriter()
+      .u64(2n ** 60n)
+      .u64(2n ** 60n)
+      .finish();
     const r = new ByteReader(bytes);
     expect(() => r.u64()).toThrow(/exceeds 2\^53/);
     expect(r.u64Big()).toBe(2n ** 60n);
@@ -49,13 +52,18 @@ describe('ByteReader', () => {
   it('reads a largesize box and a size-0 box that runs to the end', () => {
     const large = new ByteWriter().u32(1).fourcc('free').u64(20).u32(7).u32(0).fourcc('skip').u8(9).finish();
     const boxes = new ByteReader(large).boxes();
-    expect(boxes.map((b) => [b.type, b.size, b.headerSize])).toEqual([['free', 20, 16], ['skip', 9, 8]]);
+    expect(boxes.map((b) => [b.type, b.size, b.headerSize])).toEqual([
+      ['free', 20, 16],
+      ['skip', 9, 8],
+    ]);
     expect(boxes[0]?.body.u32()).toBe(7);
   });
 
   it('rejects a box smaller than its header and one that runs past its parent', () => {
     const tiny = new ByteWriter().u32(4).fourcc('free').finish();
-    expect(() => new ByteReader(tiny, { baseOffset: 0x20, path: 'moov' }).boxes()).toThrow(/box 'free' size 4 is smaller than its 8-byte header in moov @ 0x20/);
+    expect(() => new ByteReader(tiny, { baseOffset: 0x20, path: 'moov' }).boxes()).toThrow(
+      /box 'free' size 4 is smaller than its 8-byte header in moov @ 0x20/,
+    );
     const long = new ByteWriter().u32(100).fourcc('trak').finish();
     expect(() => new ByteReader(long).boxes()).toThrow(/box 'trak' size 100 runs past the end \(8 bytes left\) @ 0x0/);
   });

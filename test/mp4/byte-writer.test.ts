@@ -4,10 +4,27 @@ import { ByteReader } from '../../src/mp4/byte-reader.js';
 
 describe('ByteWriter', () => {
   it('writes big-endian integers and grows past its initial capacity', () => {
-    const w = new ByteWriter(1).u8(1).u16(0x0203).u24(0x040506).u32(0x0708090a).i16(-2).i32(-3).u64(2 ** 40).fourcc('mdat');
+    const w = new ByteWriter(1)
+      .u8(1)
+      .u16(0x0203)
+      .u24(0x040506)
+      .u32(0x0708090a)
+      .i16(-2)
+      .i32(-3)
+      .u64(2 ** 40)
+      .fourcc('mdat');
     const bytes = w.finish();
     const r = new ByteReader(bytes);
-    expect([r.u8(), r.u16(), r.u24(), r.u32(), r.i16(), r.i32(), r.u64(), r.fourcc()]).toEqual([1, 0x0203, 0x040506, 0x0708090a, -2, -3, 2 ** 40, 'mdat']);
+    expect([r.u8(), r.u16(), r.u24(), r.u32(), r.i16(), r.i32(), r.u64(), r.fourcc()]).toEqual([
+      1,
+      0x0203,
+      0x040506,
+      0x0708090a,
+      -2,
+      -3,
+      2 ** 40,
+      'mdat',
+    ]);
     expect(r.remaining).toBe(0);
   });
 
@@ -21,7 +38,9 @@ describe('ByteWriter', () => {
 describe('box helpers', () => {
   it('sizes boxes and full boxes', () => {
     expect(Array.from(box('free'))).toEqual([0, 0, 0, 8, 0x66, 0x72, 0x65, 0x65]);
-    expect(Array.from(fullBox('mfhd', 1, 0x020000, Uint8Array.of(9)))).toEqual([0, 0, 0, 13, 0x6d, 0x66, 0x68, 0x64, 1, 2, 0, 0, 9]);
+    expect(Array.from(fullBox('mfhd', 1, 0x020000, Uint8Array.of(9)))).toEqual([
+      0, 0, 0, 13, 0x6d, 0x66, 0x68, 0x64, 1, 2, 0, 0, 9,
+    ]);
   });
 
   it('writes an 8-byte mdat header below 4 GiB and a 16-byte largesize header above', () => {

@@ -24,7 +24,9 @@ function pattern(length: number): Uint8Array {
 
 /** What the pieces should produce: each range or inline bytes, concatenated in order. */
 function expected(input: Uint8Array, pieces: readonly CopyPiece[]): Uint8Array {
-  return Buffer.concat(pieces.map((p) => (p.kind === 'bytes' ? p.bytes : input.subarray(p.offset, p.offset + p.length))));
+  return Buffer.concat(
+    pieces.map((p) => (p.kind === 'bytes' ? p.bytes : input.subarray(p.offset, p.offset + p.length))),
+  );
 }
 
 // Re-chunked joins interleave short, out-of-order ranges; a long range crosses several blocks; inline bytes sit between.
@@ -51,7 +53,12 @@ describe('copyPieces', () => {
         for (const sinkReleasesBytes of [true, false]) {
           const chunks: Uint8Array[] = [];
           // A releasing sink must copy before resolving; a keeping sink may hold the very buffer it was given.
-          await copyPieces(source, PIECES, (bytes) => Promise.resolve(void chunks.push(sinkReleasesBytes ? Uint8Array.from(bytes) : bytes)), { sinkReleasesBytes });
+          await copyPieces(
+            source,
+            PIECES,
+            (bytes) => Promise.resolve(void chunks.push(sinkReleasesBytes ? Uint8Array.from(bytes) : bytes)),
+            { sinkReleasesBytes },
+          );
           expect(Buffer.compare(Buffer.concat(chunks), expected(input, PIECES))).toBe(0);
           expect(chunks.length).toBeLessThan(SPLIT_PIECES);
         }
@@ -87,8 +94,11 @@ describe('copyPieces', () => {
           expect(calls).toBeGreaterThan(1);
           expect(calls).toBeLessThan(SPLIT_PIECES);
         }
-        await expect(copyPieces(file, [{ kind: 'source', offset: 30 * MIB - 4, length: 8 }], () => Promise.resolve(), { writeGathered: () => Promise.resolve() }))
-          .rejects.toMatchObject({ code: 'E_MP4_PARSE' });
+        await expect(
+          copyPieces(file, [{ kind: 'source', offset: 30 * MIB - 4, length: 8 }], () => Promise.resolve(), {
+            writeGathered: () => Promise.resolve(),
+          }),
+        ).rejects.toMatchObject({ code: 'E_MP4_PARSE' });
       } finally {
         await file.close();
       }
@@ -103,6 +113,8 @@ describe('copyPieces', () => {
     await copyPieces(memorySource(input), PIECES, (bytes) => Promise.resolve(void chunks.push(bytes)));
     expect(Buffer.compare(Buffer.concat(chunks), expected(input, PIECES))).toBe(0);
     const outside: CopyPiece[] = [{ kind: 'source', offset: 30 * MIB - 4, length: 8 }];
-    await expect(copyPieces(memorySource(input), outside, () => Promise.resolve())).rejects.toMatchObject({ code: 'E_MP4_PARSE' });
+    await expect(copyPieces(memorySource(input), outside, () => Promise.resolve())).rejects.toMatchObject({
+      code: 'E_MP4_PARSE',
+    });
   });
 });

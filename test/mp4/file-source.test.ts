@@ -9,11 +9,17 @@ describe('openFileSource', () => {
     const dir = await mkdtemp(join(tmpdir(), 'kvs-clip-fs-'));
     try {
       const path = join(dir, 'clip.mp4');
-      await writeFile(path, Uint8Array.from({ length: 100 }, (_, i) => i));
+      await writeFile(
+        path,
+        Uint8Array.from({ length: 100 }, (_, i) => i),
+      );
       const source = await openFileSource(path);
       expect(source.size).toBe(100);
       expect(Array.from(await source.read(95, 5))).toEqual([95, 96, 97, 98, 99]);
-      await expect(source.read(96, 5)).rejects.toMatchObject({ code: 'E_MP4_PARSE', message: 'read of 5 bytes @ 0x60 is outside the 100-byte input' });
+      await expect(source.read(96, 5)).rejects.toMatchObject({
+        code: 'E_MP4_PARSE',
+        message: 'read of 5 bytes @ 0x60 is outside the 100-byte input',
+      });
       await source.close();
     } finally {
       await rm(dir, { recursive: true, force: true });

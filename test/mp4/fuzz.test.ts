@@ -26,18 +26,57 @@ const CASE_LIMIT_MS = 1000;
 const JOIN_CASE_LIMIT_MS = 3000;
 const RSS_GROWTH_LIMIT = 400 * 1024 * 1024;
 
-
 type Rng = { int(n: number): number; pick<T>(xs: readonly T[]): T };
 function rng(seed: number): Rng {
   const next = prng(seed);
   const int = (n: number): number => Math.floor(next() * n);
-  return { int, pick: <T>(xs: readonly T[]): T => { const x = xs[int(xs.length)]; if (x === undefined) throw new Error('empty pick'); return x; } };
+  return {
+    int,
+    pick: <T>(xs: readonly T[]): T => {
+      const x = xs[int(xs.length)];
+      if (x === undefined) throw new Error('empty pick');
+      return x;
+    },
+  };
 }
 
 type BoxLoc = { type: string; offset: number; size: number; depth: number; ancestors: number[] };
 const CONTAINERS = new Set(['moov', 'trak', 'mdia', 'minf', 'stbl', 'edts', 'dinf', 'mvex', 'moof', 'traf', 'udta']);
-const COUNTED = new Set(['stts', 'ctts', 'stsc', 'stco', 'co64', 'stss', 'elst', 'stsd', 'dref', 'trun', 'sbgp', 'sgpd']);
-const TYPES = ['moov', 'moof', 'mdat', 'trak', 'stbl', 'stsd', 'stco', 'co64', 'stsz', 'stts', 'ctts', 'avc1', 'hvc1', 'mp4a', 'alaw', 'mvex', 'trun', 'free', 'elst'];
+const COUNTED = new Set([
+  'stts',
+  'ctts',
+  'stsc',
+  'stco',
+  'co64',
+  'stss',
+  'elst',
+  'stsd',
+  'dref',
+  'trun',
+  'sbgp',
+  'sgpd',
+]);
+const TYPES = [
+  'moov',
+  'moof',
+  'mdat',
+  'trak',
+  'stbl',
+  'stsd',
+  'stco',
+  'co64',
+  'stsz',
+  'stts',
+  'ctts',
+  'avc1',
+  'hvc1',
+  'mp4a',
+  'alaw',
+  'mvex',
+  'trun',
+  'free',
+  'elst',
+];
 
 /** Every box reachable through plain containers (the test's own walker, independent of src/mp4). */
 function walk(bytes: Uint8Array): BoxLoc[] {
@@ -85,30 +124,44 @@ function mutate(base: Uint8Array, r: Rng): { bytes: Uint8Array; what: string } {
   let b: Uint8Array = base.slice();
   const kind = r.int(9);
   switch (kind) {
-    case 0: { // random bit flips anywhere
+    case 0: {
+      // random bit flips anywhere
       const k = 1 + r.int(8);
-      for (let i = 0; i < k; i++) { const at = r.int(b.length); b[at] = (b[at] ?? 0) ^ (1 << r.int(8)); }
+      for (let i = 0; i < k; i++) {
+        const at = r.int(b.length);
+        b[at] = (b[at] ?? 0) ^ (1 << r.int(8));
+      }
       return { bytes: b, what: `${k} bit flips` };
     }
-    case 1: { // bit flips inside metadata boxes, where the parser actually looks
+    case 1: {
+      // bit flips inside metadata boxes, where the parser actually looks
       const x = r.pick(meta);
       const k = 1 + r.int(4);
-      for (let i = 0; i < k; i++) { const at = x.offset + r.int(Math.min(x.size, 96)); b[at] = (b[at] ?? 0) ^ (1 << r.int(8)); }
+      for (let i = 0; i < k; i++) {
+        const at = x.offset + r.int(Math.min(x.size, 96));
+        b[at] = (b[at] ?? 0) ^ (1 << r.int(8));
+      }
       return { bytes: b, what: `${k} bit flips in ${x.type}@${x.offset}` };
     }
-    case 2: { // truncation anywhere, or inside moov/moof
+    case 2: {
+      // truncation anywhere, or inside moov/moof
       const x = r.pick(meta);
       const cut = r.int(2) === 0 ? r.int(b.length) : x.offset + r.int(x.size);
       return { bytes: b.subarray(0, cut), what: `truncated to ${cut}` };
     }
-    case 3: { // size field 0, 1 (with a garbage or huge largesize), tiny or huge
+    case 3: {
+      // size field 0, 1 (with a garbage or huge largesize), tiny or huge
       const x = r.pick(boxes);
       const v = r.pick(HUGE);
       setU32(b, x.offset, v);
-      if (v === 1 && r.int(2) === 0) { setU32(b, x.offset + 8, r.pick([0xffffffff, 0x7fffffff, 0, 1])); setU32(b, x.offset + 12, r.int(2 ** 32)); }
+      if (v === 1 && r.int(2) === 0) {
+        setU32(b, x.offset + 8, r.pick([0xffffffff, 0x7fffffff, 0, 1]));
+        setU32(b, x.offset + 12, r.int(2 ** 32));
+      }
       return { bytes: b, what: `size of ${x.type}@${x.offset} = ${v}` };
     }
-    case 4: { // entry counts that lie (memory bombs)
+    case 4: {
+      // entry counts that lie (memory bombs)
       const counted = meta.filter((x) => COUNTED.has(x.type) || x.type === 'stsz');
       if (counted.length === 0) return { bytes: b, what: 'no counted box' };
       const x = r.pick(counted);
@@ -117,24 +170,30 @@ function mutate(base: Uint8Array, r: Rng): { bytes: Uint8Array; what: string } {
       setU32(b, at, v);
       return { bytes: b, what: `count of ${x.type}@${x.offset} = ${v}` };
     }
-    case 5: { // duplicate a box (parents' sizes kept consistent, or not)
+    case 5: {
+      // duplicate a box (parents' sizes kept consistent, or not)
       const x = r.pick(meta);
       const copy = b.slice(x.offset, x.offset + x.size);
       const fix = r.int(2) === 0;
-      b = fix ? splice(b, x, x.offset + x.size, 0, copy) : splice(b, { ...x, ancestors: [] }, x.offset + x.size, 0, copy);
+      b = fix
+        ? splice(b, x, x.offset + x.size, 0, copy)
+        : splice(b, { ...x, ancestors: [] }, x.offset + x.size, 0, copy);
       return { bytes: b, what: `duplicated ${x.type}@${x.offset}${fix ? '' : ' (parent sizes stale)'}` };
     }
-    case 6: { // remove a box
+    case 6: {
+      // remove a box
       const x = r.pick(boxes);
       return { bytes: splice(b, x, x.offset, x.size, new Uint8Array(0)), what: `removed ${x.type}@${x.offset}` };
     }
-    case 7: { // retype a box
+    case 7: {
+      // retype a box
       const x = r.pick(boxes);
       const t = r.pick(TYPES);
       for (let i = 0; i < 4; i++) b[x.offset + 4 + i] = t.charCodeAt(i);
       return { bytes: b, what: `retyped ${x.type}@${x.offset} to ${t}` };
     }
-    default: { // random 32-bit value written over a metadata field
+    default: {
+      // random 32-bit value written over a metadata field
       const x = r.pick(meta);
       const at = x.offset + 8 + r.int(Math.max(1, Math.min(x.size - 8, 64)));
       const v = r.int(2 ** 32);
@@ -164,7 +223,9 @@ async function timed<T>(attempt: () => Promise<T>, limitMs: number): Promise<Tim
 /** A stuck promise never settles: treat it like a timeout rather than hanging the suite. */
 async function settle<T>(p: Promise<T>, ms: number): Promise<{ value?: T; error?: unknown; timedOut: boolean }> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), ms); });
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
   try {
     const v = await Promise.race([p, timeout]);
     return v === 'timeout' ? { timedOut: true } : { value: v, timedOut: false };
@@ -176,7 +237,8 @@ async function settle<T>(p: Promise<T>, ms: number): Promise<{ value?: T; error?
 }
 
 function describeError(e: unknown): string {
-  if (e instanceof Error) return `${e.constructor.name}${'code' in e ? `(${String(e.code)})` : ''}: ${e.message.split('\n')[0] ?? ''}`;
+  if (e instanceof Error)
+    return `${e.constructor.name}${'code' in e ? `(${String(e.code)})` : ''}: ${e.message.split('\n')[0] ?? ''}`;
   return String(e);
 }
 
@@ -204,19 +266,26 @@ describe('readClip on mutated and truncated clips', () => {
     for (let i = 0; i < CASES && failures.length < 10; i++) {
       const baseIndex = r.int(bases.length);
       let { bytes, what } = mutate(bases[baseIndex] ?? new Uint8Array(0), r);
-      if (r.int(4) === 0) { const again = mutate(bytes, r); bytes = again.bytes; what += ` + ${again.what}`; }
+      if (r.int(4) === 0) {
+        const again = mutate(bytes, r);
+        bytes = again.bytes;
+        what += ` + ${again.what}`;
+      }
       const label = `case ${i} (${basename(BASES[baseIndex] ?? '')}: ${what})`;
       const outcome = await timed(() => readClip(memorySource(bytes)), CASE_LIMIT_MS);
       const ms = outcome.ms;
       if (ms > slowest) [slowest, slowestCase] = [ms, label];
-      if (outcome.timedOut || ms > CASE_LIMIT_MS) failures.push(`${label}: took ${ms.toFixed(0)} ms twice${outcome.timedOut ? ' and never settled' : ''}`);
+      if (outcome.timedOut || ms > CASE_LIMIT_MS)
+        failures.push(`${label}: took ${ms.toFixed(0)} ms twice${outcome.timedOut ? ' and never settled' : ''}`);
       else if (outcome.error === undefined) parsed++;
       else if (outcome.error instanceof MediaError && READ_CODES.has(outcome.error.code)) rejected++;
       else failures.push(`${label}: threw ${describeError(outcome.error)}`);
       const grown = process.memoryUsage.rss() - rss0;
       if (grown > RSS_GROWTH_LIMIT) failures.push(`${label}: RSS grew by ${(grown / 2 ** 20).toFixed(0)} MB`);
     }
-    console.log(`fuzz readClip: ${parsed} parsed, ${rejected} MediaErrors; slowest ${slowest.toFixed(1)} ms: ${slowestCase}`);
+    console.log(
+      `fuzz readClip: ${parsed} parsed, ${rejected} MediaErrors; slowest ${slowest.toFixed(1)} ms: ${slowestCase}`,
+    );
     expect(failures, `seed ${SEED}`).toEqual([]);
     expect(parsed + rejected).toBe(CASES);
     // Both outcomes must occur, or the mutations are not reaching the parser.
@@ -226,8 +295,12 @@ describe('readClip on mutated and truncated clips', () => {
 
 describe('joinFiles with a mutated second part', () => {
   let dir = '';
-  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'kvs-fuzz-join-')); });
-  afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kvs-fuzz-join-'));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it(`succeeds or throws a MediaError and leaves nothing under the output name, for ${JOIN_CASES} seeded cases`, async () => {
     const set = fixtureSet('h264_aac');
@@ -251,7 +324,8 @@ describe('joinFiles with a mutated second part', () => {
       } else if (outcome.error instanceof MediaError) {
         rejected++;
         const left = readdirSync(dir).filter((f) => f.includes(`out-${i}.`));
-        if (left.length > 0) failures.push(`${label}: rejected (${describeError(outcome.error)}) but left ${left.join(', ')}`);
+        if (left.length > 0)
+          failures.push(`${label}: rejected (${describeError(outcome.error)}) but left ${left.join(', ')}`);
       } else failures.push(`${label}: threw ${describeError(outcome.error)}`);
       rmSync(part, { force: true });
       rmSync(out, { force: true });

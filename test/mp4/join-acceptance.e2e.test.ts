@@ -15,7 +15,17 @@ import { readClip } from '../../src/mp4/read-clip.js';
 import { ProgressiveWriter } from '../../src/mp4/write-progressive.js';
 import { FIXTURE_SETS, fixtureSet, type FixtureSet } from '../fixtures/fixture-sets.js';
 import {
-  decodedVideoHashes, describeMedia, ffmpegReadErrors, findBoxes, itMedia, offsetIn, probePackets, readBoxes, stsdEntryCounts, type Box, type PipeInput,
+  decodedVideoHashes,
+  describeMedia,
+  ffmpegReadErrors,
+  findBoxes,
+  itMedia,
+  offsetIn,
+  probePackets,
+  readBoxes,
+  stsdEntryCounts,
+  type Box,
+  type PipeInput,
 } from '../support/ffmpeg.js';
 import { verifyJoin, type VerifyOptions, type VerifyResult } from '../support/verify-join.js';
 
@@ -23,12 +33,21 @@ let dir = '';
 let n = 0;
 const fresh = (name: string, ext = 'mp4'): string => join(dir, `${String(n++).padStart(3, '0')}-${name}.${ext}`);
 
-beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'kvs-join-acc-')); });
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kvs-join-acc-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /** The fragmented join written straight into the tool's stdin, as `kvs-clip join … -o - | ffmpeg -i -` would. */
 function fmp4Pipe(set: FixtureSet): PipeInput {
-  return { label: `fmp4 pipe of ${set.name}`, pipe: async (stdin) => { await joinFiles(set.clips, stdin, { format: 'fmp4' }); } };
+  return {
+    label: `fmp4 pipe of ${set.name}`,
+    pipe: async (stdin) => {
+      await joinFiles(set.clips, stdin, { format: 'fmp4' });
+    },
+  };
 }
 
 function judgeOptions(set: FixtureSet, fragmented: boolean): VerifyOptions {
@@ -56,8 +75,10 @@ async function expectSourceAvOffsets(r: VerifyResult, set: FixtureSet): Promise<
   if (fv === undefined || fa === undefined) throw new Error(`${set.full} lacks a stream`);
   const startTime = (t: typeof v): number => (t.packets[0]?.pts ?? NaN) * t.tb;
   if (set.audio === 'pcm_alaw') {
-    expect(Math.abs((startTime(a) - startTime(v)) - (startTime(fa) - startTime(fv)))).toBeLessThanOrEqual(0.001);
-    const holes = a.packets.slice(1).filter((p, i) => (a.packets[i]?.dts ?? 0) + (a.packets[i]?.duration ?? 0) !== p.dts);
+    expect(Math.abs(startTime(a) - startTime(v) - (startTime(fa) - startTime(fv)))).toBeLessThanOrEqual(0.001);
+    const holes = a.packets
+      .slice(1)
+      .filter((p, i) => (a.packets[i]?.dts ?? 0) + (a.packets[i]?.duration ?? 0) !== p.dts);
     expect(holes, 'PCM audio must be gapless').toEqual([]);
     return;
   }
@@ -65,7 +86,10 @@ async function expectSourceAvOffsets(r: VerifyResult, set: FixtureSet): Promise<
     const k = part * set.framesPerClip;
     const [outT, fullT] = [(v.packets[k]?.pts ?? NaN) * v.tb, (fv.packets[k]?.pts ?? NaN) * fv.tb];
     const [got, want] = [offsetIn(a, outT), offsetIn(fa, fullT)];
-    expect(Math.abs(got - want), `${set.name} part ${part}: a-v ${got.toFixed(4)} s, source ${want.toFixed(4)} s`).toBeLessThanOrEqual(0.001);
+    expect(
+      Math.abs(got - want),
+      `${set.name} part ${part}: a-v ${got.toFixed(4)} s, source ${want.toFixed(4)} s`,
+    ).toBeLessThanOrEqual(0.001);
   }
 }
 
@@ -81,19 +105,22 @@ function expectSampleEntries(file: string, set: FixtureSet): void {
 
 for (const set of FIXTURE_SETS) {
   describeMedia(`joining the ${set.name} clips`, () => {
-    itMedia('writes a faststart file (moov first) whose packets, timing, decode and A/V offsets match the source', async () => {
-      const out = fresh(`${set.name}-faststart`);
-      await joinFiles(set.clips, out, { faststart: true });
-      const types = topTypes(out);
-      expect(types.indexOf('moov')).toBeGreaterThanOrEqual(0);
-      expect(types.indexOf('moov')).toBeLessThan(types.indexOf('mdat'));
-      expectSampleEntries(out, set);
-      const r = await verifyJoin(out, set.clips, judgeOptions(set, false));
-      expectPass(r);
-      await expectSourceAvOffsets(r, set);
-      // The same pictures as the unsplit encode, frame for frame (mp4-join.md §10 (b)).
-      expect(await decodedVideoHashes(out)).toEqual(await decodedVideoHashes(set.full));
-    });
+    itMedia(
+      'writes a faststart file (moov first) whose packets, timing, decode and A/V offsets match the source',
+      async () => {
+        const out = fresh(`${set.name}-faststart`);
+        await joinFiles(set.clips, out, { faststart: true });
+        const types = topTypes(out);
+        expect(types.indexOf('moov')).toBeGreaterThanOrEqual(0);
+        expect(types.indexOf('moov')).toBeLessThan(types.indexOf('mdat'));
+        expectSampleEntries(out, set);
+        const r = await verifyJoin(out, set.clips, judgeOptions(set, false));
+        expectPass(r);
+        await expectSourceAvOffsets(r, set);
+        // The same pictures as the unsplit encode, frame for frame (mp4-join.md §10 (b)).
+        expect(await decodedVideoHashes(out)).toEqual(await decodedVideoHashes(set.full));
+      },
+    );
 
     itMedia('writes a --no-faststart file (moov last) that passes the same checks', async () => {
       const out = fresh(`${set.name}-moovlast`);
@@ -134,15 +161,18 @@ function expectLargeLayout(file: string): void {
 describeMedia('the >4 GiB layout (threshold lowered for the test)', () => {
   for (const name of ['h264_aac', 'h264b_aac', 'h264_alaw']) {
     for (const faststart of [true, false]) {
-      itMedia(`writes co64 and a 64-bit mdat for ${name} (faststart ${String(faststart)}) and stays bit-identical`, async () => {
-        const set = fixtureSet(name);
-        const out = fresh(`${name}-large-${String(faststart)}`);
-        await joinFiles(set.clips, out, { faststart, largeFileThresholdBytes: 1024 });
-        expectLargeLayout(out);
-        const r = await verifyJoin(out, set.clips, judgeOptions(set, false));
-        expectPass(r);
-        await expectSourceAvOffsets(r, set);
-      });
+      itMedia(
+        `writes co64 and a 64-bit mdat for ${name} (faststart ${String(faststart)}) and stays bit-identical`,
+        async () => {
+          const set = fixtureSet(name);
+          const out = fresh(`${name}-large-${String(faststart)}`);
+          await joinFiles(set.clips, out, { faststart, largeFileThresholdBytes: 1024 });
+          expectLargeLayout(out);
+          const r = await verifyJoin(out, set.clips, judgeOptions(set, false));
+          expectPass(r);
+          await expectSourceAvOffsets(r, set);
+        },
+      );
     }
   }
 
@@ -189,29 +219,51 @@ describeMedia('moov written into room reserved in front of the payload (get with
     expectPass(await verifyJoin(out, set.clips, judgeOptions(set, false)));
   });
 
-  itMedia('falls back to the faststart copy when the room is too small, and the copy passes the same checks', async () => {
-    const set = fixtureSet('h264b_aac');
-    const out = fresh('h264b_aac-reserve-too-small');
-    const plan = new JoinPlan({ gaps: 'keep' });
-    const writer = await ProgressiveWriter.create(out);
-    await writer.startPayload(200);
-    for (const path of set.clips) {
-      const source = memorySource(readFileSync(path));
-      await writer.appendPart(source, plan.append({ clip: await readClip(source, { name: path }), name: path }).pieces);
-    }
-    await writer.finish(plan.movie(), { faststart: true, co64ThresholdBytes: 0xffffffff });
-    expect(topTypes(out)).toEqual(['ftyp', 'moov', 'free', 'mdat']);
-    const r = await verifyJoin(out, set.clips, judgeOptions(set, false));
-    expectPass(r);
-    await expectSourceAvOffsets(r, set);
-  });
+  itMedia(
+    'falls back to the faststart copy when the room is too small, and the copy passes the same checks',
+    async () => {
+      const set = fixtureSet('h264b_aac');
+      const out = fresh('h264b_aac-reserve-too-small');
+      const plan = new JoinPlan({ gaps: 'keep' });
+      const writer = await ProgressiveWriter.create(out);
+      await writer.startPayload(200);
+      for (const path of set.clips) {
+        const source = memorySource(readFileSync(path));
+        await writer.appendPart(
+          source,
+          plan.append({ clip: await readClip(source, { name: path }), name: path }).pieces,
+        );
+      }
+      await writer.finish(plan.movie(), { faststart: true, co64ThresholdBytes: 0xffffffff });
+      expect(topTypes(out)).toEqual(['ftyp', 'moov', 'free', 'mdat']);
+      const r = await verifyJoin(out, set.clips, judgeOptions(set, false));
+      expectPass(r);
+      await expectSourceAvOffsets(r, set);
+    },
+  );
 });
 
 /** ffmpeg's concat demuxer with `-c copy`, the way AWS's long-clip sample joins GetClip files. */
 function ffmpegConcat(parts: string[], out: string, extra: string[] = []): void {
   const list = `${out}.txt`;
   writeFileSync(list, parts.map((p) => `file '${p}'\n`).join(''));
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'concat', '-safe', '0', ...extra, '-i', list, '-map', '0', '-c', 'copy', out]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'concat',
+    '-safe',
+    '0',
+    ...extra,
+    '-i',
+    list,
+    '-map',
+    '0',
+    '-c',
+    'copy',
+    out,
+  ]);
 }
 
 describeMedia('compared with ffmpeg concat', () => {
@@ -247,14 +299,20 @@ describeMedia('compared with ffmpeg concat', () => {
 
 describe('joins that cannot be made', () => {
   const cases: [string, string[]][] = [
-    ['a video-only clip followed by an A/V clip', [fixtureSet('h264').clips[0] ?? '', fixtureSet('h264_aac').clips[1] ?? '']],
+    [
+      'a video-only clip followed by an A/V clip',
+      [fixtureSet('h264').clips[0] ?? '', fixtureSet('h264_aac').clips[1] ?? ''],
+    ],
     ['H.264 followed by H.265', [fixtureSet('h264').clips[0] ?? '', fixtureSet('h265').clips[1] ?? '']],
     ['AAC followed by A-law', [fixtureSet('h264_aac').clips[0] ?? '', fixtureSet('h264_alaw').clips[1] ?? '']],
   ];
   for (const [what, inputs] of cases) {
     itMedia(`refuses ${what} with E_JOIN_MISMATCH naming both clips and leaves no output`, async () => {
       const out = fresh('mismatch');
-      const error: unknown = await joinFiles(inputs, out, {}).then(() => undefined, (e: unknown) => e);
+      const error: unknown = await joinFiles(inputs, out, {}).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(MediaError);
       expect(error).toMatchObject({ code: 'E_JOIN_MISMATCH' });
       const message = error instanceof Error ? error.message : '';

@@ -42,7 +42,9 @@ async function inputPayloads(clips: string[], track: number): Promise<string> {
 }
 
 async function parts(paths: string[]): Promise<JoinPart[]> {
-  return Promise.all(paths.map(async (path) => ({ source: memorySource(readFileSync(path)), clip: await readFile(path), name: path })));
+  return Promise.all(
+    paths.map(async (path) => ({ source: memorySource(readFileSync(path)), clip: await readFile(path), name: path })),
+  );
 }
 
 describe('joinFiles output read back with readClip', () => {
@@ -120,19 +122,22 @@ describe('createJoiner resume', () => {
     const clips = fixtureSet('h264_aac').clips;
     const whole = join(dir, 'whole.mp4');
     const uninterrupted = await createJoiner({ output: { kind: 'file', path: whole } });
-    for (const p of await parts(clips)) await uninterrupted.append({ ...p, startMs: 1_700_000_000_000 + clips.indexOf(p.name) * 2000 });
+    for (const p of await parts(clips))
+      await uninterrupted.append({ ...p, startMs: 1_700_000_000_000 + clips.indexOf(p.name) * 2000 });
     await uninterrupted.finish();
 
     const resumed = join(dir, 'resumed.mp4');
     const first = await createJoiner({ output: { kind: 'file', path: resumed } });
     let checkpoint: JoinCheckpoint | undefined;
     const all = await parts(clips);
-    for (const p of all.slice(0, 2)) checkpoint = await first.append({ ...p, startMs: 1_700_000_000_000 + clips.indexOf(p.name) * 2000 });
+    for (const p of all.slice(0, 2))
+      checkpoint = await first.append({ ...p, startMs: 1_700_000_000_000 + clips.indexOf(p.name) * 2000 });
     await first.abort();
     appendFileSync(resumed, Buffer.alloc(5000, 1)); // a part that was being copied when the process died
     const saved: JoinCheckpoint = JSON.parse(JSON.stringify(checkpoint));
     const second = await createJoiner({ output: { kind: 'file', path: resumed }, resume: saved });
-    for (const p of all.slice(2)) await second.append({ ...p, startMs: 1_700_000_000_000 + clips.indexOf(p.name) * 2000 });
+    for (const p of all.slice(2))
+      await second.append({ ...p, startMs: 1_700_000_000_000 + clips.indexOf(p.name) * 2000 });
     await second.finish();
     expect(readFileSync(resumed).equals(readFileSync(whole))).toBe(true);
     expect(JSON.stringify(saved).length).toBeLessThan(300);
@@ -146,9 +151,15 @@ describe('createJoiner resume', () => {
     if (part === undefined) throw new Error('no part');
     const checkpoint = await joiner.append(part);
     await joiner.abort();
-    await expect(createJoiner({ output: { kind: 'file', path }, gaps: 'close', resume: checkpoint })).rejects.toMatchObject({ code: 'E_USAGE' });
-    await expect(createJoiner({ output: { kind: 'file', path }, resume: { ...checkpoint, journalBytes: 1 } })).rejects.toMatchObject({ code: 'E_USAGE' });
-    await expect(createJoiner({ output: { kind: 'file', path }, resume: 'garbage' })).rejects.toMatchObject({ code: 'E_USAGE' });
+    await expect(
+      createJoiner({ output: { kind: 'file', path }, gaps: 'close', resume: checkpoint }),
+    ).rejects.toMatchObject({ code: 'E_USAGE' });
+    await expect(
+      createJoiner({ output: { kind: 'file', path }, resume: { ...checkpoint, journalBytes: 1 } }),
+    ).rejects.toMatchObject({ code: 'E_USAGE' });
+    await expect(createJoiner({ output: { kind: 'file', path }, resume: 'garbage' })).rejects.toMatchObject({
+      code: 'E_USAGE',
+    });
   });
 
   it('names the output and hints --no-continue when the checkpoint is not one', async () => {

@@ -30,7 +30,12 @@ async function joinWithHole(gaps: 'keep' | 'close', format: 'progressive' | 'fmp
     const bytes = readFileSync(path);
     const source = memorySource(bytes);
     // Parts 2 and 3 start 3 s late: the camera was offline.
-    await joiner.append({ source, clip: await readClip(source), name: path, startMs: T0 + i * 2000 + (i >= 2 ? 3000 : 0) });
+    await joiner.append({
+      source,
+      clip: await readClip(source),
+      name: path,
+      startMs: T0 + i * 2000 + (i >= 2 ? 3000 : 0),
+    });
   }
   const summary = await joiner.finish();
   expect(summary.gaps).toEqual([{ atMs: 4000, durationMs: 3000 }]);
@@ -46,7 +51,8 @@ describeMedia('gap policies', () => {
     const video = probe.packets.v;
     const audio = probe.packets.a;
     if (video === undefined || audio === undefined) throw new Error('missing stream');
-    const long = (p: { duration: number }[], tb: number, typical: number) => p.filter((x) => x.duration * tb > typical * 1.5);
+    const long = (p: { duration: number }[], tb: number, typical: number) =>
+      p.filter((x) => x.duration * tb > typical * 1.5);
     const vLong = long(video.packets, video.tb, 1 / 15);
     expect(vLong).toHaveLength(1);
     expect((vLong[0]?.duration ?? 0) * video.tb).toBeCloseTo(3 + 1 / 15, 3);

@@ -9,7 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memorySource } from '../../src/mp4/file-source.js';
-import { createJoiner, joinFiles, type JoinCheckpoint, type JoinOptions, type JoinPart } from '../../src/mp4/join-clips.js';
+import {
+  createJoiner,
+  joinFiles,
+  type JoinCheckpoint,
+  type JoinOptions,
+  type JoinPart,
+} from '../../src/mp4/join-clips.js';
 import { moovReserveBytes, RESERVE_EXTRA_BYTES } from '../../src/mp4/moov-reserve.js';
 import { JoinPlan } from '../../src/mp4/plan-join.js';
 import { readClip } from '../../src/mp4/read-clip.js';
@@ -36,7 +42,10 @@ async function parts(paths: readonly string[]): Promise<JoinPart[]> {
 }
 
 /** The part-by-part joiner over every clip, as `get` drives it; returns the checkpoint after the first part. */
-async function joinPartByPart(path: string, options: Omit<JoinOptions, 'output'> = {}): Promise<JoinCheckpoint | undefined> {
+async function joinPartByPart(
+  path: string,
+  options: Omit<JoinOptions, 'output'> = {},
+): Promise<JoinCheckpoint | undefined> {
   const joiner = await createJoiner({ ...options, output: { kind: 'file', path } });
   let first: JoinCheckpoint | undefined;
   for (const part of await parts(set.clips)) {
@@ -93,9 +102,13 @@ describe('createJoiner with an expected duration', () => {
     for (const [i, track] of ours.tracks.entries()) {
       const other = theirs.tracks[i];
       expect(Array.from(track.samples.sizes)).toEqual(Array.from(other?.samples.sizes ?? []));
-      const ourPayload = Array.from(track.samples.offsets, (o, u) => bytes.subarray(o, o + (track.samples.sizes[u] ?? 0)).toString('base64'));
+      const ourPayload = Array.from(track.samples.offsets, (o, u) =>
+        bytes.subarray(o, o + (track.samples.sizes[u] ?? 0)).toString('base64'),
+      );
       const ref = readFileSync(reference);
-      const theirPayload = Array.from(other?.samples.offsets ?? [], (o, u) => ref.subarray(o, o + (other?.samples.sizes[u] ?? 0)).toString('base64'));
+      const theirPayload = Array.from(other?.samples.offsets ?? [], (o, u) =>
+        ref.subarray(o, o + (other?.samples.sizes[u] ?? 0)).toString('base64'),
+      );
       expect(ourPayload).toEqual(theirPayload);
     }
   });
@@ -122,7 +135,11 @@ describe('createJoiner with an expected duration', () => {
     for (const part of await parts(set.clips)) await writer.appendPart(part.source, plan.append(part).pieces);
     await writer.finish(plan.movie(), { faststart: false, co64ThresholdBytes: 0xffffffff });
     const boxes = topLevelBoxes(readFileSync(path));
-    expect(boxes.map((b) => `${b.type}:${b.size}`).slice(0, 3)).toEqual([`ftyp:${PAYLOAD_OFFSET - 16}`, 'free:4096', 'free:8']);
+    expect(boxes.map((b) => `${b.type}:${b.size}`).slice(0, 3)).toEqual([
+      `ftyp:${PAYLOAD_OFFSET - 16}`,
+      'free:4096',
+      'free:8',
+    ]);
     expect(boxes.map((b) => b.type).slice(3)).toEqual(['mdat', 'moov']);
   });
 
@@ -138,7 +155,11 @@ describe('createJoiner with an expected duration', () => {
     appendFileSync(resumed, Buffer.alloc(5000, 1));
     const saved: unknown = JSON.parse(JSON.stringify(checkpoint));
     // The expected duration is ignored on resume: the layout is the checkpoint's.
-    const second = await createJoiner({ output: { kind: 'file', path: resumed }, resume: saved, expectedDurationMs: 1 });
+    const second = await createJoiner({
+      output: { kind: 'file', path: resumed },
+      resume: saved,
+      expectedDurationMs: 1,
+    });
     for (const part of all.slice(2)) await second.append(part);
     await second.finish();
     expect(readFileSync(resumed).equals(readFileSync(whole))).toBe(true);
@@ -170,7 +191,9 @@ describe('createJoiner with an expected duration', () => {
     const checkpoint = await joiner.append(part);
     await joiner.abort();
     for (const payloadOffset of [checkpoint.committedBytes + 1, PAYLOAD_OFFSET - 1, -5]) {
-      await expect(createJoiner({ output: { kind: 'file', path }, resume: { ...checkpoint, payloadOffset } })).rejects.toMatchObject({
+      await expect(
+        createJoiner({ output: { kind: 'file', path }, resume: { ...checkpoint, payloadOffset } }),
+      ).rejects.toMatchObject({
         code: 'E_USAGE',
         hint: expect.stringContaining('--no-continue') as string,
       });

@@ -14,8 +14,12 @@ import { describeMedia, itMedia, offsetIn, probePackets } from '../support/ffmpe
 import { verifyJoin } from '../support/verify-join.js';
 
 let dir = '';
-beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'kvs-join-time-')); });
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'kvs-join-time-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const set = fixtureSet('h264_aac');
 /** Clips 0, 1 and 3 at their true KVS start times: clip 2 (4 s to 6 s) is missing, a 2 s gap. */
@@ -35,33 +39,41 @@ async function joinWithStarts(out: string, gaps: 'keep' | 'close'): Promise<Join
 }
 
 describeMedia('joining clips around a missing clip', () => {
-  itMedia('keeps the gap as one long sample duration per track, with the A/V offset of the source after it', async () => {
-    const out = join(dir, 'keep.mp4');
-    const summary = await joinWithStarts(out, 'keep');
-    expect(summary.gaps).toEqual([{ atMs: 4000, durationMs: 2000 }]);
-    const parts = withGap.map((p) => p.file);
-    const strict = await verifyJoin(out, parts);
-    expect(strict.failures.join('\n')).toMatch(/v: 1 odd durations \(packet 59: duration 31744/);
-    expect(strict.failures.join('\n')).toMatch(/a: 1 odd durations/);
-    const r = await verifyJoin(out, parts, { gapsAllowed: true });
-    expect(r.failures).toEqual([]);
-    // Video runs to 8 s of wall time: 90 frames over 6 s of clips plus the 2 s gap.
-    const v = r.streams.v?.times;
-    const a = r.streams.a?.times;
-    if (v === undefined || a === undefined) throw new Error('missing stream');
-    const first3 = (v.packets[60]?.pts ?? NaN) * v.tb;
-    expect(first3).toBeCloseTo(6, 6);
-    const full = await probePackets(set.full);
-    const [fv, fa] = [full.packets.v, full.packets.a];
-    if (fv === undefined || fa === undefined) throw new Error('missing stream');
-    expect(Math.abs(offsetIn(a, first3) - offsetIn(fa, (fv.packets[90]?.pts ?? NaN) * fv.tb))).toBeLessThanOrEqual(0.001);
-  });
+  itMedia(
+    'keeps the gap as one long sample duration per track, with the A/V offset of the source after it',
+    async () => {
+      const out = join(dir, 'keep.mp4');
+      const summary = await joinWithStarts(out, 'keep');
+      expect(summary.gaps).toEqual([{ atMs: 4000, durationMs: 2000 }]);
+      const parts = withGap.map((p) => p.file);
+      const strict = await verifyJoin(out, parts);
+      expect(strict.failures.join('\n')).toMatch(/v: 1 odd durations \(packet 59: duration 31744/);
+      expect(strict.failures.join('\n')).toMatch(/a: 1 odd durations/);
+      const r = await verifyJoin(out, parts, { gapsAllowed: true });
+      expect(r.failures).toEqual([]);
+      // Video runs to 8 s of wall time: 90 frames over 6 s of clips plus the 2 s gap.
+      const v = r.streams.v?.times;
+      const a = r.streams.a?.times;
+      if (v === undefined || a === undefined) throw new Error('missing stream');
+      const first3 = (v.packets[60]?.pts ?? NaN) * v.tb;
+      expect(first3).toBeCloseTo(6, 6);
+      const full = await probePackets(set.full);
+      const [fv, fa] = [full.packets.v, full.packets.a];
+      if (fv === undefined || fa === undefined) throw new Error('missing stream');
+      expect(Math.abs(offsetIn(a, first3) - offsetIn(fa, (fv.packets[90]?.pts ?? NaN) * fv.tb))).toBeLessThanOrEqual(
+        0.001,
+      );
+    },
+  );
 
   itMedia('closes the gap when asked: parts butted together, no long duration, packets intact', async () => {
     const out = join(dir, 'close.mp4');
     const summary = await joinWithStarts(out, 'close');
     expect(summary.gaps).toHaveLength(1);
-    const r = await verifyJoin(out, withGap.map((p) => p.file));
+    const r = await verifyJoin(
+      out,
+      withGap.map((p) => p.file),
+    );
     expect(r.failures).toEqual([]);
     const v = r.streams.v?.times;
     expect((v?.packets[60]?.pts ?? NaN) * (v?.tb ?? NaN)).toBeCloseTo(4, 6);
@@ -76,7 +88,9 @@ describeMedia('--split-on-change', () => {
     const summary = await joinFiles(parts, out, { splitOnChange: true });
     expect(summary.outputs).toEqual([join(dir, 'split-1.mp4'), join(dir, 'split-2.mp4')]);
     expect(existsSync(out)).toBe(false);
-    expect((await verifyJoin(join(dir, 'split-1.mp4'), parts.slice(0, 2), { exactDurations: true })).failures).toEqual([]);
+    expect((await verifyJoin(join(dir, 'split-1.mp4'), parts.slice(0, 2), { exactDurations: true })).failures).toEqual(
+      [],
+    );
     expect((await verifyJoin(join(dir, 'split-2.mp4'), parts.slice(2), { exactDurations: true })).failures).toEqual([]);
   });
 });

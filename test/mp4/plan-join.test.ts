@@ -91,7 +91,9 @@ describe('JoinPlan', () => {
     expect(new Set(a.durations)).toEqual(new Set([1024]));
     expect(a.sizes.length).toBeLessThan(96);
     expect(a.sizes.length).toBeGreaterThanOrEqual(94);
-    const payload = written.results.flatMap((r) => r.pieces).reduce((sum, p) => sum + (p.kind === 'source' ? p.length : 0), 0);
+    const payload = written.results
+      .flatMap((r) => r.pieces)
+      .reduce((sum, p) => sum + (p.kind === 'source' ? p.length : 0), 0);
     expect(payload).toBe(written.plan.payloadBytes);
     expect(written.plan.timeline.gaps).toEqual([]);
   });
@@ -107,7 +109,9 @@ describe('JoinPlan', () => {
     }
     const plain = new JoinPlan({ gaps: 'keep' });
     for (const part of parts) plain.append(part);
-    expect(Buffer.from(buildMoov(peeked.movie(), options)).equals(Buffer.from(buildMoov(plain.movie(), options)))).toBe(true);
+    expect(Buffer.from(buildMoov(peeked.movie(), options)).equals(Buffer.from(buildMoov(plain.movie(), options)))).toBe(
+      true,
+    );
     expect(early[0]?.length).toBeLessThan(early[2]?.length ?? 0);
   });
 
@@ -188,7 +192,11 @@ describe('JoinPlan', () => {
       { segmentDuration: 2000, mediaTime: 2048, rate: 1 },
     ];
     const first = syntheticClip({ ...video2s, edits, ctsOffset: 2048 });
-    const next = syntheticClip({ ...video2s, edits: [{ segmentDuration: 2000, mediaTime: 2048, rate: 1 }], ctsOffset: 2048 });
+    const next = syntheticClip({
+      ...video2s,
+      edits: [{ segmentDuration: 2000, mediaTime: 2048, rate: 1 }],
+      ctsOffset: 2048,
+    });
     const written = join([
       { clip: first, name: 'a' },
       { clip: next, name: 'b' },
@@ -258,8 +266,16 @@ describe('JoinPlan', () => {
 describe('buildMoov from merged tables', () => {
   it('switches stco to co64 only when an offset passes the threshold', () => {
     const written = join([0, 1].map((i) => ({ clip: av(), name: `p${i}` })));
-    const low = Buffer.from(buildMoov(written.movie, { layout: 'progressive', payloadOffset: 48, co64ThresholdBytes: 0xffffffff }));
-    const high = Buffer.from(buildMoov(written.movie, { layout: 'progressive', payloadOffset: 48, co64ThresholdBytes: written.plan.payloadBytes / 2 }));
+    const low = Buffer.from(
+      buildMoov(written.movie, { layout: 'progressive', payloadOffset: 48, co64ThresholdBytes: 0xffffffff }),
+    );
+    const high = Buffer.from(
+      buildMoov(written.movie, {
+        layout: 'progressive',
+        payloadOffset: 48,
+        co64ThresholdBytes: written.plan.payloadBytes / 2,
+      }),
+    );
     expect(low.includes(Buffer.from('stco'))).toBe(true);
     expect(low.includes(Buffer.from('co64'))).toBe(false);
     expect(high.includes(Buffer.from('co64'))).toBe(true);

@@ -3,16 +3,43 @@ import { readClip } from '../../src/mp4/read-clip.js';
 import { memorySource } from '../../src/mp4/file-source.js';
 import { describeBoxTree } from '../../src/mp4/inspect.js';
 import { MediaError } from '../../src/errors/media-error.js';
-import { alawEntry, avc1Entry, buildFragmentedClip, buildProgressiveClip, mp4aEntry, type TestTrack } from './build-test-clip.js';
+import {
+  alawEntry,
+  avc1Entry,
+  buildFragmentedClip,
+  buildProgressiveClip,
+  mp4aEntry,
+  type TestTrack,
+} from './build-test-clip.js';
 import { seededRandom as random } from '../../src/emulator/seeded-random.js';
 
-
 const video: TestTrack = {
-  trackId: 1, kind: 'video', timescale: 15360, entry: avc1Entry(),
-  samples: Array.from({ length: 20 }, (_, i) => ({ size: 30 + i, duration: 1024, cts: i % 2 === 0 ? 1024 : 0, sync: i % 10 === 0 })),
+  trackId: 1,
+  kind: 'video',
+  timescale: 15360,
+  entry: avc1Entry(),
+  samples: Array.from({ length: 20 }, (_, i) => ({
+    size: 30 + i,
+    duration: 1024,
+    cts: i % 2 === 0 ? 1024 : 0,
+    sync: i % 10 === 0,
+  })),
 };
-const aac: TestTrack = { trackId: 2, kind: 'audio', timescale: 16000, entry: mp4aEntry(), samples: Array.from({ length: 20 }, () => ({ size: 20, duration: 1024 })) };
-const alaw: TestTrack = { trackId: 3, kind: 'audio', timescale: 8000, entry: alawEntry(), constantSize: 1, samples: Array.from({ length: 3000 }, () => ({ size: 1, duration: 1 })) };
+const aac: TestTrack = {
+  trackId: 2,
+  kind: 'audio',
+  timescale: 16000,
+  entry: mp4aEntry(),
+  samples: Array.from({ length: 20 }, () => ({ size: 20, duration: 1024 })),
+};
+const alaw: TestTrack = {
+  trackId: 3,
+  kind: 'audio',
+  timescale: 8000,
+  entry: alawEntry(),
+  constantSize: 1,
+  samples: Array.from({ length: 3000 }, () => ({ size: 1, duration: 1 })),
+};
 
 const seeds = [
   buildProgressiveClip([video, aac], { moovFirst: true }),
@@ -29,7 +56,14 @@ function mutate(bytes: Uint8Array, next: () => number): Uint8Array {
     const at = Math.floor(next() * out.length);
     const r = next();
     // Mostly small integer nudges and boundary values: they survive more checks than random bytes do.
-    out[at] = r < 0.3 ? Math.floor(next() * 256) : r < 0.5 ? 0xff : r < 0.7 ? 0 : ((out[at] ?? 0) + (next() < 0.5 ? 1 : 255)) & 0xff;
+    out[at] =
+      r < 0.3
+        ? Math.floor(next() * 256)
+        : r < 0.5
+          ? 0xff
+          : r < 0.7
+            ? 0
+            : ((out[at] ?? 0) + (next() < 0.5 ? 1 : 255)) & 0xff;
   }
   return out;
 }

@@ -17,7 +17,11 @@ type ProbePacket = { pos: number; size: number; dts: number; key: boolean };
 
 /** Packets per stream index, in file order per stream (= decode order). */
 function probe(file: string): Map<number, ProbePacket[]> {
-  const csv = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'packet=stream_index,dts,size,pos,flags', '-of', 'csv=p=0', file], { encoding: 'utf8' });
+  const csv = execFileSync(
+    'ffprobe',
+    ['-v', 'error', '-show_entries', 'packet=stream_index,dts,size,pos,flags', '-of', 'csv=p=0', file],
+    { encoding: 'utf8' },
+  );
   const streams = new Map<number, ProbePacket[]>();
   const firstDts = new Map<number, number>();
   for (const line of csv.split('\n').filter((l) => l.trim() !== '')) {
@@ -33,8 +37,13 @@ function probe(file: string): Map<number, ProbePacket[]> {
 
 /** ffprobe's stream order is the file's trak order, which we reorder video-first: match on kind. */
 function streamKinds(file: string): string[] {
-  const csv = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type', '-of', 'csv=p=0', file], { encoding: 'utf8' });
-  return csv.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const csv = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type', '-of', 'csv=p=0', file], {
+    encoding: 'utf8',
+  });
+  return csv
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
 }
 
 async function read(file: string): Promise<Clip> {
@@ -88,12 +97,35 @@ describeMedia('readClip against ffprobe', () => {
 
   const remux = (input: string, output: string, args: string[]): string => {
     const out = join(dir, output);
-    execFileSync('ffmpeg', ['-hide_banner', '-v', 'error', '-y', '-i', join(FIXTURE_DIR, input), '-map', '0', '-c', 'copy', ...args, out]);
+    execFileSync('ffmpeg', [
+      '-hide_banner',
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      join(FIXTURE_DIR, input),
+      '-map',
+      '0',
+      '-c',
+      'copy',
+      ...args,
+      out,
+    ]);
     return out;
   };
 
   itMedia('agrees on every unsplit reference and a clip of each set (moov-last)', async () => {
-    for (const name of ['h264.full.mp4', 'h264_aac.full.mp4', 'h264b_aac.full.mp4', 'h265_aac.full.mp4', 'h264_alaw.full.mov', 'h264_res.full.mp4', 'h264b_aac-0.mp4', 'h265_resx-2.mp4', 'h264_alaw-1.mov']) {
+    for (const name of [
+      'h264.full.mp4',
+      'h264_aac.full.mp4',
+      'h264b_aac.full.mp4',
+      'h265_aac.full.mp4',
+      'h264_alaw.full.mov',
+      'h264_res.full.mp4',
+      'h264b_aac-0.mp4',
+      'h265_resx-2.mp4',
+      'h264_alaw-1.mov',
+    ]) {
       await expectMatchesProbe(join(FIXTURE_DIR, name), 'moov-last');
     }
   });
@@ -104,10 +136,22 @@ describeMedia('readClip against ffprobe', () => {
   });
 
   itMedia('agrees on fragmented remuxes with moof-relative, explicit and per-frame offsets', async () => {
-    await expectMatchesProbe(remux('h264b_aac.full.mp4', 'frag-moof.mp4', ['-movflags', '+frag_keyframe+empty_moov+default_base_moof']), 'fragmented');
-    await expectMatchesProbe(remux('h264b_aac.full.mp4', 'frag-explicit.mp4', ['-movflags', '+frag_keyframe+empty_moov']), 'fragmented');
-    await expectMatchesProbe(remux('h265_aac.full.mp4', 'frag-frames.mp4', ['-movflags', '+frag_every_frame+empty_moov+separate_moof']), 'fragmented');
-    await expectMatchesProbe(remux('h264_aac.full.mp4', 'frag-moov.mp4', ['-movflags', '+frag_keyframe']), 'fragmented');
+    await expectMatchesProbe(
+      remux('h264b_aac.full.mp4', 'frag-moof.mp4', ['-movflags', '+frag_keyframe+empty_moov+default_base_moof']),
+      'fragmented',
+    );
+    await expectMatchesProbe(
+      remux('h264b_aac.full.mp4', 'frag-explicit.mp4', ['-movflags', '+frag_keyframe+empty_moov']),
+      'fragmented',
+    );
+    await expectMatchesProbe(
+      remux('h265_aac.full.mp4', 'frag-frames.mp4', ['-movflags', '+frag_every_frame+empty_moov+separate_moof']),
+      'fragmented',
+    );
+    await expectMatchesProbe(
+      remux('h264_aac.full.mp4', 'frag-moov.mp4', ['-movflags', '+frag_keyframe']),
+      'fragmented',
+    );
   });
 
   itMedia('reads hev1-tagged H.265', async () => {

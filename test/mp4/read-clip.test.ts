@@ -3,7 +3,14 @@ import { resolve } from 'node:path';
 import { readClip } from '../../src/mp4/read-clip.js';
 import { memorySource, openFileSource } from '../../src/mp4/file-source.js';
 import type { Clip, Track } from '../../src/mp4/model.js';
-import { alawEntry, avc1Entry, buildFragmentedClip, buildProgressiveClip, mp4aEntry, type TestTrack } from './build-test-clip.js';
+import {
+  alawEntry,
+  avc1Entry,
+  buildFragmentedClip,
+  buildProgressiveClip,
+  mp4aEntry,
+  type TestTrack,
+} from './build-test-clip.js';
 
 const video: TestTrack = {
   trackId: 2,
@@ -57,18 +64,38 @@ describe('readClip', () => {
     const clip = await readClip(memorySource(buildProgressiveClip([audio, video], { moovFirst: false })));
     const [v, a] = clip.tracks;
     expect(clip.movieTimescale).toBe(1000);
-    expect(v).toMatchObject({ trackId: 2, kind: 'video', timescale: 15360, width: 320, height: 180, language: 'und', handlerName: 'VideoHandler', firstDts: 0 });
+    expect(v).toMatchObject({
+      trackId: 2,
+      kind: 'video',
+      timescale: 15360,
+      width: 320,
+      height: 180,
+      language: 'und',
+      handlerName: 'VideoHandler',
+      firstDts: 0,
+    });
     expect(v?.edits).toEqual([{ segmentDuration: 2000, mediaTime: 2048, rate: 1 }]);
     expect(Array.from(v?.samples.sync ?? [])).toEqual(video.samples.map((s) => (s.sync ? 1 : 0)));
     expect(Array.from(v?.samples.ctsOffsets ?? [])).toEqual(video.samples.map((s) => s.cts));
     expect(Array.from(v?.samples.sizes ?? [])).toEqual(video.samples.map((s) => s.size));
-    expect(a).toMatchObject({ trackId: 1, kind: 'audio', samples: { unitCount: 31, sync: null, ctsOffsets: null, sampleCounts: null } });
+    expect(a).toMatchObject({
+      trackId: 1,
+      kind: 'audio',
+      samples: { unitCount: 31, sync: null, ctsOffsets: null, sampleCounts: null },
+    });
   });
 
   it('keeps A-law as one unit per chunk, split where the sample duration changes', async () => {
     const alaw: TestTrack = {
-      trackId: 1, kind: 'audio', timescale: 8000, entry: alawEntry(), constantSize: 1,
-      samples: [...Array.from({ length: 2500 }, () => ({ size: 1, duration: 1 })), ...Array.from({ length: 100 }, () => ({ size: 1, duration: 2 }))],
+      trackId: 1,
+      kind: 'audio',
+      timescale: 8000,
+      entry: alawEntry(),
+      constantSize: 1,
+      samples: [
+        ...Array.from({ length: 2500 }, () => ({ size: 1, duration: 1 })),
+        ...Array.from({ length: 100 }, () => ({ size: 1, duration: 2 })),
+      ],
     };
     const bytes = buildProgressiveClip([alaw], { moovFirst: false, chunkSamples: [1024] });
     const [track] = (await readClip(memorySource(bytes))).tracks;
@@ -82,7 +109,13 @@ describe('readClip', () => {
   });
 
   it('coalesces fragmented A-law samples into contiguous units', async () => {
-    const alaw: TestTrack = { trackId: 1, kind: 'audio', timescale: 8000, entry: alawEntry(), samples: Array.from({ length: 3000 }, () => ({ size: 1, duration: 1 })) };
+    const alaw: TestTrack = {
+      trackId: 1,
+      kind: 'audio',
+      timescale: 8000,
+      entry: alawEntry(),
+      samples: Array.from({ length: 3000 }, () => ({ size: 1, duration: 1 })),
+    };
     const [track] = (await readClip(memorySource(buildFragmentedClip([alaw], { samplesPerFragment: 1000 })))).tracks;
     expect(Array.from(track?.samples.sampleCounts ?? [])).toEqual([1000, 1000, 1000]);
     expect(track?.samples.constantSampleSize).toBe(1);
@@ -98,34 +131,58 @@ describe('readClip', () => {
         await source.close();
       }
     };
-    const [last, first, fragmented] = await Promise.all(['h264_aac-1.mp4', 'layout_faststart.mp4', 'layout_fragmented.mp4'].map(read));
+    const [last, first, fragmented] = await Promise.all(
+      ['h264_aac-1.mp4', 'layout_faststart.mp4', 'layout_fragmented.mp4'].map(read),
+    );
     expect([last?.layout, first?.layout, fragmented?.layout]).toEqual(['moov-last', 'moov-first', 'fragmented']);
     // A remux re-guesses the last sample's duration (mp4-join.md §3: never trust it), so compare all but the last.
     const tables = (clip: Clip | undefined) =>
-      clip?.tracks.map((t) => ({ kind: t.kind, key: t.entries.map((e) => e.key), sizes: t.samples.sizes, durations: t.samples.durations.subarray(0, -1), sync: t.samples.sync, cts: t.samples.ctsOffsets }));
+      clip?.tracks.map((t) => ({
+        kind: t.kind,
+        key: t.entries.map((e) => e.key),
+        sizes: t.samples.sizes,
+        durations: t.samples.durations.subarray(0, -1),
+        sync: t.samples.sync,
+        cts: t.samples.ctsOffsets,
+      }));
     expect(tables(first)).toEqual(tables(last));
     // ffmpeg's fragmenter guesses each fragment's last duration from the next tfdt; sizes, sync and codec config must agree.
-    expect(tables(fragmented)?.map((t) => ({ ...t, durations: null }))).toEqual(tables(last)?.map((t) => ({ ...t, durations: null })));
+    expect(tables(fragmented)?.map((t) => ({ ...t, durations: null }))).toEqual(
+      tables(last)?.map((t) => ({ ...t, durations: null })),
+    );
   });
 
   it('rejects a truncated clip with E_MP4_PARSE naming the input and the offset', async () => {
     const bytes = buildProgressiveClip([video], { moovFirst: false });
-    await expect(readClip(memorySource(bytes.subarray(0, bytes.length - 10)), { name: 'part-3.mp4' })).rejects.toMatchObject({
+    await expect(
+      readClip(memorySource(bytes.subarray(0, bytes.length - 10)), { name: 'part-3.mp4' }),
+    ).rejects.toMatchObject({
       code: 'E_MP4_PARSE',
-      message: expect.stringMatching(/^part-3\.mp4: box 'moov' size \d+ runs past the end of the \d+-byte input @ 0x[0-9a-f]+$/),
+      message: expect.stringMatching(
+        /^part-3\.mp4: box 'moov' size \d+ runs past the end of the \d+-byte input @ 0x[0-9a-f]+$/,
+      ),
     });
   });
 
   it('rejects a file without moov, and two moov boxes (concatenated clips)', async () => {
     const bytes = buildProgressiveClip([video], { moovFirst: true });
     const ftypSize = 32;
-    await expect(readClip(memorySource(bytes.subarray(0, ftypSize)))).rejects.toThrow(/no moov box \(top level: ftyp\)/);
+    await expect(readClip(memorySource(bytes.subarray(0, ftypSize)))).rejects.toThrow(
+      /no moov box \(top level: ftyp\)/,
+    );
     const doubled = new Uint8Array([...bytes, ...bytes]);
     await expect(readClip(memorySource(doubled))).rejects.toThrow(/second moov box/);
   });
 
   it('rejects a sample table claiming 2^32 samples before allocating for them', async () => {
-    const tiny: TestTrack = { trackId: 1, kind: 'video', timescale: 1000, entry: avc1Entry(), samples: [{ size: 1, duration: 1 }], constantSize: 1 };
+    const tiny: TestTrack = {
+      trackId: 1,
+      kind: 'video',
+      timescale: 1000,
+      entry: avc1Entry(),
+      samples: [{ size: 1, duration: 1 }],
+      constantSize: 1,
+    };
     const bytes = buildProgressiveClip([tiny], { moovFirst: false });
     const view = new DataView(bytes.buffer);
     const stszAt = findType(bytes, 'stsz');
@@ -133,7 +190,9 @@ describe('readClip', () => {
     view.setUint32(stszAt + 16, 0xffffffff);
     view.setUint32(sttsAt + 16, 0xffffffff);
     const started = performance.now();
-    await expect(readClip(memorySource(bytes))).rejects.toThrow(/4294967295 samples exceed the 16000000-sample limit in moov\/trak\/mdia\/minf\/stbl/);
+    await expect(readClip(memorySource(bytes))).rejects.toThrow(
+      /4294967295 samples exceed the 16000000-sample limit in moov\/trak\/mdia\/minf\/stbl/,
+    );
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
@@ -141,12 +200,23 @@ describe('readClip', () => {
     const bytes = buildProgressiveClip([audio], { moovFirst: true });
     const stcoAt = findType(bytes, 'stco');
     new DataView(bytes.buffer).setUint32(stcoAt + 16, bytes.length - 10);
-    await expect(readClip(memorySource(bytes))).rejects.toThrow(/sample 1 \(40 bytes @ \d+\) lies outside the \d+-byte input in moov\/trak\/mdia\/minf\/stbl/);
+    await expect(readClip(memorySource(bytes))).rejects.toThrow(
+      /sample 1 \(40 bytes @ \d+\) lies outside the \d+-byte input in moov\/trak\/mdia\/minf\/stbl/,
+    );
   });
 
   it('rejects an unknown codec with E_MEDIA_UNSUPPORTED', async () => {
-    const odd = { ...audio, entry: (() => { const e = mp4aEntry().slice(); e.set([0x4f, 0x70, 0x75, 0x73], 4); return e; })() };
-    await expect(readClip(memorySource(buildProgressiveClip([odd], { moovFirst: true })), { name: 'x.mp4' })).rejects.toMatchObject({
+    const odd = {
+      ...audio,
+      entry: (() => {
+        const e = mp4aEntry().slice();
+        e.set([0x4f, 0x70, 0x75, 0x73], 4);
+        return e;
+      })(),
+    };
+    await expect(
+      readClip(memorySource(buildProgressiveClip([odd], { moovFirst: true })), { name: 'x.mp4' }),
+    ).rejects.toMatchObject({
       code: 'E_MEDIA_UNSUPPORTED',
       message: expect.stringContaining("x.mp4: unsupported codec 'Opus'"),
     });

@@ -24,25 +24,73 @@ const hvcC = {
 
 describe('codec configuration boxes', () => {
   it('round-trips avcC, hvcC and esds', () => {
-    const avcC = { profile: 0x64, compatibility: 0, level: 0x1f, nalLengthSize: 2, sps: [SPS], pps: [PPS, PPS], extension: Uint8Array.of(0xfd, 0xf8, 0xf8, 0) };
+    const avcC = {
+      profile: 0x64,
+      compatibility: 0,
+      level: 0x1f,
+      nalLengthSize: 2,
+      sps: [SPS],
+      pps: [PPS, PPS],
+      extension: Uint8Array.of(0xfd, 0xf8, 0xf8, 0),
+    };
     expect(parseAvcC(openBox(buildAvcC(avcC)).body)).toEqual(avcC);
     expect(parseHvcC(openBox(buildHvcC(hvcC)).body)).toEqual(hvcC);
-    const esds = { esId: 1, objectTypeIndication: 0x40, streamType: 5, bufferSize: 0, maxBitrate: 1, avgBitrate: 2, decoderSpecificInfo: new Uint8Array(200).fill(7) };
+    const esds = {
+      esId: 1,
+      objectTypeIndication: 0x40,
+      streamType: 5,
+      bufferSize: 0,
+      maxBitrate: 1,
+      avgBitrate: 2,
+      decoderSpecificInfo: new Uint8Array(200).fill(7),
+    };
     expect(parseEsds(openBox(buildEsds(esds)).body)).toEqual(esds);
   });
 });
 
 describe('sample entry boxes', () => {
   it('round-trips the fixed fields of visual and audio sample entries and keeps their children', () => {
-    const avcC = buildAvcC({ profile: 0x4d, compatibility: 0, level: 0x1e, nalLengthSize: 4, sps: [SPS], pps: [PPS], extension: new Uint8Array(0) });
-    const visual = parseVisualSampleEntry(openBox(buildVisualSampleEntry('avc1', { width: 1920, height: 1080, compressorName: 'x264', children: [avcC] })).body);
-    expect({ ...visual, children: visual.children.map((c) => c.raw) }).toEqual({
-      dataReferenceIndex: 1, width: 1920, height: 1080, compressorName: 'x264', depth: 0x18, children: [avcC],
+    const avcC = buildAvcC({
+      profile: 0x4d,
+      compatibility: 0,
+      level: 0x1e,
+      nalLengthSize: 4,
+      sps: [SPS],
+      pps: [PPS],
+      extension: new Uint8Array(0),
     });
-    const esds = buildEsds({ esId: 1, objectTypeIndication: 0x40, streamType: 5, bufferSize: 0, maxBitrate: 0, avgBitrate: 0, decoderSpecificInfo: ASC });
-    const audio = parseAudioSampleEntry(openBox(buildAudioSampleEntry('mp4a', { channelCount: 2, sampleSize: 16, sampleRate: 48000, children: [esds] })).body);
+    const visual = parseVisualSampleEntry(
+      openBox(buildVisualSampleEntry('avc1', { width: 1920, height: 1080, compressorName: 'x264', children: [avcC] }))
+        .body,
+    );
+    expect({ ...visual, children: visual.children.map((c) => c.raw) }).toEqual({
+      dataReferenceIndex: 1,
+      width: 1920,
+      height: 1080,
+      compressorName: 'x264',
+      depth: 0x18,
+      children: [avcC],
+    });
+    const esds = buildEsds({
+      esId: 1,
+      objectTypeIndication: 0x40,
+      streamType: 5,
+      bufferSize: 0,
+      maxBitrate: 0,
+      avgBitrate: 0,
+      decoderSpecificInfo: ASC,
+    });
+    const audio = parseAudioSampleEntry(
+      openBox(buildAudioSampleEntry('mp4a', { channelCount: 2, sampleSize: 16, sampleRate: 48000, children: [esds] }))
+        .body,
+    );
     expect({ ...audio, children: audio.children.map((c) => c.raw) }).toEqual({
-      dataReferenceIndex: 1, version: 0, channelCount: 2, sampleSize: 16, sampleRate: 48000, children: [esds],
+      dataReferenceIndex: 1,
+      version: 0,
+      channelCount: 2,
+      sampleSize: 16,
+      sampleRate: 48000,
+      children: [esds],
     });
   });
 });
@@ -50,7 +98,14 @@ describe('sample entry boxes', () => {
 describe('parseSampleEntry', () => {
   it('reads an avc1 entry: dimensions, NAL length size and SPS/PPS in order', () => {
     const e = entry(avc1Entry(640, 360));
-    expect(e).toMatchObject({ fourcc: 'avc1', codec: 'h264', width: 640, height: 360, nalLengthSize: 4, parameterSets: [SPS, PPS] });
+    expect(e).toMatchObject({
+      fourcc: 'avc1',
+      codec: 'h264',
+      width: 640,
+      height: 360,
+      nalLengthSize: 4,
+      parameterSets: [SPS, PPS],
+    });
     expect(e.raw).toEqual(avc1Entry(640, 360));
   });
 
@@ -67,7 +122,11 @@ describe('parseSampleEntry', () => {
     const bytes = buildVisualSampleEntry('hvc1', { width: 320, height: 180, children: [buildHvcC(hvcC)] });
     const e = entry(bytes);
     expect(e).toMatchObject({ codec: 'h265', nalLengthSize: 4 });
-    expect(e.parameterSets).toEqual([Uint8Array.of(0x40, 0x01, 0x0c), Uint8Array.of(0x42, 0x01, 0x01), Uint8Array.of(0x44, 0x01, 0xc1)]);
+    expect(e.parameterSets).toEqual([
+      Uint8Array.of(0x40, 0x01, 0x0c),
+      Uint8Array.of(0x42, 0x01, 0x01),
+      Uint8Array.of(0x44, 0x01, 0xc1),
+    ]);
   });
 
   it('reads mp4a channels and rate from the AudioSpecificConfig and ignores esds bitrates in the key', () => {
@@ -80,23 +139,90 @@ describe('parseSampleEntry', () => {
   it('reads a QuickTime alaw sound description (version 1)', () => {
     const v0 = entry(alawEntry());
     expect(v0).toMatchObject({ fourcc: 'alaw', codec: 'alaw', channelCount: 1, sampleRate: 8000 });
-    const fields = Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 16, 0xff, 0xfe, 0, 0, 0x1f, 0x40, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 1);
+    const fields = Uint8Array.of(
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      1,
+      0,
+      1,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      2,
+      0,
+      16,
+      0xff,
+      0xfe,
+      0,
+      0,
+      0x1f,
+      0x40,
+      0,
+      0,
+      0,
+      0,
+      0,
+      1,
+      0,
+      0,
+      0,
+      1,
+      0,
+      0,
+      0,
+      2,
+      0,
+      0,
+      0,
+      1,
+    );
     expect(entry(box('alaw', fields))).toMatchObject({ channelCount: 2, sampleRate: 8000 });
   });
 
   it('rejects an unknown codec with E_MEDIA_UNSUPPORTED naming the fourcc', () => {
     const bytes = buildAudioSampleEntry('Opus', { channelCount: 2, sampleSize: 16, sampleRate: 48000, children: [] });
-    expect(() => entry(bytes)).toThrow(expect.objectContaining({ code: 'E_MEDIA_UNSUPPORTED', message: expect.stringContaining("'Opus'") }));
+    expect(() => entry(bytes)).toThrow(
+      expect.objectContaining({ code: 'E_MEDIA_UNSUPPORTED', message: expect.stringContaining("'Opus'") }),
+    );
   });
 
   it('rejects mp4a carrying something other than AAC (e.g. MP3)', () => {
-    const esds = buildEsds({ esId: 1, objectTypeIndication: 0x6b, streamType: 5, bufferSize: 0, maxBitrate: 0, avgBitrate: 0, decoderSpecificInfo: new Uint8Array(0) });
-    const bytes = buildAudioSampleEntry('mp4a', { channelCount: 2, sampleSize: 16, sampleRate: 44100, children: [esds] });
-    expect(() => entry(bytes)).toThrow(expect.objectContaining({ code: 'E_MEDIA_UNSUPPORTED', message: expect.stringContaining('objectTypeIndication 0x6b') }));
+    const esds = buildEsds({
+      esId: 1,
+      objectTypeIndication: 0x6b,
+      streamType: 5,
+      bufferSize: 0,
+      maxBitrate: 0,
+      avgBitrate: 0,
+      decoderSpecificInfo: new Uint8Array(0),
+    });
+    const bytes = buildAudioSampleEntry('mp4a', {
+      channelCount: 2,
+      sampleSize: 16,
+      sampleRate: 44100,
+      children: [esds],
+    });
+    expect(() => entry(bytes)).toThrow(
+      expect.objectContaining({
+        code: 'E_MEDIA_UNSUPPORTED',
+        message: expect.stringContaining('objectTypeIndication 0x6b'),
+      }),
+    );
   });
 
   it('rejects a video entry without its configuration box', () => {
     const bytes = buildVisualSampleEntry('avc1', { width: 1, height: 1, children: [] });
-    expect(() => entry(bytes)).toThrow(expect.objectContaining({ code: 'E_MP4_PARSE', message: expect.stringContaining('no avcC') }));
+    expect(() => entry(bytes)).toThrow(
+      expect.objectContaining({ code: 'E_MP4_PARSE', message: expect.stringContaining('no avcC') }),
+    );
   });
 });

@@ -41,8 +41,12 @@ function trak(parts: Parts = {}): Uint8Array {
   return box(
     'trak',
     buildTkhd({ trackId: 7, duration: 100, width: 320, height: 180 }),
-    box('mdia', buildMdhd({ timescale: 15360, duration: 2048, language: 'eng' }), buildHdlr({ handlerType: parts.handler ?? 'vide', name: 'V' }),
-      box('minf', buildVmhd(), buildDinf(), box('stbl', ...stbl))),
+    box(
+      'mdia',
+      buildMdhd({ timescale: 15360, duration: 2048, language: 'eng' }),
+      buildHdlr({ handlerType: parts.handler ?? 'vide', name: 'V' }),
+      box('minf', buildVmhd(), buildDinf(), box('stbl', ...stbl)),
+    ),
   );
 }
 
@@ -50,8 +54,18 @@ const read = (bytes: Uint8Array, sourceSize = 1000) => readTrack(openBox(bytes, 
 
 describe('readTrack', () => {
   it('expands stsc/stco/stsz into per-sample offsets, sizes and durations', () => {
-    const track = read(trak({ ctts: buildCtts({ sampleCounts: [1, 3], sampleOffsets: [1024, 0] }), stss: buildStss([1, 3]) }));
-    expect(track).toMatchObject({ trackId: 7, kind: 'video', timescale: 15360, language: 'eng', firstDts: 0, width: 320, height: 180 });
+    const track = read(
+      trak({ ctts: buildCtts({ sampleCounts: [1, 3], sampleOffsets: [1024, 0] }), stss: buildStss([1, 3]) }),
+    );
+    expect(track).toMatchObject({
+      trackId: 7,
+      kind: 'video',
+      timescale: 15360,
+      language: 'eng',
+      firstDts: 0,
+      width: 320,
+      height: 180,
+    });
     const s = track?.samples;
     expect(Array.from(s?.offsets ?? [])).toEqual([100, 110, 200, 230]);
     expect(Array.from(s?.sizes ?? [])).toEqual([10, 20, 30, 40]);
@@ -62,10 +76,12 @@ describe('readTrack', () => {
   });
 
   it('maps stsc sample description indices to entry indices (an stsd switch)', () => {
-    const track = read(trak({
-      entries: [avc1Entry(), avc1Entry(480, 270)],
-      stsc: buildStsc({ firstChunks: [1, 2], samplesPerChunk: [2, 2], sampleDescriptionIndices: [1, 2] }),
-    }));
+    const track = read(
+      trak({
+        entries: [avc1Entry(), avc1Entry(480, 270)],
+        stsc: buildStsc({ firstChunks: [1, 2], samplesPerChunk: [2, 2], sampleDescriptionIndices: [1, 2] }),
+      }),
+    );
     expect(Array.from(track?.samples.entryIndex ?? [])).toEqual([0, 0, 1, 1]);
     expect(track?.entries.map((e) => e.width)).toEqual([320, 480]);
   });
@@ -74,8 +90,12 @@ describe('readTrack', () => {
     const bare = box(
       'trak',
       buildTkhd({ trackId: 3, duration: 0, width: 320, height: 180 }),
-      box('mdia', buildMdhd({ timescale: 90000, duration: 0, language: 'und' }), buildHdlr({ handlerType: 'vide', name: 'V' }),
-        box('minf', buildVmhd(), buildDinf(), box('stbl', buildStsd([avc1Entry()])))),
+      box(
+        'mdia',
+        buildMdhd({ timescale: 90000, duration: 0, language: 'und' }),
+        buildHdlr({ handlerType: 'vide', name: 'V' }),
+        box('minf', buildVmhd(), buildDinf(), box('stbl', buildStsd([avc1Entry()]))),
+      ),
     );
     expect(read(bare)?.samples.unitCount).toBe(0);
   });
@@ -85,14 +105,32 @@ describe('readTrack', () => {
   });
 
   it.each([
-    ['stts and stsz disagree', { stts: buildStts({ sampleCounts: [3], sampleDeltas: [1] }) }, /stts covers 3 samples, stsz has 4/],
+    [
+      'stts and stsz disagree',
+      { stts: buildStts({ sampleCounts: [3], sampleDeltas: [1] }) },
+      /stts covers 3 samples, stsz has 4/,
+    ],
     ['ctts and stsz disagree', { ctts: buildCtts({ sampleCounts: [5], sampleOffsets: [0] }) }, /ctts covers 5 samples/],
     ['an stss number is out of range', { stss: buildStss([5]) }, /stss sample number 5 outside 1..4/],
-    ['stsc points at a missing stsd entry', { stsc: buildStsc({ firstChunks: [1], samplesPerChunk: [2], sampleDescriptionIndices: [2] }) }, /sample description index 2 outside 1..1/],
-    ['stsc does not start at chunk 1', { stsc: buildStsc({ firstChunks: [2], samplesPerChunk: [4], sampleDescriptionIndices: [1] }) }, /stsc starts at chunk 2/],
-    ['the chunks hold too few samples', { stsc: buildStsc({ firstChunks: [1], samplesPerChunk: [1], sampleDescriptionIndices: [1] }) }, /place only 2 of 4 samples/],
+    [
+      'stsc points at a missing stsd entry',
+      { stsc: buildStsc({ firstChunks: [1], samplesPerChunk: [2], sampleDescriptionIndices: [2] }) },
+      /sample description index 2 outside 1..1/,
+    ],
+    [
+      'stsc does not start at chunk 1',
+      { stsc: buildStsc({ firstChunks: [2], samplesPerChunk: [4], sampleDescriptionIndices: [1] }) },
+      /stsc starts at chunk 2/,
+    ],
+    [
+      'the chunks hold too few samples',
+      { stsc: buildStsc({ firstChunks: [1], samplesPerChunk: [1], sampleDescriptionIndices: [1] }) },
+      /place only 2 of 4 samples/,
+    ],
   ])('rejects a table where %s', (_, parts, message) => {
-    expect(() => read(trak(parts))).toThrow(expect.objectContaining({ code: 'E_MP4_PARSE', message: expect.stringMatching(message) }));
+    expect(() => read(trak(parts))).toThrow(
+      expect.objectContaining({ code: 'E_MP4_PARSE', message: expect.stringMatching(message) }),
+    );
   });
 
   it('names the box path and offset of a missing box', () => {
@@ -105,7 +143,10 @@ describe('readTrack', () => {
   });
 
   it('refuses a constant-size table whose samples cannot fit in the source', () => {
-    const parts = { stts: buildStts({ sampleCounts: [5_000_000], sampleDeltas: [1] }), stsz: buildStsz({ sampleSize: 100, sampleCount: 5_000_000, entrySizes: null }) };
+    const parts = {
+      stts: buildStts({ sampleCounts: [5_000_000], sampleDeltas: [1] }),
+      stsz: buildStsz({ sampleSize: 100, sampleCount: 5_000_000, entrySizes: null }),
+    };
     expect(() => read(trak(parts))).toThrow(/5000000 samples of 100 bytes exceed the 1000-byte input/);
   });
 });

@@ -40,7 +40,9 @@ export function syntheticTrack(trackId: number, spec: TrackSpec): Track {
     timescale: spec.timescale,
     language: 'und',
     handlerName: video ? 'VideoHandler' : 'SoundHandler',
-    entries: [spec.entry ?? (video ? fakeEntry('avc1', 'h264') : pcm ? fakeEntry('alaw', 'alaw') : fakeEntry('mp4a', 'aac'))],
+    entries: [
+      spec.entry ?? (video ? fakeEntry('avc1', 'h264') : pcm ? fakeEntry('alaw', 'alaw') : fakeEntry('mp4a', 'aac')),
+    ],
     edits: spec.edits ?? [],
     width: video ? 320 : 0,
     height: video ? 180 : 0,

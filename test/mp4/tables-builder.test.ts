@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { compactTables, TablesBuilder } from '../../src/mp4/tables-builder.js';
 
-function stssNumbers(runs: { firsts: ArrayLike<number>; counts: ArrayLike<number>; steps: ArrayLike<number> }): number[] {
+function stssNumbers(runs: {
+  firsts: ArrayLike<number>;
+  counts: ArrayLike<number>;
+  steps: ArrayLike<number>;
+}): number[] {
   const out: number[] = [];
-  for (let r = 0; r < runs.counts.length; r++) for (let k = 0; k < (runs.counts[r] ?? 0); k++) out.push((runs.firsts[r] ?? 0) + k * (runs.steps[r] ?? 0));
+  for (let r = 0; r < runs.counts.length; r++)
+    for (let k = 0; k < (runs.counts[r] ?? 0); k++) out.push((runs.firsts[r] ?? 0) + k * (runs.steps[r] ?? 0));
   return out;
 }
 
@@ -37,7 +42,8 @@ describe('TablesBuilder', () => {
     const builder = new TablesBuilder();
     builder.addChunk(0, 0);
     const n = 70_000;
-    for (let i = 0; i < n; i++) builder.add({ size: (i * 2654435761) >>> 0, duration: 1, count: 1, cts: i % 3 === 0 ? 0 : 2, sync: true });
+    for (let i = 0; i < n; i++)
+      builder.add({ size: (i * 2654435761) >>> 0, duration: 1, count: 1, cts: i % 3 === 0 ? 0 : 2, sync: true });
     const tables = builder.tables({ constantSampleSize: 0, withStss: false });
     const blocks = tables.stszEntries ?? [];
     expect(blocks.length).toBe(2);
@@ -63,7 +69,11 @@ describe('TablesBuilder', () => {
     const tables = builder.tables({ constantSampleSize: 1, withStss: false });
     expect(tables.stszEntries).toBeNull();
     expect(tables.sampleCount).toBe(2000);
-    expect(tables.stsc).toEqual({ firstChunks: [1, 2], samplesPerChunk: [1000, 1000], sampleDescriptionIndices: [1, 2] });
+    expect(tables.stsc).toEqual({
+      firstChunks: [1, 2],
+      samplesPerChunk: [1000, 1000],
+      sampleDescriptionIndices: [1, 2],
+    });
     expect(Array.from(tables.stts.sampleCounts)).toEqual([1000, 1000]);
     expect(Array.from(tables.stts.sampleDeltas)).toEqual([1, 2]);
     expect(builder.mediaDuration).toBe(3000);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { MediaError } from '../../src/errors/media-error.js';
-import { anchorBase, classifyStart, provisionalLastDuration, readPartEdit, snapTolerance } from '../../src/mp4/timeline.js';
+import {
+  anchorBase,
+  classifyStart,
+  provisionalLastDuration,
+  readPartEdit,
+  snapTolerance,
+} from '../../src/mp4/timeline.js';
 import { syntheticTrack } from './synthetic-clips.js';
 
 const track = (edits: { segmentDuration: number; mediaTime: number; rate: number }[]) =>
@@ -27,21 +33,50 @@ describe('readPartEdit', () => {
     ];
     expect(() => readPartEdit(track(two), 'b.mp4', 0)).toThrow(MediaError);
     expect(() => readPartEdit(track(two), 'b.mp4', 0)).toThrow(/b\.mp4/);
-    expect(() => readPartEdit(track([{ segmentDuration: 1000, mediaTime: 0, rate: 2 }]), 'b.mp4', 0)).toThrow(/Unsupported edit list/);
+    expect(() => readPartEdit(track([{ segmentDuration: 1000, mediaTime: 0, rate: 2 }]), 'b.mp4', 0)).toThrow(
+      /Unsupported edit list/,
+    );
   });
 });
 
 describe('anchorBase', () => {
   it('places decode time 0 at the anchor plus the empty edit minus the media time', () => {
     // 133 ms empty edit at 15360 Hz is 2042.88 → 2043 ticks; media_time 2048 (two B-frames of delay).
-    expect(anchorBase({ anchor: 0n, anchorTimescale: 15360, emptyMovie: 133, movieTimescale: 1000, timescale: 15360, mediaTime: 2048 })).toBe(-5);
+    expect(
+      anchorBase({
+        anchor: 0n,
+        anchorTimescale: 15360,
+        emptyMovie: 133,
+        movieTimescale: 1000,
+        timescale: 15360,
+        mediaTime: 2048,
+      }),
+    ).toBe(-5);
     // The same anchor seen from a 16 kHz audio track: 2 s → 32000 ticks, 48 ms empty edit → 768.
-    expect(anchorBase({ anchor: 30720n, anchorTimescale: 15360, emptyMovie: 48, movieTimescale: 1000, timescale: 16000, mediaTime: 0 })).toBe(32768);
+    expect(
+      anchorBase({
+        anchor: 30720n,
+        anchorTimescale: 15360,
+        emptyMovie: 48,
+        movieTimescale: 1000,
+        timescale: 16000,
+        mediaTime: 0,
+      }),
+    ).toBe(32768);
   });
 
   it('stays exact where T × timescale passes 2^53 (bigint inside)', () => {
     const anchor = 10n ** 15n;
-    expect(anchorBase({ anchor, anchorTimescale: 90000, emptyMovie: 0, movieTimescale: 1000, timescale: 90000, mediaTime: 0 })).toBe(1e15);
+    expect(
+      anchorBase({
+        anchor,
+        anchorTimescale: 90000,
+        emptyMovie: 0,
+        movieTimescale: 1000,
+        timescale: 90000,
+        mediaTime: 0,
+      }),
+    ).toBe(1e15);
   });
 });
 

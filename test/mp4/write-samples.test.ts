@@ -13,17 +13,24 @@ const tracks = [
 ];
 
 describe('buildClipStream', () => {
-  it.each(['moov-first', 'moov-last', 'fragmented'] as const)('announces exactly the size it yields (%s)', async (layout) => {
-    const stream = buildClipStream({ movieTimescale: 1000, tracks }, { layout });
-    const bytes = await collect(stream.chunks());
-    expect(bytes.length).toBe(stream.sizeBytes);
-    const boxes = topLevelBoxes(bytes);
-    expect(boxes.reduce((sum, b) => sum + b.size, 0)).toBe(bytes.length);
-  });
+  it.each(['moov-first', 'moov-last', 'fragmented'] as const)(
+    'announces exactly the size it yields (%s)',
+    async (layout) => {
+      const stream = buildClipStream({ movieTimescale: 1000, tracks }, { layout });
+      const bytes = await collect(stream.chunks());
+      expect(bytes.length).toBe(stream.sizeBytes);
+      const boxes = topLevelBoxes(bytes);
+      expect(boxes.reduce((sum, b) => sum + b.size, 0)).toBe(bytes.length);
+    },
+  );
 
   it('puts moov before mdat for moov-first and after it for moov-last', async () => {
-    const first = topLevelBoxes(await collect(buildClipStream({ movieTimescale: 1000, tracks }, { layout: 'moov-first' }).chunks()));
-    const last = topLevelBoxes(await collect(buildClipStream({ movieTimescale: 1000, tracks }, { layout: 'moov-last' }).chunks()));
+    const first = topLevelBoxes(
+      await collect(buildClipStream({ movieTimescale: 1000, tracks }, { layout: 'moov-first' }).chunks()),
+    );
+    const last = topLevelBoxes(
+      await collect(buildClipStream({ movieTimescale: 1000, tracks }, { layout: 'moov-last' }).chunks()),
+    );
     expect(first.map((b) => b.type)).toEqual(['ftyp', 'moov', 'mdat']);
     expect(last.map((b) => b.type)).toEqual(['ftyp', 'mdat', 'moov']);
   });

@@ -50,7 +50,13 @@ describe('state file', () => {
   it('replaces the previous state and keeps optional fields optional', async () => {
     const path = join(dir, 'cam1.state');
     await writeState(path, state);
-    const committed: CronState = { version: 1, stream: 'cam1', selector: 'server', cursorMs: 5, updatedAt: state.updatedAt };
+    const committed: CronState = {
+      version: 1,
+      stream: 'cam1',
+      selector: 'server',
+      cursorMs: 5,
+      updatedAt: state.updatedAt,
+    };
     await writeState(path, committed);
     expect(await readState(path)).toEqual(committed);
   });
@@ -60,9 +66,15 @@ describe('state file', () => {
     ['[]', 'not a JSON object'],
     ['{"version":2,"stream":"cam1"}', 'written by a newer kvs-clip'],
     ['{"stream":"cam1"}', 'unknown version'],
-    ['{"version":1,"stream":"cam1","selector":"server","cursorMs":"soon","updatedAt":"2025-06-14T14:01:00Z"}', 'cursorMs'],
+    [
+      '{"version":1,"stream":"cam1","selector":"server","cursorMs":"soon","updatedAt":"2025-06-14T14:01:00Z"}',
+      'cursorMs',
+    ],
     ['{"version":1,"stream":"cam1","selector":"both","cursorMs":1,"updatedAt":"2025-06-14T14:01:00Z"}', 'selector'],
-    ['{"version":1,"stream":"cam1","selector":"server","cursorMs":1,"updatedAt":"2025-06-14T14:01:00Z","pending":{}}', 'pending'],
+    [
+      '{"version":1,"stream":"cam1","selector":"server","cursorMs":1,"updatedAt":"2025-06-14T14:01:00Z","pending":{}}',
+      'pending',
+    ],
     ['{"version":1,"stream":"cam1","selector":"server","cursorMs":1,"updatedAt":"yesterday-ish"}', 'updatedAt'],
   ])('refuses the corrupt state %s with a usage error, never restarting silently', async (text, why) => {
     const path = join(dir, 'cam1.state');

@@ -20,8 +20,10 @@ describe('renderTemplate', () => {
     expect(renderTemplate(DEFAULT_TEMPLATE, fields)).toBe('cam1_20250614T130000Z_20250614T140005Z.mp4');
   });
 
-  it('renders strftime formats, with the format\'s own slashes making subdirectories', () => {
-    expect(renderTemplate('archive/{stream}/{start:%Y/%m/%d/%H%M}.mp4', fields)).toBe('archive/cam1/2025/06/14/1300.mp4');
+  it("renders strftime formats, with the format's own slashes making subdirectories", () => {
+    expect(renderTemplate('archive/{stream}/{start:%Y/%m/%d/%H%M}.mp4', fields)).toBe(
+      'archive/cam1/2025/06/14/1300.mp4',
+    );
     expect(renderTemplate('{start:%j}-{start:%s}-{end:%H%%}', fields)).toBe('165-1749906000-14%');
   });
 
@@ -63,7 +65,7 @@ describe('renderTemplate', () => {
     expect(sanitizeName('.hidden')).toBe('_hidden');
   });
 
-  it('keeps the template\'s own literals, including {{ and }} as braces', () => {
+  it("keeps the template's own literals, including {{ and }} as braces", () => {
     expect(renderTemplate('/srv/a b/{{x}}-{stream}.mp4', fields)).toBe('/srv/a b/{x}-cam1.mp4');
   });
 

@@ -5,10 +5,16 @@ import { steadyFragments, T0 } from './fragment-fixtures.js';
 
 describe('findGaps', () => {
   it('finds missing time above 1 s and half a fragment, and nothing below', () => {
-    const fragments = steadyFragments(4, { durationMs: 4000 }).map((f, i) => ({ ...f, serverMs: f.serverMs + (i >= 2 ? 2500 : i === 1 ? 1900 : 0) }));
+    const fragments = steadyFragments(4, { durationMs: 4000 }).map((f, i) => ({
+      ...f,
+      serverMs: f.serverMs + (i >= 2 ? 2500 : i === 1 ? 1900 : 0),
+    }));
     // 1.9 s missing after a 4 s fragment is under half its length; 0.6 s later is under 1 s.
     expect(findGaps(fragments, 'server')).toEqual([]);
-    const wide = steadyFragments(3, { durationMs: 1000 }).map((f, i) => ({ ...f, serverMs: f.serverMs + (i === 2 ? 1500 : 0) }));
+    const wide = steadyFragments(3, { durationMs: 1000 }).map((f, i) => ({
+      ...f,
+      serverMs: f.serverMs + (i === 2 ? 1500 : 0),
+    }));
     expect(findGaps(wide, 'server')).toEqual([{ startMs: T0 + 2000, endMs: T0 + 3500, durationMs: 1500 }]);
   });
 
@@ -19,8 +25,13 @@ describe('findGaps', () => {
   });
 
   it('honours a custom minimum gap', () => {
-    const fragments = steadyFragments(2, { durationMs: 1000 }).map((f, i) => ({ ...f, serverMs: f.serverMs + i * 700 }));
-    expect(findGaps(fragments, 'server', { minGapMs: 500 })).toEqual([{ startMs: T0 + 1000, endMs: T0 + 1700, durationMs: 700 }]);
+    const fragments = steadyFragments(2, { durationMs: 1000 }).map((f, i) => ({
+      ...f,
+      serverMs: f.serverMs + i * 700,
+    }));
+    expect(findGaps(fragments, 'server', { minGapMs: 500 })).toEqual([
+      { startMs: T0 + 1000, endMs: T0 + 1700, durationMs: 700 },
+    ]);
   });
 });
 

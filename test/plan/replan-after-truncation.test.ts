@@ -6,7 +6,12 @@ import { replaceParts } from '../../src/plan/replace-parts.js';
 import { steadyFragments, T0 } from './fragment-fixtures.js';
 
 const fragments = steadyFragments(30);
-const plan = planParts(fragments, { selector: 'server', window: { startMs: T0, endMs: T0 + 3_600_000 }, align: 'inside', limits: { maxFragments: 20 } });
+const plan = planParts(fragments, {
+  selector: 'server',
+  window: { startMs: T0, endMs: T0 + 3_600_000 },
+  align: 'inside',
+  limits: { maxFragments: 20 },
+});
 const [first, second] = plan.parts;
 
 describe('replanAfterTruncation', () => {
@@ -22,21 +27,34 @@ describe('replanAfterTruncation', () => {
   });
 
   it('counts received fragments from the media duration, tolerating sample durations a frame off', () => {
-    const { received } = replanAfterTruncation(first!, { durationMs: 5 * 2000 - 40 }, { fragments, selector: 'server' });
+    const { received } = replanAfterTruncation(
+      first!,
+      { durationMs: 5 * 2000 - 40 },
+      { fragments, selector: 'server' },
+    );
     expect(received.fragmentCount).toBe(5);
   });
 
   it('returns nothing to fetch when the whole part arrived', () => {
-    expect(replanAfterTruncation(second!, { fragmentCount: 10 }, { fragments, selector: 'server' })).toEqual({ received: second, rest: [] });
+    expect(replanAfterTruncation(second!, { fragmentCount: 10 }, { fragments, selector: 'server' })).toEqual({
+      received: second,
+      rest: [],
+    });
   });
 
   it('refuses a response without media, which is a failed call rather than a truncation', () => {
-    expect(() => replanAfterTruncation(first!, { fragmentCount: 0 }, { fragments, selector: 'server' })).toThrow(RemoteError);
-    expect(() => replanAfterTruncation(first!, { durationMs: 0 }, { fragments, selector: 'server' })).toThrow(RemoteError);
+    expect(() => replanAfterTruncation(first!, { fragmentCount: 0 }, { fragments, selector: 'server' })).toThrow(
+      RemoteError,
+    );
+    expect(() => replanAfterTruncation(first!, { durationMs: 0 }, { fragments, selector: 'server' })).toThrow(
+      RemoteError,
+    );
   });
 
   it('counts any media as at least the first fragment, which GetClip always returns whole', () => {
-    expect(replanAfterTruncation(first!, { durationMs: 300 }, { fragments, selector: 'server' }).received.fragmentCount).toBe(1);
+    expect(
+      replanAfterTruncation(first!, { durationMs: 300 }, { fragments, selector: 'server' }).received.fragmentCount,
+    ).toBe(1);
   });
 
   it('splices into the plan with every part renumbered and no fragment lost or repeated', () => {

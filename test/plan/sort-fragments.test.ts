@@ -11,10 +11,20 @@ describe('sortFragments', () => {
 
   it('breaks timestamp ties by 47-digit fragment numbers compared as BigInt, not as strings or Numbers', () => {
     // As Numbers a and b round to the same double; as strings c (44 digits) would sort after a and b.
-    const a = { fragmentNumber: '91343852333185057105875891022195998207386831099', serverMs: T0, producerMs: T0, durationMs: 1, sizeBytes: 1 };
+    const a = {
+      fragmentNumber: '91343852333185057105875891022195998207386831099',
+      serverMs: T0,
+      producerMs: T0,
+      durationMs: 1,
+      sizeBytes: 1,
+    };
     const b = { ...a, fragmentNumber: '91343852333185057105875891022195998207386831100' };
     const c = { ...a, fragmentNumber: '91343852333185057105875891022195998207386832' };
-    expect(sortFragments([b, a, c], 'server').map((f) => f.fragmentNumber)).toEqual([c.fragmentNumber, a.fragmentNumber, b.fragmentNumber]);
+    expect(sortFragments([b, a, c], 'server').map((f) => f.fragmentNumber)).toEqual([
+      c.fragmentNumber,
+      a.fragmentNumber,
+      b.fragmentNumber,
+    ]);
   });
 
   it('drops a fragment listed twice across pages', () => {
@@ -25,12 +35,18 @@ describe('sortFragments', () => {
 
   it('treats a fragment number with leading zeros as the same fragment', () => {
     const [first] = steadyFragments(1);
-    expect(sortFragments([first!, { ...first!, fragmentNumber: `00${first!.fragmentNumber}` }], 'server')).toHaveLength(1);
+    expect(sortFragments([first!, { ...first!, fragmentNumber: `00${first!.fragmentNumber}` }], 'server')).toHaveLength(
+      1,
+    );
   });
 
   it('orders by producer time when asked, even where it disagrees with ingestion order', () => {
     const fragments = steadyFragments(3).map((f, i) => ({ ...f, producerMs: T0 - i * 5000 }));
-    expect(sortFragments(fragments, 'producer').map((f) => f.fragmentNumber)).toEqual([fragmentNumber(2), fragmentNumber(1), fragmentNumber(0)]);
+    expect(sortFragments(fragments, 'producer').map((f) => f.fragmentNumber)).toEqual([
+      fragmentNumber(2),
+      fragmentNumber(1),
+      fragmentNumber(0),
+    ]);
   });
 
   it('keeps only the oldest-ingested fragment of a repeated producer timestamp, as GetClip does', () => {

@@ -7,13 +7,21 @@ describe('timeWindowsFallback', () => {
     const fallback = timeWindowsFallback({ startMs: T0, endMs: T0 + 3_600_000 });
     expect(fallback.first).toEqual({ startMs: T0, endMs: T0 + 179_999, stepMs: 180_000 });
     const decision = fallback.advance(fallback.first!, { kind: 'fetched', sizeBytes: 50_000_000 });
-    expect(decision).toEqual({ accept: true, possiblyTruncated: false, next: { startMs: T0 + 180_000, endMs: T0 + 359_999, stepMs: 180_000 } });
+    expect(decision).toEqual({
+      accept: true,
+      possiblyTruncated: false,
+      next: { startMs: T0 + 180_000, endMs: T0 + 359_999, stepMs: 180_000 },
+    });
   });
 
   it('discards a body near the 100 MB cap and refetches the same start with half the step', () => {
     const fallback = timeWindowsFallback({ startMs: T0, endMs: T0 + 3_600_000 });
     const decision = fallback.advance(fallback.first!, { kind: 'fetched', sizeBytes: 99_000_000 });
-    expect(decision).toEqual({ accept: false, possiblyTruncated: false, next: { startMs: T0, endMs: T0 + 89_999, stepMs: 90_000 } });
+    expect(decision).toEqual({
+      accept: false,
+      possiblyTruncated: false,
+      next: { startMs: T0, endMs: T0 + 89_999, stepMs: 90_000 },
+    });
   });
 
   it('grows after small bodies and empty windows, up to 200 s so the 200-fragment cap cannot bind', () => {
@@ -26,7 +34,10 @@ describe('timeWindowsFallback', () => {
 
   it('keeps a possibly truncated body once the step cannot shrink further, and says so', () => {
     const fallback = timeWindowsFallback({ startMs: T0, endMs: T0 + 10_000 }, { stepMs: 1000 });
-    expect(fallback.advance(fallback.first!, { kind: 'truncated' })).toMatchObject({ accept: true, possiblyTruncated: true });
+    expect(fallback.advance(fallback.first!, { kind: 'truncated' })).toMatchObject({
+      accept: true,
+      possiblyTruncated: true,
+    });
   });
 
   it('ends exactly at the window end and then stops', () => {

@@ -77,7 +77,9 @@ const joinPolls = [0, 1].map(() => 2 + Math.floor(random() * 10));
 
 /** Whether the last part's spool file (named after its range) holds all the bytes it had in the reference run. */
 function lastPartSpooled(dir: string): boolean {
-  const doc = JSON.parse(reference.result.stdout.toString('utf8')) as { parts: { start: string; end: string; downloadedBytes: number }[] };
+  const doc = JSON.parse(reference.result.stdout.toString('utf8')) as {
+    parts: { start: string; end: string; downloadedBytes: number }[];
+  };
   const last = doc.parts[doc.parts.length - 1];
   if (last === undefined) return false;
   const name = `${OUTPUT}.kvsclip.d/${Date.parse(last.start)}-${Date.parse(last.end)}.mp4`;
@@ -94,29 +96,26 @@ const KILL_POINTS: readonly KillPoint[] = [
       return !exited() && !existsSync(join(dir, `${OUTPUT}.kvsclip.json`));
     },
   },
-  ...byteOffsets.map(
-    (offset): KillPoint => ({
-      name: `during download, after ${offset} bytes reached the disk`,
-      faults: [SLOW],
-      signal: 'SIGKILL',
-      when: ({ dir, exited }) => waitFor(() => exited() || bytesOnDisk(dir) >= offset, 60_000).then(() => !exited()),
-    }),
-  ),
-  ...joinPolls.map(
-    (pollMs): KillPoint => ({
-      // The last clip arrives slowly; the kill follows its spool file reaching full size (polled every few ms), so it
-      // lands in the last parse, join, faststart rewrite, rename or manifest removal.
-      name: `around the final join and rename (polled every ${pollMs} ms)`,
-      faults: [{ op: 'GetClip', nth: 5, action: { kind: 'bandwidth', bytesPerSecond: 40_000 } }],
-      signal: 'SIGKILL',
-      when: async ({ dir, getClipsLogged, exited }) => {
-        await waitFor(() => exited() || getClipsLogged() >= 4, 60_000);
-        const until = Date.now() + 60_000;
-        while (!exited() && Date.now() < until && !lastPartSpooled(dir)) await new Promise((resolve) => setTimeout(resolve, pollMs));
-        return !exited();
-      },
-    }),
-  ),
+  ...byteOffsets.map((offset): KillPoint => ({
+    name: `during download, after ${offset} bytes reached the disk`,
+    faults: [SLOW],
+    signal: 'SIGKILL',
+    when: ({ dir, exited }) => waitFor(() => exited() || bytesOnDisk(dir) >= offset, 60_000).then(() => !exited()),
+  })),
+  ...joinPolls.map((pollMs): KillPoint => ({
+    // The last clip arrives slowly; the kill follows its spool file reaching full size (polled every few ms), so it
+    // lands in the last parse, join, faststart rewrite, rename or manifest removal.
+    name: `around the final join and rename (polled every ${pollMs} ms)`,
+    faults: [{ op: 'GetClip', nth: 5, action: { kind: 'bandwidth', bytesPerSecond: 40_000 } }],
+    signal: 'SIGKILL',
+    when: async ({ dir, getClipsLogged, exited }) => {
+      await waitFor(() => exited() || getClipsLogged() >= 4, 60_000);
+      const until = Date.now() + 60_000;
+      while (!exited() && Date.now() < until && !lastPartSpooled(dir))
+        await new Promise((resolve) => setTimeout(resolve, pollMs));
+      return !exited();
+    },
+  })),
   {
     name: 'Ctrl-C (SIGINT) during download',
     faults: [SLOW],
@@ -144,10 +143,17 @@ describe('crash and resume', () => {
       let killedAtBytes = 0;
       let killedRun: { code: number | null; signal: NodeJS.Signals | null; stderr: string; exitMs: number } | undefined;
       try {
-        const cli = startCli(['get', STREAM, ...RANGE, '-o', OUTPUT, '--json', '--endpoint-url', emu.url], { cwd: dir, env: cliEnv(home.dir) });
+        const cli = startCli(['get', STREAM, ...RANGE, '-o', OUTPUT, '--json', '--endpoint-url', emu.url], {
+          cwd: dir,
+          env: cliEnv(home.dir),
+        });
         let exited = false;
         void cli.done.then(() => (exited = true));
-        const fire = await point.when({ dir, getClipsLogged: () => emu.log.ofOp('GetClip').length, exited: () => exited });
+        const fire = await point.when({
+          dir,
+          getClipsLogged: () => emu.log.ofOp('GetClip').length,
+          exited: () => exited,
+        });
         killedAtBytes = bytesOnDisk(dir);
         const sentAt = Date.now();
         if (fire) cli.child.kill(point.signal);
@@ -193,7 +199,10 @@ describe('crash and resume', () => {
         expect(rerun.result.code, rerunContext).toBe(7);
       } else {
         expect(rerun.result.code, rerunContext).toBe(0);
-        expect(rerun.files.map((file) => file.path), rerunContext).toEqual([OUTPUT]);
+        expect(
+          rerun.files.map((file) => file.path),
+          rerunContext,
+        ).toEqual([OUTPUT]);
         const starts = requestedStarts(rerun);
         for (const range of finished) expect(starts, rerunContext).not.toContain(range.startMs);
       }

@@ -58,7 +58,13 @@ describe.skipIf(!canMount)('a full disk (tmpfs)', () => {
       const full = await runScenario({ dir }, cleanups);
       const names = full.files.map((file) => file.path);
       const context = `stderr:\n${full.result.stderr}\nfiles: ${JSON.stringify(full.files.map((f) => `${f.path} ${f.size}`))}`;
-      recordFigure({ suite: 'disk-full', name: size, exit: full.result.code, files: names, identical: full.outputSha === reference.outputSha });
+      recordFigure({
+        suite: 'disk-full',
+        name: size,
+        exit: full.result.code,
+        files: names,
+        identical: full.outputSha === reference.outputSha,
+      });
       if (full.result.code === 0) {
         expect(full.outputSha, context).toBe(reference.outputSha);
         return;
@@ -66,13 +72,22 @@ describe.skipIf(!canMount)('a full disk (tmpfs)', () => {
       expect(full.result.code, context).toBe(7);
       const doc = JSON.parse(full.result.stdout.toString('utf8')) as { error: { code: string } };
       expect(doc.error.code, context).toBe('E_OUTPUT_WRITE');
-      expect(full.result.stderr.split('\n').filter((line) => line.startsWith('kvs-clip: ')), context).toHaveLength(1);
+      expect(
+        full.result.stderr.split('\n').filter((line) => line.startsWith('kvs-clip: ')),
+        context,
+      ).toHaveLength(1);
       expect(names, context).not.toContain(OUTPUT);
       // Either nothing is left, or what is left is a resumable set (manifest + .part), never a stray part alone.
       if (names.length > 0) expect(names, context).toContain(`${OUTPUT}.kvsclip.json`);
       execFileSync('mount', ['-o', 'remount,size=8m', dir]);
       const rerun = await runScenario({ dir }, cleanups);
-      recordFigure({ suite: 'disk-full', name: `${size}: rerun after growing the disk`, exit: rerun.result.code, identical: rerun.outputSha === reference.outputSha, getClipCalls: rerun.pacing.getClipCalls });
+      recordFigure({
+        suite: 'disk-full',
+        name: `${size}: rerun after growing the disk`,
+        exit: rerun.result.code,
+        identical: rerun.outputSha === reference.outputSha,
+        getClipCalls: rerun.pacing.getClipCalls,
+      });
       expect(rerun.result.code, rerun.result.stderr).toBe(0);
       expect(rerun.outputSha).toBe(reference.outputSha);
       expect(rerun.files.map((file) => file.path)).toEqual([OUTPUT]);

@@ -10,7 +10,8 @@ import { killSpawnedClis, setMaxRunningClis } from '../support/spawn-cli.js';
 import { OUTPUT, recordFigure, runScenario, type ScenarioRun } from './scenario.js';
 
 /** Success with the reference bytes, or the documented failure (with `resumable`: the manifest and .part stay). */
-type Outcome = { readonly identical: true } | { readonly exit: number; readonly code: string; readonly resumable?: boolean };
+type Outcome =
+  { readonly identical: true } | { readonly exit: number; readonly code: string; readonly resumable?: boolean };
 
 type FaultCase = {
   readonly name: string;
@@ -38,7 +39,11 @@ const CASES: readonly FaultCase[] = [
     ],
     expect: IDENTICAL,
   },
-  { name: 'connection resets mid-body', faults: [{ op: 'GetClip', nth: [1, 3, 4], action: { kind: 'reset', afterBytes: 4000 } }], expect: IDENTICAL },
+  {
+    name: 'connection resets mid-body',
+    faults: [{ op: 'GetClip', nth: [1, 3, 4], action: { kind: 'reset', afterBytes: 4000 } }],
+    expect: IDENTICAL,
+  },
   {
     name: 'bodies truncated under a correct Content-Length',
     faults: [{ op: 'GetClip', nth: [2, 3], action: { kind: 'truncate', afterBytes: 20_000 } }],
@@ -53,7 +58,11 @@ const CASES: readonly FaultCase[] = [
     ],
     expect: IDENTICAL,
   },
-  { name: 'slow bodies (60 kB/s)', faults: [{ op: 'GetClip', action: { kind: 'bandwidth', bytesPerSecond: 60_000 } }], expect: IDENTICAL },
+  {
+    name: 'slow bodies (60 kB/s)',
+    faults: [{ op: 'GetClip', action: { kind: 'bandwidth', bytesPerSecond: 60_000 } }],
+    expect: IDENTICAL,
+  },
   { name: '400 ms latency on every call', faults: [{ action: { kind: 'latency', ms: 400 } }], expect: IDENTICAL },
   {
     name: 'GetDataEndpoint failures, also on the refresh after a reset',
@@ -63,7 +72,11 @@ const CASES: readonly FaultCase[] = [
     ],
     expect: IDENTICAL,
   },
-  { name: 'an HTML 502 page from a proxy', faults: [{ op: 'GetClip', nth: [1, 2], action: { kind: 'html', status: 502 } }], expect: IDENTICAL },
+  {
+    name: 'an HTML 502 page from a proxy',
+    faults: [{ op: 'GetClip', nth: [1, 2], action: { kind: 'html', status: 502 } }],
+    expect: IDENTICAL,
+  },
   {
     name: 'a seeded mix: throttles, resets, truncations, 503s and latency together',
     faults: [
@@ -76,7 +89,12 @@ const CASES: readonly FaultCase[] = [
     ],
     expect: IDENTICAL,
   },
-  { name: 'GetClip failing with 503 for good', faults: [{ op: 'GetClip', action: E503 }], args: ['--retries', '2'], expect: { exit: 5, code: 'E_REMOTE' } },
+  {
+    name: 'GetClip failing with 503 for good',
+    faults: [{ op: 'GetClip', action: E503 }],
+    args: ['--retries', '2'],
+    expect: { exit: 5, code: 'E_REMOTE' },
+  },
   {
     name: 'GetClip throttled for good',
     faults: [{ op: 'GetClip', action: CLE }],
@@ -116,7 +134,14 @@ beforeAll(async () => {
   // The runs mostly wait for the pacer and injected delays, not the CPU.
   setMaxRunningClis(5);
   reference = await runScenario({}, cleanups);
-  recordFigure({ suite: 'fault-matrix', name: 'reference', exit: reference.result.code, sha: reference.outputSha, ms: reference.result.durationMs, ...reference.pacing });
+  recordFigure({
+    suite: 'fault-matrix',
+    name: 'reference',
+    exit: reference.result.code,
+    sha: reference.outputSha,
+    ms: reference.result.durationMs,
+    ...reference.pacing,
+  });
 }, 150_000);
 
 afterAll(() => {
@@ -153,7 +178,11 @@ describe('fault matrix', () => {
         : `exits ${c.expect.exit} ${c.expect.code} on ${c.name}, with nothing under the final name and no retry storm`;
     it.concurrent(title, async () => {
       const run = await runScenario({ faults: c.faults, ...(c.args === undefined ? {} : { args: c.args }) }, cleanups);
-      const doc = JSON.parse(run.result.stdout.toString('utf8') || '{}') as { ok?: boolean; retries?: number; error?: { code?: string } };
+      const doc = JSON.parse(run.result.stdout.toString('utf8') || '{}') as {
+        ok?: boolean;
+        retries?: number;
+        error?: { code?: string };
+      };
       recordFigure({
         suite: 'fault-matrix',
         name: c.name,
@@ -169,7 +198,10 @@ describe('fault matrix', () => {
       if ('identical' in c.expect) {
         expect(run.result.code, context).toBe(0);
         expect(run.outputSha, context).toBe(reference.outputSha);
-        expect(run.files.map((file) => file.path), context).toEqual([OUTPUT]);
+        expect(
+          run.files.map((file) => file.path),
+          context,
+        ).toEqual([OUTPUT]);
         if (c.faults.length > 0) expect(run.pacing.injectedFaults, context).toBeGreaterThan(0);
       } else {
         expect(run.result.code, context).toBe(c.expect.exit);
@@ -182,10 +214,20 @@ describe('fault matrix', () => {
           expect(names, context).toEqual(expect.arrayContaining([`${OUTPUT}.kvsclip.json`, `${OUTPUT}.part`]));
           expect(names, context).not.toContain(OUTPUT);
           const rerun = await runScenario({ dir: run.dir }, cleanups);
-          recordFigure({ suite: 'fault-matrix', name: `${c.name}: rerun`, exit: rerun.result.code, identical: rerun.outputSha === reference.outputSha, ms: rerun.result.durationMs, ...rerun.pacing });
+          recordFigure({
+            suite: 'fault-matrix',
+            name: `${c.name}: rerun`,
+            exit: rerun.result.code,
+            identical: rerun.outputSha === reference.outputSha,
+            ms: rerun.result.durationMs,
+            ...rerun.pacing,
+          });
           expect(rerun.result.code, rerun.result.stderr).toBe(0);
           expect(rerun.outputSha, rerun.result.stderr).toBe(reference.outputSha);
-          expect(rerun.files.map((file) => file.path), rerun.result.stderr).toEqual([OUTPUT]);
+          expect(
+            rerun.files.map((file) => file.path),
+            rerun.result.stderr,
+          ).toEqual([OUTPUT]);
           // The parts finished before the failure are not fetched again.
           expect(rerun.pacing.getClipCalls, rerun.result.stderr).toBeLessThan(reference.pacing.getClipCalls);
         } else {

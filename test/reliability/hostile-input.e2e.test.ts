@@ -32,12 +32,32 @@ const M = 60_000;
 const CASES: readonly Case[] = [
   // Time
   { title: 'an unparseable --since', args: () => [S, '--since', 'yesterdy', ...OUT], exit: 2 },
-  { title: 'an impossible calendar date', args: () => [S, '--since', '2025-13-45T00:00:00Z', '--until', iso(T0 - M), ...OUT], exit: 2 },
+  {
+    title: 'an impossible calendar date',
+    args: () => [S, '--since', '2025-13-45T00:00:00Z', '--until', iso(T0 - M), ...OUT],
+    exit: 2,
+  },
   { title: 'an empty --since', args: () => [S, '--since', '', ...OUT], exit: 2 },
-  { title: 'a reversed range', args: () => [S, '--since', iso(T0 - 2 * M), '--until', iso(T0 - 5 * M), ...OUT], exit: 2 },
-  { title: 'an empty range (start = end)', args: () => [S, '--since', iso(T0 - 2 * M), '--until', iso(T0 - 2 * M), ...OUT], exit: 2 },
-  { title: 'a range ending in the future', args: () => [S, '--since', iso(T0 - 2 * M), '--until', iso(T0 + 60 * M), ...OUT], exit: 2 },
-  { title: 'a range entirely in the future', args: () => [S, '--since', iso(T0 + 60 * M), '--until', iso(T0 + 70 * M), ...OUT], exit: 2 },
+  {
+    title: 'a reversed range',
+    args: () => [S, '--since', iso(T0 - 2 * M), '--until', iso(T0 - 5 * M), ...OUT],
+    exit: 2,
+  },
+  {
+    title: 'an empty range (start = end)',
+    args: () => [S, '--since', iso(T0 - 2 * M), '--until', iso(T0 - 2 * M), ...OUT],
+    exit: 2,
+  },
+  {
+    title: 'a range ending in the future',
+    args: () => [S, '--since', iso(T0 - 2 * M), '--until', iso(T0 + 60 * M), ...OUT],
+    exit: 2,
+  },
+  {
+    title: 'a range entirely in the future',
+    args: () => [S, '--since', iso(T0 + 60 * M), '--until', iso(T0 + 70 * M), ...OUT],
+    exit: 2,
+  },
   { title: 'a positional RANGE mixed with --since', args: () => [S, 'yesterday', '--since', '1h', ...OUT], exit: 2 },
   { title: '--at without --duration', args: () => [S, '--at', iso(T0 - 5 * M), ...OUT], exit: 2 },
   { title: '--duration without --at', args: () => [S, '--duration', '1m', ...OUT], exit: 2 },
@@ -46,13 +66,25 @@ const CASES: readonly Case[] = [
   { title: 'an unknown --tz zone', args: () => [S, '--tz', 'Mars/Olympus_Mons', ...R, ...OUT], exit: 2 },
   { title: '--utc with --tz', args: () => [S, '--utc', '--tz', 'Europe/Berlin', ...R, ...OUT], exit: 2 },
   { title: 'an unknown --timestamps kind', args: () => [S, '--timestamps', 'wall', ...R, ...OUT], exit: 2 },
-  { title: 'a 20-digit epoch', args: () => [S, '--since', '99999999999999999999', '--until', iso(T0 - M), ...OUT], exit: 2 },
+  {
+    title: 'a 20-digit epoch',
+    args: () => [S, '--since', '99999999999999999999', '--until', iso(T0 - M), ...OUT],
+    exit: 2,
+  },
   { title: 'a garbage KVS_CLIP_NOW', args: () => [S, ...R, ...OUT], env: { KVS_CLIP_NOW: 'soon' }, exit: 2 },
   // Stream
   { title: 'an unknown stream', args: () => ['nosuch', ...R, ...OUT], exit: 3 },
-  { title: 'a window before the archive starts (no media)', args: () => [S, '--since', iso(T0 - 40 * M), '--until', iso(T0 - 30 * M), ...OUT], exit: 3 },
+  {
+    title: 'a window before the archive starts (no media)',
+    args: () => [S, '--since', iso(T0 - 40 * M), '--until', iso(T0 - 30 * M), ...OUT],
+    exit: 3,
+  },
   // Entirely before retention is reported as E_TIME_RANGE (the user's range is wrong), not as "no media".
-  { title: 'a window before retention (year 2000)', args: () => [S, '--since', '2000-01-01T00:00:00Z', '--until', '2000-01-01T01:00:00Z', ...OUT], exit: 2 },
+  {
+    title: 'a window before retention (year 2000)',
+    args: () => [S, '--since', '2000-01-01T00:00:00Z', '--until', '2000-01-01T01:00:00Z', ...OUT],
+    exit: 2,
+  },
   { title: 'a stream name with a slash', args: () => ['bad/name', ...R, ...OUT], exit: 2 },
   { title: 'a stream name of 300 characters', args: () => ['x'.repeat(300), ...R, ...OUT], exit: 2 },
   // Not validated locally: the emulator answers ResourceNotFound (AWS would answer InvalidArgument, exit 2).
@@ -60,26 +92,76 @@ const CASES: readonly Case[] = [
   { title: 'a missing stream argument', args: () => [], exit: 2 },
   { title: 'too many positional arguments', args: () => ['a', 'b', 'c', ...OUT], exit: 2 },
   // AWS configuration
-  { title: 'an --endpoint-url that is not a URL', args: () => [S, ...R, ...OUT, '--endpoint-url', 'not a url'], noEndpoint: true, exit: 2 },
-  { title: 'an ftp:// --endpoint-url', args: () => [S, ...R, ...OUT, '--endpoint-url', 'ftp://127.0.0.1/'], noEndpoint: true, exit: 2 },
-  { title: 'an endpoint where nothing listens (no retries)', args: () => [S, ...R, ...OUT, '--retries', '0', '--endpoint-url', 'http://127.0.0.1:9'], noEndpoint: true, exit: 5 },
+  {
+    title: 'an --endpoint-url that is not a URL',
+    args: () => [S, ...R, ...OUT, '--endpoint-url', 'not a url'],
+    noEndpoint: true,
+    exit: 2,
+  },
+  {
+    title: 'an ftp:// --endpoint-url',
+    args: () => [S, ...R, ...OUT, '--endpoint-url', 'ftp://127.0.0.1/'],
+    noEndpoint: true,
+    exit: 2,
+  },
+  {
+    title: 'an endpoint where nothing listens (no retries)',
+    args: () => [S, ...R, ...OUT, '--retries', '0', '--endpoint-url', 'http://127.0.0.1:9'],
+    noEndpoint: true,
+    exit: 5,
+  },
   { title: 'a region the endpoint does not sign for', args: () => [S, ...R, ...OUT, '--region', 'eu-west-1'], exit: 4 },
   { title: 'a region with spaces', args: () => [S, ...R, ...OUT, '--region', 'us east 1'], exit: 2 },
-  { title: 'a wrong secret key', args: () => [S, ...R, ...OUT], credentials: { accessKeyId: 'AKIDKVSCLIPLOCAL', secretAccessKey: 'wrong-secret' }, exit: 4 },
-  { title: 'an unknown access key', args: () => [S, ...R, ...OUT], credentials: { accessKeyId: 'AKIDSOMEONEELSE', secretAccessKey: 'whatever' }, exit: 4 },
-  { title: 'no credentials at all', args: () => [S, ...R, ...OUT], env: { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' }, exit: 4 },
-  { title: 'an unknown --profile', args: () => [S, ...R, ...OUT, '--profile', 'nosuchprofile'], env: { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' }, exit: 4 },
+  {
+    title: 'a wrong secret key',
+    args: () => [S, ...R, ...OUT],
+    credentials: { accessKeyId: 'AKIDKVSCLIPLOCAL', secretAccessKey: 'wrong-secret' },
+    exit: 4,
+  },
+  {
+    title: 'an unknown access key',
+    args: () => [S, ...R, ...OUT],
+    credentials: { accessKeyId: 'AKIDSOMEONEELSE', secretAccessKey: 'whatever' },
+    exit: 4,
+  },
+  {
+    title: 'no credentials at all',
+    args: () => [S, ...R, ...OUT],
+    env: { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' },
+    exit: 4,
+  },
+  {
+    title: 'an unknown --profile',
+    args: () => [S, ...R, ...OUT, '--profile', 'nosuchprofile'],
+    env: { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' },
+    exit: 4,
+  },
   { title: '--local with --endpoint-url', args: () => [S, ...R, ...OUT, '--local'], exit: 2 },
   // Output
-  { title: 'an existing output without --force', args: () => [S, ...R, ...OUT], setup: (dir) => writeFileSync(join(dir, 'out.mp4'), 'precious'), exit: 7 },
+  {
+    title: 'an existing output without --force',
+    args: () => [S, ...R, ...OUT],
+    setup: (dir) => writeFileSync(join(dir, 'out.mp4'), 'precious'),
+    exit: 7,
+  },
   { title: 'an output below a missing directory', args: () => [S, ...R, '-o', 'no/such/dir/out.mp4'], exit: 7 },
-  { title: 'an output below a regular file', args: () => [S, ...R, '-o', 'file.txt/out.mp4'], setup: (dir) => writeFileSync(join(dir, 'file.txt'), 'x'), exit: 7 },
+  {
+    title: 'an output below a regular file',
+    args: () => [S, ...R, '-o', 'file.txt/out.mp4'],
+    setup: (dir) => writeFileSync(join(dir, 'file.txt'), 'x'),
+    exit: 7,
+  },
   {
     title: 'an output in /proc',
     args: () => [S, ...R, '-o', '/proc/kvs-clip-out.mp4'],
     exit: 7,
   },
-  { title: 'an output that is a directory', args: () => [S, ...R, '-o', 'adir'], setup: (dir) => mkdirSync(join(dir, 'adir')), exit: 7 },
+  {
+    title: 'an output that is a directory',
+    args: () => [S, ...R, '-o', 'adir'],
+    setup: (dir) => mkdirSync(join(dir, 'adir')),
+    exit: 7,
+  },
   { title: '-o - with --json', args: () => [S, ...R, '-o', '-', '--json'], exit: 2 },
   { title: '-o - with --split', args: () => [S, ...R, '-o', '-', '--split'], exit: 2 },
   { title: '-o - with --state', args: () => [S, ...R, '-o', '-', '--state', 's.state'], exit: 2 },
@@ -148,7 +230,11 @@ describe('hostile command lines', () => {
         ...(c.noEndpoint === true ? [] : ['--endpoint-url', emu.url]),
         ...(json && !asked ? ['--json'] : []),
       ];
-      const env = cliEnv(home, { pinNow: true, ...(c.credentials === undefined ? {} : { credentials: c.credentials }), ...(c.env === undefined ? {} : { extra: c.env }) });
+      const env = cliEnv(home, {
+        pinNow: true,
+        ...(c.credentials === undefined ? {} : { credentials: c.credentials }),
+        ...(c.env === undefined ? {} : { extra: c.env }),
+      });
       for (const [key, value] of Object.entries(env)) if (value === '') delete env[key];
       const result = await runCli(args, { cwd: out, env, timeoutMs: c.knownBug === undefined ? 30_000 : 10_000 });
       const lines = result.stderr.split('\n').filter((line) => line !== '');
@@ -157,9 +243,20 @@ describe('hostile command lines', () => {
       // The error is one line (+ an optional hint) and comes last; the window echo may precede it, never a stack.
       const errorAt = lines.findIndex((line) => line.startsWith('kvs-clip: '));
       expect(errorAt, context).toBeGreaterThanOrEqual(0);
-      expect(lines.filter((line) => line.startsWith('kvs-clip: ')), context).toHaveLength(1);
-      expect(lines.slice(errorAt + 1), context).toEqual(lines.slice(errorAt + 1).filter((line) => line.startsWith('hint: ')).slice(0, 1));
-      expect(lines.slice(0, errorAt).some((line) => /^\s+at |Error\b|^hint: /.test(line)), context).toBe(false);
+      expect(
+        lines.filter((line) => line.startsWith('kvs-clip: ')),
+        context,
+      ).toHaveLength(1);
+      expect(lines.slice(errorAt + 1), context).toEqual(
+        lines
+          .slice(errorAt + 1)
+          .filter((line) => line.startsWith('hint: '))
+          .slice(0, 1),
+      );
+      expect(
+        lines.slice(0, errorAt).some((line) => /^\s+at |Error\b|^hint: /.test(line)),
+        context,
+      ).toBe(false);
       if (json) {
         const doc = jsonOf(result);
         expect(doc['ok']).toBe(false);
@@ -174,19 +271,26 @@ describe('hostile command lines', () => {
 });
 
 describe('output permissions', () => {
-  it.concurrent('refuses a read-only output directory with exit 7 when not root, and never writes into it', async () => {
-    const { dir, cleanup } = workDir('ro');
-    cleanups.push(cleanup);
-    const out = join(dir, 'ro');
-    mkdirSync(out);
-    chmodSync(out, 0o555);
-    const result = await runCli(['get', STREAM, ...R, '-o', join(out, 'x.mp4'), '--endpoint-url', emu.url], { cwd: dir, env: cliEnv(dir), timeoutMs: 60_000 });
-    chmodSync(out, 0o755);
-    // root ignores directory permissions: then the run succeeds, which is also fine; a non-root run must exit 7.
-    if (process.getuid?.() === 0) expect([0, 7]).toContain(result.code);
-    else {
-      expect(result.code).toBe(7);
-      expect(listTree(out)).toEqual([]);
-    }
-  });
+  it.concurrent(
+    'refuses a read-only output directory with exit 7 when not root, and never writes into it',
+    async () => {
+      const { dir, cleanup } = workDir('ro');
+      cleanups.push(cleanup);
+      const out = join(dir, 'ro');
+      mkdirSync(out);
+      chmodSync(out, 0o555);
+      const result = await runCli(['get', STREAM, ...R, '-o', join(out, 'x.mp4'), '--endpoint-url', emu.url], {
+        cwd: dir,
+        env: cliEnv(dir),
+        timeoutMs: 60_000,
+      });
+      chmodSync(out, 0o755);
+      // root ignores directory permissions: then the run succeeds, which is also fine; a non-root run must exit 7.
+      if (process.getuid?.() === 0) expect([0, 7]).toContain(result.code);
+      else {
+        expect(result.code).toBe(7);
+        expect(listTree(out)).toEqual([]);
+      }
+    },
+  );
 });

@@ -59,7 +59,9 @@ export function cliEnv(
     ...(options.pinNow === true ? { KVS_CLIP_NOW: iso(T0) } : {}),
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    ...('sessionToken' in credentials && credentials.sessionToken !== undefined ? { AWS_SESSION_TOKEN: credentials.sessionToken } : {}),
+    ...('sessionToken' in credentials && credentials.sessionToken !== undefined
+      ? { AWS_SESSION_TOKEN: credentials.sessionToken }
+      : {}),
     AWS_REGION: LOCAL_REGION,
     AWS_CONFIG_FILE: join(home, 'no-aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-aws-credentials'),

@@ -9,7 +9,15 @@ import type { FaultSpec } from '../../src/emulator/faults.js';
 import type { RequestLogEntry } from '../../src/emulator/request-log.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/start-emulator.js';
 import { runCli, type CliResult } from '../support/spawn-cli.js';
-import { STREAM, baseEmulatorOptions, cliEnv, listTree, rangeArgs, sha256File, workDir } from './reliability-fixture.js';
+import {
+  STREAM,
+  baseEmulatorOptions,
+  cliEnv,
+  listTree,
+  rangeArgs,
+  sha256File,
+  workDir,
+} from './reliability-fixture.js';
 
 /** The range every download scenario fetches: 90 s of 1 s fragments, four parts under the 25-fragment cap. */
 export const RANGE = rangeArgs(1.5);
@@ -37,7 +45,10 @@ export type ScenarioRun = {
 
 /** Derives the pacing figures from a request log. */
 export function pacingOf(log: readonly RequestLogEntry[]): PacingFigures {
-  const clips = log.filter((entry) => entry.op === 'GetClip').map((entry) => entry.at).sort((a, b) => a - b);
+  const clips = log
+    .filter((entry) => entry.op === 'GetClip')
+    .map((entry) => entry.at)
+    .sort((a, b) => a - b);
   let minGap = Infinity;
   let maxPerSecond = clips.length > 0 ? 1 : 0;
   for (let i = 1; i < clips.length; i++) minGap = Math.min(minGap, (clips[i] ?? 0) - (clips[i - 1] ?? 0));
@@ -46,7 +57,9 @@ export function pacingOf(log: readonly RequestLogEntry[]): PacingFigures {
     maxPerSecond = Math.max(maxPerSecond, clips.filter((at) => at >= start && at < start + 1000).length);
   }
   return {
-    quotaRejections: log.filter((entry) => entry.errorType === 'ClientLimitExceededException' && entry.fault === undefined).length,
+    quotaRejections: log.filter(
+      (entry) => entry.errorType === 'ClientLimitExceededException' && entry.fault === undefined,
+    ).length,
     getClipCalls: clips.length,
     minGetClipGapMs: minGap,
     maxGetClipPerSecond: maxPerSecond,
@@ -77,7 +90,11 @@ export async function runScenario(options: ScenarioOptions, cleanups: (() => voi
 }
 
 /** Runs the standard get against a running emulator (its log is read after the run and then cleared). */
-export async function runAgainst(emu: RunningEmulator, options: ScenarioOptions, cleanups: (() => void)[]): Promise<ScenarioRun> {
+export async function runAgainst(
+  emu: RunningEmulator,
+  options: ScenarioOptions,
+  cleanups: (() => void)[],
+): Promise<ScenarioRun> {
   let dir = options.dir;
   if (dir === undefined) {
     const created = workDir('scenario');
@@ -88,11 +105,14 @@ export async function runAgainst(emu: RunningEmulator, options: ScenarioOptions,
   const home = workDir('home');
   cleanups.push(home.cleanup);
   emu.log.clear();
-  const result = await runCli(['get', STREAM, ...RANGE, '-o', OUTPUT, '--json', '--endpoint-url', emu.url, ...(options.args ?? [])], {
-    cwd: dir,
-    env: cliEnv(home.dir, { pinNow: options.pinNow === true }),
-    timeoutMs: options.timeoutMs ?? 150_000,
-  });
+  const result = await runCli(
+    ['get', STREAM, ...RANGE, '-o', OUTPUT, '--json', '--endpoint-url', emu.url, ...(options.args ?? [])],
+    {
+      cwd: dir,
+      env: cliEnv(home.dir, { pinNow: options.pinNow === true }),
+      timeoutMs: options.timeoutMs ?? 150_000,
+    },
+  );
   const output = join(dir, OUTPUT);
   const log = [...emu.log.entries];
   return {

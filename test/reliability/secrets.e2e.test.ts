@@ -20,13 +20,22 @@ const TOKEN = 'SessT0k-D0-N0t-Leak-91ab77c3e5f0';
 const KEY_ID = 'AKIDRELIABILITY7Q2Z';
 const CREDENTIALS = { accessKeyId: KEY_ID, secretAccessKey: SECRET, sessionToken: TOKEN };
 /** What must never be written: the secret, the token, the key id, and the shape of a SigV4 signature or auth header. */
-const FORBIDDEN: readonly (string | RegExp)[] = [SECRET, TOKEN, KEY_ID, /Signature=[0-9a-f]{16}/, /AWS4-HMAC-SHA256 Credential/, /x-amz-security-token/i];
+const FORBIDDEN: readonly (string | RegExp)[] = [
+  SECRET,
+  TOKEN,
+  KEY_ID,
+  /Signature=[0-9a-f]{16}/,
+  /AWS4-HMAC-SHA256 Credential/,
+  /x-amz-security-token/i,
+];
 
 const cleanups: (() => void)[] = [];
 const emulators: RunningEmulator[] = [];
 
 async function emulator(faults: readonly FaultSpec[] = [], secret = SECRET): Promise<RunningEmulator> {
-  const emu = await startEmulator(baseEmulatorOptions({ faults, auth: { credentials: { accessKeyId: KEY_ID, secretAccessKey: secret } } }));
+  const emu = await startEmulator(
+    baseEmulatorOptions({ faults, auth: { credentials: { accessKeyId: KEY_ID, secretAccessKey: secret } } }),
+  );
   emulators.push(emu);
   return emu;
 }
@@ -42,7 +51,11 @@ function everythingWritten(result: CliResult, dir: string): { where: string; tex
   const files = listTree(dir)
     .filter((file) => !file.isDir)
     .map((file) => ({ where: file.path, text: readFileSync(join(dir, file.path)).toString('latin1') }));
-  return [{ where: 'stdout', text: result.stdout.toString('latin1') }, { where: 'stderr', text: result.stderr }, ...files];
+  return [
+    { where: 'stdout', text: result.stdout.toString('latin1') },
+    { where: 'stderr', text: result.stderr },
+    ...files,
+  ];
 }
 
 function expectNoSecrets(written: { where: string; text: string }[]): void {
@@ -63,48 +76,84 @@ function newDirs(): { dir: string; home: string } {
 
 describe('secrets never leak', () => {
   const runs: { name: string; faults?: FaultSpec[]; secret?: string; args: string[]; exit: number }[] = [
-    { name: 'a verbose download with NDJSON logs and a JSON summary', args: ['-v', '--log-format', 'json', '--json'], exit: 0 },
-    { name: 'a verbose download with retries (throttles, resets, 5xx)', args: ['-v'], exit: 0, faults: [
-      { op: 'GetClip', nth: [1, 3], action: { kind: 'error', name: 'ClientLimitExceededException' } },
-      { op: 'GetClip', nth: [2], action: { kind: 'reset', afterBytes: 500 } },
-      { op: 'ListFragments', nth: [1], action: { kind: 'error', name: 'InternalFailure', status: 500 } },
-    ] },
-    { name: 'a verbose run whose signature the endpoint rejects', args: ['-v', '--json'], exit: 4, secret: 'another-secret' },
-    { name: 'a verbose run with NDJSON logs that gives up after retries', args: ['-v', '--log-format', 'json', '--retries', '1'], exit: 5, faults: [
-      { op: 'GetClip', nth: [3, 4, 5, 6], action: { kind: 'error', name: 'ServiceUnavailable', status: 503 } },
-    ] },
+    {
+      name: 'a verbose download with NDJSON logs and a JSON summary',
+      args: ['-v', '--log-format', 'json', '--json'],
+      exit: 0,
+    },
+    {
+      name: 'a verbose download with retries (throttles, resets, 5xx)',
+      args: ['-v'],
+      exit: 0,
+      faults: [
+        { op: 'GetClip', nth: [1, 3], action: { kind: 'error', name: 'ClientLimitExceededException' } },
+        { op: 'GetClip', nth: [2], action: { kind: 'reset', afterBytes: 500 } },
+        { op: 'ListFragments', nth: [1], action: { kind: 'error', name: 'InternalFailure', status: 500 } },
+      ],
+    },
+    {
+      name: 'a verbose run whose signature the endpoint rejects',
+      args: ['-v', '--json'],
+      exit: 4,
+      secret: 'another-secret',
+    },
+    {
+      name: 'a verbose run with NDJSON logs that gives up after retries',
+      args: ['-v', '--log-format', 'json', '--retries', '1'],
+      exit: 5,
+      faults: [
+        { op: 'GetClip', nth: [3, 4, 5, 6], action: { kind: 'error', name: 'ServiceUnavailable', status: 503 } },
+      ],
+    },
   ];
   for (const run of runs) {
-    it.concurrent(`writes neither the secret, the session token nor a signature in ${run.name} (exit ${run.exit})`, async () => {
-      const emu = await emulator(run.faults, run.secret);
-      const { dir, home } = newDirs();
-      const result = await runCli(['get', STREAM, ...RANGE, '-o', OUTPUT, '--endpoint-url', emu.url, ...run.args], {
-        cwd: dir,
-        env: cliEnv(home, { credentials: CREDENTIALS }),
-      });
-      expect(result.code, result.stderr).toBe(run.exit);
-      const written = everythingWritten(result, dir);
-      if (run.exit === 5) expect(written.some((w) => w.where.endsWith('.kvsclip.json')), JSON.stringify(written.map((w) => w.where))).toBe(true);
-      expectNoSecrets(written);
-    });
+    it.concurrent(
+      `writes neither the secret, the session token nor a signature in ${run.name} (exit ${run.exit})`,
+      async () => {
+        const emu = await emulator(run.faults, run.secret);
+        const { dir, home } = newDirs();
+        const result = await runCli(['get', STREAM, ...RANGE, '-o', OUTPUT, '--endpoint-url', emu.url, ...run.args], {
+          cwd: dir,
+          env: cliEnv(home, { credentials: CREDENTIALS }),
+        });
+        expect(result.code, result.stderr).toBe(run.exit);
+        const written = everythingWritten(result, dir);
+        if (run.exit === 5)
+          expect(
+            written.some((w) => w.where.endsWith('.kvsclip.json')),
+            JSON.stringify(written.map((w) => w.where)),
+          ).toBe(true);
+        expectNoSecrets(written);
+      },
+    );
   }
 
   it.concurrent('keeps the secret out of a resume manifest left by a killed run, which is owner-only', async () => {
     const emu = await emulator([{ op: 'GetClip', action: { kind: 'bandwidth', bytesPerSecond: 40_000 } }]);
     const { dir, home } = newDirs();
-    const cli = startCli(['get', STREAM, ...RANGE, '-o', OUTPUT, '-v', '--endpoint-url', emu.url], { cwd: dir, env: cliEnv(home, { credentials: CREDENTIALS }) });
+    const cli = startCli(['get', STREAM, ...RANGE, '-o', OUTPUT, '-v', '--endpoint-url', emu.url], {
+      cwd: dir,
+      env: cliEnv(home, { credentials: CREDENTIALS }),
+    });
     const manifest = join(dir, `${OUTPUT}.kvsclip.json`);
     const until = Date.now() + 60_000;
     let exited = false;
     void cli.done.then(() => (exited = true));
     // Wait until one part is recorded as finished, then kill.
-    while (Date.now() < until && !exited && !(existsSync(manifest) && readFileSync(manifest, 'utf8').includes('"sha256"'))) {
+    while (
+      Date.now() < until &&
+      !exited &&
+      !(existsSync(manifest) && readFileSync(manifest, 'utf8').includes('"sha256"'))
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     cli.child.kill('SIGKILL');
     const result = await cli.done;
     const files = listTree(dir);
-    expect(files.map((f) => f.path), result.stderr).toContain(`${OUTPUT}.kvsclip.json`);
+    expect(
+      files.map((f) => f.path),
+      result.stderr,
+    ).toContain(`${OUTPUT}.kvsclip.json`);
     expectNoSecrets(everythingWritten(result, dir));
     for (const file of files.filter((f) => f.path.endsWith('.kvsclip.json') || f.path.endsWith('.kvsclip.d'))) {
       expect(file.mode & 0o077, `${file.path} is ${file.mode.toString(8)}`).toBe(0);
@@ -118,7 +167,10 @@ describe('owner-only resume state', () => {
   it('keeps spool files in an owner-only folder while a download runs', async () => {
     const emu = await emulator([{ op: 'GetClip', action: { kind: 'bandwidth', bytesPerSecond: 40_000 } }]);
     const { dir, home } = newDirs();
-    const cli = startCli(['get', STREAM, ...RANGE, '-o', OUTPUT, '--endpoint-url', emu.url], { cwd: dir, env: cliEnv(home, { credentials: CREDENTIALS }) });
+    const cli = startCli(['get', STREAM, ...RANGE, '-o', OUTPUT, '--endpoint-url', emu.url], {
+      cwd: dir,
+      env: cliEnv(home, { credentials: CREDENTIALS }),
+    });
     let exited = false;
     void cli.done.then(() => (exited = true));
     const until = Date.now() + 60_000;
@@ -168,7 +220,10 @@ describe('the emulator', () => {
       [CREDENTIALS, ['--region', 'eu-central-1']],
     ] as const) {
       const { dir, home } = newDirs();
-      const result = await runCli(['get', STREAM, ...RANGE, '-o', OUTPUT, '--endpoint-url', emu.url, ...extra], { cwd: dir, env: cliEnv(home, { credentials }) });
+      const result = await runCli(['get', STREAM, ...RANGE, '-o', OUTPUT, '--endpoint-url', emu.url, ...extra], {
+        cwd: dir,
+        env: cliEnv(home, { credentials }),
+      });
       expect(result.code, result.stderr).toBe(4);
       expect(listTree(dir)).toEqual([]);
     }
@@ -176,10 +231,17 @@ describe('the emulator', () => {
 
   it('rejects requests signed with a clock more than 5 minutes off (the CLI exits 4, or corrects the skew and succeeds)', async () => {
     // auth.now is the emulator's wall clock for the ±5 min SigV4 check: 15 min ahead makes every signature stale.
-    const skewed = await startEmulator(baseEmulatorOptions({ auth: { credentials: { accessKeyId: KEY_ID, secretAccessKey: SECRET }, now: () => Date.now() + 15 * 60_000 } }));
+    const skewed = await startEmulator(
+      baseEmulatorOptions({
+        auth: { credentials: { accessKeyId: KEY_ID, secretAccessKey: SECRET }, now: () => Date.now() + 15 * 60_000 },
+      }),
+    );
     emulators.push(skewed);
     const { dir, home } = newDirs();
-    const result = await runCli(['get', STREAM, ...RANGE, '-o', OUTPUT, '--endpoint-url', skewed.url, '--retries', '2'], { cwd: dir, env: cliEnv(home, { credentials: CREDENTIALS }) });
+    const result = await runCli(
+      ['get', STREAM, ...RANGE, '-o', OUTPUT, '--endpoint-url', skewed.url, '--retries', '2'],
+      { cwd: dir, env: cliEnv(home, { credentials: CREDENTIALS }) },
+    );
     const expired = skewed.log.entries.filter((entry) => entry.errorType === 'RequestExpired');
     expect(expired.length, result.stderr).toBeGreaterThan(0);
     expect([0, 4], result.stderr).toContain(result.code);
@@ -203,10 +265,14 @@ describe('output paths stay inside the target directory', () => {
     const range = ['--since', iso(T0 - 90_000), '--until', iso(T0 - 60_000)];
     const first = await runCli(['get', '..', ...range, '--endpoint-url', dots.url], { cwd, env: cliEnv(home) });
     expect(first.code, first.stderr).toBe(0);
-    const second = await runCli(['get', '..', ...range, '-o', '{stream}/{stream}/{stream}.mp4', '--mkdir', '--endpoint-url', dots.url], { cwd, env: cliEnv(home) });
+    const second = await runCli(
+      ['get', '..', ...range, '-o', '{stream}/{stream}/{stream}.mp4', '--mkdir', '--endpoint-url', dots.url],
+      { cwd, env: cliEnv(home) },
+    );
     expect(second.code, second.stderr).toBe(0);
     const tree = listTree(base.dir).map((file) => file.path);
-    for (const path of tree) expect(path === 'a' || path === 'a/b' || path.startsWith('a/b/'), `created ${path}`).toBe(true);
+    for (const path of tree)
+      expect(path === 'a' || path === 'a/b' || path.startsWith('a/b/'), `created ${path}`).toBe(true);
     const files = tree.filter((path) => path.endsWith('.mp4'));
     expect(files).toHaveLength(2);
     for (const path of files) expect(path.split('/').slice(2)).not.toContain('..');

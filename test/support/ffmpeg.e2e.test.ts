@@ -6,8 +6,20 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureSet } from '../fixtures/fixture-sets.js';
 import {
-  alawBytesHash, avOffsetAt, decodedVideoHashes, decodeErrors, describeMedia, frameSizes, itMedia, mediaGate, packetHashes, packetTimes,
-  readBoxes, stsdEntryCounts, streamInfo, type PipeInput,
+  alawBytesHash,
+  avOffsetAt,
+  decodedVideoHashes,
+  decodeErrors,
+  describeMedia,
+  frameSizes,
+  itMedia,
+  mediaGate,
+  packetHashes,
+  packetTimes,
+  readBoxes,
+  stsdEntryCounts,
+  streamInfo,
+  type PipeInput,
 } from './ffmpeg.js';
 import { verifyJoin } from './verify-join.js';
 
@@ -19,10 +31,34 @@ function fromFile(file: string): PipeInput {
 }
 
 /** ffmpeg's concat demuxer, the join AWS's sample uses (mp4-join.md §8). */
-function ffmpegConcat(parts: string[], out: string, extra: string[] = [], durations: (number | undefined)[] = []): void {
+function ffmpegConcat(
+  parts: string[],
+  out: string,
+  extra: string[] = [],
+  durations: (number | undefined)[] = [],
+): void {
   const list = join(dir, 'list.txt');
-  writeFileSync(list, parts.map((p, i) => `file '${p}'\n${durations[i] === undefined ? '' : `duration ${durations[i]}\n`}`).join(''));
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'concat', '-safe', '0', ...extra, '-i', list, '-map', '0', '-c', 'copy', out]);
+  writeFileSync(
+    list,
+    parts.map((p, i) => `file '${p}'\n${durations[i] === undefined ? '' : `duration ${durations[i]}\n`}`).join(''),
+  );
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'concat',
+    '-safe',
+    '0',
+    ...extra,
+    '-i',
+    list,
+    '-map',
+    '0',
+    '-c',
+    'copy',
+    out,
+  ]);
 }
 
 describe('the media test gate', () => {
@@ -35,8 +71,12 @@ describe('the media test gate', () => {
 });
 
 describeMedia('the ffmpeg judge (test/support/ffmpeg.ts)', () => {
-  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'kvs-judge-')); });
-  afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kvs-judge-'));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   for (const name of ['h264_aac', 'h264b_aac', 'h265_aac', 'h264_alaw', 'h265']) {
     itMedia(`passes the unsplit ${name} source against the clips it was cut from`, async () => {
@@ -52,7 +92,10 @@ describeMedia('the ffmpeg judge (test/support/ffmpeg.ts)', () => {
       const set = fixtureSet(name);
       const r = await verifyJoin(set.full, set.clips, { expectSizes: ['320x180', '480x270'] });
       expect(r.failures, name).toEqual([]);
-      expect(r.sizes).toEqual([{ size: '320x180', frames: 60 }, { size: '480x270', frames: 60 }]);
+      expect(r.sizes).toEqual([
+        { size: '320x180', frames: 60 },
+        { size: '480x270', frames: 60 },
+      ]);
     }
   });
 
@@ -137,7 +180,10 @@ describeMedia('the ffmpeg judge (test/support/ffmpeg.ts)', () => {
     expect(t.timeBase).toBe('1/16000');
     expect(t.packets[0]).toMatchObject({ pts: 768, dts: 768, duration: 1024, key: true });
     const info = await streamInfo(aac.full);
-    expect(info.map((s) => [s.kind, s.codec, s.packets, s.duration])).toEqual([['v', 'h264', 120, 8], ['a', 'aac', 125, 8]]);
+    expect(info.map((s) => [s.kind, s.codec, s.packets, s.duration])).toEqual([
+      ['v', 'h264', 120, 8],
+      ['a', 'aac', 125, 8],
+    ]);
   });
 
   itMedia('measures the A/V offset at a join as in the clip itself', async () => {

@@ -30,7 +30,8 @@ export function haveFfmpeg(): boolean {
   return available;
 }
 
-const MISSING = 'ffmpeg/ffprobe not found on PATH: CI=true requires them (apt-get install ffmpeg) because the media judge cannot be skipped in CI';
+const MISSING =
+  'ffmpeg/ffprobe not found on PATH: CI=true requires them (apt-get install ffmpeg) because the media judge cannot be skipped in CI';
 
 /**
  * What a media test does: run it when the tools are there; otherwise skip it locally but fail it under CI=true,
@@ -49,7 +50,12 @@ function gate(): 'run' | 'skip' | 'fail' {
 export function describeMedia(name: string, body: () => void): void {
   const g = gate();
   if (g === 'run') describe(name, body);
-  else if (g === 'fail') describe(name, () => it('has ffmpeg and ffprobe on PATH', () => { throw new Error(MISSING); }));
+  else if (g === 'fail')
+    describe(name, () =>
+      it('has ffmpeg and ffprobe on PATH', () => {
+        throw new Error(MISSING);
+      }),
+    );
   else describe.skip(name, body);
 }
 
@@ -58,7 +64,10 @@ type TestBody = () => Promise<void> | void;
 function mediaTest(register: typeof it | typeof it.fails, name: string, body: TestBody, timeout?: number): void {
   const g = gate();
   if (g === 'run') register(name, body, timeout);
-  else if (g === 'fail') it(name, () => { throw new Error(MISSING); });
+  else if (g === 'fail')
+    it(name, () => {
+      throw new Error(MISSING);
+    });
   else it.skip(name, body);
 }
 
@@ -78,7 +87,9 @@ function label(input: MediaInput): string {
 function run(cmd: 'ffmpeg' | 'ffprobe', before: string[], input: MediaInput, after: string[] = []): Promise<RunResult> {
   const source = typeof input === 'string' ? input : 'pipe:0';
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, [...before, '-i', source, ...after], { stdio: [typeof input === 'string' ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(cmd, [...before, '-i', source, ...after], {
+      stdio: [typeof input === 'string' ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout?.on('data', (c: Buffer) => out.push(c));
@@ -88,7 +99,9 @@ function run(cmd: 'ffmpeg' | 'ffprobe', before: string[], input: MediaInput, aft
     if (typeof input !== 'string' && child.stdin !== null) {
       const stdin = child.stdin;
       stdin.on('error', () => undefined); // EPIPE when the tool stops reading early: its exit code and stderr tell why
-      fed = input.pipe(stdin).then(() => { if (!stdin.writableEnded) stdin.end(); });
+      fed = input.pipe(stdin).then(() => {
+        if (!stdin.writableEnded) stdin.end();
+      });
     }
     child.on('close', (code) => {
       fed.then(
@@ -99,19 +112,39 @@ function run(cmd: 'ffmpeg' | 'ffprobe', before: string[], input: MediaInput, aft
   });
 }
 
-async function runOk(cmd: 'ffmpeg' | 'ffprobe', before: string[], input: MediaInput, after: string[] = []): Promise<RunResult> {
+async function runOk(
+  cmd: 'ffmpeg' | 'ffprobe',
+  before: string[],
+  input: MediaInput,
+  after: string[] = [],
+): Promise<RunResult> {
   const r = await run(cmd, before, input, after);
-  if (r.code !== 0) throw new Error(`${cmd} failed on ${label(input)} (exit ${String(r.code)}): ${r.stderr.trim().split('\n').slice(0, 3).join(' | ')}`);
+  if (r.code !== 0)
+    throw new Error(
+      `${cmd} failed on ${label(input)} (exit ${String(r.code)}): ${r.stderr.trim().split('\n').slice(0, 3).join(' | ')}`,
+    );
   return r;
 }
 
 function lines(text: string): string[] {
-  return text.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
 }
 
 export type StreamInfo = {
-  index: number; kind: StreamKind | 'other'; codec: string; tag: string; timeBase: string;
-  startTime: number | null; duration: number | null; packets: number; width?: number; height?: number; sampleRate?: number;
+  index: number;
+  kind: StreamKind | 'other';
+  codec: string;
+  tag: string;
+  timeBase: string;
+  startTime: number | null;
+  duration: number | null;
+  packets: number;
+  width?: number;
+  height?: number;
+  sampleRate?: number;
 };
 
 type ProbeStream = Record<string, string | number | undefined>;
@@ -126,11 +159,18 @@ function num(v: string | number | undefined): number | null {
 function toStreamInfo(s: ProbeStream): StreamInfo {
   const type = s['codec_type'];
   const info: StreamInfo = {
-    index: Number(s['index']), kind: type === 'video' ? 'v' : type === 'audio' ? 'a' : 'other',
-    codec: String(s['codec_name'] ?? ''), tag: String(s['codec_tag_string'] ?? ''), timeBase: String(s['time_base'] ?? ''),
-    startTime: num(s['start_time']), duration: num(s['duration']), packets: num(s['nb_read_packets']) ?? 0,
+    index: Number(s['index']),
+    kind: type === 'video' ? 'v' : type === 'audio' ? 'a' : 'other',
+    codec: String(s['codec_name'] ?? ''),
+    tag: String(s['codec_tag_string'] ?? ''),
+    timeBase: String(s['time_base'] ?? ''),
+    startTime: num(s['start_time']),
+    duration: num(s['duration']),
+    packets: num(s['nb_read_packets']) ?? 0,
   };
-  const w = num(s['width']); const h = num(s['height']); const rate = num(s['sample_rate']);
+  const w = num(s['width']);
+  const h = num(s['height']);
+  const rate = num(s['sample_rate']);
   if (w !== null) info.width = w;
   if (h !== null) info.height = h;
   if (rate !== null) info.sampleRate = rate;
@@ -139,15 +179,36 @@ function toStreamInfo(s: ProbeStream): StreamInfo {
 
 /** Codec, tag, time base, start time, duration and counted packets of every stream (ffprobe -count_packets). */
 export async function streamInfo(input: MediaInput): Promise<StreamInfo[]> {
-  const r = await runOk('ffprobe', ['-v', 'error', '-count_packets', '-show_entries',
-    'stream=index,codec_type,codec_name,codec_tag_string,time_base,start_time,duration,nb_read_packets,width,height,sample_rate', '-of', 'json'], input);
+  const r = await runOk(
+    'ffprobe',
+    [
+      '-v',
+      'error',
+      '-count_packets',
+      '-show_entries',
+      'stream=index,codec_type,codec_name,codec_tag_string,time_base,start_time,duration,nb_read_packets,width,height,sample_rate',
+      '-of',
+      'json',
+    ],
+    input,
+  );
   return ((JSON.parse(r.stdout.toString('utf8')) as { streams?: ProbeStream[] }).streams ?? []).map(toStreamInfo);
 }
 
 /** MD5 of each packet's payload, in decode order: column 6 of `ffmpeg -map 0:<s>:0 -c copy -f framemd5`. */
 export async function packetHashes(input: MediaInput, stream: StreamKind): Promise<string[]> {
-  const r = await runOk('ffmpeg', ['-v', 'error'], input, ['-map', `0:${stream}:0`, '-c', 'copy', '-f', 'framemd5', '-']);
-  return lines(r.stdout.toString('utf8')).filter((l) => !l.startsWith('#')).map((l) => (l.split(',')[5] ?? '').trim());
+  const r = await runOk('ffmpeg', ['-v', 'error'], input, [
+    '-map',
+    `0:${stream}:0`,
+    '-c',
+    'copy',
+    '-f',
+    'framemd5',
+    '-',
+  ]);
+  return lines(r.stdout.toString('utf8'))
+    .filter((l) => !l.startsWith('#'))
+    .map((l) => (l.split(',')[5] ?? '').trim());
 }
 
 const decodedCache = new Map<string, string[]>();
@@ -161,12 +222,21 @@ export async function decodedVideoHashes(input: MediaInput): Promise<string[]> {
   const hit = key === null ? undefined : decodedCache.get(key);
   if (hit !== undefined) return hit;
   const r = await runOk('ffmpeg', ['-v', 'error', '-nostdin'], input, ['-map', '0:v:0', '-f', 'framemd5', '-']);
-  const hashes = lines(r.stdout.toString('utf8')).filter((l) => !l.startsWith('#')).map((l) => (l.split(',')[5] ?? '').trim());
+  const hashes = lines(r.stdout.toString('utf8'))
+    .filter((l) => !l.startsWith('#'))
+    .map((l) => (l.split(',')[5] ?? '').trim());
   if (key !== null) decodedCache.set(key, hashes);
   return hashes;
 }
 
-export type Packet = { pts: number | null; dts: number | null; duration: number; size: number; key: boolean; hash: string };
+export type Packet = {
+  pts: number | null;
+  dts: number | null;
+  duration: number;
+  size: number;
+  key: boolean;
+  hash: string;
+};
 /** Packets in decode order with exact integer timestamps in the stream time base `timeBase` ("num/den"). */
 export type PacketTimes = { timeBase: string; tb: number; packets: Packet[] };
 /** One ffprobe pass: stream facts plus every packet of the first video and first audio stream. */
@@ -193,9 +263,20 @@ export async function probePackets(input: MediaInput): Promise<ProbeResult> {
 const probeCache = new Map<string, ProbeResult>();
 
 async function probeUncached(input: MediaInput): Promise<ProbeResult> {
-  const r = await runOk('ffprobe', ['-v', 'error', '-show_data_hash', 'md5', '-show_entries',
-    'stream=index,codec_type,codec_name,codec_tag_string,time_base,start_time,duration,width,height,sample_rate:packet=stream_index,pts,dts,duration,size,flags,data_hash',
-    '-of', 'json'], input);
+  const r = await runOk(
+    'ffprobe',
+    [
+      '-v',
+      'error',
+      '-show_data_hash',
+      'md5',
+      '-show_entries',
+      'stream=index,codec_type,codec_name,codec_tag_string,time_base,start_time,duration,width,height,sample_rate:packet=stream_index,pts,dts,duration,size,flags,data_hash',
+      '-of',
+      'json',
+    ],
+    input,
+  );
   const parsed = JSON.parse(r.stdout.toString('utf8')) as { streams?: ProbeStream[]; packets?: ProbeIndexed[] };
   const streams = (parsed.streams ?? []).map(toStreamInfo);
   const packets: Partial<Record<StreamKind, PacketTimes>> = {};
@@ -203,10 +284,16 @@ async function probeUncached(input: MediaInput): Promise<ProbeResult> {
     const s = streams.find((x) => x.kind === kind);
     if (s === undefined) continue;
     const [n, d] = s.timeBase.split('/').map(Number);
-    const list = (parsed.packets ?? []).filter((p) => p.stream_index === s.index).map((p) => ({
-      pts: p.pts ?? null, dts: p.dts ?? null, duration: p.duration ?? 0, size: Number(p.size ?? 0),
-      key: (p.flags ?? '').startsWith('K'), hash: (p.data_hash ?? '').replace(/^MD5:/, ''),
-    }));
+    const list = (parsed.packets ?? [])
+      .filter((p) => p.stream_index === s.index)
+      .map((p) => ({
+        pts: p.pts ?? null,
+        dts: p.dts ?? null,
+        duration: p.duration ?? 0,
+        size: Number(p.size ?? 0),
+        key: (p.flags ?? '').startsWith('K'),
+        hash: (p.data_hash ?? '').replace(/^MD5:/, ''),
+      }));
     s.packets = list.length;
     packets[kind] = { timeBase: s.timeBase, tb: (n ?? 0) / (d ?? 1), packets: list };
   }
@@ -222,7 +309,11 @@ export type FrameReport = { errors: string[]; sizes: FrameRun[] };
 
 /** Decodes every stream once (ffprobe -show_frames): decoder error lines on stderr plus video frame-size runs. */
 export async function decodeFrames(input: MediaInput): Promise<FrameReport> {
-  const r = await run('ffprobe', ['-v', 'error', '-show_entries', 'frame=media_type,width,height', '-of', 'csv=p=0'], input);
+  const r = await run(
+    'ffprobe',
+    ['-v', 'error', '-show_entries', 'frame=media_type,width,height', '-of', 'csv=p=0'],
+    input,
+  );
   const errors = lines(r.stderr);
   if (r.code !== 0) errors.push(`ffprobe exit ${String(r.code)}`);
   const sizes: FrameRun[] = [];
@@ -302,10 +393,18 @@ export function readBoxes(file: string): Box[] {
       let size = bytes.readUInt32BE(at);
       const type = bytes.toString('latin1', at + 4, at + 8);
       let headerSize = 8;
-      if (size === 1 && at + 16 <= end) { size = Number(bytes.readBigUInt64BE(at + 8)); headerSize = 16; }
-      else if (size === 0) size = end - at;
+      if (size === 1 && at + 16 <= end) {
+        size = Number(bytes.readBigUInt64BE(at + 8));
+        headerSize = 16;
+      } else if (size === 0) size = end - at;
       if (size < headerSize || at + size > end) break;
-      out.push({ type, offset: at, size, headerSize, children: CONTAINERS.has(type) ? walk(at + headerSize, at + size) : [] });
+      out.push({
+        type,
+        offset: at,
+        size,
+        headerSize,
+        children: CONTAINERS.has(type) ? walk(at + headerSize, at + size) : [],
+      });
       at += size;
     }
     return out;
@@ -323,5 +422,7 @@ export function findBoxes(tree: Box[], path: string): Box[] {
 /** entry_count of every `stsd` (one per track, in track order). */
 export function stsdEntryCounts(file: string): number[] {
   const bytes = readFileSync(file);
-  return findBoxes(readBoxes(file), 'moov/trak/mdia/minf/stbl/stsd').map((b) => bytes.readUInt32BE(b.offset + b.headerSize + 4));
+  return findBoxes(readBoxes(file), 'moov/trak/mdia/minf/stbl/stsd').map((b) =>
+    bytes.readUInt32BE(b.offset + b.headerSize + 4),
+  );
 }

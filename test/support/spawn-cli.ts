@@ -41,7 +41,11 @@ const live = new Set<ChildProcess>();
 /** Starts the CLI and returns at once; await `done` for the result. */
 export function startCli(args: readonly string[], options: SpawnCliOptions): RunningCli {
   const startedAt = Date.now();
-  const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd: options.cwd, env: { ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI_BIN, ...args], {
+    cwd: options.cwd,
+    env: { ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   if (child.pid === undefined) throw new Error(`could not start ${CLI_BIN}`);
   live.add(child);
   const out: Buffer[] = [];
@@ -54,7 +58,13 @@ export function startCli(args: readonly string[], options: SpawnCliOptions): Run
     child.once('close', (code, signal) => {
       clearTimeout(timer);
       live.delete(child);
-      resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), durationMs: Date.now() - startedAt });
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(out),
+        stderr: Buffer.concat(err).toString('utf8'),
+        durationMs: Date.now() - startedAt,
+      });
     });
   });
   return {
@@ -108,6 +118,8 @@ export function jsonOf(result: CliResult): Record<string, unknown> {
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
     return parsed as Record<string, unknown>;
   } catch {
-    throw new Error(`stdout is not one JSON document: ${JSON.stringify(text.slice(0, 400))}\nstderr: ${result.stderr.slice(0, 800)}`);
+    throw new Error(
+      `stdout is not one JSON document: ${JSON.stringify(text.slice(0, 400))}\nstderr: ${result.stderr.slice(0, 800)}`,
+    );
   }
 }

@@ -3,8 +3,14 @@
  * it was made from using ffmpeg/ffprobe only, and explains every failure in a sentence.
  */
 import {
-  alawBytesHash, decodeFrames, probePackets,
-  type FrameRun, type MediaInput, type PacketTimes, type ProbeResult, type StreamKind,
+  alawBytesHash,
+  decodeFrames,
+  probePackets,
+  type FrameRun,
+  type MediaInput,
+  type PacketTimes,
+  type ProbeResult,
+  type StreamKind,
 } from './ffmpeg.js';
 
 export type VerifyOptions = {
@@ -24,7 +30,13 @@ export type VerifyOptions = {
   exactDurations?: boolean;
 };
 
-export type StreamVerdict = { kind: StreamKind; codec: string; expectedPackets: number; packets: number; times: PacketTimes };
+export type StreamVerdict = {
+  kind: StreamKind;
+  codec: string;
+  expectedPackets: number;
+  packets: number;
+  times: PacketTimes;
+};
 
 export type VerifyResult = {
   ok: boolean;
@@ -46,12 +58,23 @@ function mode(values: number[]): number {
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   let best = 0;
   let bestCount = 0;
-  for (const [v, c] of counts) if (c > bestCount || (c === bestCount && v < best)) { best = v; bestCount = c; }
+  for (const [v, c] of counts)
+    if (c > bestCount || (c === bestCount && v < best)) {
+      best = v;
+      bestCount = c;
+    }
   return best;
 }
 
 async function checkPayload(
-  out: MediaInput, parts: string[], partProbes: ProbeResult[], got: PacketTimes, kind: StreamKind, pcm: boolean, grown: number[], r: VerifyResult,
+  out: MediaInput,
+  parts: string[],
+  partProbes: ProbeResult[],
+  got: PacketTimes,
+  kind: StreamKind,
+  pcm: boolean,
+  grown: number[],
+  r: VerifyResult,
 ): Promise<number> {
   if (pcm) {
     const [want, have] = [await alawBytesHash(parts), await alawBytesHash(out)];
@@ -62,17 +85,25 @@ async function checkPayload(
   const wantPackets = partProbes.flatMap((p) => p.packets[kind]?.packets ?? []);
   const want = wantPackets.map((x) => x.hash);
   const have = got.packets.map((x) => x.hash);
-  const isGrown = (i: number): boolean => grown.includes(i) && (got.packets[i]?.size ?? 0) > (wantPackets[i]?.size ?? Infinity);
+  const isGrown = (i: number): boolean =>
+    grown.includes(i) && (got.packets[i]?.size ?? 0) > (wantPackets[i]?.size ?? Infinity);
   for (const i of grown) {
-    if (isGrown(i)) r.notes.push(`${kind}: packet ${i} grew by ${(got.packets[i]?.size ?? 0) - (wantPackets[i]?.size ?? 0)} bytes (allowed)`);
+    if (isGrown(i))
+      r.notes.push(
+        `${kind}: packet ${i} grew by ${(got.packets[i]?.size ?? 0) - (wantPackets[i]?.size ?? 0)} bytes (allowed)`,
+      );
   }
   const first = want.findIndex((h, i) => have[i] !== h && !isGrown(i));
   const grownCount = grown.filter(isGrown).length;
   const except = grownCount > 0 ? ` except ${grownCount} grown keyframe(s)` : '';
-  if (first === -1 && have.length === want.length) r.notes.push(`${kind}: ${have.length} packets bit-identical${except}, same order`);
+  if (first === -1 && have.length === want.length)
+    r.notes.push(`${kind}: ${have.length} packets bit-identical${except}, same order`);
   else {
-    const where = first === -1 ? `${have.length - want.length} extra packets at the end` : `first difference at packet ${first}`;
-    r.failures.push(`${kind}: packets differ from the parts' packets (expected ${want.length}, got ${have.length}; ${where})`);
+    const where =
+      first === -1 ? `${have.length - want.length} extra packets at the end` : `first difference at packet ${first}`;
+    r.failures.push(
+      `${kind}: packets differ from the parts' packets (expected ${want.length}, got ${have.length}; ${where})`,
+    );
   }
   return want.length;
 }
@@ -85,7 +116,10 @@ function checkTiming(kind: StreamKind, t: PacketTimes, pcm: boolean, options: Ve
     const [a, b] = [ps[i - 1]?.dts ?? null, ps[i]?.dts ?? null];
     if (a === null || b === null || b <= a) nonMonotonic.push(`packet ${i}: dts ${String(b)} after ${String(a)}`);
   }
-  if (nonMonotonic.length > 0) r.failures.push(`${kind}: DTS not strictly increasing at ${nonMonotonic.length} packets (${nonMonotonic.slice(0, 3).join('; ')})`);
+  if (nonMonotonic.length > 0)
+    r.failures.push(
+      `${kind}: DTS not strictly increasing at ${nonMonotonic.length} packets (${nonMonotonic.slice(0, 3).join('; ')})`,
+    );
   if (pcm) return; // PCM packets are chunks of any size: durations say nothing about joins
   const typical = mode(ps.slice(0, -1).map((p) => p.duration));
   const odd: string[] = [];
@@ -95,9 +129,13 @@ function checkTiming(kind: StreamKind, t: PacketTimes, pcm: boolean, options: Ve
     const next = ps[i + 1];
     if (p === undefined || next === undefined || p.dts === null || next.dts === null) continue;
     const delta = next.dts - p.dts;
-    const inRange = (d: number): boolean => (options.exactDurations === true ? d === typical : d >= 0.5 * typical && d <= 1.5 * typical);
+    const inRange = (d: number): boolean =>
+      options.exactDurations === true ? d === typical : d >= 0.5 * typical && d <= 1.5 * typical;
     if (inRange(p.duration) && inRange(delta)) continue;
-    if (gapsAllowed && p.duration === delta && p.duration > 1.5 * typical) { gaps++; continue; }
+    if (gapsAllowed && p.duration === delta && p.duration > 1.5 * typical) {
+      gaps++;
+      continue;
+    }
     odd.push(`packet ${i}: duration ${p.duration}, next dts +${delta} (typical ${typical}, tb ${t.timeBase})`);
   }
   if (odd.length > 0) r.failures.push(`${kind}: ${odd.length} odd durations (${odd.slice(0, 3).join('; ')})`);
@@ -128,7 +166,9 @@ export async function verifyJoin(out: MediaInput, parts: string[], options: Veri
     const times = outProbe.packets[kind];
     if (want === undefined && got === undefined) continue;
     if (want === undefined || got === undefined || times === undefined) {
-      r.failures.push(`${kind}: stream ${want === undefined ? 'not in the parts but in the output' : 'missing from the output'}`);
+      r.failures.push(
+        `${kind}: stream ${want === undefined ? 'not in the parts but in the output' : 'missing from the output'}`,
+      );
       continue;
     }
     if (got.codec !== want.codec) r.failures.push(`${kind}: codec ${got.codec}, expected ${want.codec}`);
@@ -145,7 +185,8 @@ export async function verifyJoin(out: MediaInput, parts: string[], options: Veri
     r.sizes = frames.sizes;
     const decoded = r.sizes.reduce((n, s) => n + s.frames, 0);
     const runs = r.sizes.map((s) => `${s.frames}@${s.size}`).join(' ');
-    if (decoded !== r.streams.v.packets) r.failures.push(`v: ${decoded} frames decoded from ${r.streams.v.packets} packets (${runs})`);
+    if (decoded !== r.streams.v.packets)
+      r.failures.push(`v: ${decoded} frames decoded from ${r.streams.v.packets} packets (${runs})`);
     const sizes = r.sizes.map((s) => s.size);
     if (options.expectSizes !== undefined && sizes.join(',') !== options.expectSizes.join(',')) {
       r.failures.push(`v: frame sizes ${runs}, expected ${options.expectSizes.join(' then ')}`);

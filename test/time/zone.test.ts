@@ -6,7 +6,13 @@ import { validateTimeZone, wallClockToInstant, zoneOffsetMs } from '../../src/ti
 
 const at = (iso: string): number => Date.parse(iso);
 const wall = (year: number, month: number, day: number, hour: number, minute = 0) => ({
-  year, month, day, hour, minute, second: 0, millisecond: 0,
+  year,
+  month,
+  day,
+  hour,
+  minute,
+  second: 0,
+  millisecond: 0,
 });
 
 describe('validateTimeZone', () => {
@@ -35,10 +41,12 @@ describe('zone offsets resolved at the parsed instant (DST)', () => {
   });
 
   it('takes the earlier instant for a wall clock in the Berlin fall-back overlap', () => {
-    expect(parseInstant('2025-10-26 02:30', { nowMs: at('2025-11-01T00:00:00Z'), timeZone: 'Europe/Berlin' }))
-      .toBe(at('2025-10-26T00:30:00Z'));
-    expect(parseInstant('2025-10-26 03:30', { nowMs: at('2025-11-01T00:00:00Z'), timeZone: 'Europe/Berlin' }))
-      .toBe(at('2025-10-26T02:30:00Z'));
+    expect(parseInstant('2025-10-26 02:30', { nowMs: at('2025-11-01T00:00:00Z'), timeZone: 'Europe/Berlin' })).toBe(
+      at('2025-10-26T00:30:00Z'),
+    );
+    expect(parseInstant('2025-10-26 03:30', { nowMs: at('2025-11-01T00:00:00Z'), timeZone: 'Europe/Berlin' })).toBe(
+      at('2025-10-26T02:30:00Z'),
+    );
   });
 
   it('resolves "yesterday 3pm" with the offset of yesterday, not of now, across the New York spring-forward', () => {
@@ -49,7 +57,10 @@ describe('zone offsets resolved at the parsed instant (DST)', () => {
   });
 
   it('makes "yesterday" 23 hours long on the Berlin spring-forward day', () => {
-    const window = resolveWindow({ range: 'yesterday' }, { nowMs: at('2025-03-31T10:00:00Z'), timeZone: 'Europe/Berlin' });
+    const window = resolveWindow(
+      { range: 'yesterday' },
+      { nowMs: at('2025-03-31T10:00:00Z'), timeZone: 'Europe/Berlin' },
+    );
     expect(window).toMatchObject({ startMs: at('2025-03-29T23:00:00Z'), endMs: at('2025-03-30T22:00:00Z') });
     expect(window.description).toContain('(23h, tz Europe/Berlin)');
   });

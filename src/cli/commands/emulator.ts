@@ -51,9 +51,19 @@ export function emulatorCommand(io: CliIo): Command {
     .description('run a local KVS emulator (control plane + archived media) for demos and tests')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 = any free port)', integerParser(0, 65535), 4567)
-    .option('--stream <spec>', 'a stream to serve (repeatable; default: "demo", H.264+AAC, 2 s fragments, last 48 h)', collect, [])
+    .option(
+      '--stream <spec>',
+      'a stream to serve (repeatable; default: "demo", H.264+AAC, 2 s fragments, last 48 h)',
+      collect,
+      [],
+    )
     .option('--config <file>', 'JSON file with streams, faults, quotas, caps, clipLayout, seed')
-    .addOption(new Option('--clip-layout <layout>', 'GetClip MP4 layout (default moov-first, a stand-in: the real one is unknown)').choices(LAYOUTS))
+    .addOption(
+      new Option(
+        '--clip-layout <layout>',
+        'GetClip MP4 layout (default moov-first, a stand-in: the real one is unknown)',
+      ).choices(LAYOUTS),
+    )
     .option('--seed <n>', 'seed for jitter, ListFragments order and faults', integerParser(0, 2 ** 31 - 1))
     .option('--no-quotas', 'do not enforce the KVS per-stream TPS and fragment-point quotas')
     .option('--no-auth', 'accept requests without verifying their SigV4 signature')
@@ -62,7 +72,10 @@ export function emulatorCommand(io: CliIo): Command {
     .option('--max-clip-bytes <n>', 'GetClip byte cap (AWS: 100000000)', integerParser(1, Number.MAX_SAFE_INTEGER))
     .option('--log-file <file>', 'append every request as a JSON line to this file')
     .option('--json', 'print one machine-readable line (url, region, credentials, streams) on stdout', false)
-    .addHelpText('after', `\nStream specs (--stream):\n${STREAM_SPEC_GRAMMAR.replace(/^/gm, '  ')}\n\nExamples:\n  kvs-clip emulator\n  kvs-clip emulator --stream cam1=h264_aac,span=48h,gap=10:00-10:05,skew=11s --stream big=h265,bitrate=20x\n  kvs-clip emulator --stream mine=./video.mp4 --no-auth --json\n\nCredentials: AWS_ACCESS_KEY_ID=AKIDKVSCLIPLOCAL AWS_SECRET_ACCESS_KEY=kvs-clip-local-secret AWS_REGION=us-east-1`)
+    .addHelpText(
+      'after',
+      `\nStream specs (--stream):\n${STREAM_SPEC_GRAMMAR.replace(/^/gm, '  ')}\n\nExamples:\n  kvs-clip emulator\n  kvs-clip emulator --stream cam1=h264_aac,span=48h,gap=10:00-10:05,skew=11s --stream big=h265,bitrate=20x\n  kvs-clip emulator --stream mine=./video.mp4 --no-auth --json\n\nCredentials: AWS_ACCESS_KEY_ID=AKIDKVSCLIPLOCAL AWS_SECRET_ACCESS_KEY=kvs-clip-local-secret AWS_REGION=us-east-1`,
+    )
     .action(async (flags: EmulatorFlags) => {
       const options = await emulatorOptions(flags, io);
       // Imported here, not at the top: every other command (and --help) would otherwise load the emulator's server
@@ -70,18 +83,31 @@ export function emulatorCommand(io: CliIo): Command {
       const { startEmulator } = await import('../../emulator/start-emulator.js');
       const emulator = await startEmulator(options).catch((error: unknown) => {
         // Stream specs from --config are checked only when the streams are built.
-        if (error instanceof RangeError) throw new UsageError('E_USAGE', `Invalid stream: ${error.message}`, { cause: error });
+        if (error instanceof RangeError)
+          throw new UsageError('E_USAGE', `Invalid stream: ${error.message}`, { cause: error });
         if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
-          throw new UsageError('E_USAGE', `Cannot listen on ${flags.host}:${flags.port}: the port is in use`, { cause: error, hint: 'Pick another --port, or --port 0 for any free port.' });
+          throw new UsageError('E_USAGE', `Cannot listen on ${flags.host}:${flags.port}: the port is in use`, {
+            cause: error,
+            hint: 'Pick another --port, or --port 0 for any free port.',
+          });
         }
         throw error;
       });
-      const streams = [...emulator.streams.values()].map((s) => ({ name: s.description.name, arn: s.description.arn, mediaType: s.description.mediaType, retentionHours: s.description.retentionHours }));
+      const streams = [...emulator.streams.values()].map((s) => ({
+        name: s.description.name,
+        arn: s.description.arn,
+        mediaType: s.description.mediaType,
+        retentionHours: s.description.retentionHours,
+      }));
       if (flags.json) {
-        io.stdout.write(`${JSON.stringify({ url: emulator.url, region: emulator.region, credentials: emulator.credentials ?? null, streams })}\n`);
+        io.stdout.write(
+          `${JSON.stringify({ url: emulator.url, region: emulator.region, credentials: emulator.credentials ?? null, streams })}\n`,
+        );
       } else {
         io.stdout.write(`${emulator.url}\n`);
-        io.stderr.write(`KVS emulator listening on ${emulator.url} (region ${emulator.region}; streams: ${streams.map((s) => s.name).join(', ')}). Ctrl-C to stop.\n`);
+        io.stderr.write(
+          `KVS emulator listening on ${emulator.url} (region ${emulator.region}; streams: ${streams.map((s) => s.name).join(', ')}). Ctrl-C to stop.\n`,
+        );
       }
       await new Promise<void>((resolve) => {
         if (io.signal.aborted) resolve();
@@ -105,10 +131,18 @@ async function emulatorOptions(flags: EmulatorFlags, io: CliIo): Promise<Emulato
     try {
       return parseStreamSpec(spec);
     } catch (error) {
-      throw new UsageError('E_USAGE', `Invalid --stream "${spec}": ${error instanceof Error ? error.message : String(error)}`, { hint: 'See kvs-clip emulator --help for the spec grammar.' });
+      throw new UsageError(
+        'E_USAGE',
+        `Invalid --stream "${spec}": ${error instanceof Error ? error.message : String(error)}`,
+        { hint: 'See kvs-clip emulator --help for the spec grammar.' },
+      );
     }
   });
-  const caps = { ...config.caps, ...(flags.maxClipFragments === undefined ? {} : { maxFragments: flags.maxClipFragments }), ...(flags.maxClipBytes === undefined ? {} : { maxBytes: flags.maxClipBytes }) };
+  const caps = {
+    ...config.caps,
+    ...(flags.maxClipFragments === undefined ? {} : { maxFragments: flags.maxClipFragments }),
+    ...(flags.maxClipBytes === undefined ? {} : { maxBytes: flags.maxClipBytes }),
+  };
   return {
     streams: specs.length > 0 ? specs : demoStreams(now()),
     host: flags.host,
@@ -132,13 +166,20 @@ async function readConfig(path: string): Promise<ConfigFile> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new UsageError('E_USAGE', `Cannot read --config "${path}": ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(
+      'E_USAGE',
+      `Cannot read --config "${path}": ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   try {
     const parsed: unknown = JSON.parse(text);
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidArgumentError('expected a JSON object');
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new InvalidArgumentError('expected a JSON object');
     return parsed;
   } catch (error) {
-    throw new UsageError('E_USAGE', `Invalid --config "${path}": ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(
+      'E_USAGE',
+      `Invalid --config "${path}": ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

@@ -63,42 +63,72 @@ export function getCommand(deps: GetCommandDeps): Command {
     .option('--stream-arn <arn>', 'address the stream by ARN (the name is still used in file names)');
   addTimeOptions(command);
   command
-    .option('-o, --output <path>', 'output file or template ({stream} {start:%Y%m%dT%H%M%SZ} {end} {part}); - for stdout')
+    .option(
+      '-o, --output <path>',
+      'output file or template ({stream} {start:%Y%m%dT%H%M%SZ} {end} {part}); - for stdout',
+    )
     .addOption(new Option('--force', 'overwrite an existing output file').conflicts('skipExisting'))
     .option('--skip-existing', 'do nothing (exit 0) when the output file exists')
     .option('--mkdir', 'create missing output directories')
     .option('--split', 'keep one file per GetClip call instead of joining')
     .option('--no-faststart', 'write moov at the end instead of in front (players must seek to it before playing)')
-    .addOption(new Option('--format <format>', 'output format (fmp4 is used for -o -)').choices(OUTPUT_FORMATS).default('mp4'))
+    .addOption(
+      new Option('--format <format>', 'output format (fmp4 is used for -o -)').choices(OUTPUT_FORMATS).default('mp4'),
+    )
     .addOption(new Option('--gaps <mode>', 'how the join represents gaps').choices(GAP_MODES).default('keep'))
     .option('--fail-on-gap', 'exit 8 after writing when the window has gaps')
-    .addOption(new Option('--align <mode>', 'cover: include the fragment holding the start; inside: only fragments starting in the window')
-      .choices(ALIGN_MODES))
-    .addOption(new Option('--concurrency <n>', 'parts downloaded ahead of the join').argParser(integerParser(1, 16)).default(2))
+    .addOption(
+      new Option(
+        '--align <mode>',
+        'cover: include the fragment holding the start; inside: only fragments starting in the window',
+      ).choices(ALIGN_MODES),
+    )
+    .addOption(
+      new Option('--concurrency <n>', 'parts downloaded ahead of the join').argParser(integerParser(1, 16)).default(2),
+    )
     .addOption(new Option('--retries <n>', 'retries per GetClip call').argParser(integerParser(0, 100)).default(8))
-    .addOption(new Option('--retry-max-time <duration>', 'give up retrying one call after this long')
-      .argParser(durationParser('--retry-max-time')).default(600_000, '10m'))
-    .addOption(new Option('--fragment-rate <n>', 'fragment budget per second for this stream')
-      .argParser(positiveNumberParser(500)).default(250))
-    .option('--no-pacing', 'do not pace GetClip/ListFragments calls ahead of time (endpoints without KVS quotas: the emulator with --no-quotas, a private endpoint); a throttle still turns pacing on at the quota')
+    .addOption(
+      new Option('--retry-max-time <duration>', 'give up retrying one call after this long')
+        .argParser(durationParser('--retry-max-time'))
+        .default(600_000, '10m'),
+    )
+    .addOption(
+      new Option('--fragment-rate <n>', 'fragment budget per second for this stream')
+        .argParser(positiveNumberParser(500))
+        .default(250),
+    )
+    .option(
+      '--no-pacing',
+      'do not pace GetClip/ListFragments calls ahead of time (endpoints without KVS quotas: the emulator with --no-quotas, a private endpoint); a throttle still turns pacing on at the quota',
+    )
     .option('--dry-run', 'plan only: list fragments and print the parts, no GetClip')
     .option('--no-continue', 'ignore a resume manifest and start over')
     .option('--keep-parts', 'keep temporary files after a failure')
     .option('--state <file>', 'cron mode: continue from the cursor in FILE, exactly once')
-    .addOption(new Option('--settle <duration>', 'with --state: leave the newest D for the next run')
-      .argParser(durationParser('--settle')).default(60_000, '1m'))
+    .addOption(
+      new Option('--settle <duration>', 'with --state: leave the newest D for the next run')
+        .argParser(durationParser('--settle'))
+        .default(60_000, '1m'),
+    )
     .option('--exec <cmd>', 'run CMD after the output is in place; {} is the output path')
-    .addOption(new Option('--log-format <format>', 'human lines/bar, or NDJSON events on stderr').choices(LOG_FORMATS).default('human'));
+    .addOption(
+      new Option('--log-format <format>', 'human lines/bar, or NDJSON events on stderr')
+        .choices(LOG_FORMATS)
+        .default('human'),
+    );
   addAwsOptions(command);
   addOutputModeOptions(command, { progress: true });
-  command.addHelpText('after', `
+  command.addHelpText(
+    'after',
+    `
 Examples:
   kvs-clip get cam1 --since 1h -o cam1.mp4
   kvs-clip get cam1 "yesterday 3pm to 4pm" --tz Europe/Berlin
   kvs-clip get cam1 --at "2025-06-14 15:00" --duration 10m -o - | ffplay -
   kvs-clip get cam1 --last 30m --dry-run --json
   kvs-clip get cam1 --state cam1.state --since 1h -o 'archive/{stream}/{start:%Y/%m/%d/%H%M}.mp4'
-  kvs-clip get demo --local --since 1h -o demo.mp4`);
+  kvs-clip get demo --local --since 1h -o demo.mp4`,
+  );
   return command.action(async (stream: string, range: string | undefined, _values: unknown, self: Command) => {
     const options = readGetOptions(self, stream, range, deps.io);
     const result = await deps.runGet(options);
@@ -117,12 +147,14 @@ export function readGetOptions(command: Command, stream: string, range: string |
   const split = flagOption(values, 'split');
   const state = stringOption(values, 'state');
   if (output === '-') {
-    if (mode.json) throw new UsageError('E_USAGE', '--json cannot be combined with -o - (stdout carries the video)', {
-      hint: 'Write to a file with -o FILE, or drop --json and use --log-format json for events on stderr.',
-    });
-    if (io.stdoutIsTTY) throw new UsageError('E_USAGE', 'Refusing to write video to a terminal (-o -)', {
-      hint: 'Pipe it: kvs-clip get … -o - | ffplay -',
-    });
+    if (mode.json)
+      throw new UsageError('E_USAGE', '--json cannot be combined with -o - (stdout carries the video)', {
+        hint: 'Write to a file with -o FILE, or drop --json and use --log-format json for events on stderr.',
+      });
+    if (io.stdoutIsTTY)
+      throw new UsageError('E_USAGE', 'Refusing to write video to a terminal (-o -)', {
+        hint: 'Pipe it: kvs-clip get … -o - | ffplay -',
+      });
     if (split) throw new UsageError('E_USAGE', '--split cannot write to stdout (-o -)');
     if (state !== undefined) throw new UsageError('E_USAGE', '--state needs a file output, not -o -');
   }

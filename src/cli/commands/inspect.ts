@@ -24,11 +24,14 @@ export function inspectCommand(deps: InspectCommandDeps): Command {
     .argument('<file>', 'MP4 file')
     .option('--boxes', 'print the full box tree');
   addOutputModeOptions(command, { progress: false });
-  command.addHelpText('after', `
+  command.addHelpText(
+    'after',
+    `
 Examples:
   kvs-clip inspect cam1.mp4
   kvs-clip inspect cam1.mp4 --boxes
-  kvs-clip inspect cam1.mp4 --json`);
+  kvs-clip inspect cam1.mp4 --json`,
+  );
   return command.action(async (file: string, _values: unknown, self: Command) => {
     const values = self.opts();
     const options: InspectOptions = { file, boxes: flagOption(values, 'boxes'), mode: readOutputMode(values, deps.io) };

@@ -37,14 +37,23 @@ export function joinCommand(deps: JoinCommandDeps): Command {
     .option('--force', 'overwrite an existing output file')
     .option('--mkdir', 'create missing output directories')
     .option('--no-faststart', 'write moov at the end instead of in front (players must seek to it before playing)')
-    .addOption(new Option('--format <format>', 'output format (fmp4 is used for -o -)').choices(JOIN_FORMATS).default('mp4'))
-    .addOption(new Option('--gaps <mode>', 'keep gaps between clips as a long sample, or close them').choices(JOIN_GAP_MODES).default('keep'))
+    .addOption(
+      new Option('--format <format>', 'output format (fmp4 is used for -o -)').choices(JOIN_FORMATS).default('mp4'),
+    )
+    .addOption(
+      new Option('--gaps <mode>', 'keep gaps between clips as a long sample, or close them')
+        .choices(JOIN_GAP_MODES)
+        .default('keep'),
+    )
     .option('--split-on-change', 'start a new numbered file where clips cannot be joined');
   addOutputModeOptions(command, { progress: false });
-  command.addHelpText('after', `
+  command.addHelpText(
+    'after',
+    `
 Examples:
   kvs-clip join part1.mp4 part2.mp4 part3.mp4 -o joined.mp4
-  kvs-clip join clips/*.mp4 -o - | ffplay -`);
+  kvs-clip join clips/*.mp4 -o - | ffplay -`,
+  );
   return command.action(async (inputs: string[], _values: unknown, self: Command) => {
     const values = self.opts();
     const mode = readOutputMode(values, deps.io);
@@ -52,9 +61,10 @@ Examples:
     const splitOnChange = flagOption(values, 'splitOnChange');
     if (output === '-') {
       if (mode.json) throw new UsageError('E_USAGE', '--json cannot be combined with -o - (stdout carries the video)');
-      if (deps.io.stdoutIsTTY) throw new UsageError('E_USAGE', 'Refusing to write video to a terminal (-o -)', {
-        hint: 'Pipe it: kvs-clip join a.mp4 b.mp4 -o - | ffplay -',
-      });
+      if (deps.io.stdoutIsTTY)
+        throw new UsageError('E_USAGE', 'Refusing to write video to a terminal (-o -)', {
+          hint: 'Pipe it: kvs-clip join a.mp4 b.mp4 -o - | ffplay -',
+        });
       if (splitOnChange) throw new UsageError('E_USAGE', '--split-on-change cannot write to stdout (-o -)');
     }
     const options: JoinOptions = {

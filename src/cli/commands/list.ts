@@ -31,10 +31,13 @@ export function listCommand(deps: ListCommandDeps): Command {
   addTimeOptions(command);
   addAwsOptions(command);
   addOutputModeOptions(command, { progress: false });
-  command.addHelpText('after', `
+  command.addHelpText(
+    'after',
+    `
 Examples:
   kvs-clip list cam1 --since 6h
-  kvs-clip ls cam1 yesterday --json`);
+  kvs-clip ls cam1 yesterday --json`,
+  );
   return command.action(async (stream: string, range: string | undefined, _values: unknown, self: Command) => {
     const values = self.opts();
     const streamArn = stringOption(values, 'streamArn');

@@ -24,10 +24,13 @@ export function streamsCommand(deps: StreamsCommandDeps): Command {
     .option('--prefix <prefix>', 'only streams whose name begins with PREFIX');
   addAwsOptions(command);
   addOutputModeOptions(command, { progress: false });
-  command.addHelpText('after', `
+  command.addHelpText(
+    'after',
+    `
 Examples:
   kvs-clip streams --region eu-west-1
-  kvs-clip streams --prefix cam --json`);
+  kvs-clip streams --prefix cam --json`,
+  );
   return command.action(async (_values: unknown, self: Command) => {
     const values = self.opts();
     const prefix = stringOption(values, 'prefix');

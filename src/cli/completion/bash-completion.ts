@@ -13,7 +13,7 @@ export function bashCompletion(model: CompletionModel): string {
     `#   \${BASH_COMPLETION_USER_DIR:-\${XDG_DATA_HOME:-$HOME/.local/share}/bash-completion}/completions/${model.program}`,
     '',
     `${fn}_files() {`,
-    '  local IFS=$\'\\n\'',
+    "  local IFS=$'\\n'",
     '  compopt -o filenames 2>/dev/null',
     '  COMPREPLY=($(compgen -f -- "$cur"))',
     '}',
@@ -28,7 +28,7 @@ export function bashCompletion(model: CompletionModel): string {
     '      --local) args+=(--local) ;;',
     '    esac',
     '  done',
-    '  local IFS=$\'\\n\'',
+    "  local IFS=$'\\n'",
     `  COMPREPLY=($(compgen -W "$("\${COMP_WORDS[0]}" __complete streams "\${args[@]}" 2>/dev/null)" -- "$cur"))`,
     '}',
     '',
@@ -36,8 +36,10 @@ export function bashCompletion(model: CompletionModel): string {
     `${fn}_spec() {`,
     '  case "$1" in',
     `    '') opts=${quote(allFlags(model.options))}; valued=${quote(valuedFlags(model.options))} ;;`,
-    ...model.commands.map((command) =>
-      `    ${names(command)}) opts=${quote(allFlags(command.options))}; valued=${quote(valuedFlags(command.options))} ;;`),
+    ...model.commands.map(
+      (command) =>
+        `    ${names(command)}) opts=${quote(allFlags(command.options))}; valued=${quote(valuedFlags(command.options))} ;;`,
+    ),
     `    *) opts=''; valued='' ;;`,
     '  esac',
     '}',
@@ -119,10 +121,14 @@ function argumentCase(command: CompletionCommand, fn: string): string[] {
 
 function argumentAction(argument: CompletionArgument, fn: string): string | undefined {
   switch (argument.kind) {
-    case 'choice': return choiceReply(argument.choices);
-    case 'file': return `${fn}_files`;
-    case 'stream': return `${fn}_streams`;
-    case 'text': return undefined;
+    case 'choice':
+      return choiceReply(argument.choices);
+    case 'file':
+      return `${fn}_files`;
+    case 'stream':
+      return `${fn}_streams`;
+    case 'text':
+      return undefined;
   }
 }
 
@@ -139,7 +145,10 @@ function allFlags(options: readonly CompletionOption[]): string {
 }
 
 function valuedFlags(options: readonly CompletionOption[]): string {
-  return options.filter((option) => option.value !== undefined).flatMap((option) => option.flags).join(' ');
+  return options
+    .filter((option) => option.value !== undefined)
+    .flatMap((option) => option.flags)
+    .join(' ');
 }
 
 function quote(text: string): string {

@@ -73,8 +73,7 @@ function toOption(option: Option): CompletionOption {
 function toArgument(argument: Argument): CompletionArgument {
   const name = argument.name();
   const choices = argument.argChoices ?? [];
-  const kind: ValueKind = choices.length > 0
-    ? 'choice'
-    : STREAM_ARGUMENTS.has(name) ? 'stream' : FILE_ARGUMENTS.has(name) ? 'file' : 'text';
+  const kind: ValueKind =
+    choices.length > 0 ? 'choice' : STREAM_ARGUMENTS.has(name) ? 'stream' : FILE_ARGUMENTS.has(name) ? 'file' : 'text';
   return { name, kind, choices, required: argument.required, variadic: argument.variadic };
 }

@@ -9,9 +9,12 @@ import { zshCompletion } from './zsh-completion.js';
 export function completionScript(program: Command, shell: Shell): string {
   const model = completionModel(program);
   switch (shell) {
-    case 'bash': return bashCompletion(model);
-    case 'zsh': return zshCompletion(model);
-    case 'fish': return fishCompletion(model);
+    case 'bash':
+      return bashCompletion(model);
+    case 'zsh':
+      return zshCompletion(model);
+    case 'fish':
+      return fishCompletion(model);
   }
 }
 

@@ -7,8 +7,13 @@ import type { CompletionArgument, CompletionCommand, CompletionModel, Completion
 export function fishCompletion(model: CompletionModel): string {
   const p = model.program;
   const fn = `__${p.replaceAll('-', '_')}`;
-  const valued = [...new Set([...model.options, ...model.commands.flatMap((c) => c.options)]
-    .filter((option) => option.value !== undefined).flatMap((option) => option.flags))];
+  const valued = [
+    ...new Set(
+      [...model.options, ...model.commands.flatMap((c) => c.options)]
+        .filter((option) => option.value !== undefined)
+        .flatMap((option) => option.flags),
+    ),
+  ];
   const lines = [
     `# fish completion for ${p}. Generated from the command tree by write-completions; do not edit.`,
     `# Use: ${p} completion fish > ~/.config/fish/completions/${p}.fish`,
@@ -37,8 +42,11 @@ export function fishCompletion(model: CompletionModel): string {
     '',
     `complete -c ${p} -f`,
     ...model.options.map((option) => optionLine(p, '__fish_use_subcommand', option)),
-    ...model.commands.flatMap((command) => [command.name, ...command.aliases].map((name) =>
-      `complete -c ${p} -n __fish_use_subcommand -a ${quote(name)} -d ${quote(command.description)}`)),
+    ...model.commands.flatMap((command) =>
+      [command.name, ...command.aliases].map(
+        (name) => `complete -c ${p} -n __fish_use_subcommand -a ${quote(name)} -d ${quote(command.description)}`,
+      ),
+    ),
     ...model.commands.flatMap((command) => commandLines(p, fn, command)),
     '',
   ];
@@ -70,10 +78,14 @@ function argumentLine(p: string, fn: string, seen: string, argument: CompletionA
   // are offered whenever the command is seen.
   const condition = argument.variadic ? seen : `${seen}; and ${fn}_argument_is ${index}`;
   switch (argument.kind) {
-    case 'choice': return [`complete -c ${p} -n ${quote(condition)} -a ${quote(argument.choices.join(' '))}`];
-    case 'file': return [`complete -c ${p} -n ${quote(condition)} -F`];
-    case 'stream': return [`complete -c ${p} -n ${quote(condition)} -a '(${fn}_streams)'`];
-    case 'text': return [];
+    case 'choice':
+      return [`complete -c ${p} -n ${quote(condition)} -a ${quote(argument.choices.join(' '))}`];
+    case 'file':
+      return [`complete -c ${p} -n ${quote(condition)} -F`];
+    case 'stream':
+      return [`complete -c ${p} -n ${quote(condition)} -a '(${fn}_streams)'`];
+    case 'text':
+      return [];
   }
 }
 

@@ -30,7 +30,8 @@ export function zshCompletion(model: CompletionModel): string {
     '      local -a commands',
     '      commands=(',
     ...model.commands.flatMap((command) =>
-      [command.name, ...command.aliases].map((name) => `        ${quote(`${name}:${sanitize(command.description)}`)}`)),
+      [command.name, ...command.aliases].map((name) => `        ${quote(`${name}:${sanitize(command.description)}`)}`),
+    ),
     '      )',
     "      _describe -t commands 'command' commands",
     '      ;;',
@@ -53,7 +54,10 @@ export function zshCompletion(model: CompletionModel): string {
 }
 
 function commandCase(command: CompletionCommand, fn: string): string[] {
-  const specs = [...command.options.flatMap(optionSpecs), ...command.args.map((argument, index) => argumentSpec(argument, index, fn))];
+  const specs = [
+    ...command.options.flatMap(optionSpecs),
+    ...command.args.map((argument, index) => argumentSpec(argument, index, fn)),
+  ];
   return [
     `        ${[command.name, ...command.aliases].join('|')})`,
     '          _arguments \\',
@@ -68,7 +72,9 @@ function optionSpecs(option: CompletionOption): string[] {
     if (option.value === undefined) return quote(`${flag}${description}`);
     // `--long=` accepts "--long value" and "--long=value"; `-s+` accepts "-s value" and "-svalue".
     const marker = flag.startsWith('--') ? '=' : '+';
-    return quote(`${flag}${marker}${description}:${option.value.name}:${action(option.value.kind, option.value.choices)}`);
+    return quote(
+      `${flag}${marker}${description}:${option.value.name}:${action(option.value.kind, option.value.choices)}`,
+    );
   });
 }
 
@@ -80,10 +86,14 @@ function argumentSpec(argument: CompletionArgument, index: number, fn: string): 
 
 function action(kind: CompletionArgument['kind'], choices: readonly string[]): string {
   switch (kind) {
-    case 'choice': return `(${choices.join(' ')})`;
-    case 'file': return '_files';
-    case 'stream': return '_files';
-    case 'text': return ' ';
+    case 'choice':
+      return `(${choices.join(' ')})`;
+    case 'file':
+      return '_files';
+    case 'stream':
+      return '_files';
+    case 'text':
+      return ' ';
   }
 }
 

@@ -16,10 +16,14 @@ export function addAwsOptions(command: Command): Command {
   return command
     .option('--region <region>', 'AWS region (default: the SDK chain, e.g. AWS_REGION)')
     .option('--profile <name>', 'AWS shared-config profile')
-    .addOption(new Option('--endpoint-url <url>', 'control-plane endpoint, e.g. the emulator\'s').argParser(parseEndpointUrl))
     .addOption(
-      new Option('--local', 'use the bundled emulator in-process, with demo streams and local credentials')
-        .conflicts(['endpointUrl', 'profile']),
+      new Option('--endpoint-url <url>', "control-plane endpoint, e.g. the emulator's").argParser(parseEndpointUrl),
+    )
+    .addOption(
+      new Option('--local', 'use the bundled emulator in-process, with demo streams and local credentials').conflicts([
+        'endpointUrl',
+        'profile',
+      ]),
     );
 }
 

@@ -22,7 +22,12 @@ export function numberOption(values: OptionValues, key: string, fallback: number
 }
 
 /** A `.choices()` option: returns the value when it is one of `choices`, else the fallback. */
-export function choiceOption<T extends string>(values: OptionValues, key: string, choices: readonly T[], fallback: T): T {
+export function choiceOption<T extends string>(
+  values: OptionValues,
+  key: string,
+  choices: readonly T[],
+  fallback: T,
+): T {
   const value: unknown = values[key];
   return choices.find((choice) => choice === value) ?? fallback;
 }

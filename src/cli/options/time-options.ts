@@ -30,19 +30,31 @@ const others = (...keep: string[]): string[] => window.filter((name) => !keep.in
 /** Add the range flags, --tz/--utc and --timestamps to a command that also takes a `[range]` argument. */
 export function addTimeOptions(command: Command): Command {
   return command
-    .addOption(new Option('--since <time>', 'start of the window, e.g. "2h ago", "2025-06-14 15:00", "yesterday 3pm"')
-      .conflicts(others('since', 'until', 'to')))
+    .addOption(
+      new Option('--since <time>', 'start of the window, e.g. "2h ago", "2025-06-14 15:00", "yesterday 3pm"').conflicts(
+        others('since', 'until', 'to'),
+      ),
+    )
     .addOption(new Option('--from <time>', 'alias of --since').conflicts(others('from', 'until', 'to')))
-    .addOption(new Option('--until <time>', 'end of the window (default: now)').conflicts(others('until', 'since', 'from')))
+    .addOption(
+      new Option('--until <time>', 'end of the window (default: now)').conflicts(others('until', 'since', 'from')),
+    )
     .addOption(new Option('--to <time>', 'alias of --until').conflicts(others('to', 'since', 'from')))
     .addOption(new Option('--last <duration>', 'the last D until now, e.g. 10m, 1h30m').conflicts(others('last')))
     .addOption(new Option('--at <time>', 'window start, with --duration').conflicts(others('at', 'duration')))
     .addOption(new Option('--duration <duration>', 'window length, with --at').conflicts(others('at', 'duration')))
-    .addOption(new Option('--range <range>', 'a whole range: "A..B", "A to B", "yesterday 3pm to 4pm"').conflicts(others('range')))
+    .addOption(
+      new Option('--range <range>', 'a whole range: "A..B", "A to B", "yesterday 3pm to 4pm"').conflicts(
+        others('range'),
+      ),
+    )
     .addOption(new Option('--tz <zone>', 'IANA time zone for times without an offset').env('KVS_CLIP_TZ'))
     .option('--utc', 'read and show times in UTC (same as --tz UTC)')
-    .addOption(new Option('--timestamps <kind>', 'select fragments by server or producer timestamps')
-      .choices(SELECTORS).default('server'));
+    .addOption(
+      new Option('--timestamps <kind>', 'select fragments by server or producer timestamps')
+        .choices(SELECTORS)
+        .default('server'),
+    );
 }
 
 /**

@@ -23,24 +23,61 @@ function toLine(event: GetEvent): Record<string, unknown> | undefined {
     case 'part-bytes':
       return undefined;
     case 'window':
-      return { type: event.type, stream: event.stream, start: jsonInstant(event.window.startMs), end: jsonInstant(event.window.endMs),
-        selector: event.selector, tz: event.tz, message: event.message };
+      return {
+        type: event.type,
+        stream: event.stream,
+        start: jsonInstant(event.window.startMs),
+        end: jsonInstant(event.window.endMs),
+        selector: event.selector,
+        tz: event.tz,
+        message: event.message,
+      };
     case 'plan':
       return {
-        type: event.type, dryRun: event.dryRun, fragments: event.plan.fragments, bytes: event.plan.bytes,
-        covered: event.plan.covered === null ? null : { start: jsonInstant(event.plan.covered.startMs), end: jsonInstant(event.plan.covered.endMs) },
+        type: event.type,
+        dryRun: event.dryRun,
+        fragments: event.plan.fragments,
+        bytes: event.plan.bytes,
+        covered:
+          event.plan.covered === null
+            ? null
+            : { start: jsonInstant(event.plan.covered.startMs), end: jsonInstant(event.plan.covered.endMs) },
         parts: event.plan.parts.map(eventPart),
-        gaps: event.plan.gaps.map((gap) => ({ start: jsonInstant(gap.startMs), end: jsonInstant(gap.endMs), durationMs: gap.durationMs })),
+        gaps: event.plan.gaps.map((gap) => ({
+          start: jsonInstant(gap.startMs),
+          end: jsonInstant(gap.endMs),
+          durationMs: gap.durationMs,
+        })),
         message: event.message,
       };
     case 'part-start':
-      return { type: event.type, index: event.index, count: event.count, attempt: event.attempt, part: eventPart(event.part) };
+      return {
+        type: event.type,
+        index: event.index,
+        count: event.count,
+        attempt: event.attempt,
+        part: eventPart(event.part),
+      };
     case 'part-done':
-      return { type: event.type, index: event.index, count: event.count, part: eventPart(event.part), bytes: event.bytes,
-        sha256: event.sha256, resumed: event.resumed, ...(event.output === undefined ? {} : { output: event.output }),
-        ...(event.requestId === undefined ? {} : { requestId: event.requestId }) };
+      return {
+        type: event.type,
+        index: event.index,
+        count: event.count,
+        part: eventPart(event.part),
+        bytes: event.bytes,
+        sha256: event.sha256,
+        resumed: event.resumed,
+        ...(event.output === undefined ? {} : { output: event.output }),
+        ...(event.requestId === undefined ? {} : { requestId: event.requestId }),
+      };
     case 'gap':
-      return { type: event.type, start: jsonInstant(event.startMs), end: jsonInstant(event.endMs), durationMs: event.durationMs, message: event.message };
+      return {
+        type: event.type,
+        start: jsonInstant(event.startMs),
+        end: jsonInstant(event.endMs),
+        durationMs: event.durationMs,
+        message: event.message,
+      };
     case 'retry':
     case 'warning':
     case 'summary':
@@ -50,5 +87,11 @@ function toLine(event: GetEvent): Record<string, unknown> | undefined {
 
 /** The compact form of a planned part used by events. */
 export function eventPart(part: Part): EventPart {
-  return { index: part.index, start: jsonInstant(part.startMs), end: jsonInstant(part.endMs), fragments: part.fragmentCount, bytes: part.sizeBytes };
+  return {
+    index: part.index,
+    start: jsonInstant(part.startMs),
+    end: jsonInstant(part.endMs),
+    fragments: part.fragmentCount,
+    bytes: part.sizeBytes,
+  };
 }

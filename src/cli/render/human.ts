@@ -29,14 +29,15 @@ export function createGetRenderer(io: CliIo, mode: OutputMode, options: { logFor
   let inFlight = new Map<number, number>();
   let partsDone = 0;
   let mediaDoneMs = 0;
-  const redraw = (): void => bar?.update({
-    bytes: doneBytes + [...inFlight.values()].reduce((sum, n) => sum + n, 0),
-    plannedBytes,
-    partsDone,
-    parts: parts.length,
-    mediaDoneMs,
-    mediaTotalMs: parts.reduce((sum, part) => sum + part.mediaDurationMs, 0),
-  });
+  const redraw = (): void =>
+    bar?.update({
+      bytes: doneBytes + [...inFlight.values()].reduce((sum, n) => sum + n, 0),
+      plannedBytes,
+      partsDone,
+      parts: parts.length,
+      mediaDoneMs,
+      mediaTotalMs: parts.reduce((sum, part) => sum + part.mediaDurationMs, 0),
+    });
   return {
     emit(event) {
       switch (event.type) {
@@ -46,7 +47,11 @@ export function createGetRenderer(io: CliIo, mode: OutputMode, options: { logFor
           line(event.message);
           return;
         case 'retry':
-          line(mode.verbose && event.refreshEndpoint ? `${event.message}; asking GetDataEndpoint again first` : event.message);
+          line(
+            mode.verbose && event.refreshEndpoint
+              ? `${event.message}; asking GetDataEndpoint again first`
+              : event.message,
+          );
           return;
         case 'plan':
           parts = event.plan.parts;
@@ -84,14 +89,18 @@ export function createGetRenderer(io: CliIo, mode: OutputMode, options: { logFor
 }
 
 function partLine(part: Part, count: number): string {
-  return `  part ${part.index + 1}/${count}: ${formatInstant(part.startMs)} → ${formatInstant(part.endMs)} ` +
-    `(${formatDuration(part.mediaDurationMs)}, ${part.fragmentCount} fragments, ≈${formatBytes(part.sizeBytes)})`;
+  return (
+    `  part ${part.index + 1}/${count}: ${formatInstant(part.startMs)} → ${formatInstant(part.endMs)} ` +
+    `(${formatDuration(part.mediaDurationMs)}, ${part.fragmentCount} fragments, ≈${formatBytes(part.sizeBytes)})`
+  );
 }
 
 function doneLine(event: PartDoneEvent, verbose: boolean): string {
   const source = event.resumed ? 'resumed' : 'downloaded';
   const requestId = verbose && event.requestId !== undefined ? ` (request ${event.requestId})` : '';
-  return `[part ${event.index + 1}/${event.count}] ${source} ${formatInstant(event.part.mediaStartMs)} → ` +
+  return (
+    `[part ${event.index + 1}/${event.count}] ${source} ${formatInstant(event.part.mediaStartMs)} → ` +
     `${formatInstant(event.part.mediaEndMs)}: ${event.part.fragmentCount} fragments, ${formatBytes(event.bytes)}` +
-    `${event.output === undefined ? '' : ` → ${event.output}`}${requestId}`;
+    `${event.output === undefined ? '' : ` → ${event.output}`}${requestId}`
+  );
 }

@@ -121,7 +121,13 @@ export type InspectJsonResult = {
   /** Top-level box types in file order, e.g. `["ftyp", "moov", "mdat"]`. */
   readonly boxes: readonly string[];
   /** With `--boxes`: every box, depth-first. */
-  readonly boxTree?: readonly { readonly depth: number; readonly type: string; readonly path: string; readonly offset: number; readonly size: number }[];
+  readonly boxTree?: readonly {
+    readonly depth: number;
+    readonly type: string;
+    readonly path: string;
+    readonly offset: number;
+    readonly size: number;
+  }[];
 };
 
 /** The success payloads, one per command, discriminated by `command`. */

@@ -46,9 +46,11 @@ export function createProgressBar(io: CliIo, startMs: number): ProgressBar {
       const elapsedS = Math.max((io.now() - startMs) / 1000, 0.001);
       const speed = latest.bytes / elapsedS;
       const etaS = speed > 0 ? Math.max(latest.plannedBytes - latest.bytes, 0) / speed : Number.NaN;
-      return `${bar}${rest} ${Math.floor(params.progress * 100)}% ${formatBytes(latest.bytes)}/${formatBytes(latest.plannedBytes)}` +
+      return (
+        `${bar}${rest} ${Math.floor(params.progress * 100)}% ${formatBytes(latest.bytes)}/${formatBytes(latest.plannedBytes)}` +
         ` | part ${latest.partsDone}/${latest.parts} | ${formatDuration(latest.mediaDoneMs)} of ${formatDuration(latest.mediaTotalMs)}` +
-        ` | ${formatBytes(speed)}/s | ETA ${Number.isFinite(etaS) ? formatDuration(Math.ceil(etaS) * 1000) : '?'}`;
+        ` | ${formatBytes(speed)}/s | ETA ${Number.isFinite(etaS) ? formatDuration(Math.ceil(etaS) * 1000) : '?'}`
+      );
     },
     barCompleteChar: '█',
     barIncompleteChar: '░',

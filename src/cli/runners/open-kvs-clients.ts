@@ -16,7 +16,11 @@ export type KvsConnection = {
  * local credentials, so `kvs-clip get demo --local --since 1h` works without an AWS account.
  * Rejects when the emulator cannot start; SDK configuration problems surface on the first call.
  */
-export async function openKvsClients(aws: AwsOptions, io: CliIo, options: { connectTimeoutMs?: number } = {}): Promise<KvsConnection> {
+export async function openKvsClients(
+  aws: AwsOptions,
+  io: CliIo,
+  options: { connectTimeoutMs?: number } = {},
+): Promise<KvsConnection> {
   const timeout = options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs };
   if (!aws.local) {
     const clients = createKvsClients({

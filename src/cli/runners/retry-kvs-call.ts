@@ -19,7 +19,8 @@ export function retryKvsCall<T>(label: string, call: () => Promise<T>, io: CliIo
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     signal: io.signal,
     classify: classifyForRetry,
-    toError: (error) => (error instanceof KvsClipError ? error : new InternalError(`${label} failed unexpectedly`, { cause: error })),
+    toError: (error) =>
+      error instanceof KvsClipError ? error : new InternalError(`${label} failed unexpectedly`, { cause: error }),
     onRetry: (notice) => {
       if (!mode.quiet && !mode.json) io.stderr.write(`${notice.message}\n`);
     },

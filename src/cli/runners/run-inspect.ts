@@ -52,12 +52,15 @@ function inspectText(result: InspectJsonResult, summary: ClipSummary): string {
     `${result.file}: ${formatBytes(result.bytes)}, ${result.layout}, ${formatDuration(summary.durationMs)}, boxes ${result.boxes.join(' ')}`,
   ];
   for (const track of result.tracks) {
-    const detail = track.kind === 'video'
-      ? `${track.width ?? 0}x${track.height ?? 0}`
-      : `${track.sampleRate ?? '?'} Hz${track.channels === undefined ? '' : ` ${track.channels} ch`}`;
+    const detail =
+      track.kind === 'video'
+        ? `${track.width ?? 0}x${track.height ?? 0}`
+        : `${track.sampleRate ?? '?'} Hz${track.channels === undefined ? '' : ` ${track.channels} ch`}`;
     const configurations = track.configurations > 1 ? `, ${track.configurations} configurations` : '';
-    lines.push(`  track ${track.id}: ${track.kind} ${track.codec} (${track.fourcc}) ${detail}, ${track.samples} samples ` +
-      `(${track.syncSamples} sync), ${formatDuration(track.durationMs)}, timescale ${track.timescale}${configurations}`);
+    lines.push(
+      `  track ${track.id}: ${track.kind} ${track.codec} (${track.fourcc}) ${detail}, ${track.samples} samples ` +
+        `(${track.syncSamples} sync), ${formatDuration(track.durationMs)}, timescale ${track.timescale}${configurations}`,
+    );
   }
   for (const box of result.boxTree ?? []) {
     lines.push(`${'  '.repeat(box.depth + 1)}${box.type}  @${box.offset} size ${box.size}`);

@@ -49,8 +49,10 @@ export async function runJoin(options: JoinOptions, io: CliIo): Promise<JoinJson
     configChanges: summary.configChanges,
   };
   if (!options.mode.quiet && !options.mode.json) {
-    io.stderr.write(`Joined ${options.inputs.length} clips: ${formatBytes(result.bytes)}, ${formatDuration(result.durationMs)}` +
-      `, ${result.gaps.length} gap(s), ${result.configChanges} codec change(s)\n`);
+    io.stderr.write(
+      `Joined ${options.inputs.length} clips: ${formatBytes(result.bytes)}, ${formatDuration(result.durationMs)}` +
+        `, ${result.gaps.length} gap(s), ${result.configChanges} codec change(s)\n`,
+    );
   }
   if (!options.mode.json && options.output !== '-') io.stdout.write(result.outputs.map((path) => `${path}\n`).join(''));
   return result;

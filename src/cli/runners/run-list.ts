@@ -20,7 +20,8 @@ import { retryKvsCall } from './retry-kvs-call.js';
 export async function runList(options: ListOptions, io: CliIo): Promise<ListJsonResult> {
   const { time, mode } = options;
   const window = resolveWindow(time, { nowMs: io.now(), timeZone: time.tz });
-  if (!mode.quiet && !mode.json) io.stderr.write(`${describeWindow(window, { timeZone: time.tz, selector: time.selector })}\n`);
+  if (!mode.quiet && !mode.json)
+    io.stderr.write(`${describeWindow(window, { timeZone: time.tz, selector: time.selector })}\n`);
   const connection = await openKvsClients(options.aws, io);
   try {
     const stream = options.streamArn === undefined ? { streamName: options.stream } : { streamArn: options.streamArn };
@@ -36,14 +37,23 @@ export async function runList(options: ListOptions, io: CliIo): Promise<ListJson
       },
     });
     const query = { selector: time.selector, startMs: window.startMs, endMs: window.endMs };
-    const fragments = await retryKvsCall('ListFragments', () => session.listFragments(query, { signal: io.signal }), io, mode);
+    const fragments = await retryKvsCall(
+      'ListFragments',
+      () => session.listFragments(query, { signal: io.signal }),
+      io,
+      mode,
+    );
     const coverage = summariseCoverage(fragments, { selector: time.selector, window });
     const result: ListJsonResult = {
       command: 'list',
       stream: options.stream,
       window: { ...jsonSpan(window.startMs, window.endMs), tz: time.tz },
       selector: time.selector,
-      spans: coverage.spans.map((span) => ({ ...jsonSpan(span.startMs, span.endMs), fragments: span.fragmentCount, bytes: span.sizeBytes })),
+      spans: coverage.spans.map((span) => ({
+        ...jsonSpan(span.startMs, span.endMs),
+        fragments: span.fragmentCount,
+        bytes: span.sizeBytes,
+      })),
       gaps: coverage.gaps.map((gap) => jsonSpan(gap.startMs, gap.endMs)),
       fragments: coverage.fragmentCount,
       bytes: coverage.sizeBytes,
@@ -64,12 +74,25 @@ function coverageTable(coverage: ReturnType<typeof summariseCoverage>): string {
     if (index > 0 && gap !== undefined) {
       rows.push(['gap', formatInstant(gap.startMs), formatInstant(gap.endMs), formatDuration(gap.durationMs), '', '']);
     }
-    rows.push(['media', formatInstant(span.startMs), formatInstant(span.endMs), formatDuration(span.durationMs),
-      String(span.fragmentCount), formatBytes(span.sizeBytes)]);
+    rows.push([
+      'media',
+      formatInstant(span.startMs),
+      formatInstant(span.endMs),
+      formatDuration(span.durationMs),
+      String(span.fragmentCount),
+      formatBytes(span.sizeBytes),
+    ]);
   });
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
-  const lines = rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd());
-  lines.push(`Total ${formatDuration(coverage.durationMs)} of media in ${coverage.spans.length} span(s), ${coverage.gaps.length} gap(s), ` +
-    `${coverage.fragmentCount} fragments, ${formatBytes(coverage.sizeBytes)}`);
+  const lines = rows.map((row) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
+  lines.push(
+    `Total ${formatDuration(coverage.durationMs)} of media in ${coverage.spans.length} span(s), ${coverage.gaps.length} gap(s), ` +
+      `${coverage.fragmentCount} fragments, ${formatBytes(coverage.sizeBytes)}`,
+  );
   return `${lines.join('\n')}\n`;
 }

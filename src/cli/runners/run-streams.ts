@@ -14,7 +14,10 @@ export async function runStreams(options: StreamsOptions, io: CliIo): Promise<St
   try {
     // ListStreams is not about one stream; the session only needs some reference.
     const session = createKvsSession(connection.clients, { stream: { streamName: '-' } });
-    const streams = await session.listStreams({ signal: io.signal, ...(options.prefix === undefined ? {} : { prefix: options.prefix }) });
+    const streams = await session.listStreams({
+      signal: io.signal,
+      ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
+    });
     const result: StreamsJsonResult = {
       command: 'streams',
       streams: streams.map((stream) => ({
@@ -26,7 +29,8 @@ export async function runStreams(options: StreamsOptions, io: CliIo): Promise<St
         createdAt: stream.creationMs === undefined ? null : jsonInstant(stream.creationMs),
       })),
     };
-    if (!options.mode.json) io.stdout.write(io.stdoutIsTTY ? streamsTable(result) : result.streams.map((s) => `${s.name}\n`).join(''));
+    if (!options.mode.json)
+      io.stdout.write(io.stdoutIsTTY ? streamsTable(result) : result.streams.map((s) => `${s.name}\n`).join(''));
     return result;
   } finally {
     await connection.close();
@@ -49,8 +53,22 @@ function streamsTable(result: StreamsJsonResult): string {
   if (result.streams.length === 0) return '';
   const rows = [
     ['NAME', 'STATUS', 'RETENTION', 'MEDIA TYPE'],
-    ...result.streams.map((s) => [s.name, s.status, s.retentionHours === 0 ? 'none' : `${s.retentionHours}h`, s.mediaType ?? '-']),
+    ...result.streams.map((s) => [
+      s.name,
+      s.status,
+      s.retentionHours === 0 ? 'none' : `${s.retentionHours}h`,
+      s.mediaType ?? '-',
+    ]),
   ];
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => row[column]?.length ?? 0))) ?? [];
-  return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((row) =>
+        row
+          .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }

@@ -43,10 +43,15 @@ export function getClip(body: RequestBody, store: StreamStore, settings: GetClip
   if (range === undefined) throw invalidArgument('ClipFragmentSelector is required.');
   const stream = requireStream(body, store);
   if (stream.description.retentionHours <= 0) {
-    throw new WireError('NoDataRetentionException', 400, 'The stream has no data retention; GetClip needs archived media.');
+    throw new WireError(
+      'NoDataRetentionException',
+      400,
+      'The stream has no data retention; GetClip needs archived media.',
+    );
   }
   if (range.endMs <= range.startMs) throw invalidArgument('The EndTimestamp must be later than the StartTimestamp.');
-  if (range.endMs - range.startMs > DAY_MS) throw invalidArgument('The EndTimestamp must be within 24 hours of the StartTimestamp.');
+  if (range.endMs - range.startMs > DAY_MS)
+    throw invalidArgument('The EndTimestamp must be within 24 hours of the StartTimestamp.');
   if (range.selector === 'SERVER_TIMESTAMP' && range.endMs > settings.nowMs) {
     throw invalidArgument('The EndTimestamp must be in the past for SERVER_TIMESTAMP.');
   }

@@ -21,7 +21,9 @@ const API_NAMES = new Set([
 export function getDataEndpoint(body: RequestBody, store: StreamStore, baseUrl: string): Record<string, unknown> {
   const apiName = optionalString(body, 'APIName');
   if (apiName === undefined || !API_NAMES.has(apiName)) {
-    throw invalidArgument(`1 validation error detected: Value '${apiName ?? 'null'}' at 'aPIName' failed to satisfy constraint: Member must satisfy enum value set: [${[...API_NAMES].join(', ')}]`);
+    throw invalidArgument(
+      `1 validation error detected: Value '${apiName ?? 'null'}' at 'aPIName' failed to satisfy constraint: Member must satisfy enum value set: [${[...API_NAMES].join(', ')}]`,
+    );
   }
   requireStream(body, store);
   return { DataEndpoint: baseUrl };

@@ -26,21 +26,31 @@ type Cursor = TimeSelector & { readonly stream: string; readonly slot: number };
  * FragmentSelector re-sent beside NextToken (SDK v3's paginator does that) is accepted and the token wins.
  * Throws WireError InvalidArgument (MaxResults, selector, token, range, retention) / ResourceNotFound.
  */
-export function listFragments(body: RequestBody, store: StreamStore, settings: ListFragmentsSettings): Record<string, unknown> {
+export function listFragments(
+  body: RequestBody,
+  store: StreamStore,
+  settings: ListFragmentsSettings,
+): Record<string, unknown> {
   const stream = requireStream(body, store);
   const maxResults = integerInRange(body, 'MaxResults', 1, 1000, settings.defaultPageSize);
   const token = optionalString(body, 'NextToken');
   const cursor = token === undefined ? startCursor(body, stream, settings.nowMs) : decodeCursor(token, stream);
   const page: StreamFragment[] = [];
   let nextSlot: number | undefined;
-  for (const fragment of selectFragments(stream, { ...cursor, nowMs: settings.nowMs - settings.visibilityDelayMs, fromSlot: cursor.slot })) {
+  for (const fragment of selectFragments(stream, {
+    ...cursor,
+    nowMs: settings.nowMs - settings.visibilityDelayMs,
+    fromSlot: cursor.slot,
+  })) {
     if (page.length === maxResults) {
       nextSlot = fragment.slot;
       break;
     }
     page.push(fragment);
   }
-  const ordered = settings.sorted ? page : shuffle(page, seededRandom(mixSeed(settings.seed, 'page', stream.description.name, cursor.slot)));
+  const ordered = settings.sorted
+    ? page
+    : shuffle(page, seededRandom(mixSeed(settings.seed, 'page', stream.description.name, cursor.slot)));
   return {
     Fragments: ordered.map((f) => ({
       FragmentNumber: f.fragmentNumber,

@@ -12,17 +12,22 @@ export function listStreams(body: RequestBody, store: StreamStore): Record<strin
   const condition = optionalObject(body, 'StreamNameCondition');
   let prefix = '';
   if (condition !== undefined) {
-    if (optionalString(condition, 'ComparisonOperator') !== 'BEGINS_WITH') throw invalidArgument('ComparisonOperator must be BEGINS_WITH.');
+    if (optionalString(condition, 'ComparisonOperator') !== 'BEGINS_WITH')
+      throw invalidArgument('ComparisonOperator must be BEGINS_WITH.');
     prefix = optionalString(condition, 'ComparisonValue') ?? '';
   }
   const token = optionalString(body, 'NextToken');
   const after = token === undefined || token === '' ? undefined : decodeToken(token);
-  const matching = store.list().filter((s) => s.description.name.startsWith(prefix) && (after === undefined || s.description.name > after));
+  const matching = store
+    .list()
+    .filter((s) => s.description.name.startsWith(prefix) && (after === undefined || s.description.name > after));
   const page = matching.slice(0, maxResults);
   const last = page[page.length - 1];
   return {
     StreamInfoList: page.map(streamInfo),
-    ...(matching.length > page.length && last !== undefined ? { NextToken: Buffer.from(`after:${last.description.name}`, 'utf8').toString('base64') } : {}),
+    ...(matching.length > page.length && last !== undefined
+      ? { NextToken: Buffer.from(`after:${last.description.name}`, 'utf8').toString('base64') }
+      : {}),
   };
 }
 

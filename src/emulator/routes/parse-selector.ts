@@ -15,7 +15,9 @@ export function parseSelector(body: RequestBody, field: string): TimeSelector | 
   if (selector === undefined) return undefined;
   const type = optionalString(selector, 'FragmentSelectorType');
   if (type !== 'PRODUCER_TIMESTAMP' && type !== 'SERVER_TIMESTAMP') {
-    throw invalidArgument(`1 validation error detected: Value '${type ?? 'null'}' at '${field.charAt(0).toLowerCase()}${field.slice(1)}.fragmentSelectorType' failed to satisfy constraint: Member must satisfy enum value set: [PRODUCER_TIMESTAMP, SERVER_TIMESTAMP]`);
+    throw invalidArgument(
+      `1 validation error detected: Value '${type ?? 'null'}' at '${field.charAt(0).toLowerCase()}${field.slice(1)}.fragmentSelectorType' failed to satisfy constraint: Member must satisfy enum value set: [PRODUCER_TIMESTAMP, SERVER_TIMESTAMP]`,
+    );
   }
   const range = optionalObject(selector, 'TimestampRange');
   if (range === undefined) throw invalidArgument(`${field}.TimestampRange is required.`);

@@ -17,7 +17,8 @@ export function parseElst(body: ByteReader): EditEntry[] {
   const { version } = readFullBoxHeader(body);
   const count = body.u32();
   const entrySize = version === 1 ? 20 : 12;
-  if (count > body.remaining / entrySize) body.fail(`elst entry count ${count} does not fit in ${body.remaining} bytes`);
+  if (count > body.remaining / entrySize)
+    body.fail(`elst entry count ${count} does not fit in ${body.remaining} bytes`);
   const entries: EditEntry[] = [];
   for (let i = 0; i < count; i++) {
     const segmentDuration = version === 1 ? body.u64() : body.u32();

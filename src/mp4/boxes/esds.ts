@@ -36,7 +36,8 @@ export function parseEsds(body: ByteReader): Esds {
   const bufferSize = config.u24();
   const maxBitrate = config.u32();
   const avgBitrate = config.u32();
-  const decoderSpecificInfo = config.remaining > 0 ? descriptor(config, DECODER_SPECIFIC).rest().slice() : new Uint8Array(0);
+  const decoderSpecificInfo =
+    config.remaining > 0 ? descriptor(config, DECODER_SPECIFIC).rest().slice() : new Uint8Array(0);
   return { esId, objectTypeIndication, streamType, bufferSize, maxBitrate, avgBitrate, decoderSpecificInfo };
 }
 
@@ -74,6 +75,10 @@ function wrap(tag: number, payload: Uint8Array): Uint8Array {
   const w = new ByteWriter(payload.length + 5).u8(tag);
   const n = payload.length;
   if (n < 0x80) w.u8(n);
-  else w.u8(0x80 | ((n >> 21) & 0x7f)).u8(0x80 | ((n >> 14) & 0x7f)).u8(0x80 | ((n >> 7) & 0x7f)).u8(n & 0x7f);
+  else
+    w.u8(0x80 | ((n >> 21) & 0x7f))
+      .u8(0x80 | ((n >> 14) & 0x7f))
+      .u8(0x80 | ((n >> 7) & 0x7f))
+      .u8(n & 0x7f);
   return w.bytes(payload).finish();
 }

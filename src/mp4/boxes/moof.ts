@@ -13,7 +13,11 @@ export type Traf = {
 
 export type Moof = { readonly sequenceNumber: number; readonly trafs: readonly Traf[] };
 
-export type TrafInput = { readonly tfhd: Tfhd; readonly baseMediaDecodeTime?: number; readonly truns: readonly TrunInput[] };
+export type TrafInput = {
+  readonly tfhd: Tfhd;
+  readonly baseMediaDecodeTime?: number;
+  readonly truns: readonly TrunInput[];
+};
 
 /** Parses a `moof` payload. Throws `E_MP4_PARSE` when `mfhd` or a `tfhd` is missing or a child is malformed. */
 export function parseMoof(body: ByteReader): Moof {

@@ -43,7 +43,9 @@ export function buildMvhd(mvhd: Mvhd): Uint8Array {
   writeVersioned(w, version, modificationTime);
   w.u32(mvhd.timescale);
   writeVersioned(w, version, mvhd.duration);
-  w.i32(mvhd.rate ?? 0x10000).i16(mvhd.volume ?? 0x100).zeros(10);
+  w.i32(mvhd.rate ?? 0x10000)
+    .i16(mvhd.volume ?? 0x100)
+    .zeros(10);
   writeMatrix(w, mvhd.matrix ?? IDENTITY_MATRIX);
   w.zeros(24).u32(mvhd.nextTrackId);
   return fullBox('mvhd', version, 0, w.finish());

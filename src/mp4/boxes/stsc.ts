@@ -37,7 +37,9 @@ export function buildStsc(stsc: StscInput): Uint8Array {
   const n = stsc.firstChunks.length;
   const w = new ByteWriter(4 + n * 12).u32(n);
   for (let i = 0; i < n; i++) {
-    w.u32(stsc.firstChunks[i] ?? 0).u32(stsc.samplesPerChunk[i] ?? 0).u32(stsc.sampleDescriptionIndices[i] ?? 0);
+    w.u32(stsc.firstChunks[i] ?? 0)
+      .u32(stsc.samplesPerChunk[i] ?? 0)
+      .u32(stsc.sampleDescriptionIndices[i] ?? 0);
   }
   return fullBox('stsc', 0, 0, w.finish());
 }

@@ -39,7 +39,19 @@ export function parseTkhd(body: ByteReader): Required<Tkhd> {
   const matrix = readMatrix(body);
   const width = body.u32() / 0x10000;
   const height = body.u32() / 0x10000;
-  return { trackId, duration, width, height, flags, creationTime, modificationTime, layer, alternateGroup, volume, matrix };
+  return {
+    trackId,
+    duration,
+    width,
+    height,
+    flags,
+    creationTime,
+    modificationTime,
+    layer,
+    alternateGroup,
+    volume,
+    matrix,
+  };
 }
 
 /** Builds a `tkhd` box, version 1 when a time or the duration overflows 32 bits. */
@@ -52,7 +64,11 @@ export function buildTkhd(tkhd: Tkhd): Uint8Array {
   writeVersioned(w, version, modificationTime);
   w.u32(tkhd.trackId).zeros(4);
   writeVersioned(w, version, tkhd.duration);
-  w.zeros(8).i16(tkhd.layer ?? 0).i16(tkhd.alternateGroup ?? 0).i16(tkhd.volume ?? 0).zeros(2);
+  w.zeros(8)
+    .i16(tkhd.layer ?? 0)
+    .i16(tkhd.alternateGroup ?? 0)
+    .i16(tkhd.volume ?? 0)
+    .zeros(2);
   writeMatrix(w, tkhd.matrix ?? IDENTITY_MATRIX);
   w.u32(Math.round(tkhd.width * 0x10000)).u32(Math.round(tkhd.height * 0x10000));
   return fullBox('tkhd', version, tkhd.flags ?? TKHD_DEFAULT_FLAGS, w.finish());

@@ -13,8 +13,14 @@ export async function awsCli(ctx) {
   const windowMs = (ctx.quick ? 12 : 60) * 60_000;
   const figure = `2 vs AWS CLI: ${windowMs / 60_000} min, 100x, quotas on`;
   const missing = [AWS, '/usr/bin/ffmpeg'].filter((p) => !existsSync(p));
-  if (missing.length > 0) return [{ ...row(figure, '', '', '', '≥ 5×', undefined, `skipped: ${missing.join(', ')} not installed`), skip: true }];
-  const emulator = await startEmulatorProcess({ streams: [streamSpec({ spanMs: windowMs + 10 * 60_000, endMs: ctx.endMs, bitrate: 100 })], tmp: ctx.tmp });
+  if (missing.length > 0)
+    return [
+      { ...row(figure, '', '', '', '≥ 5×', undefined, `skipped: ${missing.join(', ')} not installed`), skip: true },
+    ];
+  const emulator = await startEmulatorProcess({
+    streams: [streamSpec({ spanMs: windowMs + 10 * 60_000, endMs: ctx.endMs, bitrate: 100 })],
+    tmp: ctx.tmp,
+  });
   const dir = join(ctx.tmp, 'aws');
   try {
     const startMs = ctx.endMs - windowMs;
@@ -55,26 +61,74 @@ export async function awsCli(ctx) {
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
     };
-    const endpoint = JSON.parse((await step(AWS, ['kinesisvideo', 'get-data-endpoint', '--endpoint-url', emulator.url, '--stream-name', 'cam', '--api-name', 'GET_CLIP', '--output', 'json'])).stdout).DataEndpoint;
+    const endpoint = JSON.parse(
+      (
+        await step(AWS, [
+          'kinesisvideo',
+          'get-data-endpoint',
+          '--endpoint-url',
+          emulator.url,
+          '--stream-name',
+          'cam',
+          '--api-name',
+          'GET_CLIP',
+          '--output',
+          'json',
+        ])
+      ).stdout,
+    ).DataEndpoint;
     const files = [];
     mkdirSync(dir, { recursive: true });
     for (let from = startMs; from < ctx.endMs; from += WINDOW_MS) {
       const file = join(dir, `clip-${files.length}.mp4`);
       const selector = `FragmentSelectorType=SERVER_TIMESTAMP,TimestampRange={StartTimestamp=${iso(from)},EndTimestamp=${iso(Math.min(from + WINDOW_MS, ctx.endMs))}}`;
-      await step(AWS, ['kinesis-video-archived-media', 'get-clip', '--endpoint-url', endpoint, '--stream-name', 'cam', '--clip-fragment-selector', selector, file]);
+      await step(AWS, [
+        'kinesis-video-archived-media',
+        'get-clip',
+        '--endpoint-url',
+        endpoint,
+        '--stream-name',
+        'cam',
+        '--clip-fragment-selector',
+        selector,
+        file,
+      ]);
       files.push(file);
     }
     const list = join(dir, 'list.txt');
     writeFileSync(list, files.map((f) => `file '${f}'\n`).join(''));
     const joined = join(dir, 'joined.mp4');
-    await step('/usr/bin/ffmpeg', ['-v', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', joined]);
+    await step('/usr/bin/ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'concat',
+      '-safe',
+      '0',
+      '-i',
+      list,
+      '-c',
+      'copy',
+      joined,
+    ]);
     const awsMs = performance.now() - started;
     const awsBytes = sizeOf(joined);
     const awsThrottled = emulator.newRequests().filter((e) => e.errorType === 'ClientLimitExceededException').length;
     const ratio = awsMs / kvs.wallMs;
-    ctx.note(`Figure 2: the AWS CLI baseline is one get-data-endpoint, ${files.length} sequential get-clip calls (3-minute SERVER_TIMESTAMP windows, as users script it; botocore truncates timestamps to whole seconds) and ffmpeg -f concat -safe 0 -c copy. Outputs: kvs-clip ${(kvsBytes / 1e6).toFixed(0)} MB, AWS CLI + ffmpeg ${(awsBytes / 1e6).toFixed(0)} MB. Throttled calls: kvs-clip ${kvsThrottled}, AWS CLI ${awsThrottled} (each retried by the script after 1 s: ${retried} retries).`);
+    ctx.note(
+      `Figure 2: the AWS CLI baseline is one get-data-endpoint, ${files.length} sequential get-clip calls (3-minute SERVER_TIMESTAMP windows, as users script it; botocore truncates timestamps to whole seconds) and ffmpeg -f concat -safe 0 -c copy. Outputs: kvs-clip ${(kvsBytes / 1e6).toFixed(0)} MB, AWS CLI + ffmpeg ${(awsBytes / 1e6).toFixed(0)} MB. Throttled calls: kvs-clip ${kvsThrottled}, AWS CLI ${awsThrottled} (each retried by the script after 1 s: ${retried} retries).`,
+    );
     return [
-      row(figure, fmt.s(kvs.wallMs), `aws+ffmpeg ${fmt.s(awsMs)}`, fmt.x(ratio), '≥ 5× faster', ratio >= 5, `peak RSS kvs ${fmt.mb(kvs.maxRssKb)}, aws/ffmpeg ${fmt.mb(peakKb)}`),
+      row(
+        figure,
+        fmt.s(kvs.wallMs),
+        `aws+ffmpeg ${fmt.s(awsMs)}`,
+        fmt.x(ratio),
+        '≥ 5× faster',
+        ratio >= 5,
+        `peak RSS kvs ${fmt.mb(kvs.maxRssKb)}, aws/ffmpeg ${fmt.mb(peakKb)}`,
+      ),
     ];
   } finally {
     remove(dir);

@@ -13,28 +13,58 @@ export async function concurrency(ctx) {
     { op: 'GetClip', action: { kind: 'latency', ms: 100 } },
     { op: 'GetClip', action: { kind: 'bandwidth', bytesPerSecond: 20_000_000 } },
   ];
-  const emulator = await startEmulatorProcess({ streams: [streamSpec({ spanMs: windowMs + 10 * 60_000, endMs: ctx.endMs, bitrate: 100 })], config: { faults }, tmp: ctx.tmp });
+  const emulator = await startEmulatorProcess({
+    streams: [streamSpec({ spanMs: windowMs + 10 * 60_000, endMs: ctx.endMs, bitrate: 100 })],
+    config: { faults },
+    tmp: ctx.tmp,
+  });
   try {
     const runs = {};
     for (const n of [1, 4]) {
       ctx.log(`concurrency: kvs-clip get ${windowMs / 60_000} min --concurrency ${n}`);
       const output = join(ctx.tmp, 'concurrency.mp4');
       emulator.newRequests();
-      const got = await kvsGet({ emulator, startMs: ctx.endMs - windowMs, endMs: ctx.endMs, output, flags: ['--concurrency', String(n)], tmp: ctx.tmp });
+      const got = await kvsGet({
+        emulator,
+        startMs: ctx.endMs - windowMs,
+        endMs: ctx.endMs,
+        output,
+        flags: ['--concurrency', String(n)],
+        tmp: ctx.tmp,
+      });
       remove(output);
       const log = emulator.newRequests();
       const clips = log.filter((e) => e.op === 'GetClip' && e.status === 200);
       runs.firstBody ??= clips[0]?.body;
       const throttled = log.filter((e) => e.errorType === 'ClientLimitExceededException');
-      runs[n] = { got, bytes: clips.reduce((s, e) => s + e.bytesSent, 0), violations: throttled.length, calls: clips.length };
+      runs[n] = {
+        got,
+        bytes: clips.reduce((s, e) => s + e.bytesSent, 0),
+        violations: throttled.length,
+        calls: clips.length,
+      };
       if (throttled.length > 0) {
         const detail = describeThrottles(log);
-        ctx.note(`Figure 4, --concurrency ${n}: ${throttled.length} ClientLimitExceededException: ${detail.join('; ')}. GetClip arrivals (ms after the first): ${clips.map((e) => e.at).sort((a, b) => a - b).map((at, _, all) => at - (all[0] ?? 0)).join(', ')}.`);
+        ctx.note(
+          `Figure 4, --concurrency ${n}: ${throttled.length} ClientLimitExceededException: ${detail.join('; ')}. GetClip arrivals (ms after the first): ${clips
+            .map((e) => e.at)
+            .sort((a, b) => a - b)
+            .map((at, _, all) => at - (all[0] ?? 0))
+            .join(', ')}.`,
+        );
       }
     }
     // What one connection really gets from the emulator under these faults (the raw client, one clip).
     const firstBody = runs.firstBody;
-    const probe = firstBody === undefined ? undefined : await fetchClipsRaw({ url: emulator.url, bodies: [firstBody], credentials: emulator.credentials, region: 'us-east-1' });
+    const probe =
+      firstBody === undefined
+        ? undefined
+        : await fetchClipsRaw({
+            url: emulator.url,
+            bodies: [firstBody],
+            credentials: emulator.credentials,
+            region: 'us-east-1',
+          });
     const ratio = runs[1].got.wallMs / runs[4].got.wallMs;
     const violations = runs[1].violations + runs[4].violations;
     return [

@@ -5,16 +5,36 @@ import { fmt, kvsGet, remove, row, sizeOf, streamSpec } from '../lib/context.mjs
 
 export async function memory(ctx) {
   const bitrate = 2;
-  const ranges = ctx.quick ? [['2 min', 2], ['10 min', 10], ['1 h', 60]] : [['10 min', 10], ['1 h', 60], ['24 h', 24 * 60]];
+  const ranges = ctx.quick
+    ? [
+        ['2 min', 2],
+        ['10 min', 10],
+        ['1 h', 60],
+      ]
+    : [
+        ['10 min', 10],
+        ['1 h', 60],
+        ['24 h', 24 * 60],
+      ];
   const longest = ranges[ranges.length - 1][1] * 60_000;
-  const emulator = await startEmulatorProcess({ streams: [streamSpec({ spanMs: longest + 10 * 60_000, endMs: ctx.endMs, bitrate })], flags: ['--no-quotas'], tmp: ctx.tmp });
+  const emulator = await startEmulatorProcess({
+    streams: [streamSpec({ spanMs: longest + 10 * 60_000, endMs: ctx.endMs, bitrate })],
+    flags: ['--no-quotas'],
+    tmp: ctx.tmp,
+  });
   try {
     const results = [];
     for (const [label, minutes] of ranges) {
       ctx.log(`memory: kvs-clip get ${label}`);
       const output = join(ctx.tmp, 'memory.mp4');
       // Default flags, as a user runs it (paced under the quotas, though the emulator enforces none here).
-      const got = await kvsGet({ emulator, startMs: ctx.endMs - minutes * 60_000, endMs: ctx.endMs, output, tmp: ctx.tmp });
+      const got = await kvsGet({
+        emulator,
+        startMs: ctx.endMs - minutes * 60_000,
+        endMs: ctx.endMs,
+        output,
+        tmp: ctx.tmp,
+      });
       results.push({ label, got, bytes: sizeOf(output) });
       remove(output);
     }
@@ -23,22 +43,73 @@ export async function memory(ctx) {
     const [longLabel, longMinutes] = ranges[ranges.length - 1];
     ctx.log(`memory: kvs-clip get ${longLabel} --no-pacing`);
     const fastOut = join(ctx.tmp, 'memory-fast.mp4');
-    const fast = await kvsGet({ emulator, startMs: ctx.endMs - longMinutes * 60_000, endMs: ctx.endMs, output: fastOut, flags: ['--no-pacing'], tmp: ctx.tmp });
+    const fast = await kvsGet({
+      emulator,
+      startMs: ctx.endMs - longMinutes * 60_000,
+      endMs: ctx.endMs,
+      output: fastOut,
+      flags: ['--no-pacing'],
+      tmp: ctx.tmp,
+    });
     remove(fastOut);
     ctx.log(`memory: kvs-clip get ${longLabel} --split`);
     const splitDir = join(ctx.tmp, 'memory-split');
-    const split = await kvsGet({ emulator, startMs: ctx.endMs - longMinutes * 60_000, endMs: ctx.endMs, output: join(splitDir, 'part-{index:04}.mp4'), flags: ['--no-pacing', '--split', '--mkdir'], tmp: ctx.tmp });
+    const split = await kvsGet({
+      emulator,
+      startMs: ctx.endMs - longMinutes * 60_000,
+      endMs: ctx.endMs,
+      output: join(splitDir, 'part-{index:04}.mp4'),
+      flags: ['--no-pacing', '--split', '--mkdir'],
+      tmp: ctx.tmp,
+    });
     const splitBytes = sizeOf(splitDir);
     remove(splitDir);
     const rows = results.map(({ label, got, bytes }) =>
-      row(`3 memory: peak RSS get ${label} (${bitrate}x, quotas off)`, fmt.mb(got.maxRssKb), '150 MB', fmt.x(got.maxRssKb / 1024 / 150), '< 150 MB', got.maxRssKb / 1024 < 150, `${(bytes / 1e6).toFixed(0)} MB out, ${got.doc.calls} calls, ${got.doc.fragments} fragments, ${fmt.s(got.wallMs)}`),
+      row(
+        `3 memory: peak RSS get ${label} (${bitrate}x, quotas off)`,
+        fmt.mb(got.maxRssKb),
+        '150 MB',
+        fmt.x(got.maxRssKb / 1024 / 150),
+        '< 150 MB',
+        got.maxRssKb / 1024 < 150,
+        `${(bytes / 1e6).toFixed(0)} MB out, ${got.doc.calls} calls, ${got.doc.fragments} fragments, ${fmt.s(got.wallMs)}`,
+      ),
     );
     const first = results[0];
     const last = results[results.length - 1];
     const growth = last.got.maxRssKb / first.got.maxRssKb;
-    rows.push(row(`3 memory: ${last.label} vs ${first.label}`, fmt.mb(last.got.maxRssKb), fmt.mb(first.got.maxRssKb), fmt.x(growth), '≤ 1.30×', growth <= 1.3));
-    rows.push(row(`3 memory: peak RSS get ${longLabel} --no-pacing (${bitrate}x, info)`, fmt.mb(fast.maxRssKb), fmt.mb(first.got.maxRssKb), fmt.x(fast.maxRssKb / first.got.maxRssKb), '', undefined, `${fmt.s(fast.wallMs)}; ratio vs the joined ${first.label} run`));
-    rows.push(row(`3 memory: peak RSS get ${longLabel} --split --no-pacing (${bitrate}x, info)`, fmt.mb(split.maxRssKb), fmt.mb(first.got.maxRssKb), fmt.x(split.maxRssKb / first.got.maxRssKb), '', undefined, `${(splitBytes / 1e6).toFixed(0)} MB in ${split.doc.calls} files; ratio vs the joined ${first.label} run`));
+    rows.push(
+      row(
+        `3 memory: ${last.label} vs ${first.label}`,
+        fmt.mb(last.got.maxRssKb),
+        fmt.mb(first.got.maxRssKb),
+        fmt.x(growth),
+        '≤ 1.30×',
+        growth <= 1.3,
+      ),
+    );
+    rows.push(
+      row(
+        `3 memory: peak RSS get ${longLabel} --no-pacing (${bitrate}x, info)`,
+        fmt.mb(fast.maxRssKb),
+        fmt.mb(first.got.maxRssKb),
+        fmt.x(fast.maxRssKb / first.got.maxRssKb),
+        '',
+        undefined,
+        `${fmt.s(fast.wallMs)}; ratio vs the joined ${first.label} run`,
+      ),
+    );
+    rows.push(
+      row(
+        `3 memory: peak RSS get ${longLabel} --split --no-pacing (${bitrate}x, info)`,
+        fmt.mb(split.maxRssKb),
+        fmt.mb(first.got.maxRssKb),
+        fmt.x(split.maxRssKb / first.got.maxRssKb),
+        '',
+        undefined,
+        `${(splitBytes / 1e6).toFixed(0)} MB in ${split.doc.calls} files; ratio vs the joined ${first.label} run`,
+      ),
+    );
     return rows;
   } finally {
     await emulator.stop();

@@ -8,7 +8,11 @@ import { fmt, kvsGet, remove, row, streamSpec } from '../lib/context.mjs';
 export async function wire(ctx) {
   const windowMs = (ctx.quick ? 10 : 60) * 60_000;
   const bitrate = 100;
-  const emulator = await startEmulatorProcess({ streams: [streamSpec({ spanMs: windowMs + 10 * 60_000, endMs: ctx.endMs, bitrate })], flags: ['--no-quotas'], tmp: ctx.tmp });
+  const emulator = await startEmulatorProcess({
+    streams: [streamSpec({ spanMs: windowMs + 10 * 60_000, endMs: ctx.endMs, bitrate })],
+    flags: ['--no-quotas'],
+    tmp: ctx.tmp,
+  });
   try {
     const startMs = ctx.endMs - windowMs;
     const output = join(ctx.tmp, 'wire.mp4');
@@ -27,7 +31,14 @@ export async function wire(ctx) {
     };
     let bodies;
     let bytes = 0;
-    const raw = (toFile) => fetchClipsRaw({ url: emulator.url, bodies, credentials: emulator.credentials, region: 'us-east-1', ...(toFile ? { toFile: rawFile } : {}) });
+    const raw = (toFile) =>
+      fetchClipsRaw({
+        url: emulator.url,
+        bodies,
+        credentials: emulator.credentials,
+        region: 'us-east-1',
+        ...(toFile ? { toFile: rawFile } : {}),
+      });
     for (let rep = 0; rep < ctx.reps; rep++) {
       for (const variant of variants) {
         ctx.log(`wire ${rep + 1}/${ctx.reps}: kvs-clip get ${label} ${variant.name}`);
@@ -41,7 +52,14 @@ export async function wire(ctx) {
           await fetchClipsRaw({ url: emulator.url, bodies, credentials: emulator.credentials, region: 'us-east-1' }); // warm-up
           // The first kvs-clip run met a cold emulator: run it again so that every variant sees a warm one.
           if (rep === 0 && variant === variants[0]) {
-            const again = await kvsGet({ emulator, startMs, endMs: ctx.endMs, output, flags: variant.flags, tmp: ctx.tmp });
+            const again = await kvsGet({
+              emulator,
+              startMs,
+              endMs: ctx.endMs,
+              output,
+              flags: variant.flags,
+              tmp: ctx.tmp,
+            });
             remove(output);
             keep(variant.name, again);
             continue;
@@ -49,10 +67,22 @@ export async function wire(ctx) {
         }
         keep(variant.name, got);
       }
-      ctx.log(`wire ${rep + 1}/${ctx.reps}: raw client, the same ${bodies.length} GetClip bodies, discarded and to a file`);
+      ctx.log(
+        `wire ${rep + 1}/${ctx.reps}: raw client, the same ${bodies.length} GetClip bodies, discarded and to a file`,
+      );
       keep('raw', await raw(false));
       keep('raw-file', await raw(true));
-      keep('raw-paced', await fetchClipsRaw({ url: emulator.url, bodies, credentials: emulator.credentials, region: 'us-east-1', toFile: rawFile, minIntervalMs: 1000 }));
+      keep(
+        'raw-paced',
+        await fetchClipsRaw({
+          url: emulator.url,
+          bodies,
+          credentials: emulator.credentials,
+          region: 'us-east-1',
+          toFile: rawFile,
+          minIntervalMs: 1000,
+        }),
+      );
       remove(rawFile);
       emulator.newRequests();
     }
@@ -67,10 +97,42 @@ export async function wire(ctx) {
     const fileRate = rate(best['raw-file']);
     const pacedRate = rate(best['raw-paced']);
     const rows = [
-      row('1 wire: raw client → bytes discarded', '', fmt.mbps(best.raw.bytes, best.raw.wallMs), '', '', undefined, `${fmt.s(best.raw.wallMs)}: the network and the emulator alone`),
-      row('1 wire: raw client → one file + fdatasync (the reference)', '', fmt.mbps(best['raw-file'].bytes, best['raw-file'].wallMs), fmt.x(fileRate / rawRate), '', undefined, `${fmt.s(best['raw-file'].wallMs)}; ratio vs discarding: the cost of writing the bytes once`),
-      row('1 wire: raw client paced at 1 GetClip/s, to a file', '', fmt.mbps(best['raw-paced'].bytes, best['raw-paced'].wallMs), '', '', undefined, `${fmt.s(best['raw-paced'].wallMs)}: the limit any client has against AWS`),
-      row(`1 wire: fixed cost, get ${label} --dry-run`, fmt.s(dry.wallMs), '', '', '', undefined, `start-up + listing + plan, no GetClip; RSS ${fmt.mb(dry.maxRssKb)}`),
+      row(
+        '1 wire: raw client → bytes discarded',
+        '',
+        fmt.mbps(best.raw.bytes, best.raw.wallMs),
+        '',
+        '',
+        undefined,
+        `${fmt.s(best.raw.wallMs)}: the network and the emulator alone`,
+      ),
+      row(
+        '1 wire: raw client → one file + fdatasync (the reference)',
+        '',
+        fmt.mbps(best['raw-file'].bytes, best['raw-file'].wallMs),
+        fmt.x(fileRate / rawRate),
+        '',
+        undefined,
+        `${fmt.s(best['raw-file'].wallMs)}; ratio vs discarding: the cost of writing the bytes once`,
+      ),
+      row(
+        '1 wire: raw client paced at 1 GetClip/s, to a file',
+        '',
+        fmt.mbps(best['raw-paced'].bytes, best['raw-paced'].wallMs),
+        '',
+        '',
+        undefined,
+        `${fmt.s(best['raw-paced'].wallMs)}: the limit any client has against AWS`,
+      ),
+      row(
+        `1 wire: fixed cost, get ${label} --dry-run`,
+        fmt.s(dry.wallMs),
+        '',
+        '',
+        '',
+        undefined,
+        `start-up + listing + plan, no GetClip; RSS ${fmt.mb(dry.maxRssKb)}`,
+      ),
     ];
     for (const variant of variants) {
       const got = best[variant.name];
@@ -78,9 +140,29 @@ export async function wire(ctx) {
       const detail = `kvs ${fmt.s(got.wallMs)} (${got.doc.calls} calls, RSS ${fmt.mb(got.maxRssKb)})`;
       if (variant.judged) {
         const ratio = kvsRate / fileRate;
-        rows.push(row(`1 wire: get ${label}, ${variant.name}, quotas off`, fmt.mbps(bytes, got.wallMs), `raw→file ${fmt.mbps(best['raw-file'].bytes, best['raw-file'].wallMs)}`, fmt.x(ratio), '≥ 0.85×', ratio >= 0.85, `${detail}; vs raw discarding ${fmt.x(kvsRate / rawRate)}`));
+        rows.push(
+          row(
+            `1 wire: get ${label}, ${variant.name}, quotas off`,
+            fmt.mbps(bytes, got.wallMs),
+            `raw→file ${fmt.mbps(best['raw-file'].bytes, best['raw-file'].wallMs)}`,
+            fmt.x(ratio),
+            '≥ 0.85×',
+            ratio >= 0.85,
+            `${detail}; vs raw discarding ${fmt.x(kvsRate / rawRate)}`,
+          ),
+        );
       } else {
-        rows.push(row(`1 wire: get ${label}, ${variant.name}`, fmt.mbps(bytes, got.wallMs), `raw paced ${fmt.mbps(best['raw-paced'].bytes, best['raw-paced'].wallMs)}`, fmt.x(kvsRate / pacedRate), '', undefined, detail));
+        rows.push(
+          row(
+            `1 wire: get ${label}, ${variant.name}`,
+            fmt.mbps(bytes, got.wallMs),
+            `raw paced ${fmt.mbps(best['raw-paced'].bytes, best['raw-paced'].wallMs)}`,
+            fmt.x(kvsRate / pacedRate),
+            '',
+            undefined,
+            detail,
+          ),
+        );
       }
     }
     return rows;

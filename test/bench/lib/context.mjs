@@ -18,15 +18,36 @@ export function streamSpec({ name = 'cam', spanMs, endMs, bitrate }) {
  * document (`doc`). Extra CLI flags go in `flags`.
  */
 export async function kvsGet({ emulator, stream = 'cam', startMs, endMs, output, flags = [], tmp }) {
-  const args = [CLI, 'get', stream, '--since', iso(startMs), '--until', iso(endMs), '--utc', `--endpoint-url=${emulator.url}`, '-o', output, '--force', '--no-progress', '--json', ...flags];
-  const result = await runTimed(process.execPath, args, { env: emulatorEnv(emulator.credentials), tmp, allowFail: true });
+  const args = [
+    CLI,
+    'get',
+    stream,
+    '--since',
+    iso(startMs),
+    '--until',
+    iso(endMs),
+    '--utc',
+    `--endpoint-url=${emulator.url}`,
+    '-o',
+    output,
+    '--force',
+    '--no-progress',
+    '--json',
+    ...flags,
+  ];
+  const result = await runTimed(process.execPath, args, {
+    env: emulatorEnv(emulator.credentials),
+    tmp,
+    allowFail: true,
+  });
   let doc;
   try {
     doc = JSON.parse(result.stdout);
   } catch {
     doc = undefined;
   }
-  if (result.code !== 0 || doc?.ok !== true) throw new Error(`kvs-clip get exited ${result.code}: ${result.stdout.slice(0, 800)} ${result.stderr.slice(-800)}`);
+  if (result.code !== 0 || doc?.ok !== true)
+    throw new Error(`kvs-clip get exited ${result.code}: ${result.stdout.slice(0, 800)} ${result.stderr.slice(-800)}`);
   return { ...result, doc };
 }
 

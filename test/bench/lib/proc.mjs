@@ -68,12 +68,23 @@ export function vmHwmKb(pid) {
  * otherwise VmHWM is sampled every 50 ms). Resolves { code, stdout, stderr, wallMs, maxRssKb }; throws when the
  * command exits non-zero unless `allowFail`, or when it runs past `timeoutMs`.
  */
-export function runTimed(cmd, args, { env = process.env, cwd = ROOT, timeoutMs = 30 * 60_000, allowFail = false, tmp, stdin } = {}) {
+export function runTimed(
+  cmd,
+  args,
+  { env = process.env, cwd = ROOT, timeoutMs = 30 * 60_000, allowFail = false, tmp, stdin } = {},
+) {
   const timeFile = tmp === undefined ? undefined : join(tmp, `time-${process.hrtime.bigint()}.txt`);
   const useTime = HAS_GNU_TIME && timeFile !== undefined;
   const argv = useTime ? ['-f', '%M', '-o', timeFile, cmd, ...args] : args;
   const started = performance.now();
-  const child = track(spawn(useTime ? '/usr/bin/time' : cmd, argv, { env, cwd, detached: true, stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] }));
+  const child = track(
+    spawn(useTime ? '/usr/bin/time' : cmd, argv, {
+      env,
+      cwd,
+      detached: true,
+      stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    }),
+  );
   if (stdin !== undefined) child.stdin.end(stdin);
   let sampled = 0;
   const sampler = useTime ? undefined : setInterval(() => (sampled = Math.max(sampled, vmHwmKb(child.pid) ?? 0)), 50);
@@ -101,7 +112,8 @@ export function runTimed(cmd, args, { env = process.env, cwd = ROOT, timeoutMs =
       }
       const result = { code: code ?? (signal ? 128 : 1), stdout, stderr, wallMs, maxRssKb };
       if (timedOut) reject(new Error(`${cmd} ${args.join(' ')}: timed out after ${timeoutMs} ms`));
-      else if (result.code !== 0 && !allowFail) reject(new Error(`${cmd} ${args.slice(0, 6).join(' ')}… exited ${result.code}: ${stderr.slice(-1500)}`));
+      else if (result.code !== 0 && !allowFail)
+        reject(new Error(`${cmd} ${args.slice(0, 6).join(' ')}… exited ${result.code}: ${stderr.slice(-1500)}`));
       else resolve(result);
     });
   });
@@ -133,7 +145,17 @@ let emulatorCount = 0;
 export async function startEmulatorProcess({ streams, flags = [], config, tmp }) {
   emulatorCount += 1;
   const logFile = join(tmp, `emulator-${emulatorCount}.jsonl`);
-  const args = [CLI, 'emulator', '--port', '0', '--json', '--log-file', logFile, ...flags, ...streams.flatMap((s) => ['--stream', s])];
+  const args = [
+    CLI,
+    'emulator',
+    '--port',
+    '0',
+    '--json',
+    '--log-file',
+    logFile,
+    ...flags,
+    ...streams.flatMap((s) => ['--stream', s]),
+  ];
   if (config !== undefined) {
     const configFile = join(tmp, `emulator-${emulatorCount}.config.json`);
     writeFileSync(configFile, JSON.stringify(config));

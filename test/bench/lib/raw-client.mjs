@@ -22,7 +22,14 @@ export async function fetchClipsRaw({ url, bodies, credentials, region, toFile, 
       const wait = lastStart + minIntervalMs - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       lastStart = performance.now();
-      bytes += await fetchOne({ url: `${url.replace(/\/$/, '')}/getClip`, body: JSON.stringify(body), credentials, region, agent, file });
+      bytes += await fetchOne({
+        url: `${url.replace(/\/$/, '')}/getClip`,
+        body: JSON.stringify(body),
+        credentials,
+        region,
+        agent,
+        file,
+      });
     }
     if (file !== undefined) {
       await new Promise((resolve, reject) => file.end((error) => (error ? reject(error) : resolve())));
@@ -40,23 +47,32 @@ export async function fetchClipsRaw({ url, bodies, credentials, region, toFile, 
 function fetchOne({ url, body, credentials, region, agent, file }) {
   const headers = signedHeaders({ url, body, region, service: 'kinesisvideo', credentials });
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, agent }, (response) => {
-      let count = 0;
-      const chunks = [];
-      response.on('data', (chunk) => {
-        count += chunk.length;
-        if (file !== undefined && response.statusCode === 200 && !file.write(chunk)) {
-          response.pause();
-          file.once('drain', () => response.resume());
-        }
-        if (response.statusCode !== 200 && chunks.length < 4) chunks.push(chunk);
-      });
-      response.on('error', reject);
-      response.on('end', () => {
-        if (response.statusCode === 200) resolve(count);
-        else reject(new Error(`raw GetClip ${body} -> ${response.statusCode} ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`));
-      });
-    });
+    const request = http.request(
+      url,
+      { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, agent },
+      (response) => {
+        let count = 0;
+        const chunks = [];
+        response.on('data', (chunk) => {
+          count += chunk.length;
+          if (file !== undefined && response.statusCode === 200 && !file.write(chunk)) {
+            response.pause();
+            file.once('drain', () => response.resume());
+          }
+          if (response.statusCode !== 200 && chunks.length < 4) chunks.push(chunk);
+        });
+        response.on('error', reject);
+        response.on('end', () => {
+          if (response.statusCode === 200) resolve(count);
+          else
+            reject(
+              new Error(
+                `raw GetClip ${body} -> ${response.statusCode} ${Buffer.concat(chunks).toString('utf8').slice(0, 300)}`,
+              ),
+            );
+        });
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });

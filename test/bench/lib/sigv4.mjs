@@ -11,7 +11,10 @@ const hmac = (key, data) => createHmac('sha256', key).update(data, 'utf8').diges
  */
 export function signedHeaders({ url, body, region, service, credentials, nowMs = Date.now() }) {
   const target = new URL(url);
-  const amzDate = new Date(nowMs).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const amzDate = new Date(nowMs)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const day = amzDate.slice(0, 8);
   const headers = {
     'content-type': 'application/json',
@@ -24,7 +27,14 @@ export function signedHeaders({ url, body, region, service, credentials, nowMs =
     .split('/')
     .map((segment) => encodeURIComponent(segment))
     .join('/');
-  const canonical = ['POST', canonicalPath, '', names.map((n) => `${n}:${headers[n]}\n`).join(''), names.join(';'), headers['x-amz-content-sha256']].join('\n');
+  const canonical = [
+    'POST',
+    canonicalPath,
+    '',
+    names.map((n) => `${n}:${headers[n]}\n`).join(''),
+    names.join(';'),
+    headers['x-amz-content-sha256'],
+  ].join('\n');
   const scope = `${day}/${region}/${service}/aws4_request`;
   const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, hex(canonical)].join('\n');
   let key = hmac(`AWS4${credentials.secretAccessKey}`, day);

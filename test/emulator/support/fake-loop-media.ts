@@ -1,13 +1,29 @@
 import type { SampleEntry } from '../../../src/mp4/model.js';
 import { prefixSums, type LoopMedia, type LoopVideo } from '../../../src/emulator/loop-media.js';
 
-const videoEntry = (key: string, width: number): SampleEntry => ({ fourcc: 'avc1', codec: 'h264', raw: new Uint8Array(8), key, width, height: 180, nalLengthSize: 4 });
+const videoEntry = (key: string, width: number): SampleEntry => ({
+  fourcc: 'avc1',
+  codec: 'h264',
+  raw: new Uint8Array(8),
+  key,
+  width,
+  height: 180,
+  nalLengthSize: 4,
+});
 
 function video(key: string, width: number, base: number): LoopVideo {
   // 8 GOPs of 15 frames at 15 fps (timescale 15360): the fixtures' shape, with recognisable sizes.
   const sizes = Uint32Array.from({ length: 120 }, (_, i) => (i % 15 === 0 ? base * 10 : base) + i);
   return {
-    header: { trackId: 1, kind: 'video', timescale: 15360, language: 'und', handlerName: 'VideoHandler', width, height: 180 },
+    header: {
+      trackId: 1,
+      kind: 'video',
+      timescale: 15360,
+      language: 'und',
+      handlerName: 'VideoHandler',
+      width,
+      height: 180,
+    },
     entry: videoEntry(key, width),
     frameDuration: 1024,
     gopFrames: 15,
@@ -29,8 +45,23 @@ export function fakeLoopMedia(options: { alt?: boolean; audio?: boolean } = {}):
       options.audio === false
         ? undefined
         : {
-            header: { trackId: 2, kind: 'audio', timescale: 16000, language: 'und', handlerName: 'SoundHandler', width: 0, height: 0 },
-            entry: { fourcc: 'mp4a', codec: 'aac', raw: new Uint8Array(8), key: 'aac', channelCount: 1, sampleRate: 16000 },
+            header: {
+              trackId: 2,
+              kind: 'audio',
+              timescale: 16000,
+              language: 'und',
+              handlerName: 'SoundHandler',
+              width: 0,
+              height: 0,
+            },
+            entry: {
+              fourcc: 'mp4a',
+              codec: 'aac',
+              raw: new Uint8Array(8),
+              key: 'aac',
+              channelCount: 1,
+              sampleRate: 16000,
+            },
             unitSamples: 1024,
             unitCount: 125,
             sizes: audioSizes,

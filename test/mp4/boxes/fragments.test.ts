@@ -9,18 +9,39 @@ describe('fragment boxes', () => {
   it('round-trips mvex with mehd and trex', () => {
     const mvex = {
       fragmentDuration: 2 ** 33,
-      trex: [{ trackId: 1, defaultSampleDescriptionIndex: 1, defaultSampleDuration: 0, defaultSampleSize: 0, defaultSampleFlags: 0 }],
+      trex: [
+        {
+          trackId: 1,
+          defaultSampleDescriptionIndex: 1,
+          defaultSampleDuration: 0,
+          defaultSampleSize: 0,
+          defaultSampleFlags: 0,
+        },
+      ],
     };
     expect(parseMvex(openBox(buildMvex(mvex)).body)).toEqual(mvex);
     expect(parseMvex(openBox(buildMvex({ trex: mvex.trex })).body)).toEqual({ trex: mvex.trex });
   });
 
   it('derives tfhd flags from the fields present', () => {
-    const tfhd = { trackId: 2, defaultSampleDuration: 1024, defaultSampleFlags: SAMPLE_FLAGS_SYNC, durationIsEmpty: false, defaultBaseIsMoof: true };
+    const tfhd = {
+      trackId: 2,
+      defaultSampleDuration: 1024,
+      defaultSampleFlags: SAMPLE_FLAGS_SYNC,
+      durationIsEmpty: false,
+      defaultBaseIsMoof: true,
+    };
     const bytes = buildTfhd(tfhd);
     expect(Array.from(bytes.subarray(9, 12))).toEqual([0x02, 0x00, 0x28]);
     expect(parseTfhd(openBox(bytes).body)).toEqual(tfhd);
-    const explicit = { trackId: 1, baseDataOffset: 2 ** 33, sampleDescriptionIndex: 2, defaultSampleSize: 9, durationIsEmpty: true, defaultBaseIsMoof: false };
+    const explicit = {
+      trackId: 1,
+      baseDataOffset: 2 ** 33,
+      sampleDescriptionIndex: 2,
+      defaultSampleSize: 9,
+      durationIsEmpty: true,
+      defaultBaseIsMoof: false,
+    };
     expect(parseTfhd(openBox(buildTfhd(explicit)).body)).toEqual(explicit);
   });
 
@@ -32,14 +53,24 @@ describe('fragment boxes', () => {
 
   it('round-trips trun, using version 1 for negative composition offsets', () => {
     const trun = {
-      sampleCount: 3, dataOffset: 120, firstSampleFlags: SAMPLE_FLAGS_SYNC,
-      durations: Uint32Array.of(512, 512, 512), sizes: Uint32Array.of(1000, 30, 40), flags: null,
+      sampleCount: 3,
+      dataOffset: 120,
+      firstSampleFlags: SAMPLE_FLAGS_SYNC,
+      durations: Uint32Array.of(512, 512, 512),
+      sizes: Uint32Array.of(1000, 30, 40),
+      flags: null,
       ctsOffsets: Int32Array.of(0, -512, 1024),
     };
     const bytes = buildTrun(trun);
     expect(bytes[8]).toBe(1);
     expect(parseTrun(openBox(bytes).body)).toEqual(trun);
-    const plain = { sampleCount: 2, durations: null, sizes: Uint32Array.of(5, 6), flags: Uint32Array.of(SAMPLE_FLAGS_SYNC, SAMPLE_FLAGS_NON_SYNC), ctsOffsets: null };
+    const plain = {
+      sampleCount: 2,
+      durations: null,
+      sizes: Uint32Array.of(5, 6),
+      flags: Uint32Array.of(SAMPLE_FLAGS_SYNC, SAMPLE_FLAGS_NON_SYNC),
+      ctsOffsets: null,
+    };
     expect(buildTrun(plain)[8]).toBe(0);
     expect(parseTrun(openBox(buildTrun(plain)).body)).toEqual(plain);
   });

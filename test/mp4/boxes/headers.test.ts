@@ -12,7 +12,16 @@ const version = (bytes: Uint8Array): number => bytes[8] ?? -1;
 
 describe('movie, track and media headers', () => {
   it('round-trips mvhd as version 0, and as version 1 when the duration needs 64 bits', () => {
-    const mvhd = { timescale: 1000, duration: 6000, nextTrackId: 3, creationTime: 0, modificationTime: 0, rate: 0x10000, volume: 0x100, matrix: IDENTITY_MATRIX };
+    const mvhd = {
+      timescale: 1000,
+      duration: 6000,
+      nextTrackId: 3,
+      creationTime: 0,
+      modificationTime: 0,
+      rate: 0x10000,
+      volume: 0x100,
+      matrix: IDENTITY_MATRIX,
+    };
     const small = buildMvhd(mvhd);
     expect(version(small)).toBe(0);
     expect(parseMvhd(openBox(small).body)).toEqual(mvhd);
@@ -24,8 +33,17 @@ describe('movie, track and media headers', () => {
 
   it('round-trips tkhd with fractional sizes and a 64-bit duration', () => {
     const tkhd = {
-      trackId: 1, duration: 2 ** 32, width: 320.5, height: 180, flags: 3, creationTime: 7, modificationTime: 8,
-      layer: 0, alternateGroup: 1, volume: 0x100, matrix: IDENTITY_MATRIX,
+      trackId: 1,
+      duration: 2 ** 32,
+      width: 320.5,
+      height: 180,
+      flags: 3,
+      creationTime: 7,
+      modificationTime: 8,
+      layer: 0,
+      alternateGroup: 1,
+      volume: 0x100,
+      matrix: IDENTITY_MATRIX,
     };
     const bytes = buildTkhd(tkhd);
     expect(version(bytes)).toBe(1);

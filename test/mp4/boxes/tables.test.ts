@@ -42,7 +42,11 @@ describe('sample table boxes', () => {
   });
 
   it('round-trips stsc runs with sample description indices', () => {
-    const stsc = { firstChunks: Uint32Array.of(1, 5), samplesPerChunk: Uint32Array.of(15, 10), sampleDescriptionIndices: Uint32Array.of(1, 2) };
+    const stsc = {
+      firstChunks: Uint32Array.of(1, 5),
+      samplesPerChunk: Uint32Array.of(15, 10),
+      sampleDescriptionIndices: Uint32Array.of(1, 2),
+    };
     expect(parseStsc(openBox(buildStsc(stsc)).body)).toEqual(stsc);
   });
 
@@ -76,7 +80,10 @@ describe('sample table boxes', () => {
     const a = box('avc1', new Uint8Array([1, 2, 3]));
     const b = box('avc1', new Uint8Array([4, 5]));
     const entries = parseStsd(openBox(buildStsd([a, b])).body);
-    expect(entries.map((e) => [e.type, e.size])).toEqual([['avc1', 11], ['avc1', 10]]);
+    expect(entries.map((e) => [e.type, e.size])).toEqual([
+      ['avc1', 11],
+      ['avc1', 10],
+    ]);
     expect(entries.map((e) => e.body.rest())).toEqual([Uint8Array.of(1, 2, 3), Uint8Array.of(4, 5)]);
   });
 
@@ -84,7 +91,9 @@ describe('sample table boxes', () => {
     const bytes = buildStsz({ sampleSize: 0, sampleCount: 2, entrySizes: Uint32Array.of(1, 2) });
     new DataView(bytes.buffer).setUint32(16, 0xffffffff);
     const view = openBox(bytes, { path: 'moov/trak[1]/mdia/minf/stbl', baseOffset: 0x1f00 });
-    expect(() => parseStsz(view.body)).toThrow(/stsz sample count 4294967295 .* in moov\/trak\[1\]\/mdia\/minf\/stbl\/stsz @ 0x1f10/);
+    expect(() => parseStsz(view.body)).toThrow(
+      /stsz sample count 4294967295 .* in moov\/trak\[1\]\/mdia\/minf\/stbl\/stsz @ 0x1f10/,
+    );
   });
 
   it('rejects absurd entry counts in run tables', () => {
