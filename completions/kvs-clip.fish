@@ -3,7 +3,7 @@
 
 # Succeeds when the word being completed is positional argument number $argv[1] (from 0) after the command.
 function __kvs_clip_argument_is
-    set -l valued --stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps -o --output --format --gaps --align --concurrency --retries --retry-max-time --fragment-rate --state --settle --exec --log-format --region --profile --endpoint-url --prefix --host --port --stream --config --clip-layout --seed --max-clip-fragments --max-clip-bytes --log-file
+    set -l valued --stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps -o --output --format --gaps --align --concurrency --retries --retry-max-time --fragment-rate --state --settle --exec --log-format --region --profile --endpoint-url --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl --prefix --host --port --stream --config --clip-layout --seed --max-clip-fragments --max-clip-bytes --log-file
     set -l tokens (commandline -opc)
     set -l count -1
     set -l skip 0
@@ -73,6 +73,12 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l region -x -d 'AWS r
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l profile -x -d 'AWS shared-config profile'
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l endpoint-url -x -d 'control-plane endpoint, e.g. the emulator\'s'
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l local -d 'use the bundled emulator in-process, with demo streams and local credentials'
+complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l s3-endpoint-url -x -d 'S3 endpoint for -o s3:// (default AWS_ENDPOINT_URL_S3); path-style'
+complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l s3-region -x -d 'region of the -o s3:// bucket (default: the SDK chain)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l s3-storage-class -x -d 'storage class of the object, e.g. STANDARD_IA, GLACIER_IR'
+complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l s3-sse -x -a 'AES256 aws:kms' -d 'server-side encryption of the object'
+complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l s3-kms-key-id -x -d 'KMS key for --s3-sse aws:kms'
+complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l s3-acl -x -d 'canned ACL of the object, e.g. bucket-owner-full-control'
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l json -d 'print one JSON document on stdout at exit (success or failure)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -s q -l quiet -d 'print errors only'
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -s v -l verbose -d 'print request ids, retries and error causes'

@@ -37,3 +37,6 @@ export function createS3Client(options: S3ClientOptions): S3Client {
     ...(options.endpointUrl === undefined ? {} : { endpoint: options.endpointUrl, forcePathStyle: true }),
   });
 }
+
+/** The client type for code outside src/s3 (which may not import the SDK, not even its types). */
+export type UploadClient = S3Client;

@@ -12,6 +12,7 @@ export type S3Request = { readonly method: string; readonly url: string; readonl
 export type S3Fault = {
   readonly match: (request: { method: string; url: string }) => boolean;
   times: number;
+  /** HTTP status of the reply; 0 = never answer (the request hangs until the client goes away). */
   readonly status: number;
   readonly code: string;
 };
@@ -54,6 +55,7 @@ export async function startTestS3(options: { buckets: readonly string[] }): Prom
     if (fault !== undefined) {
       fault.times -= 1;
       req.resume();
+      if (fault.status === 0) return;
       req.on('end', () => replyWithFault(res, fault));
       return;
     }

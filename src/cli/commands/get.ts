@@ -4,6 +4,7 @@ import type { CliIo } from '../io.js';
 import { addAwsOptions, readAwsOptions, type AwsOptions } from '../options/aws-options.js';
 import { choiceOption, flagOption, numberOption, stringOption } from '../options/option-values.js';
 import { addOutputModeOptions, readOutputMode, type OutputMode } from '../options/output-mode.js';
+import { addS3Options, readS3Options, type S3Options } from '../options/s3-options.js';
 import { durationParser, integerParser, positiveNumberParser } from '../options/parse-number.js';
 import { addTimeOptions, readTimeSpec, type TimeSpec } from '../options/time-options.js';
 import { successDocument, writeJsonDocument, type GetJsonResult } from '../render/json.js';
@@ -47,6 +48,8 @@ export type GetOptions = {
   readonly state?: string;
   readonly settleMs: number;
   readonly exec?: string;
+  /** With `-o s3://…`: how to write the objects. */
+  readonly s3?: S3Options;
 };
 
 export type GetCommandDeps = {
@@ -117,6 +120,7 @@ export function getCommand(deps: GetCommandDeps): Command {
         .default('human'),
     );
   addAwsOptions(command);
+  addS3Options(command);
   addOutputModeOptions(command, { progress: true });
   command.addHelpText(
     'after',
@@ -189,5 +193,6 @@ export function readGetOptions(command: Command, stream: string, range: string |
     ...(state === undefined ? {} : { state }),
     settleMs: numberOption(values, 'settle', 60_000),
     ...(exec === undefined ? {} : { exec }),
+    ...(output?.startsWith('s3://') === true ? { s3: readS3Options(values, io) } : {}),
   };
 }
