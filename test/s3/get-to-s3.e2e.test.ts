@@ -1,6 +1,6 @@
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -198,5 +198,54 @@ describe('get -o s3://', () => {
       expect(resent.length).toBeGreaterThan(0);
       expect(sha256(await objectBytes(key))).toBe(expected);
     }
+  });
+
+  it('two --state s3:// runs from empty directories cover the stream exactly once, the state written after the object', async () => {
+    const cronArgs = [
+      'get',
+      'demo',
+      '--local',
+      '--since',
+      '20m',
+      '--state',
+      's3://bkt/state/demo.json',
+      '-o',
+      's3://bkt/cron/{start:%H%M%S}.mp4',
+      '--json',
+    ];
+    const results: Record<string, unknown>[] = [];
+    for (const [run, nowMs] of [END_MS, END_MS + 10 * 60_000].entries()) {
+      const fresh = join(dir, `container-${run}`);
+      await mkdir(fresh);
+      s3.requests.length = 0;
+      const result = await runCli(cronArgs, {
+        cwd: fresh,
+        env: env({ KVS_CLIP_NOW: iso(nowMs), KVS_CLIP_STAGING_DIR: join(fresh, 'staging') }),
+      });
+      expect(result.code, result.stderr).toBe(0);
+      results.push(jsonOf(result));
+      const lastPut = s3.requests.filter((request) => request.method === 'PUT' || request.method === 'POST').at(-1);
+      expect(lastPut?.url).toContain('/bkt/state/demo.json');
+    }
+    const [first, second] = results as {
+      window: { start: string; end: string };
+      covered: { start: string; end: string };
+      output: string;
+    }[];
+    if (first === undefined || second === undefined) throw new Error('two runs expected');
+    // No fragment twice (the second run starts after the first one's last fragment) and none missed (the demo
+    // streams have 2 s fragments, so the next fragment starts within one fragment of the first run's end).
+    // The second run continues at the first one's cursor: after the start of its last fragment (2 s fragments, so
+    // within 2 s of its covered end) and takes nothing before that cursor. (--local re-anchors the demo streams at
+    // each run's "now", so fragment numbers cannot be compared across these two runs.)
+    const cursor = Date.parse(second.window.start);
+    expect(cursor).toBeGreaterThan(Date.parse(first.covered.end) - 2_100);
+    expect(cursor).toBeLessThanOrEqual(Date.parse(first.covered.end));
+    expect(Date.parse(second.covered.start)).toBeGreaterThanOrEqual(cursor);
+    expect(first.output).not.toBe(second.output);
+    for (const uri of [first.output, second.output])
+      expect((await objectBytes(uri.slice('s3://bkt/'.length))).length).toBeGreaterThan(0);
+    const state = JSON.parse((await objectBytes('state/demo.json')).toString('utf8')) as { cursorMs: number };
+    expect(state.cursorMs).toBeGreaterThan(Date.parse(second.covered.start));
   });
 });

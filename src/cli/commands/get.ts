@@ -162,6 +162,8 @@ export function readGetOptions(command: Command, stream: string, range: string |
     if (split) throw new UsageError('E_USAGE', '--split cannot write to stdout (-o -)');
     if (state !== undefined) throw new UsageError('E_USAGE', '--state needs a file output, not -o -');
   }
+  if (state?.startsWith('s3://') === true && output?.startsWith('s3://') !== true)
+    throw new UsageError('E_USAGE', '--state s3://… needs -o s3://… (the state follows the objects it records)');
   const streamArn = stringOption(values, 'streamArn');
   const align = stringOption(values, 'align');
   const exec = stringOption(values, 'exec');

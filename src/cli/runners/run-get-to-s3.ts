@@ -10,7 +10,8 @@ import { createKvsSession } from '../../kvs/kvs-session.js';
 import { templateHasField } from '../../output/template.js';
 import { writeFileAtomic } from '../../output/write-file-atomic.js';
 import { createS3Client, type UploadClient as S3Client } from '../../s3/s3-client.js';
-import { formatS3Uri, parseS3Uri, renderS3Key, type S3Destination } from '../../s3/s3-uri.js';
+import { formatS3Uri, isS3Uri, parseS3Uri, renderS3Key, type S3Destination } from '../../s3/s3-uri.js';
+import { getObjectText, putObjectText } from '../../s3/object-text.js';
 import { objectExists, uploadFile, type UploadEvent } from '../../s3/upload-file.js';
 import type { GetOptions } from '../commands/get.js';
 import type { CliIo } from '../io.js';
@@ -153,8 +154,30 @@ async function uploadPending(
       skipped: false,
     });
   }
-  await rm(context.staging, { recursive: true, force: true });
   return objects;
+}
+
+/** `--state s3://BUCKET/KEY`: the cron state object and its working copy in staging. */
+type RemoteState = { readonly bucket: string; readonly key: string; readonly localPath: string };
+
+function remoteState(options: GetOptions, staging: string): RemoteState | null {
+  if (options.state === undefined || !isS3Uri(options.state)) return null;
+  const { bucket, keyTemplate } = parseS3Uri(options.state);
+  return { bucket, key: keyTemplate, localPath: join(staging, 'cron-state.json') };
+}
+
+/** Copies the state object (if any) into staging, where runGet reads and commits it as a local state file. */
+async function loadRemoteState(client: S3Client, state: RemoteState | null, io: CliIo): Promise<void> {
+  if (state === null) return;
+  const text = await getObjectText(client, state, io.signal);
+  if (text !== null) await writeFileAtomic(state.localPath, text);
+}
+
+/** Writes the committed working copy back as the state object. */
+async function saveRemoteState(client: S3Client, state: RemoteState | null, io: CliIo): Promise<void> {
+  if (state === null) return;
+  const text = await readFile(state.localPath, 'utf8').catch(() => null);
+  if (text !== null) await putObjectText(client, { bucket: state.bucket, key: state.key, text }, io.signal);
 }
 
 /** Refuses an existing object before any download when its key does not depend on the (clamped) window. */
@@ -223,16 +246,24 @@ export async function runGetToS3(options: GetOptions, io: CliIo): Promise<GetJso
   const client = s3ClientFor(options, io);
   try {
     const context = { options, io, client, bucket: destination.bucket, staging };
+    const state = remoteState(options, staging);
     const leftover = await readPending(staging);
     if (leftover !== null) {
       if (!options.mode.quiet && !options.mode.json)
         io.stderr.write('Finishing the upload an earlier run of this command left\n');
       const objects = await uploadPending(leftover, context);
+      await saveRemoteState(client, state, io);
+      await rm(staging, { recursive: true, force: true });
       return finish({ ...leftover.result, s3: objects }, options, io);
     }
     await checkFixedKeyEarly(destination, options, client, io);
     await mkdir(staging, { recursive: true });
-    const result = await downloadToStaging(options, io, staging);
+    await loadRemoteState(client, state, io);
+    const result = await downloadToStaging(
+      state === null ? options : { ...options, state: state.localPath },
+      io,
+      staging,
+    );
     if (result.dryRun) {
       if (!options.mode.quiet && !options.mode.json && !options.split)
         io.stderr.write(
@@ -249,6 +280,9 @@ export async function runGetToS3(options: GetOptions, io: CliIo): Promise<GetJso
     };
     await writeFileAtomic(join(staging, PENDING), `${JSON.stringify(record)}\n`);
     const objects = await uploadPending(record, context);
+    // The cron state goes up only now that every object is complete (exactly once across fresh containers).
+    await saveRemoteState(client, state, io);
+    await rm(staging, { recursive: true, force: true });
     return finish({ ...record.result, s3: objects }, options, io);
   } finally {
     client.destroy();
