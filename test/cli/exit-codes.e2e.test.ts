@@ -19,6 +19,7 @@ import { LOCAL_CREDENTIALS } from '../../src/emulator/local-credentials.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator.js';
 import { parseStreamSpec } from '../../src/emulator/stream-spec.js';
 import { killSpawnedClis, runCli, startCli, type CliResult } from '../support/spawn-cli.js';
+import { clientEmulatorOptions } from '../support/client-emulator-options.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -50,6 +51,7 @@ beforeAll(async () => {
     { op: 'GetClip', stream: 'slow', action: { kind: 'bandwidth', bytesPerSecond: 50_000 } },
   ];
   emulator = await startEmulator({
+    ...clientEmulatorOptions(),
     streams: [
       parseStreamSpec(`cam=h264_aac,${archive},gap=${iso(gapStartMs)}/${iso(gapEndMs)}`),
       ...['moto', 'throttled', 'broken', 'codec', 'slow'].map((name) => parseStreamSpec(`${name}=h264,${archive}`)),
