@@ -55,6 +55,8 @@ beforeAll(async () => {
     streams: [
       parseStreamSpec(`cam=h264_aac,${archive},gap=${iso(gapStartMs)}/${iso(gapEndMs)}`),
       ...['moto', 'throttled', 'broken', 'codec', 'slow'].map((name) => parseStreamSpec(`${name}=h264,${archive}`)),
+      parseStreamSpec(`vp8cam=h264,${archive},clip-error=unsupported-media-type`),
+      parseStreamSpec(`nocpd=h264,${archive},clip-error=missing-codec-private-data`),
     ],
     quotas: false,
     faults,
@@ -192,6 +194,22 @@ const cases: readonly Case[] = [
     code: 'E_MEDIA_UNSUPPORTED',
     command: 'get',
     args: ['get', 'codec', '--since', iso(endMs - 8_000), '--until', iso(endMs), ...SHORT_RETRIES, '-o', 'out.mp4'],
+    output: 'out.mp4',
+  },
+  {
+    name: 'a stream whose media type GetClip cannot package (UnsupportedStreamMediaTypeException)',
+    exit: 6,
+    code: 'E_MEDIA_UNSUPPORTED',
+    command: 'get',
+    args: ['get', 'vp8cam', ...WINDOW, ...SHORT_RETRIES, '-o', 'out.mp4'],
+    output: 'out.mp4',
+  },
+  {
+    name: 'a stream without codec private data (MissingCodecPrivateDataException)',
+    exit: 6,
+    code: 'E_MEDIA_UNSUPPORTED',
+    command: 'get',
+    args: ['get', 'nocpd', ...WINDOW, ...SHORT_RETRIES, '-o', 'out.mp4'],
     output: 'out.mp4',
   },
   {
