@@ -72,7 +72,7 @@ export function readAwsOptions(values: OptionValues): AwsOptions {
 }
 
 function numberValue(values: OptionValues, key: string): number | undefined {
-  const value = values[key];
+  const value: unknown = values[key];
   return typeof value === 'number' ? value : undefined;
 }
 
