@@ -165,6 +165,13 @@ export function mapSdkError(error: unknown, context: SdkErrorContext): KvsClipEr
       hint: 'is it http? The bundled emulator speaks plain http: use --endpoint-url http://…',
     });
   }
+  // Node's HTTP parser rejected the answer (HPE_*): whatever listens there does not speak HTTP.
+  if (facts.code !== undefined && facts.code.startsWith('HPE_')) {
+    return new RemoteError('E_REMOTE', `${failed}: the endpoint's answer is not HTTP (${facts.code})`, {
+      ...options,
+      hint: 'check --endpoint-url: it should be Kinesis Video Streams or the bundled emulator',
+    });
+  }
   const transient =
     TRANSIENT_NAMES.has(facts.name) ||
     (facts.status !== undefined && facts.status >= 500) ||
