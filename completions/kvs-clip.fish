@@ -3,7 +3,7 @@
 
 # Succeeds when the word being completed is positional argument number $argv[1] (from 0) after the command.
 function __kvs_clip_argument_is
-    set -l valued --stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps -o --output --format --gaps --align --concurrency --retries --retry-max-time --fragment-rate --state --settle --exec --log-format --region --profile --endpoint-url --prefix --host --port --stream --config --clip-layout --seed --max-clip-fragments --max-clip-bytes --log-file
+    set -l valued --stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps -o --output --format --gaps --align --concurrency --retries --retry-max-time --fragment-rate --state --settle --exec --log-format --region --profile --endpoint-url --connect-timeout --read-timeout --prefix --host --port --stream --config --clip-layout --seed --max-clip-fragments --max-clip-bytes --log-file
     set -l tokens (commandline -opc)
     set -l count -1
     set -l skip 0
@@ -73,6 +73,8 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l region -x -d 'AWS r
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l profile -x -d 'AWS shared-config profile'
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l endpoint-url -x -d 'control-plane endpoint, e.g. the emulator\'s'
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l local -d 'use the bundled emulator in-process, with demo streams and local credentials'
+complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l connect-timeout -x -d 'give up connecting to an endpoint after this long (default: 10)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l read-timeout -x -d 'give up on a response that sends nothing for this long, then retry (default: 30)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l json -d 'print one JSON document on stdout at exit (success or failure)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -s q -l quiet -d 'print errors only'
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -s v -l verbose -d 'print request ids, retries and error causes'
@@ -96,6 +98,8 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l region -x -d 'A
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l profile -x -d 'AWS shared-config profile'
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l endpoint-url -x -d 'control-plane endpoint, e.g. the emulator\'s'
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l local -d 'use the bundled emulator in-process, with demo streams and local credentials'
+complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l connect-timeout -x -d 'give up connecting to an endpoint after this long (default: 10)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l read-timeout -x -d 'give up on a response that sends nothing for this long, then retry (default: 30)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l json -d 'print one JSON document on stdout at exit (success or failure)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -s q -l quiet -d 'print errors only'
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -s v -l verbose -d 'print request ids, retries and error causes'
@@ -107,6 +111,8 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -l region -x -d 'A
 complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -l profile -x -d 'AWS shared-config profile'
 complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -l endpoint-url -x -d 'control-plane endpoint, e.g. the emulator\'s'
 complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -l local -d 'use the bundled emulator in-process, with demo streams and local credentials'
+complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -l connect-timeout -x -d 'give up connecting to an endpoint after this long (default: 10)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -l read-timeout -x -d 'give up on a response that sends nothing for this long, then retry (default: 30)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -l json -d 'print one JSON document on stdout at exit (success or failure)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -s q -l quiet -d 'print errors only'
 complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -s v -l verbose -d 'print request ids, retries and error causes'

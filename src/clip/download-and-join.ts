@@ -64,7 +64,7 @@ export async function downloadAndJoin(
   context: CallContext,
 ): Promise<DownloadAndJoinResult> {
   const file = input.target.kind === 'file' ? input.target.prepared : null;
-  const base = file === null ? (input.target.kind === 'stream' ? input.target.spoolBase : '') : file.finalPath;
+  const base = file === null ? (input.target.kind === 'stream' ? input.target.spoolBase : '') : file.scratchBase;
   const manifestPath = manifestPathFor(base);
   const spoolDir = `${base}.kvsclip.d`;
 

@@ -7,7 +7,9 @@ import type { EmulatedStream, StreamFragment } from './emulated-stream.js';
 import { expectedClip, type ExpectedClip } from './expected-clip.js';
 import { listStreamFragments, type FragmentRange } from './list-stream-fragments.js';
 import { FaultPlan, type FaultSpec } from './faults.js';
-import { handleRequest, type HandlerContext } from './handle-request.js';
+import { dataSegmentFor } from './data-plane.js';
+import { handleRequest } from './handle-request.js';
+import type { HandlerContext } from './handler-context.js';
 import { DEFAULT_FIXTURE_DIR } from './load-loop-media.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type EmulatorCredentials } from './local-credentials.js';
 import { DEFAULT_QUOTAS, Quotas, type QuotaLimits } from './quotas.js';
@@ -65,8 +67,13 @@ export type EmulatorOptions = {
 };
 
 export type RunningEmulator = {
-  /** `http://127.0.0.1:<port>`: the control-plane endpoint; GetDataEndpoint returns it for the data plane. */
+  /** `http://127.0.0.1:<port>`: the control-plane endpoint (GetDataEndpoint, DescribeStream, ListStreams). */
   readonly url: string;
+  /**
+   * A stream's data-plane endpoint, `<url>/b-xxxxxxxx`, as GetDataEndpoint returns it (ListFragments, GetClip).
+   * Does not check that the stream exists.
+   */
+  dataUrl(stream: string): string;
   readonly port: number;
   readonly region: string;
   /** The credentials it verifies (undefined when auth is off). */
@@ -87,7 +94,7 @@ export type RunningEmulator = {
 };
 
 /**
- * Starts a local KVS endpoint for both planes on one node:http server. Use it in tests (port 0) and behind
+ * Starts a local KVS endpoint for both planes on one node:http server (the data plane under a per-stream path prefix). Use it in tests (port 0) and behind
  * `kvs-clip emulator`. Rejects when the port cannot be bound or a stream spec or fixture is unusable.
  */
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
@@ -138,8 +145,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const byName = new Map(streams.map((s) => [s.description.name, s]));
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
   return {
-    url: `http://${host}:${address.port}`,
+    url,
+    dataUrl: (name) => `${url}/${dataSegmentFor(name)}`,
     port: address.port,
     region,
     credentials: auth === false ? undefined : auth.credentials,

@@ -88,6 +88,14 @@ function authHint(facts: ErrorFacts, op: KvsOperation): string {
  * plane (ListFragments, GetClip). Retry decisions are classifyForRetry's; this only names the failure.
  * Never throws.
  */
+// OpenSSL's handshake errors as Node reports them in `code`.
+const TLS_CODES: ReadonlySet<string> = new Set([
+  'EPROTO',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+  'ERR_SSL_HTTP_REQUEST',
+]);
+
 export function mapSdkError(error: unknown, context: SdkErrorContext): KvsClipError {
   if (context.signal?.aborted === true) return cancellationOf(context.signal);
   if (error instanceof KvsClipError) return error;
@@ -146,6 +154,13 @@ export function mapSdkError(error: unknown, context: SdkErrorContext): KvsClipEr
     });
   }
   if (facts.name === 'AbortError') return new CancelledError('SIGINT');
+  // TLS failed before any HTTP: most often https:// against a plain-http endpoint such as the emulator.
+  if (facts.code !== undefined && TLS_CODES.has(facts.code)) {
+    return new RemoteError('E_REMOTE', `${failed}: the TLS handshake failed (${facts.code})`, {
+      ...options,
+      hint: 'is it http? The bundled emulator speaks plain http: use --endpoint-url http://…',
+    });
+  }
   const transient =
     TRANSIENT_NAMES.has(facts.name) ||
     (facts.status !== undefined && facts.status >= 500) ||

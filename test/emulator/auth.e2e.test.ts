@@ -42,12 +42,12 @@ async function post(
 
 describe('SigV4 verification', () => {
   it('accepts requests signed with LOCAL_CREDENTIALS', async () => {
-    const out = await sdkClients(emu.url).control.send(new DescribeStreamCommand({ StreamName: 'cam' }));
+    const out = await sdkClients(emu).control.send(new DescribeStreamCommand({ StreamName: 'cam' }));
     expect(out.StreamInfo?.StreamName).toBe('cam');
   });
 
   it('rejects a wrong secret with 403 InvalidSignatureException', async () => {
-    const { control } = sdkClients(emu.url, { accessKeyId: LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: 'wrong' });
+    const { control } = sdkClients(emu, { accessKeyId: LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: 'wrong' });
     const error = await rejection(control.send(new ListStreamsCommand({})));
     expect(error.name).toBe('InvalidSignatureException');
     expect(error.$metadata?.httpStatusCode).toBe(403);
@@ -55,7 +55,7 @@ describe('SigV4 verification', () => {
   });
 
   it('rejects an unknown access key with 403 UnrecognizedClientException', async () => {
-    const { control } = sdkClients(emu.url, {
+    const { control } = sdkClients(emu, {
       accessKeyId: 'AKIDSOMEONEELSE',
       secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey,
     });
@@ -67,7 +67,7 @@ describe('SigV4 verification', () => {
   it('rejects a signature more than 5 minutes off the server clock with RequestExpired', async () => {
     offsetMs = 6 * 60_000;
     try {
-      const error = await rejection(sdkClients(emu.url).control.send(new ListStreamsCommand({})));
+      const error = await rejection(sdkClients(emu).control.send(new ListStreamsCommand({})));
       expect(error.name).toBe('RequestExpired');
       expect(error.message).toMatch(/^Signature expired: \d{8}T\d{6}Z is now earlier than/);
     } finally {

@@ -34,7 +34,7 @@ afterAll(async () => {
 
 describe('quotas', () => {
   it('allows 5 ListFragments per second per stream, answers the 6th with 400 ClientLimitExceededException, and recovers a second later', async () => {
-    const { media } = sdkClients(emu.url);
+    const { media } = sdkClients(emu);
     const call = (StreamName: string) =>
       media.send(new ListFragmentsCommand({ StreamName, FragmentSelector: selector(START - 60_000, START) }));
     for (let i = 0; i < 5; i += 1) await call('cam');
@@ -48,7 +48,7 @@ describe('quotas', () => {
   });
 
   it('limits GetDataEndpoint to 5 TPS per stream with the AWS message', async () => {
-    const { control } = sdkClients(emu.url);
+    const { control } = sdkClients(emu);
     for (let i = 0; i < 5; i += 1)
       await control.send(new GetDataEndpointCommand({ StreamName: 'other', APIName: 'GET_CLIP' }));
     const error = await rejection(
@@ -60,7 +60,7 @@ describe('quotas', () => {
   });
 
   it('allows one GetClip per second per stream', async () => {
-    const { media } = sdkClients(emu.url);
+    const { media } = sdkClients(emu);
     const clip = () =>
       media.send(new GetClipCommand({ StreamName: 'cam', ClipFragmentSelector: selector(START - 10_000, START) }));
     await (await clip()).Payload?.transformToByteArray();
@@ -72,7 +72,7 @@ describe('quotas', () => {
   });
 
   it('charges GetClip its fragment count against 500 fragment-media points per second', async () => {
-    const { media } = sdkClients(points.url);
+    const { media } = sdkClients(points);
     const clip = (fromMs: number) =>
       media.send(new GetClipCommand({ StreamName: 'cam', ClipFragmentSelector: selector(fromMs, fromMs + 299_000) }));
     await (await clip(START - 1_000_000)).Payload?.transformToByteArray();
@@ -85,7 +85,7 @@ describe('quotas', () => {
   });
 
   it('limits ListStreams to 50 TPS for the account', async () => {
-    const { control } = sdkClients(emu.url);
+    const { control } = sdkClients(emu);
     offsetMs += 1001;
     const results = await Promise.allSettled(
       Array.from({ length: 51 }, () => control.send(new ListStreamsCommand({}))),

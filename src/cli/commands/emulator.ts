@@ -1,11 +1,12 @@
-import { readFile } from 'node:fs/promises';
+import { Stats } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../../errors/usage-error.js';
 import { demoStreams } from '../../emulator/demo-streams.js';
 import type { FaultSpec } from '../../emulator/faults.js';
 import type { QuotaLimits } from '../../emulator/quotas.js';
 import type { EmulatorOptions } from '../../emulator/start-emulator.js';
-import { STREAM_SPEC_GRAMMAR, parseStreamSpec, type StreamSpec } from '../../emulator/stream-spec.js';
+import { PRESETS, STREAM_SPEC_GRAMMAR, parseStreamSpec, type StreamSpec } from '../../emulator/stream-spec.js';
 import type { ClipLayout } from '../../mp4/model.js';
 import type { CliIo } from '../io.js';
 import { integerParser } from '../options/parse-number.js';
@@ -138,6 +139,7 @@ async function emulatorOptions(flags: EmulatorFlags, io: CliIo): Promise<Emulato
       );
     }
   });
+  await Promise.all(specs.map((spec) => assertSourceReadable(spec)));
   const caps = {
     ...config.caps,
     ...(flags.maxClipFragments === undefined ? {} : { maxFragments: flags.maxClipFragments }),
@@ -181,5 +183,28 @@ async function readConfig(path: string): Promise<ConfigFile> {
       'E_USAGE',
       `Invalid --config "${path}": ${error instanceof Error ? error.message : String(error)}`,
     );
+  }
+}
+
+/** A `--stream NAME=FILE` whose file is missing: an unknown preset when it looks like one, else the file's error. */
+async function assertSourceReadable(spec: StreamSpec): Promise<void> {
+  if (!('file' in spec.source)) return;
+  const path = spec.source.file;
+  const info = await stat(path).catch((error: unknown) => error);
+  if (info instanceof Error || !(info instanceof Stats)) {
+    const code = info instanceof Error && 'code' in info ? String(info.code) : 'error';
+    const looksLikePreset = !/[./\\]/.test(path);
+    throw new UsageError(
+      'E_USAGE',
+      looksLikePreset
+        ? `Invalid --stream "${spec.name}=${path}": "${path}" is neither a preset (${PRESETS.join(', ')}) nor a file`
+        : `Invalid --stream "${spec.name}=${path}": cannot read the file (${code})`,
+      { hint: 'See kvs-clip emulator --help for the spec grammar.' },
+    );
+  }
+  if (!info.isFile()) {
+    throw new UsageError('E_USAGE', `Invalid --stream "${spec.name}=${path}": not a regular file`, {
+      hint: 'give an MP4 file or a preset name',
+    });
   }
 }
