@@ -61,6 +61,7 @@ export default tseslint.config(
       'src/archive/segments.ts',
       'src/archive/shard.ts',
       'src/archive/select-streams.ts',
+      'src/archive/fleet-budget.ts',
     ],
     rules: { 'no-restricted-imports': ['error', { patterns: [sdk, io] }] },
   },
