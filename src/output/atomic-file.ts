@@ -113,7 +113,8 @@ async function existingKind(finalPath: string): Promise<ExistingKind> {
 }
 
 // Scratch files for a device or FIFO output live in an owner-only folder under the temp directory, named after
-// the output so a rerun finds its resume manifest again.
+// the output. A device cannot be resumed into (what was written is gone), so a new run first clears what a failed
+// one left: at most one set of scratch files per device path ever exists.
 async function specialScratchBase(finalPath: string): Promise<string> {
   const uid = process.getuid?.() ?? 0;
   const folder = join(tmpdir(), `kvs-clip-scratch-${uid}`);
@@ -124,7 +125,10 @@ async function specialScratchBase(finalPath: string): Promise<string> {
     throw toOutputError(error, folder);
   }
   const digest = createHash('sha256').update(resolve(finalPath)).digest('hex').slice(0, 12);
-  return join(folder, `${basename(finalPath)}-${digest}`);
+  const base = join(folder, `${basename(finalPath)}-${digest}`);
+  const leftovers = ['.part', '.part.kvsjoin', '.part.faststart', '.kvsclip.json', '.kvsclip.d'];
+  await Promise.all(leftovers.map((suffix) => rm(`${base}${suffix}`, { recursive: true, force: true })));
+  return base;
 }
 
 // Copy the finished scratch file into the device or FIFO: opened without O_CREAT/O_TRUNC, so a node that vanished
