@@ -32,7 +32,7 @@ _kvs_clip_spec() {
     join) opts='-o --output --force --mkdir --no-faststart --format --gaps --split-on-change --json -q --quiet -v --verbose --no-color -h --help'; valued='-o --output --format --gaps' ;;
     inspect) opts='--boxes --json -q --quiet -v --verbose --no-color -h --help'; valued='' ;;
     completion) opts='-h --help'; valued='' ;;
-    emulator) opts='--host --port --stream --config --clip-layout --seed --no-quotas --no-auth --chunked --max-clip-fragments --max-clip-bytes --log-file --json -h --help'; valued='--host --port --stream --config --clip-layout --seed --max-clip-fragments --max-clip-bytes --log-file' ;;
+    emulator) opts='--host --port --stream --config --clip-layout --clip-shape --seed --no-quotas --no-auth --strict-auth --chunked --max-clip-fragments --max-clip-bytes --log-file --json -h --help'; valued='--host --port --stream --config --clip-layout --clip-shape --seed --max-clip-fragments --max-clip-bytes --log-file' ;;
     help) opts=''; valued='' ;;
     *) opts=''; valued='' ;;
   esac
@@ -65,6 +65,7 @@ _kvs_clip_value() {
       case "$2" in
         --config) _kvs_clip_files ;;
         --clip-layout) COMPREPLY=($(compgen -W 'moov-first moov-last fragmented' -- "$cur")) ;;
+        --clip-shape) COMPREPLY=($(compgen -W 'aws fixture' -- "$cur")) ;;
         --log-file) _kvs_clip_files ;;
       esac ;;
   esac

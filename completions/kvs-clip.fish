@@ -3,7 +3,7 @@
 
 # Succeeds when the word being completed is positional argument number $argv[1] (from 0) after the command.
 function __kvs_clip_argument_is
-    set -l valued --stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps -o --output --format --gaps --align --concurrency --retries --retry-max-time --fragment-rate --state --settle --exec --log-format --region --profile --endpoint-url --connect-timeout --read-timeout --prefix --host --port --stream --config --clip-layout --seed --max-clip-fragments --max-clip-bytes --log-file
+    set -l valued --stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps -o --output --format --gaps --align --concurrency --retries --retry-max-time --fragment-rate --state --settle --exec --log-format --region --profile --endpoint-url --connect-timeout --read-timeout --prefix --host --port --stream --config --clip-layout --clip-shape --seed --max-clip-fragments --max-clip-bytes --log-file
     set -l tokens (commandline -opc)
     set -l count -1
     set -l skip 0
@@ -145,9 +145,11 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l port -x -d 'po
 complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l stream -x -d 'a stream to serve (repeatable; default: "demo", H.264+AAC, 2 s fragments, last 48 h)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l config -r -F -d 'JSON file with streams, faults, quotas, caps, clipLayout, seed'
 complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l clip-layout -x -a 'moov-first moov-last fragmented' -d 'GetClip MP4 layout (default moov-first, a stand-in: the real one is unknown)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l clip-shape -x -a 'aws fixture' -d 'GetClip timing and labels: aws (default; 1 kHz video timescale, ms frame times, eng, "USP Video Handler") or fixture (the fixture\'s own)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l seed -x -d 'seed for jitter, ListFragments order and faults'
 complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l no-quotas -d 'do not enforce the KVS per-stream TPS and fragment-point quotas'
 complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l no-auth -d 'accept requests without verifying their SigV4 signature'
+complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l strict-auth -d 'accept only the emulator\'s own access key (default: any key, checked for scope and clock; its own verified)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l chunked -d 'send GetClip bodies with chunked transfer encoding instead of Content-Length'
 complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l max-clip-fragments -x -d 'GetClip fragment cap (AWS: 200)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l max-clip-bytes -x -d 'GetClip byte cap (AWS: 100000000)'

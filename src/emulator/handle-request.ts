@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseRoutePath, type Plane } from './data-plane.js';
 import type { HandlerContext } from './handler-context.js';
+import { errorBody, errorTypeHeader, replyJson, withExplicitNulls } from './quirks.js';
 import { streamLabel, type RequestBody } from './request-fields.js';
 import { ROUTE_TABLE, servedOperations, type Route } from './routes/route-table.js';
 import { sendBody, type BodyReply } from './send-body.js';
@@ -33,7 +34,7 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, c
     if (ctx.auth !== false) {
       verifySigV4(
         { method: req.method ?? 'GET', path: pathname, query, headers: req.headers, body: raw },
-        { credentials: ctx.auth.credentials, region: ctx.auth.region, nowMs: ctx.auth.now() },
+        { credentials: ctx.auth.credentials, region: ctx.auth.region, nowMs: ctx.auth.now(), strict: ctx.auth.strict },
       );
     }
     if (route === undefined || req.method !== 'POST') throw notServed(req.method ?? '', pathname);
@@ -46,7 +47,7 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, c
       error instanceof WireError
         ? error
         : new WireError('InternalFailure', 500, 'The emulator failed to process the request.');
-    outcome = { status: wire.status, errorType: wire.type, bytesSent: sendError(res, wire) };
+    outcome = { status: wire.status, errorType: wire.type, bytesSent: sendError(res, wire, ctx) };
   }
   ctx.log.add({
     seq: ctx.log.entries.length + 1,
@@ -102,7 +103,7 @@ async function serve(
     if (fault.kind === 'error') {
       const status = fault.status ?? statusForErrorType(fault.name);
       const wire = new WireError(fault.name, status, fault.message ?? `Injected ${fault.name}.`);
-      return withFault({ status, errorType: fault.name, bytesSent: sendError(res, wire) });
+      return withFault({ status, errorType: fault.name, bytesSent: sendError(res, wire, ctx) });
     }
     if (fault.kind === 'html') {
       const page = Buffer.from(
@@ -137,7 +138,7 @@ async function serve(
     const bytesSent = await sendBody(res, reply, bodyContext);
     return withFault({ status: 200, bytesSent, fragments: answer.fragments });
   }
-  const json = Buffer.from(JSON.stringify(answer.value), 'utf8');
+  const json = Buffer.from(replyJson(withExplicitNulls(answer.value, ctx.quirks), ctx.quirks), 'utf8');
   const reply: BodyReply = {
     status: 200,
     headers: { 'Content-Type': contentType ?? 'application/json' },
@@ -161,12 +162,10 @@ function parseBody(raw: Buffer): RequestBody {
   return parsed as RequestBody;
 }
 
-/** The error recipe of kvs-api.md §5.3; returns the body size. */
-function sendError(res: ServerResponse, error: WireError): number {
-  const payload = Buffer.from(
-    JSON.stringify({ __type: error.type, Message: error.message, message: error.message }),
-    'utf8',
-  );
+/** The error recipe of kvs-api.md §5.3 (or its quirky variants, see quirks.ts); returns the body size. */
+function sendError(res: ServerResponse, error: WireError, ctx: HandlerContext): number {
+  const body = errorBody(error.type, error.message, ctx.quirks, ctx.log.entries.length);
+  const payload = Buffer.from(JSON.stringify(body), 'utf8');
   if (res.headersSent) {
     res.destroy();
     return 0;
@@ -174,7 +173,7 @@ function sendError(res: ServerResponse, error: WireError): number {
   res.writeHead(error.status, {
     'Content-Type': 'application/json',
     'Content-Length': String(payload.length),
-    'x-amzn-ErrorType': `${error.type}:https://kinesisvideo.amazonaws.com/doc/2017-09-30/`,
+    'x-amzn-ErrorType': errorTypeHeader(error.type, ctx.quirks),
   });
   res.end(payload);
   return payload.length;

@@ -1,3 +1,5 @@
+import type { ClipError } from './emulated-stream.js';
+
 /** The synthetic media presets, each looping a committed fixture (test/fixtures/<preset>.full.*). */
 export const PRESETS = ['h264', 'h264_aac', 'h265', 'h265_aac', 'h264_alaw'] as const;
 export type Preset = (typeof PRESETS)[number];
@@ -31,6 +33,8 @@ export type StreamSpec = {
   readonly cpdChanges?: readonly TimeMark[];
   /** Keep producing fragments after `endMs`; they appear as the emulator clock passes them (cron / follow tests). */
   readonly live?: boolean;
+  /** GetClip answers this producer-side media error (UnsupportedStreamMediaType / MissingCodecPrivateData). */
+  readonly clipError?: ClipError;
 };
 
 /** The --stream grammar, for --help and error messages. */
@@ -46,6 +50,7 @@ export const STREAM_SPEC_GRAMMAR = [
   '  cpd-change=12:00     toggle to a second resolution (480x270) at this UTC time of day (each day starts at',
   "                       the preset's), or at an ISO instant; repeatable; H.264 presets only",
   '  live                 keep ingesting after end=: new fragments appear as time passes',
+  '  clip-error=unsupported-media-type | missing-codec-private-data   GetClip fails as AWS does for such a producer',
 ].join('\n');
 
 /**
@@ -110,6 +115,11 @@ export function parseStreamSpec(text: string): StreamSpec {
         spec.bitrate = multiple;
         break;
       }
+      case 'clip-error':
+        if (value !== 'unsupported-media-type' && value !== 'missing-codec-private-data')
+          throw new RangeError(`clip-error=${value}: expected unsupported-media-type or missing-codec-private-data`);
+        spec.clipError = value;
+        break;
       case 'cpd-change':
         cpdChanges.push(parseMark(value));
         break;

@@ -73,6 +73,10 @@ function authHint(facts: ErrorFacts, op: KvsOperation): string {
   }
   if (EXPIRED_NAMES.has(facts.name))
     return 'The credentials have expired: refresh them (e.g. `aws sso login`) and run again';
+  if (facts.name === 'UnrecognizedClientException') {
+    // Also what a kvs-clip emulator started with --strict-auth answers for any key but its own.
+    return "The endpoint does not recognise this access key (AWS_ACCESS_KEY_ID or the --profile's): use keys of this AWS account; for a local `kvs-clip emulator --strict-auth` use AWS_ACCESS_KEY_ID=AKIDKVSCLIPLOCAL AWS_SECRET_ACCESS_KEY=kvs-clip-local-secret, or --local";
+  }
   if (SIGNATURE_NAMES.has(facts.name))
     return 'The request signature was rejected: check the secret key, the system clock and --region';
   return `The credentials are not allowed kinesisvideo:${op} on this stream: check the IAM policy`;

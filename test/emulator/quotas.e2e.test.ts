@@ -95,3 +95,30 @@ describe('quotas', () => {
     ]);
   });
 });
+
+describe('account-level quotas', () => {
+  it('allows 25 GetClip calls per second across the account, whatever the streams, and refuses the 26th', async () => {
+    const now = Date.now();
+    const many = Array.from({ length: 26 }, (_, i) => ({
+      name: `cam${i}`,
+      source: { preset: 'h264' as const },
+      spanMs: 600_000,
+    }));
+    const account = await startEmulator({ now: () => now, streams: many, quotas: { fragmentMediaPoints: false } });
+    try {
+      const { media } = sdkClients(account);
+      const clip = async (StreamName: string) => {
+        const out = await media.send(
+          new GetClipCommand({ StreamName, ClipFragmentSelector: selector(now - 10_000, now) }),
+        );
+        await out.Payload?.transformToByteArray();
+      };
+      for (let i = 0; i < 25; i += 1) await clip(`cam${i}`);
+      const error = await rejection(clip('cam25'));
+      expect([error.name, error.$metadata?.httpStatusCode]).toEqual(['ClientLimitExceededException', 400]);
+      expect(error.message).toBe('Limit exceeded on number of requests for GetClip API');
+    } finally {
+      await account.close();
+    }
+  });
+});

@@ -3,7 +3,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../../errors/usage-error.js';
 import { demoStreams } from '../../emulator/demo-streams.js';
+import { CLIP_SHAPES, type ClipShape } from '../../emulator/clip-shape.js';
 import type { FaultSpec } from '../../emulator/faults.js';
+import { LOCAL_CREDENTIALS } from '../../emulator/local-credentials.js';
 import type { QuotaLimits } from '../../emulator/quotas.js';
 import type { EmulatorOptions } from '../../emulator/start-emulator.js';
 import { PRESETS, STREAM_SPEC_GRAMMAR, parseStreamSpec, type StreamSpec } from '../../emulator/stream-spec.js';
@@ -20,6 +22,7 @@ type ConfigFile = {
   quotas?: false | Partial<QuotaLimits>;
   caps?: { maxFragments?: number; maxBytes?: number };
   clipLayout?: ClipLayout;
+  clipShape?: ClipShape;
   seed?: number;
   chunked?: boolean;
   cpdChangeError?: string;
@@ -32,9 +35,11 @@ type EmulatorFlags = {
   stream: string[];
   config?: string;
   clipLayout?: ClipLayout;
+  clipShape?: ClipShape;
   seed?: number;
   quotas: boolean;
   auth: boolean;
+  strictAuth: boolean;
   json: boolean;
   chunked: boolean;
   logFile?: string;
@@ -65,9 +70,20 @@ export function emulatorCommand(io: CliIo): Command {
         'GetClip MP4 layout (default moov-first, a stand-in: the real one is unknown)',
       ).choices(LAYOUTS),
     )
+    .addOption(
+      new Option(
+        '--clip-shape <shape>',
+        'GetClip timing and labels: aws (default; 1 kHz video timescale, ms frame times, eng, "USP Video Handler") or fixture (the fixture\'s own)',
+      ).choices(CLIP_SHAPES),
+    )
     .option('--seed <n>', 'seed for jitter, ListFragments order and faults', integerParser(0, 2 ** 31 - 1))
     .option('--no-quotas', 'do not enforce the KVS per-stream TPS and fragment-point quotas')
     .option('--no-auth', 'accept requests without verifying their SigV4 signature')
+    .option(
+      '--strict-auth',
+      "accept only the emulator's own access key (default: any key, checked for scope and clock; its own verified)",
+      false,
+    )
     .option('--chunked', 'send GetClip bodies with chunked transfer encoding instead of Content-Length', false)
     .option('--max-clip-fragments <n>', 'GetClip fragment cap (AWS: 200)', integerParser(1, 100_000))
     .option('--max-clip-bytes <n>', 'GetClip byte cap (AWS: 100000000)', integerParser(1, Number.MAX_SAFE_INTEGER))
@@ -75,7 +91,7 @@ export function emulatorCommand(io: CliIo): Command {
     .option('--json', 'print one machine-readable line (url, region, credentials, streams) on stdout', false)
     .addHelpText(
       'after',
-      `\nStream specs (--stream):\n${STREAM_SPEC_GRAMMAR.replace(/^/gm, '  ')}\n\nExamples:\n  kvs-clip emulator\n  kvs-clip emulator --stream cam1=h264_aac,span=48h,gap=10:00-10:05,skew=11s --stream big=h265,bitrate=20x\n  kvs-clip emulator --stream mine=./video.mp4 --no-auth --json\n\nCredentials: AWS_ACCESS_KEY_ID=AKIDKVSCLIPLOCAL AWS_SECRET_ACCESS_KEY=kvs-clip-local-secret AWS_REGION=us-east-1`,
+      `\nStream specs (--stream):\n${STREAM_SPEC_GRAMMAR.replace(/^/gm, '  ')}\n\nExamples:\n  kvs-clip emulator\n  kvs-clip emulator --stream cam1=h264_aac,span=48h,gap=10:00-10:05,skew=11s --stream big=h265,bitrate=20x\n  kvs-clip emulator --stream mine=./video.mp4 --no-auth --json\n\nCredentials: any access key works unless --strict-auth; the emulator's own (verified) are\n  AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey}\nRegion: us-east-1. Set both AWS_REGION (SDK v3, kvs-clip) and AWS_DEFAULT_REGION (boto3, AWS CLI), e.g.\n  AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 aws kinesisvideo list-streams --endpoint-url http://127.0.0.1:4567`,
     )
     .action(async (flags: EmulatorFlags) => {
       const options = await emulatorOptions(flags, io);
@@ -102,12 +118,15 @@ export function emulatorCommand(io: CliIo): Command {
       }));
       if (flags.json) {
         io.stdout.write(
-          `${JSON.stringify({ url: emulator.url, region: emulator.region, credentials: emulator.credentials ?? null, streams })}\n`,
+          `${JSON.stringify({ url: emulator.url, region: emulator.region, credentials: emulator.credentials ?? null, authMode: emulator.authMode, streams })}\n`,
         );
       } else {
         io.stdout.write(`${emulator.url}\n`);
         io.stderr.write(
-          `KVS emulator listening on ${emulator.url} (region ${emulator.region}; streams: ${streams.map((s) => s.name).join(', ')}). Ctrl-C to stop.\n`,
+          banner(
+            emulator,
+            streams.map((s) => s.name),
+          ),
         );
       }
       await new Promise<void>((resolve) => {
@@ -116,6 +135,37 @@ export function emulatorCommand(io: CliIo): Command {
       });
       await emulator.close();
     });
+}
+
+const AUTH_MODE_TEXT = {
+  lenient: 'lenient (any access key; signature scope and clock checked; its own key verified)',
+  strict: 'strict (only its own access key)',
+  off: 'off (no signature needed)',
+} as const;
+
+/** The start-up lines on stderr: where, which region, which credentials, how strict. */
+function banner(
+  emulator: {
+    url: string;
+    region: string;
+    authMode: keyof typeof AUTH_MODE_TEXT;
+    credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+  },
+  streams: readonly string[],
+): string {
+  const credentials =
+    emulator.credentials === undefined
+      ? 'any (or none)'
+      : `AWS_ACCESS_KEY_ID=${emulator.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${emulator.credentials.secretAccessKey}`;
+  return [
+    `KVS emulator listening on ${emulator.url}`,
+    `  region:      ${emulator.region} (AWS_REGION=${emulator.region} AWS_DEFAULT_REGION=${emulator.region})`,
+    `  credentials: ${credentials}`,
+    `  auth:        ${AUTH_MODE_TEXT[emulator.authMode]}`,
+    `  streams:     ${streams.join(', ')}`,
+    'Ctrl-C to stop.',
+    '',
+  ].join('\n');
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -151,11 +201,12 @@ async function emulatorOptions(flags: EmulatorFlags, io: CliIo): Promise<Emulato
     port: flags.port,
     now,
     seed: flags.seed ?? config.seed ?? 1,
-    ...(flags.auth ? {} : { auth: false as const }),
+    ...(flags.auth ? (flags.strictAuth ? { auth: { strict: true } } : {}) : { auth: false as const }),
     quotas: flags.quotas ? (config.quotas ?? {}) : false,
     faults: config.faults ?? [],
     caps,
     clipLayout: flags.clipLayout ?? config.clipLayout ?? 'moov-first',
+    clipShape: flags.clipShape ?? config.clipShape ?? 'aws',
     chunked: flags.chunked || (config.chunked ?? false),
     ...(config.cpdChangeError === undefined ? {} : { cpdChangeError: config.cpdChangeError }),
     ...(config.listFragmentsPageSize === undefined ? {} : { listFragmentsPageSize: config.listFragmentsPageSize }),

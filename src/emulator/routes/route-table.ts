@@ -1,3 +1,4 @@
+import { shapeClip } from '../clip-shape.js';
 import { dataSegmentFor, type Plane } from '../data-plane.js';
 import type { OperationName } from '../faults.js';
 import type { HandlerContext } from '../handler-context.js';
@@ -77,7 +78,8 @@ export const ROUTE_TABLE: Readonly<Record<string, Route>> = {
 function serveClip(body: RequestBody, ctx: HandlerContext): RouteReply {
   const clip = getClip(body, ctx.store, { nowMs: ctx.now(), caps: ctx.caps, cpdChangeError: ctx.cpdChangeError });
   ctx.quotas.chargeFragmentPoints(clip.stream.description.name, clip.fragments.length);
-  const encoded = ctx.encodeClip(clip.media, ctx.clipLayout);
+  const shaped = shapeClip(clip.media, { shape: ctx.clipShape, requestMs: ctx.now(), seed: ctx.seed });
+  const encoded = ctx.encodeClip(shaped, ctx.clipLayout);
   return {
     kind: 'media',
     contentType: 'video/mp4',
