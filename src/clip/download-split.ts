@@ -65,13 +65,7 @@ export async function downloadSplit(
   const planned = await checkPartNames(input, pathFor);
   const listPath = `${firstPath.slice(0, firstPath.length - extname(firstPath).length)}_parts.json`;
   const spoolDir = `${listPath}.kvsclip.d`;
-  if (input.mkdir)
-    await makeDirectories(dirname(firstPath)).catch((cause: unknown) => {
-      throw toOutputError(cause, dirname(firstPath));
-    });
-  await makeDirectories(spoolDir, { mode: 0o700 }).catch((cause: unknown) => {
-    throw toOutputError(cause, spoolDir);
-  });
+  await makeSplitDirectories(input.mkdir ? dirname(firstPath) : null, spoolDir);
   const outputs: string[] = [];
   const parts: PartResult[] = [];
   const indexOf = new Map<PartResult, number>();
@@ -100,22 +94,7 @@ export async function downloadSplit(
       ...getClipRuntime(context),
     });
     context.stats.retries += fetched.retries;
-    const list = parts.map((entry) => ({
-      index: indexOf.get(entry) ?? 0,
-      output: entry.output,
-      startMs: entry.part.startMs,
-      endMs: entry.part.endMs,
-      mediaStartMs: entry.part.mediaStartMs,
-      mediaEndMs: entry.part.mediaEndMs,
-      fragments: entry.part.fragmentCount,
-      firstFragmentNumber: entry.part.firstFragmentNumber,
-      lastFragmentNumber: entry.part.lastFragmentNumber,
-      bytes: entry.downloadedBytes,
-    }));
-    await writeFileAtomic(
-      listPath,
-      `${JSON.stringify({ version: 1, stream: input.fields.stream, parts: list }, null, 1)}\n`,
-    );
+    await writePartsList(listPath, input.fields.stream, parts, indexOf);
     return { outputs, parts, calls: fetched.calls, outputBytes };
   } finally {
     await rm(spoolDir, { recursive: true, force: true });
@@ -138,4 +117,37 @@ async function checkPartNames(
     planned.push({ part, index });
   }
   return planned;
+}
+
+/** The `…_parts.json` list beside the parts: one entry per part written, `index` as in its name (1-based). */
+async function writePartsList(
+  listPath: string,
+  stream: string,
+  parts: readonly PartResult[],
+  indexOf: ReadonlyMap<PartResult, number>,
+): Promise<void> {
+  const list = parts.map((entry) => ({
+    index: indexOf.get(entry) ?? 0,
+    output: entry.output,
+    startMs: entry.part.startMs,
+    endMs: entry.part.endMs,
+    mediaStartMs: entry.part.mediaStartMs,
+    mediaEndMs: entry.part.mediaEndMs,
+    fragments: entry.part.fragmentCount,
+    firstFragmentNumber: entry.part.firstFragmentNumber,
+    lastFragmentNumber: entry.part.lastFragmentNumber,
+    bytes: entry.downloadedBytes,
+  }));
+  await writeFileAtomic(listPath, `${JSON.stringify({ version: 1, stream, parts: list }, null, 1)}\n`);
+}
+
+/** The parts' directory (with --mkdir) and the private spool folder. */
+async function makeSplitDirectories(outputDir: string | null, spoolDir: string): Promise<void> {
+  if (outputDir !== null)
+    await makeDirectories(outputDir).catch((cause: unknown) => {
+      throw toOutputError(cause, outputDir);
+    });
+  await makeDirectories(spoolDir, { mode: 0o700 }).catch((cause: unknown) => {
+    throw toOutputError(cause, spoolDir);
+  });
 }

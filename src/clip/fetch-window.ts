@@ -5,7 +5,7 @@ import { describeWindow } from '../time/describe-window.js';
 import { checkGapSplitOptions } from './download-gap-runs.js';
 import { fetchWithoutListing } from './fetch-without-listing.js';
 import { finishGet } from './finish-get.js';
-import { GET_DEFAULTS } from './get-defaults.js';
+import { joinLayoutOf } from './join-layout-of.js';
 import type { GetDeps, GetOptions } from './get-types.js';
 import { describeAndClamp, planWindow, type CallContext } from './plan-window.js';
 import { resultOf, type ResultFacts } from './result-of.js';
@@ -78,11 +78,7 @@ function targetRequestOf(
     selector: options.selector,
     align: resolved.align,
     window: resolved.window,
-    layout: {
-      format: options.output === '-' ? 'fmp4' : (options.format ?? GET_DEFAULTS.format),
-      faststart: options.faststart ?? GET_DEFAULTS.faststart,
-      gaps: options.gaps ?? GET_DEFAULTS.gaps,
-    },
+    layout: joinLayoutOf(options),
     cwd: deps.cwd,
     template: options.output ?? DEFAULT_TEMPLATE,
     force: options.force === true,

@@ -8,9 +8,8 @@ import { prepareOutput } from '../output/atomic-file.js';
 import type { Plan } from '../plan/plan-parts.js';
 import { fetchByTimeWindows } from './fetch-by-time-windows.js';
 import { finishGet } from './finish-get.js';
-import { GET_DEFAULTS } from './get-defaults.js';
 import type { GetDeps, GetOptions } from './get-types.js';
-import type { JoinLayout } from './join-port.js';
+import { joinLayoutOf } from './join-layout-of.js';
 import { outputName } from './output-name.js';
 import { pathExists } from './path-exists.js';
 import type { CallContext } from './plan-window.js';
@@ -44,11 +43,7 @@ export async function fetchWithoutListing(
       { hint: 'Allow kinesisvideo:ListFragments for these credentials' },
     );
   }
-  const layout: JoinLayout = {
-    format: options.output === '-' ? 'fmp4' : (options.format ?? GET_DEFAULTS.format),
-    faststart: options.faststart ?? GET_DEFAULTS.faststart,
-    gaps: options.gaps ?? GET_DEFAULTS.gaps,
-  };
+  const layout = joinLayoutOf(options);
   const shared = { window, selector: options.selector, layout, readClip: readSpooledClip, kvs: context.kvs };
   if (options.output === '-') {
     if (deps.stdout === undefined) throw new InternalError('runGet was asked for -o - without deps.stdout');

@@ -40,6 +40,7 @@ export type StreamSpec = {
 /** The --stream grammar, for --help and error messages. */
 export const STREAM_SPEC_GRAMMAR = [
   'NAME=SOURCE[,KEY=VALUE]...   SOURCE = h264 | h264_aac | h265 | h265_aac | h264_alaw | path/to/video.mp4',
+  '  NAME may hold one range for a fleet: cam[1-50]=h264_aac,live serves cam1 ... cam50 (cam[01-50]: cam01 ...)',
   '  fragment=2s          fragment length, whole seconds 1-10 (default 2s)',
   '  span=48h             archive length ending at end= (default 1h; units ms s m h d)',
   '  end=2026-01-01T00:00:00Z  server time the archive ends (default: now)',

@@ -73,6 +73,31 @@ describe('kvs-clip emulator', () => {
     await expect(fetch(`${line.url}/listStreams`, { method: 'POST', body: '{}' })).rejects.toThrow();
   });
 
+  it('serves a fleet from one --stream range, each stream live and listed', async () => {
+    const h = harness();
+    const running = program(h.io).parseAsync(
+      [
+        'node',
+        'kvs-clip',
+        'emulator',
+        '--port',
+        '0',
+        '--json',
+        '--no-auth',
+        '--stream',
+        'cam[1-12]=h264,live,fragment=1s',
+      ],
+      { from: 'node' },
+    );
+    const line = JSON.parse(await h.firstLine) as { url: string; streams: { name: string }[] };
+    expect(line.streams.map((s) => s.name)).toEqual(Array.from({ length: 12 }, (_, i) => `cam${i + 1}`));
+    const reply = await fetch(`${line.url}/listStreams`, { method: 'POST', body: '{}' });
+    const listed = ((await reply.json()) as { StreamInfoList: { StreamName: string }[] }).StreamInfoList;
+    expect(listed.map((s) => s.StreamName).sort()).toEqual(line.streams.map((s) => s.name).sort());
+    h.stop();
+    await running;
+  });
+
   it('serves the demo stream by default and prints the URL on stdout and a human line on stderr', async () => {
     const h = harness();
     const running = program(h.io).parseAsync(['node', 'kvs-clip', 'emulator', '--port', '0'], { from: 'node' });

@@ -8,7 +8,8 @@ import type { FaultSpec } from '../../emulator/faults.js';
 import { LOCAL_CREDENTIALS } from '../../emulator/local-credentials.js';
 import type { QuotaLimits } from '../../emulator/quotas.js';
 import type { EmulatorOptions } from '../../emulator/start-emulator.js';
-import { PRESETS, STREAM_SPEC_GRAMMAR, parseStreamSpec, type StreamSpec } from '../../emulator/stream-spec.js';
+import { parseStreamFleetSpec } from '../../emulator/stream-fleet-spec.js';
+import { PRESETS, STREAM_SPEC_GRAMMAR, type StreamSpec } from '../../emulator/stream-spec.js';
 import type { ClipLayout } from '../../mp4/model.js';
 import type { CliIo } from '../io.js';
 import { integerParser } from '../options/parse-number.js';
@@ -177,10 +178,10 @@ async function emulatorOptions(flags: EmulatorFlags, io: CliIo): Promise<Emulato
   // Keep the clock running from io.now() (which honours KVS_CLIP_NOW) so quotas and retention move on.
   const offsetMs = io.now() - Date.now();
   const now = (): number => Date.now() + offsetMs;
-  const specs = [...(config.streams ?? []), ...flags.stream].map((spec) => {
-    if (typeof spec !== 'string') return spec;
+  const specs = [...(config.streams ?? []), ...flags.stream].flatMap((spec) => {
+    if (typeof spec !== 'string') return [spec];
     try {
-      return parseStreamSpec(spec);
+      return parseStreamFleetSpec(spec);
     } catch (error) {
       throw new UsageError(
         'E_USAGE',
