@@ -20,7 +20,8 @@ const io = {
   message: 'Pure core: no I/O here; take it as a parameter (style.md §3).',
 };
 const clientCode = {
-  group: ['**/kvs/*', '**/plan/*', '**/download/*', '**/clip/*', '**/cli/*', '**/cli/**'],
+  // src/mp4/plan is the joiner's pure planning, not the client's fragment planning in src/plan.
+  group: ['**/kvs/*', '**/plan/*', '!**/mp4/plan/*', '**/download/*', '**/clip/*', '**/cli/*', '**/cli/**'],
   message: 'The emulator is the other side of the wire and never imports client code.',
 };
 
@@ -67,6 +68,10 @@ export default tseslint.config(
       'src/archive/shard.ts',
       'src/archive/select-streams.ts',
       'src/archive/fleet-budget.ts',
+      'src/mp4/*.ts',
+      'src/mp4/read/**/*.ts',
+      'src/mp4/boxes/**/*.ts',
+      'src/mp4/plan/**/*.ts',
     ],
     rules: { 'no-restricted-imports': ['error', { patterns: [sdk, io] }] },
   },

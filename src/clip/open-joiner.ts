@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { createPrivateFile } from '../download/create-private-file.js';
 import { UsageError } from '../errors/usage-error.js';
-import { createJoiner } from '../mp4/join-clips.js';
-import { openFileSource } from '../mp4/file-source.js';
+import { createJoiner } from '../mp4/write/join-clips.js';
+import { openFileSource } from '../mp4/write/file-source.js';
 import { formatInstant } from '../time/format-instant.js';
 import type { OpenJoiner } from './join-port.js';
 

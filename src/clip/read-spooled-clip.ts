@@ -1,6 +1,6 @@
-import { openFileSource } from '../mp4/file-source.js';
+import { openFileSource } from '../mp4/write/file-source.js';
 import type { Clip } from '../mp4/model.js';
-import { readClip } from '../mp4/read-clip.js';
+import { readClip } from '../mp4/read/read-clip.js';
 
 /**
  * Parses a spooled GetClip body (only its sample index: a few bytes per sample). Throws MediaError `E_MP4_PARSE`

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { ClipLayout } from '../mp4/model.js';
-import { buildClipStream, type ClipStream } from '../mp4/write-samples.js';
+import { buildClipStream, type ClipStream } from './write-samples.js';
 import { shapeClip, type ClipShape } from './clip-shape.js';
 import type { EmulatedStream, StreamFragment } from './emulated-stream.js';
 import { listStreamFragments, type FragmentRange } from './list-stream-fragments.js';

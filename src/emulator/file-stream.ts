@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { memorySource } from '../mp4/file-source.js';
+import { memorySource } from '../mp4/write/file-source.js';
 import type { MemorySample, MemoryTrack, Track } from '../mp4/model.js';
-import { readClip } from '../mp4/read-clip.js';
+import { readClip } from '../mp4/read/read-clip.js';
 import type { ClipMedia, EmulatedStream, SelectorType, StreamDescription, StreamFragment } from './emulated-stream.js';
 import { fragmentNumber } from './fragment-number.js';
 

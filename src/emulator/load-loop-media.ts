@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { memorySource } from '../mp4/file-source.js';
-import { readClip } from '../mp4/read-clip.js';
+import { memorySource } from '../mp4/write/file-source.js';
+import { readClip } from '../mp4/read/read-clip.js';
 import type { LoopMedia } from './loop-media.js';
 import { loopAudioFromClip, loopVideoFromClip } from './loop-media-from-clip.js';
 import type { Preset } from './stream-spec.js';

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ClipLayout } from '../mp4/model.js';
-import { buildClipStream } from '../mp4/write-samples.js';
+import { buildClipStream } from './write-samples.js';
 import type { ClipShape } from './clip-shape.js';
 import { createStreams } from './create-streams.js';
 import type { EmulatedStream, StreamFragment } from './emulated-stream.js';

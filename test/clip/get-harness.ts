@@ -16,7 +16,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/emulator/local-creden
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/start-emulator.js';
 import { createKvsClients, type KvsClients } from '../../src/kvs/clients.js';
 import { createKvsSession } from '../../src/kvs/kvs-session.js';
-import { buildClipStream } from '../../src/mp4/write-samples.js';
+import { buildClipStream } from '../../src/emulator/write-samples.js';
 import { seededRandom, virtualClock, type VirtualClock } from './virtual-clock.js';
 import { clientEmulatorOptions } from '../support/client-emulator-options.js';
 

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildMoov } from '../../src/mp4/build-moov.js';
-import { mdatHeader } from '../../src/mp4/byte-writer.js';
-import { memorySource } from '../../src/mp4/file-source.js';
+import { buildMoov } from '../../src/mp4/boxes/build-moov.js';
+import { mdatHeader } from '../../src/mp4/boxes/byte-writer.js';
+import { memorySource } from '../../src/mp4/write/file-source.js';
 import type { Clip } from '../../src/mp4/model.js';
-import { JoinPlan } from '../../src/mp4/plan-join.js';
-import type { OutputMovie, OutputTrack } from '../../src/mp4/output-track.js';
-import { readClip } from '../../src/mp4/read-clip.js';
-import { PROGRESSIVE_FTYP } from '../../src/mp4/write-progressive.js';
+import { JoinPlan } from '../../src/mp4/plan/plan-join.js';
+import type { OutputMovie, OutputTrack } from '../../src/mp4/plan/output-track.js';
+import { readClip } from '../../src/mp4/read/read-clip.js';
+import { PROGRESSIVE_FTYP } from '../../src/mp4/write/write-progressive.js';
 import { fixtureSet } from '../fixtures/fixture-sets.js';
 import { syntheticClip, video2s } from './synthetic-clips.js';
 

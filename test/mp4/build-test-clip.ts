@@ -1,6 +1,6 @@
 // Test helper: synthesises small clips in-process with the box builders (progressive moov-first/moov-last and
 // fragmented), so reader tests need no ffmpeg. Every sample's bytes are filled with a marker (its index + 1, mod 256).
-import { box, concatBytes, freeThenMdatHeader } from '../../src/mp4/byte-writer.js';
+import { box, concatBytes, freeThenMdatHeader } from '../../src/mp4/boxes/byte-writer.js';
 import { buildDinf } from '../../src/mp4/boxes/dinf.js';
 import { buildEdts } from '../../src/mp4/boxes/elst.js';
 import { buildFtyp } from '../../src/mp4/boxes/ftyp.js';

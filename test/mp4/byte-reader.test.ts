@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ByteReader, openBox } from '../../src/mp4/byte-reader.js';
-import { box, ByteWriter } from '../../src/mp4/byte-writer.js';
+import { ByteReader, openBox } from '../../src/mp4/read/byte-reader.js';
+import { box, ByteWriter } from '../../src/mp4/boxes/byte-writer.js';
 import { MediaError } from '../../src/errors/media-error.js';
 
 function catchError(fn: () => unknown): MediaError {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { box, ByteWriter, freeThenMdatHeader, fullBox, mdatHeader } from '../../src/mp4/byte-writer.js';
-import { ByteReader } from '../../src/mp4/byte-reader.js';
+import { box, ByteWriter, freeThenMdatHeader, fullBox, mdatHeader } from '../../src/mp4/boxes/byte-writer.js';
+import { ByteReader } from '../../src/mp4/read/byte-reader.js';
 
 describe('ByteWriter', () => {
   it('writes big-endian integers and grows past its initial capacity', () => {

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copyPieces } from '../../src/mp4/copy-pieces.js';
-import { memorySource, openFileSource } from '../../src/mp4/file-source.js';
-import type { CopyPiece } from '../../src/mp4/plan-join.js';
+import { copyPieces } from '../../src/mp4/write/copy-pieces.js';
+import { memorySource, openFileSource } from '../../src/mp4/write/file-source.js';
+import type { CopyPiece } from '../../src/mp4/plan/plan-join.js';
 
 const MIB = 1024 * 1024;
 

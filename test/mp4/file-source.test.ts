@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { memorySource, openFileSource } from '../../src/mp4/file-source.js';
+import { memorySource, openFileSource } from '../../src/mp4/write/file-source.js';
 
 describe('openFileSource', () => {
   it('reads exact ranges with positioned reads and rejects reads outside the file', async () => {

@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaError } from '../../src/errors/media-error.js';
-import { memorySource } from '../../src/mp4/file-source.js';
-import { joinFiles } from '../../src/mp4/join-clips.js';
-import { readClip } from '../../src/mp4/read-clip.js';
+import { memorySource } from '../../src/mp4/write/file-source.js';
+import { joinFiles } from '../../src/mp4/write/join-clips.js';
+import { readClip } from '../../src/mp4/read/read-clip.js';
 import { FIXTURE_DIR, fixtureSet } from '../fixtures/fixture-sets.js';
 import { seededRandom as prng } from '../../src/emulator/seeded-random.js';
 

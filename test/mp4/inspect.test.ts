@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { describeBoxTree, inspectClip } from '../../src/mp4/inspect.js';
-import { readClip } from '../../src/mp4/read-clip.js';
-import { memorySource } from '../../src/mp4/file-source.js';
+import { describeBoxTree, inspectClip } from '../../src/mp4/read/inspect.js';
+import { readClip } from '../../src/mp4/read/read-clip.js';
+import { memorySource } from '../../src/mp4/write/file-source.js';
 import { alawEntry, avc1Entry, buildFragmentedClip, buildProgressiveClip, type TestTrack } from './build-test-clip.js';
 
 const video: TestTrack = {

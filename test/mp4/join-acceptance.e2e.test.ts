@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { MediaError } from '../../src/errors/media-error.js';
-import { memorySource } from '../../src/mp4/file-source.js';
-import { createJoiner, joinFiles, type JoinOptions } from '../../src/mp4/join-clips.js';
-import { JoinPlan } from '../../src/mp4/plan-join.js';
-import { readClip } from '../../src/mp4/read-clip.js';
-import { ProgressiveWriter } from '../../src/mp4/write-progressive.js';
+import { memorySource } from '../../src/mp4/write/file-source.js';
+import { createJoiner, joinFiles, type JoinOptions } from '../../src/mp4/write/join-clips.js';
+import { JoinPlan } from '../../src/mp4/plan/plan-join.js';
+import { readClip } from '../../src/mp4/read/read-clip.js';
+import { ProgressiveWriter } from '../../src/mp4/write/write-progressive.js';
 import { FIXTURE_SETS, fixtureSet, type FixtureSet } from '../fixtures/fixture-sets.js';
 import {
   decodedVideoHashes,

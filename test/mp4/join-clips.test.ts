@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaError } from '../../src/errors/media-error.js';
-import { memorySource, openFileSource } from '../../src/mp4/file-source.js';
-import { createJoiner, joinFiles, type JoinCheckpoint, type JoinPart } from '../../src/mp4/join-clips.js';
+import { memorySource, openFileSource } from '../../src/mp4/write/file-source.js';
+import { createJoiner, joinFiles, type JoinCheckpoint, type JoinPart } from '../../src/mp4/write/join-clips.js';
 import type { Clip, Track } from '../../src/mp4/model.js';
-import { readClip } from '../../src/mp4/read-clip.js';
+import { readClip } from '../../src/mp4/read/read-clip.js';
 import { fixtureSet } from '../fixtures/fixture-sets.js';
 import { topLevelBoxes } from './synthetic-tracks.js';
 

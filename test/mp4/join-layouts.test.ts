@@ -8,18 +8,18 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { memorySource } from '../../src/mp4/file-source.js';
+import { memorySource } from '../../src/mp4/write/file-source.js';
 import {
   createJoiner,
   joinFiles,
   type JoinCheckpoint,
   type JoinOptions,
   type JoinPart,
-} from '../../src/mp4/join-clips.js';
-import { moovReserveBytes, RESERVE_EXTRA_BYTES } from '../../src/mp4/moov-reserve.js';
-import { JoinPlan } from '../../src/mp4/plan-join.js';
-import { readClip } from '../../src/mp4/read-clip.js';
-import { PAYLOAD_OFFSET, ProgressiveWriter } from '../../src/mp4/write-progressive.js';
+} from '../../src/mp4/write/join-clips.js';
+import { moovReserveBytes, RESERVE_EXTRA_BYTES } from '../../src/mp4/plan/moov-reserve.js';
+import { JoinPlan } from '../../src/mp4/plan/plan-join.js';
+import { readClip } from '../../src/mp4/read/read-clip.js';
+import { PAYLOAD_OFFSET, ProgressiveWriter } from '../../src/mp4/write/write-progressive.js';
 import { fixtureSet } from '../fixtures/fixture-sets.js';
 import { topLevelBoxes } from './synthetic-tracks.js';
 

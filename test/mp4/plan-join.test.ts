@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MediaError } from '../../src/errors/media-error.js';
-import { buildMoov } from '../../src/mp4/build-moov.js';
+import { buildMoov } from '../../src/mp4/boxes/build-moov.js';
 import type { Clip } from '../../src/mp4/model.js';
-import type { CompactTables, OutputTrack } from '../../src/mp4/output-track.js';
-import type { PlanPart } from '../../src/mp4/join-timeline.js';
-import { JoinPlan } from '../../src/mp4/plan-join.js';
+import type { CompactTables, OutputTrack } from '../../src/mp4/plan/output-track.js';
+import type { PlanPart } from '../../src/mp4/plan/join-timeline.js';
+import { JoinPlan } from '../../src/mp4/plan/plan-join.js';
 import { aac2s, syntheticClip, video2s } from './synthetic-clips.js';
 import { fakeEntry } from './synthetic-tracks.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { box, ByteWriter, concatBytes, mdatHeader } from '../../src/mp4/byte-writer.js';
-import { memorySource } from '../../src/mp4/file-source.js';
-import { loadBox, scanTopLevel } from '../../src/mp4/read-boxes.js';
+import { box, ByteWriter, concatBytes, mdatHeader } from '../../src/mp4/boxes/byte-writer.js';
+import { memorySource } from '../../src/mp4/write/file-source.js';
+import { loadBox, scanTopLevel } from '../../src/mp4/read/read-boxes.js';
 import type { ByteSource } from '../../src/mp4/model.js';
 
 describe('scanTopLevel', () => {

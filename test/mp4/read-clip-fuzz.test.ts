@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readClip } from '../../src/mp4/read-clip.js';
-import { memorySource } from '../../src/mp4/file-source.js';
-import { describeBoxTree } from '../../src/mp4/inspect.js';
+import { readClip } from '../../src/mp4/read/read-clip.js';
+import { memorySource } from '../../src/mp4/write/file-source.js';
+import { describeBoxTree } from '../../src/mp4/read/inspect.js';
 import { MediaError } from '../../src/errors/media-error.js';
 import {
   alawEntry,

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { describeMedia, itMedia } from '../support/ffmpeg.js';
 import { FIXTURE_DIR } from '../fixtures/fixture-sets.js';
-import { openFileSource } from '../../src/mp4/file-source.js';
-import { readClip } from '../../src/mp4/read-clip.js';
+import { openFileSource } from '../../src/mp4/write/file-source.js';
+import { readClip } from '../../src/mp4/read/read-clip.js';
 import type { Clip, ClipLayout, Track } from '../../src/mp4/model.js';
 
 /** `dts` is relative to the stream's first packet: ffmpeg shifts absolute DTS by edit lists, we do not. */

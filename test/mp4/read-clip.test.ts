@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import { readClip } from '../../src/mp4/read-clip.js';
-import { memorySource, openFileSource } from '../../src/mp4/file-source.js';
+import { readClip } from '../../src/mp4/read/read-clip.js';
+import { memorySource, openFileSource } from '../../src/mp4/write/file-source.js';
 import type { Clip, Track } from '../../src/mp4/model.js';
 import {
   alawEntry,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { openBox } from '../../src/mp4/byte-reader.js';
+import { openBox } from '../../src/mp4/read/byte-reader.js';
 import { buildMoof, parseMoof, type TrafInput } from '../../src/mp4/boxes/moof.js';
 import { SAMPLE_FLAGS_NON_SYNC, SAMPLE_FLAGS_SYNC } from '../../src/mp4/boxes/trun.js';
-import { applyFragments, type LoadedMoof } from '../../src/mp4/read-fragmented.js';
-import { parseSampleEntry } from '../../src/mp4/sample-entry.js';
+import { applyFragments, type LoadedMoof } from '../../src/mp4/read/read-fragmented.js';
+import { parseSampleEntry } from '../../src/mp4/read/sample-entry.js';
 import type { Track } from '../../src/mp4/model.js';
 import { avc1Entry } from './build-test-clip.js';
 

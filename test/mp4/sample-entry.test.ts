@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { openBox } from '../../src/mp4/byte-reader.js';
-import { box } from '../../src/mp4/byte-writer.js';
-import { parseSampleEntry } from '../../src/mp4/sample-entry.js';
+import { openBox } from '../../src/mp4/read/byte-reader.js';
+import { box } from '../../src/mp4/boxes/byte-writer.js';
+import { parseSampleEntry } from '../../src/mp4/read/sample-entry.js';
 import { buildAvcC, parseAvcC } from '../../src/mp4/boxes/avcc.js';
 import { buildHvcC, parseHvcC } from '../../src/mp4/boxes/hvcc.js';
 import { buildEsds, parseEsds } from '../../src/mp4/boxes/esds.js';

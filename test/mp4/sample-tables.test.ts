@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { openBox } from '../../src/mp4/byte-reader.js';
-import { box } from '../../src/mp4/byte-writer.js';
+import { openBox } from '../../src/mp4/read/byte-reader.js';
+import { box } from '../../src/mp4/boxes/byte-writer.js';
 import { buildChunkOffsets } from '../../src/mp4/boxes/stco.js';
 import { buildCtts } from '../../src/mp4/boxes/ctts.js';
 import { buildDinf } from '../../src/mp4/boxes/dinf.js';
@@ -13,7 +13,7 @@ import { buildStss } from '../../src/mp4/boxes/stss.js';
 import { buildStsz } from '../../src/mp4/boxes/stsz.js';
 import { buildStts } from '../../src/mp4/boxes/stts.js';
 import { buildTkhd } from '../../src/mp4/boxes/tkhd.js';
-import { readTrack } from '../../src/mp4/sample-tables.js';
+import { readTrack } from '../../src/mp4/read/sample-tables.js';
 import { avc1Entry } from './build-test-clip.js';
 
 type Parts = {

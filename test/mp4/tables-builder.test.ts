@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compactTables, TablesBuilder } from '../../src/mp4/tables-builder.js';
+import { compactTables, TablesBuilder } from '../../src/mp4/plan/tables-builder.js';
 
 function stssNumbers(runs: {
   firsts: ArrayLike<number>;

@@ -6,7 +6,7 @@ import {
   provisionalLastDuration,
   readPartEdit,
   snapTolerance,
-} from '../../src/mp4/timeline.js';
+} from '../../src/mp4/plan/timeline.js';
 import { syntheticTrack } from './synthetic-clips.js';
 
 const track = (edits: { segmentDuration: number; mediaTime: number; rate: number }[]) =>

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { memorySource } from '../../src/mp4/file-source.js';
+import { memorySource } from '../../src/mp4/write/file-source.js';
 import type { MemorySample, MemoryTrack, Track } from '../../src/mp4/model.js';
-import { readClip } from '../../src/mp4/read-clip.js';
-import { buildClipStream } from '../../src/mp4/write-samples.js';
+import { readClip } from '../../src/mp4/read/read-clip.js';
+import { buildClipStream } from '../../src/emulator/write-samples.js';
 import { fixtureSet } from '../fixtures/fixture-sets.js';
 import { collect, memoryTrack, topLevelBoxes } from './synthetic-tracks.js';
 

@@ -1,6 +1,6 @@
-import { describeBoxTree, inspectClip, type ClipSummary } from '../../mp4/inspect.js';
-import { openFileSource } from '../../mp4/file-source.js';
-import { readClip } from '../../mp4/read-clip.js';
+import { describeBoxTree, inspectClip, type ClipSummary } from '../../mp4/read/inspect.js';
+import { openFileSource } from '../../mp4/write/file-source.js';
+import { readClip } from '../../mp4/read/read-clip.js';
 import { formatDuration } from '../../time/format-duration.js';
 import type { InspectOptions } from '../commands/inspect.js';
 import type { CliIo } from '../io.js';

@@ -1,4 +1,4 @@
-import { joinFiles, type JoinFilesSummary } from '../../mp4/join-clips.js';
+import { joinFiles, type JoinFilesSummary } from '../../mp4/write/join-clips.js';
 import { prepareOutput } from '../../output/atomic-file.js';
 import { formatDuration } from '../../time/format-duration.js';
 import type { JoinOptions } from '../commands/join.js';

@@ -2,8 +2,8 @@
  * AudioSampleEntry, ISO/IEC 14496-12 §12.2.3, and the QuickTime sound description (versions 0, 1 and 2) that
  * ffmpeg's `mov` muxer writes for `alaw`: fixed fields, then child boxes (`esds`, `chan`, `wave`, …).
  */
-import type { BoxView, ByteReader } from '../byte-reader.js';
-import { box, ByteWriter } from '../byte-writer.js';
+import type { BoxView, ByteReader } from '../read/byte-reader.js';
+import { box, ByteWriter } from './byte-writer.js';
 
 export type AudioSampleEntry = {
   readonly dataReferenceIndex: number;

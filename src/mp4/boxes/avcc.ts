@@ -1,6 +1,6 @@
 /** avcC, ISO/IEC 14496-15 §5.3.3.1: AVC decoder configuration (NAL length size, SPS and PPS). */
-import type { ByteReader } from '../byte-reader.js';
-import { box, ByteWriter } from '../byte-writer.js';
+import type { ByteReader } from '../read/byte-reader.js';
+import { box, ByteWriter } from './byte-writer.js';
 
 export type AvcC = {
   readonly profile: number;

@@ -1,6 +1,6 @@
 /** ctts, ISO/IEC 14496-12 §8.6.1.3: composition offset (CTS − DTS) runs. */
-import { readFullBoxHeader, type ByteReader } from '../byte-reader.js';
-import { ByteWriter, fullBox } from '../byte-writer.js';
+import { readFullBoxHeader, type ByteReader } from '../read/byte-reader.js';
+import { ByteWriter, fullBox } from './byte-writer.js';
 import { readEntryCount } from './table-count.js';
 
 export type Ctts = {

@@ -1,6 +1,6 @@
 /** dinf/dref/url, ISO/IEC 14496-12 §8.7.1–8.7.2: data references; we only write "media is in this file". */
-import { readFullBoxHeader, type ByteReader } from '../byte-reader.js';
-import { box, ByteWriter, fullBox } from '../byte-writer.js';
+import { readFullBoxHeader, type ByteReader } from '../read/byte-reader.js';
+import { box, ByteWriter, fullBox } from './byte-writer.js';
 
 export type DataEntry = {
   /** `url ` or `urn ` (or `alis` in QuickTime files). */

@@ -1,6 +1,6 @@
 /** edts/elst, ISO/IEC 14496-12 §8.6.5–8.6.6: edit list mapping media time onto the movie timeline. */
-import { readFullBoxHeader, type ByteReader } from '../byte-reader.js';
-import { box, ByteWriter, fullBox } from '../byte-writer.js';
+import { readFullBoxHeader, type ByteReader } from '../read/byte-reader.js';
+import { box, ByteWriter, fullBox } from './byte-writer.js';
 import type { EditEntry } from '../model.js';
 
 /** Parses an `edts` payload: the entries of its `elst` (none when `elst` is absent). */

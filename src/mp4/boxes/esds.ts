@@ -2,8 +2,8 @@
  * esds, ISO/IEC 14496-14 §3.3.1 with descriptors from ISO/IEC 14496-1 §7.2.6: the MPEG-4 elementary stream
  * descriptor carrying the AAC AudioSpecificConfig.
  */
-import { readFullBoxHeader, type ByteReader } from '../byte-reader.js';
-import { ByteWriter, fullBox } from '../byte-writer.js';
+import { readFullBoxHeader, type ByteReader } from '../read/byte-reader.js';
+import { ByteWriter, fullBox } from './byte-writer.js';
 
 export type Esds = {
   readonly esId: number;

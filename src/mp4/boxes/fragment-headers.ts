@@ -2,8 +2,8 @@
  * mfhd, tfhd and tfdt, ISO/IEC 14496-12 §8.8.5, §8.8.7, §8.8.12: movie fragment sequence number, track fragment
  * defaults and base offset, and the base media decode time of a track fragment.
  */
-import { readFullBoxHeader, type ByteReader } from '../byte-reader.js';
-import { ByteWriter, fullBox } from '../byte-writer.js';
+import { readFullBoxHeader, type ByteReader } from '../read/byte-reader.js';
+import { ByteWriter, fullBox } from './byte-writer.js';
 
 /** Parses an `mfhd` payload into its sequence number. */
 export function parseMfhd(body: ByteReader): number {

@@ -1,6 +1,6 @@
 /** ftyp, ISO/IEC 14496-12 §4.3: file type and compatible brands. */
-import type { ByteReader } from '../byte-reader.js';
-import { box, ByteWriter } from '../byte-writer.js';
+import type { ByteReader } from '../read/byte-reader.js';
+import { box, ByteWriter } from './byte-writer.js';
 
 export type Ftyp = {
   readonly majorBrand: string;

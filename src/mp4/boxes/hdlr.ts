@@ -1,6 +1,6 @@
 /** hdlr, ISO/IEC 14496-12 §8.4.3: handler type (`vide`/`soun`) and a human-readable name. */
-import { readFullBoxHeader, type ByteReader } from '../byte-reader.js';
-import { ByteWriter, fullBox } from '../byte-writer.js';
+import { readFullBoxHeader, type ByteReader } from '../read/byte-reader.js';
+import { ByteWriter, fullBox } from './byte-writer.js';
 
 export type Hdlr = {
   /** `vide`, `soun`, … */

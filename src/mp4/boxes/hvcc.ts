@@ -1,6 +1,6 @@
 /** hvcC, ISO/IEC 14496-15 §8.3.3.1: HEVC decoder configuration (NAL length size, VPS/SPS/PPS/SEI arrays). */
-import type { ByteReader } from '../byte-reader.js';
-import { box, ByteWriter } from '../byte-writer.js';
+import type { ByteReader } from '../read/byte-reader.js';
+import { box, ByteWriter } from './byte-writer.js';
 
 export type HvcCArray = {
   readonly completeness: boolean;

@@ -1,6 +1,6 @@
 /** mdhd, ISO/IEC 14496-12 §8.4.2: media header (media timescale, duration, language). */
-import { readFullBoxHeader, type ByteReader } from '../byte-reader.js';
-import { ByteWriter, fullBox } from '../byte-writer.js';
+import { readFullBoxHeader, type ByteReader } from '../read/byte-reader.js';
+import { ByteWriter, fullBox } from './byte-writer.js';
 import { readVersioned, versionFor, writeVersioned } from './time-fields.js';
 
 export type Mdhd = {

@@ -1,6 +1,6 @@
 /** vmhd and smhd, ISO/IEC 14496-12 §12.1.2 and §12.2.2: video and sound media headers. */
-import { readFullBoxHeader, type ByteReader } from '../byte-reader.js';
-import { ByteWriter, fullBox } from '../byte-writer.js';
+import { readFullBoxHeader, type ByteReader } from '../read/byte-reader.js';
+import { ByteWriter, fullBox } from './byte-writer.js';
 
 export type Vmhd = { readonly graphicsMode: number; readonly opcolor: readonly [number, number, number] };
 export type Smhd = { readonly balance: number };

@@ -1,6 +1,6 @@
 /** moof/traf, ISO/IEC 14496-12 §8.8.4 and §8.8.6: a movie fragment and its track fragments. */
-import type { ByteReader } from '../byte-reader.js';
-import { box } from '../byte-writer.js';
+import type { ByteReader } from '../read/byte-reader.js';
+import { box } from './byte-writer.js';
 import { buildMfhd, buildTfdt, buildTfhd, parseMfhd, parseTfdt, parseTfhd, type Tfhd } from './fragment-headers.js';
 import { buildTrun, parseTrun, type Trun, type TrunInput } from './trun.js';
 

@@ -1,6 +1,6 @@
 /** mvex/mehd/trex, ISO/IEC 14496-12 §8.8.1–8.8.3: movie extends (fragmented files) and per-track defaults. */
-import { readFullBoxHeader, type ByteReader } from '../byte-reader.js';
-import { box, ByteWriter, fullBox } from '../byte-writer.js';
+import { readFullBoxHeader, type ByteReader } from '../read/byte-reader.js';
+import { box, ByteWriter, fullBox } from './byte-writer.js';
 
 export type Trex = {
   readonly trackId: number;

@@ -1,6 +1,6 @@
 /** mvhd, ISO/IEC 14496-12 §8.2.2: movie header (movie timescale, duration, next track ID). */
-import { readFullBoxHeader, type ByteReader } from '../byte-reader.js';
-import { ByteWriter, fullBox } from '../byte-writer.js';
+import { readFullBoxHeader, type ByteReader } from '../read/byte-reader.js';
+import { ByteWriter, fullBox } from './byte-writer.js';
 import { IDENTITY_MATRIX, readMatrix, readVersioned, versionFor, writeMatrix, writeVersioned } from './time-fields.js';
 
 export type Mvhd = {

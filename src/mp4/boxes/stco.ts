@@ -1,6 +1,6 @@
 /** stco/co64, ISO/IEC 14496-12 §8.7.5: chunk offsets, 32-bit or 64-bit. */
-import { readFullBoxHeader, type ByteReader } from '../byte-reader.js';
-import { ByteWriter, fullBox } from '../byte-writer.js';
+import { readFullBoxHeader, type ByteReader } from '../read/byte-reader.js';
+import { ByteWriter, fullBox } from './byte-writer.js';
 import { readEntryCount } from './table-count.js';
 
 /** Parses an `stco` payload into absolute offsets. Throws `E_MP4_PARSE` when truncated. */

@@ -1,6 +1,6 @@
 /** stsc, ISO/IEC 14496-12 §8.7.4: sample-to-chunk runs; also where an `stsd` entry switch is expressed. */
-import { readFullBoxHeader, type ByteReader } from '../byte-reader.js';
-import { ByteWriter, fullBox } from '../byte-writer.js';
+import { readFullBoxHeader, type ByteReader } from '../read/byte-reader.js';
+import { ByteWriter, fullBox } from './byte-writer.js';
 import { readEntryCount } from './table-count.js';
 
 export type Stsc = {

@@ -1,6 +1,6 @@
 /** stsd, ISO/IEC 14496-12 §8.5.2: sample descriptions (entries kept as raw boxes; see sample-entry.ts). */
-import { readFullBoxHeader, type BoxView, type ByteReader } from '../byte-reader.js';
-import { ByteWriter, concatBytes, fullBox } from '../byte-writer.js';
+import { readFullBoxHeader, type BoxView, type ByteReader } from '../read/byte-reader.js';
+import { ByteWriter, concatBytes, fullBox } from './byte-writer.js';
 
 /**
  * Parses an `stsd` payload into its entry boxes (views with their own readers). Throws `E_MP4_PARSE` when the

@@ -1,6 +1,6 @@
 /** stss, ISO/IEC 14496-12 §8.6.2: sync sample (keyframe) numbers, 1-based. Absent = every sample is sync. */
-import { readFullBoxHeader, type ByteReader } from '../byte-reader.js';
-import { ByteWriter, fullBox } from '../byte-writer.js';
+import { readFullBoxHeader, type ByteReader } from '../read/byte-reader.js';
+import { ByteWriter, fullBox } from './byte-writer.js';
 import { readEntryCount } from './table-count.js';
 
 /** Parses an `stss` payload into 1-based sample numbers. Throws `E_MP4_PARSE` when truncated. */

@@ -1,6 +1,6 @@
 /** stsz, ISO/IEC 14496-12 §8.7.3.2: sample sizes, constant (PCM) or per sample. */
-import { readFullBoxHeader, type ByteReader } from '../byte-reader.js';
-import { ByteWriter, fullBox } from '../byte-writer.js';
+import { readFullBoxHeader, type ByteReader } from '../read/byte-reader.js';
+import { ByteWriter, fullBox } from './byte-writer.js';
 
 export type Stsz = {
   /** Constant size of every sample, or 0 when `entrySizes` holds per-sample sizes. */

@@ -1,6 +1,6 @@
 /** stts, ISO/IEC 14496-12 §8.6.1.2: decoding time to sample, as runs of (count, delta). */
-import { readFullBoxHeader, type ByteReader } from '../byte-reader.js';
-import { ByteWriter, fullBox } from '../byte-writer.js';
+import { readFullBoxHeader, type ByteReader } from '../read/byte-reader.js';
+import { ByteWriter, fullBox } from './byte-writer.js';
 import { readEntryCount } from './table-count.js';
 
 export type Stts = {

@@ -2,7 +2,7 @@
  * Guard for table boxes: a 32-bit entry count is checked against the bytes actually present before anything is
  * allocated, so a hostile `0xffffffff` cannot ask for gigabytes.
  */
-import type { ByteReader } from '../byte-reader.js';
+import type { ByteReader } from '../read/byte-reader.js';
 
 /** Reads an entry count and throws `E_MP4_PARSE` unless `count × entrySize` bytes follow. */
 export function readEntryCount(body: ByteReader, entrySize: number, box: string): number {

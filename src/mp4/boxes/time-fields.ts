@@ -2,8 +2,8 @@
  * Version-dependent fields shared by mvhd, tkhd and mdhd (ISO/IEC 14496-12 §8.2.2, §8.3.2, §8.4.2): creation and
  * modification times and duration are 32-bit in version 0, 64-bit in version 1.
  */
-import type { ByteReader } from '../byte-reader.js';
-import type { ByteWriter } from '../byte-writer.js';
+import type { ByteReader } from '../read/byte-reader.js';
+import type { ByteWriter } from './byte-writer.js';
 
 const MAX_U32 = 0xffffffff;
 

@@ -1,6 +1,6 @@
 /** tkhd, ISO/IEC 14496-12 §8.3.2: track header (track ID, duration in the movie timescale, presentation size). */
-import { readFullBoxHeader, type ByteReader } from '../byte-reader.js';
-import { ByteWriter, fullBox } from '../byte-writer.js';
+import { readFullBoxHeader, type ByteReader } from '../read/byte-reader.js';
+import { ByteWriter, fullBox } from './byte-writer.js';
 import { IDENTITY_MATRIX, readMatrix, readVersioned, versionFor, writeMatrix, writeVersioned } from './time-fields.js';
 
 /** track_enabled | track_in_movie: what ffmpeg writes for every track. */

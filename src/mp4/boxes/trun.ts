@@ -1,6 +1,6 @@
 /** trun, ISO/IEC 14496-12 §8.8.8: track fragment run (per-sample duration, size, flags, composition offset). */
-import { readFullBoxHeader, type ByteReader } from '../byte-reader.js';
-import { ByteWriter, fullBox } from '../byte-writer.js';
+import { readFullBoxHeader, type ByteReader } from '../read/byte-reader.js';
+import { ByteWriter, fullBox } from './byte-writer.js';
 
 /** A run; each per-sample array is present (length `sampleCount`) or `null` to fall back to tfhd/trex defaults. */
 export type Trun = {

@@ -1,6 +1,6 @@
 /** VisualSampleEntry, ISO/IEC 14496-12 §12.1.3: the fixed fields of `avc1`/`hvc1`/… followed by child boxes. */
-import type { BoxView, ByteReader } from '../byte-reader.js';
-import { box, ByteWriter } from '../byte-writer.js';
+import type { BoxView, ByteReader } from '../read/byte-reader.js';
+import { box, ByteWriter } from './byte-writer.js';
 
 export type VisualSampleEntry = {
   readonly dataReferenceIndex: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openBox } from '../../../src/mp4/byte-reader.js';
+import { openBox } from '../../../src/mp4/read/byte-reader.js';
 import { buildMvex, parseMvex } from '../../../src/mp4/boxes/mvex.js';
 import { buildMoof, parseMoof } from '../../../src/mp4/boxes/moof.js';
 import { buildTfdt, buildTfhd, parseTfdt, parseTfhd } from '../../../src/mp4/boxes/fragment-headers.js';

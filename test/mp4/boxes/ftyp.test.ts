@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openBox } from '../../../src/mp4/byte-reader.js';
+import { openBox } from '../../../src/mp4/read/byte-reader.js';
 import { buildFtyp, parseFtyp } from '../../../src/mp4/boxes/ftyp.js';
 
 describe('ftyp', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openBox } from '../../../src/mp4/byte-reader.js';
+import { openBox } from '../../../src/mp4/read/byte-reader.js';
 import { buildMvhd, parseMvhd } from '../../../src/mp4/boxes/mvhd.js';
 import { buildTkhd, parseTkhd } from '../../../src/mp4/boxes/tkhd.js';
 import { buildMdhd, parseMdhd } from '../../../src/mp4/boxes/mdhd.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openBox } from '../../../src/mp4/byte-reader.js';
+import { openBox } from '../../../src/mp4/read/byte-reader.js';
 import { buildStts, parseStts } from '../../../src/mp4/boxes/stts.js';
 import { buildCtts, parseCtts } from '../../../src/mp4/boxes/ctts.js';
 import { buildStss, parseStss } from '../../../src/mp4/boxes/stss.js';
@@ -8,7 +8,7 @@ import { buildStsc, parseStsc } from '../../../src/mp4/boxes/stsc.js';
 import { buildChunkOffsets, parseCo64, parseStco } from '../../../src/mp4/boxes/stco.js';
 import { buildEdts, buildElst, parseEdts, parseElst } from '../../../src/mp4/boxes/elst.js';
 import { buildStsd, parseStsd } from '../../../src/mp4/boxes/stsd.js';
-import { box } from '../../../src/mp4/byte-writer.js';
+import { box } from '../../../src/mp4/boxes/byte-writer.js';
 
 describe('sample table boxes', () => {
   it('round-trips stts runs', () => {

@@ -1,0 +1,180 @@
+/**
+ * `kvs-clip join` to a progressive file when every input is known up front: plan all parts first (each input's
+ * moov is read once; only its copy pieces and the merged tables are kept, never payload), build `moov` with the
+ * final offsets, then write ftyp + moov + mdat header + payload (or ftyp + header + payload + moov) in one
+ * sequential pass with one flush at the end. No faststart rewrite and no per-part flush: nothing here resumes.
+ */
+import { rm } from 'node:fs/promises';
+import { InternalError } from '../../errors/internal-error.js';
+import { MediaError } from '../../errors/media-error.js';
+import { buildMoovChunks } from '../boxes/build-moov.js';
+import { copyPieces } from './copy-pieces.js';
+import { moovInFront } from './faststart.js';
+import { openFileSource } from './file-source.js';
+import type { GapPolicy } from '../plan/join-timeline.js';
+import { summariseJoin, type JoinSummary } from '../plan/join-summary.js';
+import { OutputFile } from './output-file.js';
+import { JoinPlan, type CopyPiece } from '../plan/plan-join.js';
+import { readClip } from '../read/read-clip.js';
+import { mdatHeader16, PROGRESSIVE_FTYP } from './write-progressive.js';
+
+export type OnePassOptions = {
+  readonly faststart: boolean;
+  readonly gaps: GapPolicy;
+  readonly co64ThresholdBytes: number;
+  /** On a part that cannot be joined, start a new numbered file (out-1.mp4, out-2.mp4 …) instead of failing. */
+  readonly splitOnChange: boolean;
+};
+
+/** One output file's plan: the merged tables and, per input, the source ranges to copy (packed offset, length). */
+type PlannedFile = {
+  readonly plan: JoinPlan;
+  readonly parts: { readonly path: string; readonly ranges: Float64Array }[];
+};
+
+/**
+ * Joins `inputs` into `path` (or, after a split, the numbered files). Returns the last file's summary with `bytes`
+ * summed over all files, and the files written. Throws `MediaError` for unreadable or unjoinable inputs
+ * (`E_JOIN_MISMATCH` names both unless `splitOnChange`), `UsageError` for a missing input, `OutputError` for write
+ * failures. Nothing is written before every input is planned; a file that fails while being written is removed.
+ */
+export async function joinFilesOnePass(
+  inputs: readonly string[],
+  path: string,
+  options: OnePassOptions,
+): Promise<{ summary: JoinSummary; outputs: string[] }> {
+  const files = await planFiles(inputs, options);
+  const outputs: string[] = [];
+  let bytes = 0;
+  let summary: JoinSummary | null = null;
+  for (const [i, file] of files.entries()) {
+    const target = files.length === 1 ? path : numberedPath(path, i + 1);
+    outputs.push(target);
+    const movie = file.plan.movie();
+    let size: number;
+    try {
+      size = await writePlannedFile(target, file, movie, options);
+    } catch (error) {
+      await rm(target, { force: true });
+      throw error;
+    }
+    bytes += size;
+    summary = summariseJoin(size, file.plan.timeline, movie.tracks);
+  }
+  if (summary === null) throw new InternalError('one-pass join planned no file');
+  return { summary: { ...summary, bytes }, outputs };
+}
+
+async function planFiles(inputs: readonly string[], options: OnePassOptions): Promise<PlannedFile[]> {
+  const files: PlannedFile[] = [{ plan: new JoinPlan({ gaps: options.gaps }), parts: [] }];
+  for (const input of inputs) {
+    const source = await openFileSource(input);
+    try {
+      const part = { clip: await readClip(source, { name: input }), name: input };
+      let file = files[files.length - 1] ?? files[0];
+      if (file === undefined) throw new InternalError('no planned file');
+      let pieces: CopyPiece[];
+      try {
+        pieces = file.plan.append(part).pieces;
+      } catch (error) {
+        if (!(options.splitOnChange && isMismatch(error) && file.parts.length > 0)) throw error;
+        file = { plan: new JoinPlan({ gaps: options.gaps }), parts: [] };
+        files.push(file);
+        pieces = file.plan.append(part).pieces;
+      }
+      file.parts.push({ path: input, ranges: packRanges(pieces, input) });
+    } finally {
+      await source.close();
+    }
+  }
+  return files;
+}
+
+/**
+ * Writes one planned file front to back and flushes it once; returns its size. With faststart the moov is built
+ * before the payload (its offsets include its own size), else after it.
+ */
+async function writePlannedFile(
+  path: string,
+  file: PlannedFile,
+  movie: ReturnType<JoinPlan['movie']>,
+  options: OnePassOptions,
+): Promise<number> {
+  const payloadBytes = file.plan.payloadBytes;
+  const header = mdatHeader16(payloadBytes, options.co64ThresholdBytes);
+  const out = await OutputFile.create(path);
+  try {
+    await out.append(PROGRESSIVE_FTYP);
+    if (options.faststart)
+      await appendAll(
+        out,
+        moovInFront({ ftyp: PROGRESSIVE_FTYP, header, movie, co64ThresholdBytes: options.co64ThresholdBytes }).chunks,
+      );
+    await out.append(header);
+    const payloadStart = out.position;
+    for (const part of file.parts) {
+      const source = await openFileSource(part.path);
+      try {
+        await copyPieces(source, unpackRanges(part.ranges), (bytes) => out.append(bytes), {
+          writeGathered: (chunks) => out.appendMany(chunks),
+        });
+      } finally {
+        await source.close();
+      }
+    }
+    if (out.position - payloadStart !== payloadBytes) {
+      throw new InternalError(
+        `one-pass join wrote ${out.position - payloadStart} payload bytes, planned ${payloadBytes}`,
+      );
+    }
+    if (!options.faststart) {
+      await appendAll(
+        out,
+        buildMoovChunks(movie, {
+          layout: 'progressive',
+          payloadOffset: payloadStart,
+          co64ThresholdBytes: options.co64ThresholdBytes,
+        }),
+      );
+    }
+    await out.datasync();
+  } finally {
+    await out.close();
+  }
+  return out.position;
+}
+
+async function appendAll(out: OutputFile, chunks: readonly Uint8Array[]): Promise<void> {
+  for (const chunk of chunks) await out.append(chunk);
+}
+
+/** Source ranges as (offset, length) pairs: ~16 bytes each instead of an object, for joins of many hours. */
+function packRanges(pieces: readonly CopyPiece[], name: string): Float64Array {
+  const ranges = new Float64Array(pieces.length * 2);
+  pieces.forEach((p, i) => {
+    if (p.kind !== 'source') throw new InternalError(`progressive plan of ${name} has literal bytes`);
+    ranges[2 * i] = p.offset;
+    ranges[2 * i + 1] = p.length;
+  });
+  return ranges;
+}
+
+function unpackRanges(ranges: Float64Array): CopyPiece[] {
+  const pieces: CopyPiece[] = [];
+  for (let i = 0; i + 1 < ranges.length; i += 2)
+    pieces.push({ kind: 'source', offset: ranges[i] ?? 0, length: ranges[i + 1] ?? 0 });
+  return pieces;
+}
+
+/** A part that cannot follow the previous one in the same file (what `--split-on-change` splits at). */
+export function isMismatch(error: unknown): boolean {
+  return error instanceof MediaError && error.code === 'E_JOIN_MISMATCH';
+}
+
+/** `out.mp4` → `out-2.mp4` (the extension, if any, stays last). */
+export function numberedPath(path: string, index: number): string {
+  const slash = path.lastIndexOf('/');
+  const dot = path.lastIndexOf('.');
+  if (dot <= slash + 1) return `${path}-${index}`;
+  return `${path.slice(0, dot)}-${index}${path.slice(dot)}`;
+}
