@@ -1,4 +1,5 @@
-// Flat config: type-checked recommended rules plus the dependency rules from the house style (style.md §3).
+// Flat config: type-checked recommended rules plus the dependency rules from the house style (docs/README.md, "House
+// rules").
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -17,7 +18,7 @@ const io = {
     'commander',
     'cli-progress',
   ],
-  message: 'Pure core: no I/O here; take it as a parameter (style.md §3).',
+  message: 'Pure core: no I/O here; take it as a parameter (docs/README.md, "House rules").',
 };
 const clientCode = {
   // src/mp4/plan is the joiner's pure planning, not the client's fragment planning in src/plan.

@@ -24,10 +24,10 @@ export function nameNeedsClampedWindow(options: GetOptions): boolean {
 }
 
 /**
- * Refuses a run whose single output cannot be written before any GetClip or listing (ux.md §5): called before the
- * first network call when the name does not depend on the clamped window, else right after DescribeStream. Throws
- * OutputError `E_OUTPUT_EXISTS` (exists, no --force / --skip-existing) and `E_OUTPUT_WRITE` (missing directory
- * without --mkdir, a directory in the way, an unreadable parent), UsageError for a bad template.
+ * Refuses a run whose single output cannot be written before any GetClip or listing (docs/resume-and-state.md, "Output
+ * files"): called before the first network call when the name does not depend on the clamped window, else right after
+ * DescribeStream. Throws OutputError `E_OUTPUT_EXISTS` (exists, no --force / --skip-existing) and `E_OUTPUT_WRITE`
+ * (missing directory without --mkdir, a directory in the way, an unreadable parent), UsageError for a bad template.
  */
 export async function checkOutputEarly(
   options: GetOptions,

@@ -54,10 +54,11 @@ const partKey = (part: Part): string => `${part.startMs}-${part.endMs}`;
 
 /**
  * Downloads the planned parts and joins them into the output, keeping the resume manifest `<final>.kvsclip.json`
- * and the spool folder `<final>.kvsclip.d/` (owner-only) up to date after every part (ux.md §6). On success the
- * `.part` is renamed into place and the manifest and spool removed. On failure nothing appears under the final name;
- * the manifest, `.part` and spool stay when any work is resumable (else they are removed, unless keepParts).
- * Throws: UsageError (manifest mismatch, hint --no-continue), and whatever the download or the joiner throws.
+ * and the spool folder `<final>.kvsclip.d/` (owner-only) up to date after every part (docs/resume-and-state.md, "Resume
+ * manifest"). On success the `.part` is renamed into place and the manifest and spool removed. On failure nothing
+ * appears under the final name; the manifest, `.part` and spool stay when any work is resumable (else they are removed,
+ * unless keepParts). Throws: UsageError (manifest mismatch, hint --no-continue), and whatever the download or the
+ * joiner throws.
  */
 export async function downloadAndJoin(
   input: DownloadAndJoinInput,

@@ -7,7 +7,10 @@ import type { WindowInput } from '../time/resolve-window.js';
 import type { EventSink } from '../download/events.js';
 import type { KvsSession, KvsSessionOptions } from '../kvs/kvs-session.js';
 
-/** What `kvs-clip get` was asked to do (ux.md §1–§10), already parsed and checked by the CLI. */
+/**
+ * What `kvs-clip get` was asked to do (README.md; docs/resume-and-state.md, "Cron state"), already parsed and checked
+ * by the CLI.
+ */
 export type GetOptions = {
   readonly stream: string;
   readonly streamArn?: string;

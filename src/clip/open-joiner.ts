@@ -8,8 +8,9 @@ import type { OpenJoiner } from './join-port.js';
 
 /**
  * The joiner port over src/mp4's createJoiner: each spooled part is opened, appended at its KVS start (the first
- * fragment's timestamp, mp4-join.md §4) and closed again. Part names are their time spans, so a resumed join
- * replays the same names. Throws UsageError for `--gaps split` (runGet writes one join per run instead).
+ * fragment's timestamp, docs/joiner.md, "Anchors and the timeline") and closed again. Part names are their time spans,
+ * so a resumed join replays the same names. Throws UsageError for `--gaps split` (runGet writes one join per run
+ * instead).
  */
 export const openMp4Joiner: OpenJoiner = async (options) => {
   if (options.gaps === 'split') {

@@ -54,10 +54,10 @@ export function callWithRetry<T>(
 }
 
 /**
- * DescribeStream, then the window clamped to the stream's retention (ux.md §2 validation): a warning when the start
- * is older than the retention, an error when the whole window is. Throws NotFoundError `E_STREAM_NOT_FOUND` (via the
- * port's mapping), `E_NO_MEDIA` for a stream without an archive, UsageError `E_TIME_RANGE` for a window entirely
- * outside the retention.
+ * DescribeStream, then the window clamped to the stream's retention (docs/planning.md, "Time ranges" validation): a
+ * warning when the start is older than the retention, an error when the whole window is. Throws NotFoundError
+ * `E_STREAM_NOT_FOUND` (via the port's mapping), `E_NO_MEDIA` for a stream without an archive, UsageError
+ * `E_TIME_RANGE` for a window entirely outside the retention.
  */
 export async function describeAndClamp(
   stream: string,

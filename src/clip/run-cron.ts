@@ -23,13 +23,13 @@ type FetchWindow = (
 ) => Promise<WindowOutcome>;
 
 /**
- * `get --state FILE` (ux.md §10): exactly-once archiving. Holds `FILE.lock`; the window starts at the state's cursor
- * (first run: `--since`) and ends at now − `--settle` (or `--until`); writes `pending` before the first GetClip and
- * moves the cursor to the last fragment's start + 1 ms only after the output is in place. A pending window left by
- * a crashed run is finished (via its resume manifest) or, when its output already exists, just committed. An empty
- * window is success with the cursor at the window end (server timestamps only).
- * Throws OutputError `E_LOCKED` for a live lock, UsageError for a first run without --since or a state of another
- * stream, and whatever the download throws (the state is then left with `pending`).
+ * `get --state FILE` (docs/resume-and-state.md, "Cron state"): exactly-once archiving. Holds `FILE.lock`; the window
+ * starts at the state's cursor (first run: `--since`) and ends at now − `--settle` (or `--until`); writes `pending`
+ * before the first GetClip and moves the cursor to the last fragment's start + 1 ms only after the output is in place.
+ * A pending window left by a crashed run is finished (via its resume manifest) or, when its output already exists, just
+ * committed. An empty window is success with the cursor at the window end (server timestamps only). Throws OutputError
+ * `E_LOCKED` for a live lock, UsageError for a first run without --since or a state of another stream, and whatever the
+ * download throws (the state is then left with `pending`).
  */
 export async function runCron(
   options: GetOptions,

@@ -7,10 +7,11 @@ function shellQuote(text: string): string {
 }
 
 /**
- * Runs the `--exec 'CMD {}'` hook after the output is in place (ux.md §10): `{}` becomes the shell-quoted output
- * path (appended when the command has no `{}`), run by `/bin/sh -c` with its stdout and stderr sent to our stderr (stdout carries data only, ux.md §4).
- * Resolves on exit 0. Throws IncompleteError `E_HOOK` (exit 8) for a non-zero exit, a signal, or a hook that cannot
- * start: the output stays in place either way.
+ * Runs the `--exec 'CMD {}'` hook after the output is in place (docs/resume-and-state.md, "Cron state"): `{}` becomes
+ * the shell-quoted output path (appended when the command has no `{}`), run by `/bin/sh -c` with its stdout and stderr
+ * sent to our stderr (stdout carries data only, docs/README.md, "House rules"). Resolves on exit 0. Throws
+ * IncompleteError `E_HOOK` (exit 8) for a non-zero exit, a signal, or a hook that cannot start: the output stays in
+ * place either way.
  */
 export async function runHook(
   command: string,

@@ -12,7 +12,8 @@ export type ResumeFiles = { readonly partPath: string; readonly journalPath: str
  * the interrupted run may cut them differently), and when parts are committed the `.part` and its journal must hold
  * at least the bytes the checkpoint says were made durable. Spooled clips are checked by size and sha256 when
  * reused (fetch-parts). Throws UsageError `E_USAGE` naming `manifestPath` and the first mismatch, hinting
- * `--no-continue` (ux.md §6: a mismatch is exit 2; starting over silently would discard work the user may want).
+ * `--no-continue` (docs/resume-and-state.md, "Resume manifest": a mismatch is exit 2; starting over silently would
+ * discard work the user may want).
  */
 export async function assertManifestFits(
   manifest: ResumeManifest,

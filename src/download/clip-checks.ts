@@ -2,7 +2,10 @@ import { MediaError } from '../errors/media-error.js';
 import type { Clip } from '../mp4/model.js';
 import type { Part } from '../plan/part.js';
 
-/** A body that parsed but holds less media than the plan: the service truncated it silently (kvs-api.md §6.1). */
+/**
+ * A body that parsed but holds less media than the plan: the service truncated it silently (docs/planning.md, "Cutting
+ * parts").
+ */
 export class TruncatedClipError extends MediaError {
   constructor(
     readonly receivedMs: number,
@@ -20,8 +23,8 @@ export class UnreadableClipError extends MediaError {
 }
 
 /**
- * Video duration of a clip in ms (media time of its first video track, or of the first track): what the truncation check compares
- * with the plan's fragment lengths.
+ * Video duration of a clip in ms (media time of its first video track, or of the first track): what the truncation
+ * check compares with the plan's fragment lengths.
  */
 export function clipDurationMs(clip: Clip): number {
   const track = clip.tracks.find((t) => t.kind === 'video') ?? clip.tracks[0];

@@ -4,9 +4,9 @@ import type { Part } from '../plan/part.js';
 import type { RetryClass } from './retry-policy.js';
 
 /**
- * What `get` reports while it runs (style.md §5). The core emits these; cli/render turns them into the progress
- * bar, plain log lines or NDJSON (`--log-format json`). All instants are epoch ms (UTC); indexes are 0-based and
- * `count` is the number of parts in the current plan (it can grow when a truncated part is re-planned).
+ * What `get` reports while it runs (docs/README.md, "House rules"). The core emits these; cli/render turns them into
+ * the progress bar, plain log lines or NDJSON (`--log-format json`). All instants are epoch ms (UTC); indexes are
+ * 0-based and `count` is the number of parts in the current plan (it can grow when a truncated part is re-planned).
  */
 export type Span = { readonly startMs: number; readonly endMs: number };
 

@@ -9,9 +9,10 @@ import { compactPart, expandParts } from './manifest-fragments.js';
 import { manifestProblem } from './manifest-problem.js';
 
 /**
- * The resume manifest `<final>.kvsclip.json` (ux.md §6, aria2's control-file model). GetClip has no byte ranges, so
- * resume works per part: the manifest holds the plan, each part's status with size and sha256, and the joiner's
- * checkpoint after the last committed part. It never holds credentials, signed URLs or request ids.
+ * The resume manifest `<final>.kvsclip.json` (docs/resume-and-state.md, "Resume manifest", aria2's control-file model).
+ * GetClip has no byte ranges, so resume works per part: the manifest holds the plan, each part's status with size and
+ * sha256, and the joiner's checkpoint after the last committed part. It never holds credentials, signed URLs or request
+ * ids.
  */
 export const MANIFEST_VERSION = 1;
 

@@ -1,6 +1,7 @@
 /**
- * Pacing under the per-stream quotas (ux.md §8, kvs-api.md §7), as token buckets charged before each call. Pure: the
- * caller passes the current time and sleeps for the returned number of milliseconds with its injected sleep.
+ * Pacing under the per-stream quotas (docs/planning.md, "Quotas, pacing and retries", docs/pipeline.md, "Quotas"), as
+ * token buckets charged before each call. Pure: the caller passes the current time and sleeps for the returned number
+ * of milliseconds with its injected sleep.
  *
  * Reservations are made at the instant the call will actually start (the latest of all buckets it needs), so
  * concurrent callers queue behind each other instead of all seeing a full bucket.

@@ -1,6 +1,7 @@
 /**
- * Retry decisions as a pure table (ux.md §7). Which failures are worth another attempt, how long to wait, and when
- * to reload the data endpoint; the loop that sleeps and re-sends lives in with-retry.ts.
+ * Retry decisions as a pure table (docs/planning.md, "Quotas, pacing and retries"). Which failures are worth another
+ * attempt, how long to wait, and when to reload the data endpoint; the loop that sleeps and re-sends lives in
+ * with-retry.ts.
  */
 
 /**

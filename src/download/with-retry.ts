@@ -56,9 +56,9 @@ function formatSeconds(ms: number): string {
 }
 
 /**
- * The one retry loop around every remote call (clients use maxAttempts 1, kvs-api.md §8.1). `call(attempt)` is sent
- * again after a throttle, 5xx, connection reset or truncated body, with full-jitter backoff, until it succeeds or
- * the `--retries` / `--retry-max-time` budget runs out.
+ * The one retry loop around every remote call (clients use maxAttempts 1, docs/planning.md, "Quotas, pacing and
+ * retries"). `call(attempt)` is sent again after a throttle, 5xx, connection reset or truncated body, with full-jitter
+ * backoff, until it succeeds or the `--retries` / `--retry-max-time` budget runs out.
  *
  * Throws: the typed error from `toError` for a fatal failure; RemoteError `E_THROTTLED`/`E_REMOTE` ("… Giving up
  * after 8 retries") when the budget is spent; the cancellation error (CancelledError) promptly once `signal` fires.

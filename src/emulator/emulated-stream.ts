@@ -1,13 +1,13 @@
 import type { MemoryTrack } from '../mp4/model.js';
 
-/** The two ways GetClip and ListFragments select fragments (kvs-api.md §6). */
+/** The two ways GetClip and ListFragments select fragments (docs/planning.md, "How KVS selects fragments"). */
 export type SelectorType = 'PRODUCER_TIMESTAMP' | 'SERVER_TIMESTAMP';
 
 /** One archived fragment as ListFragments reports it, plus what the emulator needs to build clips. */
 export type StreamFragment = {
   /** Ingestion slot; fragment numbers increase with it. */
   readonly slot: number;
-  /** 47-digit decimal string (kvs-api.md §3). */
+  /** 47-digit decimal string (docs/planning.md, "How KVS selects fragments"). */
   readonly fragmentNumber: string;
   readonly producerMs: number;
   readonly serverMs: number;
@@ -21,7 +21,7 @@ export type StreamFragment = {
 /** What a clip is built from: the writer's input. */
 export type ClipMedia = { readonly movieTimescale: number; readonly tracks: readonly MemoryTrack[] };
 
-/** The StreamInfo facts of a stream (kvs-api.md §3). */
+/** The StreamInfo facts of a stream (docs/planning.md, "How KVS selects fragments"). */
 export type StreamDescription = {
   readonly name: string;
   readonly arn: string;

@@ -15,8 +15,8 @@ type Outcome = { status: number; errorType?: string; bytesSent: number; fragment
 
 /**
  * Serves one request: auth, routing through ROUTE_TABLE on the last path segment (a client endpoint may carry a path
- * prefix, kvs-api.md §1), the plane check, faults, quotas, the operation, the reply; then logs it. Never throws:
- * every failure becomes a wire error (§5.3) or a deliberate fault.
+ * prefix, docs/emulator.md, "Faithful by construction"), the plane check, faults, quotas, the operation, the reply;
+ * then logs it. Never throws: every failure becomes a wire error (see wire-error.ts) or a deliberate fault.
  */
 export async function handleRequest(req: IncomingMessage, res: ServerResponse, ctx: HandlerContext): Promise<void> {
   const startedAt = ctx.now();
@@ -162,7 +162,10 @@ function parseBody(raw: Buffer): RequestBody {
   return parsed as RequestBody;
 }
 
-/** The error recipe of kvs-api.md §5.3 (or its quirky variants, see quirks.ts); returns the body size. */
+/**
+ * The error recipe of docs/planning.md, "Quotas, pacing and retries" (or its quirky variants, see quirks.ts); returns
+ * the body size.
+ */
 function sendError(res: ServerResponse, error: WireError, ctx: HandlerContext): number {
   const body = errorBody(error.type, error.message, ctx.quirks, ctx.log.entries.length);
   const payload = Buffer.from(JSON.stringify(body), 'utf8');

@@ -12,13 +12,13 @@ export type Quirks = {
   readonly exponentNumbers: boolean;
   /**
    * Error bodies without `__type`, carrying only `message` or only `Message` (alternating per error); the type then
-   * travels in `x-amzn-ErrorType` alone. AWS's casing is not documented (kvs-api: [unknown]); SDKs accept both.
+   * travels in `x-amzn-ErrorType` alone. AWS's casing is not documented; SDKs accept both.
    */
   readonly bareErrorBodies: boolean;
   /**
    * Auth errors (UnrecognizedClient, InvalidSignature, MissingAuthenticationToken, IncompleteSignature) carry the
-   * Coral suffix AWS front ends use, `x-amzn-ErrorType: <Name>:http://internal.amazon.com/coral/com.amazon.coral.service/`,
-   * instead of the service documentation URL.
+   * Coral suffix AWS front ends use, `x-amzn-ErrorType:
+   * <Name>:http://internal.amazon.com/coral/com.amazon.coral.service/`, instead of the service documentation URL.
    */
   readonly authErrorSuffix: boolean;
 };

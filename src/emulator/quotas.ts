@@ -65,8 +65,8 @@ const WINDOW_MS = 1000;
 
 /**
  * Sliding one-second windows per (operation, stream). A call over a limit is answered 400
- * ClientLimitExceededException: AWS uses 400 for it, and a 429/5xx would change SDK retry behaviour (§8.1).
- * Rejected calls are not counted, as a token bucket would not charge them either.
+ * ClientLimitExceededException: AWS uses 400 for it, and a 429/5xx would change SDK retry behaviour (the SDK retries
+ * those itself). Rejected calls are not counted, as a token bucket would not charge them either.
  */
 export class Quotas {
   readonly #limits: QuotaLimits | false;
@@ -101,7 +101,8 @@ export class Quotas {
     buckets.forEach(({ bucket }, i) => this.#calls.set(bucket, recent[i] ?? []));
     const full = buckets.findIndex(({ limit }, i) => (recent[i]?.length ?? 0) >= limit);
     if (full >= 0) {
-      // The wording AWS uses for the per-stream case (kvs-api notes); the account-wide text is not documented.
+      // The wording AWS uses for the per-stream case (as quoted in public SDK issues; see src/emulator/README.md,
+      // "Quotas"); the account-wide text is not documented.
       throw new WireError(
         'ClientLimitExceededException',
         400,

@@ -2,7 +2,7 @@ import type { EmulatedStream, SelectorType, StreamFragment } from './emulated-st
 
 export type FragmentQuery = {
   readonly selector: SelectorType;
-  /** Inclusive bounds on the fragment's start (kvs-api.md §6.1: Start ≤ fragmentStart ≤ End). */
+  /** Inclusive bounds on the fragment's start (docs/planning.md, "Cutting parts": Start ≤ fragmentStart ≤ End). */
   readonly startMs: number;
   readonly endMs: number;
   /** Emulator clock: fragments not yet ingested (server start after now) or past retention are invisible. */

@@ -22,7 +22,7 @@ import type { StreamSpec } from './stream-spec.js';
 
 /**
  * Options of an in-process emulator. Every knob whose AWS behaviour is unknown has a documented stand-in default
- * (kvs-api.md §10.2): clip layout moov-first, ListFragments page 100 in seeded-shuffled order, caps 200 / 100×10⁶.
+ * (docs/emulator.md): clip layout moov-first, ListFragments page 100 in seeded-shuffled order, caps 200 / 100×10⁶.
  */
 export type EmulatorOptions = {
   readonly streams: readonly StreamSpec[];
@@ -110,8 +110,9 @@ export type RunningEmulator = {
 };
 
 /**
- * Starts a local KVS endpoint for both planes on one node:http server (the data plane under a per-stream path prefix). Use it in tests (port 0) and behind
- * `kvs-clip emulator`. Rejects when the port cannot be bound or a stream spec or fixture is unusable.
+ * Starts a local KVS endpoint for both planes on one node:http server (the data plane under a per-stream path prefix).
+ * Use it in tests (port 0) and behind `kvs-clip emulator`. Rejects when the port cannot be bound or a stream spec or
+ * fixture is unusable.
  */
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const now = options.now ?? Date.now;

@@ -1,6 +1,7 @@
 /**
- * An error the emulator answers on the wire (kvs-api.md §5). Thrown inside route handlers; the server turns it into
- * the error recipe of §5.3 (status, `x-amzn-ErrorType`, JSON `__type` + `Message` + `message`).
+ * An error the emulator answers on the wire (docs/planning.md, "Quotas, pacing and retries"). Thrown inside route
+ * handlers; the server turns it into the error recipe AWS JSON services use (status, `x-amzn-ErrorType`, JSON `__type`
+ * + `Message` + `message`).
  */
 export class WireError extends Error {
   /** The error type name as it travels, e.g. `ResourceNotFoundException`. */
@@ -15,7 +16,10 @@ export class WireError extends Error {
   }
 }
 
-/** Statuses of the names this emulator emits (kvs-api.md §5.2; NotAuthorized uses the model's 401). */
+/**
+ * Statuses of the names this emulator emits (docs/planning.md, "Quotas, pacing and retries"; NotAuthorized uses the
+ * model's 401).
+ */
 const STATUS_BY_TYPE: Readonly<Record<string, number>> = {
   ClientLimitExceededException: 400,
   InvalidArgumentException: 400,
@@ -47,7 +51,9 @@ export function invalidArgument(message: string): WireError {
   return new WireError('InvalidArgumentException', 400, message);
 }
 
-/** The control-plane message for a missing stream, as observed on AWS (kvs-api.md §5.3). */
+/**
+ * The control-plane message for a missing stream, as observed on AWS (docs/planning.md, "Quotas, pacing and retries").
+ */
 export function streamNotFound(): WireError {
   return new WireError('ResourceNotFoundException', 404, 'The requested stream is not found or not active.');
 }

@@ -1,9 +1,9 @@
 import { invalidArgument } from './wire-error.js';
 
 /**
- * Reads a request timestamp (kvs-api.md §2): epoch seconds as an integer or fractional JSON number, or a numeric
- * string. Returns epoch milliseconds, rounded to the millisecond (AWS compares at ms precision).
- * Throws a WireError InvalidArgumentException naming `field` when the value is absent or not numeric.
+ * Reads a request timestamp (docs/emulator.md, "Faithful by construction"): epoch seconds as an integer or fractional
+ * JSON number, or a numeric string. Returns epoch milliseconds, rounded to the millisecond (AWS compares at ms
+ * precision). Throws a WireError InvalidArgumentException naming `field` when the value is absent or not numeric.
  */
 export function parseWireTimestamp(value: unknown, field: string): number {
   const seconds =

@@ -1,5 +1,5 @@
 /**
- * The one exit-code table (ux.md §3). Stable: scripts and cron jobs branch on these numbers.
+ * The one exit-code table (src/errors/exit-codes.ts). Stable: scripts and cron jobs branch on these numbers.
  */
 export const EXIT_CODES = {
   ok: 0,

@@ -19,10 +19,10 @@ function classifyRaw(error: unknown): RetryClass {
 }
 
 /**
- * The retry class of a failure (ux.md §7) for the download's retry loop: ClientLimitExceeded and 429 → `throttle`;
- * 5xx, InternalFailure, ServiceUnavailable, timeouts → `transient`; resets and premature closes → `connection`;
- * refused or unresolvable endpoints → `endpoint`; a body shorter than its Content-Length → `truncated`; everything
- * else (validation, auth, not found, codec, local disk) → `fatal`.
+ * The retry class of a failure (docs/planning.md, "Quotas, pacing and retries") for the download's retry loop:
+ * ClientLimitExceeded and 429 → `throttle`; 5xx, InternalFailure, ServiceUnavailable, timeouts → `transient`; resets
+ * and premature closes → `connection`; refused or unresolvable endpoints → `endpoint`; a body shorter than its
+ * Content-Length → `truncated`; everything else (validation, auth, not found, codec, local disk) → `fatal`.
  *
  * Accepts raw SDK/Node errors and the typed errors src/kvs throws (judged by their `cause`; without one by the code:
  * E_THROTTLED → throttle, E_REMOTE → transient). Never throws.

@@ -34,9 +34,9 @@ export type KvsClients = {
 };
 
 /**
- * Creates the SDK clients with `maxAttempts: 1`: kvs-clip owns the one retry loop (kvs-api.md §8.1), because
- * errors while reading a GetClip body are never retried by the SDK anyway and nested loops multiply budgets.
- * Credentials come from the standard chain unless given, resolved once and shared by all clients.
+ * Creates the SDK clients with `maxAttempts: 1`: kvs-clip owns the one retry loop (docs/planning.md, "Quotas, pacing
+ * and retries"), because errors while reading a GetClip body are never retried by the SDK anyway and nested loops
+ * multiply budgets. Credentials come from the standard chain unless given, resolved once and shared by all clients.
  * Never throws; bad configuration surfaces on the first call (mapped by mapSdkError).
  */
 export function createKvsClients(options: KvsClientOptions): KvsClients {

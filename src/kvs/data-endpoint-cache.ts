@@ -17,8 +17,8 @@ export type DataEndpointCache = {
 
 /**
  * GetDataEndpoint once per stream and API, cached: the call is limited to 5 TPS per stream, and "caching data
- * endpoints is safe if the application reloads them on failure" (DOC-LIMITS, kvs-api.md §7). Concurrent callers
- * share one request; a failed request is not cached. `beforeRequest` runs before each GetDataEndpoint (pacing).
+ * endpoints is safe if the application reloads them on failure" (DOC-LIMITS, docs/pipeline.md, "Quotas"). Concurrent
+ * callers share one request; a failed request is not cached. `beforeRequest` runs before each GetDataEndpoint (pacing).
  */
 export function createDataEndpointCache(
   control: KinesisVideoClient,

@@ -4,7 +4,10 @@ import { kinesisVideoSdk } from './load-sdk.js';
 import { mapSdkError } from './map-sdk-error.js';
 import { streamFields, streamLabel, type StreamRef } from './stream-ref.js';
 
-/** What kvs-clip needs to know about a stream (DescribeStream / ListStreams StreamInfo, kvs-api.md §3). */
+/**
+ * What kvs-clip needs to know about a stream (DescribeStream / ListStreams StreamInfo, docs/planning.md, "How KVS
+ * selects fragments").
+ */
 export type StreamDescription = {
   readonly name: string;
   readonly arn: string;
@@ -32,7 +35,7 @@ export function toStreamDescription(info: StreamInfo, op: string): StreamDescrip
 }
 
 /**
- * DescribeStream (checklist step 1, kvs-api.md §11): existence, status and retention. Throws NotFoundError
+ * DescribeStream (checklist step 1, docs/planning.md): existence, status and retention. Throws NotFoundError
  * E_STREAM_NOT_FOUND for an unknown stream, or another mapped KvsClipError.
  */
 export async function describeStream(

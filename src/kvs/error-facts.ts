@@ -1,7 +1,7 @@
 /**
  * The classification inputs of a thrown value, read the way the SDK itself classifies (smithy
  * service-error-classification): by `name`, `$metadata.httpStatusCode`, `$retryable` and Node's `code`, never by
- * message text (style.md §4).
+ * message text (docs/README.md, "House rules").
  */
 export type ErrorFacts = {
   readonly name: string;
@@ -18,7 +18,8 @@ function field(value: unknown, key: string): unknown {
 /** Reads {@link ErrorFacts} from anything thrown (SDK exception, Node system error, or a non-Error value). */
 export function errorFacts(error: unknown): ErrorFacts {
   const name = field(error, 'name');
-  // A response the SDK could not deserialize carries its status only on `$response` (kvs-api.md §5.3).
+  // A response the SDK could not deserialize carries its status only on `$response` (docs/planning.md, "Quotas, pacing
+  // and retries").
   const status = field(field(error, '$metadata'), 'httpStatusCode') ?? field(field(error, '$response'), 'statusCode');
   const code = field(error, 'code');
   const retryable = field(error, '$retryable');
@@ -105,7 +106,10 @@ export const AUTH_NAMES: ReadonlySet<string> = new Set([
   'RequestExpired',
 ]);
 
-/** GetClip's codec and track exceptions: the producer's media, not the download (kvs-api.md §5.1). */
+/**
+ * GetClip's codec and track exceptions: the producer's media, not the download (docs/planning.md, "Quotas, pacing and
+ * retries").
+ */
 export const CODEC_NAMES: ReadonlySet<string> = new Set([
   'UnsupportedStreamMediaTypeException',
   'MissingCodecPrivateDataException',
@@ -113,7 +117,7 @@ export const CODEC_NAMES: ReadonlySet<string> = new Set([
   'InvalidMediaFrameException',
 ]);
 
-/** Local file-system failures while writing a body (never retried, ux.md §7). */
+/** Local file-system failures while writing a body (never retried, docs/planning.md, "Quotas, pacing and retries"). */
 export const OUTPUT_CODES: ReadonlySet<string> = new Set([
   'ENOSPC',
   'EDQUOT',

@@ -38,7 +38,8 @@ export type ClipDownload = {
 const SPOOL_WRITE_BUFFER_BYTES = 1024 * 1024;
 
 function contentLengthOf(payload: Readable): number | undefined {
-  // The SDK does not check Content-Length (kvs-api.md §8.2); in Node the Payload is the IncomingMessage itself.
+  // The SDK does not check Content-Length (docs/planning.md, "Quotas, pacing and retries"); in Node the Payload is the
+  // IncomingMessage itself.
   if (!(payload instanceof IncomingMessage)) return undefined;
   const header = payload.headers['content-length'];
   const value = header === undefined ? Number.NaN : Number(header);
@@ -57,8 +58,9 @@ function idleTimeout(ms: number): Error {
 
 /**
  * One GetClip call streamed to `sink.destPath` with `pipeline` (the body is never buffered whole), the bytes
- * written checked against Content-Length and hashed on the way (SHA-256), so nobody reads the file back for it. Timestamps go out as Dates built from epoch ms (the SDK sends fractional
- * seconds, kvs-api.md §2).
+ * written checked against Content-Length and hashed on the way (SHA-256), so nobody reads the file back for it.
+ * Timestamps go out as Dates built from epoch ms (the SDK sends fractional seconds, docs/emulator.md, "Faithful by
+ * construction").
  *
  * Throws RemoteError E_REMOTE (retryable; `cause` named TruncatedBody, or the socket error) when the body is short,
  * reset, or stalls; the cancellation error when `signal` fires; OutputError when the file cannot be written; else

@@ -33,7 +33,7 @@ export type KvsSessionOptions = {
 };
 
 /**
- * Binds the SDK clients to one stream, with data endpoints cached per API (kvs-api.md §11 steps 1–3 and 5).
+ * Binds the SDK clients to one stream, with data endpoints cached per API (docs/planning.md steps 1–3 and 5).
  * Methods do one attempt each and throw typed KvsClipErrors (mapSdkError); retrying is the caller's, decided with
  * classifyForRetry. Never throws itself.
  */

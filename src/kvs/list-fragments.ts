@@ -47,9 +47,9 @@ function toFragment(fragment: SdkFragment, stream: string): Fragment {
 
 /**
  * Every fragment of `query` (all pages, `MaxResults: 1000`), converted to epoch ms and sorted/deduplicated by
- * sortFragments, since ListFragments returns "no specific order, even across pages" (kvs-api.md §6.2).
- * `beforeRequest` runs before each page (pacing: ListFragments allows 5 TPS per stream).
- * Throws the mapped KvsClipError (E_NO_MEDIA for a 404, E_USAGE for a range the service rejects, …).
+ * sortFragments, since ListFragments returns "no specific order, even across pages" (docs/planning.md, "How KVS selects
+ * fragments"). `beforeRequest` runs before each page (pacing: ListFragments allows 5 TPS per stream). Throws the mapped
+ * KvsClipError (E_NO_MEDIA for a 404, E_USAGE for a range the service rejects, …).
  */
 export async function listFragments(
   client: KinesisVideoArchivedMediaClient,
@@ -68,7 +68,8 @@ export async function listFragments(
     const { ListFragmentsCommand } = archivedMediaSdk();
     for (let page = 0; page < MAX_PAGES; page++) {
       await request.beforeRequest?.(signal);
-      // The selector is re-sent with NextToken, as the SDK's own paginator does (kvs-api.md §3).
+      // The selector is re-sent with NextToken, as the SDK's own paginator does (docs/planning.md, "How KVS selects
+      // fragments").
       const output = await client.send(
         new ListFragmentsCommand({
           ...streamFields(stream),

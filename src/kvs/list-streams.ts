@@ -8,8 +8,8 @@ const MAX_PAGES = 1000;
 
 /**
  * Every stream of the region, optionally only names beginning with `prefix` (`kvs-clip streams`, shell completion).
- * Follows NextToken to the end: page sizes vary in practice (kvs-api.md §3). Sorted by name.
- * Throws UsageError without a region, else the mapped KvsClipError (E_AUTH, E_THROTTLED, …).
+ * Follows NextToken to the end: page sizes vary in practice (docs/planning.md, "How KVS selects fragments"). Sorted by
+ * name. Throws UsageError without a region, else the mapped KvsClipError (E_AUTH, E_THROTTLED, …).
  */
 export async function listStreams(
   clients: KvsClients,

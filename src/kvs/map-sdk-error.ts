@@ -83,10 +83,10 @@ function authHint(facts: ErrorFacts, op: KvsOperation): string {
 }
 
 /**
- * Turns anything an SDK call, a body stream or a spool write threw into the typed error the CLI reports (ux.md §3),
- * classified by exception name, HTTP status, `$retryable` and Node error code, never by message text. Typed errors
- * pass through unchanged. The original error stays in `cause`; messages and hints never carry credentials,
- * signatures or headers.
+ * Turns anything an SDK call, a body stream or a spool write threw into the typed error the CLI reports
+ * (src/errors/exit-codes.ts), classified by exception name, HTTP status, `$retryable` and Node error code, never by
+ * message text. Typed errors pass through unchanged. The original error stays in `cause`; messages and hints never
+ * carry credentials, signatures or headers.
  *
  * ResourceNotFoundException means an unknown stream on the control plane but "no fragments in the range" on the data
  * plane (ListFragments, GetClip). Retry decisions are classifyForRetry's; this only names the failure.

@@ -1,6 +1,6 @@
 /**
- * Integer timescale conversion (mp4-join.md §4: never via float seconds). BigInt inside, so `value × to` may pass
- * 2^53 without losing precision; the result must fit a safe integer.
+ * Integer timescale conversion (docs/joiner.md, "Anchors and the timeline": never via float seconds). BigInt inside, so
+ * `value × to` may pass 2^53 without losing precision; the result must fit a safe integer.
  */
 import { InternalError } from '../errors/internal-error.js';
 

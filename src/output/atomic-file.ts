@@ -9,7 +9,10 @@ import { fsyncDirectory } from './fsync-directory.js';
 import { toOutputError } from './to-output-error.js';
 import { makeDirectories } from './make-directories.js';
 
-/** An output being written under `partPath`, to appear under `finalPath` only when complete (ux.md §5). */
+/**
+ * An output being written under `partPath`, to appear under `finalPath` only when complete (docs/resume-and-state.md,
+ * "Output files").
+ */
 export type PreparedOutput = {
   finalPath: string;
   /** `<final>.part`, in the destination directory so the final rename never crosses file systems. */
@@ -162,11 +165,11 @@ function preparedSpecial(finalPath: string, scratchBase: string): PreparedOutput
 }
 
 /**
- * Checks and prepares an output file before any download (ux.md §5): refuses an existing `finalPath` unless
- * `force` (OutputError `E_OUTPUT_EXISTS`, hint --force/--skip-existing), and a missing parent directory unless
- * `mkdir` creates it (OutputError `E_OUTPUT_WRITE`). Returns the `.part` path to write and the commit/discard steps;
- * it does not create the part file (the writer does, or truncates it on resume). Errors from the file system become
- * OutputError `E_OUTPUT_WRITE` with the path.
+ * Checks and prepares an output file before any download (docs/resume-and-state.md, "Output files"): refuses an
+ * existing `finalPath` unless `force` (OutputError `E_OUTPUT_EXISTS`, hint --force/--skip-existing), and a missing
+ * parent directory unless `mkdir` creates it (OutputError `E_OUTPUT_WRITE`). Returns the `.part` path to write and the
+ * commit/discard steps; it does not create the part file (the writer does, or truncates it on resume). Errors from the
+ * file system become OutputError `E_OUTPUT_WRITE` with the path.
  */
 export async function prepareOutput(
   finalPath: string,

@@ -103,10 +103,11 @@ function lockedError(lock: { statePath: string; path: string; holder: string; ag
 }
 
 /**
- * Prevents two runs on the same `--state` file (ux.md §10): creates `STATE.lock` exclusively (O_EXCL, mode 0o600)
- * holding this process's pid. A lock whose pid is gone is stale and taken over; a live one (including one held by
- * this same process) throws OutputError `E_LOCKED` (exit 7). `nowMs` (default: the clock) ages lock files that
- * hold no pid yet. Three runs racing over one stale lock could in theory both win; cron overlaps are not that tight.
+ * Prevents two runs on the same `--state` file (docs/resume-and-state.md, "Cron state"): creates `STATE.lock`
+ * exclusively (O_EXCL, mode 0o600) holding this process's pid. A lock whose pid is gone is stale and taken over; a live
+ * one (including one held by this same process) throws OutputError `E_LOCKED` (exit 7). `nowMs` (default: the clock)
+ * ages lock files that hold no pid yet. Three runs racing over one stale lock could in theory both win; cron overlaps
+ * are not that tight.
  */
 export async function acquireLock(statePath: string, options: { nowMs?: number } = {}): Promise<HeldLock> {
   const path = `${statePath}.lock`;

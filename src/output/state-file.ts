@@ -7,8 +7,9 @@ import { writeFileAtomic } from './write-file-atomic.js';
 export const STATE_VERSION = 1;
 
 /**
- * The cron state of ux.md §10. `cursorMs` is where the next run's window starts (the last included fragment's
- * start + 1 ms); `pending` is the window a run promised to write before downloading (two-phase commit).
+ * The cron state of docs/resume-and-state.md, "Cron state". `cursorMs` is where the next run's window starts (the last
+ * included fragment's start + 1 ms); `pending` is the window a run promised to write before downloading (two-phase
+ * commit).
  */
 export type CronState = {
   version: typeof STATE_VERSION;

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors/usage-error.js';
 
-/** The `-o` default (ux.md §5): safe on every file system, sorts by time. */
+/** The `-o` default (docs/resume-and-state.md, "Output files"): safe on every file system, sorts by time. */
 export const DEFAULT_TEMPLATE = '{stream}_{start:%Y%m%dT%H%M%SZ}_{end:%Y%m%dT%H%M%SZ}.mp4';
 
 /** Values a template can use. Instants are epoch ms and always rendered in UTC. */
@@ -134,11 +134,11 @@ function renderField(template: string, token: Extract<Token, { kind: 'field' }>,
 }
 
 /**
- * Renders an `-o` template (ux.md §5) into a relative or absolute path. Time fields use strftime formats in UTC
- * (`{start:%Y%m%dT%H%M%SZ}`); `{index:03}` zero-pads; `{{`/`}}` are literal braces. Substituted names pass through
- * sanitizeName; the template's own `/` make subdirectories. Pure. Throws UsageError `E_USAGE` for an unknown field,
- * an unclosed brace, a bad format, a field without a value (`{index}` without --split), or a result naming a
- * directory.
+ * Renders an `-o` template (docs/resume-and-state.md, "Output files") into a relative or absolute path. Time fields use
+ * strftime formats in UTC (`{start:%Y%m%dT%H%M%SZ}`); `{index:03}` zero-pads; `{{`/`}}` are literal braces. Substituted
+ * names pass through sanitizeName; the template's own `/` make subdirectories. Pure. Throws UsageError `E_USAGE` for an
+ * unknown field, an unclosed brace, a bad format, a field without a value (`{index}` without --split), or a result
+ * naming a directory.
  */
 export function renderTemplate(template: string, fields: TemplateFields): string {
   const rendered = parse(template)

@@ -32,7 +32,7 @@ function errnoCode(error: unknown): string | undefined {
  * Turns a failed local file operation into OutputError `E_OUTPUT_WRITE` (exit 7) naming the path and the errno
  * (`Could not write "out.mp4": no space left on device (ENOSPC)`), with the original in `cause`. kvs-clip errors
  * pass through unchanged; anything that is not a file-system error is returned as is (a bug, exit 1). Never
- * retried (ux.md §7): local errors do not heal by waiting.
+ * retried (docs/planning.md, "Quotas, pacing and retries"): local errors do not heal by waiting.
  */
 export function toOutputError(error: unknown, path: string): Error {
   if (error instanceof KvsClipError) return error;

@@ -6,9 +6,9 @@ import { partFragments } from './part-fragments.js';
 
 /**
  * Splits a part in two halves at the boundary nearest its middle, for a GetClip call rejected because the codec
- * configuration (CPD) or tracks change inside it (kvs-api.md §6.1; ListFragments cannot reveal where). The first half
- * ends 1 ms before the second starts; the second keeps the original End. Both carry `index` = `part.index` and
- * `part.index + 1`; splice them in with replaceParts.
+ * configuration (CPD) or tracks change inside it (docs/planning.md, "Cutting parts"; ListFragments cannot reveal
+ * where). The first half ends 1 ms before the second starts; the second keeps the original End. Both carry `index` =
+ * `part.index` and `part.index + 1`; splice them in with replaceParts.
  *
  * Returns null when the part cannot be split (one fragment, or all fragments in one millisecond): the rejection is
  * then about the media itself, and the caller reports a MediaError. Throws RangeError when `fragments` does not

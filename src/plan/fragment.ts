@@ -1,6 +1,6 @@
 /**
- * One archived fragment as ListFragments describes it, with instants in epoch milliseconds (kvs-api.md §3).
- * `fragmentNumber` is a decimal string of up to ~47 digits: compare it with BigInt, never Number.
+ * One archived fragment as ListFragments describes it, with instants in epoch milliseconds (docs/planning.md, "How KVS
+ * selects fragments"). `fragmentNumber` is a decimal string of up to ~47 digits: compare it with BigInt, never Number.
  */
 export type Fragment = {
   readonly fragmentNumber: string;
@@ -17,8 +17,8 @@ export type Selector = 'server' | 'producer';
 export type TimeRange = { readonly startMs: number; readonly endMs: number };
 
 /**
- * The fragment's start under `selector`: the instant GetClip compares with its Start/End (kvs-api.md §6.1:
- * `Start ≤ fragmentStart ≤ End`). Use it wherever a fragment is placed in time.
+ * The fragment's start under `selector`: the instant GetClip compares with its Start/End (docs/planning.md, "Cutting
+ * parts": `Start ≤ fragmentStart ≤ End`). Use it wherever a fragment is placed in time.
  */
 export function fragmentStartMs(fragment: Fragment, selector: Selector): number {
   return selector === 'server' ? fragment.serverMs : fragment.producerMs;

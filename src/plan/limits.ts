@@ -1,6 +1,7 @@
 /**
  * The per-call ceilings a GetClip plan keeps under. GetClip silently returns only "the first 100 MB or the first
- * 200 fragments" (kvs-api.md §6.1) and rejects ranges longer than 24 h, so every planned call stays inside all three.
+ * 200 fragments" (docs/planning.md, "Cutting parts") and rejects ranges longer than 24 h, so every planned call stays
+ * inside all three.
  */
 export type PlanLimits = {
   /** GetClip's hard cap is 200 fragments per call. */

@@ -42,10 +42,10 @@ export type Replanned = {
 
 /**
  * Re-cuts a part whose GetClip response came back truncated (GetClip silently stops at its 100 MB / 200 fragment
- * caps, kvs-api.md §6.1): the received prefix, then the rest as new parts. The rest is cut no larger than what the
- * service actually delivered, since the caps evidently bind below the planned limits; its last part keeps the
- * original End so the seam with the next part is unchanged. Indexes count on from `part.index`; splice
- * `[received, ...rest]` into the plan with replaceParts. When everything arrived, `received` is `part` itself.
+ * caps, docs/planning.md, "Cutting parts"): the received prefix, then the rest as new parts. The rest is cut no larger
+ * than what the service actually delivered, since the caps evidently bind below the planned limits; its last part keeps
+ * the original End so the seam with the next part is unchanged. Indexes count on from `part.index`; splice `[received,
+ * ...rest]` into the plan with replaceParts. When everything arrived, `received` is `part` itself.
  *
  * Throws RemoteError E_REMOTE when nothing was received (a clip without media is a failed call, not a truncation),
  * RangeError when `fragments` does not contain the part's fragments.

@@ -2,7 +2,7 @@ import { fragmentStartMs, type Fragment, type Selector, type TimeRange } from '.
 
 /**
  * `cover` (default): also take the fragment that contains the window start, so the output covers the whole request.
- * `inside`: only fragments that start inside the window, GetClip's own rule (kvs-api.md §6.1).
+ * `inside`: only fragments that start inside the window, GetClip's own rule (docs/planning.md, "Cutting parts").
  */
 export type Align = 'cover' | 'inside';
 

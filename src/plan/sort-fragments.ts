@@ -8,7 +8,8 @@ function compareNumbers(a: string, b: string): number {
 
 /**
  * Puts ListFragments results in the order GetClip plays them: by the selected timestamp, ties broken by fragment
- * number as a BigInt (ListFragments returns "no specific order, even across pages", kvs-api.md §6.2).
+ * number as a BigInt (ListFragments returns "no specific order, even across pages", docs/planning.md, "How KVS selects
+ * fragments").
  *
  * Also removes what GetClip would never return twice: the same fragment number seen on two pages, and, for the
  * producer selector, later-ingested fragments that repeat a producer timestamp (AWS returns "only the oldest

@@ -2,7 +2,7 @@ import { formatDuration } from './format-duration.js';
 import { formatInstant } from './format-instant.js';
 
 /**
- * The echo line of ux.md §2, printed before any download and mirrored in JSON:
+ * The echo line of docs/planning.md, "Time ranges", printed before any download and mirrored in JSON:
  * `Window 2025-06-14T13:00:00Z → 2025-06-14T14:00:00Z (1h, server timestamps, tz Europe/Berlin)`.
  * `selector` is left out of the parenthesis when not given.
  */

@@ -82,9 +82,9 @@ function timeOfDay(reading: Reading): TimeOfDay | undefined {
 }
 
 /**
- * Layer 5 of the time grammar (ux.md §2): chrono-node's casual English parser, corrected for a past-only tool.
- * Returns undefined unless chrono finds exactly one phrase covering the whole text (so "between 3pm and 4pm
- * yesterday", which chrono reads as just "3pm" today, is rejected rather than silently misread).
+ * Layer 5 of the time grammar (docs/planning.md, "Time ranges"): chrono-node's casual English parser, corrected for a
+ * past-only tool. Returns undefined unless chrono finds exactly one phrase covering the whole text (so "between 3pm and
+ * 4pm yesterday", which chrono reads as just "3pm" today, is rejected rather than silently misread).
  */
 export function parseCasual(text: string, ctx: TimeContext): TimeExpression | undefined {
   const source = text.trim();

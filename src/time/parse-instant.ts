@@ -2,7 +2,7 @@ import { UsageError } from '../errors/usage-error.js';
 import { parseTimeExpression } from './parse-time-expression.js';
 import type { TimeContext } from './time-expression.js';
 
-/** The error for text no layer of the time grammar reads, in the shape ux.md §4 shows. */
+/** The error for text no layer of the time grammar reads, in the shape docs/README.md, "House rules" shows. */
 export function timeParseError(text: string, option: string | undefined): UsageError {
   return new UsageError(
     'E_TIME_PARSE',
@@ -12,10 +12,10 @@ export function timeParseError(text: string, option: string | undefined): UsageE
 }
 
 /**
- * Reads one instant (`--since`, `--until`, `--at`) with the layered grammar of ux.md §2 and returns epoch ms.
- * Pure: `ctx.nowMs` and `ctx.timeZone` are the only inputs besides the text. A date alone means 00:00 of that day
- * in the zone. Throws UsageError `E_TIME_PARSE` when no layer reads the text, or when it is a range
- * (`3pm to 4pm`), which belongs in RANGE.
+ * Reads one instant (`--since`, `--until`, `--at`) with the layered grammar of docs/planning.md, "Time ranges" and
+ * returns epoch ms. Pure: `ctx.nowMs` and `ctx.timeZone` are the only inputs besides the text. A date alone means 00:00
+ * of that day in the zone. Throws UsageError `E_TIME_PARSE` when no layer reads the text, or when it is a range (`3pm
+ * to 4pm`), which belongs in RANGE.
  */
 export function parseInstant(text: string, ctx: TimeContext): number {
   const expression = parseTimeExpression(text, ctx);

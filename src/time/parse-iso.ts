@@ -31,8 +31,9 @@ function isValidWallClock(wall: WallClock): boolean {
 }
 
 /**
- * Layer 2 of the time grammar (ux.md §2). Returns undefined when `text` is not ISO-shaped or names an impossible
- * date (2025-02-30, 25:00). An explicit offset or `Z` wins; a naive time is read in `timeZone` at that instant.
+ * Layer 2 of the time grammar (docs/planning.md, "Time ranges"). Returns undefined when `text` is not ISO-shaped or
+ * names an impossible date (2025-02-30, 25:00). An explicit offset or `Z` wins; a naive time is read in `timeZone` at
+ * that instant.
  */
 export function parseIso(text: string, timeZone: string): IsoInstant | undefined {
   const match = EXTENDED.exec(text) ?? BASIC.exec(text);

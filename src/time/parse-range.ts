@@ -36,10 +36,10 @@ function bothEnds(first: string, second: string, ctx: TimeContext): TimeRange | 
 }
 
 /**
- * Reads the positional RANGE (or `--range`) of ux.md §2: `A..B` (`A..` = until now), `A to B`, `since A`, or one
- * phrase. A phrase that is itself a range (`yesterday 3pm to 4pm`, `2 hours ago to 1 hour ago`) is used as is; a
- * phrase naming a whole day (`yesterday`, `2025-06-14`) means that day 00:00 → 24:00 in the zone (cut at now);
- * any other single instant (`last 10 minutes`, `2h ago`, `3pm`) runs until now. Does not validate the order;
+ * Reads the positional RANGE (or `--range`) of docs/planning.md, "Time ranges": `A..B` (`A..` = until now), `A to B`,
+ * `since A`, or one phrase. A phrase that is itself a range (`yesterday 3pm to 4pm`, `2 hours ago to 1 hour ago`) is
+ * used as is; a phrase naming a whole day (`yesterday`, `2025-06-14`) means that day 00:00 → 24:00 in the zone (cut at
+ * now); any other single instant (`last 10 minutes`, `2h ago`, `3pm`) runs until now. Does not validate the order;
  * resolveWindow does. Throws UsageError `E_TIME_PARSE` when the text cannot be read.
  */
 export function parseRange(text: string, ctx: TimeContext): TimeRange {

@@ -48,9 +48,9 @@ function parseKeyword(text: string, ctx: TimeContext): TimeExpression | undefine
 }
 
 /**
- * Reads one time expression with the layered grammar of ux.md §2 (epoch, ISO 8601, duration, keyword, chrono-node
- * with corrections; the first layer that matches wins). Returns undefined when no layer matches; never throws.
- * parseInstant and parseRange build their errors on top of this.
+ * Reads one time expression with the layered grammar of docs/planning.md, "Time ranges" (epoch, ISO 8601, duration,
+ * keyword, chrono-node with corrections; the first layer that matches wins). Returns undefined when no layer matches;
+ * never throws. parseInstant and parseRange build their errors on top of this.
  */
 export function parseTimeExpression(text: string, ctx: TimeContext): TimeExpression | undefined {
   const source = text.trim().replace(/\s+/g, ' ');

@@ -5,7 +5,7 @@ import { parseDuration } from './parse-duration.js';
 import { parseInstant } from './parse-instant.js';
 import { parseRange } from './parse-range.js';
 
-/** The time flags as the user typed them (ux.md §2); undefined = not given. */
+/** The time flags as the user typed them (docs/planning.md, "Time ranges"); undefined = not given. */
 export type WindowInput = {
   since?: string | undefined;
   until?: string | undefined;
@@ -73,12 +73,12 @@ function window(input: WindowInput, ctx: { nowMs: number; timeZone: string }): {
 }
 
 /**
- * Turns the time flags into one validated UTC window (ux.md §2): `--since T [--until T]` (until defaults to now),
- * `--last D`, `--at T --duration D` (T → T + D), or one RANGE. Pure: now and the zone come in `ctx`.
+ * Turns the time flags into one validated UTC window (docs/planning.md, "Time ranges"): `--since T [--until T]` (until
+ * defaults to now), `--last D`, `--at T --duration D` (T → T + D), or one RANGE. Pure: now and the zone come in `ctx`.
  * Throws UsageError `E_USAGE` for a mixture of forms or no range at all, `E_TIME_PARSE` for unreadable text, and
- * `E_TIME_RANGE` when start ≥ end or the end lies in the future. A future end within FUTURE_TOLERANCE_MS of now is
- * cut to now; anything later is an error rather than a silent clamp, since KVS holds only the past and the user
- * most likely typed the wrong day.
+ * `E_TIME_RANGE` when start ≥ end or the end lies in the future. A future end within FUTURE_TOLERANCE_MS of now is cut
+ * to now; anything later is an error rather than a silent clamp, since KVS holds only the past and the user most likely
+ * typed the wrong day.
  */
 export function resolveWindow(input: WindowInput, ctx: { nowMs: number; timeZone: string }): ResolvedWindow {
   rejectMixture(input);

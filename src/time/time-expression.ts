@@ -1,4 +1,4 @@
-/** What the user gave when asked for a time: epoch ms, no hidden "now" or zone (ux.md §2). */
+/** What the user gave when asked for a time: epoch ms, no hidden "now" or zone (docs/planning.md, "Time ranges"). */
 export type TimeContext = {
   /** The instant relative expressions count back from (epoch ms). */
   nowMs: number;

@@ -1,8 +1,8 @@
 /**
- * Every exit code of the documented table (ux.md §3), produced by the BUILT CLI under real conditions: a real emulator
- * on 127.0.0.1 with faults, real fixtures, real files and signals. Each case is run twice, in human mode (exactly one
- * `kvs-clip:` line on stderr, then at most a `hint:` line) and with `--json` (the failure document), and neither run
- * may leave a file under the final output name unless the code promises one (8: output written).
+ * Every exit code of the documented table (src/errors/exit-codes.ts), produced by the BUILT CLI under real conditions:
+ * a real emulator on 127.0.0.1 with faults, real fixtures, real files and signals. Each case is run twice, in human
+ * mode (exactly one `kvs-clip:` line on stderr, then at most a `hint:` line) and with `--json` (the failure document),
+ * and neither run may leave a file under the final output name unless the code promises one (8: output written).
  *
  * Exit 1 (E_INTERNAL) is missing on purpose: only a bug in kvs-clip produces it, so an honest end-to-end run cannot.
  * Its mapping (an unexpected Error → E_INTERNAL, exit 1, the version and "please report") is held by
@@ -239,7 +239,8 @@ const cases: readonly Case[] = [
     setup: (dir) => writeFileSync(join(dir, 'out.mp4'), 'precious'),
   },
   {
-    // Tests run as root in CI, where permission bits do not stop a write: a path through a regular file fails for anyone.
+    // Tests run as root in CI, where permission bits do not stop a write: a path through a regular file fails for
+    // anyone.
     name: 'an output directory that cannot be written',
     exit: 7,
     code: 'E_OUTPUT_WRITE',

@@ -10,7 +10,7 @@ import { decodeFrames, describeMedia, itMedia, streamInfo } from '../support/ffm
 
 const run = promisify(execFile);
 const NOW = Date.now();
-// Whole seconds: botocore truncates timestamps to seconds (kvs-api.md §2).
+// Whole seconds: botocore truncates timestamps to seconds (docs/emulator.md, "Faithful by construction").
 const FROM_S = Math.floor((NOW - 1_800_000) / 1000);
 const TO_S = FROM_S + 9;
 let emu: RunningEmulator;

@@ -57,7 +57,7 @@ const list = (start: unknown, end: unknown, extra: Record<string, unknown> = {})
   });
 
 describe('wire format', () => {
-  it('sends errors with the status, x-amzn-ErrorType, __type, Message and message of kvs-api.md §5.3', async () => {
+  it('sends errors with the status, x-amzn-ErrorType, __type, Message and message AWS JSON services send', async () => {
     const reply = await post('describeStream', { StreamName: 'nope' });
     expect(reply.status).toBe(404);
     expect(reply.headers.get('content-type')).toBe('application/json');

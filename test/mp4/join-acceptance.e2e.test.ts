@@ -53,7 +53,8 @@ function fmp4Pipe(set: FixtureSet): PipeInput {
 function judgeOptions(set: FixtureSet, fragmented: boolean): VerifyOptions {
   const options: VerifyOptions = { expectSizes: set.sizes, exactDurations: true };
   // In fMP4 the sample entry is frozen in the init segment: the first keyframe after the change may carry the new
-  // parameter sets in-band, so that one packet may grow (mp4-join.md §6). Everything else stays bit-identical.
+  // parameter sets in-band, so that one packet may grow (docs/joiner.md, "Codec-configuration changes"). Everything
+  // else stays bit-identical.
   if (fragmented && set.sizes.length > 1) options.allowGrownVideoPackets = [set.framesPerClip * 2];
   return options;
 }
@@ -64,8 +65,8 @@ function expectPass(r: VerifyResult): void {
 }
 
 /**
- * A/V offset at the start of every part equals the unsplit source's within 1 ms (mp4-join.md §10 (f)). PCM is
- * re-chunked legally, so there the audio must instead be gapless and start where the source's does.
+ * A/V offset at the start of every part equals the unsplit source's within 1 ms (docs/joiner.md, "Verification" (f)).
+ * PCM is re-chunked legally, so there the audio must instead be gapless and start where the source's does.
  */
 async function expectSourceAvOffsets(r: VerifyResult, set: FixtureSet): Promise<void> {
   const [v, a] = [r.streams.v?.times, r.streams.a?.times];
@@ -117,7 +118,7 @@ for (const set of FIXTURE_SETS) {
         const r = await verifyJoin(out, set.clips, judgeOptions(set, false));
         expectPass(r);
         await expectSourceAvOffsets(r, set);
-        // The same pictures as the unsplit encode, frame for frame (mp4-join.md §10 (b)).
+        // The same pictures as the unsplit encode, frame for frame (docs/joiner.md, "Verification" (b)).
         expect(await decodedVideoHashes(out)).toEqual(await decodedVideoHashes(set.full));
       },
     );
@@ -140,7 +141,8 @@ for (const set of FIXTURE_SETS) {
       expectPass(r);
       await expectSourceAvOffsets(r, set);
       if (set.sizes.length > 1 && set.parameterSetsOnlyInSampleEntry) {
-        // The init segment holds the first configuration only, so the new one must travel in-band (mp4-join.md §6).
+        // The init segment holds the first configuration only, so the new one must travel in-band (docs/joiner.md,
+        // "Codec-configuration changes").
         expect(r.notes.join('\n')).toMatch(new RegExp(`v: packet ${set.framesPerClip * 2} grew by \\d+ bytes`));
       }
     });

@@ -135,7 +135,8 @@ describe('readClip', () => {
       ['h264_aac-1.mp4', 'layout_faststart.mp4', 'layout_fragmented.mp4'].map(read),
     );
     expect([last?.layout, first?.layout, fragmented?.layout]).toEqual(['moov-last', 'moov-first', 'fragmented']);
-    // A remux re-guesses the last sample's duration (mp4-join.md §3: never trust it), so compare all but the last.
+    // A remux re-guesses the last sample's duration (docs/joiner.md, "Rewrite, not concatenation": never trust it), so
+    // compare all but the last.
     const tables = (clip: Clip | undefined) =>
       clip?.tracks.map((t) => ({
         kind: t.kind,
@@ -146,7 +147,8 @@ describe('readClip', () => {
         cts: t.samples.ctsOffsets,
       }));
     expect(tables(first)).toEqual(tables(last));
-    // ffmpeg's fragmenter guesses each fragment's last duration from the next tfdt; sizes, sync and codec config must agree.
+    // ffmpeg's fragmenter guesses each fragment's last duration from the next tfdt; sizes, sync and codec config must
+    // agree.
     expect(tables(fragmented)?.map((t) => ({ ...t, durations: null }))).toEqual(
       tables(last)?.map((t) => ({ ...t, durations: null })),
     );

@@ -8,8 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OutputError } from '../../src/errors/output-error.js';
 import { acquireLock } from '../../src/output/lock.js';
 
-// Another kvs-clip run, reduced to the lock protocol of ux.md §10: create STATE.lock with O_EXCL holding the pid,
-// print "locked" (or "busy" when the file exists), then stay alive until killed.
+// Another kvs-clip run, reduced to the lock protocol of docs/resume-and-state.md, "Cron state": create STATE.lock with
+// O_EXCL holding the pid, print "locked" (or "busy" when the file exists), then stay alive until killed.
 const HOLDER = `
 const fs = require('node:fs');
 try {

@@ -2,7 +2,10 @@ import type { Fragment } from '../../src/plan/fragment.js';
 
 export { seededRandom } from '../../src/emulator/seeded-random.js';
 
-/** A 47-digit fragment number counting up from a realistic base (beyond uint64, kvs-api.md §3). */
+/**
+ * A 47-digit fragment number counting up from a realistic base (beyond uint64, docs/planning.md, "How KVS selects
+ * fragments").
+ */
 export function fragmentNumber(n: number): string {
   return (91343852333185057105875891022195998207386831087n + BigInt(n)).toString();
 }

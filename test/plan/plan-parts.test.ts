@@ -9,7 +9,10 @@ import { fragmentNumber, seededRandom, shuffled, steadyFragments, T0 } from './f
 
 const HOUR = 3_600_000;
 
-/** What GetClip would return for a part: every listed fragment with Start ≤ start ≤ End (kvs-api.md §6.1). */
+/**
+ * What GetClip would return for a part: every listed fragment with Start ≤ start ≤ End (docs/planning.md, "Cutting
+ * parts").
+ */
 function selectedBy(
   listing: readonly Fragment[],
   selector: Selector,

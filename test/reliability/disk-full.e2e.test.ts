@@ -1,8 +1,9 @@
 /**
  * Disk trouble (issue 6): the output directory is a tiny tmpfs, so writing the spool files, the joined `.part` or the
  * faststart copy hits ENOSPC. The CLI must exit 7 with one clear error line, never leave a truncated file under the
- * final name, and keep (with a manifest) or remove its temp files as ux.md §5 says; after the disk is grown, the
- * same command resumes to the fault-free bytes. Needs root for `mount -t tmpfs`; skipped (with a note) otherwise.
+ * final name, and keep (with a manifest) or remove its temp files as docs/resume-and-state.md, "Output files" says;
+ * after the disk is grown, the same command resumes to the fault-free bytes. Needs root for `mount -t tmpfs`; skipped
+ * (with a note) otherwise.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';

@@ -231,7 +231,8 @@ describe('fault matrix', () => {
           // The parts finished before the failure are not fetched again.
           expect(rerun.pacing.getClipCalls, rerun.result.stderr).toBeLessThan(reference.pacing.getClipCalls);
         } else {
-          // Nothing was resumable: no .part, manifest, spool or journal stays behind (ux.md §5).
+          // Nothing was resumable: no .part, manifest, spool or journal stays behind (docs/resume-and-state.md, "Output
+          // files").
           expect(names, context).toEqual([]);
         }
       }

@@ -1,7 +1,7 @@
 /**
  * Hostile and malformed command lines against the built CLI and a live emulator: each one must fail with exactly
- * one error line on stderr (plus an optional `hint:` line), the exit code of ux.md §3, nothing on stdout (or one
- * failure document with --json), and nothing created or changed in the output directory.
+ * one error line on stderr (plus an optional `hint:` line), the exit code of src/errors/exit-codes.ts, nothing on
+ * stdout (or one failure document with --json), and nothing created or changed in the output directory.
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -30,7 +30,7 @@ function fromFile(file: string): PipeInput {
   return { label: `pipe<${file}`, pipe: (stdin) => pipeline(createReadStream(file), stdin) };
 }
 
-/** ffmpeg's concat demuxer, the join AWS's sample uses (mp4-join.md §8). */
+/** ffmpeg's concat demuxer, the join AWS's sample uses (docs/joiner.md). */
 function ffmpegConcat(
   parts: string[],
   out: string,

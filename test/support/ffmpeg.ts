@@ -1,8 +1,9 @@
 /**
  * The independent media judge: ffmpeg/ffprobe (never our own src/mp4 parser) decide whether a joined MP4 is right.
- * A TypeScript port of verify-join.sh (shared docs mp4-join.md §10). Every probe takes a file path or a `PipeInput`
- * whose bytes are written to the tool's stdin, so fragmented output can be judged as ffmpeg reads it from a pipe.
- * Tests that need these tools use `describeMedia`/`itMedia`: skipped locally without ffprobe, FAILING under CI=true.
+ * The ffmpeg/ffprobe checks of docs/joiner.md, "Verification". Every probe takes a file path or a
+ * `PipeInput` whose bytes are written to the tool's stdin, so fragmented output can be judged as ffmpeg reads it from a
+ * pipe. Tests that need these tools use `describeMedia`/`itMedia`: skipped locally without ffprobe, FAILING under
+ * CI=true.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -214,8 +215,8 @@ export async function packetHashes(input: MediaInput, stream: StreamKind): Promi
 const decodedCache = new Map<string, string[]>();
 
 /**
- * MD5 of every decoded video frame in presentation order (framemd5 without `-c copy`; mp4-join.md §10 (b)): equal
- * lists prove the same pictures come out, catching wrong parameter sets, reordering and dropped frames.
+ * MD5 of every decoded video frame in presentation order (framemd5 without `-c copy`; docs/joiner.md, "Verification"
+ * (b)): equal lists prove the same pictures come out, catching wrong parameter sets, reordering and dropped frames.
  */
 export async function decodedVideoHashes(input: MediaInput): Promise<string[]> {
   const key = typeof input === 'string' ? `${input}\0${statSync(input).size}\0${statSync(input).mtimeMs}` : null;
@@ -330,7 +331,8 @@ export async function decodeFrames(input: MediaInput): Promise<FrameReport> {
 
 /**
  * What `ffmpeg -v error -i <input> -map 0 -f null -` prints: demuxer, decoder and muxer complaints of a full
- * ffmpeg read (mp4-join.md §10 (h), pipe readability). Empty means ffmpeg read and decoded everything cleanly.
+ * ffmpeg read (docs/joiner.md, "Verification" (h), pipe readability). Empty means ffmpeg read and decoded everything
+ * cleanly.
  */
 export async function ffmpegReadErrors(input: MediaInput): Promise<string[]> {
   const r = await run('ffmpeg', ['-v', 'error', '-nostdin'], input, ['-map', '0', '-f', 'null', '-']);
@@ -345,7 +347,10 @@ export async function decodeErrors(input: MediaInput): Promise<string[]> {
 
 export type FrameRun = { size: string; frames: number };
 
-/** Decoded video frame sizes as runs in presentation order, e.g. [{size:'320x180',frames:60},{size:'480x270',frames:60}]. */
+/**
+ * Decoded video frame sizes as runs in presentation order, e.g.
+ * [{size:'320x180',frames:60},{size:'480x270',frames:60}].
+ */
 export async function frameSizes(input: MediaInput): Promise<FrameRun[]> {
   return (await decodeFrames(input)).sizes;
 }
@@ -357,7 +362,7 @@ export async function pcmBytes(input: MediaInput): Promise<Buffer> {
 
 /**
  * MD5 of the A-law bytes of one input, or of several inputs concatenated in order. Compare bytes, not packets:
- * PCM packets are chunk-sized and re-chunking is legal (mp4-join.md §10 (i)).
+ * PCM packets are chunk-sized and re-chunking is legal (docs/joiner.md, "Verification" (i)).
  */
 export async function alawBytesHash(inputs: MediaInput | MediaInput[]): Promise<string> {
   const h = createHash('md5');
@@ -367,7 +372,8 @@ export async function alawBytesHash(inputs: MediaInput | MediaInput[]): Promise<
 
 /**
  * A/V offset at output time `tSec` (seconds): pts of the first audio packet at/after tSec (0.5 ms tolerance) minus
- * tSec. Compare it with the unsplit source at the same frame (mp4-join.md §10 (f)). Throws if no audio follows.
+ * tSec. Compare it with the unsplit source at the same frame (docs/joiner.md, "Verification" (f)). Throws if no audio
+ * follows.
  */
 export async function avOffsetAt(input: MediaInput, tSec: number): Promise<number> {
   return offsetIn(await packetTimes(input, 'a'), tSec);

@@ -1,6 +1,6 @@
 /**
- * verifyJoin: verify-join.sh (shared docs mp4-join.md §10) as a function. Judges a joined output against the parts
- * it was made from using ffmpeg/ffprobe only, and explains every failure in a sentence.
+ * verifyJoin: the checks of docs/joiner.md, "Verification", as a function. Judges a joined output against
+ * the parts it was made from using ffmpeg/ffprobe only, and explains every failure in a sentence.
  */
 import {
   alawBytesHash,
@@ -20,7 +20,8 @@ export type VerifyOptions = {
   expectSizes?: string[];
   /**
    * Video packet indices (in the output) allowed to differ by GROWING: fragmented output prepends in-band parameter
-   * sets to the first keyframe after a codec-config change (mp4-join.md §6). Reported in `notes`.
+   * sets to the first keyframe after a codec-config change (docs/joiner.md, "Codec-configuration changes"). Reported in
+   * `notes`.
    */
   allowGrownVideoPackets?: number[];
   /**

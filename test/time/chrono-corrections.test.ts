@@ -3,12 +3,13 @@ import { UsageError } from '../../src/errors/usage-error.js';
 import { parseInstant } from '../../src/time/parse-instant.js';
 import { parseRange } from '../../src/time/parse-range.js';
 
-// The "what chrono-node gets wrong" table of ux.md §2, row by row, at its reference 2025-06-15T12:00Z (UTC zone).
+// The "what chrono-node gets wrong" table of docs/planning.md ("Time ranges"), row by row, at its reference
+// 2025-06-15T12:00Z (UTC zone).
 const ctx = { nowMs: Date.parse('2025-06-15T12:00:00Z'), timeZone: 'UTC' };
 const at = (iso: string): number => Date.parse(iso);
 const range = (start: string, end: string) => ({ startMs: at(start), endMs: at(end) });
 
-describe('ux.md §2 chrono corrections', () => {
+describe('docs/planning.md, "Time ranges" chrono corrections', () => {
   it('ends "last 10 minutes", "past 2 hours", "in the last 30 minutes" at now', () => {
     expect(parseRange('last 10 minutes', ctx)).toEqual(range('2025-06-15T11:50:00Z', '2025-06-15T12:00:00Z'));
     expect(parseRange('past 2 hours', ctx)).toEqual(range('2025-06-15T10:00:00Z', '2025-06-15T12:00:00Z'));

@@ -37,7 +37,7 @@ describe('formatDuration', () => {
 });
 
 describe('describeWindow', () => {
-  it('prints the echo line of ux.md §2', () => {
+  it('prints the echo line of docs/planning.md, "Time ranges"', () => {
     const window = { startMs: Date.UTC(2025, 5, 14, 13), endMs: Date.UTC(2025, 5, 14, 14) };
     expect(describeWindow(window, { timeZone: 'Europe/Berlin', selector: 'server' })).toBe(
       'Window 2025-06-14T13:00:00Z → 2025-06-14T14:00:00Z (1h, server timestamps, tz Europe/Berlin)',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors/usage-error.js';
 import { parseInstant } from '../../src/time/parse-instant.js';
 
-// Sunday 2025-06-15 12:00 UTC, the reference of the ux.md §2 tables (14:00 in Berlin, CEST).
+// Sunday 2025-06-15 12:00 UTC, the reference of the docs/planning.md, "Time ranges" tables (14:00 in Berlin, CEST).
 const NOW = Date.UTC(2025, 5, 15, 12, 0, 0);
 const berlin = { nowMs: NOW, timeZone: 'Europe/Berlin' };
 const utc = { nowMs: NOW, timeZone: 'UTC' };
@@ -95,7 +95,7 @@ describe('parseInstant layer 4: keywords in the zone (systemd meaning)', () => {
   });
 });
 
-describe('parseInstant layer 5: chrono-node with the ux.md corrections', () => {
+describe('parseInstant layer 5: chrono-node with the kvs-clip corrections', () => {
   it.each([
     ['yesterday 14:00', berlin, '2025-06-14T12:00:00Z'],
     ['yesterday 3pm', berlin, '2025-06-14T13:00:00Z'],

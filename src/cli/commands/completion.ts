@@ -4,7 +4,7 @@ import { SHELLS, type Shell } from '../completion/shells.js';
 
 /**
  * Build `kvs-clip completion <bash|zsh|fish>`: prints the script for the program that contains this command.
- * It never edits rc files (ux.md §11).
+ * It never edits rc files (README.md).
  */
 export function completionCommand(io: CliIo): Command {
   return new Command('completion')

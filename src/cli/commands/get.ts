@@ -153,7 +153,8 @@ Examples:
 
 /**
  * Turn the parsed flags into GetOptions.
- * @throws UsageError for combinations commander cannot express (ux.md §4–§5).
+ * @throws UsageError for combinations commander cannot express (docs/README.md, "House rules";
+ * docs/resume-and-state.md, "Output files").
  */
 export function readGetOptions(command: Command, stream: string, range: string | undefined, io: CliIo): GetOptions {
   const values = command.opts();

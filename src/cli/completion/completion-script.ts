@@ -18,7 +18,7 @@ export function completionScript(program: Command, shell: Shell): string {
   }
 }
 
-/** Where write-completions puts each script, relative to the package root (ux.md §11). */
+/** Where write-completions puts each script, relative to the package root (README.md). */
 export const COMPLETION_FILES: Readonly<Record<Shell, string>> = {
   bash: 'completions/kvs-clip.bash',
   zsh: 'completions/_kvs-clip',

@@ -16,7 +16,7 @@ export type OutputMode = {
   readonly color: boolean;
 };
 
-/** Add --json, -q, -v, --no-progress, --no-color (ux.md §1) to a command. */
+/** Add --json, -q, -v, --no-progress, --no-color (README.md) to a command. */
 export function addOutputModeOptions(command: Command, { progress }: { progress: boolean }): Command {
   command
     .option('--json', 'print one JSON document on stdout at exit (success or failure)')

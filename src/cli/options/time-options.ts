@@ -8,8 +8,8 @@ export const SELECTORS = ['server', 'producer'] as const;
 export type Selector = (typeof SELECTORS)[number];
 
 /**
- * The time range exactly as the user typed it (ux.md §2), plus the zone and the timestamp selector.
- * Resolution to a UTC window happens in the use case with src/time, against the injected clock.
+ * The time range exactly as the user typed it (docs/planning.md, "Time ranges"), plus the zone and the timestamp
+ * selector. Resolution to a UTC window happens in the use case with src/time, against the injected clock.
  */
 export type TimeSpec = {
   readonly since?: string;

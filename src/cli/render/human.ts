@@ -12,11 +12,11 @@ import { createProgressBar, type ProgressBar } from './progress-bar.js';
 export type GetRenderer = { emit(event: GetEvent): void; close(): void };
 
 /**
- * Choose how `get` reports progress (ux.md §4): NDJSON events with `--log-format json`; nothing but errors with
- * -q; otherwise the window and plan lines, gaps, warnings and retries on stderr, plus either the progress bar (TTY)
- * or one plain line per finished part (yt-dlp --newline style). With `dryRun` every planned part is listed. With -v
- * each part line carries its GetClip request ID (printed under the bar too) and retries say when the data endpoint
- * is looked up again; request IDs are the service's own, never credentials or signatures.
+ * Choose how `get` reports progress (docs/README.md, "House rules"): NDJSON events with `--log-format json`; nothing
+ * but errors with -q; otherwise the window and plan lines, gaps, warnings and retries on stderr, plus either the
+ * progress bar (TTY) or one plain line per finished part (yt-dlp --newline style). With `dryRun` every planned part is
+ * listed. With -v each part line carries its GetClip request ID (printed under the bar too) and retries say when the
+ * data endpoint is looked up again; request IDs are the service's own, never credentials or signatures.
  */
 export function createGetRenderer(io: CliIo, mode: OutputMode, options: { logFormat: 'human' | 'json' }): GetRenderer {
   if (options.logFormat === 'json') return { emit: ndjsonEventSink(io), close: () => undefined };

@@ -3,8 +3,8 @@ import type { ErrorCode, ExitCode } from '../../errors/exit-codes.js';
 
 /**
  * The `--json` documents: exactly one per run, written to stdout at exit, on success and on failure
- * (ux.md §4). This file is the schema: the README describes these types, and test/cli holds them stable.
- * Bump `schemaVersion` on any incompatible change; adding a field is compatible.
+ * (docs/README.md, "House rules"). This file is the schema: the README describes these types, and test/cli holds them
+ * stable. Bump `schemaVersion` on any incompatible change; adding a field is compatible.
  */
 export const JSON_SCHEMA_VERSION = 1;
 
@@ -35,7 +35,9 @@ export type GetJsonResult = {
   /** What the fragments actually cover (`--align cover` may start before the window); null when nothing was found. */
   readonly covered: JsonSpan | null;
   readonly dryRun: boolean;
-  /** Final output path; `-` for stdout; null for `--dry-run`, `--split`, an empty `--state` window or a skipped file. */
+  /**
+   * Final output path; `-` for stdout; null for `--dry-run`, `--split`, an empty `--state` window or a skipped file.
+   */
   readonly output: string | null;
   /** `--split`: the part files, in order. */
   readonly outputs: readonly string[];

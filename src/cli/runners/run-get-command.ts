@@ -10,7 +10,8 @@ import { openKvsClients } from './open-kvs-clients.js';
 /**
  * `kvs-clip get`: adapt the parsed flags to runGet, give it the real clock, sleep, randomness, KVS session
  * (or the in-process emulator for --local) and this terminal's event renderer, then report the result: the
- * output path(s) on stdout in human mode, or the --json result. Throws whatever runGet throws (ux.md §3).
+ * output path(s) on stdout in human mode, or the --json result. Throws whatever runGet throws
+ * (src/errors/exit-codes.ts).
  */
 export async function runGetCommand(options: GetOptions, io: CliIo): Promise<GetJsonResult> {
   const connection = await openKvsClients(options.aws, io);

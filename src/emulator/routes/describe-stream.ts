@@ -3,7 +3,7 @@ import { requireStream, type RequestBody } from '../request-fields.js';
 import type { StreamStore } from '../store.js';
 import { toWireSeconds } from '../wire-timestamp.js';
 
-/** StreamInfo as DescribeStream and ListStreams return it (kvs-api.md §3). */
+/** StreamInfo as DescribeStream and ListStreams return it (docs/planning.md, "How KVS selects fragments"). */
 export function streamInfo(stream: EmulatedStream): Record<string, unknown> {
   const d = stream.description;
   return {

@@ -6,15 +6,18 @@ import { WireError, invalidArgument, statusForErrorType } from '../wire-error.js
 import { parseSelector } from './parse-selector.js';
 import { checkServerRetention } from './list-fragments.js';
 
-/** GetClip's per-call output caps (AWS: 200 fragments / 100 MB, taken as 10^6 bytes; kvs-api.md §6.1). */
+/**
+ * GetClip's per-call output caps (AWS: 200 fragments / 100 MB, taken as 10^6 bytes; docs/planning.md, "Cutting parts").
+ */
 export type ClipCaps = { readonly maxFragments: number; readonly maxBytes: number };
 
 export const DEFAULT_CLIP_CAPS: ClipCaps = { maxFragments: 200, maxBytes: 100_000_000 };
 
 /**
  * The error for a codec-private-data change inside one GetClip range. AWS documents that "an error will be returned"
- * but not its name (kvs-api.md §6.1). InvalidCodecPrivateDataException is modeled for GetClip, is a 400, and says
- * what is wrong with the requested fragments' CPD, so SDKs raise a typed class; configurable in case AWS differs.
+ * but not its name (docs/planning.md, "Cutting parts"). InvalidCodecPrivateDataException is modeled for GetClip, is a
+ * 400, and says what is wrong with the requested fragments' CPD, so SDKs raise a typed class; configurable in case AWS
+ * differs.
  */
 export const DEFAULT_CPD_CHANGE_ERROR = 'InvalidCodecPrivateDataException';
 
@@ -33,10 +36,10 @@ export type SelectedClip = {
 const DAY_MS = 24 * 3_600_000;
 
 /**
- * POST /getClip semantics (kvs-api.md §6.1, §10.1.5): validates the range, selects Start ≤ fragmentStart ≤ End,
- * truncates silently at the caps, and returns the clip's media (the server streams it). Throws WireError:
- * InvalidArgument (range, future SERVER end, server-side retention edge), ResourceNotFound (stream; "No fragments
- * found…"), NoDataRetention, and the configured CPD-change error.
+ * POST /getClip semantics (docs/planning.md, "How KVS selects fragments"; docs/emulator.md): validates the range,
+ * selects Start ≤ fragmentStart ≤ End, truncates silently at the caps, and returns the clip's media (the server streams
+ * it). Throws WireError: InvalidArgument (range, future SERVER end, server-side retention edge), ResourceNotFound
+ * (stream; "No fragments found…"), NoDataRetention, and the configured CPD-change error.
  */
 export function getClip(body: RequestBody, store: StreamStore, settings: GetClipSettings): SelectedClip {
   const range = parseSelector(body, 'ClipFragmentSelector');

@@ -65,7 +65,7 @@ export function listFragments(
 
 /**
  * The retention check both ListFragments and GetClip apply to SERVER_TIMESTAMP ranges; the message is the one
- * observed on AWS (kvs-api.md §5.3). Throws WireError InvalidArgumentException.
+ * observed on AWS (docs/planning.md, "Quotas, pacing and retries"). Throws WireError InvalidArgumentException.
  */
 export function checkServerRetention(range: TimeSelector, stream: EmulatedStream, nowMs: number): void {
   if (range.selector === 'SERVER_TIMESTAMP' && range.endMs < nowMs - stream.description.retentionHours * 3_600_000) {

@@ -42,8 +42,8 @@ export type Route = {
 const json = (value: unknown): RouteReply => ({ kind: 'json', value });
 
 /**
- * Every operation the emulator serves, keyed by the last path segment (POST /<segment>, kvs-api.md §3). To serve a
- * new operation add one line here (and its name to OperationName in faults.ts).
+ * Every operation the emulator serves, keyed by the last path segment (POST /<segment>, docs/planning.md, "How KVS
+ * selects fragments"). To serve a new operation add one line here (and its name to OperationName in faults.ts).
  */
 export const ROUTE_TABLE: Readonly<Record<string, Route>> = {
   getDataEndpoint: {

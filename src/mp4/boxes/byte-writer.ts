@@ -195,8 +195,9 @@ export function mdatHeader(payloadSize: number): Uint8Array {
 
 /**
  * Always 16 bytes, for a progressive writer that reserves the mdat header before knowing the payload size
- * (mp4-join.md §3, ffmpeg's `mov_write_mdat_tag` trick): `free`(8) + `mdat`(8) while it fits in 32 bits, else
- * `mdat` with `size = 1` and a 64-bit largesize. The payload starts 16 bytes after the header's offset either way.
+ * (docs/joiner.md, "Rewrite, not concatenation", ffmpeg's `mov_write_mdat_tag` trick): `free`(8) + `mdat`(8) while it
+ * fits in 32 bits, else `mdat` with `size = 1` and a 64-bit largesize. The payload starts 16 bytes after the header's
+ * offset either way.
  */
 export function freeThenMdatHeader(payloadSize: number): Uint8Array {
   if (8 + payloadSize <= MAX_U32) {

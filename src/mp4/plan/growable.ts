@@ -1,6 +1,7 @@
 /**
  * Append-only typed arrays for the joiner's run-length and per-chunk tables. They grow by doubling, which is fine for
- * tables with an entry per run or per chunk (style.md §6: never payload, never one object per sample).
+ * tables with an entry per run or per chunk (docs/joiner.md, "Layout: read / plan / write": never payload, never one
+ * object per sample).
  */
 type TypedArray = Uint8Array | Uint32Array | Int32Array | Float64Array;
 type TypedArrayConstructor<T extends TypedArray> = new (length: number) => T;

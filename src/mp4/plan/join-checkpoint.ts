@@ -24,7 +24,10 @@ export type JoinCheckpoint = {
   readonly payloadOffset: number;
 };
 
-/** Told to the user with every refused resume: the CLI's way to start over (ux.md §6). */
+/**
+ * Told to the user with every refused resume: the CLI's way to start over (docs/resume-and-state.md, "Resume
+ * manifest").
+ */
 export const START_OVER_HINT = 'Pass --no-continue to start over (the partial files are replaced)';
 
 /**

@@ -1,7 +1,8 @@
 /**
- * Places parts on one output timeline (mp4-join.md §4–§6): anchoring, snapping, gap and overlap policy, sample-entry
- * merging and join-mismatch checks. Pure; shared by the progressive plan and the fragmented writer. The arithmetic
- * lives in `timeline.ts`, the per-part arrays in `part-units.ts`.
+ * Places parts on one output timeline (docs/joiner.md, "Anchors and the timeline" / "Codec-configuration changes"):
+ * anchoring, snapping, gap and overlap policy, sample-entry merging and join-mismatch checks. Pure; shared by the
+ * progressive plan and the fragmented writer. The arithmetic lives in `timeline.ts`, the per-part arrays in
+ * `part-units.ts`.
  */
 import { InternalError } from '../../errors/internal-error.js';
 import { MediaError } from '../../errors/media-error.js';

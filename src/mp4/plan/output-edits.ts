@@ -1,5 +1,5 @@
 /**
- * The output edit list of mp4-join.md §4: `E = raw_0 + M` (if E < 0: M −= E, E = 0), then
+ * The output edit list of docs/joiner.md, "Anchors and the timeline": `E = raw_0 + M` (if E < 0: M −= E, E = 0), then
  * `elst = [(E, −1) if E > 0] + [(presentationEnd − M, M)]`, with M = the earliest composition time, so a B-frame
  * delay is expressed as media_time (ffmpeg treats (E=0, M=0) and (E=d, M=d) differently).
  */

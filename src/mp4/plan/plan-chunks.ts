@@ -1,7 +1,7 @@
 /**
- * Output chunking (mp4-join.md §3): each track's units are cut into chunks of at most about one second, then the
- * chunks of all tracks are interleaved by start time so a player reading the file front to back finds audio and
- * video close together.
+ * Output chunking (docs/joiner.md, "Rewrite, not concatenation"): each track's units are cut into chunks of at most
+ * about one second, then the chunks of all tracks are interleaved by start time so a player reading the file front to
+ * back finds audio and video close together.
  */
 
 /** One track's units as the chunker needs them. */

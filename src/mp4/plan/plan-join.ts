@@ -1,7 +1,7 @@
 /**
- * The pure core of a progressive join (mp4-join.md §2): parts go in one at a time, each answered with the byte pieces
- * to copy (in output order); at the end, merged tables for `moov`. No I/O; the writers execute the plan. State is a
- * few bytes per sample (stsz entries and runs), never payload.
+ * The pure core of a progressive join (docs/joiner.md, "Layout: read / plan / write"): parts go in one at a time, each
+ * answered with the byte pieces to copy (in output order); at the end, merged tables for `moov`. No I/O; the writers
+ * execute the plan. State is a few bytes per sample (stsz entries and runs), never payload.
  */
 import {
   Timeline,

@@ -1,9 +1,9 @@
 /**
- * Timeline anchoring for the joiner (mp4-join.md §4–§5), pure integer math. Every part is anchored at one start
- * `T_i` shared by all its tracks; a track's samples then sit at `raw_k = base + dts_k` with
- * `base = round((T_i + emptyEdit) × ts / movieTs) − mediaTime`, which honours the part's own edit list and so keeps
- * the A/V offset of the unsplit source. Mismatches of at most one sample are snapped away; larger ones are gaps or
- * overlaps, resolved without ever reordering samples.
+ * Timeline anchoring for the joiner (docs/joiner.md, "Anchors and the timeline"), pure integer math. Every part is
+ * anchored at one start `T_i` shared by all its tracks; a track's samples then sit at `raw_k = base + dts_k` with `base
+ * = round((T_i + emptyEdit) × ts / movieTs) − mediaTime`, which honours the part's own edit list and so keeps the A/V
+ * offset of the unsplit source. Mismatches of at most one sample are snapped away; larger ones are gaps or overlaps,
+ * resolved without ever reordering samples.
  */
 import { MediaError } from '../../errors/media-error.js';
 import type { Track } from '../model.js';

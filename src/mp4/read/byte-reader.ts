@@ -1,7 +1,7 @@
 /**
- * Bounds-checked big-endian reader over a `Uint8Array` (style.md §6). Every read calls `need(n)` first, child readers
- * cannot leave their parent, and every failure is a `MediaError('E_MP4_PARSE')` naming the box path and the absolute
- * byte offset, because clip bytes come off the network and are untrusted.
+ * Bounds-checked big-endian reader over a `Uint8Array` (docs/joiner.md, "Layout: read / plan / write"). Every read
+ * calls `need(n)` first, child readers cannot leave their parent, and every failure is a `MediaError('E_MP4_PARSE')`
+ * naming the box path and the absolute byte offset, because clip bytes come off the network and are untrusted.
  */
 import { MediaError } from '../../errors/media-error.js';
 

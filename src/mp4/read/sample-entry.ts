@@ -1,7 +1,7 @@
 /**
  * `stsd` entry → `SampleEntry` (model.ts): codec, dimensions or channels/rate, parameter sets, NAL length size and
- * the semantic key the joiner compares (mp4-join.md §3). Bitrate-only differences (`btrt`, esds bitrates) do not
- * change the key, because they differ in every encoder-cut clip.
+ * the semantic key the joiner compares (docs/joiner.md, "Rewrite, not concatenation"). Bitrate-only differences
+ * (`btrt`, esds bitrates) do not change the key, because they differ in every encoder-cut clip.
  */
 import { MediaError } from '../../errors/media-error.js';
 import type { BoxView } from './byte-reader.js';

@@ -2,10 +2,10 @@
  * Streams a plan's pieces from a `ByteSource` to a sink in large blocks, reading the next block while the previous
  * one is written, so copying runs at close to disk speed with at most two blocks in memory.
  *
- * The joiner re-chunks (mp4-join.md §3), so consecutive pieces are short (~700 KB) and not contiguous in the source,
- * though they stay close to each other. One positioned read per piece costs a thread-pool round trip each; instead
- * pieces whose source ranges fall in one window are fetched with a single read and assembled into one output block,
- * which is then written with a single call.
+ * The joiner re-chunks (docs/joiner.md, "Rewrite, not concatenation"), so consecutive pieces are short (~700 KB) and
+ * not contiguous in the source, though they stay close to each other. One positioned read per piece costs a thread-pool
+ * round trip each; instead pieces whose source ranges fall in one window are fetched with a single read and assembled
+ * into one output block, which is then written with a single call.
  */
 import type { ByteSource } from '../model.js';
 import type { CopyPiece } from '../plan/plan-join.js';

@@ -1,7 +1,7 @@
 /**
- * Faststart (mp4-join.md §7): one sequential pass that writes ftyp + moov + mdat into a sibling temp file and renames
- * it over the original, like ffmpeg's `+faststart` and qt-faststart. Needs room for a second copy while it runs; the
- * original stays intact (and resumable) until the rename.
+ * Faststart (docs/joiner.md, "Output layouts"): one sequential pass that writes ftyp + moov + mdat into a sibling temp
+ * file and renames it over the original, like ffmpeg's `+faststart` and qt-faststart. Needs room for a second copy
+ * while it runs; the original stays intact (and resumable) until the rename.
  */
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { OutputError } from '../../errors/output-error.js';

@@ -1,5 +1,5 @@
 /**
- * The joiner's public API (issue 2, mp4-join.md): parts in order → one MP4, to a file (progressive, faststart by
+ * The joiner's public API (design: docs/joiner.md): parts in order → one MP4, to a file (progressive, faststart by
  * default) or a non-seekable stream (fragmented). Payload is streamed from each part's `ByteSource`; memory holds
  * only compact tables. A checkpoint after every part lets another process resume a file join byte-identically.
  */
@@ -62,7 +62,10 @@ export type JoinPart = {
   readonly clip: Clip;
   /** Used in error messages (a file name, or the part's time span). */
   readonly name: string;
-  /** Absolute KVS start of the part's first fragment (epoch ms); anchors the part (mp4-join.md §4). */
+  /**
+   * Absolute KVS start of the part's first fragment (epoch ms); anchors the part (docs/joiner.md, "Anchors and the
+   * timeline").
+   */
   readonly startMs?: number;
 };
 

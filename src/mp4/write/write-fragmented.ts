@@ -1,8 +1,9 @@
 /**
- * Fragmented MP4 output for pipes (mp4-join.md §1, §6, §7): `ftyp` + `moov`/`mvex` from the first part, then one
- * `moof` + `mdat` per GOP with `default-base-is-moof`. Never seeks; memory is one part's tables. A codec-config
- * change cannot touch the frozen `stsd`, so the new VPS/SPS/PPS go in-band (length-prefixed) in front of the first
- * sample that uses them. Each part's last sample keeps its provisional duration (the next `tfdt` carries the truth).
+ * Fragmented MP4 output for pipes (docs/joiner.md, "Codec-configuration changes" / "Output layouts"): `ftyp` +
+ * `moov`/`mvex` from the first part, then one `moof` + `mdat` per GOP with `default-base-is-moof`. Never seeks; memory
+ * is one part's tables. A codec-config change cannot touch the frozen `stsd`, so the new VPS/SPS/PPS go in-band
+ * (length-prefixed) in front of the first sample that uses them. Each part's last sample keeps its provisional duration
+ * (the next `tfdt` carries the truth).
  */
 import { InternalError } from '../../errors/internal-error.js';
 import { buildFtyp } from '../boxes/ftyp.js';
@@ -174,7 +175,10 @@ export function lengthPrefixed(entry: SampleEntry): Uint8Array {
   return out;
 }
 
-/** Init-segment edit list: the §4 empty edit and media time, with segment duration 0 (length unknown up front). */
+/**
+ * Init-segment edit list: the empty edit and media time of docs/joiner.md, "Edit lists", with segment duration 0
+ * (length unknown up front).
+ */
 function fragmentEdits(
   firstDts: number,
   minCts: number,

@@ -1,8 +1,9 @@
 /**
- * The I/O edge of a progressive join fed part by part (mp4-join.md §1, §3): `ftyp`, optionally a `free` box that
- * reserves room for `moov`, a 16-byte mdat header placeholder, then the payload written sequentially part after
- * part. At the end `moov` goes into the reserved room (the rest stays `free`), or is appended with the placeholder
- * patched, or, when moov must come first but was not reserved or does not fit, faststart rewrites the file.
+ * The I/O edge of a progressive join fed part by part (docs/joiner.md, "Rewrite, not concatenation"): `ftyp`,
+ * optionally a `free` box that reserves room for `moov`, a 16-byte mdat header placeholder, then the payload written
+ * sequentially part after part. At the end `moov` goes into the reserved room (the rest stays `free`), or is appended
+ * with the placeholder patched, or, when moov must come first but was not reserved or does not fit, faststart rewrites
+ * the file.
  */
 import { buildFtyp } from '../boxes/ftyp.js';
 import { buildMoovChunks, type MoovOptions } from '../boxes/build-moov.js';
@@ -14,7 +15,7 @@ import { OutputFile } from './output-file.js';
 import type { OutputMovie } from '../plan/output-track.js';
 import type { CopyPiece } from '../plan/plan-join.js';
 
-/** ffmpeg's choice for progressive MP4 (mp4-join.md §3). */
+/** ffmpeg's choice for progressive MP4 (docs/joiner.md, "Rewrite, not concatenation"). */
 export const PROGRESSIVE_FTYP = buildFtyp({
   majorBrand: 'isom',
   minorVersion: 512,

@@ -46,9 +46,9 @@ export async function awsCli(ctx) {
     const started = performance.now();
     let peakKb = 0;
     let retried = 0;
-    // The AWS CLI does not retry ClientLimitExceededException (kvs-api.md §8.1), and on a quiet machine one
-    // get-clip of a 3-minute window can finish in under the 1 s quota window: a working script must wait and try
-    // again, as `until aws …; do sleep 1; done` does. That loop is part of the baseline.
+    // The AWS CLI does not retry ClientLimitExceededException (docs/planning.md, "Quotas, pacing and retries"), and on
+    // a quiet machine one get-clip of a 3-minute window can finish in under the 1 s quota window: a working script must
+    // wait and try again, as `until aws …; do sleep 1; done` does. That loop is part of the baseline.
     const step = async (cmd, args) => {
       for (let attempt = 0; ; attempt++) {
         const result = await runTimed(cmd, args, { env, tmp: ctx.tmp, allowFail: true });
