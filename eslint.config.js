@@ -56,6 +56,7 @@ export default tseslint.config(
       'src/plan/**/*.ts',
       'src/errors/**/*.ts',
       'src/output/template.ts',
+      'src/images/plan-image-calls.ts',
       'src/download/retry-policy.ts',
       'src/download/pacer.ts',
     ],
