@@ -2,7 +2,10 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const sdk = { group: ['@aws-sdk/*', '@smithy/*'], message: 'Only src/kvs imports the AWS SDK.' };
+const sdk = {
+  group: ['@aws-sdk/*', '@smithy/*'],
+  message: 'Only the adapter folders src/kvs and src/s3 import the AWS SDK.',
+};
 const io = {
   group: [
     'node:fs',
@@ -47,7 +50,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/kvs/**/*.ts'],
+    files: ['src/kvs/**/*.ts', 'src/s3/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {
@@ -57,8 +60,14 @@ export default tseslint.config(
       'src/errors/**/*.ts',
       'src/output/template.ts',
       'src/images/plan-image-calls.ts',
+      'src/s3/plan-upload-parts.ts',
+      'src/s3/s3-uri.ts',
       'src/download/retry-policy.ts',
       'src/download/pacer.ts',
+      'src/archive/segments.ts',
+      'src/archive/shard.ts',
+      'src/archive/select-streams.ts',
+      'src/archive/fleet-budget.ts',
     ],
     rules: { 'no-restricted-imports': ['error', { patterns: [sdk, io] }] },
   },

@@ -26,6 +26,25 @@ export default defineConfig({
           maxWorkers: 2,
         },
       },
+      {
+        // The get/list/kvs suites once more against the emulator's other GetClip shape (the fixture's timescale,
+        // regular frames and labels): see test/support/client-emulator-options.ts.
+        test: {
+          name: 'e2e-fixture-shape',
+          sequence: { groupOrder: 2 },
+          include: [
+            'test/clip/**/*.e2e.test.ts',
+            'test/kvs/**/*.e2e.test.ts',
+            'test/cli/kvs-commands.e2e.test.ts',
+            'test/cli/json-schema.e2e.test.ts',
+          ],
+          env: { KVS_CLIP_TEST_CLIP_SHAPE: 'fixture' },
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+          fileParallelism: true,
+          maxWorkers: 2,
+        },
+      },
     ],
   },
 });

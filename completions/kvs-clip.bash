@@ -26,13 +26,13 @@ _kvs_clip_streams() {
 _kvs_clip_spec() {
   case "$1" in
     '') opts='-V --version -h --help'; valued='' ;;
-    get) opts='--stream-arn --since --from --until --to --last --at --duration --range --tz --utc --timestamps -o --output --force --skip-existing --mkdir --split --no-faststart --format --gaps --fail-on-gap --align --concurrency --retries --retry-max-time --fragment-rate --no-pacing --dry-run --no-continue --keep-parts --state --settle --exec --log-format --region --profile --endpoint-url --local --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='--stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps -o --output --format --gaps --align --concurrency --retries --retry-max-time --fragment-rate --state --settle --exec --log-format --region --profile --endpoint-url' ;;
-    list|ls) opts='--stream-arn --chart --since --from --until --to --last --at --duration --range --tz --utc --timestamps --region --profile --endpoint-url --local --json -q --quiet -v --verbose --no-color -h --help'; valued='--stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps --region --profile --endpoint-url' ;;
-    streams) opts='--prefix --region --profile --endpoint-url --local --json -q --quiet -v --verbose --no-color -h --help'; valued='--prefix --region --profile --endpoint-url' ;;
+    get) opts='--stream-arn --since --from --until --to --last --at --duration --range --tz --utc --timestamps -o --output --force --skip-existing --mkdir --split --no-faststart --format --gaps --fail-on-gap --align --concurrency --retries --retry-max-time --fragment-rate --no-pacing --dry-run --no-continue --keep-parts --state --settle --exec --log-format --region --profile --endpoint-url --local --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='--stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps -o --output --format --gaps --align --concurrency --retries --retry-max-time --fragment-rate --state --settle --exec --log-format --region --profile --endpoint-url --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl' ;;
+    list|ls) opts='--stream-arn --chart --since --from --until --to --last --at --duration --range --tz --utc --timestamps --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --no-color -h --help'; valued='--stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps --region --profile --endpoint-url --connect-timeout --read-timeout' ;;
+    streams) opts='--prefix --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --no-color -h --help'; valued='--prefix --region --profile --endpoint-url --connect-timeout --read-timeout' ;;
     join) opts='-o --output --force --mkdir --no-faststart --format --gaps --split-on-change --json -q --quiet -v --verbose --no-color -h --help'; valued='-o --output --format --gaps' ;;
     inspect) opts='--boxes --json -q --quiet -v --verbose --no-color -h --help'; valued='' ;;
     completion) opts='-h --help'; valued='' ;;
-    emulator) opts='--host --port --stream --config --clip-layout --seed --no-quotas --no-auth --chunked --max-clip-fragments --max-clip-bytes --log-file --json -h --help'; valued='--host --port --stream --config --clip-layout --seed --max-clip-fragments --max-clip-bytes --log-file' ;;
+    emulator) opts='--host --port --stream --config --clip-layout --clip-shape --seed --no-quotas --no-auth --strict-auth --chunked --max-clip-fragments --max-clip-bytes --log-file --json -h --help'; valued='--host --port --stream --config --clip-layout --clip-shape --seed --max-clip-fragments --max-clip-bytes --log-file' ;;
     help) opts=''; valued='' ;;
     *) opts=''; valued='' ;;
   esac
@@ -50,6 +50,7 @@ _kvs_clip_value() {
         --align) COMPREPLY=($(compgen -W 'cover inside' -- "$cur")) ;;
         --state) _kvs_clip_files ;;
         --log-format) COMPREPLY=($(compgen -W 'human json' -- "$cur")) ;;
+        --s3-sse) COMPREPLY=($(compgen -W 'AES256 aws:kms' -- "$cur")) ;;
       esac ;;
     list|ls)
       case "$2" in
@@ -65,6 +66,7 @@ _kvs_clip_value() {
       case "$2" in
         --config) _kvs_clip_files ;;
         --clip-layout) COMPREPLY=($(compgen -W 'moov-first moov-last fragmented' -- "$cur")) ;;
+        --clip-shape) COMPREPLY=($(compgen -W 'aws fixture' -- "$cur")) ;;
         --log-file) _kvs_clip_files ;;
       esac ;;
   esac

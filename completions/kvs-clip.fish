@@ -3,7 +3,7 @@
 
 # Succeeds when the word being completed is positional argument number $argv[1] (from 0) after the command.
 function __kvs_clip_argument_is
-    set -l valued --stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps -o --output --format --gaps --align --concurrency --retries --retry-max-time --fragment-rate --state --settle --exec --log-format --region --profile --endpoint-url --prefix --host --port --stream --config --clip-layout --seed --max-clip-fragments --max-clip-bytes --log-file
+    set -l valued --stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps -o --output --format --gaps --align --concurrency --retries --retry-max-time --fragment-rate --state --settle --exec --log-format --region --profile --endpoint-url --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl --prefix --host --port --stream --config --clip-layout --clip-shape --seed --max-clip-fragments --max-clip-bytes --log-file
     set -l tokens (commandline -opc)
     set -l count -1
     set -l skip 0
@@ -73,6 +73,14 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l region -x -d 'AWS r
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l profile -x -d 'AWS shared-config profile'
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l endpoint-url -x -d 'control-plane endpoint, e.g. the emulator\'s'
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l local -d 'use the bundled emulator in-process, with demo streams and local credentials'
+complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l connect-timeout -x -d 'give up connecting to an endpoint after this long (default: 10)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l read-timeout -x -d 'give up on a response that sends nothing for this long, then retry (default: 30)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l s3-endpoint-url -x -d 'S3 endpoint for -o s3:// (default AWS_ENDPOINT_URL_S3); path-style'
+complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l s3-region -x -d 'region of the -o s3:// bucket (default: the SDK chain)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l s3-storage-class -x -d 'storage class of the object, e.g. STANDARD_IA, GLACIER_IR'
+complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l s3-sse -x -a 'AES256 aws:kms' -d 'server-side encryption of the object'
+complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l s3-kms-key-id -x -d 'KMS key for --s3-sse aws:kms'
+complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l s3-acl -x -d 'canned ACL of the object, e.g. bucket-owner-full-control'
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l json -d 'print one JSON document on stdout at exit (success or failure)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -s q -l quiet -d 'print errors only'
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -s v -l verbose -d 'print request ids, retries and error causes'
@@ -97,6 +105,8 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l region -x -d 'A
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l profile -x -d 'AWS shared-config profile'
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l endpoint-url -x -d 'control-plane endpoint, e.g. the emulator\'s'
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l local -d 'use the bundled emulator in-process, with demo streams and local credentials'
+complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l connect-timeout -x -d 'give up connecting to an endpoint after this long (default: 10)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l read-timeout -x -d 'give up on a response that sends nothing for this long, then retry (default: 30)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l json -d 'print one JSON document on stdout at exit (success or failure)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -s q -l quiet -d 'print errors only'
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -s v -l verbose -d 'print request ids, retries and error causes'
@@ -108,6 +118,8 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -l region -x -d 'A
 complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -l profile -x -d 'AWS shared-config profile'
 complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -l endpoint-url -x -d 'control-plane endpoint, e.g. the emulator\'s'
 complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -l local -d 'use the bundled emulator in-process, with demo streams and local credentials'
+complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -l connect-timeout -x -d 'give up connecting to an endpoint after this long (default: 10)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -l read-timeout -x -d 'give up on a response that sends nothing for this long, then retry (default: 30)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -l json -d 'print one JSON document on stdout at exit (success or failure)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -s q -l quiet -d 'print errors only'
 complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -s v -l verbose -d 'print request ids, retries and error causes'
@@ -140,9 +152,11 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l port -x -d 'po
 complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l stream -x -d 'a stream to serve (repeatable; default: "demo", H.264+AAC, 2 s fragments, last 48 h)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l config -r -F -d 'JSON file with streams, faults, quotas, caps, clipLayout, seed'
 complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l clip-layout -x -a 'moov-first moov-last fragmented' -d 'GetClip MP4 layout (default moov-first, a stand-in: the real one is unknown)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l clip-shape -x -a 'aws fixture' -d 'GetClip timing and labels: aws (default; 1 kHz video timescale, ms frame times, eng, "USP Video Handler") or fixture (the fixture\'s own)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l seed -x -d 'seed for jitter, ListFragments order and faults'
 complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l no-quotas -d 'do not enforce the KVS per-stream TPS and fragment-point quotas'
 complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l no-auth -d 'accept requests without verifying their SigV4 signature'
+complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l strict-auth -d 'accept only the emulator\'s own access key (default: any key, checked for scope and clock; its own verified)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l chunked -d 'send GetClip bodies with chunked transfer encoding instead of Content-Length'
 complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l max-clip-fragments -x -d 'GetClip fragment cap (AWS: 200)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l max-clip-bytes -x -d 'GetClip byte cap (AWS: 100000000)'

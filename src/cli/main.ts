@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRunners } from './runners/create-runners.js';
-import { processIo } from './process-io.js';
+import { processIo, settleExitCode } from './process-io.js';
 import { runCli } from './run-cli.js';
 
 // Entry point (bin/kvs-clip.js imports dist/cli/main.js). Everything testable lives in runCli; this file only
@@ -12,11 +12,17 @@ process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 const io = processIo();
 const version = readVersion();
-const exitCode = await runCli(process.argv.slice(2), { io, version, run: createRunners(io) });
+const commandExitCode = await runCli(process.argv.slice(2), { io, version, run: createRunners(io) });
 // Setting exitCode (not calling process.exit) lets stdout finish flushing a large --json document or MP4 stream.
-process.exitCode = exitCode;
+process.exitCode = commandExitCode;
 // Should a library leave a socket or timer open, do not hang the shell or cron: exit once output is flushed.
-await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+// A destroyed stdout (full disk) never calls back, hence the error path too.
+await new Promise<void>((resolve) => {
+  if (process.stdout.destroyed) resolve();
+  else process.stdout.write('', () => resolve());
+});
+const exitCode = settleExitCode(commandExitCode);
+process.exitCode = exitCode;
 setTimeout(() => process.exit(exitCode), 1_000).unref();
 
 function readVersion(): string {

@@ -1,4 +1,5 @@
 import { CancelledError } from '../errors/cancelled-error.js';
+import { OutputError } from '../errors/output-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import type { CliIo } from './io.js';
 
@@ -21,10 +22,16 @@ export function processIo(): CliIo {
   };
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
-  // A closed pipe (`kvs-clip streams | head -1`) is the reader's choice, not a crash.
+  // A closed pipe (`kvs-clip streams | head -1`) is the reader's choice, not a crash. Any other failure (a full
+  // disk behind `> file`, a revoked terminal) is remembered and turned into exit 7 by settleExitCode.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
+    stdioFailures.stdout ??= error;
+  });
+  // A closed or full stderr must not crash the run that is still writing a correct file: nothing more can be said
+  // to the user on it, so the failure only shows in the exit code.
+  process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') stdioFailures.stderr ??= error;
   });
   const env = { ...process.env };
   const fixedNow = env['KVS_CLIP_NOW'];
@@ -37,6 +44,36 @@ export function processIo(): CliIo {
     now: fixedNow === undefined || fixedNow === '' ? () => Date.now() : fixedClock(fixedNow),
     signal: controller.signal,
   };
+}
+
+const stdioFailures: { stdout?: NodeJS.ErrnoException; stderr?: NodeJS.ErrnoException } = {};
+
+/**
+ * The exit code after a command returned `exitCode`: a successful run whose stdout (or stderr) could not be written
+ * is exit 7 `E_OUTPUT_WRITE`, with one line on stderr naming the errno (a run that failed keeps its own code and
+ * message). Call once, after stdout was flushed.
+ */
+export function settleExitCode(exitCode: number): number {
+  const failure = stdioFailures.stdout ?? stdioFailures.stderr;
+  if (failure === undefined || exitCode !== 0) return exitCode;
+  const where = stdioFailures.stdout === undefined ? 'stderr' : 'stdout';
+  const line = `kvs-clip: Could not write to ${where}: ${describeErrno(failure)}\n`;
+  if (stdioFailures.stderr === undefined) process.stderr.write(line);
+  return OUTPUT_ERROR_EXIT;
+}
+
+/** Exit code of OutputError (E_OUTPUT_WRITE), from the table in src/errors/exit-codes.ts. */
+const OUTPUT_ERROR_EXIT = new OutputError('E_OUTPUT_WRITE', '').exitCode;
+
+function describeErrno(error: NodeJS.ErrnoException): string {
+  const words: Record<string, string> = {
+    ENOSPC: 'no space left on device',
+    EDQUOT: 'disk quota exceeded',
+    EIO: 'I/O error',
+    EBADF: 'it is closed',
+  };
+  const code = error.code ?? 'error';
+  return `${words[code] ?? error.message} (${code})`;
 }
 
 /**

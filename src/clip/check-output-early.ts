@@ -1,8 +1,8 @@
-import { resolve } from 'node:path';
 import { prepareOutput } from '../output/atomic-file.js';
-import { DEFAULT_TEMPLATE, renderTemplate, templateHasField } from '../output/template.js';
+import { DEFAULT_TEMPLATE, templateHasField } from '../output/template.js';
+import { outputName } from './output-name.js';
 import type { TimeRange } from '../plan/fragment.js';
-import { pathExists } from './finish-get.js';
+import { pathExists } from './path-exists.js';
 import type { GetOptions } from './get-types.js';
 
 /** When the final output name is known, and what checking it found. */
@@ -35,17 +35,7 @@ export async function checkOutputEarly(
 ): Promise<EarlyOutputCheck> {
   if (options.output === '-' || options.split === true || options.gaps === 'split' || options.dryRun === true)
     return { kind: 'later' };
-  const template = options.output ?? DEFAULT_TEMPLATE;
-  const { window } = context;
-  const finalPath = resolve(
-    context.cwd,
-    renderTemplate(template, {
-      stream: options.stream,
-      startMs: window.startMs,
-      endMs: window.endMs,
-      selector: options.selector,
-    }),
-  );
+  const finalPath = outputName(options, context.window, context.cwd);
   if ((options.skipExisting === true || context.existingIsDone) && (await pathExists(finalPath)))
     return { kind: 'skip', finalPath };
   await prepareOutput(finalPath, { force: options.force === true, mkdir: options.mkdir === true });

@@ -22,6 +22,7 @@ import type { CallContext } from './plan-window.js';
 import { makeDirectories } from '../output/make-directories.js';
 import { toOutputError } from '../output/to-output-error.js';
 import { getClipRuntime } from './get-clip-runtime.js';
+import { joinerScratch } from './open-joiner.js';
 
 export type DownloadAndJoinInput = {
   readonly parts: readonly Part[];
@@ -63,7 +64,7 @@ export async function downloadAndJoin(
   context: CallContext,
 ): Promise<DownloadAndJoinResult> {
   const file = input.target.kind === 'file' ? input.target.prepared : null;
-  const base = file === null ? (input.target.kind === 'stream' ? input.target.spoolBase : '') : file.finalPath;
+  const base = file === null ? (input.target.kind === 'stream' ? input.target.spoolBase : '') : file.scratchBase;
   const manifestPath = manifestPathFor(base);
   const spoolDir = `${base}.kvsclip.d`;
 
@@ -125,10 +126,9 @@ export async function downloadAndJoin(
     resumed: true,
   }));
   if (file !== null && committed === 0) {
-    // The joiner (src/mp4) opens these with the default mode; created private first, they stay 0o600 until the
-    // finished output is given a plain file's mode.
+    // The joiner opens the .part with the default mode; created private first, it stays 0o600 until the finished
+    // output is given a plain file's mode. The joiner's own scratch files are its business (open-joiner.ts).
     await createPrivateFile(file.partPath);
-    await createPrivateFile(`${file.partPath}.kvsjoin`);
   }
   const first = input.parts[0];
   const last = input.parts[input.parts.length - 1];
@@ -176,10 +176,7 @@ export async function downloadAndJoin(
     });
     calls = fetched.calls;
     context.stats.retries += fetched.retries;
-    const faststartTemp = file !== null && input.layout.faststart ? `${file.partPath}.faststart` : null;
-    if (faststartTemp !== null) await createPrivateFile(faststartTemp);
     const { bytes } = await joiner.finish();
-    if (faststartTemp !== null) await rm(faststartTemp, { force: true });
     if (file !== null) {
       await file.commit();
       await makePublicFileMode(file.finalPath);
@@ -190,7 +187,6 @@ export async function downloadAndJoin(
   } catch (error) {
     // The original failure is what the user must see; a joiner that also fails to stop adds nothing.
     await joiner.abort().catch(() => undefined);
-    if (file !== null) await rm(`${file.partPath}.faststart`, { force: true });
     const resumable = file !== null && (committed > 0 || entries.some((entry) => entry.status === 'downloaded'));
     if (!resumable && !input.keepParts) {
       if (file !== null) await discardResumeState(file, manifestPath, spoolDir);
@@ -204,7 +200,7 @@ export async function downloadAndJoin(
 async function discardResumeState(file: PreparedOutput, manifestPath: string, spoolDir: string): Promise<void> {
   await removeManifest(manifestPath);
   await rm(spoolDir, { recursive: true, force: true });
-  // The joiner's journal beside the .part (src/mp4 join-clips) belongs to the discarded join too.
-  await rm(`${file.partPath}.kvsjoin`, { force: true });
+  // The joiner's journal beside the .part belongs to the discarded join too.
+  await rm(joinerScratch(file.partPath).journal, { force: true });
   await file.discard();
 }

@@ -8,7 +8,7 @@ import type { Gap } from '../plan/find-gaps.js';
 import type { TimeRange } from '../plan/fragment.js';
 import type { Part } from '../plan/part.js';
 import { downloadAndJoin, type DownloadAndJoinInput } from './download-and-join.js';
-import { pathExists } from './finish-get.js';
+import { pathExists } from './path-exists.js';
 import type { GetOptions, PartResult } from './get-types.js';
 import type { CallContext } from './plan-window.js';
 

@@ -12,6 +12,7 @@ import type { CallContext } from './plan-window.js';
 import { makeDirectories } from '../output/make-directories.js';
 import { toOutputError } from '../output/to-output-error.js';
 import { getClipRuntime } from './get-clip-runtime.js';
+import { pathExists } from './path-exists.js';
 
 export type DownloadSplitInput = {
   readonly parts: readonly Part[];
@@ -21,6 +22,8 @@ export type DownloadSplitInput = {
   readonly cwd: string;
   readonly force: boolean;
   readonly mkdir: boolean;
+  /** `--skip-existing`: parts whose file is already in place are not downloaded. */
+  readonly skipExisting?: boolean;
   readonly concurrency: number;
   readonly replanner: PartReplanner;
   readonly readClip: (path: string) => Promise<Clip>;
@@ -31,7 +34,7 @@ export type DownloadSplitInput = {
 };
 
 /** The template with a part number, so the part files of `--split` get distinct names. */
-function partTemplate(template: string): string {
+export function partTemplate(template: string): string {
   if (templateHasField(template, 'index')) return template;
   const extension = extname(template);
   return extension === '' ? `${template}_{index:03}` : `${template.slice(0, -extension.length)}_{index:03}${extension}`;
@@ -47,60 +50,104 @@ export async function downloadSplit(
   context: CallContext,
 ): Promise<{ outputs: string[]; parts: PartResult[]; calls: number; outputBytes: number }> {
   const template = partTemplate(input.template);
-  const pathFor = (index: number): string =>
-    resolve(input.cwd, renderTemplate(template, { ...input.fields, index: index + 1 }));
-  const firstPath = pathFor(0);
+  // {start}/{end} are each part's own span; {index} is 1-based, as in the parts list.
+  const pathFor = (index: number, part: Part | undefined): string =>
+    resolve(
+      input.cwd,
+      renderTemplate(template, {
+        ...input.fields,
+        ...(part === undefined ? {} : { startMs: part.startMs, endMs: part.endMs }),
+        index: index + 1,
+      }),
+    );
+  const firstPath = pathFor(0, input.parts[0]);
+  // Checked before any download: an existing part is skipped (--skip-existing) or refused (no --force).
+  const planned = await checkPartNames(input, pathFor);
   const listPath = `${firstPath.slice(0, firstPath.length - extname(firstPath).length)}_parts.json`;
   const spoolDir = `${listPath}.kvsclip.d`;
-  if (input.mkdir)
-    await makeDirectories(dirname(firstPath)).catch((cause: unknown) => {
-      throw toOutputError(cause, dirname(firstPath));
-    });
-  await makeDirectories(spoolDir, { mode: 0o700 }).catch((cause: unknown) => {
-    throw toOutputError(cause, spoolDir);
-  });
+  await makeSplitDirectories(input.mkdir ? dirname(firstPath) : null, spoolDir);
   const outputs: string[] = [];
   const parts: PartResult[] = [];
+  const indexOf = new Map<PartResult, number>();
   let outputBytes = 0;
   try {
     const fetched = await fetchParts({
-      parts: input.parts,
+      parts: planned.map((entry) => entry.part),
       concurrency: input.concurrency,
       getClip: input.getClip,
       readClip: input.readClip,
       spoolPathFor: (part) => `${spoolDir}/${part.startMs}-${part.endMs}.mp4`,
       replanner: input.replanner,
       consume: async (part, position) => {
-        const prepared = await prepareOutput(pathFor(position.index), { force: input.force, mkdir: input.mkdir });
+        const index = planned[position.index]?.index ?? position.index;
+        const prepared = await prepareOutput(pathFor(index, part.part), { force: input.force, mkdir: input.mkdir });
         await rename(part.path, prepared.partPath);
         await prepared.commit();
         // The spool file was private (0o600); the part is now a plain output.
         await makePublicFileMode(prepared.finalPath);
         outputs.push(prepared.finalPath);
         outputBytes += part.sizeBytes;
-        parts.push({ part: part.part, downloadedBytes: part.sizeBytes, resumed: false, output: prepared.finalPath });
+        const entry = { part: part.part, downloadedBytes: part.sizeBytes, resumed: false, output: prepared.finalPath };
+        parts.push(entry);
+        indexOf.set(entry, index + 1);
       },
       ...getClipRuntime(context),
     });
     context.stats.retries += fetched.retries;
-    const list = parts.map((entry, index) => ({
-      index: index + 1,
-      output: entry.output,
-      startMs: entry.part.startMs,
-      endMs: entry.part.endMs,
-      mediaStartMs: entry.part.mediaStartMs,
-      mediaEndMs: entry.part.mediaEndMs,
-      fragments: entry.part.fragmentCount,
-      firstFragmentNumber: entry.part.firstFragmentNumber,
-      lastFragmentNumber: entry.part.lastFragmentNumber,
-      bytes: entry.downloadedBytes,
-    }));
-    await writeFileAtomic(
-      listPath,
-      `${JSON.stringify({ version: 1, stream: input.fields.stream, parts: list }, null, 1)}\n`,
-    );
+    await writePartsList(listPath, input.fields.stream, parts, indexOf);
     return { outputs, parts, calls: fetched.calls, outputBytes };
   } finally {
     await rm(spoolDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The planned parts still to download, each with its index in the plan: a part whose file exists is dropped with
+ * --skip-existing; without it (and without --force) prepareOutput refuses it before the first GetClip.
+ */
+async function checkPartNames(
+  input: DownloadSplitInput,
+  pathFor: (index: number, part: Part) => string,
+): Promise<{ part: Part; index: number }[]> {
+  const planned: { part: Part; index: number }[] = [];
+  for (const [index, part] of input.parts.entries()) {
+    const path = pathFor(index, part);
+    if (input.skipExisting === true && (await pathExists(path))) continue;
+    await prepareOutput(path, { force: input.force, mkdir: input.mkdir });
+    planned.push({ part, index });
+  }
+  return planned;
+}
+
+/** The `…_parts.json` list beside the parts: one entry per part written, `index` as in its name (1-based). */
+async function writePartsList(
+  listPath: string,
+  stream: string,
+  parts: readonly PartResult[],
+  indexOf: ReadonlyMap<PartResult, number>,
+): Promise<void> {
+  const list = parts.map((entry) => ({
+    index: indexOf.get(entry) ?? 0,
+    output: entry.output,
+    startMs: entry.part.startMs,
+    endMs: entry.part.endMs,
+    mediaStartMs: entry.part.mediaStartMs,
+    mediaEndMs: entry.part.mediaEndMs,
+    fragments: entry.part.fragmentCount,
+    firstFragmentNumber: entry.part.firstFragmentNumber,
+    lastFragmentNumber: entry.part.lastFragmentNumber,
+    bytes: entry.downloadedBytes,
+  }));
+  await writeFileAtomic(listPath, `${JSON.stringify({ version: 1, stream, parts: list }, null, 1)}\n`);
+}
+
+/** The parts' directory (with --mkdir) and the private spool folder. */
+async function makeSplitDirectories(outputDir: string | null, spoolDir: string): Promise<void> {
+  if (outputDir !== null)
+    await makeDirectories(outputDir).catch((cause: unknown) => {
+      throw toOutputError(cause, outputDir);
+    });
+  await makeDirectories(spoolDir, { mode: 0o700 }).catch((cause: unknown) => {
+    throw toOutputError(cause, spoolDir);
+  });
 }

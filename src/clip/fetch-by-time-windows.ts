@@ -10,6 +10,7 @@ import { timeWindowsFallback, type FallbackOutcome } from '../plan/time-windows-
 import { formatInstant } from '../time/format-instant.js';
 import type { JoinLayout } from './join-port.js';
 import type { KvsPort } from './kvs-port.js';
+import { paceGetClip } from './pace-get-clip.js';
 import type { CallContext } from './plan-window.js';
 import { makeDirectories } from '../output/make-directories.js';
 import { toOutputError } from '../output/to-output-error.js';
@@ -64,7 +65,7 @@ export async function fetchByTimeWindows(
             const fragments = Math.max(1, Math.ceil((range.endMs - range.startMs) / 1000));
             await input.kvs.getClip(range, {
               selector: input.selector,
-              fragments,
+              beforeSend: () => paceGetClip(fragments, context),
               destPath: path,
               signal: context.signal,
               onBytes: () => undefined,

@@ -1,40 +1,19 @@
-import { stat } from 'node:fs/promises';
 import { IncompleteError } from '../errors/incomplete-error.js';
-import type { Fragment } from '../plan/fragment.js';
-import type { Plan } from '../plan/plan-parts.js';
 import { formatDuration } from '../time/format-duration.js';
 import type { GetDeps, GetOptions, GetResult } from './get-types.js';
-import type { WindowOutcome } from './run-get.js';
-import { runHook } from './run-hook.js';
+import { postStepsOf } from './post-steps/post-steps-of.js';
+import { owedSteps, runPostSteps } from './post-steps/run-post-steps.js';
+import type { WindowHooks, WindowOutcome } from './window-types.js';
 
-/** Whether something exists at `path` (a --skip-existing check before any download). */
-export async function pathExists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
-/** The files --exec runs on: the output, or with --gaps split each file written now (not the ones skipped). */
-function hookTargets(result: GetResult, options: GetOptions): string[] {
+/** The files post-steps run on: the output, or with --gaps split each file written now (not the ones skipped). */
+function postStepOutputs(result: GetResult, options: GetOptions): string[] {
   if (result.output === '-') return [];
   if (result.output !== null) return [result.output];
   if (options.gaps !== 'split') return [];
   return [...new Set(result.parts.flatMap((entry) => (entry.output === undefined ? [] : [entry.output])))];
 }
 
-/**
- * The end of a successful download: the `summary` event, then the --exec hook (once per file written with
- * --gaps split) and --fail-on-gap. Throws
- * IncompleteError `E_HOOK` / `E_GAPS` (exit 8) with the output already in place.
- */
-export async function finishGet(
-  result: GetResult,
-  plan: Plan,
-  lastFragment: Fragment | undefined,
-  options: GetOptions,
-  deps: GetDeps,
-): Promise<WindowOutcome> {
+function emitSummary(result: GetResult, deps: GetDeps): void {
   const target = result.output ?? `${result.outputs.length} files`;
   const mb = (result.bytes / 1_000_000).toFixed(1);
   deps.emit({
@@ -49,18 +28,35 @@ export async function finishGet(
     durationMs: result.durationMs,
     message: `Wrote ${target} (${mb} MB, ${result.parts.length} parts, ${result.fragments} fragments, ${result.gaps.length} gaps, ${result.retries} retries) in ${formatDuration(Math.max(result.durationMs, 1))}`,
   });
-  if (options.exec !== undefined) {
-    for (const path of hookTargets(result, options))
-      await runHook(options.exec, path, { cwd: deps.cwd, signal: deps.signal });
+}
+
+/**
+ * The end of a successful download: the `summary` event, then the post-steps (`--exec`, once per file written; the
+ * hooks record them as owed first, see docs/pipeline.md) and --fail-on-gap. Throws IncompleteError `E_HOOK` /
+ * `E_GAPS` (exit 8) with the output already in place.
+ */
+export async function finishGet(
+  outcome: WindowOutcome,
+  options: GetOptions,
+  deps: GetDeps,
+  hooks: WindowHooks = {},
+): Promise<WindowOutcome> {
+  const { result } = outcome;
+  emitSummary(result, deps);
+  const steps = postStepsOf(options);
+  const owed = owedSteps(steps, postStepOutputs(result, options));
+  await hooks.afterWrite?.(outcome, owed);
+  await runPostSteps(owed, steps, {
+    cwd: deps.cwd,
+    signal: deps.signal,
+    ...(hooks.onStepDone === undefined ? {} : { onDone: hooks.onStepDone }),
+  });
+  const gaps = outcome.plan?.gaps.length ?? 0;
+  if (options.failOnGap === true && gaps > 0) {
+    const target = result.output ?? `${result.outputs.length} files`;
+    throw new IncompleteError('E_GAPS', `The output has ${gaps} gap${gaps === 1 ? '' : 's'} (--fail-on-gap)`, {
+      hint: `The file is complete at ${target}; the gaps are missing in the archive itself`,
+    });
   }
-  if (options.failOnGap === true && plan.gaps.length > 0) {
-    throw new IncompleteError(
-      'E_GAPS',
-      `The output has ${plan.gaps.length} gap${plan.gaps.length === 1 ? '' : 's'} (--fail-on-gap)`,
-      {
-        hint: `The file is complete at ${target}; the gaps are missing in the archive itself`,
-      },
-    );
-  }
-  return { result, plan, lastFragment };
+  return outcome;
 }

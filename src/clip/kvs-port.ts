@@ -3,20 +3,23 @@ import type { RetryClass } from '../download/retry-policy.js';
 import type { Fragment, Selector, TimeRange } from '../plan/fragment.js';
 
 /**
- * What runGet needs from KVS for one stream. Each method is one remote call (ListFragments: one listing) without retries (clients use
- * maxAttempts 1): runGet wraps every call in withRetry and paces it. src/kvs implements it over the AWS SDK.
+ * What runGet needs from KVS for one stream, declared here and implemented over src/kvs by sessionPort. Each method
+ * is one remote call (ListFragments: one listing) without retries (clients use maxAttempts 1): runGet wraps every
+ * call in withRetry. Pacing is explicit: the caller passes `beforePage` / `beforeSend`, the port runs it at the
+ * last moment before the request leaves (docs/pipeline.md, "KvsPort").
  */
 export type KvsPort = {
   /** DescribeStream: the ARN and retention; rejects ResourceNotFound for an unknown stream. */
   describeStream(options: { signal: AbortSignal }): Promise<{ arn: string; retentionHours: number }>;
-  /** Every fragment of `range` by `selector` (all pages, sorted); `beforeRequest` runs before each page (pacing). */
+  /** Every fragment of `range` by `selector` (all pages, sorted); `beforePage` runs before each page (pacing). */
   listFragments(
     range: TimeRange,
-    options: { selector: Selector; signal: AbortSignal; beforeRequest: () => Promise<void> },
+    options: { selector: Selector; signal: AbortSignal; beforePage: () => Promise<void> },
   ): Promise<Fragment[]>;
   /**
-   * GetClip of `range`, its body streamed to `destPath` with Content-Length checked; paced on the run's pacer as
-   * a call of `fragments` fragments just before it is sent. `destPath` is created owner-only (0o600) first.
+   * GetClip of `range`, its body streamed to `destPath` with Content-Length checked; `beforeSend` (the caller's
+   * pacing) runs after the data endpoint is known, just before the request is sent. `destPath` is created
+   * owner-only (0o600) first.
    * Resolves with the service's request ID (for -v), and the size and SHA-256 (hex) of the file written, taken
    * while the body streamed (so the file need not be read back to hash it).
    */
@@ -24,7 +27,7 @@ export type KvsPort = {
     range: TimeRange,
     options: {
       selector: Selector;
-      fragments: number;
+      beforeSend: () => Promise<void>;
       destPath: string;
       signal: AbortSignal;
       onBytes: (bytes: number) => void;

@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import { createPrivateFile } from '../download/create-private-file.js';
 import { UsageError } from '../errors/usage-error.js';
 import { createJoiner } from '../mp4/join-clips.js';
 import { openFileSource } from '../mp4/file-source.js';
@@ -16,6 +18,13 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
       hint: 'Use --gaps keep|close, or --split for one file per part',
     });
   }
+  const path = typeof options.output === 'string' ? options.output : null;
+  const progressive = path !== null && options.format !== 'fmp4';
+  const fresh = options.resume === null || options.resume === undefined;
+  // The joiner's own scratch files: src/mp4 opens them with the default mode, so they are created private first
+  // (the .part stays 0o600 until the finished output gets a plain mode), and removed here on every way out.
+  if (progressive && fresh) await createPrivateFile(joinerScratch(path).journal);
+  const faststartTemp = progressive && options.faststart ? joinerScratch(path).faststart : null;
   const joiner = await createJoiner({
     output:
       typeof options.output === 'string'
@@ -43,9 +52,22 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
       }
     },
     async finish() {
-      const summary = await joiner.finish();
-      return { bytes: summary.bytes };
+      if (faststartTemp !== null) await createPrivateFile(faststartTemp);
+      try {
+        const summary = await joiner.finish();
+        return { bytes: summary.bytes };
+      } finally {
+        if (faststartTemp !== null) await rm(faststartTemp, { force: true });
+      }
     },
-    abort: () => joiner.abort(),
+    async abort() {
+      await joiner.abort();
+      if (faststartTemp !== null) await rm(faststartTemp, { force: true });
+    },
   };
 };
+
+/** The scratch files a progressive join keeps beside its output: the resume journal and the faststart copy. */
+export function joinerScratch(path: string): { journal: string; faststart: string } {
+  return { journal: `${path}.kvsjoin`, faststart: `${path}.faststart` };
+}

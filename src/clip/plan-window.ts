@@ -109,7 +109,7 @@ export async function listAllFragments(
       context.kvs.listFragments(range, {
         selector,
         signal: context.signal,
-        beforeRequest: () => sleepUnlessCancelled(context.pacer.reserveListFragments(context.nowMs()), context),
+        beforePage: () => sleepUnlessCancelled(context.pacer.reserveListFragments(context.nowMs()), context),
       }),
     context,
   );

@@ -1,15 +1,18 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../errors/usage-error.js';
 import { acquireLock } from '../output/lock.js';
-import { readState, writeState, STATE_VERSION, type CronState } from '../output/state-file.js';
-import { fragmentStartMs, type TimeRange } from '../plan/fragment.js';
+import type { CronState, PendingWindow } from '../output/state-file.js';
+import type { TimeRange } from '../plan/fragment.js';
 import type { Align } from '../plan/select-window.js';
 import { formatInstant } from '../time/format-instant.js';
 import { parseInstant } from '../time/parse-instant.js';
 import { resolveWindow } from '../time/resolve-window.js';
 import type { GetDeps, GetOptions, GetResult } from './get-types.js';
+import { cronStore, nextCursor, type CronStore } from './cron-store.js';
+import { GET_DEFAULTS } from './get-defaults.js';
+import { settleOwedSteps } from './settle-owed-steps.js';
 import type { CallContext } from './plan-window.js';
-import type { WindowHooks, WindowOutcome } from './run-get.js';
+import type { WindowHooks, WindowOutcome } from './window-types.js';
 
 type FetchWindow = (
   options: GetOptions,
@@ -37,16 +40,8 @@ export async function runCron(
   const statePath = resolve(deps.cwd, options.state ?? '');
   const lock = await acquireLock(statePath, { nowMs: deps.nowMs() });
   try {
-    const state = await readState(statePath);
-    if (state !== undefined && (state.stream !== options.stream || state.selector !== options.selector)) {
-      throw new UsageError(
-        'E_USAGE',
-        `State file ${statePath} belongs to ${state.stream} (${state.selector} timestamps), not ${options.stream} (${options.selector})`,
-        {
-          hint: 'Use one state file per stream and selector',
-        },
-      );
-    }
+    const store = cronStore(statePath, options, deps);
+    let state = await store.read();
     if (options.selector === 'producer') {
       deps.emit({
         type: 'warning',
@@ -55,53 +50,65 @@ export async function runCron(
           'Producer timestamps can be back-filled behind the cursor (offline uploads); --timestamps server is safer with --state',
       });
     }
-    const nowMs = deps.nowMs();
-    const settleMs = options.settleMs ?? 60_000;
-    const { window, align, firstRun } = cronWindow(options, state, { nowMs, settleMs, statePath });
-    const save = (next: Omit<CronState, 'version' | 'stream' | 'selector' | 'updatedAt'>): Promise<void> =>
-      writeState(statePath, {
-        version: STATE_VERSION,
-        stream: options.stream,
-        selector: options.selector,
-        ...next,
-        updatedAt: new Date(deps.nowMs()).toISOString(),
-      });
-    const cursorMs = state?.cursorMs ?? window.startMs;
-    const lastFragmentNumber = state?.lastFragmentNumber;
-    const keep = lastFragmentNumber === undefined ? {} : { lastFragmentNumber };
-    if (window.endMs <= window.startMs) return emptyResult(options, window, align, cursorMs);
-    const outcome = await stages.fetchWindow(
-      options,
-      deps,
-      context,
-      { window, align },
-      {
-        emptyIsSuccess: true,
-        existingIsDone: state?.pending !== undefined,
-        beforeDownload: (output) =>
-          save({ cursorMs, ...keep, pending: { startMs: window.startMs, endMs: window.endMs, output } }),
-      },
-    );
-    if (options.dryRun === true) return outcome.result;
-    const last = outcome.lastFragment;
-    if (last === undefined) {
-      // Nothing in the window: with server timestamps nothing can appear behind the cursor any more.
-      const next = options.selector === 'server' ? Math.max(cursorMs, window.endMs) : cursorMs;
-      await save({ cursorMs: next, ...keep });
-      return { ...outcome.result, stateCursorMs: next };
-    }
-    const next = fragmentStartMs(last, options.selector) + 1;
-    await save({ cursorMs: next, lastFragmentNumber: last.fragmentNumber });
-    if (firstRun)
-      deps.emit({
-        type: 'warning',
-        code: 'state-created',
-        message: `Started the archive state ${statePath} at ${formatInstant(window.startMs)}`,
-      });
-    return { ...outcome.result, stateCursorMs: next };
+    if (state?.pending?.written !== undefined) state = await settleOwedSteps(state, store, options, deps);
+    return await archiveWindow(state, store, { options, deps, context, fetchWindow: stages.fetchWindow });
   } finally {
     await lock.release();
   }
+}
+
+/** One cron window: `pending` before the first GetClip, the post-steps owed once written, then the cursor. */
+async function archiveWindow(
+  state: CronState | undefined,
+  store: CronStore,
+  run: { options: GetOptions; deps: GetDeps; context: CallContext; fetchWindow: FetchWindow },
+): Promise<GetResult> {
+  const { options, deps } = run;
+  const settleMs = options.settleMs ?? GET_DEFAULTS.settleMs;
+  const { window, align, firstRun } = cronWindow(options, state, {
+    nowMs: deps.nowMs(),
+    settleMs,
+    statePath: store.path,
+  });
+  const cursorMs = state?.cursorMs ?? window.startMs;
+  const lastFragmentNumber = state?.lastFragmentNumber;
+  const keep = lastFragmentNumber === undefined ? {} : { lastFragmentNumber };
+  if (window.endMs <= window.startMs) return emptyResult(options, window, align, cursorMs);
+  const facts = { cursorMs, window, options, lastFragmentNumber };
+  let pending: PendingWindow | undefined;
+  const savePending = (next: PendingWindow): Promise<void> =>
+    store.save({ cursorMs, ...keep, pending: (pending = next) });
+  const outcome = await run.fetchWindow(
+    options,
+    deps,
+    run.context,
+    { window, align },
+    {
+      emptyIsSuccess: true,
+      existingIsDone: state?.pending !== undefined,
+      beforeDownload: (output) => savePending({ startMs: window.startMs, endMs: window.endMs, output }),
+      afterWrite: async (written, owed) => {
+        if (owed.length === 0) return;
+        const output = written.result.output ?? owed[0]?.output ?? '';
+        const base = pending ?? { startMs: window.startMs, endMs: window.endMs, output };
+        await savePending({ ...base, written: nextCursor(written.lastFragment, facts), steps: [...owed] });
+      },
+      onStepDone: async (done) => {
+        if (pending === undefined) return;
+        await savePending({ ...pending, steps: (pending.steps ?? []).filter((step) => step !== done) });
+      },
+    },
+  );
+  if (options.dryRun === true) return outcome.result;
+  const next = nextCursor(outcome.lastFragment, facts);
+  await store.save(next);
+  if (firstRun && outcome.lastFragment !== undefined)
+    deps.emit({
+      type: 'warning',
+      code: 'state-created',
+      message: `Started the archive state ${store.path} at ${formatInstant(window.startMs)}`,
+    });
+  return { ...outcome.result, stateCursorMs: next.cursorMs };
 }
 
 function cronWindow(

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { open, rm, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { KvsClipError } from '../errors/kvs-clip-error.js';
 import { MediaError } from '../errors/media-error.js';
@@ -11,7 +11,13 @@ import { cancellationOf, sleepUnlessCancelled, throwIfCancelled } from './cancel
 import type { EventSink } from './events.js';
 import type { Pacer } from './pacer.js';
 import type { RetryBudget, RetryClass } from './retry-policy.js';
-import { clipDurationMs, TruncatedClipError, UnreadableClipError } from './clip-checks.js';
+import {
+  clipDurationMs,
+  looksLikeMp4,
+  NotMp4BodyError,
+  TruncatedClipError,
+  UnreadableClipError,
+} from './clip-checks.js';
 import { withRetry } from './with-retry.js';
 
 /**
@@ -251,7 +257,8 @@ async function fetchOne(part: Part, context: Context): Promise<Outcome> {
             options.emit({ type: 'part-bytes', index, count, bytes: received, totalBytes: stats.downloadedBytes });
           },
         });
-        const clip = await options.readClip(path).catch((error: unknown) => {
+        const clip = await options.readClip(path).catch(async (error: unknown) => {
+          if (error instanceof MediaError && error.code === 'E_MP4_PARSE') await assertMp4Body(path);
           throw error instanceof MediaError && error.code === 'E_MEDIA_UNSUPPORTED'
             ? new UnreadableClipError(error)
             : error;
@@ -366,6 +373,19 @@ async function replacementFor(part: Part, error: unknown, context: Context): Pro
   return null;
 }
 
+/** Throws NotMp4BodyError when the spooled body does not even start like an MP4. */
+async function assertMp4Body(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    const head = new Uint8Array(16);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    if (!looksLikeMp4(head.subarray(0, bytesRead))) throw new NotMp4BodyError(size, head.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
+}
+
 function markHandled(): void {
   // Intentionally empty: the rejection is observed later by the in-order consumer loop.
 }
@@ -373,7 +393,7 @@ function markHandled(): void {
 /** Retry class of a GetClip attempt: an unparsable body is a truncated one (retried); a body that parsed but holds
  * less media than planned is re-planned rather than retried. */
 function classify(error: unknown, options: FetchPartsOptions): RetryClass {
-  if (error instanceof TruncatedClipError) return 'fatal';
+  if (error instanceof TruncatedClipError || error instanceof NotMp4BodyError) return 'fatal';
   if (error instanceof MediaError && error.code === 'E_MP4_PARSE') return 'truncated';
   return options.classify(error);
 }

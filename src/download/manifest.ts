@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { OutputError } from '../errors/output-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import type { Selector, TimeRange } from '../plan/fragment.js';
@@ -148,7 +149,16 @@ export async function writeManifest(path: string, manifest: ResumeManifest): Pro
   }
 }
 
-/** Deletes the manifest (after the final rename, or when starting over). */
+/**
+ * Deletes the manifest (after the final rename, or when starting over), and any temp file a writer killed between
+ * open and rename left beside it (`<manifest>.<hex>.tmp`), so a finished run leaves only the output.
+ */
 export async function removeManifest(path: string): Promise<void> {
   await rm(path, { force: true });
+  const prefix = `${basename(path)}.`;
+  const names = await readdir(dirname(path)).catch(() => []);
+  const leftovers = names.filter(
+    (name) => name.startsWith(prefix) && /^[0-9a-f]{8}\.tmp$/.test(name.slice(prefix.length)),
+  );
+  await Promise.all(leftovers.map((name) => rm(join(dirname(path), name), { force: true })));
 }

@@ -41,6 +41,7 @@ export async function createStreams(
       mediaType,
       version: `v${mixSeed(options.seed, spec.name).toString(36)}`,
       deviceName: `${spec.name}-device`,
+      ...(spec.clipError === undefined ? {} : { clipError: spec.clipError }),
     });
     if ('file' in spec.source) {
       streams.push(

@@ -30,7 +30,12 @@ export type StreamDescription = {
   readonly mediaType: string;
   readonly version: string;
   readonly deviceName: string | undefined;
+  /** GetClip on this stream fails with this producer-side media error (stream spec `clip-error=`). */
+  readonly clipError?: ClipError;
 };
+
+/** The producer-side media errors a stream can be configured to make GetClip answer (400 each, as on AWS). */
+export type ClipError = 'unsupported-media-type' | 'missing-codec-private-data';
 
 /**
  * A stream the emulator serves. Fragments live in ingestion *slots* 0…slotCount-1; a slot may be empty (the

@@ -1,63 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ClipLayout } from '../mp4/model.js';
-import type { ClipMedia } from './emulated-stream.js';
-import type { FaultPlan, OperationName } from './faults.js';
-import type { EmulatorCredentials } from './local-credentials.js';
-import type { Quotas } from './quotas.js';
+import { parseRoutePath, type Plane } from './data-plane.js';
+import type { HandlerContext } from './handler-context.js';
+import { errorBody, errorTypeHeader, replyJson, withExplicitNulls } from './quirks.js';
 import { streamLabel, type RequestBody } from './request-fields.js';
-import type { RequestLog } from './request-log.js';
-import { describeStream } from './routes/describe-stream.js';
-import { getClip, type ClipCaps } from './routes/get-clip.js';
-import { getDataEndpoint } from './routes/get-data-endpoint.js';
-import { listFragments } from './routes/list-fragments.js';
-import { listStreams } from './routes/list-streams.js';
+import { ROUTE_TABLE, servedOperations, type Route } from './routes/route-table.js';
 import { sendBody, type BodyReply } from './send-body.js';
-import type { StreamStore } from './store.js';
 import { verifySigV4 } from './verify-sigv4.js';
 import { WireError, statusForErrorType } from './wire-error.js';
 
-/** Turns clip media into an MP4 byte stream of known size (src/mp4's writer in production). */
-export type ClipEncoder = (
-  media: ClipMedia,
-  layout: ClipLayout,
-) => { sizeBytes: number; chunks(): Iterable<Uint8Array> | AsyncIterable<Uint8Array> };
-
-/** Everything a request needs; built once by startEmulator. */
-export type HandlerContext = {
-  readonly store: StreamStore;
-  readonly log: RequestLog;
-  readonly quotas: Quotas;
-  readonly faults: FaultPlan;
-  readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
-  readonly seed: number;
-  readonly auth:
-    { readonly credentials: EmulatorCredentials; readonly region: string; readonly now: () => number } | false;
-  readonly caps: ClipCaps;
-  readonly cpdChangeError: string;
-  readonly clipLayout: ClipLayout;
-  readonly chunked: boolean;
-  readonly listFragmentsPageSize: number;
-  readonly sortedListFragments: boolean;
-  readonly listFragmentsDelayMs: number;
-  readonly encodeClip: ClipEncoder;
-};
-
-const ROUTES: Readonly<Record<string, OperationName>> = {
-  getDataEndpoint: 'GetDataEndpoint',
-  describeStream: 'DescribeStream',
-  listStreams: 'ListStreams',
-  listFragments: 'ListFragments',
-  getClip: 'GetClip',
-};
+export type { ClipEncoder, HandlerContext } from './handler-context.js';
 
 type Outcome = { status: number; errorType?: string; bytesSent: number; fragments?: number; fault?: string };
 
 /**
- * Serves one request: auth, routing on the last path segment (a client endpoint may carry a path prefix,
- * kvs-api.md §1), faults, quotas, the operation, the reply; then logs it. Never throws: every failure becomes a
- * wire error (§5.3) or a deliberate fault.
+ * Serves one request: auth, routing through ROUTE_TABLE on the last path segment (a client endpoint may carry a path
+ * prefix, kvs-api.md §1), the plane check, faults, quotas, the operation, the reply; then logs it. Never throws:
+ * every failure becomes a wire error (§5.3) or a deliberate fault.
  */
 export async function handleRequest(req: IncomingMessage, res: ServerResponse, ctx: HandlerContext): Promise<void> {
   const startedAt = ctx.now();
@@ -67,31 +26,32 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, c
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const raw = Buffer.concat(chunks);
   const [pathname = '/', query = ''] = (req.url ?? '/').split('?');
-  const segment = pathname.slice(pathname.lastIndexOf('/') + 1);
-  const op = ROUTES[segment];
+  const path = parseRoutePath(pathname);
+  const route = Object.hasOwn(ROUTE_TABLE, path.opSegment) ? ROUTE_TABLE[path.opSegment] : undefined;
   let body: RequestBody | undefined;
   let outcome: Outcome;
   try {
     if (ctx.auth !== false) {
       verifySigV4(
         { method: req.method ?? 'GET', path: pathname, query, headers: req.headers, body: raw },
-        { credentials: ctx.auth.credentials, region: ctx.auth.region, nowMs: ctx.auth.now() },
+        { credentials: ctx.auth.credentials, region: ctx.auth.region, nowMs: ctx.auth.now(), strict: ctx.auth.strict },
       );
     }
-    if (op === undefined || req.method !== 'POST')
-      throw new WireError('UnknownOperationException', 404, `Unknown operation: ${req.method ?? ''} ${pathname}`);
+    if (route === undefined || req.method !== 'POST') throw notServed(req.method ?? '', pathname);
+    if (route.plane !== path.plane) throw wrongPlane(route, path.plane);
     body = parseBody(raw);
-    outcome = await serve(op, body, req, res, ctx, pathname.slice(0, pathname.length - segment.length - 1));
+    const controlUrl = `http://${req.headers.host ?? '127.0.0.1'}${path.basePath}`;
+    outcome = await serve(route, body, res, ctx, controlUrl);
   } catch (error) {
     const wire =
       error instanceof WireError
         ? error
         : new WireError('InternalFailure', 500, 'The emulator failed to process the request.');
-    outcome = { status: wire.status, errorType: wire.type, bytesSent: sendError(res, wire) };
+    outcome = { status: wire.status, errorType: wire.type, bytesSent: sendError(res, wire, ctx) };
   }
   ctx.log.add({
     seq: ctx.log.entries.length + 1,
-    op: op ?? 'Unknown',
+    op: route?.op ?? 'Unknown',
     stream: streamLabel(body),
     body,
     status: outcome.status,
@@ -105,14 +65,35 @@ export async function handleRequest(req: IncomingMessage, res: ServerResponse, c
   });
 }
 
+/** 404 for a path or method no route serves, naming what is served (AWS's own answer differs; this one helps). */
+function notServed(method: string, pathname: string): WireError {
+  return new WireError(
+    'UnknownOperationException',
+    404,
+    `${method} ${pathname} is not served by the kvs-clip emulator; it serves POST to: ${servedOperations().join(', ')}.`,
+  );
+}
+
+/**
+ * An operation sent to the other plane's URL. AWS's exact reply there is not documented; the emulator answers 404
+ * UnknownOperationException (the operation does not exist on that host) with a message saying what to do.
+ */
+function wrongPlane(route: Route, reached: Plane): WireError {
+  const message =
+    reached === 'control'
+      ? `${route.op} is a data-plane operation and this is the control-plane endpoint: call GetDataEndpoint and send ${route.op} to the DataEndpoint it returns.`
+      : `${route.op} is a control-plane operation and this is a data endpoint: send it to the control-plane endpoint.`;
+  return new WireError('UnknownOperationException', 404, message);
+}
+
 async function serve(
-  op: OperationName,
+  route: Route,
   body: RequestBody,
-  req: IncomingMessage,
   res: ServerResponse,
   ctx: HandlerContext,
-  prefix: string,
+  controlUrl: string,
 ): Promise<Outcome> {
+  const { op } = route;
   const stream = streamLabel(body);
   const faults = ctx.faults.choose(op, stream);
   const faultName = faults.map((f) => f.kind).join('+') || undefined;
@@ -122,7 +103,7 @@ async function serve(
     if (fault.kind === 'error') {
       const status = fault.status ?? statusForErrorType(fault.name);
       const wire = new WireError(fault.name, status, fault.message ?? `Injected ${fault.name}.`);
-      return withFault({ status, errorType: fault.name, bytesSent: sendError(res, wire) });
+      return withFault({ status, errorType: fault.name, bytesSent: sendError(res, wire, ctx) });
     }
     if (fault.kind === 'html') {
       const page = Buffer.from(
@@ -145,21 +126,19 @@ async function serve(
     undefined,
   );
   const bodyContext = { faults, seed: ctx.seed, sleep: ctx.sleep };
-  if (op === 'GetClip') {
-    const clip = getClip(body, ctx.store, { nowMs: ctx.now(), caps: ctx.caps, cpdChangeError: ctx.cpdChangeError });
-    ctx.quotas.chargeFragmentPoints(clip.stream.description.name, clip.fragments.length);
-    const encoded = ctx.encodeClip(clip.media, ctx.clipLayout);
+  const answer = await route.handle({ body, ctx, controlUrl });
+  if (answer.kind === 'media') {
     const reply: BodyReply = {
       status: 200,
-      headers: { 'Content-Type': contentType ?? 'video/mp4' },
-      sizeBytes: encoded.sizeBytes,
-      chunks: encoded.chunks(),
+      headers: { 'Content-Type': contentType ?? answer.contentType },
+      sizeBytes: answer.sizeBytes,
+      chunks: answer.chunks,
       chunked: ctx.chunked,
     };
     const bytesSent = await sendBody(res, reply, bodyContext);
-    return withFault({ status: 200, bytesSent, fragments: clip.fragments.length });
+    return withFault({ status: 200, bytesSent, fragments: answer.fragments });
   }
-  const json = Buffer.from(JSON.stringify(runJsonOp(op, body, req, ctx, prefix)), 'utf8');
+  const json = Buffer.from(replyJson(withExplicitNulls(answer.value, ctx.quirks), ctx.quirks), 'utf8');
   const reply: BodyReply = {
     status: 200,
     headers: { 'Content-Type': contentType ?? 'application/json' },
@@ -168,31 +147,6 @@ async function serve(
     chunked: false,
   };
   return withFault({ status: 200, bytesSent: await sendBody(res, reply, bodyContext) });
-}
-
-function runJsonOp(
-  op: Exclude<OperationName, 'GetClip'>,
-  body: RequestBody,
-  req: IncomingMessage,
-  ctx: HandlerContext,
-  prefix: string,
-): unknown {
-  switch (op) {
-    case 'GetDataEndpoint':
-      return getDataEndpoint(body, ctx.store, `http://${req.headers.host ?? '127.0.0.1'}${prefix}`);
-    case 'DescribeStream':
-      return describeStream(body, ctx.store);
-    case 'ListStreams':
-      return listStreams(body, ctx.store);
-    case 'ListFragments':
-      return listFragments(body, ctx.store, {
-        nowMs: ctx.now(),
-        seed: ctx.seed,
-        defaultPageSize: ctx.listFragmentsPageSize,
-        sorted: ctx.sortedListFragments,
-        visibilityDelayMs: ctx.listFragmentsDelayMs,
-      });
-  }
 }
 
 function parseBody(raw: Buffer): RequestBody {
@@ -208,12 +162,10 @@ function parseBody(raw: Buffer): RequestBody {
   return parsed as RequestBody;
 }
 
-/** The error recipe of kvs-api.md §5.3; returns the body size. */
-function sendError(res: ServerResponse, error: WireError): number {
-  const payload = Buffer.from(
-    JSON.stringify({ __type: error.type, Message: error.message, message: error.message }),
-    'utf8',
-  );
+/** The error recipe of kvs-api.md §5.3 (or its quirky variants, see quirks.ts); returns the body size. */
+function sendError(res: ServerResponse, error: WireError, ctx: HandlerContext): number {
+  const body = errorBody(error.type, error.message, ctx.quirks, ctx.log.entries.length);
+  const payload = Buffer.from(JSON.stringify(body), 'utf8');
   if (res.headersSent) {
     res.destroy();
     return 0;
@@ -221,7 +173,7 @@ function sendError(res: ServerResponse, error: WireError): number {
   res.writeHead(error.status, {
     'Content-Type': 'application/json',
     'Content-Length': String(payload.length),
-    'x-amzn-ErrorType': `${error.type}:https://kinesisvideo.amazonaws.com/doc/2017-09-30/`,
+    'x-amzn-ErrorType': errorTypeHeader(error.type, ctx.quirks),
   });
   res.end(payload);
   return payload.length;

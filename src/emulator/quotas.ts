@@ -1,33 +1,63 @@
 import { WireError } from './wire-error.js';
 
-/** Per-second limits (kvs-api.md §7). `false` for a number disables that one limit. */
+/**
+ * Per-second limits. `false` for a number disables that one limit. Each default below names its source and the date
+ * of that source (also tabled in src/emulator/README.md, "Quotas"):
+ * - LIMITS-2023: awsdocs/AWS-Kinesis-Video-Documentation, doc_source/limits.md (archived repository, last content
+ *   2023-06).
+ * - LIMITS-PAGE: https://docs.aws.amazon.com/kinesisvideostreams/latest/dg/limits.html as summarised in this
+ *   project's API notes in 2026 (not re-read live when this was written; re-check before relying on a figure).
+ */
 export type QuotaLimits = {
-  /** GetClip calls per second per stream (AWS: 1, hard). */
+  /** GetClip calls per second per stream (1, hard; LIMITS-2023). */
   readonly getClipTps: number | false;
-  /** Fragment-media points per second per stream; GetClip is charged its clip's fragment count (AWS: 500). */
+  /** GetClip calls per second per account, all streams together (25, soft; LIMITS-2023). */
+  readonly accountGetClipTps: number | false;
+  /**
+   * Fragment-media points per second per stream; GetClip is charged its clip's fragment count (500; LIMITS-PAGE,
+   * shared with GetMediaForFragmentList, HLS/DASH playback and GetImages).
+   */
   readonly fragmentMediaPoints: number | false;
+  /** ListFragments calls per second per stream (5, hard; LIMITS-2023). */
   readonly listFragmentsTps: number | false;
+  /** GetDataEndpoint calls per second per stream (5, hard; LIMITS-PAGE). */
   readonly getDataEndpointTps: number | false;
+  /** GetDataEndpoint calls per second per account (300, hard; LIMITS-PAGE). */
+  readonly accountGetDataEndpointTps: number | false;
+  /** DescribeStream calls per second per stream (5, hard; LIMITS-PAGE). */
   readonly describeStreamTps: number | false;
-  /** Account-wide (AWS: 50). */
+  /** DescribeStream calls per second per account (300, hard; LIMITS-PAGE). */
+  readonly accountDescribeStreamTps: number | false;
+  /** ListStreams calls per second per account (50, hard; LIMITS-PAGE). */
   readonly listStreamsTps: number | false;
 };
 
-/** The documented AWS limits; the emulator enforces them unless `quotas: false`. */
+/** The documented AWS limits (sources above); the emulator enforces them unless `quotas: false`. */
 export const DEFAULT_QUOTAS: QuotaLimits = {
   getClipTps: 1,
+  accountGetClipTps: 25,
   fragmentMediaPoints: 500,
   listFragmentsTps: 5,
   getDataEndpointTps: 5,
+  accountGetDataEndpointTps: 300,
   describeStreamTps: 5,
+  accountDescribeStreamTps: 300,
   listStreamsTps: 50,
 };
 
-const TPS_KEY: Readonly<Record<string, keyof QuotaLimits>> = {
+/** Per-stream limit of each operation (ListStreams has none: its limit is per account). */
+const STREAM_TPS_KEY: Readonly<Record<string, keyof QuotaLimits>> = {
   GetClip: 'getClipTps',
   ListFragments: 'listFragmentsTps',
   GetDataEndpoint: 'getDataEndpointTps',
   DescribeStream: 'describeStreamTps',
+};
+
+/** Account-wide limit of each operation. */
+const ACCOUNT_TPS_KEY: Readonly<Record<string, keyof QuotaLimits>> = {
+  GetClip: 'accountGetClipTps',
+  GetDataEndpoint: 'accountGetDataEndpointTps',
+  DescribeStream: 'accountDescribeStreamTps',
   ListStreams: 'listStreamsTps',
 };
 
@@ -49,26 +79,36 @@ export class Quotas {
     this.#now = now;
   }
 
-  /** Charges one call of `op`; throws WireError ClientLimitExceededException when over its TPS limit. */
+  /**
+   * Charges one call of `op` against its per-stream and its account-wide limit; throws WireError
+   * ClientLimitExceededException when either is exhausted (then neither is charged).
+   */
   chargeCall(op: string, stream: string | undefined): void {
     if (this.#limits === false) return;
-    const key = TPS_KEY[op];
-    const limit = key === undefined ? false : this.#limits[key];
-    if (limit === false) return;
+    const streamKey = STREAM_TPS_KEY[op];
+    const accountKey = ACCOUNT_TPS_KEY[op];
     const now = this.#now();
-    const bucket = `${op}\u0000${op === 'ListStreams' ? '' : (stream ?? '')}`;
-    const recent = (this.#calls.get(bucket) ?? []).filter((at) => at > now - WINDOW_MS);
-    if (recent.length >= limit) {
-      this.#calls.set(bucket, recent);
-      const resource = op === 'ListStreams' ? '' : ` for resource '${stream ?? ''}'`;
+    const buckets: { bucket: string; limit: number; resource: string }[] = [];
+    if (streamKey !== undefined && this.#limits[streamKey] !== false)
+      buckets.push({
+        bucket: `${op}\u0000${stream ?? ''}`,
+        limit: this.#limits[streamKey],
+        resource: ` for resource '${stream ?? ''}'`,
+      });
+    if (accountKey !== undefined && this.#limits[accountKey] !== false)
+      buckets.push({ bucket: `account\u0000${op}`, limit: this.#limits[accountKey], resource: '' });
+    const recent = buckets.map(({ bucket }) => (this.#calls.get(bucket) ?? []).filter((at) => at > now - WINDOW_MS));
+    buckets.forEach(({ bucket }, i) => this.#calls.set(bucket, recent[i] ?? []));
+    const full = buckets.findIndex(({ limit }, i) => (recent[i]?.length ?? 0) >= limit);
+    if (full >= 0) {
+      // The wording AWS uses for the per-stream case (kvs-api notes); the account-wide text is not documented.
       throw new WireError(
         'ClientLimitExceededException',
         400,
-        `Limit exceeded on number of requests for ${op} API${resource}`,
+        `Limit exceeded on number of requests for ${op} API${buckets[full]?.resource ?? ''}`,
       );
     }
-    recent.push(now);
-    this.#calls.set(bucket, recent);
+    for (const times of recent) times.push(now);
   }
 
   /** Charges GetClip's fragment-media points (its fragment count); throws ClientLimitExceededException when over. */

@@ -1,3 +1,5 @@
+import type { ClipError } from './emulated-stream.js';
+
 /** The synthetic media presets, each looping a committed fixture (test/fixtures/<preset>.full.*). */
 export const PRESETS = ['h264', 'h264_aac', 'h265', 'h265_aac', 'h264_alaw'] as const;
 export type Preset = (typeof PRESETS)[number];
@@ -31,11 +33,14 @@ export type StreamSpec = {
   readonly cpdChanges?: readonly TimeMark[];
   /** Keep producing fragments after `endMs`; they appear as the emulator clock passes them (cron / follow tests). */
   readonly live?: boolean;
+  /** GetClip answers this producer-side media error (UnsupportedStreamMediaType / MissingCodecPrivateData). */
+  readonly clipError?: ClipError;
 };
 
 /** The --stream grammar, for --help and error messages. */
 export const STREAM_SPEC_GRAMMAR = [
   'NAME=SOURCE[,KEY=VALUE]...   SOURCE = h264 | h264_aac | h265 | h265_aac | h264_alaw | path/to/video.mp4',
+  '  NAME may hold one range for a fleet: cam[1-50]=h264_aac,live serves cam1 ... cam50 (cam[01-50]: cam01 ...)',
   '  fragment=2s          fragment length, whole seconds 1-10 (default 2s)',
   '  span=48h             archive length ending at end= (default 1h; units ms s m h d)',
   '  end=2026-01-01T00:00:00Z  server time the archive ends (default: now)',
@@ -46,6 +51,7 @@ export const STREAM_SPEC_GRAMMAR = [
   '  cpd-change=12:00     toggle to a second resolution (480x270) at this UTC time of day (each day starts at',
   "                       the preset's), or at an ISO instant; repeatable; H.264 presets only",
   '  live                 keep ingesting after end=: new fragments appear as time passes',
+  '  clip-error=unsupported-media-type | missing-codec-private-data   GetClip fails as AWS does for such a producer',
 ].join('\n');
 
 /**
@@ -110,6 +116,11 @@ export function parseStreamSpec(text: string): StreamSpec {
         spec.bitrate = multiple;
         break;
       }
+      case 'clip-error':
+        if (value !== 'unsupported-media-type' && value !== 'missing-codec-private-data')
+          throw new RangeError(`clip-error=${value}: expected unsupported-media-type or missing-codec-private-data`);
+        spec.clipError = value;
+        break;
       case 'cpd-change':
         cpdChanges.push(parseMark(value));
         break;

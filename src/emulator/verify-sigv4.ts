@@ -18,6 +18,12 @@ export type SigV4Options = {
   readonly region: string;
   /** Epoch ms now (injected clock). */
   readonly nowMs: number;
+  /**
+   * Strict: only `credentials.accessKeyId` is accepted (others: UnrecognizedClientException). Lenient (default): any
+   * access key, as LocalStack and moto do; structure, scope and clock are still checked, and the signature is
+   * verified whenever the key is the emulator's own (a foreign key's secret is unknown).
+   */
+  readonly strict?: boolean;
 };
 
 const SERVICE = 'kinesisvideo';
@@ -29,8 +35,9 @@ const MAX_SKEW_MS = 5 * 60 * 1000;
  * from `x-amz-content-sha256` when signed and otherwise computed from the body (botocore sends no hash header).
  *
  * Throws WireError: MissingAuthenticationTokenException 403 (no Authorization), IncompleteSignatureException 400
- * (malformed), UnrecognizedClientException 403 (unknown access key), InvalidSignatureException 403 (wrong scope or
- * secret, the name AWS JSON services use for a mismatch), RequestExpired 400 (x-amz-date more than 5 min off).
+ * (malformed), UnrecognizedClientException 403 (unknown access key, strict mode only), InvalidSignatureException 403
+ * (wrong scope or secret; and "Signature expired" / "Signature not yet current" when x-amz-date is more than 5 min
+ * off, as KVS answers: producer-sdk-cpp#1099).
  */
 export function verifySigV4(request: SignedRequest, options: SigV4Options): void {
   const authorization = headerValue(request.headers, 'authorization');
@@ -60,7 +67,8 @@ export function verifySigV4(request: SignedRequest, options: SigV4Options): void
       `Credential should be scoped to a valid region. Received: ${parsed.credential.split('/').slice(1).join('/')}`,
     );
   }
-  if (accessKeyId !== options.credentials.accessKeyId) {
+  const ownKey = accessKeyId === options.credentials.accessKeyId;
+  if (!ownKey && options.strict === true) {
     throw new WireError('UnrecognizedClientException', 403, 'The security token included in the request is invalid.');
   }
   const signedAtMs = Date.parse(
@@ -68,11 +76,11 @@ export function verifySigV4(request: SignedRequest, options: SigV4Options): void
   );
   if (!Number.isFinite(signedAtMs) || Math.abs(options.nowMs - signedAtMs) > MAX_SKEW_MS) {
     const now = compactDate(options.nowMs);
-    const relation =
-      signedAtMs < options.nowMs
-        ? `is now earlier than ${compactDate(options.nowMs - MAX_SKEW_MS)} (${now} - 5 min.)`
-        : `is now later than ${compactDate(options.nowMs + MAX_SKEW_MS)} (${now} + 5 min.)`;
-    throw new WireError('RequestExpired', 400, `Signature expired: ${amzDate} ${relation}`);
+    const message =
+      !Number.isFinite(signedAtMs) || signedAtMs < options.nowMs
+        ? `Signature expired: ${amzDate} is now earlier than ${compactDate(options.nowMs - MAX_SKEW_MS)} (${now} - 5 min.)`
+        : `Signature not yet current: ${amzDate} is still later than ${compactDate(options.nowMs + MAX_SKEW_MS)} (${now} + 5 min.)`;
+    throw new WireError('InvalidSignatureException', 403, message);
   }
   if (date !== amzDate.slice(0, 8) || region !== options.region || service !== SERVICE) {
     throw new WireError(
@@ -81,6 +89,7 @@ export function verifySigV4(request: SignedRequest, options: SigV4Options): void
       `Credential should be scoped to a valid region and service. Expected ${amzDate.slice(0, 8)}/${options.region}/${SERVICE}/aws4_request, received ${date}/${region}/${service}/aws4_request.`,
     );
   }
+  if (!ownKey) return;
   const expected = signature(
     request,
     parsed.signedHeaders,

@@ -15,6 +15,11 @@ export type KvsClientOptions = {
   readonly credentials?: KinesisVideoClientConfig['credentials'];
   /** Give up connecting after this long (default 10 s). */
   readonly connectTimeoutMs?: number;
+  /**
+   * Give up on a response that sends nothing for this long (default 30 s): the socket's idle timeout, so it bounds
+   * the wait for headers and every stall inside a GetClip body alike.
+   */
+  readonly readTimeoutMs?: number;
 };
 
 /** The SDK clients of one run: the control plane, and archived-media clients per data endpoint. */
@@ -37,7 +42,10 @@ export type KvsClients = {
 export function createKvsClients(options: KvsClientOptions): KvsClients {
   const shared = {
     maxAttempts: 1,
-    requestHandler: { connectionTimeout: options.connectTimeoutMs ?? 10_000 },
+    requestHandler: {
+      connectionTimeout: options.connectTimeoutMs ?? 10_000,
+      socketTimeout: options.readTimeoutMs ?? 30_000,
+    },
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.profile === undefined ? {} : { profile: options.profile }),
   };

@@ -15,12 +15,15 @@ export type KvsSession = {
   /** Streams of the region (not only this one), for discovery. */
   listStreams(options?: { prefix?: string; signal?: AbortSignal }): Promise<StreamDescription[]>;
   /** All fragments of the range, sorted by the selected timestamp and deduplicated. */
-  listFragments(query: FragmentQuery, options?: { signal?: AbortSignal }): Promise<Fragment[]>;
-  /** One GetClip body streamed to `sink.destPath`, Content-Length checked. */
-  getClip(query: FragmentQuery, sink: ClipSink): Promise<ClipDownload>;
+  listFragments(query: FragmentQuery, options?: PagedCallOptions): Promise<Fragment[]>;
+  /** One GetClip body streamed to `sink.destPath`, Content-Length checked; `beforeSend` runs just before sending. */
+  getClip(query: FragmentQuery, sink: ClipSink & { beforeSend?: () => Promise<void> }): Promise<ClipDownload>;
   /** Forget the cached data endpoints (after a connection or endpoint failure); the next call asks again. */
   refreshEndpoints(): Promise<void>;
 };
+
+/** A listing's options: `beforePage` runs before each page is requested (the caller's pacing). */
+export type PagedCallOptions = { signal?: AbortSignal; beforePage?: () => Promise<void> };
 
 /** The stream a session serves, and an optional pacing hook. */
 export type KvsSessionOptions = {
@@ -62,14 +65,20 @@ export function createKvsSession(clients: KvsClients, options: KvsSessionOptions
         stream,
         query,
         ...withSignal(callOptions.signal),
-        beforeRequest: before('ListFragments'),
+        beforeRequest: async (signal) => {
+          await callOptions.beforePage?.();
+          await before('ListFragments')(signal);
+        },
       });
     },
     getClip: async (query, sink) => {
       await clients.region();
       const client = await clients.archivedMedia(await endpoints.get('GET_CLIP', withSignal(sink.signal)));
+      // The caller's pacing first, then the session's own hook: the last thing before the request leaves.
+      await sink.beforeSend?.();
       await before('GetClip')(sink.signal);
-      return getClip(client, { stream, query, sink });
+      const { beforeSend: _paced, ...clipSink } = sink;
+      return getClip(client, { stream, query, sink: clipSink });
     },
     refreshEndpoints: () => {
       endpoints.invalidate();

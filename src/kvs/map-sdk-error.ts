@@ -73,6 +73,10 @@ function authHint(facts: ErrorFacts, op: KvsOperation): string {
   }
   if (EXPIRED_NAMES.has(facts.name))
     return 'The credentials have expired: refresh them (e.g. `aws sso login`) and run again';
+  if (facts.name === 'UnrecognizedClientException') {
+    // Also what a kvs-clip emulator started with --strict-auth answers for any key but its own.
+    return "The endpoint does not recognise this access key (AWS_ACCESS_KEY_ID or the --profile's): use keys of this AWS account; for a local `kvs-clip emulator --strict-auth` use AWS_ACCESS_KEY_ID=AKIDKVSCLIPLOCAL AWS_SECRET_ACCESS_KEY=kvs-clip-local-secret, or --local";
+  }
   if (SIGNATURE_NAMES.has(facts.name))
     return 'The request signature was rejected: check the secret key, the system clock and --region';
   return `The credentials are not allowed kinesisvideo:${op} on this stream: check the IAM policy`;
@@ -88,6 +92,14 @@ function authHint(facts: ErrorFacts, op: KvsOperation): string {
  * plane (ListFragments, GetClip). Retry decisions are classifyForRetry's; this only names the failure.
  * Never throws.
  */
+// OpenSSL's handshake errors as Node reports them in `code`.
+const TLS_CODES: ReadonlySet<string> = new Set([
+  'EPROTO',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+  'ERR_SSL_HTTP_REQUEST',
+]);
+
 export function mapSdkError(error: unknown, context: SdkErrorContext): KvsClipError {
   if (context.signal?.aborted === true) return cancellationOf(context.signal);
   if (error instanceof KvsClipError) return error;
@@ -146,6 +158,20 @@ export function mapSdkError(error: unknown, context: SdkErrorContext): KvsClipEr
     });
   }
   if (facts.name === 'AbortError') return new CancelledError('SIGINT');
+  // TLS failed before any HTTP: most often https:// against a plain-http endpoint such as the emulator.
+  if (facts.code !== undefined && TLS_CODES.has(facts.code)) {
+    return new RemoteError('E_REMOTE', `${failed}: the TLS handshake failed (${facts.code})`, {
+      ...options,
+      hint: 'is it http? The bundled emulator speaks plain http: use --endpoint-url http://…',
+    });
+  }
+  // Node's HTTP parser rejected the answer (HPE_*): whatever listens there does not speak HTTP.
+  if (facts.code !== undefined && facts.code.startsWith('HPE_')) {
+    return new RemoteError('E_REMOTE', `${failed}: the endpoint's answer is not HTTP (${facts.code})`, {
+      ...options,
+      hint: 'check --endpoint-url: it should be Kinesis Video Streams or the bundled emulator',
+    });
+  }
   const transient =
     TRANSIENT_NAMES.has(facts.name) ||
     (facts.status !== undefined && facts.status >= 500) ||

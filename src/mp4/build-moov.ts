@@ -37,13 +37,19 @@ export function buildMoovChunks(movie: OutputMovie, options: MoovOptions): Uint8
     timescale: movie.movieTimescale,
     duration: options.layout === 'fragmented' ? 0 : duration,
     nextTrackId,
+    ...stamped(movie.creationTime),
   });
-  const traks = movie.tracks.map((t) => buildTrak(t, options));
+  const traks = movie.tracks.map((t) => buildTrak(t, options, movie.creationTime));
   if (options.layout === 'progressive') return boxChunks('moov', mvhd, ...traks);
   return boxChunks('moov', mvhd, ...traks, box('mvex', ...movie.tracks.map((t) => buildTrex(t.trackId))));
 }
 
-function buildTrak(track: OutputTrack, options: MoovOptions): Uint8Array[] {
+/** Creation and modification time fields, when the movie has a creation time. */
+function stamped(creationTime: number | undefined): { creationTime?: number; modificationTime?: number } {
+  return creationTime === undefined ? {} : { creationTime, modificationTime: creationTime };
+}
+
+function buildTrak(track: OutputTrack, options: MoovOptions, creationTime: number | undefined): Uint8Array[] {
   const fragmented = options.layout === 'fragmented';
   const video = track.kind === 'video';
   const tkhd = buildTkhd({
@@ -53,11 +59,13 @@ function buildTrak(track: OutputTrack, options: MoovOptions): Uint8Array[] {
     height: video ? track.height : 0,
     volume: video ? 0 : 0x100,
     alternateGroup: video ? 0 : 1,
+    ...stamped(creationTime),
   });
   const mdhd = buildMdhd({
     timescale: track.timescale,
     duration: fragmented ? 0 : track.mediaDuration,
     language: track.language,
+    ...stamped(creationTime),
   });
   const hdlr = buildHdlr({ handlerType: video ? 'vide' : 'soun', name: track.handlerName });
   const stbl = options.layout === 'fragmented' ? buildEmptyStbl(track) : buildStbl(track, options);

@@ -24,16 +24,23 @@ export type FileSource = ByteSource & {
 export async function openFileSource(path: string): Promise<FileSource> {
   let fileHandle;
   let size;
+  let directory = false;
   try {
     fileHandle = await open(path, 'r');
   } catch (cause) {
     throw new UsageError('E_USAGE', `cannot open input ${path}: ${errorCode(cause)}`, { cause });
   }
   try {
-    size = (await fileHandle.stat()).size;
+    const info = await fileHandle.stat();
+    directory = info.isDirectory();
+    size = info.size;
   } catch (cause) {
     await fileHandle.close();
     throw new UsageError('E_USAGE', `cannot stat input ${path}: ${errorCode(cause)}`, { cause });
+  }
+  if (directory) {
+    await fileHandle.close();
+    throw new UsageError('E_USAGE', `input ${path} is a directory (EISDIR)`, { hint: 'give an MP4 file' });
   }
   const fill = async (target: Uint8Array, offset: number): Promise<void> => {
     const length = target.length;

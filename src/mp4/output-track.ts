@@ -82,4 +82,6 @@ export type OutputTrack = TrackFacts & (UnitTables | { readonly compact: Compact
 export type OutputMovie = {
   readonly movieTimescale: number;
   readonly tracks: readonly OutputTrack[];
+  /** mvhd/tkhd/mdhd creation and modification time, seconds since 1904-01-01 UTC (default 0: unset). */
+  readonly creationTime?: number;
 };

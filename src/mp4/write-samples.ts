@@ -25,7 +25,12 @@ export type ClipStream = {
   chunks(): Iterable<Uint8Array>;
 };
 
-export type ClipStreamInput = { readonly movieTimescale: number; readonly tracks: readonly MemoryTrack[] };
+export type ClipStreamInput = {
+  readonly movieTimescale: number;
+  readonly tracks: readonly MemoryTrack[];
+  /** Creation time written into mvhd/tkhd/mdhd, seconds since 1904-01-01 UTC (default: unset, 0). */
+  readonly creationTime?: number;
+};
 
 const MAX_U32 = 0xffffffff;
 
@@ -142,7 +147,7 @@ function progressiveHead(
   const outTracks = tracks.map((t, i) =>
     toOutputTrack(t, input.movieTimescale, origin, chunkOffsets[i] ?? [], chunkUnits[i] ?? []),
   );
-  const movie = { movieTimescale: input.movieTimescale, tracks: outTracks };
+  const movie = { movieTimescale: input.movieTimescale, tracks: outTracks, ...creation(input) };
   const ftyp = buildFtyp({ majorBrand: 'isom', minorVersion: 512, compatibleBrands: ['isom', 'iso2', 'avc1', 'mp41'] });
   const header = mdatHeader(payload);
   const data: Piece = { kind: 'chunks', chunks, size: payload };
@@ -243,6 +248,11 @@ function toOutputTrack(
   };
 }
 
+/** The input's creation time as an OutputMovie field (absent when unset). */
+function creation(input: ClipStreamInput): { creationTime?: number } {
+  return input.creationTime === undefined ? {} : { creationTime: input.creationTime };
+}
+
 function fragmentedHead(
   input: ClipStreamInput,
   tracks: readonly Units[],
@@ -254,6 +264,7 @@ function fragmentedHead(
     {
       movieTimescale: input.movieTimescale,
       tracks: init.map((t, i) => ({ ...t, edits: tracks[i]?.source.edits ?? [] })),
+      ...creation(input),
     },
     { layout: 'fragmented' },
   );

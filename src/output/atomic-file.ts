@@ -1,5 +1,9 @@
-import { link, lstat, open, rename, rm, stat, unlink } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { constants, createReadStream } from 'node:fs';
+import { chmod, link, lstat, mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { OutputError } from '../errors/output-error.js';
 import { fsyncDirectory } from './fsync-directory.js';
 import { toOutputError } from './to-output-error.js';
@@ -10,6 +14,11 @@ export type PreparedOutput = {
   finalPath: string;
   /** `<final>.part`, in the destination directory so the final rename never crosses file systems. */
   partPath: string;
+  /**
+   * Where the resume manifest and spool folder go (`<scratchBase>.kvsclip.json`): the final path for a regular
+   * file; a private scratch folder for a device or FIFO, so nothing is ever created beside `/dev/null`.
+   */
+  scratchBase: string;
   /** fsync the part, move it to the final name (never over an existing file without force), fsync the directory. */
   commit(): Promise<void>;
   /** Remove the part file (when no resume manifest should keep it). */
@@ -80,6 +89,78 @@ async function moveNoClobber(partPath: string, finalPath: string): Promise<void>
   await unlink(partPath);
 }
 
+/** What already sits under the output name: nothing, a regular file, or something written into in place. */
+type ExistingKind = 'none' | 'file' | 'special';
+
+// A character device (/dev/null, /dev/full, a tty) or a FIFO is written into directly, as curl does; it is never
+// unlinked or renamed over (docs/output-files.md). A block device or socket is refused: writing an MP4 over a disk
+// is never what was meant.
+async function existingKind(finalPath: string): Promise<ExistingKind> {
+  if (!(await exists(finalPath))) return 'none';
+  const info = await stat(finalPath).catch((error: unknown) => {
+    throw toOutputError(error, finalPath);
+  });
+  if (info.isDirectory()) {
+    throw new OutputError('E_OUTPUT_WRITE', `Output path is a directory: "${finalPath}"`, {
+      hint: 'give a file name with -o',
+    });
+  }
+  if (info.isFile()) return 'file';
+  if (info.isCharacterDevice() || info.isFIFO()) return 'special';
+  throw new OutputError('E_OUTPUT_WRITE', `Output path is a block device or socket: "${finalPath}"`, {
+    hint: 'kvs-clip only writes into regular files, character devices (e.g. /dev/null) and FIFOs',
+  });
+}
+
+// Scratch files for a device or FIFO output live in an owner-only folder under the temp directory, named after
+// the output. A device cannot be resumed into (what was written is gone), so a new run first clears what a failed
+// one left: at most one set of scratch files per device path ever exists.
+async function specialScratchBase(finalPath: string): Promise<string> {
+  const uid = process.getuid?.() ?? 0;
+  const folder = join(tmpdir(), `kvs-clip-scratch-${uid}`);
+  try {
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    await chmod(folder, 0o700);
+  } catch (error) {
+    throw toOutputError(error, folder);
+  }
+  const digest = createHash('sha256').update(resolve(finalPath)).digest('hex').slice(0, 12);
+  const base = join(folder, `${basename(finalPath)}-${digest}`);
+  const leftovers = ['.part', '.part.kvsjoin', '.part.faststart', '.kvsclip.json', '.kvsclip.d'];
+  await Promise.all(leftovers.map((suffix) => rm(`${base}${suffix}`, { recursive: true, force: true })));
+  return base;
+}
+
+// Copy the finished scratch file into the device or FIFO: opened without O_CREAT/O_TRUNC, so a node that vanished
+// meanwhile is not replaced by a regular file.
+async function copyIntoSpecial(partPath: string, finalPath: string): Promise<void> {
+  const handle = await open(finalPath, constants.O_WRONLY);
+  // The stream owns the handle from here and closes it when done or failed.
+  await pipeline(createReadStream(partPath), handle.createWriteStream());
+  await rm(partPath, { force: true });
+}
+
+function preparedSpecial(finalPath: string, scratchBase: string): PreparedOutput {
+  const partPath = `${scratchBase}.part`;
+  return {
+    finalPath,
+    partPath,
+    scratchBase,
+    async commit() {
+      try {
+        await copyIntoSpecial(partPath, finalPath);
+      } catch (error) {
+        throw toOutputError(error, finalPath);
+      }
+    },
+    async discard() {
+      await rm(partPath, { force: true }).catch((error: unknown) => {
+        throw toOutputError(error, partPath);
+      });
+    },
+  };
+}
+
 /**
  * Checks and prepares an output file before any download (ux.md §5): refuses an existing `finalPath` unless
  * `force` (OutputError `E_OUTPUT_EXISTS`, hint --force/--skip-existing), and a missing parent directory unless
@@ -94,21 +175,20 @@ export async function prepareOutput(
   const force = options.force === true;
   const directory = dirname(resolve(finalPath));
   await ensureDirectory(directory, options.mkdir === true);
-  if (await exists(finalPath)) {
-    if ((await lstat(finalPath)).isDirectory()) {
-      throw new OutputError('E_OUTPUT_WRITE', `Output path is a directory: "${finalPath}"`, {
-        hint: 'give a file name with -o',
-      });
-    }
-    if (!force) throw existsError(finalPath);
-  }
+  const kind = await existingKind(finalPath);
+  // Writing into a device or FIFO destroys nothing, so it needs no --force (curl -o /dev/null).
+  if (kind === 'special') return preparedSpecial(finalPath, await specialScratchBase(finalPath));
+  if (kind === 'file' && !force) throw existsError(finalPath);
   const partPath = `${finalPath}.part`;
   return {
     finalPath,
     partPath,
+    scratchBase: finalPath,
     async commit() {
       try {
         await syncFile(partPath);
+        // Something other than a regular file may have appeared under the name since prepare: never replace it.
+        if ((await existingKind(finalPath)) === 'special') return await copyIntoSpecial(partPath, finalPath);
         if (force) await rename(partPath, finalPath);
         else await moveNoClobber(partPath, finalPath);
         await fsyncDirectory(directory);

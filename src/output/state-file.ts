@@ -16,9 +16,21 @@ export type CronState = {
   selector: 'server' | 'producer';
   cursorMs: number;
   lastFragmentNumber?: string;
-  pending?: { startMs: number; endMs: number; output: string };
+  pending?: PendingWindow;
   /** ISO 8601 UTC time of the write, for humans reading the file. */
   updatedAt: string;
+};
+
+/**
+ * A window a run promised to write. Once its output is in place, `written` holds where the cursor goes and
+ * `steps` the post-steps still owed (`--exec`, …): the next run runs those before it moves the cursor.
+ */
+export type PendingWindow = {
+  startMs: number;
+  endMs: number;
+  output: string;
+  written?: { cursorMs: number; lastFragmentNumber?: string };
+  steps?: { id: string; output: string }[];
 };
 
 function corrupt(path: string, why: string, cause?: unknown): UsageError {
@@ -62,8 +74,30 @@ function check(path: string, value: unknown): CronState {
       throw corrupt(path, '"pending" needs startMs, endMs and output');
     }
     state.pending = { startMs: pending['startMs'], endMs: pending['endMs'], output: pending['output'] };
+    const written = checkWritten(path, pending['written']);
+    if (written !== undefined) state.pending.written = written;
+    const steps = checkSteps(path, pending['steps']);
+    if (steps !== undefined) state.pending.steps = steps;
   }
   return state;
+}
+
+function checkWritten(path: string, value: unknown): PendingWindow['written'] {
+  if (value === undefined) return undefined;
+  if (!isObject(value) || !isInstant(value['cursorMs'])) throw corrupt(path, '"pending.written" needs cursorMs');
+  const last = value['lastFragmentNumber'];
+  if (last === undefined) return { cursorMs: value['cursorMs'] };
+  if (typeof last !== 'string' || !/^\d+$/.test(last))
+    throw corrupt(path, '"pending.written.lastFragmentNumber" is not a decimal string');
+  return { cursorMs: value['cursorMs'], lastFragmentNumber: last };
+}
+
+function checkSteps(path: string, value: unknown): PendingWindow['steps'] {
+  if (value === undefined) return undefined;
+  const valid = (step: unknown): step is { id: string; output: string } =>
+    isObject(step) && typeof step['id'] === 'string' && typeof step['output'] === 'string';
+  if (!Array.isArray(value) || !value.every(valid)) throw corrupt(path, '"pending.steps" needs { id, output } entries');
+  return value.map((step) => ({ id: step.id, output: step.output }));
 }
 
 /**

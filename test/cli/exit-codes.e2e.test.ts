@@ -19,6 +19,7 @@ import { LOCAL_CREDENTIALS } from '../../src/emulator/local-credentials.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator.js';
 import { parseStreamSpec } from '../../src/emulator/stream-spec.js';
 import { killSpawnedClis, runCli, startCli, type CliResult } from '../support/spawn-cli.js';
+import { clientEmulatorOptions } from '../support/client-emulator-options.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -50,9 +51,12 @@ beforeAll(async () => {
     { op: 'GetClip', stream: 'slow', action: { kind: 'bandwidth', bytesPerSecond: 50_000 } },
   ];
   emulator = await startEmulator({
+    ...clientEmulatorOptions(),
     streams: [
       parseStreamSpec(`cam=h264_aac,${archive},gap=${iso(gapStartMs)}/${iso(gapEndMs)}`),
       ...['moto', 'throttled', 'broken', 'codec', 'slow'].map((name) => parseStreamSpec(`${name}=h264,${archive}`)),
+      parseStreamSpec(`vp8cam=h264,${archive},clip-error=unsupported-media-type`),
+      parseStreamSpec(`nocpd=h264,${archive},clip-error=missing-codec-private-data`),
     ],
     quotas: false,
     faults,
@@ -190,6 +194,22 @@ const cases: readonly Case[] = [
     code: 'E_MEDIA_UNSUPPORTED',
     command: 'get',
     args: ['get', 'codec', '--since', iso(endMs - 8_000), '--until', iso(endMs), ...SHORT_RETRIES, '-o', 'out.mp4'],
+    output: 'out.mp4',
+  },
+  {
+    name: 'a stream whose media type GetClip cannot package (UnsupportedStreamMediaTypeException)',
+    exit: 6,
+    code: 'E_MEDIA_UNSUPPORTED',
+    command: 'get',
+    args: ['get', 'vp8cam', ...WINDOW, ...SHORT_RETRIES, '-o', 'out.mp4'],
+    output: 'out.mp4',
+  },
+  {
+    name: 'a stream without codec private data (MissingCodecPrivateDataException)',
+    exit: 6,
+    code: 'E_MEDIA_UNSUPPORTED',
+    command: 'get',
+    args: ['get', 'nocpd', ...WINDOW, ...SHORT_RETRIES, '-o', 'out.mp4'],
     output: 'out.mp4',
   },
   {

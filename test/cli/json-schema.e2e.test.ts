@@ -13,6 +13,7 @@ import { LOCAL_CREDENTIALS } from '../../src/emulator/local-credentials.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator.js';
 import { parseStreamSpec } from '../../src/emulator/stream-spec.js';
 import { runCli } from '../support/spawn-cli.js';
+import { clientEmulatorOptions } from '../support/client-emulator-options.js';
 
 // ---- a small schema language and its validator ----
 
@@ -237,6 +238,7 @@ let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kvs-clip-schema-'));
   emulator = await startEmulator({
+    ...clientEmulatorOptions(),
     streams: [
       parseStreamSpec(
         `cam=h264_aac,span=1h,end=${iso(endMs)},gap=${iso(endMs - 6 * 60_000)}/${iso(endMs - 4 * 60_000)}`,

@@ -6,6 +6,7 @@ import { demoStreams } from '../../src/emulator/demo-streams.js';
 import { LOCAL_CREDENTIALS } from '../../src/emulator/local-credentials.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator.js';
 import { runBuiltCli } from './run-built-cli.js';
+import { clientEmulatorOptions } from '../support/client-emulator-options.js';
 
 // The CLI's clock is pinned a minute behind the emulator's stream end, so "now"-relative ranges are stable and
 // every window lies in the past for both sides.
@@ -16,7 +17,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 let emulator: RunningEmulator;
 let dir: string;
 beforeAll(async () => {
-  emulator = await startEmulator({ streams: demoStreams(nowMs), quotas: false });
+  emulator = await startEmulator({ ...clientEmulatorOptions(), streams: demoStreams(nowMs), quotas: false });
 });
 afterAll(async () => {
   await emulator.close();

@@ -47,7 +47,10 @@ beforeAll(async () => {
   const prefix = join(root, 'prefix');
   work = join(root, 'work');
   for (const dir of [packDir, prefix, work]) mkdirSync(dir);
-  const packed: unknown = JSON.parse(await npm(['pack', '--json', '--pack-destination', packDir], PACKAGE_ROOT));
+  // --ignore-scripts: the prepare script would rebuild dist/ under the other test files' running CLIs.
+  const packed: unknown = JSON.parse(
+    await npm(['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], PACKAGE_ROOT),
+  );
   if (!Array.isArray(packed) || packed.length !== 1)
     throw new Error(`npm pack --json gave ${JSON.stringify(packed).slice(0, 200)}`);
   const entry = packed[0] as { filename: string; files: { path: string }[] };

@@ -18,6 +18,7 @@ import { createKvsClients, type KvsClients } from '../../src/kvs/clients.js';
 import { createKvsSession } from '../../src/kvs/kvs-session.js';
 import { buildClipStream } from '../../src/mp4/write-samples.js';
 import { seededRandom, virtualClock, type VirtualClock } from './virtual-clock.js';
+import { clientEmulatorOptions } from '../support/client-emulator-options.js';
 
 export const HOUR = 3_600_000;
 
@@ -44,7 +45,12 @@ export async function startHarness(
   // GetClip calls released by the pacer and not yet answered: the virtual clock waits for them (see virtualClock).
   const sending = new Set<AbortSignal>();
   const clock = virtualClock(startMs, { busy: () => sending.size > 0 });
-  const emulator = await startEmulator({ ...options, now: clock.now, sleep: () => Promise.resolve() });
+  const emulator = await startEmulator({
+    ...clientEmulatorOptions(),
+    ...options,
+    now: clock.now,
+    sleep: () => Promise.resolve(),
+  });
   const clients: KvsClients = createKvsClients({
     region: LOCAL_REGION,
     endpointUrl: emulator.url,

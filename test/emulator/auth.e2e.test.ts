@@ -6,6 +6,7 @@ import { rejection, sdkClients } from './support/sdk-clients.js';
 
 let offsetMs = 0;
 let emu: RunningEmulator;
+let strict: RunningEmulator;
 let open: RunningEmulator;
 
 beforeAll(async () => {
@@ -17,12 +18,15 @@ beforeAll(async () => {
     quotas: false,
     streams,
   });
+  strict = await startEmulator({ auth: { strict: true }, quotas: false, streams });
   open = await startEmulator({ auth: false, quotas: false, streams });
 });
 
 afterAll(async () => {
-  await Promise.all([emu.close(), open.close()]);
+  await Promise.all([emu.close(), strict.close(), open.close()]);
 });
+
+const foreignKey = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
 
 async function post(
   url: string,
@@ -42,34 +46,66 @@ async function post(
 
 describe('SigV4 verification', () => {
   it('accepts requests signed with LOCAL_CREDENTIALS', async () => {
-    const out = await sdkClients(emu.url).control.send(new DescribeStreamCommand({ StreamName: 'cam' }));
+    const out = await sdkClients(emu).control.send(new DescribeStreamCommand({ StreamName: 'cam' }));
     expect(out.StreamInfo?.StreamName).toBe('cam');
   });
 
   it('rejects a wrong secret with 403 InvalidSignatureException', async () => {
-    const { control } = sdkClients(emu.url, { accessKeyId: LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: 'wrong' });
+    const { control } = sdkClients(emu, { accessKeyId: LOCAL_CREDENTIALS.accessKeyId, secretAccessKey: 'wrong' });
     const error = await rejection(control.send(new ListStreamsCommand({})));
     expect(error.name).toBe('InvalidSignatureException');
     expect(error.$metadata?.httpStatusCode).toBe(403);
     expect(error.message).toMatch(/^The request signature we calculated does not match/);
   });
 
-  it('rejects an unknown access key with 403 UnrecognizedClientException', async () => {
-    const { control } = sdkClients(emu.url, {
-      accessKeyId: 'AKIDSOMEONEELSE',
-      secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey,
-    });
-    const error = await rejection(control.send(new ListStreamsCommand({})));
-    expect(error.name).toBe('UnrecognizedClientException');
-    expect(error.$metadata?.httpStatusCode).toBe(403);
+  it('accepts any other access key by default (lenient), as LocalStack and moto do', async () => {
+    const out = await sdkClients(emu, foreignKey).control.send(new DescribeStreamCommand({ StreamName: 'cam' }));
+    expect(out.StreamInfo?.StreamName).toBe('cam');
+    expect(emu.authMode).toBe('lenient');
   });
 
-  it('rejects a signature more than 5 minutes off the server clock with RequestExpired', async () => {
+  it('still checks the scope of a foreign key: another service or region is 403 InvalidSignatureException', async () => {
+    const date = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15) + 'Z';
+    for (const scope of [`${date.slice(0, 8)}/eu-west-1/kinesisvideo`, `${date.slice(0, 8)}/us-east-1/s3`]) {
+      const reply = await post(emu.url, {
+        authorization: `AWS4-HMAC-SHA256 Credential=${foreignKey.accessKeyId}/${scope}/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
+        'x-amz-date': date,
+      });
+      expect([reply.status, reply.body['__type']]).toEqual([403, 'InvalidSignatureException']);
+      expect(reply.body['Message']).toMatch(/^Credential should be scoped to a valid region and service/);
+    }
+  });
+
+  it('rejects an unknown access key with 403 UnrecognizedClientException under strict auth', async () => {
+    const error = await rejection(sdkClients(strict, foreignKey).control.send(new ListStreamsCommand({})));
+    expect(error.name).toBe('UnrecognizedClientException');
+    expect(error.$metadata?.httpStatusCode).toBe(403);
+    expect(error.message).toBe('The security token included in the request is invalid.');
+    const own = await sdkClients(strict).control.send(new DescribeStreamCommand({ StreamName: 'cam' }));
+    expect(own.StreamInfo?.StreamName).toBe('cam');
+    expect(strict.authMode).toBe('strict');
+  });
+
+  it('rejects a signature more than 5 minutes old with 403 InvalidSignatureException "Signature expired"', async () => {
     offsetMs = 6 * 60_000;
     try {
-      const error = await rejection(sdkClients(emu.url).control.send(new ListStreamsCommand({})));
-      expect(error.name).toBe('RequestExpired');
-      expect(error.message).toMatch(/^Signature expired: \d{8}T\d{6}Z is now earlier than/);
+      for (const credentials of [LOCAL_CREDENTIALS, foreignKey]) {
+        const error = await rejection(sdkClients(emu, credentials).control.send(new ListStreamsCommand({})));
+        expect(error.name).toBe('InvalidSignatureException');
+        expect(error.$metadata?.httpStatusCode).toBe(403);
+        expect(error.message).toMatch(/^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z/);
+      }
+    } finally {
+      offsetMs = 0;
+    }
+  });
+
+  it('rejects a signature more than 5 minutes ahead with 403 "Signature not yet current"', async () => {
+    offsetMs = -6 * 60_000;
+    try {
+      const error = await rejection(sdkClients(emu).control.send(new ListStreamsCommand({})));
+      expect([error.name, error.$metadata?.httpStatusCode]).toEqual(['InvalidSignatureException', 403]);
+      expect(error.message).toMatch(/^Signature not yet current: \d{8}T\d{6}Z is still later than/);
     } finally {
       offsetMs = 0;
     }

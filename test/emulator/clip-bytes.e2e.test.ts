@@ -47,7 +47,7 @@ async function fetchClip(
   const first = fragments[0];
   const last = fragments.at(-1);
   if (first === undefined || last === undefined) throw new Error('no fragments');
-  const out = await sdkClients(emu.url).media.send(
+  const out = await sdkClients(emu).media.send(
     new GetClipCommand({
       StreamName: stream,
       ClipFragmentSelector: {

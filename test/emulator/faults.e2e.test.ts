@@ -70,7 +70,7 @@ let refEmu: RunningEmulator;
 
 beforeAll(async () => {
   refEmu = await startEmulator({ auth: false, quotas: false, streams, now: () => NOW });
-  reference = (await rawGetClip(refEmu.url)).body;
+  reference = (await rawGetClip(refEmu.dataUrl('cam'))).body;
 });
 
 afterAll(async () => {
@@ -82,7 +82,7 @@ describe('fault injection', () => {
     withFault(
       [{ op: 'DescribeStream', nth: 2, action: { kind: 'error', name: 'ClientLimitExceededException' } }],
       async (emu) => {
-        const { control } = sdkClients(emu.url);
+        const { control } = sdkClients(emu);
         await control.send(new DescribeStreamCommand({ StreamName: 'cam' }));
         const error = await rejection(control.send(new DescribeStreamCommand({ StreamName: 'cam' })));
         expect(error.name).toBe('ClientLimitExceededException');
@@ -99,7 +99,7 @@ describe('fault injection', () => {
         { op: 'DescribeStream', nth: 2, action: { kind: 'error', name: 'ServiceUnavailableException' } },
       ],
       async (emu) => {
-        const { control } = sdkClients(emu.url);
+        const { control } = sdkClients(emu);
         const first = await rejection(control.send(new DescribeStreamCommand({ StreamName: 'cam' })));
         const second = await rejection(control.send(new DescribeStreamCommand({ StreamName: 'cam' })));
         expect([first.$metadata?.httpStatusCode, second.$metadata?.httpStatusCode]).toEqual([500, 503]);
@@ -113,7 +113,7 @@ describe('fault injection', () => {
       await withFault(
         [{ op: 'DescribeStream', fraction: 0.5, action: { kind: 'error', name: 'ClientLimitExceededException' } }],
         async (emu) => {
-          const { control } = sdkClients(emu.url);
+          const { control } = sdkClients(emu);
           for (let i = 0; i < 20; i += 1)
             await control.send(new DescribeStreamCommand({ StreamName: 'cam' })).catch(() => undefined);
           result = emu.log.entries.map((e) => e.errorType);
@@ -130,7 +130,7 @@ describe('fault injection', () => {
 
   it('resets the connection after N body bytes, so the SDK payload read fails', () =>
     withFault([{ op: 'GetClip', action: { kind: 'reset', afterBytes: 5000 } }], async (emu) => {
-      const out = await sdkClients(emu.url).media.send(
+      const out = await sdkClients(emu).media.send(
         new GetClipCommand({
           StreamName: 'cam',
           ClipFragmentSelector: {
@@ -146,7 +146,7 @@ describe('fault injection', () => {
 
   it('truncates a body under a correct Content-Length', () =>
     withFault([{ op: 'GetClip', action: { kind: 'truncate', afterBytes: 7000 } }], async (emu) => {
-      const reply = await rawGetClip(emu.url);
+      const reply = await rawGetClip(emu.dataUrl('cam'));
       expect(reply.headers['content-length']).toBe(String(reference.length));
       expect(reply.body.length).toBe(7000);
       expect(reply.body.equals(reference.subarray(0, 7000))).toBe(true);
@@ -156,7 +156,7 @@ describe('fault injection', () => {
   it('serves chunked bodies when asked', async () => {
     const emu = await startEmulator({ auth: false, quotas: false, streams, now: () => NOW, chunked: true });
     try {
-      const reply = await rawGetClip(emu.url);
+      const reply = await rawGetClip(emu.dataUrl('cam'));
       expect(reply.headers['transfer-encoding']).toBe('chunked');
       expect(reply.headers['content-length']).toBeUndefined();
       expect(reply.body.equals(reference)).toBe(true);
@@ -167,7 +167,7 @@ describe('fault injection', () => {
 
   it('flips bits at seeded offsets without changing the length', () =>
     withFault([{ op: 'GetClip', action: { kind: 'corrupt', flips: 3 } }], async (emu) => {
-      const reply = await rawGetClip(emu.url);
+      const reply = await rawGetClip(emu.dataUrl('cam'));
       expect(reply.body.length).toBe(reference.length);
       const differing = [...reply.body.keys()].filter((i) => reply.body[i] !== reference[i]);
       expect(differing.length).toBeGreaterThan(0);
@@ -182,7 +182,7 @@ describe('fault injection', () => {
       ],
       async (emu) => {
         const started = Date.now();
-        const reply = await rawGetClip(emu.url);
+        const reply = await rawGetClip(emu.dataUrl('cam'));
         const expectedMs = 150 + (reference.length / 100_000) * 1000;
         expect(reply.body.equals(reference)).toBe(true);
         expect(Date.now() - started).toBeGreaterThanOrEqual(expectedMs * 0.9);
@@ -195,7 +195,7 @@ describe('fault injection', () => {
       const range = { fromMs: NOW - 1_200_000, toMs: NOW - 900_000 };
       const timed = async (): Promise<{ reply: RawReply; seconds: number }> => {
         const started = performance.now();
-        const reply = await rawGetClip(emu.url, range);
+        const reply = await rawGetClip(emu.dataUrl('cam'), range);
         return { reply, seconds: (performance.now() - started) / 1000 };
       };
       // Building a 2 MB clip takes a few hundred ms on a loaded machine: the uncapped first call measures that.
@@ -219,16 +219,16 @@ describe('fault injection', () => {
         { op: 'GetClip', nth: 3, action: { kind: 'moto' } },
       ],
       async (emu) => {
-        const typed = await rawGetClip(emu.url);
+        const typed = await rawGetClip(emu.dataUrl('cam'));
         expect([typed.status, typed.headers['content-type'], typed.body.equals(reference)]).toEqual([
           200,
           'application/octet-stream',
           true,
         ]);
-        const html = await rawGetClip(emu.url);
+        const html = await rawGetClip(emu.dataUrl('cam'));
         expect([html.status, html.headers['content-type']]).toEqual([502, 'text/html']);
         expect(html.headers['x-amzn-requestid']).toBeDefined();
-        const moto = await rawGetClip(emu.url);
+        const moto = await rawGetClip(emu.dataUrl('cam'));
         expect([moto.status, moto.headers['content-type'], moto.body.toString()]).toEqual([
           200,
           'video/mp4',

@@ -35,7 +35,7 @@ beforeAll(async () => {
       },
     ],
   });
-  ({ control, media } = sdkClients(emu.url));
+  ({ control, media } = sdkClients(emu));
 });
 
 afterAll(async () => {
@@ -70,14 +70,18 @@ describe('control plane with SDK v3', () => {
     expect(byArn.$metadata.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('returns its own base URL as the data endpoint, keeping a path prefix', async () => {
+  it('returns a data endpoint of its own per stream, distinct from the control URL, keeping a path prefix', async () => {
     const out = await control.send(new GetDataEndpointCommand({ StreamName: 'cam-a', APIName: 'GET_CLIP' }));
-    expect(out.DataEndpoint).toBe(emu.url);
-    const prefixed = sdkClients(`${emu.url}/some/base`).control;
+    expect(out.DataEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/b-[0-9a-f]{8}$/);
+    expect(out.DataEndpoint).toBe(emu.dataUrl('cam-a'));
+    expect(out.DataEndpoint).not.toBe(emu.url);
+    const other = await control.send(new GetDataEndpointCommand({ StreamName: 'cam-b', APIName: 'GET_CLIP' }));
+    expect(other.DataEndpoint).not.toBe(out.DataEndpoint);
+    const prefixed = sdkClients({ url: `${emu.url}/some/base`, dataUrl: (name) => emu.dataUrl(name) }).control;
     const viaPrefix = await prefixed.send(
       new GetDataEndpointCommand({ StreamName: 'cam-a', APIName: 'LIST_FRAGMENTS' }),
     );
-    expect(viaPrefix.DataEndpoint).toBe(`${emu.url}/some/base`);
+    expect(viaPrefix.DataEndpoint).toBe(emu.dataUrl('cam-a').replace(emu.url, `${emu.url}/some/base`));
   });
 
   it('raises ResourceNotFoundException for an unknown stream', async () => {

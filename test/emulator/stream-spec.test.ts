@@ -31,6 +31,14 @@ describe('parseStreamSpec', () => {
     expect(spec.retentionHours).toBe(0);
   });
 
+  it('reads clip-error=, the producer-side media errors GetClip can be made to answer, and rejects other values', () => {
+    expect(parseStreamSpec('a=h264,clip-error=unsupported-media-type').clipError).toBe('unsupported-media-type');
+    expect(parseStreamSpec('a=h264,clip-error=missing-codec-private-data').clipError).toBe(
+      'missing-codec-private-data',
+    );
+    expect(() => parseStreamSpec('a=h264,clip-error=vp8')).toThrow(/clip-error=vp8: expected/);
+  });
+
   it('reads the bare live flag', () => {
     expect(parseStreamSpec('cam=h264,live,span=10m')).toMatchObject({ live: true, spanMs: 600_000 });
   });

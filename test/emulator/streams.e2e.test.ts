@@ -39,7 +39,7 @@ afterAll(async () => {
 });
 
 async function clip(stream: string, fromMs: number, toMs: number, name: string): Promise<string> {
-  const out = await sdkClients(emu.url).media.send(
+  const out = await sdkClients(emu).media.send(
     new GetClipCommand({
       StreamName: stream,
       ClipFragmentSelector: {
@@ -58,7 +58,7 @@ describe('synthetic streams over HTTP', () => {
     let count = 0;
     let inGap = 0;
     const paginator = paginateListFragments(
-      { client: sdkClients(emu.url).media, pageSize: 1000 },
+      { client: sdkClients(emu).media, pageSize: 1000 },
       {
         StreamName: 'long',
         FragmentSelector: {

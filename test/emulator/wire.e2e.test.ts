@@ -29,8 +29,12 @@ afterAll(async () => {
 
 type Reply = { status: number; headers: Headers; json: Record<string, unknown> };
 
+const DATA_PLANE = new Set(['listFragments', 'getClip']);
+
+/** POSTs to the plane the operation lives on (the data plane of `cam`, or the control plane). */
 async function post(op: string, body: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-  const response = await fetch(`${emu.url}/${op}`, {
+  const base = DATA_PLANE.has(op) ? emu.dataUrl('cam') : emu.url;
+  const response = await fetch(`${base}/${op}`, {
     method: 'POST',
     headers,
     body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -72,7 +76,7 @@ describe('wire format', () => {
     const reply = await post('getDataEndpoint', { StreamName: 'cam', APIName: 'LIST_FRAGMENTS' });
     expect(reply.status).toBe(200);
     expect(reply.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
-    expect(reply.json).toEqual({ DataEndpoint: emu.url });
+    expect(reply.json).toEqual({ DataEndpoint: emu.dataUrl('cam') });
   });
 
   it('accepts integer, fractional and string epoch seconds and compares them at millisecond precision', async () => {
@@ -132,6 +136,37 @@ describe('wire format', () => {
     expect([broken.status, broken.json['__type']]).toEqual([400, 'SerializationException']);
   });
 
+  it('refuses archived-media operations at the control-plane URL and control-plane operations at a data URL', async () => {
+    const clipBody = JSON.stringify({
+      StreamName: 'cam',
+      ClipFragmentSelector: {
+        FragmentSelectorType: 'PRODUCER_TIMESTAMP',
+        TimestampRange: { StartTimestamp: (NOW - 60_000) / 1000, EndTimestamp: NOW / 1000 },
+      },
+    });
+    const atControl = await fetch(`${emu.url}/getClip`, { method: 'POST', body: clipBody });
+    const controlJson = (await atControl.json()) as Record<string, string>;
+    expect([atControl.status, controlJson['__type']]).toEqual([404, 'UnknownOperationException']);
+    expect(controlJson['Message']).toContain('call GetDataEndpoint');
+    const atData = await fetch(`${emu.dataUrl('cam')}/getClip`, { method: 'POST', body: clipBody });
+    expect([atData.status, atData.headers.get('content-type')]).toEqual([200, 'video/mp4']);
+    await atData.arrayBuffer();
+    const listAtData = await fetch(`${emu.dataUrl('cam')}/listStreams`, { method: 'POST', body: '{}' });
+    expect([listAtData.status, ((await listAtData.json()) as Record<string, string>)['__type']]).toEqual([
+      404,
+      'UnknownOperationException',
+    ]);
+  });
+
+  it('names the operations it serves when asked for one it does not', async () => {
+    const reply = await post('getHLSStreamingSessionURL', { StreamName: 'cam' });
+    expect(reply.status).toBe(404);
+    expect(reply.json['Message']).toMatch(
+      /not served by the kvs-clip emulator; it serves POST to: .*GetClip \(data plane\)/,
+    );
+    expect(reply.json['Message']).toContain('ListStreams (control plane)');
+  });
+
   it('hides just-ingested fragments from ListFragments when a visibility delay is set', async () => {
     const delayed = await startEmulator({
       auth: false,
@@ -141,7 +176,7 @@ describe('wire format', () => {
       streams: [{ name: 'cam', source: { preset: 'h264' }, spanMs: 60_000, jitterMs: 0 }],
     });
     try {
-      const reply = await fetch(`${delayed.url}/listFragments`, {
+      const reply = await fetch(`${delayed.dataUrl('cam')}/listFragments`, {
         method: 'POST',
         body: JSON.stringify({
           StreamName: 'cam',

@@ -8,6 +8,7 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator/start-em
 import { RemoteError } from '../../src/errors/remote-error.js';
 import { createKvsClients, type KvsClients } from '../../src/kvs/clients.js';
 import { createKvsSession } from '../../src/kvs/kvs-session.js';
+import { clientEmulatorOptions } from '../support/client-emulator-options.js';
 
 const NOW = Math.floor(Date.now() / 1000) * 1000;
 const END = NOW - 60_000;
@@ -19,6 +20,7 @@ let dir: string;
 
 beforeAll(async () => {
   emulator = await startEmulator({
+    ...clientEmulatorOptions(),
     quotas: false,
     streams: [
       { name: 'fat', source: { preset: 'h264' }, fragmentSeconds: 2, spanMs: 10 * MIN, endMs: END, bitrate: 40 },

@@ -11,6 +11,7 @@ import { createKvsClients, type KvsClients } from '../../src/kvs/clients.js';
 import { createKvsSession } from '../../src/kvs/kvs-session.js';
 import { listStreams } from '../../src/kvs/list-streams.js';
 import { planParts } from '../../src/plan/plan-parts.js';
+import { clientEmulatorOptions } from '../support/client-emulator-options.js';
 
 const HOUR = 3_600_000;
 // SigV4 rejects skewed clocks, so the emulator runs on the real clock and the archive ends a minute ago.
@@ -22,6 +23,7 @@ let dir: string;
 
 beforeAll(async () => {
   emulator = await startEmulator({
+    ...clientEmulatorOptions(),
     quotas: false,
     streams: [
       { name: 'cam1', source: { preset: 'h264' }, fragmentSeconds: 2, spanMs: HOUR, endMs: NOW - 60_000 },

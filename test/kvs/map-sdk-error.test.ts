@@ -63,6 +63,14 @@ describe('mapSdkError', () => {
       expect(mapSdkError(error, { op: 'GetClip', stream: 's' })).toMatchObject({ code: 'E_AUTH', exitCode: 4 });
   });
 
+  it('says plainly that an unrecognised access key is not known, and names the local emulator key', () => {
+    const mapped = mapSdkError(serviceError('UnrecognizedClientException', 403), { op: 'ListStreams' });
+    expect(mapped).toMatchObject({ code: 'E_AUTH', exitCode: 4 });
+    expect(mapped.hint).toMatch(/does not recognise this access key/);
+    expect(mapped.hint).toContain('AWS_ACCESS_KEY_ID=AKIDKVSCLIPLOCAL');
+    expect(mapped.hint).not.toMatch(/IAM policy/);
+  });
+
   it('never puts a signature or access key from a service message into the error', () => {
     const error = new InvalidArgumentException({
       message:

@@ -195,7 +195,8 @@ let emu: RunningEmulator;
 const cleanups: (() => void)[] = [];
 
 beforeAll(async () => {
-  emu = await startEmulator(baseEmulatorOptions());
+  // Strict auth, so a foreign access key is refused as AWS refuses it (the default, lenient, would accept it).
+  emu = await startEmulator(baseEmulatorOptions({ auth: { strict: true } }));
 });
 
 afterAll(async () => {

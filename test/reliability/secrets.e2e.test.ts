@@ -212,8 +212,12 @@ describe('the emulator', () => {
     expect(outcome).toBe('ECONNREFUSED');
   });
 
-  it('answers a CLI signing for a different secret, key or region with exit 4 and no output', async () => {
-    const emu = await emulator();
+  it('answers a CLI signing for a different secret, key (strict auth) or region with exit 4 and no output', async () => {
+    // Lenient auth (the default) accepts foreign keys; strict auth rejects them, and both verify the own key.
+    const emu = await startEmulator(
+      baseEmulatorOptions({ auth: { credentials: { accessKeyId: KEY_ID, secretAccessKey: SECRET }, strict: true } }),
+    );
+    emulators.push(emu);
     for (const [credentials, extra] of [
       [{ ...CREDENTIALS, secretAccessKey: 'wrong' }, []],
       [{ ...CREDENTIALS, accessKeyId: 'AKIDSOMEONEELSE' }, []],
@@ -242,7 +246,9 @@ describe('the emulator', () => {
       ['get', STREAM, ...RANGE, '-o', OUTPUT, '--endpoint-url', skewed.url, '--retries', '2'],
       { cwd: dir, env: cliEnv(home, { credentials: CREDENTIALS }) },
     );
-    const expired = skewed.log.entries.filter((entry) => entry.errorType === 'RequestExpired');
+    const expired = skewed.log.entries.filter(
+      (entry) => entry.errorType === 'InvalidSignatureException' && entry.status === 403,
+    );
     expect(expired.length, result.stderr).toBeGreaterThan(0);
     expect([0, 4], result.stderr).toContain(result.code);
     if (result.code === 4) expect(listTree(dir)).toEqual([]);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Fails (exit 1) when src/ has an import cycle. Reads relative `import … from './x.js'` specifiers only.
+// Fails (exit 1) when src/ has an import cycle. Reads relative `import … from './x.js'` specifiers only, type-only
+// imports included: a cycle of types is still a cycle a reader has to untangle.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -18,8 +19,6 @@ const spec = /(?:import|export)\s[^'"]*?from\s+['"](\.{1,2}\/[^'"]+)['"]|import\
 for (const f of files) {
   const deps = [];
   for (const m of readFileSync(f, 'utf8').matchAll(spec)) {
-    // Type-only imports cannot create a runtime cycle.
-    if (/^(?:import|export)\s+type\s/.test(m[0])) continue;
     deps.push(resolve(dirname(f), (m[1] ?? m[2]).replace(/\.js$/, '.ts')));
   }
   graph.set(f, deps);

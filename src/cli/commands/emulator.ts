@@ -1,11 +1,15 @@
-import { readFile } from 'node:fs/promises';
+import { Stats } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../../errors/usage-error.js';
 import { demoStreams } from '../../emulator/demo-streams.js';
+import { CLIP_SHAPES, type ClipShape } from '../../emulator/clip-shape.js';
 import type { FaultSpec } from '../../emulator/faults.js';
+import { LOCAL_CREDENTIALS } from '../../emulator/local-credentials.js';
 import type { QuotaLimits } from '../../emulator/quotas.js';
 import type { EmulatorOptions } from '../../emulator/start-emulator.js';
-import { STREAM_SPEC_GRAMMAR, parseStreamSpec, type StreamSpec } from '../../emulator/stream-spec.js';
+import { parseStreamFleetSpec } from '../../emulator/stream-fleet-spec.js';
+import { PRESETS, STREAM_SPEC_GRAMMAR, type StreamSpec } from '../../emulator/stream-spec.js';
 import type { ClipLayout } from '../../mp4/model.js';
 import type { CliIo } from '../io.js';
 import { integerParser } from '../options/parse-number.js';
@@ -19,6 +23,7 @@ type ConfigFile = {
   quotas?: false | Partial<QuotaLimits>;
   caps?: { maxFragments?: number; maxBytes?: number };
   clipLayout?: ClipLayout;
+  clipShape?: ClipShape;
   seed?: number;
   chunked?: boolean;
   cpdChangeError?: string;
@@ -31,9 +36,11 @@ type EmulatorFlags = {
   stream: string[];
   config?: string;
   clipLayout?: ClipLayout;
+  clipShape?: ClipShape;
   seed?: number;
   quotas: boolean;
   auth: boolean;
+  strictAuth: boolean;
   json: boolean;
   chunked: boolean;
   logFile?: string;
@@ -64,9 +71,20 @@ export function emulatorCommand(io: CliIo): Command {
         'GetClip MP4 layout (default moov-first, a stand-in: the real one is unknown)',
       ).choices(LAYOUTS),
     )
+    .addOption(
+      new Option(
+        '--clip-shape <shape>',
+        'GetClip timing and labels: aws (default; 1 kHz video timescale, ms frame times, eng, "USP Video Handler") or fixture (the fixture\'s own)',
+      ).choices(CLIP_SHAPES),
+    )
     .option('--seed <n>', 'seed for jitter, ListFragments order and faults', integerParser(0, 2 ** 31 - 1))
     .option('--no-quotas', 'do not enforce the KVS per-stream TPS and fragment-point quotas')
     .option('--no-auth', 'accept requests without verifying their SigV4 signature')
+    .option(
+      '--strict-auth',
+      "accept only the emulator's own access key (default: any key, checked for scope and clock; its own verified)",
+      false,
+    )
     .option('--chunked', 'send GetClip bodies with chunked transfer encoding instead of Content-Length', false)
     .option('--max-clip-fragments <n>', 'GetClip fragment cap (AWS: 200)', integerParser(1, 100_000))
     .option('--max-clip-bytes <n>', 'GetClip byte cap (AWS: 100000000)', integerParser(1, Number.MAX_SAFE_INTEGER))
@@ -74,7 +92,7 @@ export function emulatorCommand(io: CliIo): Command {
     .option('--json', 'print one machine-readable line (url, region, credentials, streams) on stdout', false)
     .addHelpText(
       'after',
-      `\nStream specs (--stream):\n${STREAM_SPEC_GRAMMAR.replace(/^/gm, '  ')}\n\nExamples:\n  kvs-clip emulator\n  kvs-clip emulator --stream cam1=h264_aac,span=48h,gap=10:00-10:05,skew=11s --stream big=h265,bitrate=20x\n  kvs-clip emulator --stream mine=./video.mp4 --no-auth --json\n\nCredentials: AWS_ACCESS_KEY_ID=AKIDKVSCLIPLOCAL AWS_SECRET_ACCESS_KEY=kvs-clip-local-secret AWS_REGION=us-east-1`,
+      `\nStream specs (--stream):\n${STREAM_SPEC_GRAMMAR.replace(/^/gm, '  ')}\n\nExamples:\n  kvs-clip emulator\n  kvs-clip emulator --stream cam1=h264_aac,span=48h,gap=10:00-10:05,skew=11s --stream big=h265,bitrate=20x\n  kvs-clip emulator --stream mine=./video.mp4 --no-auth --json\n\nCredentials: any access key works unless --strict-auth; the emulator's own (verified) are\n  AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey}\nRegion: us-east-1. Set both AWS_REGION (SDK v3, kvs-clip) and AWS_DEFAULT_REGION (boto3, AWS CLI), e.g.\n  AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 aws kinesisvideo list-streams --endpoint-url http://127.0.0.1:4567`,
     )
     .action(async (flags: EmulatorFlags) => {
       const options = await emulatorOptions(flags, io);
@@ -101,12 +119,15 @@ export function emulatorCommand(io: CliIo): Command {
       }));
       if (flags.json) {
         io.stdout.write(
-          `${JSON.stringify({ url: emulator.url, region: emulator.region, credentials: emulator.credentials ?? null, streams })}\n`,
+          `${JSON.stringify({ url: emulator.url, region: emulator.region, credentials: emulator.credentials ?? null, authMode: emulator.authMode, streams })}\n`,
         );
       } else {
         io.stdout.write(`${emulator.url}\n`);
         io.stderr.write(
-          `KVS emulator listening on ${emulator.url} (region ${emulator.region}; streams: ${streams.map((s) => s.name).join(', ')}). Ctrl-C to stop.\n`,
+          banner(
+            emulator,
+            streams.map((s) => s.name),
+          ),
         );
       }
       await new Promise<void>((resolve) => {
@@ -115,6 +136,37 @@ export function emulatorCommand(io: CliIo): Command {
       });
       await emulator.close();
     });
+}
+
+const AUTH_MODE_TEXT = {
+  lenient: 'lenient (any access key; signature scope and clock checked; its own key verified)',
+  strict: 'strict (only its own access key)',
+  off: 'off (no signature needed)',
+} as const;
+
+/** The start-up lines on stderr: where, which region, which credentials, how strict. */
+function banner(
+  emulator: {
+    url: string;
+    region: string;
+    authMode: keyof typeof AUTH_MODE_TEXT;
+    credentials: { accessKeyId: string; secretAccessKey: string } | undefined;
+  },
+  streams: readonly string[],
+): string {
+  const credentials =
+    emulator.credentials === undefined
+      ? 'any (or none)'
+      : `AWS_ACCESS_KEY_ID=${emulator.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${emulator.credentials.secretAccessKey}`;
+  return [
+    `KVS emulator listening on ${emulator.url}`,
+    `  region:      ${emulator.region} (AWS_REGION=${emulator.region} AWS_DEFAULT_REGION=${emulator.region})`,
+    `  credentials: ${credentials}`,
+    `  auth:        ${AUTH_MODE_TEXT[emulator.authMode]}`,
+    `  streams:     ${streams.join(', ')}`,
+    'Ctrl-C to stop.',
+    '',
+  ].join('\n');
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -126,10 +178,10 @@ async function emulatorOptions(flags: EmulatorFlags, io: CliIo): Promise<Emulato
   // Keep the clock running from io.now() (which honours KVS_CLIP_NOW) so quotas and retention move on.
   const offsetMs = io.now() - Date.now();
   const now = (): number => Date.now() + offsetMs;
-  const specs = [...(config.streams ?? []), ...flags.stream].map((spec) => {
-    if (typeof spec !== 'string') return spec;
+  const specs = [...(config.streams ?? []), ...flags.stream].flatMap((spec) => {
+    if (typeof spec !== 'string') return [spec];
     try {
-      return parseStreamSpec(spec);
+      return parseStreamFleetSpec(spec);
     } catch (error) {
       throw new UsageError(
         'E_USAGE',
@@ -138,6 +190,7 @@ async function emulatorOptions(flags: EmulatorFlags, io: CliIo): Promise<Emulato
       );
     }
   });
+  await Promise.all(specs.map((spec) => assertSourceReadable(spec)));
   const caps = {
     ...config.caps,
     ...(flags.maxClipFragments === undefined ? {} : { maxFragments: flags.maxClipFragments }),
@@ -149,11 +202,12 @@ async function emulatorOptions(flags: EmulatorFlags, io: CliIo): Promise<Emulato
     port: flags.port,
     now,
     seed: flags.seed ?? config.seed ?? 1,
-    ...(flags.auth ? {} : { auth: false as const }),
+    ...(flags.auth ? (flags.strictAuth ? { auth: { strict: true } } : {}) : { auth: false as const }),
     quotas: flags.quotas ? (config.quotas ?? {}) : false,
     faults: config.faults ?? [],
     caps,
     clipLayout: flags.clipLayout ?? config.clipLayout ?? 'moov-first',
+    clipShape: flags.clipShape ?? config.clipShape ?? 'aws',
     chunked: flags.chunked || (config.chunked ?? false),
     ...(config.cpdChangeError === undefined ? {} : { cpdChangeError: config.cpdChangeError }),
     ...(config.listFragmentsPageSize === undefined ? {} : { listFragmentsPageSize: config.listFragmentsPageSize }),
@@ -181,5 +235,28 @@ async function readConfig(path: string): Promise<ConfigFile> {
       'E_USAGE',
       `Invalid --config "${path}": ${error instanceof Error ? error.message : String(error)}`,
     );
+  }
+}
+
+/** A `--stream NAME=FILE` whose file is missing: an unknown preset when it looks like one, else the file's error. */
+async function assertSourceReadable(spec: StreamSpec): Promise<void> {
+  if (!('file' in spec.source)) return;
+  const path = spec.source.file;
+  const info = await stat(path).catch((error: unknown) => error);
+  if (info instanceof Error || !(info instanceof Stats)) {
+    const code = info instanceof Error && 'code' in info ? String(info.code) : 'error';
+    const looksLikePreset = !/[./\\]/.test(path);
+    throw new UsageError(
+      'E_USAGE',
+      looksLikePreset
+        ? `Invalid --stream "${spec.name}=${path}": "${path}" is neither a preset (${PRESETS.join(', ')}) nor a file`
+        : `Invalid --stream "${spec.name}=${path}": cannot read the file (${code})`,
+      { hint: 'See kvs-clip emulator --help for the spec grammar.' },
+    );
+  }
+  if (!info.isFile()) {
+    throw new UsageError('E_USAGE', `Invalid --stream "${spec.name}=${path}": not a regular file`, {
+      hint: 'give an MP4 file or a preset name',
+    });
   }
 }

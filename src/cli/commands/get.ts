@@ -1,9 +1,11 @@
 import { Command, Option } from 'commander';
+import { GET_DEFAULTS } from '../../clip/get-defaults.js';
 import { UsageError } from '../../errors/usage-error.js';
 import type { CliIo } from '../io.js';
 import { addAwsOptions, readAwsOptions, type AwsOptions } from '../options/aws-options.js';
 import { choiceOption, flagOption, numberOption, stringOption } from '../options/option-values.js';
 import { addOutputModeOptions, readOutputMode, type OutputMode } from '../options/output-mode.js';
+import { addS3Options, readS3Options, type S3Options } from '../options/s3-options.js';
 import { durationParser, integerParser, positiveNumberParser } from '../options/parse-number.js';
 import { addTimeOptions, readTimeSpec, type TimeSpec } from '../options/time-options.js';
 import { successDocument, writeJsonDocument, type GetJsonResult } from '../render/json.js';
@@ -47,6 +49,8 @@ export type GetOptions = {
   readonly state?: string;
   readonly settleMs: number;
   readonly exec?: string;
+  /** With `-o s3://…`: how to write the objects. */
+  readonly s3?: S3Options;
 };
 
 export type GetCommandDeps = {
@@ -73,9 +77,13 @@ export function getCommand(deps: GetCommandDeps): Command {
     .option('--split', 'keep one file per GetClip call instead of joining')
     .option('--no-faststart', 'write moov at the end instead of in front (players must seek to it before playing)')
     .addOption(
-      new Option('--format <format>', 'output format (fmp4 is used for -o -)').choices(OUTPUT_FORMATS).default('mp4'),
+      new Option('--format <format>', 'output format (fmp4 is used for -o -)')
+        .choices(OUTPUT_FORMATS)
+        .default(GET_DEFAULTS.format),
     )
-    .addOption(new Option('--gaps <mode>', 'how the join represents gaps').choices(GAP_MODES).default('keep'))
+    .addOption(
+      new Option('--gaps <mode>', 'how the join represents gaps').choices(GAP_MODES).default(GET_DEFAULTS.gaps),
+    )
     .option('--fail-on-gap', 'exit 8 after writing when the window has gaps')
     .addOption(
       new Option(
@@ -84,18 +92,24 @@ export function getCommand(deps: GetCommandDeps): Command {
       ).choices(ALIGN_MODES),
     )
     .addOption(
-      new Option('--concurrency <n>', 'parts downloaded ahead of the join').argParser(integerParser(1, 16)).default(2),
+      new Option('--concurrency <n>', 'parts downloaded ahead of the join')
+        .argParser(integerParser(1, 16))
+        .default(GET_DEFAULTS.concurrency),
     )
-    .addOption(new Option('--retries <n>', 'retries per GetClip call').argParser(integerParser(0, 100)).default(8))
+    .addOption(
+      new Option('--retries <n>', 'retries per GetClip call')
+        .argParser(integerParser(0, 100))
+        .default(GET_DEFAULTS.retries),
+    )
     .addOption(
       new Option('--retry-max-time <duration>', 'give up retrying one call after this long')
         .argParser(durationParser('--retry-max-time'))
-        .default(600_000, '10m'),
+        .default(GET_DEFAULTS.retryMaxTimeMs, '10m'),
     )
     .addOption(
       new Option('--fragment-rate <n>', 'fragment budget per second for this stream')
         .argParser(positiveNumberParser(500))
-        .default(250),
+        .default(GET_DEFAULTS.fragmentRate),
     )
     .option(
       '--no-pacing',
@@ -108,7 +122,7 @@ export function getCommand(deps: GetCommandDeps): Command {
     .addOption(
       new Option('--settle <duration>', 'with --state: leave the newest D for the next run')
         .argParser(durationParser('--settle'))
-        .default(60_000, '1m'),
+        .default(GET_DEFAULTS.settleMs, '1m'),
     )
     .option('--exec <cmd>', 'run CMD after the output is in place; {} is the output path')
     .addOption(
@@ -117,6 +131,7 @@ export function getCommand(deps: GetCommandDeps): Command {
         .default('human'),
     );
   addAwsOptions(command);
+  addS3Options(command);
   addOutputModeOptions(command, { progress: true });
   command.addHelpText(
     'after',
@@ -158,6 +173,8 @@ export function readGetOptions(command: Command, stream: string, range: string |
     if (split) throw new UsageError('E_USAGE', '--split cannot write to stdout (-o -)');
     if (state !== undefined) throw new UsageError('E_USAGE', '--state needs a file output, not -o -');
   }
+  if (state?.startsWith('s3://') === true && output?.startsWith('s3://') !== true)
+    throw new UsageError('E_USAGE', '--state s3://… needs -o s3://… (the state follows the objects it records)');
   const streamArn = stringOption(values, 'streamArn');
   const align = stringOption(values, 'align');
   const exec = stringOption(values, 'exec');
@@ -178,16 +195,17 @@ export function readGetOptions(command: Command, stream: string, range: string |
     gaps: choiceOption(values, 'gaps', GAP_MODES, 'keep'),
     failOnGap: flagOption(values, 'failOnGap'),
     ...(align === undefined ? {} : { align: choiceOption(values, 'align', ALIGN_MODES, 'cover') }),
-    concurrency: numberOption(values, 'concurrency', 2),
-    retries: numberOption(values, 'retries', 8),
-    retryMaxTimeMs: numberOption(values, 'retryMaxTime', 600_000),
-    fragmentRate: numberOption(values, 'fragmentRate', 250),
+    concurrency: numberOption(values, 'concurrency', GET_DEFAULTS.concurrency),
+    retries: numberOption(values, 'retries', GET_DEFAULTS.retries),
+    retryMaxTimeMs: numberOption(values, 'retryMaxTime', GET_DEFAULTS.retryMaxTimeMs),
+    fragmentRate: numberOption(values, 'fragmentRate', GET_DEFAULTS.fragmentRate),
     pacing: flagOption(values, 'pacing'),
     dryRun: flagOption(values, 'dryRun'),
     continue: flagOption(values, 'continue'),
     keepParts: flagOption(values, 'keepParts'),
     ...(state === undefined ? {} : { state }),
-    settleMs: numberOption(values, 'settle', 60_000),
+    settleMs: numberOption(values, 'settle', GET_DEFAULTS.settleMs),
     ...(exec === undefined ? {} : { exec }),
+    ...(output?.startsWith('s3://') === true ? { s3: readS3Options(values, io) } : {}),
   };
 }

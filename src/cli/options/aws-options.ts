@@ -1,4 +1,5 @@
 import { InvalidArgumentError, Option, type Command, type OptionValues } from 'commander';
+import { matchDuration } from '../../time/parse-duration.js';
 import { flagOption, stringOption } from './option-values.js';
 
 /** Where and as whom to call KVS. Credentials come from the SDK's standard chain, never from flags. */
@@ -9,9 +10,13 @@ export type AwsOptions = {
   readonly endpointUrl?: string;
   /** `--local`: start the bundled emulator in-process with demo streams and local credentials. */
   readonly local: boolean;
+  /** `--connect-timeout`: give up opening a connection after this long (default in src/kvs/clients.ts: 10 s). */
+  readonly connectTimeoutMs?: number;
+  /** `--read-timeout`: give up on a response (headers or body) that sends nothing for this long (default 30 s). */
+  readonly readTimeoutMs?: number;
 };
 
-/** Add --region, --profile, --endpoint-url and --local (ux.md §1) to a command. */
+/** Add --region, --profile, --endpoint-url, --local and the two network timeouts to a command. */
 export function addAwsOptions(command: Command): Command {
   return command
     .option('--region <region>', 'AWS region (default: the SDK chain, e.g. AWS_REGION)')
@@ -24,7 +29,29 @@ export function addAwsOptions(command: Command): Command {
         'endpointUrl',
         'profile',
       ]),
+    )
+    .addOption(
+      new Option(
+        '--connect-timeout <seconds>',
+        'give up connecting to an endpoint after this long (default: 10)',
+      ).argParser(timeoutParser),
+    )
+    .addOption(
+      new Option(
+        '--read-timeout <seconds>',
+        'give up on a response that sends nothing for this long, then retry (default: 30)',
+      ).argParser(timeoutParser),
     );
+}
+
+// Seconds as curl and the AWS CLI take them (`--read-timeout 2.5`), or a duration (`500ms`, `1m`).
+function timeoutParser(value: string): number {
+  const text = value.trim();
+  const ms = /^\d+(\.\d+)?$/.test(text) ? Number(text) * 1000 : (matchDuration(text) ?? Number.NaN);
+  if (!Number.isFinite(ms) || ms < 1 || ms > 3_600_000) {
+    throw new InvalidArgumentError('Expected seconds from 0.001 to 3600 (e.g. 10) or a duration (e.g. 500ms, 1m).');
+  }
+  return Math.round(ms);
 }
 
 /** Read the options added by addAwsOptions. */
@@ -32,12 +59,21 @@ export function readAwsOptions(values: OptionValues): AwsOptions {
   const region = stringOption(values, 'region');
   const profile = stringOption(values, 'profile');
   const endpointUrl = stringOption(values, 'endpointUrl');
+  const connectTimeoutMs = numberValue(values, 'connectTimeout');
+  const readTimeoutMs = numberValue(values, 'readTimeout');
   return {
     ...(region === undefined ? {} : { region }),
     ...(profile === undefined ? {} : { profile }),
     ...(endpointUrl === undefined ? {} : { endpointUrl }),
     local: flagOption(values, 'local'),
+    ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
+    ...(readTimeoutMs === undefined ? {} : { readTimeoutMs }),
   };
+}
+
+function numberValue(values: OptionValues, key: string): number | undefined {
+  const value: unknown = values[key];
+  return typeof value === 'number' ? value : undefined;
 }
 
 function parseEndpointUrl(value: string): string {

@@ -47,6 +47,22 @@ export type GetJsonResult = {
   readonly gaps: readonly JsonSpan[];
   readonly retries: number;
   readonly durationMs: number;
+  /** With `-o s3://…`: the objects written (output/outputs then hold their s3:// URIs). */
+  readonly s3?: readonly JsonS3Object[];
+};
+
+/** One object written to S3: where, how big, and how to check it. */
+export type JsonS3Object = {
+  readonly bucket: string;
+  readonly key: string;
+  readonly uri: string;
+  readonly bytes: number;
+  /** Hex SHA-256 of the whole object, also stored as its `x-amz-meta-sha256`. */
+  readonly sha256: string;
+  readonly etag: string | null;
+  readonly versionId: string | null;
+  /** The object was already there and --skip-existing (or --state) left it. */
+  readonly skipped: boolean;
 };
 
 export type ListJsonResult = {

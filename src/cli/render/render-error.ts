@@ -19,7 +19,8 @@ export function renderError(io: CliIo, error: KvsClipError, mode: ErrorRenderMod
   const prefix = mode.color ? '\u001b[31mkvs-clip:\u001b[39m' : 'kvs-clip:';
   io.stderr.write(`${prefix} ${oneLine(error.message)}\n`);
   if (error.hint !== undefined) io.stderr.write(`hint: ${oneLine(error.hint)}\n`);
-  if (mode.verbose) io.stderr.write(describeCauses(error));
+  // A usage error is the user's command line, not kvs-clip's code: a stack trace would only bury the one line.
+  if (mode.verbose && error.exitCode !== 2) io.stderr.write(describeCauses(error));
   if (mode.json) {
     writeJsonDocument(io, {
       ok: false,

@@ -8,7 +8,10 @@ import type { CommandRunners } from '../program.js';
  */
 export function createRunners(io: CliIo): CommandRunners {
   return {
-    get: async (options) => (await import('./run-get-command.js')).runGetCommand(options, io),
+    get: async (options) =>
+      options.s3 === undefined
+        ? (await import('./run-get-command.js')).runGetCommand(options, io)
+        : (await import('./run-get-to-s3.js')).runGetToS3(options, io),
     list: async (options) => (await import('./run-list.js')).runList(options, io),
     streams: async (options) => (await import('./run-streams.js')).runStreams(options, io),
     join: async (options) => (await import('./run-join.js')).runJoin(options, io),

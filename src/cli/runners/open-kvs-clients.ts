@@ -21,7 +21,11 @@ export async function openKvsClients(
   io: CliIo,
   options: { connectTimeoutMs?: number } = {},
 ): Promise<KvsConnection> {
-  const timeout = options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs };
+  const connectTimeoutMs = options.connectTimeoutMs ?? aws.connectTimeoutMs;
+  const timeout = {
+    ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
+    ...(aws.readTimeoutMs === undefined ? {} : { readTimeoutMs: aws.readTimeoutMs }),
+  };
   if (!aws.local) {
     const clients = createKvsClients({
       ...timeout,

@@ -1,3 +1,4 @@
+import { PACING_RATES } from '../../download/kvs-quotas.js';
 import { createPacer } from '../../download/pacer.js';
 import { createKvsSession } from '../../kvs/kvs-session.js';
 import { summariseCoverage } from '../../plan/summarise-coverage.js';
@@ -28,7 +29,7 @@ export async function runList(options: ListOptions, io: CliIo): Promise<ListJson
     const stream = options.streamArn === undefined ? { streamName: options.stream } : { streamArn: options.streamArn };
     // Pace every ListFragments page under the 5 TPS per-stream quota (with a margin): a long window has many pages,
     // and a retry restarts the listing, so an unpaced burst would be throttled on every attempt.
-    const pacer = createPacer({ getClipPerSecond: 1, fragmentsPerSecond: 250, listFragmentsPerSecond: 4 }, Date.now());
+    const pacer = createPacer({ ...PACING_RATES }, Date.now());
     const session = createKvsSession(connection.clients, {
       stream,
       beforeRequest: async (op) => {

@@ -1,4 +1,4 @@
-import type { ClipMedia, EmulatedStream, StreamFragment } from '../emulated-stream.js';
+import type { ClipError, ClipMedia, EmulatedStream, StreamFragment } from '../emulated-stream.js';
 import { requireStream, type RequestBody } from '../request-fields.js';
 import { selectFragments } from '../select-fragments.js';
 import type { StreamStore } from '../store.js';
@@ -67,6 +67,7 @@ export function getClip(body: RequestBody, store: StreamStore, settings: GetClip
   if (fragments.length === 0) {
     throw new WireError('ResourceNotFoundException', 404, 'No fragments found in the stream for the clip request.');
   }
+  if (stream.description.clipError !== undefined) throw producerMediaError(stream.description.clipError);
   const firstConfig = fragments[0]?.configId;
   const changed = fragments.find((f) => f.configId !== firstConfig);
   if (changed !== undefined) {
@@ -77,4 +78,22 @@ export function getClip(body: RequestBody, store: StreamStore, settings: GetClip
     );
   }
   return { stream, fragments, media: stream.clipMedia(fragments) };
+}
+
+/**
+ * The two producer-side errors seen from real GetClip calls, with the model's statuses (400) and wording after the
+ * model's documentation of each exception.
+ */
+function producerMediaError(kind: ClipError): WireError {
+  return kind === 'unsupported-media-type'
+    ? new WireError(
+        'UnsupportedStreamMediaTypeException',
+        400,
+        'The type of the media could not be determined from the codec IDs of the tracks in the first fragment.',
+      )
+    : new WireError(
+        'MissingCodecPrivateDataException',
+        400,
+        'No codec private data was found in at least one of the tracks of the video stream.',
+      );
 }

@@ -14,17 +14,22 @@ const API_NAMES = new Set([
 ]);
 
 /**
- * POST /getDataEndpoint: always the emulator's own base URL (the lesson from moto, kvs-api.md §10.3), including the
- * path prefix the client reached it under, without a trailing slash. Throws WireError InvalidArgument /
+ * POST /getDataEndpoint: the stream's own data-plane URL on this emulator (`dataUrlFor(streamName)`: the control URL
+ * the client used, prefix kept, plus a `/b-xxxxxxxx` segment; no trailing slash). Never the control URL itself, so a
+ * client that skips GetDataEndpoint fails here as it would on AWS. Throws WireError InvalidArgument /
  * ResourceNotFound.
  */
-export function getDataEndpoint(body: RequestBody, store: StreamStore, baseUrl: string): Record<string, unknown> {
+export function getDataEndpoint(
+  body: RequestBody,
+  store: StreamStore,
+  dataUrlFor: (streamName: string) => string,
+): Record<string, unknown> {
   const apiName = optionalString(body, 'APIName');
   if (apiName === undefined || !API_NAMES.has(apiName)) {
     throw invalidArgument(
       `1 validation error detected: Value '${apiName ?? 'null'}' at 'aPIName' failed to satisfy constraint: Member must satisfy enum value set: [${[...API_NAMES].join(', ')}]`,
     );
   }
-  requireStream(body, store);
-  return { DataEndpoint: baseUrl };
+  const stream = requireStream(body, store);
+  return { DataEndpoint: dataUrlFor(stream.description.name) };
 }

@@ -1,14 +1,23 @@
 import { KinesisVideoClient } from '@aws-sdk/client-kinesis-video';
 import { KinesisVideoArchivedMediaClient } from '@aws-sdk/client-kinesis-video-archived-media';
 import { LOCAL_CREDENTIALS } from '../../../src/emulator/local-credentials.js';
+import type { RunningEmulator } from '../../../src/emulator/start-emulator.js';
 
-/** Real SDK v3 clients pointed at an emulator URL, one attempt each (so every error surfaces as it was sent). */
+/**
+ * Real SDK v3 clients, one attempt each (so every error surfaces as it was sent): the control-plane client at the
+ * emulator's URL, the archived-media client at the data endpoint of `stream` (default `cam`; the emulator's data
+ * plane serves any stream under any of its data endpoints, as one AWS data host does for the streams it holds).
+ */
 export function sdkClients(
-  url: string,
+  emu: Pick<RunningEmulator, 'url' | 'dataUrl'>,
   credentials: { accessKeyId: string; secretAccessKey: string } = LOCAL_CREDENTIALS,
+  stream = 'cam',
 ) {
-  const config = { endpoint: url, region: 'us-east-1', credentials, maxAttempts: 1 };
-  return { control: new KinesisVideoClient(config), media: new KinesisVideoArchivedMediaClient(config) };
+  const config = { region: 'us-east-1', credentials, maxAttempts: 1 };
+  return {
+    control: new KinesisVideoClient({ ...config, endpoint: emu.url }),
+    media: new KinesisVideoArchivedMediaClient({ ...config, endpoint: emu.dataUrl(stream) }),
+  };
 }
 
 /** Awaits a promise expected to reject and returns the error (fails the test if it resolves). */

@@ -1,0 +1,47 @@
+import { Option, type Command, type OptionValues } from 'commander';
+import type { CliIo } from '../io.js';
+import { choiceOption, stringOption } from './option-values.js';
+
+export const S3_SSE_MODES = ['AES256', 'aws:kms'] as const;
+
+/** How to write `-o s3://…` objects. Credentials come from the SDK's standard chain. */
+export type S3Options = {
+  /** `--s3-endpoint-url`, else AWS_ENDPOINT_URL_S3: a custom endpoint, addressed path-style. */
+  readonly endpointUrl?: string;
+  /** `--s3-region`: default the SDK chain; the SDK follows region redirects either way. */
+  readonly region?: string;
+  readonly storageClass?: string;
+  readonly sse?: (typeof S3_SSE_MODES)[number];
+  readonly kmsKeyId?: string;
+  readonly acl?: string;
+};
+
+/** Add the `--s3-*` flags (used only with `-o s3://…`). */
+export function addS3Options(command: Command): Command {
+  return command
+    .option('--s3-endpoint-url <url>', 'S3 endpoint for -o s3:// (default AWS_ENDPOINT_URL_S3); path-style')
+    .option('--s3-region <region>', 'region of the -o s3:// bucket (default: the SDK chain)')
+    .option('--s3-storage-class <class>', 'storage class of the object, e.g. STANDARD_IA, GLACIER_IR')
+    .addOption(new Option('--s3-sse <mode>', 'server-side encryption of the object').choices(S3_SSE_MODES))
+    .option('--s3-kms-key-id <id>', 'KMS key for --s3-sse aws:kms')
+    .option('--s3-acl <acl>', 'canned ACL of the object, e.g. bucket-owner-full-control');
+}
+
+/** Read the flags added by addS3Options; the endpoint falls back to AWS_ENDPOINT_URL_S3. */
+export function readS3Options(values: OptionValues, io: CliIo): S3Options {
+  const endpointUrl = stringOption(values, 's3EndpointUrl') ?? io.env['AWS_ENDPOINT_URL_S3'];
+  const region = stringOption(values, 's3Region');
+  const storageClass = stringOption(values, 's3StorageClass');
+  const sse =
+    stringOption(values, 's3Sse') === undefined ? undefined : choiceOption(values, 's3Sse', S3_SSE_MODES, 'AES256');
+  const kmsKeyId = stringOption(values, 's3KmsKeyId');
+  const acl = stringOption(values, 's3Acl');
+  return {
+    ...(endpointUrl === undefined || endpointUrl === '' ? {} : { endpointUrl }),
+    ...(region === undefined ? {} : { region }),
+    ...(storageClass === undefined ? {} : { storageClass }),
+    ...(sse === undefined ? {} : { sse }),
+    ...(kmsKeyId === undefined ? {} : { kmsKeyId }),
+    ...(acl === undefined ? {} : { acl }),
+  };
+}

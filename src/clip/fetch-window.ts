@@ -1,0 +1,91 @@
+import type { TimeRange } from '../plan/fragment.js';
+import type { Align } from '../plan/select-window.js';
+import { DEFAULT_TEMPLATE } from '../output/template.js';
+import { describeWindow } from '../time/describe-window.js';
+import { checkGapSplitOptions } from './download-gap-runs.js';
+import { fetchWithoutListing } from './fetch-without-listing.js';
+import { finishGet } from './finish-get.js';
+import { joinLayoutOf } from './join-layout-of.js';
+import type { GetDeps, GetOptions } from './get-types.js';
+import { describeAndClamp, planWindow, type CallContext } from './plan-window.js';
+import { resultOf, type ResultFacts } from './result-of.js';
+import { checkOutputStage } from './stages/check-output-stage.js';
+import { emptyOrDryRun } from './stages/empty-or-dry-run.js';
+import { partSource } from './stages/part-source.js';
+import { chooseTarget } from './targets/choose-target.js';
+import type { TargetRequest } from './targets/output-target.js';
+import type { WindowHooks, WindowOutcome } from './window-types.js';
+
+/**
+ * One resolved window of `get`, as named stages: check the output early → describe and clamp → plan → exits
+ * (dry run, empty window) → choose the output target → download into it → finish and post-steps. The whole of a
+ * plain run, or one cron run. docs/pipeline.md describes each stage.
+ */
+export async function fetchWindow(
+  options: GetOptions,
+  deps: GetDeps,
+  context: CallContext,
+  request: { window: TimeRange; align: Align },
+  hooks: WindowHooks,
+): Promise<WindowOutcome> {
+  const startedMs = deps.nowMs();
+  const facts = (window: TimeRange): ResultFacts => ({ ...request, options, window, startedMs, ...context });
+  checkGapSplitOptions(options);
+  const skipTo = (window: TimeRange, path: string): WindowOutcome => ({
+    result: resultOf(facts(window), null, { output: path, outputs: [path], skipped: true }),
+    plan: null,
+    lastFragment: undefined,
+  });
+  const early = await checkOutputStage(options, { cwd: deps.cwd, window: request.window, when: 'before-describe' });
+  if (early !== null) return skipTo(request.window, early);
+  const { arn, window } = await describeAndClamp(options.stream, request.window, context);
+  const late = await checkOutputStage(options, { cwd: deps.cwd, window, when: 'after-describe' });
+  if (late !== null) return skipTo(window, late);
+  const { selector, timeZone } = options;
+  const message = describeWindow(window, { timeZone, selector });
+  deps.emit({ type: 'window', stream: options.stream, window, selector, tz: timeZone, message });
+  const limits = options.limits === undefined ? {} : { limits: options.limits };
+  const dryRun = options.dryRun === true;
+  const planned = await planWindow(window, { selector, align: request.align, dryRun, ...limits }, context);
+  if (planned === null) return fetchWithoutListing(options, deps, context, { facts: facts(window), hooks });
+  const { plan, fragments } = planned;
+  const exit = emptyOrDryRun(plan, facts(window), hooks.emptyIsSuccess === true);
+  if (exit !== null) return exit;
+  const lastPart = plan.parts[plan.parts.length - 1];
+  const lastFragment = fragments.find((fragment) => fragment.fragmentNumber === lastPart?.lastFragmentNumber);
+  const targetRequest = targetRequestOf(options, deps, { arn, window, align: request.align, hooks });
+  const target = chooseTarget(options, targetRequest, deps.stdout);
+  const prepared = await target.prepare(plan);
+  if (prepared.kind === 'skip') {
+    const [output = null] = prepared.outputs;
+    const skipped = { output, outputs: prepared.outputs, skipped: true, bytes: 0 };
+    return { result: resultOf(facts(window), plan, skipped), plan, lastFragment };
+  }
+  if (prepared.pendingOutput !== undefined) await hooks.beforeDownload?.(prepared.pendingOutput, plan);
+  const written = await target.write(partSource(planned, options, context));
+  return finishGet({ result: resultOf(facts(window), plan, written), plan, lastFragment }, options, deps, hooks);
+}
+
+/** The resolved request and output flags every target of this window shares. */
+function targetRequestOf(
+  options: GetOptions,
+  deps: GetDeps,
+  resolved: { arn: string; window: TimeRange; align: Align; hooks: WindowHooks },
+): TargetRequest {
+  return {
+    stream: options.stream,
+    streamArn: resolved.arn,
+    selector: options.selector,
+    align: resolved.align,
+    window: resolved.window,
+    layout: joinLayoutOf(options),
+    cwd: deps.cwd,
+    template: options.output ?? DEFAULT_TEMPLATE,
+    force: options.force === true,
+    mkdir: options.mkdir === true,
+    skipExisting: options.skipExisting === true,
+    existingIsDone: resolved.hooks.existingIsDone === true,
+    resume: options.continue !== false,
+    keepParts: options.keepParts === true,
+  };
+}

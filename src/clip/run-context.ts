@@ -1,0 +1,59 @@
+import type { EventSink } from '../download/events.js';
+import { PACING_RATES } from '../download/kvs-quotas.js';
+import { createPacer } from '../download/pacer.js';
+import { DEFAULT_RETRY_BUDGET } from '../download/retry-policy.js';
+import type { StreamRef } from '../kvs/stream-ref.js';
+import { GET_DEFAULTS } from './get-defaults.js';
+import type { GetDeps } from './get-types.js';
+import type { CallContext } from './plan-window.js';
+import { sessionPort } from './session-port.js';
+
+/** The options that shape a run's remote calls (get and list share them). */
+export type CallSettings = {
+  readonly stream: string;
+  readonly streamArn?: string;
+  readonly fragmentRate?: number;
+  readonly pacing?: boolean;
+  readonly retries?: number;
+  readonly retryMaxTimeMs?: number;
+};
+
+/**
+ * Opens the KVS port for the stream and the pacer, retry budget and event sink every call of the run shares.
+ * Pacing is handed to each call as its `beforePage` / `beforeSend` hook (plan-window, pace-get-clip).
+ */
+export function createRunContext(settings: CallSettings, deps: Omit<GetDeps, 'cwd' | 'stdout'>): CallContext {
+  const stream: StreamRef =
+    settings.streamArn === undefined ? { streamName: settings.stream } : { streamArn: settings.streamArn };
+  const pacer = createPacer(
+    {
+      getClipPerSecond: PACING_RATES.getClipPerSecond,
+      fragmentsPerSecond: settings.fragmentRate ?? GET_DEFAULTS.fragmentRate,
+      listFragmentsPerSecond: PACING_RATES.listFragmentsPerSecond,
+      unpacedUntilThrottle: settings.pacing === false,
+    },
+    deps.nowMs(),
+  );
+  // GetClip throttles reach the pacer through fetchParts' onThrottle; a throttled listing only shows as its retry
+  // event, and under --no-pacing it too must turn pacing on (a paced run keeps its GetClip rate on a list throttle).
+  const emit: EventSink = (event) => {
+    if (event.type === 'retry' && event.op === 'ListFragments' && event.errorClass === 'throttle' && !pacer.paced)
+      pacer.noteThrottle();
+    deps.emit(event);
+  };
+  return {
+    kvs: sessionPort(deps.openSession({ stream })),
+    pacer,
+    budget: {
+      ...DEFAULT_RETRY_BUDGET,
+      retries: settings.retries ?? DEFAULT_RETRY_BUDGET.retries,
+      retryMaxTimeMs: settings.retryMaxTimeMs ?? DEFAULT_RETRY_BUDGET.retryMaxTimeMs,
+    },
+    nowMs: deps.nowMs,
+    sleep: deps.sleep,
+    random: deps.random,
+    signal: deps.signal,
+    emit,
+    stats: { retries: 0 },
+  };
+}

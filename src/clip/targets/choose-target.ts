@@ -1,0 +1,25 @@
+import { InternalError } from '../../errors/internal-error.js';
+import type { GetOptions } from '../get-types.js';
+import { fmp4StdoutTarget } from './fmp4-stdout.js';
+import { gapRunsTarget } from './gap-runs.js';
+import { joinedFileTarget } from './joined-file.js';
+import type { OutputTarget, TargetRequest } from './output-target.js';
+import { splitFilesTarget } from './split-files.js';
+
+/**
+ * The one place that maps the output flags to an OutputTarget. A new destination adds a file under targets/ and
+ * one line here; nothing downstream branches on the kind.
+ */
+export function chooseTarget(
+  options: Pick<GetOptions, 'output' | 'split' | 'gaps'>,
+  request: TargetRequest,
+  stdout: NodeJS.WritableStream | undefined,
+): OutputTarget {
+  if (request.layout.gaps === 'split') return gapRunsTarget(request);
+  if (options.output === '-') {
+    if (stdout === undefined) throw new InternalError('runGet was asked for -o - without deps.stdout');
+    return fmp4StdoutTarget(request, stdout);
+  }
+  if (options.split === true) return splitFilesTarget(request);
+  return joinedFileTarget(request);
+}

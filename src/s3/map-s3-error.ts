@@ -1,0 +1,66 @@
+import { AuthError } from '../errors/auth-error.js';
+import { KvsClipError } from '../errors/kvs-clip-error.js';
+import { OutputError } from '../errors/output-error.js';
+import { RemoteError } from '../errors/remote-error.js';
+
+/** The S3 action that failed (named in access-denied messages, as in an IAM policy). */
+export type S3Action = 's3:GetObject' | 's3:PutObject' | 's3:AbortMultipartUpload' | 's3:ListBucket';
+
+type SdkErrorShape = { name?: unknown; $metadata?: { httpStatusCode?: unknown } };
+
+function factsOf(error: unknown): { name: string; status: number | undefined } {
+  if (typeof error !== 'object' || error === null) return { name: '', status: undefined };
+  const shape = error as SdkErrorShape;
+  const status = shape.$metadata?.httpStatusCode;
+  return {
+    name: typeof shape.name === 'string' ? shape.name : '',
+    status: typeof status === 'number' ? status : undefined,
+  };
+}
+
+const AUTH_NAMES = new Set([
+  'AccessDenied',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'ExpiredToken',
+  'CredentialsProviderError',
+]);
+
+/** Whether S3 said the multipart upload is gone (completed, aborted, or expired by a lifecycle rule). */
+export function isNoSuchUpload(error: unknown): boolean {
+  return factsOf(error).name === 'NoSuchUpload';
+}
+
+/** Whether S3 refused a conditional write because the object exists (If-None-Match: *). */
+export function isPreconditionFailed(error: unknown): boolean {
+  const { name, status } = factsOf(error);
+  return name === 'PreconditionFailed' || status === 412;
+}
+
+/**
+ * Maps an S3 SDK error (after the SDK's retries) to the project's typed errors, by name and status, never by message:
+ * a missing bucket is exit 7 naming it, access denied exit 4 naming the action, anything else remote (exit 5).
+ */
+export function mapS3Error(error: unknown, context: { action: S3Action; bucket: string; key?: string }): KvsClipError {
+  if (error instanceof KvsClipError) return error;
+  const { name, status } = factsOf(error);
+  const where = context.key === undefined ? `s3://${context.bucket}` : `s3://${context.bucket}/${context.key}`;
+  if (name === 'NoSuchBucket')
+    return new OutputError('E_OUTPUT_WRITE', `S3 bucket "${context.bucket}" does not exist`, {
+      cause: error,
+      hint: 'Create it, or check the bucket name and the endpoint/region.',
+    });
+  if (AUTH_NAMES.has(name) || status === 403)
+    return new AuthError('E_AUTH', `Access denied: ${context.action} on ${where} (${name || status})`, {
+      cause: error,
+      hint: `Allow ${context.action} on arn:aws:s3:::${context.bucket}/* for these credentials (see README, S3).`,
+    });
+  return new RemoteError(
+    'E_REMOTE',
+    `S3 ${context.action} on ${where} failed: ${name || 'network error'}${status === undefined ? '' : ` (HTTP ${status})`}`,
+    {
+      cause: error,
+      hint: 'Run the same command again: finished parts are kept and only missing ones are uploaded.',
+    },
+  );
+}

@@ -1,0 +1,394 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { OutputError } from '../errors/output-error.js';
+import { s3Sdk } from './load-sdk.js';
+import { isNoSuchUpload, isPreconditionFailed, mapS3Error } from './map-s3-error.js';
+import { planUpload, type UploadPart } from './plan-upload-parts.js';
+import { formatS3Uri } from './s3-uri.js';
+import {
+  readUploadState,
+  removeUploadState,
+  writeUploadState,
+  type UploadedPart,
+  type UploadState,
+} from './upload-state.js';
+
+/** Object settings from the `--s3-*` flags. */
+export type S3ObjectSettings = {
+  readonly storageClass?: string;
+  readonly sse?: 'AES256' | 'aws:kms';
+  readonly kmsKeyId?: string;
+  readonly acl?: string;
+};
+
+/** Progress and notices of one upload, for the renderer. */
+export type UploadEvent =
+  | { readonly type: 'upload-start'; readonly uri: string; readonly sizeBytes: number; readonly resumedParts: number }
+  | {
+      readonly type: 'upload-part';
+      readonly partNumber: number;
+      readonly sizeBytes: number;
+      readonly uploadedBytes: number;
+      readonly totalBytes: number;
+    }
+  | { readonly type: 'upload-restart'; readonly uri: string; readonly reason: string }
+  | { readonly type: 'upload-done'; readonly uri: string; readonly sizeBytes: number };
+
+export type UploadFileOptions = {
+  readonly file: string;
+  readonly bucket: string;
+  readonly key: string;
+  /** Where the resumable state lives (beside the resume manifest). */
+  readonly statePath: string;
+  /** Overwrite an existing object (no exists check, no If-None-Match). */
+  readonly force: boolean;
+  /** User metadata (x-amz-meta-*), e.g. stream, start, end, fragments; sha256 is added. */
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly settings: S3ObjectSettings;
+  /** Parts in flight at once (default 3); memory is this × the part size. */
+  readonly concurrency?: number;
+  /** Tests shrink it; S3's minimum still applies to the plan. */
+  readonly preferredPartBytes?: number;
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (event: UploadEvent) => void;
+};
+
+/** The finished object, for --json and --exec. */
+export type UploadedObject = {
+  readonly bucket: string;
+  readonly key: string;
+  readonly uri: string;
+  readonly sizeBytes: number;
+  readonly sha256: string;
+  readonly etag: string | undefined;
+  readonly versionId: string | undefined;
+  /** Parts sent by this run (0 for a single PutObject). */
+  readonly partsSent: number;
+};
+
+/** SHA-256 (hex) of a file, read as a stream in constant memory. */
+export async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * Whether the object exists (HeadObject). Throws AuthError (s3:GetObject denied; S3 answers 403 for a missing key
+ * without s3:ListBucket), OutputError for a missing bucket, RemoteError after retries.
+ */
+export async function objectExists(
+  client: S3Client,
+  target: { bucket: string; key: string },
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const { HeadObjectCommand } = s3Sdk();
+  try {
+    await client.send(
+      new HeadObjectCommand({ Bucket: target.bucket, Key: target.key }),
+      signal === undefined ? {} : { abortSignal: signal },
+    );
+    return true;
+  } catch (error) {
+    const name = (error as { name?: unknown }).name;
+    const status = (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode;
+    if (name === 'NotFound' || name === 'NoSuchKey') return false;
+    // HEAD has no body: a missing bucket comes back as a bare 404 too; tell it apart by asking for the bucket.
+    if (status === 404) return false;
+    throw mapS3Error(error, { action: 's3:GetObject', ...target });
+  }
+}
+
+function objectHeaders(options: UploadFileOptions, sha256: string) {
+  const { settings } = options;
+  return {
+    Bucket: options.bucket,
+    Key: options.key,
+    ContentType: 'video/mp4',
+    Metadata: { ...options.metadata, sha256 },
+    ...(settings.storageClass === undefined ? {} : { StorageClass: settings.storageClass as never }),
+    ...(settings.sse === undefined ? {} : { ServerSideEncryption: settings.sse }),
+    ...(settings.kmsKeyId === undefined ? {} : { SSEKMSKeyId: settings.kmsKeyId }),
+    ...(settings.acl === undefined ? {} : { ACL: settings.acl as never }),
+  };
+}
+
+async function readRange(path: string, part: { offset: number; sizeBytes: number }): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(part.sizeBytes);
+    let done = 0;
+    while (done < part.sizeBytes) {
+      const { bytesRead } = await handle.read(buffer, done, part.sizeBytes - done, part.offset + done);
+      if (bytesRead === 0) throw new OutputError('E_OUTPUT_WRITE', `${path} shrank while it was being uploaded`);
+      done += bytesRead;
+    }
+    return buffer;
+  } finally {
+    await handle.close();
+  }
+}
+
+const sendOptions = (signal: AbortSignal | undefined) => (signal === undefined ? {} : { abortSignal: signal });
+
+async function putSingle(
+  client: S3Client,
+  options: UploadFileOptions,
+  sizeBytes: number,
+  sha256: string,
+): Promise<UploadedObject> {
+  const { PutObjectCommand } = s3Sdk();
+  const body = await readRange(options.file, { offset: 0, sizeBytes });
+  const checksum = createHash('sha256').update(body).digest('base64');
+  const uri = formatS3Uri(options.bucket, options.key);
+  try {
+    const reply = await client.send(
+      new PutObjectCommand({
+        ...objectHeaders(options, sha256),
+        Body: body,
+        ContentLength: sizeBytes,
+        ChecksumSHA256: checksum,
+        ...(options.force ? {} : { IfNoneMatch: '*' }),
+      }),
+      sendOptions(options.signal),
+    );
+    return {
+      bucket: options.bucket,
+      key: options.key,
+      uri,
+      sizeBytes,
+      sha256,
+      etag: reply.ETag,
+      versionId: reply.VersionId,
+      partsSent: 0,
+    };
+  } catch (error) {
+    if (isPreconditionFailed(error)) throw existsError(uri, error);
+    throw mapS3Error(error, { action: 's3:PutObject', bucket: options.bucket, key: options.key });
+  }
+}
+
+function existsError(uri: string, cause?: unknown): OutputError {
+  return new OutputError('E_OUTPUT_EXISTS', `${uri} already exists`, {
+    ...(cause === undefined ? {} : { cause }),
+    hint: 'Pass --force to overwrite it, or --skip-existing to leave it.',
+  });
+}
+
+/**
+ * Starts the multipart upload, or continues the one recorded at statePath when it is for the same bytes. Without
+ * ListParts, the state file is the record of finished parts, saved after each part.
+ */
+async function openUpload(
+  client: S3Client,
+  options: UploadFileOptions,
+  pin: { sizeBytes: number; sha256: string; partBytes: number },
+): Promise<UploadState> {
+  const saved = await readUploadState(options.statePath);
+  if (
+    saved !== null &&
+    saved.bucket === options.bucket &&
+    saved.key === options.key &&
+    saved.sizeBytes === pin.sizeBytes &&
+    saved.sha256 === pin.sha256 &&
+    saved.partBytes === pin.partBytes
+  )
+    return saved;
+  const { CreateMultipartUploadCommand } = s3Sdk();
+  try {
+    const reply = await client.send(
+      new CreateMultipartUploadCommand({ ...objectHeaders(options, pin.sha256), ChecksumAlgorithm: 'SHA256' }),
+      sendOptions(options.signal),
+    );
+    if (reply.UploadId === undefined) throw new Error('CreateMultipartUpload returned no UploadId');
+    const state: UploadState = {
+      version: 1,
+      bucket: options.bucket,
+      key: options.key,
+      uploadId: reply.UploadId,
+      ...pin,
+      parts: [],
+    };
+    await writeUploadState(options.statePath, state);
+    return state;
+  } catch (error) {
+    throw mapS3Error(error, { action: 's3:PutObject', bucket: options.bucket, key: options.key });
+  }
+}
+
+async function sendPart(
+  client: S3Client,
+  options: UploadFileOptions,
+  uploadId: string,
+  part: UploadPart,
+): Promise<UploadedPart> {
+  const { UploadPartCommand } = s3Sdk();
+  const body = await readRange(options.file, part);
+  const checksumSha256 = createHash('sha256').update(body).digest('base64');
+  const reply = await client.send(
+    new UploadPartCommand({
+      Bucket: options.bucket,
+      Key: options.key,
+      UploadId: uploadId,
+      PartNumber: part.partNumber,
+      Body: body,
+      ContentLength: part.sizeBytes,
+      ChecksumSHA256: checksumSha256,
+    }),
+    sendOptions(options.signal),
+  );
+  if (reply.ETag === undefined) throw new Error(`UploadPart ${part.partNumber} returned no ETag`);
+  return { partNumber: part.partNumber, sizeBytes: part.sizeBytes, etag: reply.ETag, checksumSha256 };
+}
+
+/** Sends every part not in `state`, `concurrency` at a time, saving the state after each; returns the full state. */
+async function sendMissingParts(
+  client: S3Client,
+  options: UploadFileOptions,
+  state: UploadState,
+  parts: readonly UploadPart[],
+): Promise<{ state: UploadState; sent: number }> {
+  const done = new Map(state.parts.map((part) => [part.partNumber, part]));
+  const queue = parts.filter((part) => done.get(part.partNumber)?.sizeBytes !== part.sizeBytes);
+  let current = state;
+  let saving = Promise.resolve();
+  let uploadedBytes = [...done.values()].reduce((sum, part) => sum + part.sizeBytes, 0);
+  const worker = async (): Promise<void> => {
+    for (let part = queue.shift(); part !== undefined; part = queue.shift()) {
+      const uploaded = await sendPart(client, options, state.uploadId, part);
+      uploadedBytes += uploaded.sizeBytes;
+      current = { ...current, parts: [...current.parts.filter((p) => p.partNumber !== uploaded.partNumber), uploaded] };
+      const snapshot = current;
+      saving = saving.then(() => writeUploadState(options.statePath, snapshot));
+      await saving;
+      options.onEvent?.({
+        type: 'upload-part',
+        partNumber: part.partNumber,
+        sizeBytes: part.sizeBytes,
+        uploadedBytes,
+        totalBytes: state.sizeBytes,
+      });
+    }
+  };
+  const total = queue.length;
+  const workers = Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 3, total)) }, () => worker());
+  const results = await Promise.allSettled(workers);
+  await saving;
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  return { state: current, sent: total };
+}
+
+async function completeUpload(client: S3Client, options: UploadFileOptions, state: UploadState) {
+  const { CompleteMultipartUploadCommand } = s3Sdk();
+  const parts = [...state.parts].sort((a, b) => a.partNumber - b.partNumber);
+  return client.send(
+    new CompleteMultipartUploadCommand({
+      Bucket: options.bucket,
+      Key: options.key,
+      UploadId: state.uploadId,
+      ...(options.force ? {} : { IfNoneMatch: '*' }),
+      MultipartUpload: {
+        Parts: parts.map((part) => ({
+          PartNumber: part.partNumber,
+          ETag: part.etag,
+          ChecksumSHA256: part.checksumSha256,
+        })),
+      },
+    }),
+    sendOptions(options.signal),
+  );
+}
+
+async function abortQuietly(client: S3Client, state: UploadState): Promise<void> {
+  const { AbortMultipartUploadCommand } = s3Sdk();
+  try {
+    await client.send(
+      new AbortMultipartUploadCommand({ Bucket: state.bucket, Key: state.key, UploadId: state.uploadId }),
+    );
+  } catch {
+    // Best effort: servers without AbortMultipartUpload, or no permission; the lifecycle rule in the README cleans up.
+  }
+}
+
+async function uploadMultipart(
+  client: S3Client,
+  options: UploadFileOptions,
+  pin: { sizeBytes: number; sha256: string },
+  attempt: number,
+): Promise<UploadedObject> {
+  const plan = planUpload(
+    pin.sizeBytes,
+    options.preferredPartBytes === undefined ? {} : { preferredBytes: options.preferredPartBytes },
+  );
+  if (plan.kind !== 'multipart') throw new Error('uploadMultipart called for a single-request object');
+  const uri = formatS3Uri(options.bucket, options.key);
+  const opened = await openUpload(client, options, { ...pin, partBytes: plan.partBytes });
+  options.onEvent?.({ type: 'upload-start', uri, sizeBytes: pin.sizeBytes, resumedParts: opened.parts.length });
+  const restart = async (error: unknown): Promise<UploadedObject> => {
+    if (attempt > 0) throw mapS3Error(error, { action: 's3:PutObject', bucket: options.bucket, key: options.key });
+    options.onEvent?.({
+      type: 'upload-restart',
+      uri,
+      reason: `S3 no longer knows upload ${opened.uploadId} (NoSuchUpload); starting it over`,
+    });
+    await removeUploadState(options.statePath);
+    return uploadMultipart(client, options, pin, attempt + 1);
+  };
+  let finished: { state: UploadState; sent: number };
+  try {
+    finished = await sendMissingParts(client, options, opened, plan.parts);
+  } catch (error) {
+    if (isNoSuchUpload(error)) return restart(error);
+    // Keep the state: a rerun sends only the parts that are missing.
+    throw mapS3Error(error, { action: 's3:PutObject', bucket: options.bucket, key: options.key });
+  }
+  try {
+    const reply = await completeUpload(client, options, finished.state);
+    await removeUploadState(options.statePath);
+    return {
+      bucket: options.bucket,
+      key: options.key,
+      uri,
+      sizeBytes: pin.sizeBytes,
+      sha256: pin.sha256,
+      etag: reply.ETag,
+      versionId: reply.VersionId,
+      partsSent: finished.sent,
+    };
+  } catch (error) {
+    if (isNoSuchUpload(error)) return restart(error);
+    if (isPreconditionFailed(error)) {
+      await abortQuietly(client, finished.state);
+      await removeUploadState(options.statePath);
+      throw existsError(uri, error);
+    }
+    throw mapS3Error(error, { action: 's3:PutObject', bucket: options.bucket, key: options.key });
+  }
+}
+
+/**
+ * Uploads a finished local file to S3 as one object: a single PutObject below the multipart minimum, else a
+ * multipart upload whose state (upload id, finished parts with ETags and SHA-256 checksums) is saved at
+ * `statePath` after every part, so rerunning after a crash or a failure sends only the missing parts and completes
+ * the same object. Completion uses If-None-Match: * unless `force`, so a concurrent writer cannot be overwritten
+ * where the server enforces it. The whole object's SHA-256 is stored as `x-amz-meta-sha256`.
+ * Throws OutputError `E_OUTPUT_EXISTS` (object appeared meanwhile) / `E_OUTPUT_WRITE` (no bucket), AuthError
+ * naming the action, RemoteError after the SDK's per-request retries (state kept).
+ */
+export async function uploadFile(client: S3Client, options: UploadFileOptions): Promise<UploadedObject> {
+  const { size } = await stat(options.file);
+  const sha256 = await sha256OfFile(options.file);
+  const uri = formatS3Uri(options.bucket, options.key);
+  if (planUpload(size).kind === 'single') {
+    options.onEvent?.({ type: 'upload-start', uri, sizeBytes: size, resumedParts: 0 });
+    const object = await putSingle(client, options, size, sha256);
+    options.onEvent?.({ type: 'upload-done', uri, sizeBytes: size });
+    return object;
+  }
+  const object = await uploadMultipart(client, options, { sizeBytes: size, sha256 }, 0);
+  options.onEvent?.({ type: 'upload-done', uri, sizeBytes: size });
+  return object;
+}

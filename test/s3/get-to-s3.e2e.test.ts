@@ -1,0 +1,251 @@
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createS3Client } from '../../src/s3/s3-client.js';
+import { itMedia, packetHashes, readBoxes, decodeErrors } from '../support/ffmpeg.js';
+import { partRequests, startTestS3, type TestS3 } from '../support/s3rver.js';
+import { jsonOf, killSpawnedClis, runCli, startCli } from '../support/spawn-cli.js';
+
+const MIB = 1024 * 1024;
+// Absolute windows ending a minute before the pinned "now": the S3 run and the local run get the same fragments.
+const END_MS = Math.floor(Date.now() / 60_000) * 60_000 - 2 * 60_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+const compact = (ms: number) =>
+  iso(ms)
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+const WINDOW = ['--from', iso(END_MS - 30 * 60_000), '--to', iso(END_MS)];
+const HOUR_WINDOW = ['--from', iso(END_MS - 60 * 60_000), '--to', iso(END_MS)];
+const WINDOW_KEY = `demo/${compact(END_MS - 30 * 60_000)}.mp4`;
+const TEMPLATE = '{stream}/{start:%Y%m%dT%H%M%SZ}.mp4';
+
+let s3: TestS3;
+let client: S3Client;
+let dir: string;
+
+function env(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    TZ: 'UTC',
+    // Pinned: the --local demo streams end at "now", so every run synthesises the same fragments.
+    KVS_CLIP_NOW: iso(END_MS + 60_000),
+    HOME: dir,
+    AWS_CONFIG_FILE: join(dir, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-aws-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+    AWS_ENDPOINT_URL_S3: s3.url,
+    KVS_CLIP_STAGING_DIR: join(dir, 'staging'),
+    ...extra,
+  };
+}
+
+async function objectBytes(key: string): Promise<Buffer> {
+  const reply = await client.send(new GetObjectCommand({ Bucket: 'bkt', Key: key }));
+  if (reply.Body === undefined) throw new Error('no body');
+  return Buffer.from(await reply.Body.transformToByteArray());
+}
+
+async function findFiles(root: string, suffix: string): Promise<string[]> {
+  try {
+    const entries = await readdir(root, { recursive: true });
+    return entries.filter((entry) => entry.endsWith(suffix)).map((entry) => join(root, entry));
+  } catch {
+    return [];
+  }
+}
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+beforeAll(async () => {
+  s3 = await startTestS3({ buckets: ['bkt'] });
+  client = createS3Client({ endpointUrl: s3.url, region: 'us-east-1', credentials: s3.credentials });
+});
+afterAll(async () => {
+  client.destroy();
+  await s3.close();
+});
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kvs-clip-get-s3-'));
+  s3.requests.length = 0;
+  s3.faults.length = 0;
+});
+afterEach(async () => {
+  killSpawnedClis();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('get -o s3://', () => {
+  itMedia(
+    'writes the same MP4 as a local get of the window: same bytes and packets, moov before mdat, ffprobe clean',
+    async () => {
+      const remote = await runCli(['get', 'demo', '--local', ...WINDOW, '-o', `s3://bkt/${TEMPLATE}`, '--json'], {
+        cwd: dir,
+        env: env(),
+      });
+      expect(remote.code, remote.stderr).toBe(0);
+      const json = jsonOf(remote);
+      const key = WINDOW_KEY;
+      expect(json['output']).toBe(`s3://bkt/${key}`);
+      const local = await runCli(['get', 'demo', '--local', ...WINDOW, '-o', 'local.mp4'], { cwd: dir, env: env() });
+      expect(local.code, local.stderr).toBe(0);
+      const object = await objectBytes(key);
+      const localBytes = await readFile(join(dir, 'local.mp4'));
+      expect(sha256(object)).toBe(sha256(localBytes));
+      const file = join(dir, 'from-s3.mp4');
+      await writeFile(file, object);
+      const top = readBoxes(file).map((box) => box.type);
+      expect(top.indexOf('moov')).toBeLessThan(top.indexOf('mdat'));
+      expect(await packetHashes(file, 'v')).toEqual(await packetHashes(join(dir, 'local.mp4'), 'v'));
+      expect(await decodeErrors(file)).toEqual([]);
+      const head = await client.send(new HeadObjectCommand({ Bucket: 'bkt', Key: key }));
+      expect(head.ContentType).toBe('video/mp4');
+      expect(head.Metadata?.['sha256']).toBe(sha256(object));
+      expect(head.Metadata).toMatchObject({ stream: 'demo', selector: 'server' });
+      expect(json['s3']).toEqual([
+        expect.objectContaining({ bucket: 'bkt', key, bytes: object.length, sha256: sha256(object) }),
+      ]);
+      expect(await findFiles(join(dir, 'staging'), '.mp4')).toEqual([]);
+    },
+  );
+
+  it('refuses an existing object with exit 7 before downloading when the key is fixed, and --force overwrites it', async () => {
+    const args = ['get', 'demo', '--local', ...WINDOW, '-o', 's3://bkt/fixed/{stream}.mp4'];
+    expect((await runCli(args, { cwd: dir, env: env() })).code).toBe(0);
+    s3.requests.length = 0;
+    const again = await runCli(args, { cwd: dir, env: env() });
+    expect(again.code).toBe(7);
+    expect(again.stderr).toContain('s3://bkt/fixed/demo.mp4 already exists');
+    expect(again.stderr).not.toContain('downloaded');
+    expect((await runCli([...args, '--force'], { cwd: dir, env: env() })).code).toBe(0);
+  });
+
+  it('exits 7 naming a missing bucket', async () => {
+    const result = await runCli(['get', 'demo', '--local', ...WINDOW, '-o', 's3://no-such-bucket/x.mp4'], {
+      cwd: dir,
+      env: env(),
+    });
+    expect(result.code).toBe(7);
+    expect(result.stderr).toContain('"no-such-bucket"');
+  });
+
+  it('writes one object per part with --split', async () => {
+    const result = await runCli(
+      ['get', 'demo', '--local', ...WINDOW, '--split', '-o', 's3://bkt/split/{index:02}.mp4', '--json'],
+      { cwd: dir, env: env() },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const outputs = jsonOf(result)['outputs'] as string[];
+    expect(outputs.length).toBeGreaterThan(1);
+    expect(outputs[0]).toBe('s3://bkt/split/01.mp4');
+    for (const uri of outputs) expect((await objectBytes(uri.slice('s3://bkt/'.length))).length).toBeGreaterThan(0);
+  });
+
+  it('gives --exec the s3:// URI and shows the key in --dry-run', async () => {
+    const result = await runCli(
+      ['get', 'demo', '--local', ...WINDOW, '-o', 's3://bkt/exec/{stream}.mp4', '--exec', 'echo hook:{} >&2'],
+      { cwd: dir, env: env() },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('hook:s3://bkt/exec/demo.mp4');
+    const dry = await runCli(['get', 'demo', '--local', ...WINDOW, '-o', `s3://bkt/${TEMPLATE}`, '--dry-run'], {
+      cwd: dir,
+      env: env(),
+    });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stderr).toContain(`Would write s3://bkt/${WINDOW_KEY}`);
+  });
+
+  it('after a SIGKILL during the upload of 1 h, a rerun sends only unrecorded parts and gives the same SHA-256', async () => {
+    const small = { KVS_CLIP_S3_PART_BYTES: String(5 * MIB) };
+    const reference = await runCli(['get', 'demo', '--local', ...HOUR_WINDOW, '-o', 's3://bkt/ref.mp4'], {
+      cwd: dir,
+      env: env(small),
+    });
+    expect(reference.code, reference.stderr).toBe(0);
+    const expected = sha256(await objectBytes('ref.mp4'));
+    for (const hangAt of [2, 4]) {
+      const key = `killed-${hangAt}.mp4`;
+      s3.faults.length = 0;
+      s3.requests.length = 0;
+      s3.faults.push({ match: (r) => r.url.includes(`partNumber=${hangAt}&`), times: 1, status: 0, code: '' });
+      const running = startCli(['get', 'demo', '--local', ...HOUR_WINDOW, '-o', `s3://bkt/${key}`], {
+        cwd: dir,
+        env: env(small),
+      });
+      while (!s3.faults.every((fault) => fault.times === 0)) await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, 300));
+      running.child.kill('SIGKILL');
+      await running.done;
+      const [statePath] = await findFiles(join(dir, 'staging'), '.s3upload.json');
+      if (statePath === undefined) throw new Error('no upload state after the kill');
+      const recorded = (JSON.parse(await readFile(statePath, 'utf8')) as { parts: { partNumber: number }[] }).parts.map(
+        (part) => part.partNumber,
+      );
+      expect(recorded.length).toBeGreaterThan(0);
+      s3.requests.length = 0;
+      const rerun = await runCli(['get', 'demo', '--local', ...HOUR_WINDOW, '-o', `s3://bkt/${key}`], {
+        cwd: dir,
+        env: env(small),
+      });
+      expect(rerun.code, rerun.stderr).toBe(0);
+      const resent = partRequests(s3.requests).map((request) => Number(/partNumber=(\d+)/.exec(request.url)?.[1]));
+      expect(resent.filter((part) => recorded.includes(part))).toEqual([]);
+      expect(resent.length).toBeGreaterThan(0);
+      expect(sha256(await objectBytes(key))).toBe(expected);
+    }
+  });
+
+  it('two --state s3:// runs from empty directories cover the stream exactly once, the state written after the object', async () => {
+    const cronArgs = [
+      'get',
+      'demo',
+      '--local',
+      '--since',
+      '20m',
+      '--state',
+      's3://bkt/state/demo.json',
+      '-o',
+      's3://bkt/cron/{start:%H%M%S}.mp4',
+      '--json',
+    ];
+    const results: Record<string, unknown>[] = [];
+    for (const [run, nowMs] of [END_MS, END_MS + 10 * 60_000].entries()) {
+      const fresh = join(dir, `container-${run}`);
+      await mkdir(fresh);
+      s3.requests.length = 0;
+      const result = await runCli(cronArgs, {
+        cwd: fresh,
+        env: env({ KVS_CLIP_NOW: iso(nowMs), KVS_CLIP_STAGING_DIR: join(fresh, 'staging') }),
+      });
+      expect(result.code, result.stderr).toBe(0);
+      results.push(jsonOf(result));
+      const lastPut = s3.requests.filter((request) => request.method === 'PUT' || request.method === 'POST').at(-1);
+      expect(lastPut?.url).toContain('/bkt/state/demo.json');
+    }
+    const [first, second] = results as {
+      window: { start: string; end: string };
+      covered: { start: string; end: string };
+      output: string;
+    }[];
+    if (first === undefined || second === undefined) throw new Error('two runs expected');
+    // No fragment twice (the second run starts after the first one's last fragment) and none missed (the demo
+    // streams have 2 s fragments, so the next fragment starts within one fragment of the first run's end).
+    // The second run continues at the first one's cursor: after the start of its last fragment (2 s fragments, so
+    // within 2 s of its covered end) and takes nothing before that cursor. (--local re-anchors the demo streams at
+    // each run's "now", so fragment numbers cannot be compared across these two runs.)
+    const cursor = Date.parse(second.window.start);
+    expect(cursor).toBeGreaterThan(Date.parse(first.covered.end) - 2_100);
+    expect(cursor).toBeLessThanOrEqual(Date.parse(first.covered.end));
+    expect(Date.parse(second.covered.start)).toBeGreaterThanOrEqual(cursor);
+    expect(first.output).not.toBe(second.output);
+    for (const uri of [first.output, second.output])
+      expect((await objectBytes(uri.slice('s3://bkt/'.length))).length).toBeGreaterThan(0);
+    const state = JSON.parse((await objectBytes('state/demo.json')).toString('utf8')) as { cursorMs: number };
+    expect(state.cursorMs).toBeGreaterThan(Date.parse(second.covered.start));
+  });
+});
