@@ -61,6 +61,7 @@ export default tseslint.config(
       'src/plan/**/*.ts',
       'src/errors/**/*.ts',
       'src/output/template.ts',
+      'src/images/plan-image-calls.ts',
       'src/s3/plan-upload-parts.ts',
       'src/s3/s3-uri.ts',
       'src/download/retry-policy.ts',

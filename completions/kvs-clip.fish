@@ -89,6 +89,7 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l no-color -d 'never 
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -s h -l help -d 'display help for command'
 complete -c kvs-clip -n '__fish_seen_subcommand_from get; and __kvs_clip_argument_is 0' -a '(__kvs_clip_streams)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l stream-arn -x -d 'address the stream by ARN'
+complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l chart -d 'also draw the window as a coverage bar, one character per time bucket, as wide as the terminal'
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l since -x -d 'start of the window, e.g. "2h ago", "2025-06-14 15:00", "yesterday 3pm"'
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l from -x -d 'alias of --since'
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l until -x -d 'end of the window (default: now)'

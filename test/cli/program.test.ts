@@ -301,6 +301,11 @@ describe('other commands', () => {
     ).toMatchObject(expected);
   });
 
+  it('list takes --chart (off unless given)', async () => {
+    expect((await run(['list', 'cam1', 'today', '--chart'])).options).toMatchObject({ chart: true });
+    expect((await run(['list', 'cam1', 'today'])).options).toMatchObject({ chart: false });
+  });
+
   it('streams takes --prefix and --local', async () => {
     expect((await run(['streams', '--prefix', 'cam', '--local'])).options).toMatchObject({
       prefix: 'cam',

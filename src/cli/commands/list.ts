@@ -13,6 +13,8 @@ export type ListOptions = {
   readonly time: TimeSpec;
   readonly aws: AwsOptions;
   readonly mode: OutputMode;
+  /** Print a one-line coverage bar (footage vs gaps) above the table. */
+  readonly chart: boolean;
 };
 
 export type ListCommandDeps = {
@@ -27,7 +29,11 @@ export function listCommand(deps: ListCommandDeps): Command {
     .description('show coverage and gaps of a time range (ListFragments only)')
     .argument('<stream>', 'stream name')
     .argument('[range]', 'time range, e.g. "today", "last 6 hours"')
-    .option('--stream-arn <arn>', 'address the stream by ARN');
+    .option('--stream-arn <arn>', 'address the stream by ARN')
+    .option(
+      '--chart',
+      'also draw the window as a coverage bar, one character per time bucket, as wide as the terminal',
+    );
   addTimeOptions(command);
   addAwsOptions(command);
   addOutputModeOptions(command, { progress: false });
@@ -36,7 +42,8 @@ export function listCommand(deps: ListCommandDeps): Command {
     `
 Examples:
   kvs-clip list cam1 --since 6h
-  kvs-clip ls cam1 yesterday --json`,
+  kvs-clip ls cam1 yesterday --json
+  kvs-clip list cam1 today --chart`,
   );
   return command.action(async (stream: string, range: string | undefined, _values: unknown, self: Command) => {
     const values = self.opts();
@@ -47,6 +54,7 @@ Examples:
       time: readTimeSpec(self, range, deps.io),
       aws: readAwsOptions(values),
       mode: readOutputMode(values, deps.io),
+      chart: values['chart'] === true,
     };
     const result = await deps.runList(options);
     if (options.mode.json) writeJsonDocument(deps.io, successDocument(result));

@@ -8,6 +8,7 @@ import { formatInstant } from '../../time/format-instant.js';
 import { resolveWindow } from '../../time/resolve-window.js';
 import type { ListOptions } from '../commands/list.js';
 import type { CliIo } from '../io.js';
+import { coverageBarWidth, renderCoverageBar } from '../render/coverage-bar.js';
 import { formatBytes } from '../render/format-bytes.js';
 import { jsonSpan, type ListJsonResult } from '../render/json.js';
 import { openKvsClients } from './open-kvs-clients.js';
@@ -60,6 +61,10 @@ export async function runList(options: ListOptions, io: CliIo): Promise<ListJson
       bytes: coverage.sizeBytes,
       mediaDurationMs: coverage.durationMs,
     };
+    if (!mode.json && options.chart)
+      io.stdout.write(
+        renderCoverageBar(window, { spans: coverage.spans, width: coverageBarWidth(process.stdout.columns) }),
+      );
     if (!mode.json) io.stdout.write(coverageTable(coverage));
     return result;
   } finally {
