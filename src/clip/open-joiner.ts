@@ -31,7 +31,7 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
       typeof options.output === 'string'
         ? { kind: 'file', path: options.output }
         : { kind: 'stream', stream: options.output },
-    format: options.format === 'fmp4' ? 'fmp4' : 'progressive',
+    format: options.format === 'fmp4' ? 'fragmented' : 'progressive',
     faststart: options.faststart,
     gaps: options.gaps,
     ...(options.expectedDurationMs === undefined ? {} : { expectedDurationMs: options.expectedDurationMs }),

@@ -97,6 +97,12 @@ export type Track = {
 
 export type ClipLayout = 'moov-first' | 'moov-last' | 'fragmented';
 
+/**
+ * The two output formats, named the same from the CLI down: `progressive` (one `moov` with full sample tables, a
+ * file) and `fragmented` (`moov`/`mvex`, then `moof`/`mdat` pairs; what a pipe gets).
+ */
+export type OutputFormat = 'progressive' | 'fragmented';
+
 /** A parsed input clip: the index of where every sample is, plus codec configuration. */
 export type Clip = {
   readonly layout: ClipLayout;

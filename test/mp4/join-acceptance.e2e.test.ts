@@ -45,7 +45,7 @@ function fmp4Pipe(set: FixtureSet): PipeInput {
   return {
     label: `fmp4 pipe of ${set.name}`,
     pipe: async (stdin) => {
-      await joinFiles(set.clips, stdin, { format: 'fmp4' });
+      await joinFiles(set.clips, stdin, { format: 'fragmented' });
     },
   };
 }

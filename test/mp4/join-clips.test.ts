@@ -52,7 +52,7 @@ describe('joinFiles output read back with readClip', () => {
   for (const [mode, options] of [
     ['faststart', { faststart: true }],
     ['moov-last', { faststart: false }],
-    ['fmp4 file', { format: 'fmp4' as const }],
+    ['fmp4 file', { format: 'fragmented' as const }],
     ['64-bit', { faststart: true, largeFileThresholdBytes: 1000 }],
   ] as const) {
     it(`keeps every video payload in order (${mode})`, async () => {

@@ -23,7 +23,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const T0 = 1_750_000_000_000;
 const set = fixtureSet('h264_aac');
 
-async function joinWithHole(gaps: 'keep' | 'close', format: 'progressive' | 'fmp4' = 'progressive'): Promise<string> {
+async function joinWithHole(
+  gaps: 'keep' | 'close',
+  format: 'progressive' | 'fragmented' = 'progressive',
+): Promise<string> {
   const out = join(dir, `${gaps}-${format}.mp4`);
   const joiner = await createJoiner({ output: { kind: 'file', path: out }, gaps, format });
   for (const [i, path] of set.clips.entries()) {

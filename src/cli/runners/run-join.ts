@@ -14,13 +14,13 @@ import type { JoinJsonResult } from '../render/json.js';
  */
 export async function runJoin(options: JoinOptions, io: CliIo): Promise<JoinJsonResult> {
   const layout = {
-    format: options.format === 'fmp4' ? ('fmp4' as const) : ('progressive' as const),
+    format: options.format === 'fmp4' ? ('fragmented' as const) : ('progressive' as const),
     faststart: options.faststart,
     gaps: options.gaps,
   };
   let summary: JoinFilesSummary;
   if (options.output === '-') {
-    summary = await joinFiles(options.inputs, io.stdout, { ...layout, format: 'fmp4' });
+    summary = await joinFiles(options.inputs, io.stdout, { ...layout, format: 'fragmented' });
   } else {
     const prepared = await prepareOutput(options.output, { force: options.force, mkdir: options.mkdir });
     if (options.splitOnChange) {

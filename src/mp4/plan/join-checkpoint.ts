@@ -3,6 +3,7 @@
  * hands back to `createJoiner({ resume })`, validated here because it comes back from disk.
  */
 import { UsageError } from '../../errors/usage-error.js';
+import type { OutputFormat } from '../model.js';
 import type { GapPolicy } from './join-timeline.js';
 
 /**
@@ -13,7 +14,7 @@ import type { GapPolicy } from './join-timeline.js';
 export type JoinCheckpoint = {
   /** 2 since `payloadOffset`; a version 1 checkpoint is read as one with the unreserved `PAYLOAD_OFFSET`. */
   readonly version: 2;
-  readonly format: 'progressive' | 'fmp4';
+  readonly format: OutputFormat;
   readonly gaps: GapPolicy;
   readonly largeFileThresholdBytes: number;
   /** Bytes of the output that are complete and durable. */

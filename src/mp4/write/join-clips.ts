@@ -10,7 +10,7 @@ import { UsageError } from '../../errors/usage-error.js';
 import { loadClip, saveClip } from '../read/clip-record.js';
 import { checkCheckpoint, START_OVER_HINT, type JoinCheckpoint } from '../plan/join-checkpoint.js';
 import { JoinJournal } from './join-journal.js';
-import type { ByteSource, Clip } from '../model.js';
+import type { ByteSource, Clip, OutputFormat } from '../model.js';
 import type { GapPolicy } from '../plan/join-timeline.js';
 import { JoinPlan } from '../plan/plan-join.js';
 import { buildMoovChunks } from '../boxes/build-moov.js';
@@ -35,7 +35,7 @@ export type JoinOutput =
 export type JoinOptions = {
   readonly output: JoinOutput;
   /** Default: `progressive` for files, `fmp4` for streams (a stream cannot be progressive). */
-  readonly format?: 'progressive' | 'fmp4';
+  readonly format?: OutputFormat;
   /** Put `moov` in front with one extra sequential pass (progressive only). Default true. */
   readonly faststart?: boolean;
   /** `keep` (default): a gap is one long sample duration; `close`: parts are butted together. */
@@ -87,7 +87,7 @@ const DEFAULT_THRESHOLD = 0xffffffff;
  */
 export async function createJoiner(options: JoinOptions): Promise<Joiner> {
   const output = options.output;
-  const format = options.format ?? (output.kind === 'file' ? 'progressive' : 'fmp4');
+  const format = options.format ?? (output.kind === 'file' ? 'progressive' : 'fragmented');
   const gaps = options.gaps ?? 'keep';
   const threshold = options.largeFileThresholdBytes ?? DEFAULT_THRESHOLD;
   if (output.kind === 'stream' && format === 'progressive') {
@@ -96,7 +96,7 @@ export async function createJoiner(options: JoinOptions): Promise<Joiner> {
       'Progressive MP4 needs a seekable file; a stream gets fragmented MP4 (--format fmp4)',
     );
   }
-  if (format === 'fmp4') {
+  if (format === 'fragmented') {
     if (options.resume !== undefined)
       throw new UsageError('E_USAGE', 'A fragmented join cannot be resumed', { hint: START_OVER_HINT });
     const sink = output.kind === 'stream' ? streamSink(output.stream) : fileSink(output.path);
@@ -208,7 +208,7 @@ function fragmentedJoiner(
       parts++;
       return {
         version: 2,
-        format: 'fmp4',
+        format: 'fragmented',
         gaps,
         largeFileThresholdBytes: threshold,
         committedBytes: writer.bytes,
