@@ -3,8 +3,9 @@ import { WireError } from './wire-error.js';
 /**
  * Per-second limits. `false` for a number disables that one limit. Each default below names its source and the date
  * of that source (also tabled in src/emulator/README.md, "Quotas"):
- * - LIMITS-2023: awsdocs/AWS-Kinesis-Video-Documentation, doc_source/limits.md (archived repository, last content
- *   2023-06).
+ * - LIMITS-2023: the "Kinesis Video Streams service quotas" page in AWS's archived public documentation
+ *   repository (awsdocs/AWS-Kinesis-Video-Documentation), content of 2023-06. docs/emulator.md says how the
+ *   emulator uses these figures.
  * - LIMITS-PAGE: https://docs.aws.amazon.com/kinesisvideostreams/latest/dg/limits.html as summarised in this
  *   project's API notes in 2026 (not re-read live when this was written; re-check before relying on a figure).
  */

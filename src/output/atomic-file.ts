@@ -96,7 +96,7 @@ async function moveNoClobber(partPath: string, finalPath: string): Promise<void>
 type ExistingKind = 'none' | 'file' | 'special';
 
 // A character device (/dev/null, /dev/full, a tty) or a FIFO is written into directly, as curl does; it is never
-// unlinked or renamed over (docs/output-files.md). A block device or socket is refused: writing an MP4 over a disk
+// unlinked or renamed over (docs/resume-and-state.md, "Special files under -o"). A block device or socket is refused: writing an MP4 over a disk
 // is never what was meant.
 async function existingKind(finalPath: string): Promise<ExistingKind> {
   if (!(await exists(finalPath))) return 'none';
