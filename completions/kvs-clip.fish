@@ -3,7 +3,7 @@
 
 # Succeeds when the word being completed is positional argument number $argv[1] (from 0) after the command.
 function __kvs_clip_argument_is
-    set -l valued --stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps -o --output --format --gaps --align --concurrency --retries --retry-max-time --fragment-rate --state --settle --exec --log-format --region --profile --endpoint-url --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl --every --quality --width --height --prefix --host --port --stream --config --clip-layout --clip-shape --seed --max-clip-fragments --max-clip-bytes --log-file
+    set -l valued --stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps -o --output --format --gaps --align --concurrency --retries --retry-max-time --fragment-rate --state --settle --exec --log-format --region --profile --endpoint-url --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl --every --quality --width --height --sheet --prefix --host --port --stream --config --clip-layout --clip-shape --seed --max-clip-fragments --max-clip-bytes --log-file
     set -l tokens (commandline -opc)
     set -l count -1
     set -l skip 0
@@ -29,7 +29,7 @@ complete -c kvs-clip -n '__fish_use_subcommand' -s h -l help -d 'display help fo
 complete -c kvs-clip -n __fish_use_subcommand -a 'get' -d 'download a time range of a stream as one MP4'
 complete -c kvs-clip -n __fish_use_subcommand -a 'list' -d 'show coverage and gaps of a time range (ListFragments only)'
 complete -c kvs-clip -n __fish_use_subcommand -a 'ls' -d 'show coverage and gaps of a time range (ListFragments only)'
-complete -c kvs-clip -n __fish_use_subcommand -a 'images' -d 'pictures of a time range (GetImages) as image files, no video download'
+complete -c kvs-clip -n __fish_use_subcommand -a 'images' -d 'pictures of a time range (GetImages) as image files and an HTML contact sheet, no video download'
 complete -c kvs-clip -n __fish_use_subcommand -a 'streams' -d 'list the streams in the account and region'
 complete -c kvs-clip -n __fish_use_subcommand -a 'join' -d 'join MP4 clips losslessly into one file'
 complete -c kvs-clip -n __fish_use_subcommand -a 'inspect' -d 'show tracks, codecs, duration and box layout of an MP4'
@@ -123,6 +123,7 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l quality -x -d 'J
 complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l width -x -d 'picture width (height follows the aspect unless given)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l height -x -d 'picture height (width follows the aspect unless given)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from images' -s o -l output -r -F -d 'image file names: {stream} {time:%Y%m%dT%H%M%SZ} {index:04} {selector}'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l sheet -r -F -d 'write one self-contained HTML contact sheet (pictures inlined; no files unless -o)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l force -d 'overwrite existing image files and sheet'
 complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l since -x -d 'start of the window, e.g. "2h ago", "2025-06-14 15:00", "yesterday 3pm"'
 complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l from -x -d 'alias of --since'

@@ -154,6 +154,33 @@ describeMedia('kvs-clip images through the built CLI against the emulator', () =
   );
 
   itMedia(
+    'writes only the sheet with --sheet alone, and refuses an existing sheet (exit 7) without touching it',
+    async () => {
+      const args = [
+        'images',
+        'cam',
+        '--since',
+        iso(windowStart),
+        '--until',
+        iso(windowStart + 3 * MIN),
+        '--every',
+        '1m',
+      ];
+      const first = await cli(...args, '--sheet', 'cam.html');
+      expect(first.code).toBe(0);
+      expect(first.stdout).toBe('cam.html\n');
+      expect(readdirSync(dir)).toEqual(['cam.html']);
+      const page = readFileSync(join(dir, 'cam.html'), 'utf8');
+      expect(page.match(/<li id="t\d+" class="picture"/g)).toHaveLength(3);
+      const again = await cli(...args, '--sheet', 'cam.html');
+      expect(again.code).toBe(7);
+      expect(readFileSync(join(dir, 'cam.html'), 'utf8')).toBe(page);
+      expect(readdirSync(dir)).toEqual(['cam.html']);
+    },
+    60_000,
+  );
+
+  itMedia(
     'keeps the aspect for --width alone (160 wide: 90 high) and applies --width with --height as given',
     async () => {
       const args = ['images', 'cam', '--since', iso(windowStart), '--until', iso(windowStart + MIN), '--every', '1m'];

@@ -39,7 +39,7 @@ const int = (value: unknown): number | undefined => (typeof value === 'number' ?
 /** Build `kvs-clip images <stream> [range]`. */
 export function imagesCommand(deps: ImagesCommandDeps): Command {
   const command = new Command('images')
-    .description('pictures of a time range (GetImages) as image files, no video download')
+    .description('pictures of a time range (GetImages) as image files and an HTML contact sheet, no video download')
     .argument('<stream>', 'stream name')
     .argument('[range]', 'time range, e.g. "today 8am to 9am", "last 30 minutes"')
     .option('--stream-arn <arn>', 'address the stream by ARN (the name is still used in file names)')
@@ -61,6 +61,7 @@ export function imagesCommand(deps: ImagesCommandDeps): Command {
       ),
     )
     .option('-o, --output <template>', 'image file names: {stream} {time:%Y%m%dT%H%M%SZ} {index:04} {selector}')
+    .option('--sheet <file.html>', 'write one self-contained HTML contact sheet (pictures inlined; no files unless -o)')
     .option('--force', 'overwrite existing image files and sheet');
   addTimeOptions(command);
   addAwsOptions(command);
@@ -69,9 +70,9 @@ export function imagesCommand(deps: ImagesCommandDeps): Command {
     'after',
     `
 Examples:
-  kvs-clip images cam1 "today 8am to 9am" --every 1m
+  kvs-clip images cam1 "today 8am to 9am" --every 1m --sheet cam1.html
   kvs-clip images cam1 --last 30m -o 'shots/{stream}_{time:%H%M%S}.jpg' --width 640
-  kvs-clip images demo --local --since 1h --json`,
+  kvs-clip images demo --local --since 1h --sheet demo.html --json`,
   );
   return command.action(async (stream: string, range: string | undefined, _values: unknown, self: Command) => {
     const values = self.opts();

@@ -11,6 +11,7 @@ import {
 } from '../../images/image-files.js';
 import { EMPTY_TALLY, tallyImage, type ImageRecord, type ImageTally } from '../../images/image-records.js';
 import { imageSize } from '../../images/image-size.js';
+import { checkSheetName, openSheetFile, type SheetFile } from '../../images/sheet-file.js';
 import type { ImagesPort, SampledImage } from '../../images/images-port.js';
 import { defaultEveryMs, planImageCalls } from '../../images/plan-image-calls.js';
 import { heightForWidth, probePictureSize } from '../../images/probe-size.js';
@@ -34,7 +35,7 @@ import { openKvsClients } from './open-kvs-clients.js';
  */
 const IMAGES_PACING = { getClipPerSecond: 4, fragmentsPerSecond: 250, listFragmentsPerSecond: 4 };
 
-type Outputs = { readonly template: string | undefined };
+type Outputs = { readonly template: string | undefined; readonly sheet: SheetFile | undefined };
 
 /**
  * `kvs-clip images`: resolve the window and the interval, refuse existing names before any call, sample with
@@ -47,7 +48,7 @@ export async function runImagesCommand(options: ImagesOptions, io: CliIo): Promi
   const window = resolveWindow(time, { nowMs: io.now(), timeZone: time.tz });
   const everyMs = options.everyMs ?? defaultEveryMs(window);
   const total = [...planImageCalls(window, { everyMs })].reduce((sum, call) => sum + call.imageCount, 0);
-  const outputs = await checkOutputs(options, window, everyMs);
+  const checked = await checkOutputs(options, window, everyMs);
   const say = (line: string): void => {
     if (!mode.quiet && !mode.json) io.stderr.write(`${line}\n`);
   };
@@ -55,6 +56,14 @@ export async function runImagesCommand(options: ImagesOptions, io: CliIo): Promi
     `${describeWindow(window, { timeZone: time.tz, selector: time.selector })}: ${total} picture(s), one every ${formatDuration(everyMs)}`,
   );
   const connection = await openKvsClients(options.aws, io);
+  const sheetContext = { stream: options.stream, timeZone: time.tz, everyMs, selector: time.selector };
+  const outputs: Outputs = {
+    ...checked,
+    sheet:
+      options.sheet === undefined
+        ? undefined
+        : await openSheetFile(options.sheet, { ...sheetContext, force: options.force }),
+  };
   try {
     const stream = options.streamArn === undefined ? { streamName: options.stream } : { streamArn: options.streamArn };
     const session = createKvsSession(connection.clients, { stream });
@@ -84,7 +93,12 @@ export async function runImagesCommand(options: ImagesOptions, io: CliIo): Promi
     });
     say(summaryLine(tally, records.length));
     if (tally.written === 0) throw nothingWritten(tally, records.length);
+    await outputs.sheet?.commit({ ...sheetContext, window, tally, sampled: records.length });
+    if (options.sheet !== undefined && !mode.json) io.stdout.write(`${options.sheet}\n`);
     return jsonResult(options, { window, everyMs }, records, tally);
+  } catch (error) {
+    await outputs.sheet?.discard();
+    throw error;
   } finally {
     await connection.close();
   }
@@ -96,7 +110,13 @@ async function checkOutputs(
   window: { startMs: number; endMs: number },
   everyMs: number,
 ): Promise<Outputs> {
-  const template = options.output ?? defaultImageTemplate({ everyMs, format: options.format });
+  if (options.sheet !== undefined) await checkSheetName(options.sheet, { force: options.force });
+  // --sheet alone keeps the pictures inside the sheet; -o (or neither flag) writes files.
+  const chosen =
+    options.output ??
+    (options.sheet === undefined ? defaultImageTemplate({ everyMs, format: options.format }) : undefined);
+  if (chosen === undefined) return { template: undefined, sheet: undefined };
+  const template: string = chosen;
   checkImageTemplate(template);
   const stream = options.stream;
   const selector = options.time.selector;
@@ -108,7 +128,7 @@ async function checkOutputs(
     }
   }
   await checkImageNames(names(), { force: options.force });
-  return { template };
+  return { template, sheet: undefined };
 }
 
 async function samplingRequest(
@@ -137,7 +157,10 @@ async function recordImage(
   options: ImagesOptions,
   outputs: Outputs,
 ): Promise<ImageRecord> {
-  if ('error' in image) return image;
+  if ('error' in image) {
+    await outputs.sheet?.add({ record: image, index });
+    return image;
+  }
   let file: string | undefined;
   if (outputs.template !== undefined) {
     file = imageFileName(outputs.template, {
@@ -148,7 +171,10 @@ async function recordImage(
     });
     await writeImageFile(file, image.bytes, { force: options.force });
   }
-  return { timestampMs: image.timestampMs, file, sizeBytes: image.bytes.length, size: imageSize(image.bytes) };
+  const record = { timestampMs: image.timestampMs, file, sizeBytes: image.bytes.length, size: imageSize(image.bytes) };
+  const mime = options.format === 'png' ? 'image/png' : 'image/jpeg';
+  await outputs.sheet?.add({ record, index, picture: { bytes: image.bytes, mime } });
+  return record;
 }
 
 function summaryLine(tally: ImageTally, sampled: number): string {
