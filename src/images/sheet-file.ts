@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, rm, stat, type FileHandle } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { OutputError } from '../errors/output-error.js';
+import { makeDirectories } from '../output/make-directories.js';
 import { prepareOutput } from '../output/atomic-file.js';
 import { toOutputError } from '../output/to-output-error.js';
 import { sheetEnd, sheetStart, sheetTile, type SheetHeader, type SheetTile } from './contact-sheet.js';
@@ -39,6 +41,7 @@ export async function openSheetFile(
   const scratch = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tiles.tmp`;
   let tiles: FileHandle;
   try {
+    await makeDirectories(dirname(resolve(path)));
     tiles = await open(scratch, 'wx', 0o600);
   } catch (error) {
     throw toOutputError(error, scratch);

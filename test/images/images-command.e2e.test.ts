@@ -154,7 +154,7 @@ describeMedia('kvs-clip images through the built CLI against the emulator', () =
   );
 
   itMedia(
-    'writes only the sheet with --sheet alone, and refuses an existing sheet (exit 7) without touching it',
+    'writes only the sheet with --sheet alone (making its directory), and refuses an existing sheet (exit 7) without touching it',
     async () => {
       const args = [
         'images',
@@ -166,16 +166,16 @@ describeMedia('kvs-clip images through the built CLI against the emulator', () =
         '--every',
         '1m',
       ];
-      const first = await cli(...args, '--sheet', 'cam.html');
+      const first = await cli(...args, '--sheet', 'sheets/cam.html');
       expect(first.code).toBe(0);
-      expect(first.stdout).toBe('cam.html\n');
-      expect(readdirSync(dir)).toEqual(['cam.html']);
-      const page = readFileSync(join(dir, 'cam.html'), 'utf8');
+      expect(first.stdout).toBe('sheets/cam.html\n');
+      expect(readdirSync(join(dir, 'sheets'))).toEqual(['cam.html']);
+      const page = readFileSync(join(dir, 'sheets', 'cam.html'), 'utf8');
       expect(page.match(/<li id="t\d+" class="picture"/g)).toHaveLength(3);
-      const again = await cli(...args, '--sheet', 'cam.html');
+      const again = await cli(...args, '--sheet', 'sheets/cam.html');
       expect(again.code).toBe(7);
-      expect(readFileSync(join(dir, 'cam.html'), 'utf8')).toBe(page);
-      expect(readdirSync(dir)).toEqual(['cam.html']);
+      expect(readFileSync(join(dir, 'sheets', 'cam.html'), 'utf8')).toBe(page);
+      expect(readdirSync(join(dir, 'sheets'))).toEqual(['cam.html']);
     },
     60_000,
   );

@@ -110,6 +110,13 @@ function startOf(fragment: StreamFragment, selector: SelectorType): number {
 }
 
 /**
+ * Server timestamps jitter, so consecutive fragments can leave a few milliseconds between one's end and the next's
+ * start. An instant in such a seam gets the earlier fragment's last frame rather than NO_MEDIA (a stand-in:
+ * docs/emulator.md, "GetImages"); a real gap is at least one fragment long.
+ */
+const SEAM_TOLERANCE_MS = 250;
+
+/**
  * The visible fragment whose span [start, start + duration) holds `ms`, found by binary search (no listing); an
  * offline slot there is a gap. Visible: ingested by now and inside retention, as for ListFragments.
  */
@@ -123,7 +130,7 @@ export function fragmentAtInstant(
   if (slot < 0) return undefined;
   const fragment = stream.fragmentAt(slot);
   if (fragment === undefined) return undefined;
-  if (ms >= startOf(fragment, selector) + fragment.durationMs) return undefined;
+  if (ms >= startOf(fragment, selector) + fragment.durationMs + SEAM_TOLERANCE_MS) return undefined;
   if (fragment.serverMs > nowMs) return undefined;
   if (fragment.serverMs < nowMs - stream.description.retentionHours * 3_600_000) return undefined;
   return fragment;
