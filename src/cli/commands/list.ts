@@ -3,6 +3,7 @@ import type { CliIo } from '../io.js';
 import { addAwsOptions, readAwsOptions, type AwsOptions } from '../options/aws-options.js';
 import { stringOption } from '../options/option-values.js';
 import { addOutputModeOptions, readOutputMode, type OutputMode } from '../options/output-mode.js';
+import { streamArgument, streamArnOption } from '../options/stream-options.js';
 import { addTimeOptions, readTimeSpec, type TimeSpec } from '../options/time-options.js';
 import { successDocument, writeJsonDocument, type ListJsonResult } from '../render/json.js';
 
@@ -27,9 +28,9 @@ export function listCommand(deps: ListCommandDeps): Command {
   const command = new Command('list')
     .alias('ls')
     .description('show coverage and gaps of a time range (ListFragments only)')
-    .argument('<stream>', 'stream name')
+    .addArgument(streamArgument())
     .argument('[range]', 'time range, e.g. "today", "last 6 hours"')
-    .option('--stream-arn <arn>', 'address the stream by ARN')
+    .addOption(streamArnOption())
     .option(
       '--chart',
       'also draw the window as a coverage bar, one character per time bucket, as wide as the terminal',
@@ -52,7 +53,7 @@ Examples:
       stream,
       ...(streamArn === undefined ? {} : { streamArn }),
       time: readTimeSpec(self, range, deps.io),
-      aws: readAwsOptions(values),
+      aws: readAwsOptions(values, deps.io.env),
       mode: readOutputMode(values, deps.io),
       chart: values['chart'] === true,
     };
