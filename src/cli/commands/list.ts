@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { addAwsOptions, readAwsOptions, type AwsOptions } from '../options/aws-options.js';
 import { stringOption } from '../options/option-values.js';
+import { addRetryOptions, readRetryOptions, type RetryOptions } from '../options/retry-options.js';
 import { addOutputModeOptions, readOutputMode, type OutputMode } from '../options/output-mode.js';
 import { streamArgument, streamArnOption } from '../options/stream-options.js';
 import { addTimeOptions, readTimeSpec, type TimeSpec } from '../options/time-options.js';
@@ -14,6 +15,8 @@ export type ListOptions = {
   readonly time: TimeSpec;
   readonly aws: AwsOptions;
   readonly mode: OutputMode;
+  /** `--retries`, `--retry-max-time`: the same budget `get` gives each call. */
+  readonly download: RetryOptions;
   /** Print a one-line coverage bar (footage vs gaps) above the table. */
   readonly chart: boolean;
 };
@@ -36,6 +39,7 @@ export function listCommand(deps: ListCommandDeps): Command {
       'also draw the window as a coverage bar, one character per time bucket, as wide as the terminal',
     );
   addTimeOptions(command);
+  addRetryOptions(command);
   addAwsOptions(command);
   addOutputModeOptions(command, { progress: false });
   command.addHelpText(
@@ -55,6 +59,7 @@ Examples:
       time: readTimeSpec(self, range, deps.io),
       aws: readAwsOptions(values, deps.io.env),
       mode: readOutputMode(values, deps.io),
+      download: readRetryOptions(values),
       chart: values['chart'] === true,
     };
     const result = await deps.runList(options);
