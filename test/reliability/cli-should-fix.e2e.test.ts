@@ -6,7 +6,7 @@
  * the names the case allows.
  */
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator.js';
@@ -27,6 +27,7 @@ type Case = {
 
 let emu: RunningEmulator;
 let silent: Server;
+const sockets = new Set<Socket>();
 const urls = { emu: '', silent: '' };
 const cleanups: (() => void)[] = [];
 const R = rangeArgs(1).join(' ');
@@ -36,13 +37,18 @@ beforeAll(async () => {
   emu = await startEmulator(baseEmulatorOptions({ quotas: false }));
   urls.emu = emu.url;
   // Accepts connections and never answers: a case that reaches the network would hang until its timeout.
-  silent = createServer((socket) => socket.on('error', () => undefined));
+  silent = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
   const address = silent.address();
   urls.silent = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
 });
 
 afterAll(async () => {
+  for (const socket of sockets) socket.destroy();
   await new Promise((resolve) => silent.close(resolve));
   await emu.close();
   for (const cleanup of cleanups) cleanup();
