@@ -18,6 +18,7 @@ import {
   TruncatedClipError,
   UnreadableClipError,
 } from './clip-checks.js';
+import { throttleCauseOf } from './throttle-cause.js';
 import { withRetry } from './with-retry.js';
 
 /**
@@ -296,7 +297,7 @@ async function fetchOne(part: Part, context: Context): Promise<Outcome> {
           const { index } = context.position(part);
           options.emit({ type: 'retry', op: 'GetClip', index, ...notice });
         },
-        onThrottle: () => options.pacer.noteThrottle(),
+        onThrottle: (error) => options.pacer.noteThrottle(throttleCauseOf(error)),
         ...(options.refreshEndpoint === undefined ? {} : { refreshEndpoint: options.refreshEndpoint }),
       },
     );
