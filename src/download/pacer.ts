@@ -17,6 +17,7 @@ import {
   type LearnedSpacing,
   type SpacingPolicy,
 } from './learned-spacing.js';
+import { KVS_QUOTAS, PACING_RATES } from './kvs-quotas.js';
 
 export type PacerOptions = {
   /** GetClip calls per second per stream: the documented hard quota (1 TPS); the learned guard keeps under it. */
@@ -40,10 +41,11 @@ export type PacerOptions = {
  */
 export type ThrottleCause = 'calls' | 'points' | 'unknown';
 
+/** The quotas themselves (src/download/kvs-quotas.ts), the rates a run paces at. */
 export const DEFAULT_PACER_OPTIONS: PacerOptions = {
-  getClipPerSecond: 1,
-  fragmentsPerSecond: 250,
-  listFragmentsPerSecond: 5,
+  getClipPerSecond: KVS_QUOTAS.getClipPerSecond,
+  fragmentsPerSecond: PACING_RATES.fragmentsPerSecond,
+  listFragmentsPerSecond: KVS_QUOTAS.listFragmentsPerSecond,
 };
 
 /** Throttles halve the fragment rate; this floor keeps a throttle storm from stalling a run for minutes per call. */
