@@ -84,7 +84,7 @@ export function createArchiveRenderer(io: CliIo, mode: OutputMode, logFormat: 'h
           totals.failures += 1;
           clear();
           io.stderr.write(
-            `kvs-clip: ${event.stream}${event.segment === null ? '' : ` ${span(event.segment)}`}: ${event.error.message} (retried next ${'cycle or run'})\n`,
+            `${event.stream}${event.segment === null ? '' : ` ${span(event.segment)}`} failed: ${event.error.message} (retried by the next cycle or run)\n`,
           );
           draw(true);
           return;
