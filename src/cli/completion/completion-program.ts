@@ -26,6 +26,7 @@ export function completionProgram(): Command {
     run: {
       get: unused,
       list: unused,
+      images: unused,
       streams: unused,
       join: unused,
       inspect: unused,
