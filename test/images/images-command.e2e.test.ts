@@ -34,6 +34,7 @@ beforeAll(async () => {
         jitterMs: 0,
         gaps: [{ from: { atMs: GAP.from }, to: { atMs: GAP.to } }],
       },
+      { name: 'flaky', source: { preset: 'h264' }, spanMs: 60 * MIN, endMs: nowMs },
       {
         name: 'broken',
         source: { preset: 'h264' },
@@ -41,6 +42,10 @@ beforeAll(async () => {
         endMs: nowMs,
         clipError: 'unsupported-media-type',
       },
+    ],
+    faults: [
+      { op: 'GetImages', stream: 'flaky', nth: 1, action: { kind: 'error', name: 'ClientLimitExceededException' } },
+      { op: 'GetImages', stream: 'flaky', nth: 2, action: { kind: 'reset', afterBytes: 10 } },
     ],
   });
 });
@@ -216,6 +221,18 @@ describeMedia('kvs-clip images through the built CLI against the emulator', () =
       expect(missing.code).toBe(3);
       expect(JSON.parse(missing.stdout)).toMatchObject({ ok: false, error: { code: 'E_STREAM_NOT_FOUND' } });
       expect(readdirSync(dir)).toEqual([]);
+    },
+    60_000,
+  );
+
+  itMedia(
+    'retries a throttled and a cut GetImages page like get, and still writes every picture',
+    async () => {
+      const result = await cli('images', 'flaky', '--last', '3m', '--every', '1m', '-o', 'f_{index}.jpg');
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/GetImages .* page 1: ClientLimitExceededException\. Retrying in/);
+      expect(result.stderr.match(/Retrying in/g)).toHaveLength(2);
+      expect(readdirSync(dir).sort()).toEqual(['f_1.jpg', 'f_2.jpg', 'f_3.jpg']);
     },
     60_000,
   );
