@@ -209,7 +209,7 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l fragment-rate -
 complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l no-pacing -d 'do not pace calls ahead of time (endpoints without KVS quotas)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l exec -x -d 'run CMD after each segment file is in place; {} is its path'
 complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l log-format -x -a 'human json' -d 'human lines, or NDJSON events (with the stream) on stderr'
-complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l region -x -d 'AWS region (default: the SDK chain, e.g. AWS_REGION)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l region -x -d 'AWS region (default: AWS_REGION, then AWS_DEFAULT_REGION, then the profile\'s region)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l profile -x -d 'AWS shared-config profile'
 complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l endpoint-url -x -d 'control-plane endpoint, e.g. the emulator\'s'
 complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l local -d 'use the bundled emulator in-process, with demo streams and local credentials'
