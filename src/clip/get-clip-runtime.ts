@@ -2,13 +2,12 @@ import type { CallContext } from './plan-window.js';
 
 /**
  * The retry, pacing and cancellation settings every GetClip download of a run shares, as `fetchParts` takes them:
- * calls are paced by the session port (run-get sets its beforeRequest hook), retried with the run's budget, and
- * classified and mapped by the KVS port. One place, so joined, split and gap-split downloads cannot drift apart.
+ * each call is paced by the `beforeSend` hook its caller hands the KVS port (pace-get-clip.ts), throttles slow the
+ * run's pacer, calls are retried with the run's budget and classified and mapped by the KVS port. One place, so joined, split and gap-split downloads cannot drift apart.
  */
 export function getClipRuntime(context: CallContext) {
   return {
-    pacer: context.pacer,
-    pacedByPort: true,
+    onThrottle: () => context.pacer.noteThrottle(),
     budget: context.budget,
     classify: (error: unknown) => context.kvs.classify(error),
     toError: (error: unknown) => context.kvs.toError(error, 'GetClip'),

@@ -7,9 +7,8 @@ import { MediaError } from '../errors/media-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import type { Clip } from '../mp4/model.js';
 import type { Part } from '../plan/part.js';
-import { cancellationOf, sleepUnlessCancelled, throwIfCancelled } from './cancellation.js';
+import { cancellationOf, throwIfCancelled } from './cancellation.js';
 import type { EventSink } from './events.js';
-import type { Pacer } from './pacer.js';
 import type { RetryBudget, RetryClass } from './retry-policy.js';
 import {
   clipDurationMs,
@@ -84,13 +83,11 @@ export type FetchPartsOptions = {
   readonly onDownloaded?: (fetched: FetchedPart) => Promise<void>;
   /** Called when the plan changed (truncation, bisect, re-list): the parts from the head of the queue onward. */
   readonly onReplan?: (remaining: readonly Part[]) => Promise<void>;
-  /** Throttles are reported to it; GetClip calls are reserved on it unless `pacedByPort`. */
-  readonly pacer: Pacer;
   /**
-   * `getClip` reserves its call on the pacer itself, right before the request leaves (after endpoint lookup and
-   * credentials), so that the spacing the service sees is the spacing reserved.
+   * Called on every throttled GetClip (the run's pacer slows down). Pacing itself is not fetchParts' business: the
+   * caller's `getClip` runs its own `beforeSend` hook right before the request leaves (docs/pipeline.md, "KvsPort").
    */
-  readonly pacedByPort?: boolean;
+  readonly onThrottle: () => void;
   readonly budget: RetryBudget;
   readonly classify: (error: unknown) => RetryClass;
   readonly toError: (error: unknown) => KvsClipError;
@@ -239,12 +236,6 @@ async function fetchOne(part: Part, context: Context): Promise<Outcome> {
     const fetched = await withRetry(
       async (attempt) => {
         const { index, count } = context.position(part);
-        if (options.pacedByPort !== true) {
-          await sleepUnlessCancelled(options.pacer.reserveGetClip(part.fragmentCount, options.nowMs()), {
-            sleep: options.sleep,
-            signal,
-          });
-        }
         options.emit({ type: 'part-start', index, count, part, attempt });
         stats.calls++;
         let received = 0;
@@ -296,7 +287,7 @@ async function fetchOne(part: Part, context: Context): Promise<Outcome> {
           const { index } = context.position(part);
           options.emit({ type: 'retry', op: 'GetClip', index, ...notice });
         },
-        onThrottle: () => options.pacer.noteThrottle(),
+        onThrottle: options.onThrottle,
         ...(options.refreshEndpoint === undefined ? {} : { refreshEndpoint: options.refreshEndpoint }),
       },
     );

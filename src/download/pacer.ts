@@ -6,6 +6,7 @@
  * Reservations are made at the instant the call will actually start (the latest of all buckets it needs), so
  * concurrent callers queue behind each other instead of all seeing a full bucket.
  */
+import { KVS_QUOTAS, PACING_RATES } from './kvs-quotas.js';
 
 export type PacerOptions = {
   /** GetClip calls per second per stream (documented hard quota: 1 TPS). */
@@ -21,10 +22,11 @@ export type PacerOptions = {
   readonly unpacedUntilThrottle?: boolean;
 };
 
+/** The quotas themselves, without the margin a run keeps (src/download/kvs-quotas.ts): for tests of the buckets. */
 export const DEFAULT_PACER_OPTIONS: PacerOptions = {
-  getClipPerSecond: 1,
-  fragmentsPerSecond: 250,
-  listFragmentsPerSecond: 5,
+  getClipPerSecond: KVS_QUOTAS.getClipPerSecond,
+  fragmentsPerSecond: PACING_RATES.fragmentsPerSecond,
+  listFragmentsPerSecond: KVS_QUOTAS.listFragmentsPerSecond,
 };
 
 /** Throttles halve the GetClip rates; this floor keeps a throttle storm from stalling a run for minutes per call. */

@@ -7,6 +7,7 @@ import { choiceOption, flagOption, numberOption, stringOption } from '../options
 import { addOutputModeOptions, readOutputMode, type OutputMode } from '../options/output-mode.js';
 import { addS3Options, readS3Options, type S3Options } from '../options/s3-options.js';
 import { durationParser, integerParser, positiveNumberParser } from '../options/parse-number.js';
+import { addRetryOptions, readRetryOptions } from '../options/retry-options.js';
 import { addTimeOptions, readTimeSpec, type TimeSpec } from '../options/time-options.js';
 import { successDocument, writeJsonDocument, type GetJsonResult } from '../render/json.js';
 
@@ -95,17 +96,9 @@ export function getCommand(deps: GetCommandDeps): Command {
       new Option('--concurrency <n>', 'parts downloaded ahead of the join')
         .argParser(integerParser(1, 16))
         .default(GET_DEFAULTS.concurrency),
-    )
-    .addOption(
-      new Option('--retries <n>', 'retries per GetClip call')
-        .argParser(integerParser(0, 100))
-        .default(GET_DEFAULTS.retries),
-    )
-    .addOption(
-      new Option('--retry-max-time <duration>', 'give up retrying one call after this long')
-        .argParser(durationParser('--retry-max-time'))
-        .default(GET_DEFAULTS.retryMaxTimeMs, '10m'),
-    )
+    );
+  addRetryOptions(command);
+  command
     .addOption(
       new Option('--fragment-rate <n>', 'fragment budget per second for this stream')
         .argParser(positiveNumberParser(500))
@@ -197,8 +190,7 @@ export function readGetOptions(command: Command, stream: string, range: string |
     failOnGap: flagOption(values, 'failOnGap'),
     ...(align === undefined ? {} : { align: choiceOption(values, 'align', ALIGN_MODES, 'cover') }),
     concurrency: numberOption(values, 'concurrency', GET_DEFAULTS.concurrency),
-    retries: numberOption(values, 'retries', GET_DEFAULTS.retries),
-    retryMaxTimeMs: numberOption(values, 'retryMaxTime', GET_DEFAULTS.retryMaxTimeMs),
+    ...readRetryOptions(values),
     fragmentRate: numberOption(values, 'fragmentRate', GET_DEFAULTS.fragmentRate),
     pacing: flagOption(values, 'pacing'),
     dryRun: flagOption(values, 'dryRun'),

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { addAwsOptions, readAwsOptions, type AwsOptions } from '../options/aws-options.js';
 import { stringOption } from '../options/option-values.js';
+import { addRetryOptions, readRetryOptions, type RetryOptions } from '../options/retry-options.js';
 import { addOutputModeOptions, readOutputMode, type OutputMode } from '../options/output-mode.js';
 import { addTimeOptions, readTimeSpec, type TimeSpec } from '../options/time-options.js';
 import { successDocument, writeJsonDocument, type ListJsonResult } from '../render/json.js';
@@ -13,6 +14,8 @@ export type ListOptions = {
   readonly time: TimeSpec;
   readonly aws: AwsOptions;
   readonly mode: OutputMode;
+  /** `--retries`, `--retry-max-time`: the same budget `get` gives each call. */
+  readonly download: RetryOptions;
   /** Print a one-line coverage bar (footage vs gaps) above the table. */
   readonly chart: boolean;
 };
@@ -35,6 +38,7 @@ export function listCommand(deps: ListCommandDeps): Command {
       'also draw the window as a coverage bar, one character per time bucket, as wide as the terminal',
     );
   addTimeOptions(command);
+  addRetryOptions(command);
   addAwsOptions(command);
   addOutputModeOptions(command, { progress: false });
   command.addHelpText(
@@ -54,6 +58,7 @@ Examples:
       time: readTimeSpec(self, range, deps.io),
       aws: readAwsOptions(values),
       mode: readOutputMode(values, deps.io),
+      download: readRetryOptions(values),
       chart: values['chart'] === true,
     };
     const result = await deps.runList(options);

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { CliIo } from '../io.js';
 import { addAwsOptions, readAwsOptions, type AwsOptions } from '../options/aws-options.js';
 import { stringOption } from '../options/option-values.js';
+import { addRetryOptions, readRetryOptions, type RetryOptions } from '../options/retry-options.js';
 import { addOutputModeOptions, readOutputMode, type OutputMode } from '../options/output-mode.js';
 import { successDocument, writeJsonDocument, type StreamsJsonResult } from '../render/json.js';
 
@@ -10,6 +11,8 @@ export type StreamsOptions = {
   readonly prefix?: string;
   readonly aws: AwsOptions;
   readonly mode: OutputMode;
+  /** `--retries`, `--retry-max-time`: the same budget `get` gives each call. */
+  readonly download: RetryOptions;
 };
 
 export type StreamsCommandDeps = {
@@ -22,6 +25,7 @@ export function streamsCommand(deps: StreamsCommandDeps): Command {
   const command = new Command('streams')
     .description('list the streams in the account and region')
     .option('--prefix <prefix>', 'only streams whose name begins with PREFIX');
+  addRetryOptions(command);
   addAwsOptions(command);
   addOutputModeOptions(command, { progress: false });
   command.addHelpText(
@@ -38,6 +42,7 @@ Examples:
       ...(prefix === undefined ? {} : { prefix }),
       aws: readAwsOptions(values),
       mode: readOutputMode(values, deps.io),
+      download: readRetryOptions(values),
     };
     const result = await deps.runStreams(options);
     if (options.mode.json) writeJsonDocument(deps.io, successDocument(result));

@@ -5,15 +5,23 @@ import { KvsClipError } from '../../errors/kvs-clip-error.js';
 import { classifyForRetry } from '../../kvs/classify-for-retry.js';
 import type { CliIo } from '../io.js';
 import type { OutputMode } from '../options/output-mode.js';
+import type { RetryOptions } from '../options/retry-options.js';
 
 /**
- * One KVS call of `list` (ListFragments) wrapped in the project's retry loop, with retry notices on stderr
- * unless -q or --json. The session's errors are already typed; anything else is a bug.
+ * One KVS call of `streams` (ListStreams, all pages) wrapped in the project's retry loop with the command's
+ * `--retries` budget, retry notices on stderr unless -q or --json. (Per-stream calls go through src/clip's run
+ * context instead, which also paces them.) The session's errors are already typed; anything else is a bug.
  */
-export function retryKvsCall<T>(label: string, call: () => Promise<T>, io: CliIo, mode: OutputMode): Promise<T> {
+export function retryKvsCall<T>(
+  label: string,
+  call: () => Promise<T>,
+  io: CliIo,
+  options: { readonly mode: OutputMode; readonly download: RetryOptions },
+): Promise<T> {
+  const { mode, download } = options;
   return withRetry(() => call(), {
     label,
-    budget: DEFAULT_RETRY_BUDGET,
+    budget: { ...DEFAULT_RETRY_BUDGET, ...download },
     random: Math.random,
     nowMs: () => Date.now(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),

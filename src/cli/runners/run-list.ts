@@ -1,5 +1,4 @@
-import { PACING_RATES } from '../../download/kvs-quotas.js';
-import { createPacer } from '../../download/pacer.js';
+import { listWindow } from '../../clip/list-window.js';
 import { createKvsSession } from '../../kvs/kvs-session.js';
 import { summariseCoverage } from '../../plan/summarise-coverage.js';
 import { describeWindow } from '../../time/describe-window.js';
@@ -12,10 +11,9 @@ import { coverageBarWidth, renderCoverageBar } from '../render/coverage-bar.js';
 import { formatBytes } from '../render/format-bytes.js';
 import { jsonSpan, type ListJsonResult } from '../render/json.js';
 import { openKvsClients } from './open-kvs-clients.js';
-import { retryKvsCall } from './retry-kvs-call.js';
 
 /**
- * `kvs-clip list`: resolve the window, ListFragments (all pages, retried), summarise into continuous spans and
+ * `kvs-clip list`: resolve the window, ListFragments (all pages, paced and retried as `get` does), summarise into continuous spans and
  * gaps. Human mode echoes the window on stderr and prints the span table on stdout. Throws NotFoundError for an
  * unknown stream and the other mapped KvsClipErrors; an empty window is not an error here (it is what list is for).
  */
@@ -26,24 +24,23 @@ export async function runList(options: ListOptions, io: CliIo): Promise<ListJson
     io.stderr.write(`${describeWindow(window, { timeZone: time.tz, selector: time.selector })}\n`);
   const connection = await openKvsClients(options.aws, io);
   try {
-    const stream = options.streamArn === undefined ? { streamName: options.stream } : { streamArn: options.streamArn };
-    // Pace every ListFragments page under the 5 TPS per-stream quota (with a margin): a long window has many pages,
-    // and a retry restarts the listing, so an unpaced burst would be throttled on every attempt.
-    const pacer = createPacer({ ...PACING_RATES }, Date.now());
-    const session = createKvsSession(connection.clients, {
-      stream,
-      beforeRequest: async (op) => {
-        if (op !== 'ListFragments') return;
-        const waitMs = pacer.reserveListFragments(Date.now());
-        if (waitMs > 0) await new Promise((resolve) => setTimeout(resolve, waitMs));
+    const fragments = await listWindow(
+      {
+        stream: options.stream,
+        ...options.download,
+        ...(options.streamArn === undefined ? {} : { streamArn: options.streamArn }),
       },
-    });
-    const query = { selector: time.selector, startMs: window.startMs, endMs: window.endMs };
-    const fragments = await retryKvsCall(
-      'ListFragments',
-      () => session.listFragments(query, { signal: io.signal }),
-      io,
-      mode,
+      { range: window, selector: time.selector },
+      {
+        nowMs: () => io.now(),
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        random: Math.random,
+        openSession: (sessionOptions) => createKvsSession(connection.clients, sessionOptions),
+        emit: (event) => {
+          if (event.type === 'retry' && !mode.quiet && !mode.json) io.stderr.write(`${event.message}\n`);
+        },
+        signal: io.signal,
+      },
     );
     const coverage = summariseCoverage(fragments, { selector: time.selector, window });
     const result: ListJsonResult = {

@@ -4,9 +4,10 @@ import { createKvsSession } from '../../kvs/kvs-session.js';
 import { jsonInstant, type StreamsJsonResult } from '../render/json.js';
 import type { CompleteStreamsOptions } from '../commands/complete-streams.js';
 import { openKvsClients } from './open-kvs-clients.js';
+import { retryKvsCall } from './retry-kvs-call.js';
 
 /**
- * `kvs-clip streams`: ListStreams (all pages), printed on stdout as an aligned table on a terminal and as one
+ * `kvs-clip streams`: ListStreams (all pages, retried), printed on stdout as an aligned table on a terminal and as one
  * name per line into a pipe (for `while read`), or returned for the --json document. Throws the mapped KvsClipError (auth, throttling, …).
  */
 export async function runStreams(options: StreamsOptions, io: CliIo): Promise<StreamsJsonResult> {
@@ -14,10 +15,13 @@ export async function runStreams(options: StreamsOptions, io: CliIo): Promise<St
   try {
     // ListStreams is not about one stream; the session only needs some reference.
     const session = createKvsSession(connection.clients, { stream: { streamName: '-' } });
-    const streams = await session.listStreams({
-      signal: io.signal,
-      ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
-    });
+    const prefix = options.prefix === undefined ? {} : { prefix: options.prefix };
+    const streams = await retryKvsCall(
+      'ListStreams',
+      () => session.listStreams({ signal: io.signal, ...prefix }),
+      io,
+      options,
+    );
     const result: StreamsJsonResult = {
       command: 'streams',
       streams: streams.map((stream) => ({
