@@ -3,7 +3,7 @@
 
 # Succeeds when the word being completed is positional argument number $argv[1] (from 0) after the command.
 function __kvs_clip_argument_is
-    set -l valued --stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps -o --output --format --gaps --align --concurrency --retries --retry-max-time --fragment-rate --state --settle --exec --log-format --region --profile --endpoint-url --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl --prefix --host --port --stream --config --clip-layout --clip-shape --seed --max-clip-fragments --max-clip-bytes --log-file
+    set -l valued --stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps -o --output --format --gaps --align --concurrency --retries --retry-max-time --fragment-rate --state --settle --exec --log-format --region --profile --endpoint-url --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl --every --quality --width --height --sheet --prefix --host --port --stream --config --clip-layout --clip-shape --seed --max-clip-fragments --max-clip-bytes --log-file
     set -l tokens (commandline -opc)
     set -l count -1
     set -l skip 0
@@ -29,6 +29,7 @@ complete -c kvs-clip -n '__fish_use_subcommand' -s h -l help -d 'display help fo
 complete -c kvs-clip -n __fish_use_subcommand -a 'get' -d 'download a time range of a stream as one MP4'
 complete -c kvs-clip -n __fish_use_subcommand -a 'list' -d 'show coverage and gaps of a time range (ListFragments only)'
 complete -c kvs-clip -n __fish_use_subcommand -a 'ls' -d 'show coverage and gaps of a time range (ListFragments only)'
+complete -c kvs-clip -n __fish_use_subcommand -a 'images' -d 'pictures of a time range (GetImages) as image files and an HTML contact sheet, no video download'
 complete -c kvs-clip -n __fish_use_subcommand -a 'streams' -d 'list the streams in the account and region'
 complete -c kvs-clip -n __fish_use_subcommand -a 'join' -d 'join MP4 clips losslessly into one file'
 complete -c kvs-clip -n __fish_use_subcommand -a 'inspect' -d 'show tracks, codecs, duration and box layout of an MP4'
@@ -115,6 +116,38 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -s v -l verbose -d
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l no-color -d 'never use colour (NO_COLOR is honoured too)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -s h -l help -d 'display help for command'
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls; and __kvs_clip_argument_is 0' -a '(__kvs_clip_streams)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l stream-arn -x -d 'address the stream by ARN (the name is still used in file names)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l every -x -d 'one picture every D, at least 200ms (default: about 60 pictures)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l format -x -a 'jpeg png' -d 'image format'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l quality -x -d 'JPEG quality 1-100 (service default 80)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l width -x -d 'picture width (height follows the aspect unless given)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l height -x -d 'picture height (width follows the aspect unless given)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -s o -l output -r -F -d 'image file names: {stream} {time:%Y%m%dT%H%M%SZ} {index:04} {selector}'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l sheet -r -F -d 'write one self-contained HTML contact sheet (pictures inlined; no files unless -o)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l force -d 'overwrite existing image files and sheet'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l since -x -d 'start of the window, e.g. "2h ago", "2025-06-14 15:00", "yesterday 3pm"'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l from -x -d 'alias of --since'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l until -x -d 'end of the window (default: now)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l to -x -d 'alias of --until'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l last -x -d 'the last D until now, e.g. 10m, 1h30m'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l at -x -d 'window start, with --duration'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l duration -x -d 'window length, with --at'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l range -x -d 'a whole range: "A..B", "A to B", "yesterday 3pm to 4pm"'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l tz -x -d 'IANA time zone for times without an offset'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l utc -d 'read and show times in UTC (same as --tz UTC)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l timestamps -x -a 'server producer' -d 'select fragments by server or producer timestamps'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l region -x -d 'AWS region (default: the SDK chain, e.g. AWS_REGION)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l profile -x -d 'AWS shared-config profile'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l endpoint-url -x -d 'control-plane endpoint, e.g. the emulator\'s'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l local -d 'use the bundled emulator in-process, with demo streams and local credentials'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l connect-timeout -x -d 'give up connecting to an endpoint after this long (default: 10)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l read-timeout -x -d 'give up on a response that sends nothing for this long, then retry (default: 30)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l json -d 'print one JSON document on stdout at exit (success or failure)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -s q -l quiet -d 'print errors only'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -s v -l verbose -d 'print request ids, retries and error causes'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l no-color -d 'never use colour (NO_COLOR is honoured too)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -s h -l help -d 'display help for command'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images; and __kvs_clip_argument_is 0' -a '(__kvs_clip_streams)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -l prefix -x -d 'only streams whose name begins with PREFIX'
 complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -l retries -x -d 'retries per remote call'
 complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -l retry-max-time -x -d 'give up retrying one call after this long'

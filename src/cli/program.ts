@@ -4,6 +4,7 @@ import { completeCommand, type CompleteStreamsOptions } from './commands/complet
 import { completionCommand } from './commands/completion.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { getCommand, type GetOptions } from './commands/get.js';
+import { imagesCommand, type ImagesOptions } from './commands/images.js';
 import { inspectCommand, type InspectOptions } from './commands/inspect.js';
 import { joinCommand, type JoinOptions } from './commands/join.js';
 import { listCommand, type ListOptions } from './commands/list.js';
@@ -12,6 +13,7 @@ import type { CliIo } from './io.js';
 import { flagOption } from './options/option-values.js';
 import type {
   GetJsonResult,
+  ImagesJsonResult,
   InspectJsonResult,
   JoinJsonResult,
   ListJsonResult,
@@ -25,6 +27,7 @@ import type {
 export type CommandRunners = {
   readonly get: (options: GetOptions) => Promise<GetJsonResult>;
   readonly list: (options: ListOptions) => Promise<ListJsonResult>;
+  readonly images: (options: ImagesOptions) => Promise<ImagesJsonResult>;
   readonly streams: (options: StreamsOptions) => Promise<StreamsJsonResult>;
   readonly join: (options: JoinOptions) => Promise<JoinJsonResult>;
   readonly inspect: (options: InspectOptions) => Promise<InspectJsonResult>;
@@ -74,6 +77,7 @@ export function buildProgram(deps: ProgramDeps): Command {
     .addHelpText('after', ROOT_HELP);
   program.addCommand(getCommand({ io, runGet: run.get }));
   program.addCommand(listCommand({ io, runList: run.list }));
+  program.addCommand(imagesCommand({ io, runImages: run.images }));
   program.addCommand(streamsCommand({ io, runStreams: run.streams }));
   program.addCommand(joinCommand({ io, runJoin: run.join }));
   program.addCommand(inspectCommand({ io, runInspect: run.inspect }));
