@@ -122,6 +122,27 @@ function toUsageError(error: CommanderError): never {
   });
 }
 
+/**
+ * `kvs-clip help nosuch` would print the root help and exit 2 without a word about why: say the command is unknown
+ * (with commander's suggestion) instead. Throws UsageError E_USAGE; returns for every other command line.
+ */
+export function checkHelpTopic(program: Command, argv: readonly string[]): void {
+  const words = argv.filter((word) => !word.startsWith('-'));
+  if (words[0] !== 'help' || words[1] === undefined) return;
+  const topic = words[1];
+  const known = program.commands.filter((command) => !isHidden(command)).flatMap((c) => [c.name(), ...c.aliases()]);
+  if (known.includes(topic) || topic === 'help') return;
+  const letters = (word: string): string => [...word].sort().join('');
+  const near = known.find((name) => name.startsWith(topic) || letters(name) === letters(topic));
+  throw new UsageError('E_USAGE', `Unknown command '${topic}'${near === undefined ? '' : ` (did you mean ${near}?)`}`, {
+    hint: `Commands: ${known.filter((name) => name.length > 2).join(', ')}; kvs-clip --help shows them all`,
+  });
+}
+
+function isHidden(command: Command): boolean {
+  return (command as unknown as { _hidden?: boolean })._hidden === true;
+}
+
 /** True for commander's --help/--version exits, which are not failures. */
 export function isHelpExit(error: unknown): error is CommanderError {
   return error instanceof CommanderError && (error.exitCode === 0 || error.code === 'commander.help');
