@@ -1,5 +1,5 @@
 import { AuthError } from '../../errors/auth-error.js';
-import { KvsClipError } from '../../errors/kvs-clip-error.js';
+import type { KvsClipError } from '../../errors/kvs-clip-error.js';
 import { NotFoundError } from '../../errors/not-found-error.js';
 import { RemoteError } from '../../errors/remote-error.js';
 
