@@ -1,5 +1,6 @@
 import type { Pacer } from '../download/pacer.js';
 import type { RetryBudget } from '../download/retry-policy.js';
+import { throttleCauseOf } from '../download/throttle-cause.js';
 import { withRetry, type RetryNotice } from '../download/with-retry.js';
 import type { Selector } from '../plan/fragment.js';
 import type { ImagesPageRequest, ImagesPort, SampledImage } from './images-port.js';
@@ -85,7 +86,7 @@ export function fetchPage(
       signal: runtime.signal,
       classify: (error) => port.classify(error),
       toError: (error) => port.toError(error),
-      onThrottle: () => runtime.pacer.noteThrottle(),
+      onThrottle: (error) => runtime.pacer.noteThrottle(throttleCauseOf(error)),
       refreshEndpoint: () => port.refreshEndpoint(),
       ...(runtime.onRetry === undefined ? {} : { onRetry: runtime.onRetry }),
     },
