@@ -24,7 +24,7 @@ function __kvs_clip_streams
 end
 
 complete -c kvs-clip -f
-complete -c kvs-clip -n '__fish_use_subcommand' -s V -l version -d 'print the version'
+complete -c kvs-clip -n '__fish_use_subcommand' -s V -l version -d 'print the version (and the Node, platform and AWS SDK versions)'
 complete -c kvs-clip -n '__fish_use_subcommand' -s h -l help -d 'display help for command'
 complete -c kvs-clip -n __fish_use_subcommand -a 'get' -d 'download a time range of a stream as one MP4'
 complete -c kvs-clip -n __fish_use_subcommand -a 'list' -d 'show coverage and gaps of a time range (ListFragments only)'
@@ -114,6 +114,7 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l read-timeout -x
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l json -d 'print one JSON document on stdout at exit (success or failure)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -s q -l quiet -d 'print errors only'
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -s v -l verbose -d 'print request ids, retries and error causes'
+complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l no-progress -d 'accepted for scripts (no bar here)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l no-color -d 'never use colour (NO_COLOR is honoured too)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -s h -l help -d 'display help for command'
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls; and __kvs_clip_argument_is 0' -a '(__kvs_clip_streams)'
@@ -146,6 +147,7 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l read-timeout -x 
 complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l json -d 'print one JSON document on stdout at exit (success or failure)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from images' -s q -l quiet -d 'print errors only'
 complete -c kvs-clip -n '__fish_seen_subcommand_from images' -s v -l verbose -d 'print request ids, retries and error causes'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l no-progress -d 'accepted for scripts (no bar here)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l no-color -d 'never use colour (NO_COLOR is honoured too)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from images' -s h -l help -d 'display help for command'
 complete -c kvs-clip -n '__fish_seen_subcommand_from images; and __kvs_clip_argument_is 0' -a '(__kvs_clip_streams)'
@@ -161,6 +163,7 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -l read-timeout -x
 complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -l json -d 'print one JSON document on stdout at exit (success or failure)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -s q -l quiet -d 'print errors only'
 complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -s v -l verbose -d 'print request ids, retries and error causes'
+complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -l no-progress -d 'accepted for scripts (no bar here)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -l no-color -d 'never use colour (NO_COLOR is honoured too)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -s h -l help -d 'display help for command'
 complete -c kvs-clip -n '__fish_seen_subcommand_from join' -s o -l output -r -F -d 'output file; - writes fragmented MP4 to stdout'
@@ -173,6 +176,7 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from join' -l split-on-change -d
 complete -c kvs-clip -n '__fish_seen_subcommand_from join' -l json -d 'print one JSON document on stdout at exit (success or failure)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from join' -s q -l quiet -d 'print errors only'
 complete -c kvs-clip -n '__fish_seen_subcommand_from join' -s v -l verbose -d 'print request ids, retries and error causes'
+complete -c kvs-clip -n '__fish_seen_subcommand_from join' -l no-progress -d 'accepted for scripts (no bar here)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from join' -l no-color -d 'never use colour (NO_COLOR is honoured too)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from join' -s h -l help -d 'display help for command'
 complete -c kvs-clip -n '__fish_seen_subcommand_from join' -F
@@ -180,6 +184,7 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from inspect' -l boxes -d 'print
 complete -c kvs-clip -n '__fish_seen_subcommand_from inspect' -l json -d 'print one JSON document on stdout at exit (success or failure)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from inspect' -s q -l quiet -d 'print errors only'
 complete -c kvs-clip -n '__fish_seen_subcommand_from inspect' -s v -l verbose -d 'print request ids, retries and error causes'
+complete -c kvs-clip -n '__fish_seen_subcommand_from inspect' -l no-progress -d 'accepted for scripts (no bar here)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from inspect' -l no-color -d 'never use colour (NO_COLOR is honoured too)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from inspect' -s h -l help -d 'display help for command'
 complete -c kvs-clip -n '__fish_seen_subcommand_from inspect; and __kvs_clip_argument_is 0' -F

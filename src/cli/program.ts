@@ -43,6 +43,8 @@ export type CommandStart = { readonly command: string; readonly json: boolean; r
 export type ProgramDeps = {
   readonly io: CliIo;
   readonly version: string;
+  /** A second `--version` line (runtime, platform, SDK); absent in tests. */
+  readonly versionDetails?: string;
   readonly run: CommandRunners;
   readonly onCommandStart?: (start: CommandStart) => void;
 };
@@ -77,7 +79,11 @@ export function buildProgram(deps: ProgramDeps): Command {
   const { io, run } = deps;
   const program = new Command('kvs-clip')
     .description('Download archived video from Amazon Kinesis Video Streams as one lossless MP4.')
-    .version(deps.version, '-V, --version', 'print the version')
+    .version(
+      deps.versionDetails === undefined ? deps.version : `${deps.version}\n${deps.versionDetails}`,
+      '-V, --version',
+      'print the version (and the Node, platform and AWS SDK versions)',
+    )
     .addHelpText('after', ROOT_HELP);
   program.addCommand(getCommand({ io, runGet: run.get }));
   program.addCommand(listCommand({ io, runList: run.list }));

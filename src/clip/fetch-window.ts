@@ -1,6 +1,7 @@
 import type { TimeRange } from '../plan/fragment.js';
 import type { Align } from '../plan/select-window.js';
 import { DEFAULT_TEMPLATE } from '../output/template.js';
+import type { AskedRequest } from './asked-request.js';
 import { describeWindow } from '../time/describe-window.js';
 import { checkGapSplitOptions } from './download-gap-runs.js';
 import { fetchWithoutListing } from './fetch-without-listing.js';
@@ -25,7 +26,7 @@ export async function fetchWindow(
   options: GetOptions,
   deps: GetDeps,
   context: CallContext,
-  request: { window: TimeRange; align: Align },
+  request: { window: TimeRange; align: Align; asked?: AskedRequest },
   hooks: WindowHooks,
 ): Promise<WindowOutcome> {
   const startedMs = deps.nowMs();
@@ -53,7 +54,7 @@ export async function fetchWindow(
   if (exit !== null) return exit;
   const lastPart = plan.parts[plan.parts.length - 1];
   const lastFragment = fragments.find((fragment) => fragment.fragmentNumber === lastPart?.lastFragmentNumber);
-  const targetRequest = targetRequestOf(options, deps, { arn, window, align: request.align, hooks });
+  const targetRequest = targetRequestOf(options, deps, { ...request, arn, window, hooks });
   const target = chooseTarget(options, targetRequest, deps.stdout);
   const prepared = await target.prepare(plan);
   if (prepared.kind === 'skip') {
@@ -70,7 +71,7 @@ export async function fetchWindow(
 function targetRequestOf(
   options: GetOptions,
   deps: GetDeps,
-  resolved: { arn: string; window: TimeRange; align: Align; hooks: WindowHooks },
+  resolved: { arn: string; window: TimeRange; align: Align; asked?: AskedRequest; hooks: WindowHooks },
 ): TargetRequest {
   return {
     stream: options.stream,
@@ -87,5 +88,6 @@ function targetRequestOf(
     existingIsDone: resolved.hooks.existingIsDone === true,
     resume: options.continue !== false,
     keepParts: options.keepParts === true,
+    ...(resolved.asked === undefined ? {} : { asked: resolved.asked }),
   };
 }

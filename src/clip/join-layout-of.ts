@@ -10,3 +10,8 @@ export function joinLayoutOf(options: Pick<GetOptions, 'output' | 'format' | 'fa
     gaps: options.gaps ?? GET_DEFAULTS.gaps,
   };
 }
+
+/** The layout settings that change the output bytes, as one comparable text (resume manifests store it). */
+export function layoutKey(layout: JoinLayout): string {
+  return `${layout.format} faststart=${String(layout.faststart)} gaps=${layout.gaps}`;
+}

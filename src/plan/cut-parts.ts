@@ -12,7 +12,8 @@ export type CutOptions = {
   readonly firstIndex: number;
   /**
    * EndTimestamp of the last part. Default: the last fragment's start (one millisecond later when that equals the
-   * part's start, because GetClip requires End > Start). Replanning passes the original part's end to keep its seam.
+   * part's start, because GetClip requires End > Start). Replanning passes the original part's end to keep its seam;
+   * it too is moved to Start + 1 ms when a single fragment is left at that end.
    */
   readonly finalEndMs?: number;
 };
@@ -86,7 +87,7 @@ export function cutParts(sorted: readonly Fragment[], options: CutOptions): Part
     const endMs =
       nextStartMs !== undefined
         ? Math.min(nextStartMs - 1, startMs + options.limits.maxSpanMs)
-        : (options.finalEndMs ?? Math.max(lastStartMs, startMs + 1));
+        : Math.max(options.finalEndMs ?? lastStartMs, startMs + 1);
     let mediaEndMs = startMs;
     let mediaDurationMs = 0;
     let sizeBytes = 0;
