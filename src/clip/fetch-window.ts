@@ -55,7 +55,7 @@ export async function fetchWindow(
   const lastPart = plan.parts[plan.parts.length - 1];
   const lastFragment = fragments.find((fragment) => fragment.fragmentNumber === lastPart?.lastFragmentNumber);
   const targetRequest = targetRequestOf(options, deps, { ...request, arn, window, hooks });
-  const target = chooseTarget(options, targetRequest, deps.stdout);
+  const target = chooseTarget(options, targetRequest, deps.stdout, deps.objectStore);
   const prepared = await target.prepare(plan);
   if (prepared.kind === 'skip') {
     const [output = null] = prepared.outputs;
