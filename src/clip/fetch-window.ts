@@ -1,4 +1,5 @@
 import type { TimeRange } from '../plan/fragment.js';
+import { findFragment } from '../plan/fragment-table.js';
 import type { Align } from '../plan/select-window.js';
 import { DEFAULT_TEMPLATE } from '../output/template.js';
 import type { AskedRequest } from './asked-request.js';
@@ -53,7 +54,7 @@ export async function fetchWindow(
   const exit = emptyOrDryRun(plan, facts(window), hooks.emptyIsSuccess === true);
   if (exit !== null) return exit;
   const lastPart = plan.parts[plan.parts.length - 1];
-  const lastFragment = fragments.find((fragment) => fragment.fragmentNumber === lastPart?.lastFragmentNumber);
+  const lastFragment = findFragment(fragments, lastPart?.lastFragmentNumber);
   const targetRequest = targetRequestOf(options, deps, { ...request, arn, window, hooks });
   const target = chooseTarget(options, targetRequest, deps.stdout, deps.objectStore);
   const prepared = await target.prepare(plan);
