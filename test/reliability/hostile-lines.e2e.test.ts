@@ -108,11 +108,12 @@ const CASES: readonly (() => Case)[] = [
   () => ({ line: `$K get ${STREAM} ${R} ${E()} -o c.mp4 2>&-`, exit: 0, allow: ['c.mp4'], noStderr: true }),
   () => ({ line: `$K get ${STREAM} ${R} ${E()} -o - | head -c 10 > /dev/null`, exit: 0 }),
   () => ({ line: `$K streams ${E()} | true`, exit: 0 }),
-  // Silent, half-open and non-HTTP endpoints
-  () => ({ line: `$K streams --endpoint-url ${urls.silent} ${T}`, exit: 5 }),
-  () => ({ line: `$K streams --endpoint-url ${urls.half} ${T}`, exit: 5 }),
-  () => ({ line: `$K streams --endpoint-url ${urls.garbage} ${T}`, exit: 5 }),
-  () => ({ line: `$K streams --endpoint-url ${urls.half} ${T} --json`, exit: 5 }),
+  // Silent, half-open and non-HTTP endpoints (one retry each: the full budget's backoff would outlast the case's
+  // 60 s limit; the retry loop itself is tested in test/download)
+  () => ({ line: `$K streams --endpoint-url ${urls.silent} ${T} --retries 1`, exit: 5 }),
+  () => ({ line: `$K streams --endpoint-url ${urls.half} ${T} --retries 1`, exit: 5 }),
+  () => ({ line: `$K streams --endpoint-url ${urls.garbage} ${T} --retries 1`, exit: 5 }),
+  () => ({ line: `$K streams --endpoint-url ${urls.half} ${T} --retries 1 --json`, exit: 5 }),
   () => ({ line: `$K get ${STREAM} ${R} --endpoint-url ${urls.silent} ${T} --retries 0 -o d.mp4`, exit: 5 }),
   () => ({ line: `$K get ${STREAM} ${R} --endpoint-url ${urls.half} ${T} --retries 1 -o d.mp4`, exit: 5 }),
   () => ({ line: `$K get ${STREAM} ${R} --endpoint-url ${urls.garbage} ${T} --retries 0 -o d.mp4`, exit: 5 }),
