@@ -16,8 +16,8 @@ import { runCron } from './run-cron.js';
  */
 export async function runGet(options: GetOptions, deps: GetDeps): Promise<GetResult> {
   const context = createRunContext(options, deps);
-  if (options.state !== undefined) return runCron(options, deps, context, { fetchWindow });
-  const window = resolveWindow(options.time, { nowMs: deps.nowMs(), timeZone: options.timeZone });
-  const { result } = await fetchWindow(options, deps, context, { window, align: options.align ?? 'cover' }, {});
+  if (options.cron !== undefined) return runCron(options, options.cron, deps, context, { fetchWindow });
+  const window = resolveWindow(options.time, { nowMs: deps.nowMs(), timeZone: options.time.tz });
+  const { result } = await fetchWindow(options, deps, context, { window, align: options.time.align ?? 'cover' }, {});
   return result;
 }

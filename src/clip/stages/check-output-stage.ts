@@ -12,7 +12,7 @@ export async function checkOutputStage(
   options: GetOptions,
   facts: { cwd: string; window: TimeRange; when: 'before-describe' | 'after-describe' },
 ): Promise<string | null> {
-  if (options.state !== undefined) return null;
+  if (options.cron !== undefined) return null;
   const late = nameNeedsClampedWindow(options);
   if (late !== (facts.when === 'after-describe')) return null;
   const checked = await checkOutputEarly(options, { cwd: facts.cwd, window: facts.window, existingIsDone: false });
