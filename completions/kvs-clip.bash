@@ -28,6 +28,7 @@ _kvs_clip_spec() {
     '') opts='-V --version -h --help'; valued='' ;;
     get) opts='--stream-arn --since --from --until --to --last --at --duration --range --tz --utc --timestamps -o --output --force --skip-existing --mkdir --split --no-faststart --format --gaps --fail-on-gap --align --concurrency --retries --retry-max-time --fragment-rate --no-pacing --dry-run --no-continue --keep-parts --state --settle --exec --log-format --region --profile --endpoint-url --local --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='--stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps -o --output --format --gaps --align --concurrency --retries --retry-max-time --fragment-rate --state --settle --exec --log-format --region --profile --endpoint-url --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl' ;;
     list|ls) opts='--stream-arn --chart --since --from --until --to --last --at --duration --range --tz --utc --timestamps --retries --retry-max-time --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --no-color -h --help'; valued='--stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps --retries --retry-max-time --region --profile --endpoint-url --connect-timeout --read-timeout' ;;
+    images) opts='--stream-arn --every --format --quality --width --height -o --output --sheet --force --since --from --until --to --last --at --duration --range --tz --utc --timestamps --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --no-color -h --help'; valued='--stream-arn --every --format --quality --width --height -o --output --sheet --since --from --until --to --last --at --duration --range --tz --timestamps --region --profile --endpoint-url --connect-timeout --read-timeout' ;;
     streams) opts='--prefix --retries --retry-max-time --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --no-color -h --help'; valued='--prefix --retries --retry-max-time --region --profile --endpoint-url --connect-timeout --read-timeout' ;;
     join) opts='-o --output --force --mkdir --no-faststart --format --gaps --split-on-change --json -q --quiet -v --verbose --no-color -h --help'; valued='-o --output --format --gaps' ;;
     inspect) opts='--boxes --json -q --quiet -v --verbose --no-color -h --help'; valued='' ;;
@@ -56,6 +57,13 @@ _kvs_clip_value() {
       case "$2" in
         --timestamps) COMPREPLY=($(compgen -W 'server producer' -- "$cur")) ;;
       esac ;;
+    images)
+      case "$2" in
+        --format) COMPREPLY=($(compgen -W 'jpeg png' -- "$cur")) ;;
+        -o|--output) _kvs_clip_files ;;
+        --sheet) _kvs_clip_files ;;
+        --timestamps) COMPREPLY=($(compgen -W 'server producer' -- "$cur")) ;;
+      esac ;;
     join)
       case "$2" in
         -o|--output) _kvs_clip_files ;;
@@ -79,6 +87,9 @@ _kvs_clip_argument() {
       (($2 == 0)) && { _kvs_clip_streams; return 0; }
       ;;
     list|ls)
+      (($2 == 0)) && { _kvs_clip_streams; return 0; }
+      ;;
+    images)
       (($2 == 0)) && { _kvs_clip_streams; return 0; }
       ;;
     join)
@@ -113,7 +124,7 @@ _kvs_clip() {
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$opts" -- "$cur"))
   elif [[ -z $cmd ]]; then
-    COMPREPLY=($(compgen -W 'get list ls streams join inspect completion emulator help' -- "$cur"))
+    COMPREPLY=($(compgen -W 'get list ls images streams join inspect completion emulator help' -- "$cur"))
   else
     _kvs_clip_argument "$cmd" "$nargs"
   fi

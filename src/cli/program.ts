@@ -4,6 +4,7 @@ import { completeCommand, type CompleteStreamsOptions } from './commands/complet
 import { completionCommand } from './commands/completion.js';
 import { emulatorCommand } from './commands/emulator.js';
 import { getCommand, type GetOptions } from './commands/get.js';
+import { imagesCommand, type ImagesOptions } from './commands/images.js';
 import { inspectCommand, type InspectOptions } from './commands/inspect.js';
 import { joinCommand, type JoinOptions } from './commands/join.js';
 import { listCommand, type ListOptions } from './commands/list.js';
@@ -12,6 +13,7 @@ import type { CliIo } from './io.js';
 import { flagOption } from './options/option-values.js';
 import type {
   GetJsonResult,
+  ImagesJsonResult,
   InspectJsonResult,
   JoinJsonResult,
   ListJsonResult,
@@ -25,6 +27,7 @@ import type {
 export type CommandRunners = {
   readonly get: (options: GetOptions) => Promise<GetJsonResult>;
   readonly list: (options: ListOptions) => Promise<ListJsonResult>;
+  readonly images: (options: ImagesOptions) => Promise<ImagesJsonResult>;
   readonly streams: (options: StreamsOptions) => Promise<StreamsJsonResult>;
   readonly join: (options: JoinOptions) => Promise<JoinJsonResult>;
   readonly inspect: (options: InspectOptions) => Promise<InspectJsonResult>;
@@ -74,6 +77,7 @@ export function buildProgram(deps: ProgramDeps): Command {
     .addHelpText('after', ROOT_HELP);
   program.addCommand(getCommand({ io, runGet: run.get }));
   program.addCommand(listCommand({ io, runList: run.list }));
+  program.addCommand(imagesCommand({ io, runImages: run.images }));
   program.addCommand(streamsCommand({ io, runStreams: run.streams }));
   program.addCommand(joinCommand({ io, runJoin: run.join }));
   program.addCommand(inspectCommand({ io, runInspect: run.inspect }));
@@ -116,6 +120,27 @@ function toUsageError(error: CommanderError): never {
   throw new UsageError('E_USAGE', message.charAt(0).toUpperCase() + message.slice(1), {
     hint: 'Run with --help for usage.',
   });
+}
+
+/**
+ * `kvs-clip help nosuch` would print the root help and exit 2 without a word about why: say the command is unknown
+ * (with commander's suggestion) instead. Throws UsageError E_USAGE; returns for every other command line.
+ */
+export function checkHelpTopic(program: Command, argv: readonly string[]): void {
+  const words = argv.filter((word) => !word.startsWith('-'));
+  if (words[0] !== 'help' || words[1] === undefined) return;
+  const topic = words[1];
+  const known = program.commands.filter((command) => !isHidden(command)).flatMap((c) => [c.name(), ...c.aliases()]);
+  if (known.includes(topic) || topic === 'help') return;
+  const letters = (word: string): string => [...word].sort().join('');
+  const near = known.find((name) => name.startsWith(topic) || letters(name) === letters(topic));
+  throw new UsageError('E_USAGE', `Unknown command '${topic}'${near === undefined ? '' : ` (did you mean ${near}?)`}`, {
+    hint: `Commands: ${known.filter((name) => name.length > 2).join(', ')}; kvs-clip --help shows them all`,
+  });
+}
+
+function isHidden(command: Command): boolean {
+  return (command as unknown as { _hidden?: boolean })._hidden === true;
 }
 
 /** True for commander's --help/--version exits, which are not failures. */

@@ -1,6 +1,5 @@
 import { AuthError } from '../errors/auth-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
-import { UsageError } from '../errors/usage-error.js';
 import type { EventSink } from '../download/events.js';
 import type { Pacer } from '../download/pacer.js';
 import { sleepUnlessCancelled } from '../download/cancellation.js';
@@ -56,8 +55,8 @@ export function callWithRetry<T>(
 /**
  * DescribeStream, then the window clamped to the stream's retention (docs/planning.md, "Time ranges" validation): a
  * warning when the start is older than the retention, an error when the whole window is. Throws NotFoundError
- * `E_STREAM_NOT_FOUND` (via the port's mapping), `E_NO_MEDIA` for a stream without an archive, UsageError
- * `E_TIME_RANGE` for a window entirely outside the retention.
+ * `E_STREAM_NOT_FOUND` (via the port's mapping), `E_NO_MEDIA` for a stream without an archive or a window entirely
+ * before the retention (exit 3: nothing can be there).
  */
 export async function describeAndClamp(
   stream: string,
@@ -77,10 +76,13 @@ export async function describeAndClamp(
   }
   const earliestMs = context.nowMs() - info.retentionHours * HOUR_MS;
   if (window.endMs <= earliestMs) {
-    throw new UsageError(
-      'E_TIME_RANGE',
-      `Time range ends at ${formatInstant(window.endMs)}, before the retention of ${stream} (${info.retentionHours} h, from ${formatInstant(earliestMs)})`,
-      { hint: 'Ask for a more recent range' },
+    // No media can exist there (README "Exit codes", "Troubleshooting"): exit 3, like any other empty window.
+    throw new NotFoundError(
+      'E_NO_MEDIA',
+      `Time range ends at ${formatInstant(window.endMs)}, before the retention of ${stream} (${info.retentionHours} h, from ${formatInstant(earliestMs)}): no media there`,
+      {
+        hint: `Ask for a more recent range; \`kvs-clip list ${stream} --since ${info.retentionHours}h\` shows what is kept`,
+      },
     );
   }
   if (window.startMs < earliestMs) {

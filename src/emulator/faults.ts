@@ -1,7 +1,8 @@
 import { mixSeed, seededRandom } from './seeded-random.js';
 
 /** The operations a fault can target. */
-export type OperationName = 'GetDataEndpoint' | 'DescribeStream' | 'ListStreams' | 'ListFragments' | 'GetClip';
+export type OperationName =
+  'GetDataEndpoint' | 'DescribeStream' | 'ListStreams' | 'ListFragments' | 'GetClip' | 'GetImages';
 
 /** What a fault does to the reply. */
 export type FaultAction =

@@ -3,6 +3,7 @@ import type { ClipShape, ShapedClip } from './clip-shape.js';
 import type { FaultPlan } from './faults.js';
 import type { EmulatorCredentials } from './local-credentials.js';
 import type { Quirks } from './quirks.js';
+import type { FrameRenderer } from './render-frame.js';
 import type { Quotas } from './quotas.js';
 import type { RequestLog } from './request-log.js';
 import type { ClipCaps } from './routes/get-clip.js';
@@ -40,5 +41,7 @@ export type HandlerContext = {
   readonly sortedListFragments: boolean;
   readonly listFragmentsDelayMs: number;
   readonly encodeClip: ClipEncoder;
+  /** GetImages' frame renderer (ffmpeg, cached). */
+  readonly renderFrame: FrameRenderer;
   readonly quirks: Quirks;
 };

@@ -113,8 +113,11 @@ export class Quotas {
     for (const times of recent) times.push(now);
   }
 
-  /** Charges GetClip's fragment-media points (its fragment count); throws ClientLimitExceededException when over. */
-  chargeFragmentPoints(stream: string, points: number): void {
+  /**
+   * Charges fragment-media points (GetClip: its fragment count; GetImages: one per image made from footage, a stand-in,
+   * docs/emulator.md); throws ClientLimitExceededException when over.
+   */
+  chargeFragmentPoints(stream: string, points: number, op = 'GetClip'): void {
     if (this.#limits === false || this.#limits.fragmentMediaPoints === false) return;
     const now = this.#now();
     const recent = (this.#points.get(stream) ?? []).filter((entry) => entry.at > now - WINDOW_MS);
@@ -124,7 +127,7 @@ export class Quotas {
       throw new WireError(
         'ClientLimitExceededException',
         400,
-        `Limit exceeded on fragment-media points for GetClip API for resource '${stream}'`,
+        `Limit exceeded on fragment-media points for ${op} API for resource '${stream}'`,
       );
     }
     recent.push({ at: now, points });

@@ -16,6 +16,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, type EmulatorCredentials } from './loc
 import { resolveQuirks, type Quirks } from './quirks.js';
 import { DEFAULT_QUOTAS, Quotas, type QuotaLimits } from './quotas.js';
 import { RequestLog } from './request-log.js';
+import { createFrameRenderer } from './render-frame.js';
 import { DEFAULT_CLIP_CAPS, DEFAULT_CPD_CHANGE_ERROR, type ClipCaps } from './routes/get-clip.js';
 import { StreamStore } from './store.js';
 import type { StreamSpec } from './stream-spec.js';
@@ -153,6 +154,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     sortedListFragments: options.sortedListFragments ?? false,
     listFragmentsDelayMs: options.listFragmentsDelayMs ?? 0,
     encodeClip: (media, layout) => buildClipStream(media, { layout }),
+    renderFrame: createFrameRenderer(),
     quirks: resolveQuirks(options.quirks),
   };
   const server = createServer((req, res) => {

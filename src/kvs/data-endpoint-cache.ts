@@ -5,7 +5,7 @@ import { mapSdkError } from './map-sdk-error.js';
 import { streamFields, streamLabel, type StreamRef } from './stream-ref.js';
 
 /** The data-plane APIs kvs-clip asks GetDataEndpoint about. */
-export type DataApi = 'LIST_FRAGMENTS' | 'GET_CLIP';
+export type DataApi = 'LIST_FRAGMENTS' | 'GET_CLIP' | 'GET_IMAGES';
 
 /** Data endpoints of one stream, per API. */
 export type DataEndpointCache = {

@@ -3,6 +3,7 @@ import type { KvsClients } from './clients.js';
 import { createDataEndpointCache } from './data-endpoint-cache.js';
 import { describeStream, type StreamDescription } from './describe-stream.js';
 import { getClip, type ClipDownload, type ClipSink } from './get-clip.js';
+import { getImagesPage, type ImagesPage, type ImagesQuery } from './get-images.js';
 import type { KvsOperation } from './kvs-operation.js';
 import { listFragments, type FragmentQuery } from './list-fragments.js';
 import { listStreams } from './list-streams.js';
@@ -18,6 +19,11 @@ export type KvsSession = {
   listFragments(query: FragmentQuery, options?: PagedCallOptions): Promise<Fragment[]>;
   /** One GetClip body streamed to `sink.destPath`, Content-Length checked; `beforeSend` runs just before sending. */
   getClip(query: FragmentQuery, sink: ClipSink & { beforeSend?: () => Promise<void> }): Promise<ClipDownload>;
+  /** One GetImages page; `beforeSend` runs after the data endpoint is known, just before sending (pacing). */
+  getImages(
+    query: ImagesQuery,
+    options?: { signal?: AbortSignal; beforeSend?: () => Promise<void> },
+  ): Promise<ImagesPage>;
   /** Forget the cached data endpoints (after a connection or endpoint failure); the next call asks again. */
   refreshEndpoints(): Promise<void>;
 };
@@ -79,6 +85,13 @@ export function createKvsSession(clients: KvsClients, options: KvsSessionOptions
       await before('GetClip')(sink.signal);
       const { beforeSend: _paced, ...clipSink } = sink;
       return getClip(client, { stream, query, sink: clipSink });
+    },
+    getImages: async (query, callOptions = {}) => {
+      await clients.region();
+      const client = await clients.archivedMedia(await endpoints.get('GET_IMAGES', withSignal(callOptions.signal)));
+      await callOptions.beforeSend?.();
+      await before('GetImages')(callOptions.signal);
+      return getImagesPage(client, { stream, query, ...withSignal(callOptions.signal) });
     },
     refreshEndpoints: () => {
       endpoints.invalidate();

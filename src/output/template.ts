@@ -12,16 +12,27 @@ export type TemplateFields = {
   index?: number;
   /** `server` or `producer`. */
   selector?: string;
+  /** The sampled instant of one image (`kvs-clip images`), for `{time}`. */
+  timeMs?: number;
 };
 
-export type TemplateFieldName = 'stream' | 'start' | 'end' | 'date' | 'index' | 'part' | 'selector';
+export type TemplateFieldName = 'stream' | 'start' | 'end' | 'date' | 'time' | 'index' | 'part' | 'selector';
 
 type Token = { kind: 'literal'; text: string } | { kind: 'field'; name: TemplateFieldName; format: string | undefined };
 
-const FIELD_NAMES: readonly TemplateFieldName[] = ['stream', 'start', 'end', 'date', 'index', 'part', 'selector'];
-const TIME_FIELDS = new Set<TemplateFieldName>(['start', 'end', 'date']);
+const FIELD_NAMES: readonly TemplateFieldName[] = [
+  'stream',
+  'start',
+  'end',
+  'date',
+  'time',
+  'index',
+  'part',
+  'selector',
+];
+const TIME_FIELDS = new Set<TemplateFieldName>(['start', 'end', 'date', 'time']);
 const STRFTIME = /%(.?)/g;
-const STRFTIME_LETTERS = new Set(['Y', 'm', 'd', 'H', 'M', 'S', 'j', 's', '%']);
+const STRFTIME_LETTERS = new Set(['Y', 'm', 'd', 'H', 'M', 'S', 'L', 'j', 's', '%']);
 
 function templateError(template: string, problem: string): UsageError {
   return new UsageError('E_USAGE', `Bad output template "${template}": ${problem}`, {
@@ -41,7 +52,7 @@ function checkFormat(template: string, name: TemplateFieldName, format: string |
       if (letter === undefined || !STRFTIME_LETTERS.has(letter)) {
         throw templateError(
           template,
-          `unknown format "%${letter ?? ''}" in {${name}} (use %Y %m %d %H %M %S %j %s %%)`,
+          `unknown format "%${letter ?? ''}" in {${name}} (use %Y %m %d %H %M %S %L %j %s %%)`,
         );
       }
     }
@@ -106,6 +117,7 @@ function strftime(format: string, ms: number): string {
     H: pad(date.getUTCHours(), 2),
     M: pad(date.getUTCMinutes(), 2),
     S: pad(date.getUTCSeconds(), 2),
+    L: pad(date.getUTCMilliseconds(), 3),
     j: pad(dayOfYear, 3),
     s: String(Math.floor(ms / 1000)),
     '%': '%',
@@ -126,6 +138,10 @@ function renderField(template: string, token: Extract<Token, { kind: 'field' }>,
       return strftime(token.format ?? '%Y%m%dT%H%M%SZ', fields.endMs);
     case 'date':
       return strftime(token.format ?? '%Y-%m-%d', fields.startMs);
+    case 'time':
+      if (fields.timeMs === undefined)
+        throw templateError(template, '{time} names an image instant: use it with `images`');
+      return strftime(token.format ?? '%Y%m%dT%H%M%S.%LZ', fields.timeMs);
     case 'index':
     case 'part':
       if (fields.index === undefined) throw templateError(template, `{${token.name}} is only available with --split`);

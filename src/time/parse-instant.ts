@@ -1,9 +1,18 @@
 import { UsageError } from '../errors/usage-error.js';
+import { impossibleOffset } from './parse-iso.js';
 import { parseTimeExpression } from './parse-time-expression.js';
 import type { TimeContext } from './time-expression.js';
 
 /** The error for text no layer of the time grammar reads, in the shape docs/README.md, "House rules" shows. */
 export function timeParseError(text: string, option: string | undefined): UsageError {
+  const offset = impossibleOffset(text.trim());
+  if (offset !== undefined) {
+    return new UsageError(
+      'E_TIME_PARSE',
+      `Could not parse ${option ?? 'time'} "${text}": the UTC offset ${offset} is impossible (hours 00-23, minutes 00-59)`,
+      { hint: 'e.g. 2025-06-14T15:00+02:00, 2025-06-14T15:00Z, or a time without an offset read in --tz' },
+    );
+  }
   return new UsageError(
     'E_TIME_PARSE',
     `Could not parse ${option ?? 'time'} "${text}": expected e.g. "2h ago", "2025-06-14 15:00", "yesterday 3pm"`,

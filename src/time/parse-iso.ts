@@ -31,6 +31,16 @@ function isValidWallClock(wall: WallClock): boolean {
 }
 
 /**
+ * The offset of an ISO-shaped `text` that no zone can have (`+25:00`, `+99:99`), or undefined. Such text must not
+ * fall through to the casual layer, which would read the date and drop the offset.
+ */
+export function impossibleOffset(text: string): string | undefined {
+  const match = EXTENDED.exec(text) ?? BASIC.exec(text);
+  const offset = match?.[8];
+  return offset !== undefined && offsetMs(offset) === undefined ? offset : undefined;
+}
+
+/**
  * Layer 2 of the time grammar (docs/planning.md, "Time ranges"). Returns undefined when `text` is not ISO-shaped or
  * names an impossible date (2025-02-30, 25:00). An explicit offset or `Z` wins; a naive time is read in `timeZone` at
  * that instant.

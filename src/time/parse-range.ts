@@ -1,4 +1,5 @@
 import { UsageError } from '../errors/usage-error.js';
+import { impossibleOffset } from './parse-iso.js';
 import { parseTimeExpression } from './parse-time-expression.js';
 import type { TimeContext, TimeExpression } from './time-expression.js';
 import { instantToWallClock, wallClockAsUtc, wallClockToInstant } from './zone.js';
@@ -9,6 +10,17 @@ const DAY_MS = 86_400_000;
 export type TimeRange = { startMs: number; endMs: number };
 
 function rangeParseError(text: string, option: string | undefined): UsageError {
+  const offset = text
+    .split(/\.\.| to /)
+    .map((side) => impossibleOffset(side.trim()))
+    .find((found) => found !== undefined);
+  if (offset !== undefined) {
+    return new UsageError(
+      'E_TIME_PARSE',
+      `Could not parse ${option ?? 'RANGE'} "${text}": the UTC offset ${offset} is impossible (hours 00-23, minutes 00-59)`,
+      { hint: 'e.g. "2025-06-14T15:00+02:00..16:00", or times without an offset read in --tz' },
+    );
+  }
   return new UsageError(
     'E_TIME_PARSE',
     `Could not parse ${option ?? 'RANGE'} "${text}": expected e.g. "yesterday 3pm to 4pm", "last 10 minutes", "2025-06-14 15:00..16:00"`,

@@ -1,6 +1,6 @@
 import { parseCasual } from './parse-casual.js';
 import { matchDuration } from './parse-duration.js';
-import { parseIso } from './parse-iso.js';
+import { impossibleOffset, parseIso } from './parse-iso.js';
 import type { TimeContext, TimeExpression } from './time-expression.js';
 import { instantToWallClock, utcWallClock, wallClockAsUtc, wallClockToInstant } from './zone.js';
 
@@ -63,6 +63,7 @@ export function parseTimeExpression(text: string, ctx: TimeContext): TimeExpress
     const nextDay = utcWallClock(wallClockAsUtc(iso.wall) + DAY_MS);
     return { startMs: iso.ms, wholeDayEndMs: wallClockToInstant(nextDay, ctx.timeZone) };
   }
+  if (impossibleOffset(source) !== undefined) return undefined;
   const ago = parseAgo(source, ctx.nowMs);
   if (ago !== undefined) return { startMs: ago };
   return parseKeyword(source, ctx) ?? parseCasual(source, ctx);

@@ -14,8 +14,17 @@ import { memory } from './figures/memory.mjs';
 import { concurrency } from './figures/concurrency.mjs';
 import { joinAlone } from './figures/join-alone.mjs';
 import { emulatorServe } from './figures/emulator-serve.mjs';
+import { imagesMemory } from './figures/images-memory.mjs';
 
-const FIGURES = { wire, aws: awsCli, memory, concurrency, join: joinAlone, emulator: emulatorServe };
+const FIGURES = {
+  wire,
+  aws: awsCli,
+  memory,
+  concurrency,
+  join: joinAlone,
+  emulator: emulatorServe,
+  images: imagesMemory,
+};
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');

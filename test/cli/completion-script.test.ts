@@ -16,6 +16,16 @@ describe('completion model', () => {
     expect(model.commands.find((command) => command.name === 'list')?.aliases).toEqual(['ls']);
   });
 
+  it('completes images with its stream argument, format choices and file-valued -o', () => {
+    const images = model.commands.find((command) => command.name === 'images');
+    const option = (flag: string) => images?.options.find((o) => o.flags.includes(flag));
+    expect(images?.args[0]).toMatchObject({ name: 'stream', kind: 'stream' });
+    expect(option('--format')?.value).toMatchObject({ kind: 'choice', choices: ['jpeg', 'png'] });
+    expect(option('--output')?.value).toMatchObject({ kind: 'file' });
+    expect(option('--every')?.value).toMatchObject({ kind: 'text' });
+    expect(option('--timestamps')?.value).toMatchObject({ kind: 'choice', choices: ['server', 'producer'] });
+  });
+
   it('knows which values are files, streams and choices', () => {
     const get = model.commands.find((command) => command.name === 'get');
     const option = (flag: string) => get?.options.find((o) => o.flags.includes(flag));

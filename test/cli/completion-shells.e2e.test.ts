@@ -40,6 +40,9 @@ describe('generated completion files', () => {
 
   it('completes commands, aliases, choices and files in a real bash', () => {
     expect(bashComplete(['kvs-clip', 'l'])).toEqual(['list', 'ls']);
+    expect(bashComplete(['kvs-clip', 'im'])).toEqual(['images']);
+    expect(bashComplete(['kvs-clip', 'images', 'cam1', '--format', ''])).toEqual(['jpeg', 'png']);
+    expect(bashComplete(['kvs-clip', 'images', 'cam1', '--ev'])).toEqual(['--every']);
     expect(bashComplete(['kvs-clip', 'get', 'cam1', '--timestamps', ''])).toEqual(['server', 'producer']);
     expect(bashComplete(['kvs-clip', 'completion', 'z'])).toEqual(['zsh']);
     expect(bashComplete(['kvs-clip', 'join', 'package.j'])).toEqual(['package.json']);

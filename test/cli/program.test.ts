@@ -54,7 +54,7 @@ describe('get wiring', () => {
       '--to',
       '2025-06-14 16:00',
       '--stream-arn',
-      'arn:aws:kinesisvideo:x',
+      'arn:aws:kinesisvideo:us-east-1:123456789012:stream/cam1/1718370000000',
       '--tz',
       'Europe/Berlin',
       '--timestamps',
@@ -104,7 +104,7 @@ describe('get wiring', () => {
     expect(code).toBe(0);
     expect(options).toMatchObject({
       stream: 'cam1',
-      streamArn: 'arn:aws:kinesisvideo:x',
+      streamArn: 'arn:aws:kinesisvideo:us-east-1:123456789012:stream/cam1/1718370000000',
       time: {
         since: '2025-06-14 15:00',
         until: '2025-06-14 16:00',

@@ -2,7 +2,6 @@ import { stat } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../src/errors/not-found-error.js';
 import { OutputError } from '../../src/errors/output-error.js';
-import { UsageError } from '../../src/errors/usage-error.js';
 import { IncompleteError } from '../../src/errors/incomplete-error.js';
 import { itMedia, packetHashes } from '../support/ffmpeg.js';
 import { HOUR, plannedFragments, startHarness, type Harness } from './get-harness.js';
@@ -245,9 +244,9 @@ describe('get scenarios against the emulator', () => {
     expect(h.emulator.log.ofOp('GetClip')).toHaveLength(0);
   });
 
-  it('rejects a window entirely outside the retention, and a reversed range, as usage errors', async () => {
+  it('reports a window entirely before the retention as no media (exit 3), a reversed range as a usage error', async () => {
     const old = await h.run({ stream: 'fast', time: { since: iso(END - 300 * HOUR), until: iso(END - 200 * HOUR) } });
-    expect(old.error).toBeInstanceOf(UsageError);
+    expect(old.error).toMatchObject({ code: 'E_NO_MEDIA', exitCode: 3 });
     const reversed = await h.run({ stream: 'fast', time: { since: iso(END), until: iso(END - MIN) } });
     expect(reversed.error).toMatchObject({ code: 'E_TIME_RANGE', exitCode: 2 });
   });

@@ -85,6 +85,13 @@ describe('renderTemplate', () => {
     expect(() => renderTemplate(template, { ...fields, index: 1 })).toThrow(problem);
   });
 
+  it('renders an image instant with {time}, milliseconds with %L, and refuses {time} outside images', () => {
+    const timeMs = Date.UTC(2025, 5, 14, 13, 5, 7, 40);
+    expect(renderTemplate('{stream}_{time:%H%M%S.%L}.jpg', { ...fields, timeMs })).toBe('cam1_130507.040.jpg');
+    expect(renderTemplate('{time}.png', { ...fields, timeMs })).toBe('20250614T130507.040Z.png');
+    expect(() => renderTemplate('{time}.jpg', fields)).toThrow('{time} names an image instant');
+  });
+
   it('rejects {index} when there is no part number', () => {
     expect(() => renderTemplate('{index}.mp4', fields)).toThrow('only available with --split');
   });

@@ -79,16 +79,16 @@ const CASES: readonly Case[] = [
     args: () => [S, '--since', iso(T0 - 40 * M), '--until', iso(T0 - 30 * M), ...OUT],
     exit: 3,
   },
-  // Entirely before retention is reported as E_TIME_RANGE (the user's range is wrong), not as "no media".
+  // Entirely before retention: nothing can be there, so it is E_NO_MEDIA (exit 3) as the README's table says.
   {
     title: 'a window before retention (year 2000)',
     args: () => [S, '--since', '2000-01-01T00:00:00Z', '--until', '2000-01-01T01:00:00Z', ...OUT],
-    exit: 2,
+    exit: 3,
   },
   { title: 'a stream name with a slash', args: () => ['bad/name', ...R, ...OUT], exit: 2 },
   { title: 'a stream name of 300 characters', args: () => ['x'.repeat(300), ...R, ...OUT], exit: 2 },
-  // Not validated locally: the emulator answers ResourceNotFound (AWS would answer InvalidArgument, exit 2).
-  { title: 'a malformed --stream-arn', args: () => [S, '--stream-arn', 'not-an-arn', ...R, ...OUT], exit: 3 },
+  // Checked locally against the StreamARN pattern, before any request.
+  { title: 'a malformed --stream-arn', args: () => [S, '--stream-arn', 'not-an-arn', ...R, ...OUT], exit: 2 },
   { title: 'a missing stream argument', args: () => [], exit: 2 },
   { title: 'too many positional arguments', args: () => ['a', 'b', 'c', ...OUT], exit: 2 },
   // AWS configuration

@@ -25,7 +25,10 @@ export function completeCommand(deps: CompleteCommandDeps): Command {
   addAwsOptions(streams);
   streams.action(async (_values: unknown, self: Command) => {
     try {
-      const names = await deps.listStreamNames({ aws: readAwsOptions(self.opts()), timeoutMs: COMPLETE_TIMEOUT_MS });
+      const names = await deps.listStreamNames({
+        aws: readAwsOptions(self.opts(), deps.io.env),
+        timeoutMs: COMPLETE_TIMEOUT_MS,
+      });
       if (names.length > 0) deps.io.stdout.write(`${names.join('\n')}\n`);
     } catch {
       // Completion must never print an error into the user's command line.

@@ -1,6 +1,7 @@
 import { Stats } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { CancelledError } from '../../errors/cancelled-error.js';
 import { UsageError } from '../../errors/usage-error.js';
 import { demoStreams } from '../../emulator/demo-streams.js';
 import { CLIP_SHAPES, type ClipShape } from '../../emulator/clip-shape.js';
@@ -135,6 +136,9 @@ export function emulatorCommand(io: CliIo): Command {
         else io.signal.addEventListener('abort', () => resolve(), { once: true });
       });
       await emulator.close();
+      // Stopped by a signal: exit 130/143 like every other command (README, "Exit codes"), not 0.
+      const reason: unknown = io.signal.reason;
+      if (reason instanceof CancelledError) throw reason;
     });
 }
 

@@ -9,6 +9,7 @@ import { formatOption, readFormat } from '../options/format-option.js';
 import { addOutputModeOptions, readOutputMode, type OutputMode } from '../options/output-mode.js';
 import { addS3Options, readS3Options, type S3Options } from '../options/s3-options.js';
 import { durationParser, integerParser, positiveNumberParser } from '../options/parse-number.js';
+import { streamArgument, streamArnOption } from '../options/stream-options.js';
 import { addRetryOptions, readRetryOptions } from '../options/retry-options.js';
 import { addTimeOptions, readTimeSpec } from '../options/time-options.js';
 import { successDocument, writeJsonDocument, type GetJsonResult } from '../render/json.js';
@@ -38,9 +39,9 @@ export type GetCommandDeps = {
 export function getCommand(deps: GetCommandDeps): Command {
   const command = new Command('get')
     .description('download a time range of a stream as one MP4')
-    .argument('<stream>', 'stream name')
+    .addArgument(streamArgument())
     .argument('[range]', 'time range, e.g. "yesterday 3pm to 4pm", "last 10 minutes", "2025-06-14 15:00..16:00"')
-    .option('--stream-arn <arn>', 'address the stream by ARN (the name is still used in file names)');
+    .addOption(streamArnOption('address the stream by ARN (the name is still used in file names)'));
   addTimeOptions(command);
   command
     .option(
@@ -175,7 +176,7 @@ export function readGetOptions(command: Command, stream: string, range: string |
       ? {}
       : { cron: { state, settleMs: numberOption(values, 'settle', GET_DEFAULTS.cron.settleMs) } }),
     postSteps: exec === undefined ? {} : { exec },
-    aws: readAwsOptions(values),
+    aws: readAwsOptions(values, io.env),
     mode,
     logFormat: choiceOption(values, 'logFormat', LOG_FORMATS, 'human'),
     ...(output?.startsWith('s3://') === true ? { s3: readS3Options(values, io) } : {}),

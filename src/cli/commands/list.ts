@@ -4,6 +4,7 @@ import { addAwsOptions, readAwsOptions, type AwsOptions } from '../options/aws-o
 import { stringOption } from '../options/option-values.js';
 import { addRetryOptions, readRetryOptions, type RetryOptions } from '../options/retry-options.js';
 import { addOutputModeOptions, readOutputMode, type OutputMode } from '../options/output-mode.js';
+import { streamArgument, streamArnOption } from '../options/stream-options.js';
 import { addTimeOptions, readTimeSpec, type TimeSpec } from '../options/time-options.js';
 import { successDocument, writeJsonDocument, type ListJsonResult } from '../render/json.js';
 
@@ -30,9 +31,9 @@ export function listCommand(deps: ListCommandDeps): Command {
   const command = new Command('list')
     .alias('ls')
     .description('show coverage and gaps of a time range (ListFragments only)')
-    .argument('<stream>', 'stream name')
+    .addArgument(streamArgument())
     .argument('[range]', 'time range, e.g. "today", "last 6 hours"')
-    .option('--stream-arn <arn>', 'address the stream by ARN')
+    .addOption(streamArnOption())
     .option(
       '--chart',
       'also draw the window as a coverage bar, one character per time bucket, as wide as the terminal',
@@ -56,7 +57,7 @@ Examples:
       stream,
       ...(streamArn === undefined ? {} : { streamArn }),
       time: readTimeSpec(self, range, deps.io),
-      aws: readAwsOptions(values),
+      aws: readAwsOptions(values, deps.io.env),
       mode: readOutputMode(values, deps.io),
       download: readRetryOptions(values),
       chart: values['chart'] === true,

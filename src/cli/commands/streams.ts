@@ -40,7 +40,7 @@ Examples:
     const prefix = stringOption(values, 'prefix');
     const options: StreamsOptions = {
       ...(prefix === undefined ? {} : { prefix }),
-      aws: readAwsOptions(values),
+      aws: readAwsOptions(values, deps.io.env),
       mode: readOutputMode(values, deps.io),
       download: readRetryOptions(values),
     };

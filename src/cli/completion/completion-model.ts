@@ -35,7 +35,7 @@ export type CompletionModel = {
 };
 
 // Options and arguments whose values are paths; everything else with a value is free text unless it has choices.
-const FILE_OPTIONS = new Set(['--output', '--state', '--config', '--log-file']);
+const FILE_OPTIONS = new Set(['--output', '--state', '--config', '--log-file', '--sheet']);
 const FILE_ARGUMENTS = new Set(['inputs', 'file', 'files']);
 const STREAM_ARGUMENTS = new Set(['stream']);
 

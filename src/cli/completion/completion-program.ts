@@ -23,6 +23,14 @@ export function completionProgram(): Command {
   return buildProgram({
     io,
     version: '0.0.0',
-    run: { get: unused, list: unused, streams: unused, join: unused, inspect: unused, streamNames: unused },
+    run: {
+      get: unused,
+      list: unused,
+      images: unused,
+      streams: unused,
+      join: unused,
+      inspect: unused,
+      streamNames: unused,
+    },
   });
 }

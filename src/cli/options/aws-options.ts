@@ -19,7 +19,7 @@ export type AwsOptions = {
 /** Add --region, --profile, --endpoint-url, --local and the two network timeouts to a command. */
 export function addAwsOptions(command: Command): Command {
   return command
-    .option('--region <region>', 'AWS region (default: the SDK chain, e.g. AWS_REGION)')
+    .option('--region <region>', "AWS region (default: AWS_REGION, then AWS_DEFAULT_REGION, then the profile's region)")
     .option('--profile <name>', 'AWS shared-config profile')
     .addOption(
       new Option('--endpoint-url <url>', "control-plane endpoint, e.g. the emulator's").argParser(parseEndpointUrl),
@@ -54,9 +54,15 @@ function timeoutParser(value: string): number {
   return Math.round(ms);
 }
 
-/** Read the options added by addAwsOptions. */
-export function readAwsOptions(values: OptionValues): AwsOptions {
-  const region = stringOption(values, 'region');
+/**
+ * Read the options added by addAwsOptions. Without --region, AWS_REGION is the SDK's own; AWS_DEFAULT_REGION (the AWS
+ * CLI's, which SDK v3 ignores) is honoured next, before the profile's region, in the AWS CLI's order.
+ */
+export function readAwsOptions(
+  values: OptionValues,
+  env: Readonly<Record<string, string | undefined>> = {},
+): AwsOptions {
+  const region = stringOption(values, 'region') ?? defaultRegionFromEnv(env);
   const profile = stringOption(values, 'profile');
   const endpointUrl = stringOption(values, 'endpointUrl');
   const connectTimeoutMs = numberValue(values, 'connectTimeout');
@@ -69,6 +75,12 @@ export function readAwsOptions(values: OptionValues): AwsOptions {
     ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
     ...(readTimeoutMs === undefined ? {} : { readTimeoutMs }),
   };
+}
+
+function defaultRegionFromEnv(env: Readonly<Record<string, string | undefined>>): string | undefined {
+  if ((env['AWS_REGION'] ?? '') !== '') return undefined;
+  const fallback = env['AWS_DEFAULT_REGION'];
+  return fallback === undefined || fallback === '' ? undefined : fallback;
 }
 
 function numberValue(values: OptionValues, key: string): number | undefined {

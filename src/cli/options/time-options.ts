@@ -19,7 +19,7 @@ export type TimeSpec = {
   readonly duration?: string;
   /** The positional RANGE or `--range`. */
   readonly range?: string;
-  /** IANA zone for naive times: --utc, else --tz / KVS_CLIP_TZ, else TZ, else the system zone. */
+  /** IANA zone for naive times: --utc, else --tz / KVS_CLIP_TZ, else TZ (UTC, with a warning, if TZ is no zone name), else the system zone. */
   readonly tz: string;
   readonly selector: Selector;
 };
@@ -49,7 +49,7 @@ export function addTimeOptions(command: Command): Command {
       ),
     )
     .addOption(new Option('--tz <zone>', 'IANA time zone for times without an offset').env('KVS_CLIP_TZ'))
-    .option('--utc', 'read and show times in UTC (same as --tz UTC)')
+    .option('--utc', 'read times without an offset as UTC (same as --tz UTC); times shown are always UTC')
     .addOption(
       new Option('--timestamps <kind>', 'select fragments by server or producer timestamps')
         .choices(SELECTORS)
@@ -108,10 +108,20 @@ function readZone(command: Command, io: CliIo): string {
     return 'UTC';
   }
   if (tz !== undefined) return validateTimeZone(tz);
-  // TZ may hold a POSIX rule (e.g. "CET-1CEST") rather than an IANA name; then the system zone is the better guess.
   const envTz = io.env['TZ'];
-  if (envTz !== undefined && envTz !== '' && isZone(envTz)) return validateTimeZone(envTz);
-  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (envTz !== undefined && envTz !== '') {
+    if (isZone(envTz)) return validateTimeZone(envTz);
+    // A misspelt name or a POSIX rule ("CET-1CEST"): Node's ICU reads neither (it reports no zone, or UTC), so say
+    // so once and use UTC rather than guess.
+    if (!flagOption(values, 'quiet')) {
+      io.stderr.write(
+        `warning: TZ=${JSON.stringify(envTz)} is not an IANA time zone name; reading times without an offset in UTC (choose one with --tz ZONE, e.g. --tz Europe/Berlin)\n`,
+      );
+    }
+    return 'UTC';
+  }
+  const system: unknown = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return typeof system === 'string' && isZone(system) ? validateTimeZone(system) : 'UTC';
 }
 
 function nonEmpty(text: string | undefined): string | undefined {

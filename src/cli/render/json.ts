@@ -81,6 +81,41 @@ export type ListJsonResult = {
   readonly mediaDurationMs: number;
 };
 
+/** `images --json`: every sampled instant in time order, the gap runs and the counts (docs/images.md). */
+export type ImagesJsonResult = {
+  readonly command: 'images';
+  readonly stream: string;
+  readonly window: JsonSpan & { readonly tz: string };
+  readonly selector: 'server' | 'producer';
+  readonly everyMs: number;
+  readonly format: 'jpeg' | 'png';
+  readonly images: readonly (
+    | {
+        readonly instant: JsonInstant;
+        /** The image file, or null when the picture is only inlined in the sheet. */
+        readonly file: string | null;
+        readonly bytes: number;
+        readonly width: number | null;
+        readonly height: number | null;
+      }
+    | { readonly instant: JsonInstant; readonly error: 'NO_MEDIA' | 'MEDIA_ERROR' }
+  )[];
+  readonly gaps: readonly {
+    readonly first: JsonInstant;
+    readonly last: JsonInstant;
+    readonly images: number;
+    readonly error: 'NO_MEDIA' | 'MEDIA_ERROR';
+  }[];
+  readonly counts: {
+    readonly sampled: number;
+    readonly written: number;
+    readonly noMedia: number;
+    readonly mediaError: number;
+  };
+  readonly bytes: number;
+  readonly sheet: string | null;
+};
+
 export type StreamsJsonResult = {
   readonly command: 'streams';
   readonly streams: readonly {
@@ -149,7 +184,8 @@ export type InspectJsonResult = {
 };
 
 /** The success payloads, one per command, discriminated by `command`. */
-export type JsonResult = GetJsonResult | ListJsonResult | StreamsJsonResult | JoinJsonResult | InspectJsonResult;
+export type JsonResult =
+  GetJsonResult | ListJsonResult | ImagesJsonResult | StreamsJsonResult | JoinJsonResult | InspectJsonResult;
 
 export type JsonSuccess = { readonly ok: true; readonly schemaVersion: 1 } & JsonResult;
 

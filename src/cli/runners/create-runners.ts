@@ -13,6 +13,7 @@ export function createRunners(io: CliIo): CommandRunners {
         ? (await import('./run-get-command.js')).runGetCommand(options, io)
         : (await import('./run-get-to-s3.js')).runGetToS3(options, io),
     list: async (options) => (await import('./run-list.js')).runList(options, io),
+    images: async (options) => (await import('./run-images-command.js')).runImagesCommand(options, io),
     streams: async (options) => (await import('./run-streams.js')).runStreams(options, io),
     join: async (options) => (await import('./run-join.js')).runJoin(options, io),
     inspect: async (options) => (await import('./run-inspect.js')).runInspect(options, io),

@@ -6,6 +6,7 @@ import type { RequestBody } from '../request-fields.js';
 import { describeStream } from './describe-stream.js';
 import { getClip } from './get-clip.js';
 import { getDataEndpoint } from './get-data-endpoint.js';
+import { getImages } from './get-images.js';
 import { listFragments } from './list-fragments.js';
 import { listStreams } from './list-streams.js';
 
@@ -73,6 +74,19 @@ export const ROUTE_TABLE: Readonly<Record<string, Route>> = {
       ),
   },
   getClip: { op: 'GetClip', plane: 'data', handle: ({ body, ctx }) => serveClip(body, ctx) },
+  getImages: {
+    op: 'GetImages',
+    plane: 'data',
+    handle: async ({ body, ctx }) =>
+      json(
+        await getImages(body, ctx.store, {
+          nowMs: ctx.now(),
+          render: ctx.renderFrame,
+          encode: (media) => () => ctx.encodeClip(media, 'moov-first').chunks(),
+          chargePoints: (stream, points) => ctx.quotas.chargeFragmentPoints(stream, points, 'GetImages'),
+        }),
+      ),
+  },
 };
 
 function serveClip(body: RequestBody, ctx: HandlerContext): RouteReply {
