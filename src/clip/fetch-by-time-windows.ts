@@ -1,4 +1,5 @@
 import { rm, stat } from 'node:fs/promises';
+import { throttleCauseOf } from '../download/throttle-cause.js';
 import { withRetry } from '../download/with-retry.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { KvsClipError } from '../errors/kvs-clip-error.js';
@@ -89,7 +90,7 @@ export async function fetchByTimeWindows(
             context.stats.retries++;
             context.emit({ type: 'retry', op: 'GetClip', ...notice });
           },
-          onThrottle: () => context.pacer.noteThrottle(),
+          onThrottle: (error) => context.pacer.noteThrottle(throttleCauseOf(error)),
           refreshEndpoint: () => input.kvs.refreshEndpoint(),
         },
       );

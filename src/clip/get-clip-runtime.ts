@@ -1,3 +1,4 @@
+import { throttleCauseOf } from '../download/throttle-cause.js';
 import type { CallContext } from './plan-window.js';
 
 /**
@@ -7,7 +8,7 @@ import type { CallContext } from './plan-window.js';
  */
 export function getClipRuntime(context: CallContext) {
   return {
-    onThrottle: () => context.pacer.noteThrottle(),
+    onThrottle: (error: unknown) => context.pacer.noteThrottle(throttleCauseOf(error)),
     budget: context.budget,
     classify: (error: unknown) => context.kvs.classify(error),
     toError: (error: unknown) => context.kvs.toError(error, 'GetClip'),

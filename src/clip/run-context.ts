@@ -34,10 +34,10 @@ export function createRunContext(settings: CallSettings, deps: Omit<GetDeps, 'cw
     deps.nowMs(),
   );
   // GetClip throttles reach the pacer through fetchParts' onThrottle; a throttled listing only shows as its retry
-  // event, and under --no-pacing it too must turn pacing on (a paced run keeps its GetClip rate on a list throttle).
+  // event: it backs off the listing's spacing (under --no-pacing it turns pacing on), never the GetClip rate.
   const emit: EventSink = (event) => {
-    if (event.type === 'retry' && event.op === 'ListFragments' && event.errorClass === 'throttle' && !pacer.paced)
-      pacer.noteThrottle();
+    if (event.type === 'retry' && event.op === 'ListFragments' && event.errorClass === 'throttle')
+      pacer.noteListThrottle();
     deps.emit(event);
   };
   return {

@@ -87,7 +87,7 @@ export type FetchPartsOptions = {
    * Called on every throttled GetClip (the run's pacer slows down). Pacing itself is not fetchParts' business: the
    * caller's `getClip` runs its own `beforeSend` hook right before the request leaves (docs/pipeline.md, "KvsPort").
    */
-  readonly onThrottle: () => void;
+  readonly onThrottle: (error: unknown) => void;
   readonly budget: RetryBudget;
   readonly classify: (error: unknown) => RetryClass;
   readonly toError: (error: unknown) => KvsClipError;

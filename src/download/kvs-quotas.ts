@@ -20,20 +20,13 @@ export const KVS_QUOTAS = {
 } as const;
 
 /**
- * Fraction of a per-call quota a run paces at (see PACING_RATES). Chosen for this project (2026-11, measured in the
- * fault matrix, test/reliability), not an AWS figure.
- */
-export const PACING_MARGIN = 0.8;
-
-/**
- * The rates a run paces at: 20 % under the call quotas, because a request's arrival lags its reservation by the
- * time it takes to resolve credentials, sign and connect (hundreds of milliseconds on a loaded machine; two GetClip
- * calls arrived 797 ms apart at 0.95/s in the fault matrix), and two calls must never land in one of the service's
- * seconds. Fragments: half the points budget by default (`--fragment-rate`), leaving the rest to players and other
- * readers of the same stream.
+ * The rates a run paces at: the call quotas themselves, because the pacer learns the guard a request's arrival lag
+ * needs (src/download/learned-spacing.ts: a few ms over the interval, more after a throttle, creeping back).
+ * Fragments: half the points budget by default (`--fragment-rate`), leaving the rest to players and other readers of
+ * the same stream.
  */
 export const PACING_RATES = {
-  getClipPerSecond: KVS_QUOTAS.getClipPerSecond * PACING_MARGIN,
-  listFragmentsPerSecond: KVS_QUOTAS.listFragmentsPerSecond * PACING_MARGIN,
+  getClipPerSecond: KVS_QUOTAS.getClipPerSecond,
+  listFragmentsPerSecond: KVS_QUOTAS.listFragmentsPerSecond,
   fragmentsPerSecond: KVS_QUOTAS.fragmentPointsPerSecond / 2,
 } as const;

@@ -4,12 +4,23 @@
  * of milliseconds with its injected sleep.
  *
  * Reservations are made at the instant the call will actually start (the latest of all buckets it needs), so
- * concurrent callers queue behind each other instead of all seeing a full bucket.
+ * concurrent callers queue behind each other instead of all seeing a full bucket. The call spacing is learned
+ * (learned-spacing.ts): it starts just over the documented interval, backs off on a throttle and creeps back.
  */
+import {
+  DEFAULT_SPACING_POLICY,
+  backOff,
+  creepUp,
+  intervalMs,
+  rateFactorOf,
+  startSpacing,
+  type LearnedSpacing,
+  type SpacingPolicy,
+} from './learned-spacing.js';
 import { KVS_QUOTAS, PACING_RATES } from './kvs-quotas.js';
 
 export type PacerOptions = {
-  /** GetClip calls per second per stream (documented hard quota: 1 TPS). */
+  /** GetClip calls per second per stream: the documented hard quota (1 TPS); the learned guard keeps under it. */
   readonly getClipPerSecond: number;
   /** Fragment-media points per second spent by GetClip (`--fragment-rate`, default 250 of the 500 per stream). */
   readonly fragmentsPerSecond: number;
@@ -20,17 +31,27 @@ export type PacerOptions = {
    * KVS quotas: the emulator with --no-quotas, a private endpoint). Default false.
    */
   readonly unpacedUntilThrottle?: boolean;
+  /** How the call spacing learns (tests; default DEFAULT_SPACING_POLICY). */
+  readonly spacing?: SpacingPolicy;
 };
 
-/** The quotas themselves, without the margin a run keeps (src/download/kvs-quotas.ts): for tests of the buckets. */
+/**
+ * What a throttle was about, when the service says so: too many calls, too many fragment-media points, or not known
+ * (then both the call spacing and the fragment rate back off).
+ */
+export type ThrottleCause = 'calls' | 'points' | 'unknown';
+
+/** The quotas themselves (src/download/kvs-quotas.ts), the rates a run paces at. */
 export const DEFAULT_PACER_OPTIONS: PacerOptions = {
   getClipPerSecond: KVS_QUOTAS.getClipPerSecond,
   fragmentsPerSecond: PACING_RATES.fragmentsPerSecond,
   listFragmentsPerSecond: KVS_QUOTAS.listFragmentsPerSecond,
 };
 
-/** Throttles halve the GetClip rates; this floor keeps a throttle storm from stalling a run for minutes per call. */
-const MIN_RATE_FACTOR = 1 / 8;
+/** Throttles halve the fragment rate; this floor keeps a throttle storm from stalling a run for minutes per call. */
+const MIN_FRAGMENT_FACTOR = 1 / 8;
+/** Each call reserved after a fragment throttle gives back this fraction of the fragment rate (×2 in ~14 calls). */
+const FRAGMENT_CREEP = 0.05;
 
 type Bucket = {
   /** Tokens per millisecond. */
@@ -46,12 +67,17 @@ export type Pacer = {
   /** Reserves one ListFragments call; returns how long to wait before sending it. */
   reserveListFragments(nowMs: number): number;
   /**
-   * Records a throttle: halves the GetClip call and fragment rates for the rest of the run (down to 1/8). An unpaced
-   * pacer's first throttle turns pacing on at the full rates instead.
+   * Records a GetClip throttle: the call spacing (cause `calls`) or the fragment rate (`points`) backs off, both when
+   * the cause is not known, and creeps back with every call reserved after. An unpaced pacer's first throttle turns
+   * pacing on at the starting rates instead.
    */
-  noteThrottle(): void;
-  /** Current GetClip rate factor (1, 0.5, 0.25 …), for the summary and tests. */
+  noteThrottle(cause?: ThrottleCause): void;
+  /** Records a ListFragments throttle: the listing spacing backs off (or pacing turns on, unpaced). */
+  noteListThrottle(): void;
+  /** Current GetClip call rate as a fraction of the quota (just under 1 when learned well), for tests. */
   readonly rateFactor: number;
+  /** Current fragment rate as a fraction of `fragmentsPerSecond` (1, 0.5 … 1/8 after throttles). */
+  readonly fragmentFactor: number;
   /** False while an `unpacedUntilThrottle` pacer has not seen a throttle yet. */
   readonly paced: boolean;
 };
@@ -78,45 +104,75 @@ function charge(b: Bucket, cost: number, atMs: number): void {
   b.atMs = atMs;
 }
 
+/** A one-call bucket (no bursts) whose rate follows a learned spacing. */
+type SpacedBucket = { readonly bucket: Bucket; readonly spacing: LearnedSpacing };
+
+function spacedBucket(perSecond: number, policy: SpacingPolicy, nowMs: number): SpacedBucket {
+  const spacing = startSpacing(perSecond, policy);
+  return { bucket: { ratePerMs: 1 / intervalMs(spacing), capacity: 1, tokens: 1, atMs: nowMs }, spacing };
+}
+
+/** Reserves one call on a spaced bucket: the instant it may start, charged; the spacing creeps back afterwards. */
+function reserveSpaced(s: SpacedBucket, atLeastMs: number, policy: SpacingPolicy): number {
+  const at = earliest(s.bucket, 1, atLeastMs);
+  charge(s.bucket, 1, at);
+  creepUp(s.spacing, policy);
+  s.bucket.ratePerMs = 1 / intervalMs(s.spacing);
+  return at;
+}
+
+function throttled(s: SpacedBucket, policy: SpacingPolicy): void {
+  backOff(s.spacing, policy);
+  s.bucket.ratePerMs = 1 / intervalMs(s.spacing);
+}
+
 /**
  * Creates the pacer for one stream. A GetClip call needs one call token and `fragments` fragment tokens (a call
  * larger than the fragment bucket waits for a full bucket and leaves a debt). Never throws.
  */
 export function createPacer(options: PacerOptions, startMs: number): Pacer {
-  // Capacity 1 call: no bursts, so two calls are never closer than 1/rate apart (a hard per-stream quota).
-  const getClip = bucket(options.getClipPerSecond, 1, startMs);
+  const policy = options.spacing ?? DEFAULT_SPACING_POLICY;
+  // Capacity 1 call: no bursts, so two calls are never closer than the learned interval (a hard per-stream quota).
+  const getClip = spacedBucket(options.getClipPerSecond, policy, startMs);
+  const listFragments = spacedBucket(options.listFragmentsPerSecond, policy, startMs);
   const fragments = bucket(options.fragmentsPerSecond, options.fragmentsPerSecond, startMs);
-  const listFragments = bucket(options.listFragmentsPerSecond, 1, startMs);
-  let factor = 1;
+  let fragmentFactor = 1;
+  const setFragmentFactor = (factor: number): void => {
+    fragmentFactor = Math.min(1, Math.max(MIN_FRAGMENT_FACTOR, factor));
+    fragments.ratePerMs = (options.fragmentsPerSecond * fragmentFactor) / 1000;
+  };
   // Unpaced reservations charge nothing: when pacing starts, the buckets are full, as for a fresh run.
   let paced = options.unpacedUntilThrottle !== true;
   return {
     reserveGetClip(count, nowMs) {
       if (!paced) return 0;
       const need = Math.min(count, fragments.capacity);
-      const at = Math.max(earliest(getClip, 1, nowMs), earliest(fragments, need, nowMs));
-      charge(getClip, 1, at);
+      const at = reserveSpaced(getClip, earliest(fragments, need, nowMs), policy);
       charge(fragments, count, at);
+      if (fragmentFactor < 1) setFragmentFactor(fragmentFactor * (1 + FRAGMENT_CREEP));
       return at - nowMs;
     },
     reserveListFragments(nowMs) {
       if (!paced) return 0;
-      const at = earliest(listFragments, 1, nowMs);
-      charge(listFragments, 1, at);
-      return at - nowMs;
+      return reserveSpaced(listFragments, nowMs, policy) - nowMs;
     },
-    noteThrottle() {
+    noteThrottle(cause = 'unknown') {
       if (!paced) {
         paced = true;
         return;
       }
-      if (factor <= MIN_RATE_FACTOR) return;
-      factor /= 2;
-      getClip.ratePerMs = (options.getClipPerSecond * factor) / 1000;
-      fragments.ratePerMs = (options.fragmentsPerSecond * factor) / 1000;
+      if (cause !== 'points') throttled(getClip, policy);
+      if (cause !== 'calls') setFragmentFactor(fragmentFactor / 2);
+    },
+    noteListThrottle() {
+      if (!paced) paced = true;
+      else throttled(listFragments, policy);
     },
     get rateFactor() {
-      return factor;
+      return rateFactorOf(getClip.spacing);
+    },
+    get fragmentFactor() {
+      return fragmentFactor;
     },
     get paced() {
       return paced;

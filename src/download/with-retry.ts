@@ -33,8 +33,8 @@ export type WithRetryOptions = {
   /** Turns a fatal failure into the typed error to throw (for example kvs' mapSdkError); typed errors pass through. */
   readonly toError: (error: unknown) => KvsClipError;
   readonly onRetry?: (notice: RetryNotice) => void;
-  /** Called on every throttle (the pacer halves the GetClip rate). */
-  readonly onThrottle?: () => void;
+  /** Called on every throttle with the failure (the pacer backs off: throttle-cause.ts says what to slow down). */
+  readonly onThrottle?: (error: unknown) => void;
   /** Called before retrying a connection or endpoint failure: reload GetDataEndpoint. */
   readonly refreshEndpoint?: () => Promise<void>;
 };
@@ -99,7 +99,7 @@ export async function withRetry<T>(call: (attempt: number) => Promise<T>, option
         },
       );
     }
-    if (decision.throttled) options.onThrottle?.();
+    if (decision.throttled) options.onThrottle?.(failure);
     const retry = attempt + 1;
     options.onRetry?.({
       label,

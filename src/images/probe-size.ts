@@ -2,7 +2,7 @@ import { UsageError } from '../errors/usage-error.js';
 import { imageSize, type PixelSize } from './image-size.js';
 import type { ImagesPort } from './images-port.js';
 import { planImageCalls } from './plan-image-calls.js';
-import type { SamplingRequest, SamplingRuntime } from './sample-images.js';
+import { fetchPage, type SamplingRequest, type SamplingRuntime } from './sample-images.js';
 
 /** How many single-image GetImages calls to spend looking for footage before giving up. */
 const MAX_PROBES = 5;
@@ -21,7 +21,8 @@ export async function probePictureSize(
   for (const call of planImageCalls(request.window, { everyMs: request.everyMs })) {
     if (probes >= MAX_PROBES) break;
     probes += 1;
-    const page = await port.getImages(
+    const page = await fetchPage(
+      port,
       {
         selector: request.selector,
         startMs: call.startMs,
@@ -30,13 +31,8 @@ export async function probePictureSize(
         format: request.picture.format,
         maxResults: 1,
       },
-      {
-        signal: runtime.signal,
-        beforeSend: async () => {
-          const waitMs = runtime.pacer.reserveGetClip(1, runtime.nowMs());
-          if (waitMs > 0) await runtime.sleep(waitMs);
-        },
-      },
+      runtime,
+      { label: `GetImages ${new Date(call.startMs).toISOString()} (picture size)`, points: 1 },
     );
     for (const image of page.images) {
       const size = 'bytes' in image ? imageSize(image.bytes) : undefined;

@@ -1,5 +1,6 @@
 import type { Pacer } from '../download/pacer.js';
 import type { RetryBudget } from '../download/retry-policy.js';
+import { throttleCauseOf } from '../download/throttle-cause.js';
 import { withRetry, type RetryNotice } from '../download/with-retry.js';
 import type { Selector } from '../plan/fragment.js';
 import type { ImagesPageRequest, ImagesPort, SampledImage } from './images-port.js';
@@ -54,29 +55,42 @@ export async function sampleImages(
         maxResults: PAGE_SIZE,
         ...(nextToken === undefined ? {} : { nextToken }),
       };
-      const points = Math.min(PAGE_SIZE, left);
-      const result = await withRetry(
-        () => port.getImages(pageRequest, { signal: runtime.signal, beforeSend: () => pace(runtime, points) }),
-        {
-          label: `GetImages ${new Date(call.startMs).toISOString()} page ${page}`,
-          budget: runtime.budget,
-          random: runtime.random,
-          nowMs: runtime.nowMs,
-          sleep: runtime.sleep,
-          signal: runtime.signal,
-          classify: (error) => port.classify(error),
-          toError: (error) => port.toError(error),
-          onThrottle: () => runtime.pacer.noteThrottle(),
-          refreshEndpoint: () => port.refreshEndpoint(),
-          ...(runtime.onRetry === undefined ? {} : { onRetry: runtime.onRetry }),
-        },
-      );
+      const label = `GetImages ${new Date(call.startMs).toISOString()} page ${page}`;
+      const result = await fetchPage(port, pageRequest, runtime, { label, points: Math.min(PAGE_SIZE, left) });
       for (const image of result.images.slice(0, left)) await onImage(image);
       left -= result.images.length;
       nextToken = result.nextToken;
       if (nextToken === undefined || result.images.length === 0) break;
     }
   }
+}
+
+/**
+ * One GetImages page, paced (`points` images charged) and retried with the run's budget, as `get` retries GetClip.
+ * Throws the port's typed error once retries are spent, or the cancellation error.
+ */
+export function fetchPage(
+  port: ImagesPort,
+  request: ImagesPageRequest,
+  runtime: SamplingRuntime,
+  options: { label: string; points: number },
+): ReturnType<ImagesPort['getImages']> {
+  return withRetry(
+    () => port.getImages(request, { signal: runtime.signal, beforeSend: () => pace(runtime, options.points) }),
+    {
+      label: options.label,
+      budget: runtime.budget,
+      random: runtime.random,
+      nowMs: runtime.nowMs,
+      sleep: runtime.sleep,
+      signal: runtime.signal,
+      classify: (error) => port.classify(error),
+      toError: (error) => port.toError(error),
+      onThrottle: (error) => runtime.pacer.noteThrottle(throttleCauseOf(error)),
+      refreshEndpoint: () => port.refreshEndpoint(),
+      ...(runtime.onRetry === undefined ? {} : { onRetry: runtime.onRetry }),
+    },
+  );
 }
 
 /**

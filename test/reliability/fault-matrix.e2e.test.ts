@@ -121,9 +121,10 @@ const CASES: readonly FaultCase[] = [
   },
 ];
 
-// Pacing runs at exactly 1 GetClip/s with no margin, so arrival jitter (a new connection after a reset, a busy event
-// loop on either side) can put two calls 0.9 s apart at the server: one self-inflicted ClientLimitExceeded. Reported
-// to the lead; KVS_CLIP_STRICT_PACING=1 asserts the full promise (zero) instead of this tolerance of one.
+// Pacing runs at 1 GetClip/s plus a learned guard (25 ms at the start, docs/pipeline.md, "Quotas"), so arrival
+// jitter (a new connection after a reset, a busy event loop on either side) can put two calls closer than 1 s apart
+// at the server: one self-inflicted ClientLimitExceeded, after which the guard widens. KVS_CLIP_STRICT_PACING=1
+// asserts zero instead of this tolerance of one.
 const STRICT = process.env['KVS_CLIP_STRICT_PACING'] === '1';
 const QUOTA_TOLERANCE = STRICT ? 0 : 1;
 
@@ -248,8 +249,8 @@ describe('pacing with the hidden test clock', () => {
     expect(run.result.code, run.result.stderr).toBe(0);
     const starts = run.log.filter((entry) => entry.op === 'GetClip').map((entry) => entry.at);
     const gaps = starts.slice(1).map((at, i) => at - (starts[i] ?? at));
-    // Paced at 0.8 calls/s (1250 ms); one throttle under load halves the rate (2500 ms). A frozen clock made the
-    // k-th call wait k seconds, which grows past this bound within a few calls.
+    // Paced at 1 call/s plus a learned guard (1025 ms, ≥ 1050 ms after a throttle). A frozen clock made the k-th
+    // call wait k seconds, which grows past this bound within a few calls.
     expect(Math.max(...gaps), JSON.stringify(gaps)).toBeLessThan(3300);
   });
 });

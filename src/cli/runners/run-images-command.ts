@@ -17,7 +17,7 @@ import { defaultEveryMs, planImageCalls } from '../../images/plan-image-calls.js
 import { heightForWidth, probePictureSize } from '../../images/probe-size.js';
 import { sampleImages, type SamplingRequest, type SamplingRuntime } from '../../images/sample-images.js';
 import { classifyForRetry } from '../../kvs/classify-for-retry.js';
-import { createKvsSession } from '../../kvs/kvs-session.js';
+import { createKvsSession, type KvsSession } from '../../kvs/kvs-session.js';
 import { mapSdkError } from '../../kvs/map-sdk-error.js';
 import { describeWindow } from '../../time/describe-window.js';
 import { formatDuration } from '../../time/format-duration.js';
@@ -55,7 +55,6 @@ export async function runImagesCommand(options: ImagesOptions, io: CliIo): Promi
   say(
     `${describeWindow(window, { timeZone: time.tz, selector: time.selector })}: ${total} picture(s), one every ${formatDuration(everyMs)}`,
   );
-  const connection = await openKvsClients(options.aws, io);
   const sheetContext = { stream: options.stream, timeZone: time.tz, everyMs, selector: time.selector };
   const outputs: Outputs = {
     ...checked,
@@ -64,15 +63,13 @@ export async function runImagesCommand(options: ImagesOptions, io: CliIo): Promi
         ? undefined
         : await openSheetFile(options.sheet, { ...sheetContext, force: options.force }),
   };
+  const connection = await openKvsClients(options.aws, io).catch(async (error: unknown) => {
+    await outputs.sheet?.discard();
+    throw error;
+  });
   try {
     const stream = options.streamArn === undefined ? { streamName: options.stream } : { streamArn: options.streamArn };
-    const session = createKvsSession(connection.clients, { stream });
-    const port: ImagesPort = {
-      getImages: (request, callOptions) => session.getImages(request, callOptions),
-      refreshEndpoint: () => session.refreshEndpoints(),
-      classify: classifyForRetry,
-      toError: (error) => mapSdkError(error, { op: 'GetImages', stream: options.stream }),
-    };
+    const port = imagesPort(createKvsSession(connection.clients, { stream }), options.stream);
     const runtime: SamplingRuntime = {
       signal: io.signal,
       pacer: createPacer(IMAGES_PACING, Date.now()),
@@ -102,6 +99,16 @@ export async function runImagesCommand(options: ImagesOptions, io: CliIo): Promi
   } finally {
     await connection.close();
   }
+}
+
+/** The images port over src/kvs' session: one attempt per call, errors typed by mapSdkError. */
+function imagesPort(session: KvsSession, stream: string): ImagesPort {
+  return {
+    getImages: (request, callOptions) => session.getImages(request, callOptions),
+    refreshEndpoint: () => session.refreshEndpoints(),
+    classify: classifyForRetry,
+    toError: (error) => mapSdkError(error, { op: 'GetImages', stream }),
+  };
 }
 
 /** Checks the -o template and every planned name before any network call (never overwrite without --force). */

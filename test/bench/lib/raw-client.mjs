@@ -12,6 +12,8 @@ import { signedHeaders } from './sigv4.mjs';
  */
 export async function fetchClipsRaw({ url, bodies, credentials, region, toFile, minIntervalMs = 0 }) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  // GetClip is served at the stream's data endpoint only (as on AWS): one GetDataEndpoint first, outside the timing.
+  const dataUrl = await dataEndpointOf({ url, body: bodies[0] ?? {}, credentials, region, agent });
   const started = performance.now();
   const file = toFile === undefined ? undefined : createWriteStream(toFile, { highWaterMark: 1 << 20 });
   let bytes = 0;
@@ -23,7 +25,7 @@ export async function fetchClipsRaw({ url, bodies, credentials, region, toFile, 
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       lastStart = performance.now();
       bytes += await fetchOne({
-        url: `${url.replace(/\/$/, '')}/getClip`,
+        url: `${dataUrl.replace(/\/$/, '')}/getClip`,
         body: JSON.stringify(body),
         credentials,
         region,
@@ -75,5 +77,33 @@ function fetchOne({ url, body, credentials, region, agent, file }) {
     );
     request.on('error', reject);
     request.end(body);
+  });
+}
+
+/** The DataEndpoint GetDataEndpoint returns for the stream of a GetClip request body. */
+function dataEndpointOf({ url, body, credentials, region, agent }) {
+  const request = JSON.stringify({
+    APIName: 'GET_CLIP',
+    ...(body.StreamARN === undefined ? { StreamName: body.StreamName } : { StreamARN: body.StreamARN }),
+  });
+  const endpoint = `${url.replace(/\/$/, '')}/getDataEndpoint`;
+  const headers = signedHeaders({ url: endpoint, body: request, region, service: 'kinesisvideo', credentials });
+  return new Promise((resolve, reject) => {
+    const call = http.request(
+      endpoint,
+      { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(request) }, agent },
+      (response) => {
+        const chunks = [];
+        response.on('data', (chunk) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if (response.statusCode !== 200) reject(new Error(`raw GetDataEndpoint -> ${response.statusCode} ${text}`));
+          else resolve(JSON.parse(text).DataEndpoint);
+        });
+      },
+    );
+    call.on('error', reject);
+    call.end(request);
   });
 }
