@@ -27,11 +27,12 @@ _kvs_clip_spec() {
   case "$1" in
     '') opts='-V --version -h --help'; valued='' ;;
     get) opts='--stream-arn --since --from --until --to --last --at --duration --range --tz --utc --timestamps -o --output --force --skip-existing --mkdir --split --no-faststart --format --gaps --fail-on-gap --align --concurrency --retries --retry-max-time --fragment-rate --no-pacing --dry-run --no-continue --keep-parts --state --settle --exec --log-format --region --profile --endpoint-url --local --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='--stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps -o --output --format --gaps --align --concurrency --retries --retry-max-time --fragment-rate --state --settle --exec --log-format --region --profile --endpoint-url --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl' ;;
-    list|ls) opts='--stream-arn --chart --since --from --until --to --last --at --duration --range --tz --utc --timestamps --retries --retry-max-time --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --no-color -h --help'; valued='--stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps --retries --retry-max-time --region --profile --endpoint-url --connect-timeout --read-timeout' ;;
-    images) opts='--stream-arn --every --format --quality --width --height -o --output --sheet --force --since --from --until --to --last --at --duration --range --tz --utc --timestamps --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --no-color -h --help'; valued='--stream-arn --every --format --quality --width --height -o --output --sheet --since --from --until --to --last --at --duration --range --tz --timestamps --region --profile --endpoint-url --connect-timeout --read-timeout' ;;
-    streams) opts='--prefix --retries --retry-max-time --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --no-color -h --help'; valued='--prefix --retries --retry-max-time --region --profile --endpoint-url --connect-timeout --read-timeout' ;;
-    join) opts='-o --output --force --mkdir --no-faststart --format --gaps --split-on-change --json -q --quiet -v --verbose --no-color -h --help'; valued='-o --output --format --gaps' ;;
-    inspect) opts='--boxes --json -q --quiet -v --verbose --no-color -h --help'; valued='' ;;
+    list|ls) opts='--stream-arn --chart --since --from --until --to --last --at --duration --range --tz --utc --timestamps --retries --retry-max-time --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='--stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps --retries --retry-max-time --region --profile --endpoint-url --connect-timeout --read-timeout' ;;
+    images) opts='--stream-arn --every --format --quality --width --height -o --output --sheet --force --since --from --until --to --last --at --duration --range --tz --utc --timestamps --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='--stream-arn --every --format --quality --width --height -o --output --sheet --since --from --until --to --last --at --duration --range --tz --timestamps --region --profile --endpoint-url --connect-timeout --read-timeout' ;;
+    streams) opts='--prefix --retries --retry-max-time --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='--prefix --retries --retry-max-time --region --profile --endpoint-url --connect-timeout --read-timeout' ;;
+    join) opts='-o --output --force --mkdir --no-faststart --format --gaps --split-on-change --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='-o --output --format --gaps' ;;
+    inspect) opts='--boxes --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='' ;;
+    archive) opts='--prefix --streams-file --segment --state-dir -o --output --since --tz --utc --timestamps --settle --follow --grace --concurrency --max-segments --shard --shards --dry-run --format --no-faststart --gaps --retries --retry-max-time --fragment-rate --no-pacing --exec --log-format --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='--prefix --streams-file --segment --state-dir -o --output --since --tz --timestamps --settle --grace --concurrency --max-segments --shard --shards --format --gaps --retries --retry-max-time --fragment-rate --exec --log-format --region --profile --endpoint-url --connect-timeout --read-timeout' ;;
     completion) opts='-h --help'; valued='' ;;
     emulator) opts='--host --port --stream --config --clip-layout --clip-shape --seed --no-quotas --no-auth --strict-auth --chunked --max-clip-fragments --max-clip-bytes --log-file --json -h --help'; valued='--host --port --stream --config --clip-layout --clip-shape --seed --max-clip-fragments --max-clip-bytes --log-file' ;;
     help) opts=''; valued='' ;;
@@ -70,6 +71,14 @@ _kvs_clip_value() {
         --format) COMPREPLY=($(compgen -W 'mp4 fmp4' -- "$cur")) ;;
         --gaps) COMPREPLY=($(compgen -W 'keep close' -- "$cur")) ;;
       esac ;;
+    archive)
+      case "$2" in
+        -o|--output) _kvs_clip_files ;;
+        --timestamps) COMPREPLY=($(compgen -W 'server producer' -- "$cur")) ;;
+        --format) COMPREPLY=($(compgen -W 'mp4 fmp4' -- "$cur")) ;;
+        --gaps) COMPREPLY=($(compgen -W 'keep close' -- "$cur")) ;;
+        --log-format) COMPREPLY=($(compgen -W 'human json' -- "$cur")) ;;
+      esac ;;
     emulator)
       case "$2" in
         --config) _kvs_clip_files ;;
@@ -98,6 +107,9 @@ _kvs_clip_argument() {
     inspect)
       (($2 == 0)) && { _kvs_clip_files; return 0; }
       ;;
+    archive)
+      (($2 >= 0)) && { _kvs_clip_streams; return 0; }
+      ;;
     completion)
       (($2 == 0)) && { COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")); return 0; }
       ;;
@@ -124,7 +136,7 @@ _kvs_clip() {
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$opts" -- "$cur"))
   elif [[ -z $cmd ]]; then
-    COMPREPLY=($(compgen -W 'get list ls images streams join inspect completion emulator help' -- "$cur"))
+    COMPREPLY=($(compgen -W 'get list ls images streams join inspect archive completion emulator help' -- "$cur"))
   else
     _kvs_clip_argument "$cmd" "$nargs"
   fi

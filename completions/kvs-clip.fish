@@ -3,7 +3,7 @@
 
 # Succeeds when the word being completed is positional argument number $argv[1] (from 0) after the command.
 function __kvs_clip_argument_is
-    set -l valued --stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps -o --output --format --gaps --align --concurrency --retries --retry-max-time --fragment-rate --state --settle --exec --log-format --region --profile --endpoint-url --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl --every --quality --width --height --sheet --prefix --host --port --stream --config --clip-layout --clip-shape --seed --max-clip-fragments --max-clip-bytes --log-file
+    set -l valued --stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps -o --output --format --gaps --align --concurrency --retries --retry-max-time --fragment-rate --state --settle --exec --log-format --region --profile --endpoint-url --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl --every --quality --width --height --sheet --prefix --streams-file --segment --state-dir --grace --max-segments --shard --shards --host --port --stream --config --clip-layout --clip-shape --seed --max-clip-fragments --max-clip-bytes --log-file
     set -l tokens (commandline -opc)
     set -l count -1
     set -l skip 0
@@ -24,7 +24,7 @@ function __kvs_clip_streams
 end
 
 complete -c kvs-clip -f
-complete -c kvs-clip -n '__fish_use_subcommand' -s V -l version -d 'print the version'
+complete -c kvs-clip -n '__fish_use_subcommand' -s V -l version -d 'print the version (and the Node, platform and AWS SDK versions)'
 complete -c kvs-clip -n '__fish_use_subcommand' -s h -l help -d 'display help for command'
 complete -c kvs-clip -n __fish_use_subcommand -a 'get' -d 'download a time range of a stream as one MP4'
 complete -c kvs-clip -n __fish_use_subcommand -a 'list' -d 'show coverage and gaps of a time range (ListFragments only)'
@@ -33,6 +33,7 @@ complete -c kvs-clip -n __fish_use_subcommand -a 'images' -d 'pictures of a time
 complete -c kvs-clip -n __fish_use_subcommand -a 'streams' -d 'list the streams in the account and region'
 complete -c kvs-clip -n __fish_use_subcommand -a 'join' -d 'join MP4 clips losslessly into one file'
 complete -c kvs-clip -n __fish_use_subcommand -a 'inspect' -d 'show tracks, codecs, duration and box layout of an MP4'
+complete -c kvs-clip -n __fish_use_subcommand -a 'archive' -d 'keep many streams archived in wall-clock segments, exactly once (cron, --follow, shards)'
 complete -c kvs-clip -n __fish_use_subcommand -a 'completion' -d 'print a shell completion script to stdout'
 complete -c kvs-clip -n __fish_use_subcommand -a 'emulator' -d 'run a local KVS emulator (control plane + archived media) for demos and tests'
 complete -c kvs-clip -n __fish_use_subcommand -a 'help' -d 'display help for command'
@@ -113,6 +114,7 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l read-timeout -x
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l json -d 'print one JSON document on stdout at exit (success or failure)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -s q -l quiet -d 'print errors only'
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -s v -l verbose -d 'print request ids, retries and error causes'
+complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l no-progress -d 'accepted for scripts (no bar here)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -l no-color -d 'never use colour (NO_COLOR is honoured too)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls' -s h -l help -d 'display help for command'
 complete -c kvs-clip -n '__fish_seen_subcommand_from list ls; and __kvs_clip_argument_is 0' -a '(__kvs_clip_streams)'
@@ -145,6 +147,7 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l read-timeout -x 
 complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l json -d 'print one JSON document on stdout at exit (success or failure)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from images' -s q -l quiet -d 'print errors only'
 complete -c kvs-clip -n '__fish_seen_subcommand_from images' -s v -l verbose -d 'print request ids, retries and error causes'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l no-progress -d 'accepted for scripts (no bar here)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l no-color -d 'never use colour (NO_COLOR is honoured too)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from images' -s h -l help -d 'display help for command'
 complete -c kvs-clip -n '__fish_seen_subcommand_from images; and __kvs_clip_argument_is 0' -a '(__kvs_clip_streams)'
@@ -160,6 +163,7 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -l read-timeout -x
 complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -l json -d 'print one JSON document on stdout at exit (success or failure)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -s q -l quiet -d 'print errors only'
 complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -s v -l verbose -d 'print request ids, retries and error causes'
+complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -l no-progress -d 'accepted for scripts (no bar here)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -l no-color -d 'never use colour (NO_COLOR is honoured too)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from streams' -s h -l help -d 'display help for command'
 complete -c kvs-clip -n '__fish_seen_subcommand_from join' -s o -l output -r -F -d 'output file; - writes fragmented MP4 to stdout'
@@ -172,6 +176,7 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from join' -l split-on-change -d
 complete -c kvs-clip -n '__fish_seen_subcommand_from join' -l json -d 'print one JSON document on stdout at exit (success or failure)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from join' -s q -l quiet -d 'print errors only'
 complete -c kvs-clip -n '__fish_seen_subcommand_from join' -s v -l verbose -d 'print request ids, retries and error causes'
+complete -c kvs-clip -n '__fish_seen_subcommand_from join' -l no-progress -d 'accepted for scripts (no bar here)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from join' -l no-color -d 'never use colour (NO_COLOR is honoured too)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from join' -s h -l help -d 'display help for command'
 complete -c kvs-clip -n '__fish_seen_subcommand_from join' -F
@@ -179,9 +184,49 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from inspect' -l boxes -d 'print
 complete -c kvs-clip -n '__fish_seen_subcommand_from inspect' -l json -d 'print one JSON document on stdout at exit (success or failure)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from inspect' -s q -l quiet -d 'print errors only'
 complete -c kvs-clip -n '__fish_seen_subcommand_from inspect' -s v -l verbose -d 'print request ids, retries and error causes'
+complete -c kvs-clip -n '__fish_seen_subcommand_from inspect' -l no-progress -d 'accepted for scripts (no bar here)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from inspect' -l no-color -d 'never use colour (NO_COLOR is honoured too)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from inspect' -s h -l help -d 'display help for command'
 complete -c kvs-clip -n '__fish_seen_subcommand_from inspect; and __kvs_clip_argument_is 0' -F
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l prefix -x -d 'every stream whose name begins with PREFIX (new ones are picked up with --follow)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l streams-file -x -d 'stream names, one a line (# comments)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l segment -x -d 'segment length, dividing a UTC day (10s, 15m, 1h, 24h)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l state-dir -x -d 'one state file per stream (cursor and pending segment)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -s o -l output -r -F -d 'output template ({stream} {start:%Y%m%dT%H%M%SZ} {end})'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l since -x -d 'where a stream without state starts, aligned down (default: one segment ago)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l tz -x -d 'IANA time zone for --since without an offset'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l utc -d 'read times in UTC (same as --tz UTC)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l timestamps -x -a 'server producer' -d 'select fragments by server or producer timestamps'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l settle -x -d 'a segment is complete once its end is this far in the past'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l follow -d 'keep running: archive each segment as it completes, until SIGTERM/SIGINT'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l grace -x -d 'after SIGTERM/SIGINT, let in-flight segments finish for this long'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l concurrency -x -d 'GetClip calls in flight across all streams'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l max-segments -x -d 'with --follow: segments per stream per cycle (backlogs catch up over cycles)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l shard -x -d 'only the streams of shard K of N (0-based), or auto from the scheduler'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l shards -x -d 'with --shard auto: the number of shards'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l dry-run -d 'list the segments each stream would get, no download'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l format -x -a 'mp4 fmp4' -d 'output format'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l no-faststart -d 'write moov at the end instead of in front'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l gaps -x -a 'keep close' -d 'how a segment with gaps is joined'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l retries -x -d 'retries per call'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l retry-max-time -x -d 'give up retrying one call after this long'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l fragment-rate -x -d 'fragment budget per second for each stream'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l no-pacing -d 'do not pace calls ahead of time (endpoints without KVS quotas)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l exec -x -d 'run CMD after each segment file is in place; {} is its path'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l log-format -x -a 'human json' -d 'human lines, or NDJSON events (with the stream) on stderr'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l region -x -d 'AWS region (default: AWS_REGION, then AWS_DEFAULT_REGION, then the profile\'s region)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l profile -x -d 'AWS shared-config profile'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l endpoint-url -x -d 'control-plane endpoint, e.g. the emulator\'s'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l local -d 'use the bundled emulator in-process, with demo streams and local credentials'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l connect-timeout -x -d 'give up connecting to an endpoint after this long (default: 10)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l read-timeout -x -d 'give up on a response that sends nothing for this long, then retry (default: 30)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l json -d 'print one JSON document on stdout at exit (success or failure)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -s q -l quiet -d 'print errors only'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -s v -l verbose -d 'print request ids, retries and error causes'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l no-progress -d 'never draw the progress bar'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -l no-color -d 'never use colour (NO_COLOR is honoured too)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -s h -l help -d 'display help for command'
+complete -c kvs-clip -n '__fish_seen_subcommand_from archive' -a '(__kvs_clip_streams)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from completion' -s h -l help -d 'display help for command'
 complete -c kvs-clip -n '__fish_seen_subcommand_from completion; and __kvs_clip_argument_is 0' -a 'bash zsh fish'
 complete -c kvs-clip -n '__fish_seen_subcommand_from emulator' -l host -x -d 'address to bind'

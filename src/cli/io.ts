@@ -15,4 +15,9 @@ export type CliIo = {
   now(): number;
   /** Resolves when the user interrupts (SIGINT/SIGTERM); commands pass it down as an AbortSignal. */
   readonly signal: AbortSignal;
+  /**
+   * Asks for up to `ms` after SIGTERM/SIGINT before the process exits on its own (`archive --grace` lets in-flight
+   * segments finish). Absent in tests.
+   */
+  readonly extendCancelGrace?: (ms: number) => void;
 };

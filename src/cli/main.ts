@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createRunners } from './runners/create-runners.js';
 import { processIo, settleExitCode } from './process-io.js';
 import { runCli } from './run-cli.js';
@@ -12,7 +13,12 @@ process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
 const io = processIo();
 const version = readVersion();
-const commandExitCode = await runCli(process.argv.slice(2), { io, version, run: createRunners(io) });
+const commandExitCode = await runCli(process.argv.slice(2), {
+  io,
+  version,
+  versionDetails: versionDetails(),
+  run: createRunners(io),
+});
 // Setting exitCode (not calling process.exit) lets stdout finish flushing a large --json document or MP4 stream.
 process.exitCode = commandExitCode;
 // Should a library leave a socket or timer open, do not hang the shell or cron: exit once output is flushed.
@@ -32,4 +38,20 @@ function readVersion(): string {
     return parsed.version;
   }
   return 'unknown';
+}
+
+/** The second line of `--version`, for bug reports: runtime, platform and the AWS SDK actually installed. */
+function versionDetails(): string {
+  let sdk = 'unknown';
+  try {
+    // Resolved and read as a file, not imported: --version must not load the SDK.
+    const path = createRequire(import.meta.url).resolve('@aws-sdk/client-kinesis-video/package.json');
+    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (typeof parsed === 'object' && parsed !== null && 'version' in parsed && typeof parsed.version === 'string') {
+      sdk = parsed.version;
+    }
+  } catch {
+    // An unusual install layout: say "unknown" rather than fail --version.
+  }
+  return `node ${process.version}, ${process.platform}-${process.arch}, @aws-sdk/client-kinesis-video ${sdk}`;
 }

@@ -10,15 +10,16 @@ export const CANCEL_GRACE_MS = 3_000;
  * The real CliIo for this process: its streams and TTY flags, its environment, the clock (the hidden
  * KVS_CLIP_NOW, epoch ms or ISO 8601, pins it for tests), and an AbortSignal fired by SIGINT/SIGTERM with a
  * CancelledError as its reason. A second signal, or a command that ignores the first for CANCEL_GRACE_MS,
- * exits at once with 130/143 so Ctrl-C is always prompt.
+ * exits at once with 130/143 so Ctrl-C is always prompt (a command may ask for a longer grace: archive --grace).
  */
 export function processIo(): CliIo {
   const controller = new AbortController();
+  let graceMs = CANCEL_GRACE_MS;
   const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
     const cancelled = new CancelledError(signal);
     if (controller.signal.aborted) process.exit(cancelled.exitCode);
     controller.abort(cancelled);
-    setTimeout(() => process.exit(cancelled.exitCode), CANCEL_GRACE_MS).unref();
+    setTimeout(() => process.exit(cancelled.exitCode), graceMs).unref();
   };
   process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGTERM', () => onSignal('SIGTERM'));
@@ -43,6 +44,9 @@ export function processIo(): CliIo {
     env,
     now: fixedNow === undefined || fixedNow === '' ? () => Date.now() : fixedClock(fixedNow),
     signal: controller.signal,
+    extendCancelGrace: (ms) => {
+      graceMs = Math.max(graceMs, ms);
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { UsageError } from '../errors/usage-error.js';
+import { archiveCommand, type ArchiveCliOptions } from './commands/archive.js';
 import { completeCommand, type CompleteStreamsOptions } from './commands/complete-streams.js';
 import { completionCommand } from './commands/completion.js';
 import { emulatorCommand } from './commands/emulator.js';
@@ -12,6 +13,7 @@ import { streamsCommand, type StreamsOptions } from './commands/streams.js';
 import type { CliIo } from './io.js';
 import { flagOption } from './options/option-values.js';
 import type {
+  ArchiveJsonResult,
   GetJsonResult,
   ImagesJsonResult,
   InspectJsonResult,
@@ -31,6 +33,7 @@ export type CommandRunners = {
   readonly streams: (options: StreamsOptions) => Promise<StreamsJsonResult>;
   readonly join: (options: JoinOptions) => Promise<JoinJsonResult>;
   readonly inspect: (options: InspectOptions) => Promise<InspectJsonResult>;
+  readonly archive: (options: ArchiveCliOptions) => Promise<ArchiveJsonResult>;
   readonly streamNames: (options: CompleteStreamsOptions) => Promise<readonly string[]>;
 };
 
@@ -40,6 +43,8 @@ export type CommandStart = { readonly command: string; readonly json: boolean; r
 export type ProgramDeps = {
   readonly io: CliIo;
   readonly version: string;
+  /** A second `--version` line (runtime, platform, SDK); absent in tests. */
+  readonly versionDetails?: string;
   readonly run: CommandRunners;
   readonly onCommandStart?: (start: CommandStart) => void;
 };
@@ -55,6 +60,7 @@ Exit codes:
   6    media: codec/CPD problem (producer side), malformed MP4, clips that cannot be joined
   7    output exists (use --force), write failed, or the --state file is locked by another run
   8    output written, but --fail-on-gap found gaps or the --exec hook failed
+  9    archive: some streams failed, the others were archived
   130  interrupted (SIGINT); 143 terminated (SIGTERM)`;
 
 const ROOT_HELP = `
@@ -73,7 +79,11 @@ export function buildProgram(deps: ProgramDeps): Command {
   const { io, run } = deps;
   const program = new Command('kvs-clip')
     .description('Download archived video from Amazon Kinesis Video Streams as one lossless MP4.')
-    .version(deps.version, '-V, --version', 'print the version')
+    .version(
+      deps.versionDetails === undefined ? deps.version : `${deps.version}\n${deps.versionDetails}`,
+      '-V, --version',
+      'print the version (and the Node, platform and AWS SDK versions)',
+    )
     .addHelpText('after', ROOT_HELP);
   program.addCommand(getCommand({ io, runGet: run.get }));
   program.addCommand(listCommand({ io, runList: run.list }));
@@ -81,6 +91,7 @@ export function buildProgram(deps: ProgramDeps): Command {
   program.addCommand(streamsCommand({ io, runStreams: run.streams }));
   program.addCommand(joinCommand({ io, runJoin: run.join }));
   program.addCommand(inspectCommand({ io, runInspect: run.inspect }));
+  program.addCommand(archiveCommand({ io, runArchive: run.archive }));
   program.addCommand(completionCommand(io));
   program.addCommand(emulatorCommand(io));
   program.addCommand(completeCommand({ io, listStreamNames: run.streamNames }), { hidden: true });

@@ -3,6 +3,7 @@ import { EXIT_CODES, type ExitCode } from '../errors/exit-codes.js';
 import { InternalError } from '../errors/internal-error.js';
 import { KvsClipError } from '../errors/kvs-clip-error.js';
 import { buildProgram, checkHelpTopic, isHelpExit, type ProgramDeps } from './program.js';
+import { refineFailure } from './render/refine-failure.js';
 import { renderError } from './render/render-error.js';
 
 /**
@@ -31,7 +32,7 @@ export async function runCli(argv: readonly string[], deps: Omit<ProgramDeps, 'o
     return EXIT_CODES.ok;
   } catch (error) {
     if (isHelpExit(error)) return error.exitCode === 0 ? EXIT_CODES.ok : EXIT_CODES.usage;
-    const failure = classify(error, deps);
+    const failure = refineFailure(classify(error, deps), argv);
     // -q is "errors only": a run the user stopped is not an error, whichever signal stopped it (the exit code says it).
     if (failure instanceof CancelledError && !mode.json && hasFlag(argv, ['-q', '--quiet'])) return failure.exitCode;
     const noColor = hasFlag(argv, ['--no-color']) || (deps.io.env['NO_COLOR'] ?? '') !== '';

@@ -11,6 +11,7 @@ export const EXIT_CODES = {
   media: 6,
   output: 7,
   incomplete: 8,
+  partial: 9,
   interrupted: 130,
   terminated: 143,
 } as const;
@@ -36,6 +37,7 @@ export const ERROR_CODES = {
   E_LOCKED: EXIT_CODES.output,
   E_GAPS: EXIT_CODES.incomplete,
   E_HOOK: EXIT_CODES.incomplete,
+  E_STREAMS_FAILED: EXIT_CODES.partial,
   E_CANCELLED: EXIT_CODES.interrupted,
 } as const satisfies Record<string, ExitCode>;
 

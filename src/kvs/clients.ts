@@ -33,6 +33,13 @@ export type KvsClients = {
   destroy(): void;
 };
 
+const QUIET_SDK_LOGGER = {
+  debug: (): void => undefined,
+  info: (): void => undefined,
+  warn: (): void => undefined,
+  error: (): void => undefined,
+};
+
 /**
  * Creates the SDK clients with `maxAttempts: 1`: kvs-clip owns the one retry loop (docs/planning.md, "Quotas, pacing
  * and retries"), because errors while reading a GetClip body are never retried by the SDK anyway and nested loops
@@ -48,6 +55,9 @@ export function createKvsClients(options: KvsClientOptions): KvsClients {
     },
     ...(options.region === undefined ? {} : { region: options.region }),
     ...(options.profile === undefined ? {} : { profile: options.profile }),
+    // The SDK's own warnings (the nine-line "Multiple credential sources detected" when --profile meets
+    // AWS_ACCESS_KEY_ID) would break the one-line error contract on stderr; kvs-clip reports failures itself.
+    logger: QUIET_SDK_LOGGER,
   };
   const { KinesisVideoClient } = kinesisVideoSdk();
   const control = new KinesisVideoClient({

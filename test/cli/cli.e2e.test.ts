@@ -32,7 +32,10 @@ describe('the built CLI', () => {
       expect(help.stdout).toContain(word);
     }
     const shown = await cli('--version');
-    expect([shown.code, shown.stdout.trim()]).toEqual([0, version]);
+    expect([shown.code, shown.stdout.split('\n')[0]]).toEqual([0, version]);
+    expect(shown.stdout.split('\n')[1]).toMatch(
+      /^node v\d+\.\d+\.\d+, \w+-\w+, @aws-sdk\/client-kinesis-video 3\.\d+\.\d+$/,
+    );
   });
 
   it('joins fixture clips into one MP4, prints its path, and inspect sees every sample', async () => {

@@ -287,10 +287,36 @@ const cases: readonly Case[] = [
     output: 'out.mp4',
     outputKept: true,
   },
+  {
+    // One stream of the fleet fails for good; the other is archived (its file stays, the failed one has none).
+    name: 'an archive run where one stream failed',
+    exit: 9,
+    code: 'E_STREAMS_FAILED',
+    command: 'archive',
+    args: [
+      'archive',
+      'cam',
+      'broken',
+      '--state-dir',
+      'state',
+      '--segment',
+      '1m',
+      '--since',
+      iso(endMs - 60_000),
+      ...SHORT_RETRIES,
+      '-o',
+      '{stream}/{start:%H%M%S}.mp4',
+    ],
+    output: `broken/${iso(endMs - 60_000)
+      .slice(11, 19)
+      .replaceAll(':', '')}.mp4`,
+  },
 ];
 
 function withEndpoint(args: readonly string[]): string[] {
-  return ['get', 'list', 'streams'].includes(args[0] ?? '') ? [...args, '--endpoint-url', emulator.url] : [...args];
+  return ['get', 'list', 'streams', 'archive'].includes(args[0] ?? '')
+    ? [...args, '--endpoint-url', emulator.url]
+    : [...args];
 }
 
 async function runCase(c: Case, json: boolean): Promise<{ result: CliResult; dir: string }> {
@@ -324,6 +350,8 @@ function expectFailureDocument(result: CliResult, c: Pick<Case, 'exit' | 'code' 
       exitCode: c.exit,
       ...(hasHint(document) ? { hint: expect.any(String) } : {}),
     },
+    // archive's exit 9 carries every stream's outcome.
+    ...(c.code === 'E_STREAMS_FAILED' ? { result: expect.objectContaining({ command: 'archive' }) } : {}),
   });
 }
 
@@ -396,7 +424,10 @@ describe('the exit-code table, end to end', () => {
       }
       expectOneErrorLine(human.result.stderr, c.name);
       // Exit 8 writes the output; whether its path is also printed is not part of the contract (the hint names it).
-      if (c.outputKept !== true)
+      // Exit 9 prints the files the healthy streams wrote, and only those.
+      if (c.code === 'E_STREAMS_FAILED')
+        expect(human.result.stdout.toString('utf8'), 'only the healthy stream').toMatch(/^(\S*\/cam\/\S+\.mp4\n)+$/);
+      else if (c.outputKept !== true)
         expect(human.result.stdout.toString('utf8'), 'human mode prints no path on failure').toBe('');
       expectFailureDocument(json.result, c);
     });

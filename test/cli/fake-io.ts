@@ -120,6 +120,16 @@ export function spyRunners(overrides: Partial<CommandRunners> = {}): {
       tracks: [],
       boxes: [],
     } as const),
+    archive: record('archive', {
+      command: 'archive',
+      segmentMs: 3_600_000,
+      shard: null,
+      dryRun: false,
+      cycles: 1,
+      durationMs: 1,
+      totals: { streams: 0, failed: 0, segments: 0, empty: 0, bytes: 0, gaps: 0 },
+      streams: [],
+    } as const),
     streamNames: record('streamNames', ['cam1', 'cam2']),
     ...overrides,
   };

@@ -24,6 +24,7 @@ describe('exit codes', () => {
       E_LOCKED: 7,
       E_GAPS: 8,
       E_HOOK: 8,
+      E_STREAMS_FAILED: 9,
       E_CANCELLED: 130,
     });
   });

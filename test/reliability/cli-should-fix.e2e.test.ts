@@ -93,6 +93,33 @@ const CASES: readonly (() => Case)[] = [
     line: `$K get ${STREAM} --since 2000-01-01T00:00:00Z --until 2000-01-01T01:00:00Z ${E()} --json -o x.mp4`,
     exit: 3,
   }),
+  // Hints that fit the cause
+  () => ({
+    line: `$K streams --profile nosuch ${E()}`,
+    exit: 4,
+    says: /No credentials for --profile "nosuch"/,
+    not: /Multiple credential sources|WARNING|IAM policy/,
+  }),
+  () => ({ line: `$K get cam1 --local ${R} -o x.mp4`, exit: 3, says: /--local serves one stream, "demo"/ }),
+  () => ({
+    line: `$K streams --endpoint-url http://127.0.0.1:1 --retries 0`,
+    exit: 5,
+    says: /Nothing listens on 127\.0\.0\.1:1: start one with `kvs-clip emulator --port 1`/,
+  }),
+  () => ({
+    line: `$K streams --endpoint-url ${urls.silent} --read-timeout 0.3 --retries 0`,
+    exit: 5,
+    says: /ListStreams: no answer within 0\.3 s \(--read-timeout\)/,
+    not: /TimeoutError/,
+  }),
+  () => ({
+    line: `$K list ${STREAM} ${R} --endpoint-url ${urls.silent} --read-timeout 0.3 --retries 0 --json`,
+    exit: 5,
+    not: /TimeoutError/,
+  }),
+  // Common flags on every command
+  () => ({ line: `$K list ${STREAM} ${R} ${E()} --no-progress`, exit: 0 }),
+  () => ({ line: `$K streams ${E()} --no-progress --retries 2`, exit: 0 }),
   // `help` of an unknown command says so
   () => ({ line: `$K help nosuch`, exit: 2, says: /Unknown command 'nosuch'/ }),
   () => ({ line: `$K help gte`, exit: 2, says: /Unknown command 'gte' \(did you mean get\?\)/ }),
@@ -118,6 +145,21 @@ describe('CLI should-fix lines of issue 11', () => {
       if (c.not !== undefined) expect(r.stderr, context).not.toMatch(c.not);
       expect(treeChanges(before, snapshotTree(dir), c.allow ?? []), context).toEqual([]);
     });
+  });
+});
+
+describe('--version', () => {
+  it('prints the version, then the Node, platform and AWS SDK versions', async () => {
+    const { dir, cleanup } = workDir('should-fix-version');
+    cleanups.push(cleanup);
+    const r = await runShell('$K --version', { cwd: dir, env: cliEnv(dir) });
+    expect(r.code).toBe(0);
+    const [version, details] = r.stdout.split('\n');
+    expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(details).toBe(
+      `node ${process.version}, ${process.platform}-${process.arch}, @aws-sdk/client-kinesis-video ${details?.split(' ').at(-1) ?? ''}`,
+    );
+    expect(details).toMatch(/client-kinesis-video 3\.\d+\.\d+$/);
   });
 });
 

@@ -30,6 +30,7 @@ export function completionProgram(): Command {
       streams: unused,
       join: unused,
       inspect: unused,
+      archive: unused,
       streamNames: unused,
     },
   });

@@ -22,7 +22,8 @@ export function addOutputModeOptions(command: Command, { progress }: { progress:
     .option('--json', 'print one JSON document on stdout at exit (success or failure)')
     .addOption(new Option('-q, --quiet', 'print errors only').conflicts('verbose'))
     .option('-v, --verbose', 'print request ids, retries and error causes');
-  if (progress) command.option('--no-progress', 'never draw the progress bar');
+  // Accepted everywhere, so one set of flags works for every command in a script (`list --no-progress`).
+  command.option('--no-progress', progress ? 'never draw the progress bar' : 'accepted for scripts (no bar here)');
   return command.option('--no-color', 'never use colour (NO_COLOR is honoured too)');
 }
 
@@ -30,7 +31,6 @@ export function addOutputModeOptions(command: Command, { progress }: { progress:
 export function readOutputMode(values: OptionValues, io: CliIo): OutputMode {
   const json = flagOption(values, 'json');
   const quiet = flagOption(values, 'quiet');
-  // `--no-progress` is absent on commands without a bar: treat it as "no bar" there.
   const progressFlag = values['progress'] === true;
   const noColorEnv = io.env['NO_COLOR'] !== undefined && io.env['NO_COLOR'] !== '';
   return {

@@ -96,7 +96,7 @@ export function readTimeSpec(command: Command, positionalRange: string | undefin
   };
 }
 
-function readZone(command: Command, io: CliIo): string {
+export function readZone(command: Command, io: CliIo): string {
   const values = command.opts();
   // Commander's .env() reads process.env; the injected io.env is the same map in production and a fake in tests.
   const tz = stringOption(values, 'tz') ?? nonEmpty(io.env['KVS_CLIP_TZ']);

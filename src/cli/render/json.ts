@@ -183,9 +183,55 @@ export type InspectJsonResult = {
   }[];
 };
 
+/** One archived segment of `kvs-clip archive`: its file (null when the segment was empty), what it holds. */
+export type JsonArchiveSegment = JsonSpan & {
+  readonly output: string | null;
+  readonly fragments: number;
+  readonly bytes: number;
+  readonly firstFragmentNumber: string | null;
+  readonly lastFragmentNumber: string | null;
+  readonly gaps: readonly JsonSpan[];
+  /** Finished from the pending state an earlier run left. */
+  readonly resumed: boolean;
+};
+
+export type ArchiveJsonResult = {
+  readonly command: 'archive';
+  readonly segmentMs: number;
+  readonly shard: { readonly index: number; readonly count: number } | null;
+  readonly dryRun: boolean;
+  readonly cycles: number;
+  readonly durationMs: number;
+  readonly totals: {
+    readonly streams: number;
+    readonly failed: number;
+    readonly segments: number;
+    readonly empty: number;
+    readonly bytes: number;
+    readonly gaps: number;
+  };
+  readonly streams: readonly {
+    readonly stream: string;
+    /** `ok`: up to date; `failed`: retried by the next cycle or run. */
+    readonly status: 'ok' | 'failed';
+    /** Start of the first segment not yet done. */
+    readonly cursor: JsonInstant | null;
+    readonly segments: readonly JsonArchiveSegment[];
+    /** `--dry-run`: the segments it would archive, with their output paths. */
+    readonly planned: readonly (JsonSpan & { readonly output: string })[];
+    readonly error?: { readonly code: string; readonly exitCode: number; readonly message: string };
+  }[];
+};
+
 /** The success payloads, one per command, discriminated by `command`. */
 export type JsonResult =
-  GetJsonResult | ListJsonResult | ImagesJsonResult | StreamsJsonResult | JoinJsonResult | InspectJsonResult;
+  | GetJsonResult
+  | ListJsonResult
+  | ImagesJsonResult
+  | StreamsJsonResult
+  | JoinJsonResult
+  | InspectJsonResult
+  | ArchiveJsonResult;
 
 export type JsonSuccess = { readonly ok: true; readonly schemaVersion: 1 } & JsonResult;
 
@@ -200,6 +246,8 @@ export type JsonFailure = {
     readonly exitCode: ExitCode;
     readonly hint?: string;
   };
+  /** `archive` exit 9: the run's outcome, every stream's state included. */
+  readonly result?: JsonResult;
 };
 
 /** The document a `--json` run prints: a discriminated union on `ok`. */

@@ -1,6 +1,7 @@
 import type { KvsClipError } from '../../errors/kvs-clip-error.js';
+import { StreamsFailedError } from '../../errors/streams-failed-error.js';
 import type { CliIo } from '../io.js';
-import { JSON_SCHEMA_VERSION, writeJsonDocument } from './json.js';
+import { JSON_SCHEMA_VERSION, writeJsonDocument, type JsonResult } from './json.js';
 
 export type ErrorRenderMode = {
   readonly json: boolean;
@@ -32,6 +33,7 @@ export function renderError(io: CliIo, error: KvsClipError, mode: ErrorRenderMod
         exitCode: error.exitCode,
         ...(error.hint === undefined ? {} : { hint: oneLine(error.hint) }),
       },
+      ...(error instanceof StreamsFailedError ? { result: error.result as JsonResult } : {}),
     });
   }
 }

@@ -17,6 +17,7 @@ export function createRunners(io: CliIo): CommandRunners {
     streams: async (options) => (await import('./run-streams.js')).runStreams(options, io),
     join: async (options) => (await import('./run-join.js')).runJoin(options, io),
     inspect: async (options) => (await import('./run-inspect.js')).runInspect(options, io),
+    archive: async (options) => (await import('./run-archive-command.js')).runArchiveCommand(options, io),
     streamNames: async (options) => (await import('./run-streams.js')).listStreamNames(options, io),
   };
 }

@@ -1,0 +1,142 @@
+// One stream's turn in an archive cycle (docs/archive.md): its lock and state, the complete segments from its
+// cursor, each through archive-segment.ts. A failure ends this stream's turn only.
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { cronStore } from '../clip/cron-store.js';
+import type { GetDeps } from '../clip/get-types.js';
+import { outputName } from '../clip/output-name.js';
+import { createRunContext } from '../clip/run-context.js';
+import { settleOwedSteps } from '../clip/settle-owed-steps.js';
+import { KvsClipError } from '../errors/kvs-clip-error.js';
+import { acquireLock } from '../output/lock.js';
+import { readState } from '../output/state-file.js';
+import { archiveSegment, segmentGetOptions } from './archive-segment.js';
+import type { ArchiveDeps, ArchiveOptions, SegmentRecord, StreamError, StreamOutcome } from './archive-types.js';
+import { budgetedPort } from './budgeted-port.js';
+import type { FleetBudget } from './fleet-budget.js';
+import { segmentsDue } from './segments-due.js';
+import { startCursor, type Segment } from './segments.js';
+
+/** What every stream of one run shares. */
+export type FleetRun = {
+  readonly options: ArchiveOptions;
+  readonly deps: ArchiveDeps;
+  readonly budget: FleetBudget;
+  /** Where a stream without state starts (already aligned). */
+  readonly sinceMs: number;
+  /** Aborts in-flight work once the grace period after a stop signal is over. */
+  readonly work: AbortSignal;
+  /** Segments per stream this cycle (Infinity in once mode). */
+  readonly limit: number;
+};
+
+/** The state file of one stream. */
+export function statePathOf(run: Pick<FleetRun, 'options' | 'deps'>, stream: string): string {
+  return resolve(run.deps.cwd, run.options.stateDir, `${stream}.state.json`);
+}
+
+/** A segment's output path: the template filled with the stream and the segment's own [start, end). */
+export function segmentOutput(run: Pick<FleetRun, 'options' | 'deps'>, stream: string, segment: Segment): string {
+  return outputName({ output: run.options.output, stream, selector: run.options.selector }, segment, run.deps.cwd);
+}
+
+/**
+ * Archives the complete segments of `stream` from its cursor, oldest first, until it is up to date, `run.limit` is
+ * reached or the run is stopping. Never throws for the stream's own failures: they become a `failed` outcome
+ * (with the segments done before) and are retried next cycle or run. Rethrows cancellation.
+ */
+export async function archiveStream(stream: string, run: FleetRun): Promise<StreamOutcome> {
+  const path = statePathOf(run, stream);
+  const segments: SegmentRecord[] = [];
+  let cursorMs: number | null = null;
+  let current: Segment | null = null;
+  try {
+    await mkdir(resolve(run.deps.cwd, run.options.stateDir), { recursive: true });
+    const lock = await acquireLock(path, { nowMs: run.deps.nowMs() });
+    try {
+      const deps = getDepsOf(run, stream);
+      const store = cronStore(path, segmentGetOptions(run.options, stream, run.options.output), deps);
+      let state = await store.read();
+      const context = contextOf(run, stream, deps);
+      for (;;) {
+        if (state?.pending?.written !== undefined) {
+          const placeholder = segmentGetOptions(run.options, stream, state.pending.output);
+          state = await settleOwedSteps(state, store, placeholder, deps);
+        }
+        cursorMs = startCursor(state?.cursorMs, run.sinceMs, run.options.segmentMs);
+        const [segment] = segmentsDue(cursorMs, run, 1);
+        if (segment === undefined || segments.length >= run.limit || run.deps.signal.aborted) break;
+        current = segment;
+        const output = segmentOutput(run, stream, segment);
+        run.deps.emit({ type: 'segment-start', stream, segment, output });
+        const options = segmentGetOptions(run.options, stream, output);
+        const done = await archiveSegment(segment, state, { options, deps, context, store });
+        segments.push(done.record);
+        run.deps.emit({ type: 'segment-done', stream, record: done.record });
+        state = done.state;
+        cursorMs = segment.endMs;
+        current = null;
+      }
+    } finally {
+      await lock.release();
+    }
+    return { stream, status: 'ok', segments, planned: [], cursorMs };
+  } catch (error) {
+    if (run.work.aborted) throw run.work.reason as Error;
+    const failure = streamError(error);
+    run.deps.emit({ type: 'stream-failed', stream, segment: current, error: failure });
+    return { stream, status: 'failed', segments, planned: [], cursorMs, error: failure };
+  }
+}
+
+/** `--dry-run`: the segments the stream would archive now, from its state (read without the lock). */
+export async function planStream(stream: string, run: FleetRun): Promise<StreamOutcome> {
+  try {
+    const state = await readState(statePathOf(run, stream));
+    const cursorMs = startCursor(state?.cursorMs, run.sinceMs, run.options.segmentMs);
+    const planned = segmentsDue(cursorMs, run, run.limit).map((segment) => {
+      const output = segmentOutput(run, stream, segment);
+      run.deps.emit({ type: 'segment-planned', stream, segment, output });
+      return { ...segment, output };
+    });
+    return { stream, status: 'ok', segments: [], planned, cursorMs };
+  } catch (error) {
+    const failure = streamError(error);
+    run.deps.emit({ type: 'stream-failed', stream, segment: null, error: failure });
+    return { stream, status: 'failed', segments: [], planned: [], cursorMs: null, error: failure };
+  }
+}
+
+function getDepsOf(run: FleetRun, stream: string): GetDeps {
+  const { deps } = run;
+  return {
+    nowMs: deps.nowMs,
+    sleep: deps.sleep,
+    random: deps.random,
+    openSession: deps.openSession,
+    cwd: deps.cwd,
+    emit: (event) => deps.emit({ type: 'get', stream, event }),
+    signal: run.work,
+  };
+}
+
+function contextOf(run: FleetRun, stream: string, deps: GetDeps): ReturnType<typeof createRunContext> {
+  const get = run.options.get;
+  const context = createRunContext(
+    {
+      stream,
+      ...(get.fragmentRate === undefined ? {} : { fragmentRate: get.fragmentRate }),
+      ...(get.pacing === undefined ? {} : { pacing: get.pacing }),
+      ...(get.retries === undefined ? {} : { retries: get.retries }),
+      ...(get.retryMaxTimeMs === undefined ? {} : { retryMaxTimeMs: get.retryMaxTimeMs }),
+    },
+    deps,
+  );
+  return { ...context, kvs: budgetedPort(context.kvs, run.budget, stream) };
+}
+
+function streamError(error: unknown): StreamError {
+  if (error instanceof KvsClipError) return { code: error.code, exitCode: error.exitCode, message: error.message };
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'E_INTERNAL', exitCode: 1, message: `Internal error: ${message}` };
+}

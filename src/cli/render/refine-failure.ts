@@ -1,0 +1,83 @@
+import { AuthError } from '../../errors/auth-error.js';
+import type { KvsClipError } from '../../errors/kvs-clip-error.js';
+import { NotFoundError } from '../../errors/not-found-error.js';
+import { RemoteError } from '../../errors/remote-error.js';
+
+/**
+ * Hints that fit the cause, for failures whose cause only the command line can name: a stream other than `demo`
+ * with --local, a --profile that does not exist, nothing listening on a loopback endpoint, and a timeout (which the
+ * SDK calls "TimeoutError") said as what timed out and after how long. Pure: the error and the argv in, the error to
+ * render out (the same one when nothing fits).
+ */
+export function refineFailure(error: KvsClipError, argv: readonly string[]): KvsClipError {
+  if (error instanceof NotFoundError && error.code === 'E_STREAM_NOT_FOUND' && argv.includes('--local')) {
+    return new NotFoundError('E_STREAM_NOT_FOUND', error.message, {
+      cause: error,
+      hint: '--local serves one stream, "demo": e.g. kvs-clip get demo --local --since 1h -o demo.mp4',
+    });
+  }
+  const profile = flagValue(argv, '--profile');
+  if (error instanceof AuthError && profile !== undefined && hasCredentialsFailure(error)) {
+    const message = `No credentials for --profile "${profile}": it is not in the AWS config or credentials file, or holds no usable keys`;
+    return new AuthError('E_AUTH', message, {
+      cause: error,
+      hint: `Check the name (aws configure list-profiles), or create it: aws configure --profile ${profile}`,
+    });
+  }
+  if (!(error instanceof RemoteError)) return error;
+  const code = error.code === 'E_THROTTLED' ? 'E_THROTTLED' : 'E_REMOTE';
+  const refused = refusedLoopback(error);
+  if (refused !== undefined) {
+    return new RemoteError(code, error.message, {
+      cause: error,
+      hint: `Nothing listens on ${refused.address}:${refused.port}: start one with \`kvs-clip emulator --port ${refused.port}\`, or use --local`,
+    });
+  }
+  const timeout = describeTimeout(error);
+  if (timeout === undefined || !error.message.includes('TimeoutError')) return error;
+  return new RemoteError(code, error.message.replaceAll('TimeoutError', timeout), {
+    cause: error,
+    ...(error.hint === undefined ? {} : { hint: error.hint }),
+  });
+}
+
+function* causes(error: unknown): Generator<unknown> {
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && current !== null && depth < 8; depth += 1) {
+    yield current;
+    current = current instanceof Error ? current.cause : undefined;
+  }
+}
+
+function hasCredentialsFailure(error: KvsClipError): boolean {
+  return [...causes(error)].some((cause) => cause instanceof Error && cause.name === 'CredentialsProviderError');
+}
+
+function flagValue(argv: readonly string[], flag: string): string | undefined {
+  const at = argv.indexOf(flag);
+  if (at !== -1) return argv[at + 1];
+  return argv.find((word) => word.startsWith(`${flag}=`))?.slice(flag.length + 1);
+}
+
+function refusedLoopback(error: KvsClipError): { address: string; port: number } | undefined {
+  for (const cause of causes(error)) {
+    const facts = cause as { code?: unknown; address?: unknown; port?: unknown };
+    if (facts.code !== 'ECONNREFUSED' || typeof facts.address !== 'string' || typeof facts.port !== 'number') continue;
+    if (/^(127\.|::1$|::ffff:127\.)/.test(facts.address)) return { address: facts.address, port: facts.port };
+  }
+  return undefined;
+}
+
+// The SDK's handler says "the request socket timed out after 500 ms of inactivity" or "…timed out without
+// establishing a connection within 1000 ms".
+function describeTimeout(error: KvsClipError): string | undefined {
+  for (const cause of causes(error)) {
+    if (!(cause instanceof Error) || cause.name !== 'TimeoutError') continue;
+    const ms = /(\d+) ?ms/.exec(cause.message)?.[1];
+    const after = ms === undefined ? '' : ` within ${Number(ms) / 1000} s`;
+    return /connection/i.test(cause.message)
+      ? `could not connect${after} (--connect-timeout)`
+      : `no answer${after} (--read-timeout)`;
+  }
+  return undefined;
+}
