@@ -1,6 +1,8 @@
 import type { TimeRange } from '../plan/fragment.js';
+import { findFragment } from '../plan/fragment-table.js';
 import type { Align } from '../plan/select-window.js';
 import { DEFAULT_TEMPLATE } from '../output/template.js';
+import type { AskedRequest } from './asked-request.js';
 import { describeWindow } from '../time/describe-window.js';
 import { checkGapSplitOptions } from './download-gap-runs.js';
 import { fetchWithoutListing } from './fetch-without-listing.js';
@@ -25,7 +27,7 @@ export async function fetchWindow(
   options: GetOptions,
   deps: GetDeps,
   context: CallContext,
-  request: { window: TimeRange; align: Align },
+  request: { window: TimeRange; align: Align; asked?: AskedRequest },
   hooks: WindowHooks,
 ): Promise<WindowOutcome> {
   const startedMs = deps.nowMs();
@@ -52,9 +54,9 @@ export async function fetchWindow(
   const exit = emptyOrDryRun(plan, facts(window), hooks.emptyIsSuccess === true);
   if (exit !== null) return exit;
   const lastPart = plan.parts[plan.parts.length - 1];
-  const lastFragment = fragments.find((fragment) => fragment.fragmentNumber === lastPart?.lastFragmentNumber);
-  const targetRequest = targetRequestOf(options, deps, { arn, window, align: request.align, hooks });
-  const target = chooseTarget(options.output, targetRequest, deps.stdout);
+  const lastFragment = findFragment(fragments, lastPart?.lastFragmentNumber);
+  const targetRequest = targetRequestOf(options, deps, { ...request, arn, window, hooks });
+  const target = chooseTarget(options.output, targetRequest, deps.stdout, deps.objectStore);
   const prepared = await target.prepare(plan);
   if (prepared.kind === 'skip') {
     const [output = null] = prepared.outputs;
@@ -70,7 +72,7 @@ export async function fetchWindow(
 function targetRequestOf(
   options: GetOptions,
   deps: GetDeps,
-  resolved: { arn: string; window: TimeRange; align: Align; hooks: WindowHooks },
+  resolved: { arn: string; window: TimeRange; align: Align; asked?: AskedRequest; hooks: WindowHooks },
 ): TargetRequest {
   const { output, download } = options;
   return {
@@ -88,5 +90,6 @@ function targetRequestOf(
     existingIsDone: resolved.hooks.existingIsDone === true,
     resume: download.continue,
     keepParts: download.keepParts,
+    ...(resolved.asked === undefined ? {} : { asked: resolved.asked }),
   };
 }

@@ -1,3 +1,4 @@
+import type { ObjectStore } from './targets/object-store.js';
 import type { Gap } from '../plan/find-gaps.js';
 import type { Selector, TimeRange } from '../plan/fragment.js';
 import type { PlanLimits } from '../plan/limits.js';
@@ -106,6 +107,8 @@ export type GetDeps = {
   readonly signal: AbortSignal;
   /** Destination of `-o -`. */
   readonly stdout?: NodeJS.WritableStream;
+  /** Destination of `-o s3://…` (src/s3/object-store.ts); absent when the run writes no object. */
+  readonly objectStore?: ObjectStore;
 };
 
 /** One part as the result reports it. */

@@ -9,3 +9,13 @@ export function joinLayoutOf(output: Pick<OutputOptions, 'path' | 'format' | 'fa
     gaps: output.gaps,
   };
 }
+
+/**
+ * The layout settings that change the output bytes, as one comparable text (resume manifests store it). The format
+ * keeps the manifest's own spelling since its first version (mp4 / fmp4), so a manifest written before the CLI said
+ * progressive / fragmented still matches.
+ */
+export function layoutKey(layout: JoinLayout): string {
+  const format = layout.format === 'fragmented' ? 'fmp4' : 'mp4';
+  return `${format} faststart=${String(layout.faststart)} gaps=${layout.gaps}`;
+}

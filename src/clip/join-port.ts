@@ -1,6 +1,7 @@
 import type { FetchedPart } from '../download/fetch-parts.js';
 import type { OutputFormat } from '../mp4/model.js';
 import type { GapMode } from './get-types.js';
+import type { OpenPositionedSink } from '../mp4/write/positioned-sink.js';
 
 /** Output layout settings of a join: they change the bytes, so a resume manifest records them. */
 export type JoinLayout = {
@@ -26,5 +27,11 @@ export type JoinerPort = {
  * finish writes it in place instead of copying the whole file once more; it does not change the media bytes.
  */
 export type OpenJoiner = (
-  options: JoinLayout & { output: string | NodeJS.WritableStream; resume: unknown; expectedDurationMs?: number },
+  options: JoinLayout & {
+    output: string | NodeJS.WritableStream;
+    resume: unknown;
+    expectedDurationMs?: number;
+    /** With a `.part` path: send the progressive output through this sink instead of the file (docs/s3.md). */
+    sink?: OpenPositionedSink;
+  },
 ) => Promise<JoinerPort>;

@@ -1,6 +1,7 @@
 import type { KvsClipError } from '../errors/kvs-clip-error.js';
 import type { RetryClass } from '../download/retry-policy.js';
-import type { Fragment, Selector, TimeRange } from '../plan/fragment.js';
+import type { Selector, TimeRange } from '../plan/fragment.js';
+import type { FragmentTable } from '../plan/fragment-table.js';
 
 /**
  * What runGet needs from KVS for one stream, declared here and implemented over src/kvs by sessionPort. Each method
@@ -15,7 +16,7 @@ export type KvsPort = {
   listFragments(
     range: TimeRange,
     options: { selector: Selector; signal: AbortSignal; beforePage: () => Promise<void> },
-  ): Promise<Fragment[]>;
+  ): Promise<FragmentTable>;
   /**
    * GetClip of `range`, its body streamed to `destPath` with Content-Length checked; `beforeSend` (the caller's
    * pacing) runs after the data endpoint is known, just before the request is sent. `destPath` is created

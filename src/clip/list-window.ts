@@ -1,4 +1,5 @@
-import type { Fragment, Selector, TimeRange } from '../plan/fragment.js';
+import type { Selector, TimeRange } from '../plan/fragment.js';
+import type { FragmentTable } from '../plan/fragment-table.js';
 import type { GetDeps } from './get-types.js';
 import { listAllFragments } from './plan-window.js';
 import { createRunContext, type CallSettings } from './run-context.js';
@@ -12,6 +13,6 @@ export function listWindow(
   settings: CallSettings,
   query: { readonly range: TimeRange; readonly selector: Selector },
   deps: Omit<GetDeps, 'cwd' | 'stdout'>,
-): Promise<Fragment[]> {
+): Promise<FragmentTable> {
   return listAllFragments(query.range, query.selector, createRunContext(settings, deps));
 }

@@ -29,7 +29,7 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
   const joiner = await createJoiner({
     output:
       typeof options.output === 'string'
-        ? { kind: 'file', path: options.output }
+        ? { kind: 'file', path: options.output, ...(options.sink === undefined ? {} : { sink: options.sink }) }
         : { kind: 'stream', stream: options.output },
     format: options.format,
     faststart: options.faststart,

@@ -1,7 +1,8 @@
 import type { PartReplanner } from '../download/fetch-parts.js';
 import { bisectPart } from '../plan/bisect-part.js';
 import { cutParts } from '../plan/cut-parts.js';
-import type { Fragment, Selector } from '../plan/fragment.js';
+import type { Selector } from '../plan/fragment.js';
+import { sumSizes, withNewRows, type FragmentTable } from '../plan/fragment-table.js';
 import { resolveLimits, type PlanLimits } from '../plan/limits.js';
 import type { Part } from '../plan/part.js';
 import { partFragments } from '../plan/part-fragments.js';
@@ -11,15 +12,16 @@ import { replanAfterTruncation } from '../plan/replan-after-truncation.js';
 /**
  * The download's re-planning port over src/plan: truncated parts re-cut under the limits the service evidently
  * applies, codec-change rejections bisected, 404s re-listed. `fragments` is the listing the plan came from; re-listed
- * fragments are added to it. `list` lists a range again (paced and retried by the caller).
+ * fragments are added to the replanner's own copy. `list` lists a range again (paced and retried by the caller).
  */
 export function planReplanner(options: {
-  fragments: Fragment[];
+  fragments: FragmentTable;
   selector: Selector;
   limits?: Partial<PlanLimits>;
-  list: (range: { startMs: number; endMs: number }) => Promise<Fragment[]>;
+  list: (range: { startMs: number; endMs: number }) => Promise<FragmentTable>;
 }): PartReplanner {
-  const { fragments, selector } = options;
+  const { selector } = options;
+  let fragments = options.fragments;
   let limits = resolveLimits(options.limits);
   return {
     afterTruncation(part, receivedMs) {
@@ -33,10 +35,7 @@ export function planReplanner(options: {
       limits = {
         ...limits,
         maxFragments: Math.min(limits.maxFragments, delivered.length),
-        maxBytes: Math.min(
-          limits.maxBytes,
-          delivered.reduce((sum, fragment) => sum + fragment.sizeBytes, 0),
-        ),
+        maxBytes: Math.min(limits.maxBytes, sumSizes(delivered)),
       };
       return [received, ...rest];
     },
@@ -50,8 +49,7 @@ export function planReplanner(options: {
     },
     async relist(part) {
       const listed = await options.list({ startMs: part.startMs, endMs: part.endMs });
-      const known = new Set(fragments.map((fragment) => fragment.fragmentNumber));
-      for (const fragment of listed) if (!known.has(fragment.fragmentNumber)) fragments.push(fragment);
+      fragments = withNewRows(fragments, listed);
       const plan = planParts(listed, {
         selector,
         window: { startMs: part.startMs, endMs: part.endMs },

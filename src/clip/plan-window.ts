@@ -5,7 +5,8 @@ import type { Pacer } from '../download/pacer.js';
 import { sleepUnlessCancelled } from '../download/cancellation.js';
 import type { RetryBudget } from '../download/retry-policy.js';
 import { withRetry } from '../download/with-retry.js';
-import type { Fragment, Selector, TimeRange } from '../plan/fragment.js';
+import type { Selector, TimeRange } from '../plan/fragment.js';
+import type { FragmentTable } from '../plan/fragment-table.js';
 import type { PlanLimits } from '../plan/limits.js';
 import { planParts, type Plan } from '../plan/plan-parts.js';
 import { listingRange, type Align } from '../plan/select-window.js';
@@ -104,7 +105,7 @@ export async function listAllFragments(
   range: TimeRange,
   selector: Selector,
   context: CallContext,
-): Promise<Fragment[]> {
+): Promise<FragmentTable> {
   return callWithRetry(
     'ListFragments',
     () =>
@@ -126,8 +127,8 @@ export async function planWindow(
   window: TimeRange,
   options: { selector: Selector; align: Align; limits?: Partial<PlanLimits>; dryRun: boolean },
   context: CallContext,
-): Promise<{ plan: Plan; fragments: Fragment[] } | null> {
-  let fragments: Fragment[];
+): Promise<{ plan: Plan; fragments: FragmentTable } | null> {
+  let fragments: FragmentTable;
   try {
     fragments = await listAllFragments(listingRange(window, options.align), options.selector, context);
   } catch (error) {

@@ -1,7 +1,9 @@
 import { resolveWindow } from '../time/resolve-window.js';
+import { askedRequestOf } from './asked-request.js';
 import { fetchWindow } from './fetch-window.js';
 import type { GetDeps, GetOptions, GetResult } from './get-types.js';
 import { createRunContext } from './run-context.js';
+import { resumableWindow } from './resume-window.js';
 import { runCron } from './run-cron.js';
 
 /**
@@ -17,7 +19,16 @@ import { runCron } from './run-cron.js';
 export async function runGet(options: GetOptions, deps: GetDeps): Promise<GetResult> {
   const context = createRunContext(options, deps);
   if (options.cron !== undefined) return runCron(options, options.cron, deps, context, { fetchWindow });
-  const window = resolveWindow(options.time, { nowMs: deps.nowMs(), timeZone: options.time.tz });
-  const { result } = await fetchWindow(options, deps, context, { window, align: options.time.align ?? 'cover' }, {});
+  const fresh = resolveWindow(options.time, { nowMs: deps.nowMs(), timeZone: options.time.tz });
+  // An interrupted run of this same request left a manifest: continue the window it resolved ("3h" then).
+  const window = (await resumableWindow(options, deps)) ?? fresh;
+  const asked = askedRequestOf(options);
+  const { result } = await fetchWindow(
+    options,
+    deps,
+    context,
+    { window, align: options.time.align ?? 'cover', asked },
+    {},
+  );
   return result;
 }

@@ -36,6 +36,12 @@ export type ManifestIdentity = {
   readonly window: TimeRange;
   /** Output layout settings that change the bytes: format, faststart, gap policy. */
   readonly layout: string;
+  /**
+   * The request as typed (time flags, zone, stream, selector, align, layout) of a plain run: a rerun that repeats
+   * it continues `window` (src/clip/resume-window.ts). Opaque here; absent in manifests of cron runs and of older
+   * versions.
+   */
+  readonly request?: unknown;
 };
 
 export type ResumeManifest = {

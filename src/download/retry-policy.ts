@@ -11,9 +11,15 @@
  * - `connection`: ECONNRESET, ETIMEDOUT, socket hang up, a body aborted mid-stream.
  * - `truncated`: a body shorter than its Content-Length, or an MP4 without a complete `moov`.
  * - `endpoint`: the data endpoint could not be reached or resolved.
+ * - `refused-loopback`: nothing listens on a loopback address (an emulator that is not running): one retry, for a
+ *   local server that is still starting, then give up rather than back off for most of a minute.
  * - `fatal`: validation, auth, not-found, codec errors and local disk errors: retrying cannot help.
  */
-export type RetryClass = 'throttle' | 'transient' | 'connection' | 'truncated' | 'endpoint' | 'fatal';
+export type RetryClass =
+  'throttle' | 'transient' | 'connection' | 'truncated' | 'endpoint' | 'refused-loopback' | 'fatal';
+
+/** Retries a refused loopback connection gets, whatever `--retries` says. */
+const LOOPBACK_REFUSED_RETRIES = 1;
 
 export type RetryBudget = {
   /** Retries per call after the first attempt (`--retries`, default 8). */
@@ -52,6 +58,7 @@ const REFRESHES_ENDPOINT: Readonly<Record<RetryClass, boolean>> = {
   connection: true,
   truncated: false,
   endpoint: true,
+  'refused-loopback': true,
   fatal: false,
 };
 
@@ -63,7 +70,9 @@ const REFRESHES_ENDPOINT: Readonly<Record<RetryClass, boolean>> = {
 export function decideRetry(state: RetryState, options: { budget: RetryBudget; random: () => number }): RetryDecision {
   const { budget, random } = options;
   if (state.errorClass === 'fatal') return { retry: false, reason: 'fatal' };
-  if (state.retriesSoFar >= budget.retries) return { retry: false, reason: 'retries-exhausted' };
+  const retries =
+    state.errorClass === 'refused-loopback' ? Math.min(budget.retries, LOOPBACK_REFUSED_RETRIES) : budget.retries;
+  if (state.retriesSoFar >= retries) return { retry: false, reason: 'retries-exhausted' };
   const remainingMs = budget.retryMaxTimeMs - state.elapsedMs;
   if (remainingMs <= 0) return { retry: false, reason: 'time-exhausted' };
   const ceilingMs = Math.min(budget.capMs, budget.baseMs * 2 ** state.retriesSoFar);

@@ -66,13 +66,14 @@ export async function createStreams(
     }
     streams.push(
       new SynthStream({
-        description: description(PRESET_MEDIA_TYPES[preset], endMs - spanMs - skewMs - HOUR_MS),
+        description: description(PRESET_MEDIA_TYPES[preset], spec.createdMs ?? endMs - spanMs - skewMs - HOUR_MS),
         ordinal,
         media: await loaded,
         fragmentSeconds: spec.fragmentSeconds ?? 2,
         spanEndMs: endMs,
         spanMs,
         live: spec.live ?? false,
+        epochSlots: spec.epochSlots ?? false,
         skewMs,
         jitterMs: spec.jitterMs ?? 40,
         seed: mixSeed(options.seed, spec.name),

@@ -35,6 +35,14 @@ export type StreamSpec = {
   readonly live?: boolean;
   /** GetClip answers this producer-side media error (UnsupportedStreamMediaType / MissingCodecPrivateData). */
   readonly clipError?: ClipError;
+  /**
+   * Fragment times, numbers and media derive from absolute time (slots on a grid counted from the Unix epoch), so
+   * emulators started at different moments serve identical fragments for the same times (docs/emulator.md,
+   * "Stable streams"). Presets only; the demo stream sets it so `--local` downloads resume.
+   */
+  readonly epochSlots?: boolean;
+  /** The stream's CreationTime (and ARN suffix); default an hour before the span starts. */
+  readonly createdMs?: number;
 };
 
 /** The --stream grammar, for --help and error messages. */

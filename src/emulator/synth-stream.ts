@@ -16,6 +16,11 @@ export type SynthStreamOptions = {
   readonly spanMs: number;
   /** Keep ingesting after spanEnd: later slots become visible as the emulator clock passes them. */
   readonly live?: boolean;
+  /**
+   * Slot k's producer start is (base + k) × fragment length for a whole-number base, and its number, media and
+   * jitter follow base + k: two streams built at different moments agree on every fragment they both hold.
+   */
+  readonly epochSlots?: boolean;
   /** server = producer + skewMs + jitter, jitter in [0, jitterMs) seeded per slot. */
   readonly skewMs: number;
   readonly jitterMs: number;
@@ -38,6 +43,8 @@ export class SynthStream implements EmulatedStream {
   readonly #framesPerFragment: number;
   readonly #lengthMs: number;
   readonly #producerOriginMs: number;
+  /** Added to a slot index wherever the slot's identity matters (number, media, jitter): 0 unless epochSlots. */
+  readonly #slotBase: number;
   /** Fragment duration in the audio timescale. */
   readonly #audioPerFragment: number;
 
@@ -54,8 +61,12 @@ export class SynthStream implements EmulatedStream {
     this.#lengthMs = Math.round((this.#framesPerFragment * video.frameDuration * 1000) / video.header.timescale);
     if (options.jitterMs >= this.#lengthMs) throw new RangeError('jitter must stay below the fragment length');
     const archived = Math.max(0, Math.floor(options.spanMs / this.#lengthMs));
-    // Anchor producer time so the last archived slot's server start lands at or before spanEnd.
-    this.#producerOriginMs = options.spanEndMs - archived * this.#lengthMs - options.skewMs;
+    // Anchor producer time so the last archived slot's server start lands at or before spanEnd (on the epoch grid
+    // with epochSlots).
+    const lastEndMs = options.spanEndMs - options.skewMs;
+    const gridEndMs = options.epochSlots === true ? Math.floor(lastEndMs / this.#lengthMs) * this.#lengthMs : lastEndMs;
+    this.#producerOriginMs = gridEndMs - archived * this.#lengthMs;
+    this.#slotBase = options.epochSlots === true ? this.#producerOriginMs / this.#lengthMs : 0;
     this.slotCount = options.live === true ? archived + Math.ceil(LIVE_HORIZON_MS / this.#lengthMs) : archived;
     const audio = options.media.audio;
     this.#audioPerFragment =
@@ -80,7 +91,7 @@ export class SynthStream implements EmulatedStream {
     if (this.#o.offline(producerMs)) return undefined;
     const configId = this.#configOf(producerMs);
     const video = this.#videoFor(configId);
-    const firstFrame = slot * this.#framesPerFragment;
+    const firstFrame = (this.#slotBase + slot) * this.#framesPerFragment;
     let sizeBytes = loopRunBytes(video.prefixBytes, firstFrame, firstFrame + this.#framesPerFragment);
     const audio = this.#o.media.audio;
     if (audio !== undefined) {
@@ -89,7 +100,7 @@ export class SynthStream implements EmulatedStream {
     }
     return {
       slot,
-      fragmentNumber: fragmentNumber(this.#o.ordinal, slot),
+      fragmentNumber: fragmentNumber(this.#o.ordinal, this.#slotBase + slot),
       producerMs,
       serverMs: this.slotTime(slot, 'SERVER_TIMESTAMP'),
       durationMs: this.#lengthMs,
@@ -115,7 +126,7 @@ export class SynthStream implements EmulatedStream {
         entries.push(video.entry);
         entryOf.set(fragment.configId, entryIndex);
       }
-      const firstFrame = fragment.slot * this.#framesPerFragment;
+      const firstFrame = (this.#slotBase + fragment.slot) * this.#framesPerFragment;
       for (let i = 0; i < this.#framesPerFragment; i += 1) {
         const frame = (firstFrame + i) % video.frameCount;
         videoSamples.push({
@@ -130,7 +141,7 @@ export class SynthStream implements EmulatedStream {
       }
       if (audio !== undefined) {
         const [from, to] = this.#audioUnits(fragment.slot);
-        const fragmentStart = fragment.slot * this.#audioPerFragment;
+        const fragmentStart = (this.#slotBase + fragment.slot) * this.#audioPerFragment;
         for (let m = from; m < to; m += 1) {
           const unit = m % audio.unitCount;
           audioSamples.push({
@@ -166,7 +177,7 @@ export class SynthStream implements EmulatedStream {
   #audioUnits(slot: number): [number, number] {
     const audio = this.#o.media.audio;
     if (audio === undefined) return [0, 0];
-    const start = slot * this.#audioPerFragment;
+    const start = (this.#slotBase + slot) * this.#audioPerFragment;
     return [Math.ceil(start / audio.unitSamples), Math.ceil((start + this.#audioPerFragment) / audio.unitSamples)];
   }
 
@@ -179,7 +190,7 @@ export class SynthStream implements EmulatedStream {
   }
 
   #jitter(slot: number): number {
-    return this.#o.jitterMs <= 0 ? 0 : mixSeed(this.#o.seed, 'jitter', slot) % this.#o.jitterMs;
+    return this.#o.jitterMs <= 0 ? 0 : mixSeed(this.#o.seed, 'jitter', this.#slotBase + slot) % this.#o.jitterMs;
   }
 }
 

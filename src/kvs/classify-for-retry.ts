@@ -3,10 +3,17 @@ import { KvsClipError } from '../errors/kvs-clip-error.js';
 import { CONNECTION_CODES, ENDPOINT_CODES, errorFacts, THROTTLING_NAMES, TRANSIENT_NAMES } from './error-facts.js';
 import { TRUNCATED_BODY } from './map-sdk-error.js';
 
+/** Node's refused-connection error names the address it tried: 127.0.0.0/8 or ::1 is this machine. */
+function isLoopback(error: unknown): boolean {
+  const address = typeof error === 'object' && error !== null ? (error as { address?: unknown }).address : undefined;
+  return typeof address === 'string' && /^(127\.|::1$|::ffff:127\.)/.test(address);
+}
+
 function classifyRaw(error: unknown): RetryClass {
   const facts = errorFacts(error);
   if (THROTTLING_NAMES.has(facts.name) || facts.status === 429 || facts.throttling) return 'throttle';
   if (facts.name === TRUNCATED_BODY) return 'truncated';
+  if (facts.code === 'ECONNREFUSED' && isLoopback(error)) return 'refused-loopback';
   if (facts.code !== undefined && ENDPOINT_CODES.has(facts.code)) return 'endpoint';
   if (facts.code !== undefined && CONNECTION_CODES.has(facts.code)) return 'connection';
   if (TRANSIENT_NAMES.has(facts.name) || (facts.status !== undefined && facts.status >= 500)) return 'transient';
@@ -21,7 +28,7 @@ function classifyRaw(error: unknown): RetryClass {
 /**
  * The retry class of a failure (docs/planning.md, "Quotas, pacing and retries") for the download's retry loop:
  * ClientLimitExceeded and 429 → `throttle`; 5xx, InternalFailure, ServiceUnavailable, timeouts → `transient`; resets
- * and premature closes → `connection`; refused or unresolvable endpoints → `endpoint`; a body shorter than its
+ * and premature closes → `connection`; refused or unresolvable endpoints → `endpoint` (refused on a loopback address → `refused-loopback`); a body shorter than its
  * Content-Length → `truncated`; everything else (validation, auth, not found, codec, local disk) → `fatal`.
  *
  * Accepts raw SDK/Node errors and the typed errors src/kvs throws (judged by their `cause`; without one by the code:

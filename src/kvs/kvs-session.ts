@@ -1,4 +1,4 @@
-import type { Fragment } from '../plan/fragment.js';
+import type { FragmentTable } from '../plan/fragment-table.js';
 import type { KvsClients } from './clients.js';
 import { createDataEndpointCache } from './data-endpoint-cache.js';
 import { describeStream, type StreamDescription } from './describe-stream.js';
@@ -16,7 +16,7 @@ export type KvsSession = {
   /** Streams of the region (not only this one), for discovery. */
   listStreams(options?: { prefix?: string; signal?: AbortSignal }): Promise<StreamDescription[]>;
   /** All fragments of the range, sorted by the selected timestamp and deduplicated. */
-  listFragments(query: FragmentQuery, options?: PagedCallOptions): Promise<Fragment[]>;
+  listFragments(query: FragmentQuery, options?: PagedCallOptions): Promise<FragmentTable>;
   /** One GetClip body streamed to `sink.destPath`, Content-Length checked; `beforeSend` runs just before sending. */
   getClip(query: FragmentQuery, sink: ClipSink & { beforeSend?: () => Promise<void> }): Promise<ClipDownload>;
   /** One GetImages page; `beforeSend` runs after the data endpoint is known, just before sending (pacing). */

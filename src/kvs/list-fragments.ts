@@ -3,7 +3,8 @@ import type {
   KinesisVideoArchivedMediaClient,
 } from '@aws-sdk/client-kinesis-video-archived-media';
 import { RemoteError } from '../errors/remote-error.js';
-import type { Fragment, Selector } from '../plan/fragment.js';
+import type { Selector } from '../plan/fragment.js';
+import { createTableBuilder, type FragmentTable, type TableBuilder } from '../plan/fragment-table.js';
 import { sortFragments } from '../plan/sort-fragments.js';
 import { archivedMediaSdk } from './load-sdk.js';
 import { mapSdkError } from './map-sdk-error.js';
@@ -20,7 +21,8 @@ export function selectorType(selector: Selector): 'SERVER_TIMESTAMP' | 'PRODUCER
 /** A guard against a service that keeps handing out NextTokens (10 M fragments at 1000 per page). */
 const MAX_PAGES = 10_000;
 
-function toFragment(fragment: SdkFragment, stream: string): Fragment {
+/** Appends one listed fragment to the table (epoch ms); throws RemoteError E_REMOTE for an incomplete one. */
+function appendFragment(table: TableBuilder, fragment: SdkFragment, stream: string): void {
   const { FragmentNumber, ProducerTimestamp, ServerTimestamp, FragmentLengthInMilliseconds, FragmentSizeInBytes } =
     fragment;
   if (
@@ -36,17 +38,18 @@ function toFragment(fragment: SdkFragment, stream: string): Fragment {
       `ListFragments for stream "${stream}" returned an incomplete fragment: ${JSON.stringify(fragment)}`,
     );
   }
-  return {
+  table.push({
     fragmentNumber: FragmentNumber,
     producerMs: ProducerTimestamp.getTime(),
     serverMs: ServerTimestamp.getTime(),
     durationMs: FragmentLengthInMilliseconds,
     sizeBytes: FragmentSizeInBytes,
-  };
+  });
 }
 
 /**
- * Every fragment of `query` (all pages, `MaxResults: 1000`), converted to epoch ms and sorted/deduplicated by
+ * Every fragment of `query` (all pages, `MaxResults: 1000`) as a columnar table (each page copied into it as it
+ * arrives, so the SDK's objects of a page die young), converted to epoch ms and sorted/deduplicated by
  * sortFragments, since ListFragments returns "no specific order, even across pages" (docs/planning.md, "How KVS selects
  * fragments"). `beforeRequest` runs before each page (pacing: ListFragments allows 5 TPS per stream). Throws the mapped
  * KvsClipError (E_NO_MEDIA for a 404, E_USAGE for a range the service rejects, …).
@@ -59,10 +62,10 @@ export async function listFragments(
     signal?: AbortSignal;
     beforeRequest?: (signal?: AbortSignal) => Promise<void>;
   },
-): Promise<Fragment[]> {
+): Promise<FragmentTable> {
   const { stream, query, signal } = request;
   const label = streamLabel(stream);
-  const fragments: Fragment[] = [];
+  const fragments = createTableBuilder();
   let nextToken: string | undefined;
   try {
     const { ListFragmentsCommand } = archivedMediaSdk();
@@ -82,9 +85,9 @@ export async function listFragments(
         }),
         signal === undefined ? {} : { abortSignal: signal },
       );
-      for (const fragment of output.Fragments ?? []) fragments.push(toFragment(fragment, label));
+      for (const fragment of output.Fragments ?? []) appendFragment(fragments, fragment, label);
       nextToken = output.NextToken === undefined || output.NextToken === '' ? undefined : output.NextToken;
-      if (nextToken === undefined) return sortFragments(fragments, query.selector);
+      if (nextToken === undefined) return sortFragments(fragments.finish(), query.selector);
     }
   } catch (error) {
     throw mapSdkError(error, { op: 'ListFragments', stream: label, ...(signal === undefined ? {} : { signal }) });

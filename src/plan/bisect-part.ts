@@ -1,5 +1,6 @@
 import { cutParts } from './cut-parts.js';
-import { fragmentStartMs, type Fragment, type Selector } from './fragment.js';
+import type { Selector } from './fragment.js';
+import { startAt, tableOf, type FragmentList } from './fragment-table.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import type { Part } from './part.js';
 import { partFragments } from './part-fragments.js';
@@ -14,12 +15,9 @@ import { partFragments } from './part-fragments.js';
  * then about the media itself, and the caller reports a MediaError. Throws RangeError when `fragments` does not
  * contain the part's fragments.
  */
-export function bisectPart(
-  part: Part,
-  context: { fragments: readonly Fragment[]; selector: Selector },
-): [Part, Part] | null {
-  const fragments = partFragments(part, context);
-  const starts = fragments.map((fragment) => fragmentStartMs(fragment, context.selector));
+export function bisectPart(part: Part, context: { fragments: FragmentList; selector: Selector }): [Part, Part] | null {
+  const fragments = partFragments(part, { fragments: tableOf(context.fragments), selector: context.selector });
+  const starts = Array.from({ length: fragments.length }, (_, i) => startAt(fragments, i, context.selector));
   const firstMs = starts[0];
   if (firstMs === undefined) return null;
   const canSplitBefore = (i: number): boolean => {
@@ -35,11 +33,10 @@ export function bisectPart(
   }
   if (split === undefined) return null;
   const unlimited = { ...DEFAULT_LIMITS, maxFragments: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER };
-  const breaks = fragments.map((_, i) => i === split);
   const halves = cutParts(fragments, {
     selector: context.selector,
     limits: unlimited,
-    breaks,
+    breaks: new Set([split]),
     firstIndex: part.index,
     finalEndMs: part.endMs,
   });

@@ -1,4 +1,5 @@
-import { fragmentStartMs, type Fragment, type Selector } from './fragment.js';
+import type { Selector } from './fragment.js';
+import { numberAt, startAt, sumSizes, type FragmentTable } from './fragment-table.js';
 import type { PlanLimits } from './limits.js';
 import type { Part } from './part.js';
 
@@ -6,13 +7,14 @@ import type { Part } from './part.js';
 export type CutOptions = {
   readonly selector: Selector;
   readonly limits: PlanLimits;
-  /** `breaks[i]`: a part must start at fragment i (a gap precedes it), if a boundary there is possible at all. */
-  readonly breaks?: readonly boolean[];
+  /** Rows a part must start at (a gap precedes them), where a boundary there is possible at all. */
+  readonly breaks?: ReadonlySet<number>;
   /** Index of the first part produced. */
   readonly firstIndex: number;
   /**
    * EndTimestamp of the last part. Default: the last fragment's start (one millisecond later when that equals the
-   * part's start, because GetClip requires End > Start). Replanning passes the original part's end to keep its seam.
+   * part's start, because GetClip requires End > Start). Replanning passes the original part's end to keep its seam;
+   * it too is moved to Start + 1 ms when a single fragment is left at that end.
    */
   readonly finalEndMs?: number;
 };
@@ -21,7 +23,7 @@ export type CutOptions = {
  * A boundary before fragment i (i.e. a part ending with End = start(i) − 1 ms) is possible only when it separates i
  * from i − 1 (distinct milliseconds) and leaves End > Start for the part that ends there (GetClip rejects End ≤ Start).
  */
-function canSplitBefore(starts: readonly number[], partStart: number, i: number): boolean {
+function canSplitBefore(starts: Float64Array, partStart: number, i: number): boolean {
   const startMs = starts[i];
   const previousMs = starts[i - 1];
   const firstMs = starts[partStart];
@@ -29,40 +31,37 @@ function canSplitBefore(starts: readonly number[], partStart: number, i: number)
   return i > partStart && startMs > previousMs && startMs - 1 > firstMs;
 }
 
-function latestSplit(starts: readonly number[], partStart: number, upTo: number): number | undefined {
+function latestSplit(starts: Float64Array, partStart: number, upTo: number): number | undefined {
   for (let b = upTo; b > partStart; b--) if (canSplitBefore(starts, partStart, b)) return b;
   return undefined;
 }
 
 /** Greedy cut of a sorted run into slices that respect the limits; an unavoidable overrun stays one slice. */
-function cutSlices(sorted: readonly Fragment[], starts: readonly number[], options: CutOptions): [number, number][] {
+function cutSlices(sorted: FragmentTable, starts: Float64Array, options: CutOptions): [number, number][] {
   const { maxFragments, maxBytes, maxSpanMs } = options.limits;
   const slices: [number, number][] = [];
   let partStart = 0;
   let bytes = 0;
-  const sumBytes = (from: number, to: number): number =>
-    sorted.slice(from, to).reduce((sum, f) => sum + f.sizeBytes, 0);
   for (let i = 0; i < sorted.length; i++) {
-    const fragment = sorted[i];
-    const startMs = starts[i];
-    if (fragment === undefined || startMs === undefined) continue;
-    if (options.breaks?.[i] === true && canSplitBefore(starts, partStart, i)) {
+    const sizeBytes = sorted.sizeBytes[i] ?? 0;
+    const startMs = starts[i] ?? 0;
+    if (options.breaks?.has(i) === true && canSplitBefore(starts, partStart, i)) {
       slices.push([partStart, i]);
       partStart = i;
       bytes = 0;
     }
     const exceeds = (): boolean =>
       i - partStart + 1 > maxFragments ||
-      bytes + fragment.sizeBytes > maxBytes ||
+      bytes + sizeBytes > maxBytes ||
       startMs - (starts[partStart] ?? startMs) > maxSpanMs;
     while (i > partStart && exceeds()) {
       const split = latestSplit(starts, partStart, i);
       if (split === undefined) break;
       slices.push([partStart, split]);
       partStart = split;
-      bytes = sumBytes(partStart, i);
+      bytes = sumSizes(sorted, partStart, i);
     }
-    bytes += fragment.sizeBytes;
+    bytes += sizeBytes;
   }
   if (sorted.length > 0) slices.push([partStart, sorted.length]);
   return slices;
@@ -75,38 +74,39 @@ function cutSlices(sorted: readonly Fragment[], starts: readonly number[], optio
  * one part. Fragments that share a millisecond cannot be separated by any boundary and stay together, even past a
  * limit; so does a single fragment above maxBytes. Pure.
  */
-export function cutParts(sorted: readonly Fragment[], options: CutOptions): Part[] {
-  const starts = sorted.map((fragment) => fragmentStartMs(fragment, options.selector));
+export function cutParts(sorted: FragmentTable, options: CutOptions): Part[] {
+  const starts = new Float64Array(sorted.length);
+  for (let i = 0; i < sorted.length; i++) starts[i] = startAt(sorted, i, options.selector);
   const slices = cutSlices(sorted, starts, options);
   return slices.map(([from, to], n) => {
-    const fragments = sorted.slice(from, to);
     const startMs = starts[from] ?? 0;
     const lastStartMs = starts[to - 1] ?? startMs;
     const nextStartMs = starts[to];
     const endMs =
       nextStartMs !== undefined
         ? Math.min(nextStartMs - 1, startMs + options.limits.maxSpanMs)
-        : (options.finalEndMs ?? Math.max(lastStartMs, startMs + 1));
+        : Math.max(options.finalEndMs ?? lastStartMs, startMs + 1);
     let mediaEndMs = startMs;
     let mediaDurationMs = 0;
-    let sizeBytes = 0;
-    fragments.forEach((fragment, k) => {
-      mediaEndMs = Math.max(mediaEndMs, (starts[from + k] ?? startMs) + fragment.durationMs);
-      mediaDurationMs += fragment.durationMs;
-      sizeBytes += fragment.sizeBytes;
-    });
+    const fragmentNumbers: string[] = [];
+    for (let i = from; i < to; i++) {
+      const durationMs = sorted.durationMs[i] ?? 0;
+      mediaEndMs = Math.max(mediaEndMs, (starts[i] ?? startMs) + durationMs);
+      mediaDurationMs += durationMs;
+      fragmentNumbers.push(numberAt(sorted, i));
+    }
     return {
       index: options.firstIndex + n,
       startMs,
       endMs,
-      firstFragmentNumber: fragments[0]?.fragmentNumber ?? '',
-      lastFragmentNumber: fragments[fragments.length - 1]?.fragmentNumber ?? '',
-      fragmentCount: fragments.length,
-      sizeBytes,
+      firstFragmentNumber: fragmentNumbers[0] ?? '',
+      lastFragmentNumber: fragmentNumbers[fragmentNumbers.length - 1] ?? '',
+      fragmentCount: to - from,
+      sizeBytes: sumSizes(sorted, from, to),
       mediaStartMs: startMs,
       mediaEndMs,
       mediaDurationMs,
-      fragmentNumbers: fragments.map((fragment) => fragment.fragmentNumber),
+      fragmentNumbers,
     };
   });
 }

@@ -1,4 +1,5 @@
-import type { Fragment, Selector } from './fragment.js';
+import type { Selector } from './fragment.js';
+import { numberAt, pickRows, type FragmentTable } from './fragment-table.js';
 import type { Part } from './part.js';
 import { sortFragments } from './sort-fragments.js';
 
@@ -7,12 +8,11 @@ import { sortFragments } from './sort-fragments.js';
  * made from, or any superset). Use before re-cutting a part. Throws RangeError when one is missing: the listing does
  * not belong to this part (a caller bug).
  */
-export function partFragments(part: Part, options: { fragments: readonly Fragment[]; selector: Selector }): Fragment[] {
+export function partFragments(part: Part, options: { fragments: FragmentTable; selector: Selector }): FragmentTable {
   const wanted = new Set(part.fragmentNumbers);
-  const found = sortFragments(
-    options.fragments.filter((fragment) => wanted.has(fragment.fragmentNumber)),
-    options.selector,
-  );
+  const rows: number[] = [];
+  for (let i = 0; i < options.fragments.length; i++) if (wanted.has(numberAt(options.fragments, i))) rows.push(i);
+  const found = sortFragments(pickRows(options.fragments, rows), options.selector);
   if (found.length !== part.fragmentCount) {
     throw new RangeError(
       `Part ${part.index + 1}: ${part.fragmentCount} fragments planned, ${found.length} found in the listing`,

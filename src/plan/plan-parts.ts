@@ -1,6 +1,7 @@
 import { cutParts } from './cut-parts.js';
 import { gapsBefore, type Gap } from './find-gaps.js';
-import { fragmentStartMs, type Fragment, type Selector, type TimeRange } from './fragment.js';
+import type { Selector, TimeRange } from './fragment.js';
+import { startAt, sumSizes, type FragmentList } from './fragment-table.js';
 import { resolveLimits, type PlanLimits } from './limits.js';
 import type { Part } from './part.js';
 import { selectWindow, type Align } from './select-window.js';
@@ -40,7 +41,7 @@ export type Plan = {
  * part seams. An empty window gives an empty plan (`parts: []`, `covered: null`): the caller decides whether that is
  * "no media" (exit 3) or an empty cron window (exit 0). Pure; throws RangeError only for non-positive limits.
  */
-export function planParts(fragments: readonly Fragment[], options: PlanOptions): Plan {
+export function planParts(fragments: FragmentList, options: PlanOptions): Plan {
   const { selector, window } = options;
   const limits = resolveLimits(options.limits);
   const selected = selectWindow(sortFragments(fragments, selector), { selector, window, align: options.align });
@@ -48,28 +49,19 @@ export function planParts(fragments: readonly Fragment[], options: PlanOptions):
   const parts = cutParts(selected, {
     selector,
     limits,
-    breaks: gapList.map((gap) => gap !== undefined),
+    breaks: new Set(gapList.map((entry) => entry.index)),
     firstIndex: 0,
   });
-  const gaps = gapList.filter((gap): gap is Gap => gap !== undefined);
-  const first = selected[0];
-  const covered =
-    first === undefined
-      ? null
-      : {
-          startMs: fragmentStartMs(first, selector),
-          endMs: selected.reduce(
-            (end, fragment) => Math.max(end, fragmentStartMs(fragment, selector) + fragment.durationMs),
-            0,
-          ),
-        };
+  let coveredEndMs = 0;
+  for (let i = 0; i < selected.length; i++)
+    coveredEndMs = Math.max(coveredEndMs, startAt(selected, i, selector) + (selected.durationMs[i] ?? 0));
   return {
     selector,
     window,
     parts,
-    gaps,
-    covered,
+    gaps: gapList.map((entry) => entry.gap),
+    covered: selected.length === 0 ? null : { startMs: startAt(selected, 0, selector), endMs: coveredEndMs },
     fragmentCount: selected.length,
-    sizeBytes: selected.reduce((sum, fragment) => sum + fragment.sizeBytes, 0),
+    sizeBytes: sumSizes(selected),
   };
 }

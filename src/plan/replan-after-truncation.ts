@@ -1,6 +1,7 @@
 import { RemoteError } from '../errors/remote-error.js';
 import { cutParts } from './cut-parts.js';
-import { fragmentStartMs, type Fragment, type Selector } from './fragment.js';
+import type { Selector } from './fragment.js';
+import { sliceTable, startAt, sumSizes, tableOf, type FragmentList, type FragmentTable } from './fragment-table.js';
 import { DEFAULT_LIMITS, resolveLimits, type PlanLimits } from './limits.js';
 import type { Part } from './part.js';
 import { partFragments } from './part-fragments.js';
@@ -11,7 +12,7 @@ export type Received = { readonly fragmentCount: number } | { readonly durationM
 /** The listing and selector a plan was made with, and the limits it used. */
 export type ReplanContext = {
   /** The listing the plan was made from (or a superset). */
-  readonly fragments: readonly Fragment[];
+  readonly fragments: FragmentList;
   readonly selector: Selector;
   readonly limits?: Partial<PlanLimits>;
 };
@@ -21,12 +22,13 @@ export type ReplanContext = {
  * so sample durations that differ from the nominal fragment lengths by a frame or two do not shift the count. Any
  * media at all counts as at least one fragment: GetClip truncates at fragment boundaries and always returns the first.
  */
-function countByDuration(fragments: readonly Fragment[], durationMs: number): number {
+function countByDuration(fragments: FragmentTable, durationMs: number): number {
   let elapsedMs = 0;
   let count = 0;
-  for (const fragment of fragments) {
-    if (elapsedMs + fragment.durationMs / 2 >= durationMs) break;
-    elapsedMs += fragment.durationMs;
+  for (let i = 0; i < fragments.length; i++) {
+    const fragmentMs = fragments.durationMs[i] ?? 0;
+    if (elapsedMs + fragmentMs / 2 >= durationMs) break;
+    elapsedMs += fragmentMs;
     count++;
   }
   return durationMs > 0 ? Math.max(1, count) : 0;
@@ -51,7 +53,7 @@ export type Replanned = {
  * RangeError when `fragments` does not contain the part's fragments.
  */
 export function replanAfterTruncation(part: Part, received: Received, context: ReplanContext): Replanned {
-  const fragments = partFragments(part, context);
+  const fragments = partFragments(part, { fragments: tableOf(context.fragments), selector: context.selector });
   const receivedCount =
     'fragmentCount' in received ? received.fragmentCount : countByDuration(fragments, received.durationMs);
   if (receivedCount >= fragments.length) return { received: part, rest: [] };
@@ -65,16 +67,16 @@ export function replanAfterTruncation(part: Part, received: Received, context: R
     );
   }
   const limits = resolveLimits(context.limits);
-  const deliveredBytes = fragments.slice(0, receivedCount).reduce((sum, fragment) => sum + fragment.sizeBytes, 0);
-  const firstMissing = fragments[receivedCount];
-  const restStartMs = firstMissing === undefined ? part.endMs : fragmentStartMs(firstMissing, context.selector);
-  const prefix = cutParts(fragments.slice(0, receivedCount), {
+  const deliveredBytes = sumSizes(fragments, 0, receivedCount);
+  const restStartMs =
+    receivedCount < fragments.length ? startAt(fragments, receivedCount, context.selector) : part.endMs;
+  const prefix = cutParts(sliceTable(fragments, 0, receivedCount), {
     selector: context.selector,
     limits: { ...DEFAULT_LIMITS, maxFragments: Number.MAX_SAFE_INTEGER, maxBytes: Number.MAX_SAFE_INTEGER },
     firstIndex: part.index,
     finalEndMs: Math.max(restStartMs - 1, part.startMs + 1),
   });
-  const rest = cutParts(fragments.slice(receivedCount), {
+  const rest = cutParts(sliceTable(fragments, receivedCount, fragments.length), {
     selector: context.selector,
     limits: {
       maxFragments: Math.min(limits.maxFragments, receivedCount),

@@ -1,4 +1,5 @@
-import { fragmentStartMs, type Fragment, type Selector, type TimeRange } from './fragment.js';
+import type { Selector, TimeRange } from './fragment.js';
+import { sliceTable, startAt, type FragmentTable } from './fragment-table.js';
 
 /**
  * `cover` (default): also take the fragment that contains the window start, so the output covers the whole request.
@@ -18,25 +19,26 @@ export function listingRange(window: TimeRange, align: Align): TimeRange {
 }
 
 /**
- * The fragments of a sorted list that belong to `window` under `align`: those starting in `[startMs, endMs]`
+ * The fragments of a sorted table that belong to `window` under `align`: those starting in `[startMs, endMs]`
  * (both inclusive, as GetClip and ListFragments select). With `cover` the selection starts instead at the earliest
  * fragment that contains the window start, and then takes every fragment from there on, because one GetClip Start
- * cannot skip a fragment in between. Pure; keeps the input order.
+ * cannot skip a fragment in between. Sorted by start, so the selection is one run of rows: a view, not a copy. Pure.
  */
 export function selectWindow(
-  sorted: readonly Fragment[],
+  sorted: FragmentTable,
   options: { selector: Selector; window: TimeRange; align: Align },
-): Fragment[] {
+): FragmentTable {
   const { selector, window, align } = options;
   let fromMs = window.startMs;
   if (align === 'cover') {
-    for (const fragment of sorted) {
-      const startMs = fragmentStartMs(fragment, selector);
-      if (startMs < fromMs && startMs + fragment.durationMs > window.startMs) fromMs = startMs;
+    for (let i = 0; i < sorted.length; i++) {
+      const startMs = startAt(sorted, i, selector);
+      if (startMs < fromMs && startMs + (sorted.durationMs[i] ?? 0) > window.startMs) fromMs = startMs;
     }
   }
-  return sorted.filter((fragment) => {
-    const startMs = fragmentStartMs(fragment, selector);
-    return startMs >= fromMs && startMs <= window.endMs;
-  });
+  let from = 0;
+  while (from < sorted.length && startAt(sorted, from, selector) < fromMs) from++;
+  let to = from;
+  while (to < sorted.length && startAt(sorted, to, selector) <= window.endMs) to++;
+  return sliceTable(sorted, from, to);
 }

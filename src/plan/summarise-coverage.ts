@@ -1,5 +1,6 @@
 import { gapsBefore, type Gap } from './find-gaps.js';
-import { fragmentStartMs, type Fragment, type Selector, type TimeRange } from './fragment.js';
+import type { Selector, TimeRange } from './fragment.js';
+import { startAt, type FragmentList } from './fragment-table.js';
 import { selectWindow } from './select-window.js';
 import { sortFragments } from './sort-fragments.js';
 
@@ -33,24 +34,25 @@ export type Coverage = {
  * ListFragments and GetClip select. Input in any order, duplicates allowed. Pure; never throws.
  */
 export function summariseCoverage(
-  fragments: readonly Fragment[],
+  fragments: FragmentList,
   options: { selector: Selector; window: TimeRange; minGapMs?: number },
 ): Coverage {
   const { selector, window } = options;
   const selected = selectWindow(sortFragments(fragments, selector), { selector, window, align: 'inside' });
   const gapList = gapsBefore(selected, selector, options.minGapMs === undefined ? {} : { minGapMs: options.minGapMs });
+  const breaks = new Set(gapList.map((entry) => entry.index));
   const spans: Span[] = [];
   let current: { startMs: number; endMs: number; fragmentCount: number; sizeBytes: number } | undefined;
-  selected.forEach((fragment, i) => {
-    const startMs = fragmentStartMs(fragment, selector);
-    if (current === undefined || gapList[i] !== undefined) {
+  for (let i = 0; i < selected.length; i++) {
+    const startMs = startAt(selected, i, selector);
+    if (current === undefined || breaks.has(i)) {
       if (current !== undefined) spans.push({ ...current, durationMs: current.endMs - current.startMs });
       current = { startMs, endMs: startMs, fragmentCount: 0, sizeBytes: 0 };
     }
-    current.endMs = Math.max(current.endMs, startMs + fragment.durationMs);
+    current.endMs = Math.max(current.endMs, startMs + (selected.durationMs[i] ?? 0));
     current.fragmentCount++;
-    current.sizeBytes += fragment.sizeBytes;
-  });
+    current.sizeBytes += selected.sizeBytes[i] ?? 0;
+  }
   if (current !== undefined) spans.push({ ...current, durationMs: current.endMs - current.startMs });
   const first = spans[0];
   const last = spans[spans.length - 1];
@@ -58,7 +60,7 @@ export function summariseCoverage(
     selector,
     window,
     spans,
-    gaps: gapList.filter((gap): gap is Gap => gap !== undefined),
+    gaps: gapList.map((entry): Gap => entry.gap),
     fragmentCount: selected.length,
     sizeBytes: spans.reduce((sum, span) => sum + span.sizeBytes, 0),
     durationMs: spans.reduce((sum, span) => sum + span.durationMs, 0),

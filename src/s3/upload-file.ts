@@ -4,6 +4,7 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { OutputError } from '../errors/output-error.js';
 import { s3Sdk } from './load-sdk.js';
+import { objectExistsError, objectHeaders, sendOptions, type S3ObjectSettings } from './object-headers.js';
 import { isNoSuchUpload, isPreconditionFailed, mapS3Error } from './map-s3-error.js';
 import { planUpload, type UploadPart } from './plan-upload-parts.js';
 import { formatS3Uri } from './s3-uri.js';
@@ -14,14 +15,6 @@ import {
   type UploadedPart,
   type UploadState,
 } from './upload-state.js';
-
-/** Object settings from the `--s3-*` flags. */
-export type S3ObjectSettings = {
-  readonly storageClass?: string;
-  readonly sse?: 'AES256' | 'aws:kms';
-  readonly kmsKeyId?: string;
-  readonly acl?: string;
-};
 
 /** Progress and notices of one upload, for the renderer. */
 export type UploadEvent =
@@ -101,18 +94,8 @@ export async function objectExists(
   }
 }
 
-function objectHeaders(options: UploadFileOptions, sha256: string) {
-  const { settings } = options;
-  return {
-    Bucket: options.bucket,
-    Key: options.key,
-    ContentType: 'video/mp4',
-    Metadata: { ...options.metadata, sha256 },
-    ...(settings.storageClass === undefined ? {} : { StorageClass: settings.storageClass as never }),
-    ...(settings.sse === undefined ? {} : { ServerSideEncryption: settings.sse }),
-    ...(settings.kmsKeyId === undefined ? {} : { SSEKMSKeyId: settings.kmsKeyId }),
-    ...(settings.acl === undefined ? {} : { ACL: settings.acl as never }),
-  };
+function objectHeadersOf(options: UploadFileOptions, sha256: string) {
+  return objectHeaders(options, { sha256 });
 }
 
 async function readRange(path: string, part: { offset: number; sizeBytes: number }): Promise<Buffer> {
@@ -131,8 +114,6 @@ async function readRange(path: string, part: { offset: number; sizeBytes: number
   }
 }
 
-const sendOptions = (signal: AbortSignal | undefined) => (signal === undefined ? {} : { abortSignal: signal });
-
 async function putSingle(
   client: S3Client,
   options: UploadFileOptions,
@@ -146,7 +127,7 @@ async function putSingle(
   try {
     const reply = await client.send(
       new PutObjectCommand({
-        ...objectHeaders(options, sha256),
+        ...objectHeadersOf(options, sha256),
         Body: body,
         ContentLength: sizeBytes,
         ChecksumSHA256: checksum,
@@ -170,12 +151,7 @@ async function putSingle(
   }
 }
 
-function existsError(uri: string, cause?: unknown): OutputError {
-  return new OutputError('E_OUTPUT_EXISTS', `${uri} already exists`, {
-    ...(cause === undefined ? {} : { cause }),
-    hint: 'Pass --force to overwrite it, or --skip-existing to leave it.',
-  });
-}
+const existsError = objectExistsError;
 
 /**
  * Starts the multipart upload, or continues the one recorded at statePath when it is for the same bytes. Without
@@ -199,7 +175,7 @@ async function openUpload(
   const { CreateMultipartUploadCommand } = s3Sdk();
   try {
     const reply = await client.send(
-      new CreateMultipartUploadCommand({ ...objectHeaders(options, pin.sha256), ChecksumAlgorithm: 'SHA256' }),
+      new CreateMultipartUploadCommand({ ...objectHeadersOf(options, pin.sha256), ChecksumAlgorithm: 'SHA256' }),
       sendOptions(options.signal),
     );
     if (reply.UploadId === undefined) throw new Error('CreateMultipartUpload returned no UploadId');

@@ -11,6 +11,7 @@ describe('decideRetry', () => {
     ['connection', true, false],
     ['truncated', false, false],
     ['endpoint', true, false],
+    ['refused-loopback', true, false],
   ])('retries %s (refresh endpoint: %s, throttled: %s)', (errorClass, refreshEndpoint, throttled) => {
     const d = decideRetry({ errorClass, retriesSoFar: 0, elapsedMs: 0 }, { budget, random: half });
     expect(d).toEqual({ retry: true, delayMs: 500, refreshEndpoint, throttled });
@@ -34,6 +35,17 @@ describe('decideRetry', () => {
   ])('after %i retries with random %f waits %i ms (full jitter, base 1 s, cap 20 s)', (retriesSoFar, r, delayMs) => {
     const d = decideRetry({ errorClass: 'throttle', retriesSoFar, elapsedMs: 0 }, { budget, random: () => r });
     expect(d.retry && d.delayMs).toBe(delayMs);
+  });
+
+  it('retries a refused loopback connection once, whatever --retries says', () => {
+    const state = { errorClass: 'refused-loopback' as const, elapsedMs: 0 };
+    expect(decideRetry({ ...state, retriesSoFar: 0 }, { budget, random: half }).retry).toBe(true);
+    expect(decideRetry({ ...state, retriesSoFar: 1 }, { budget, random: half })).toEqual({
+      retry: false,
+      reason: 'retries-exhausted',
+    });
+    const none = { ...budget, retries: 0 };
+    expect(decideRetry({ ...state, retriesSoFar: 0 }, { budget: none, random: half }).retry).toBe(false);
   });
 
   it('gives up once --retries retries were made', () => {

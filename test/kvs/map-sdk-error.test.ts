@@ -152,6 +152,13 @@ describe('classifyForRetry', () => {
     ['ETIMEDOUT', nodeError('ETIMEDOUT'), 'connection'],
     ['ECONNREFUSED', nodeError('ECONNREFUSED'), 'endpoint'],
     ['ENOTFOUND', nodeError('ENOTFOUND'), 'endpoint'],
+    [
+      'ECONNREFUSED on 127.0.0.1',
+      Object.assign(nodeError('ECONNREFUSED'), { address: '127.0.0.1' }),
+      'refused-loopback',
+    ],
+    ['ECONNREFUSED on ::1', Object.assign(nodeError('ECONNREFUSED'), { address: '::1' }), 'refused-loopback'],
+    ['ECONNREFUSED on 10.0.0.1', Object.assign(nodeError('ECONNREFUSED'), { address: '10.0.0.1' }), 'endpoint'],
     ['InvalidArgument', new InvalidArgumentException({ message: 'x', ...meta(400) }), 'fatal'],
     ['NotAuthorized', new NotAuthorizedException({ message: 'x', ...meta(401) }), 'fatal'],
     ['ResourceNotFound', new ResourceNotFoundException({ message: 'x', ...meta(404) }), 'fatal'],

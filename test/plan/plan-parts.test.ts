@@ -4,6 +4,7 @@ import { fragmentStartMs } from '../../src/plan/fragment.js';
 import type { Plan } from '../../src/plan/plan-parts.js';
 import { planParts } from '../../src/plan/plan-parts.js';
 import { listingRange, type Align } from '../../src/plan/select-window.js';
+import { rowsOf } from '../../src/plan/fragment-table.js';
 import { sortFragments } from '../../src/plan/sort-fragments.js';
 import { fragmentNumber, seededRandom, shuffled, steadyFragments, T0 } from './fragment-fixtures.js';
 
@@ -18,7 +19,7 @@ function selectedBy(
   selector: Selector,
   range: { startMs: number; endMs: number },
 ): string[] {
-  return sortFragments(listing, selector)
+  return rowsOf(sortFragments(listing, selector))
     .filter((f) => fragmentStartMs(f, selector) >= range.startMs && fragmentStartMs(f, selector) <= range.endMs)
     .map((f) => f.fragmentNumber);
 }
@@ -220,7 +221,7 @@ describe('planParts', () => {
       };
       const pages = shuffled([...listing, ...listing.slice(0, 5)], random);
       const plan = planParts(pages, { selector, window, align, limits });
-      const sortedListing = sortFragments(listing, selector);
+      const sortedListing = rowsOf(sortFragments(listing, selector));
       const containing = sortedListing.filter(
         (f) =>
           fragmentStartMs(f, selector) < window.startMs && fragmentStartMs(f, selector) + f.durationMs > window.startMs,

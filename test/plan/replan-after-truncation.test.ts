@@ -26,6 +26,18 @@ describe('replanAfterTruncation', () => {
     expect([received, ...rest].flatMap((p) => p.fragmentNumbers)).toEqual(first!.fragmentNumbers);
   });
 
+  it('gives a single fragment left at the end of the last part an End after its Start, as GetClip requires', () => {
+    const lastStartMs = second!.startMs + (second!.fragmentCount - 1) * 2000;
+    const { rest } = replanAfterTruncation(
+      { ...second!, endMs: lastStartMs },
+      { fragmentCount: second!.fragmentCount - 1 },
+      { fragments, selector: 'server' },
+    );
+    expect(rest).toHaveLength(1);
+    expect(rest[0]?.startMs).toBe(lastStartMs);
+    expect(rest[0]?.endMs).toBe(lastStartMs + 1);
+  });
+
   it('counts received fragments from the media duration, tolerating sample durations a frame off', () => {
     const { received } = replanAfterTruncation(
       first!,

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { rowsOf } from '../../src/plan/fragment-table.js';
 import { sortFragments } from '../../src/plan/sort-fragments.js';
 import { fragmentNumber, seededRandom, shuffled, steadyFragments, T0 } from './fragment-fixtures.js';
 
 describe('sortFragments', () => {
   it('restores play order from pages returned in no specific order', () => {
     const fragments = steadyFragments(50);
-    const sorted = sortFragments(shuffled(fragments, seededRandom(7)), 'server');
+    const sorted = rowsOf(sortFragments(shuffled(fragments, seededRandom(7)), 'server'));
     expect(sorted.map((f) => f.fragmentNumber)).toEqual(fragments.map((f) => f.fragmentNumber));
   });
 
@@ -20,7 +21,7 @@ describe('sortFragments', () => {
     };
     const b = { ...a, fragmentNumber: '91343852333185057105875891022195998207386831100' };
     const c = { ...a, fragmentNumber: '91343852333185057105875891022195998207386832' };
-    expect(sortFragments([b, a, c], 'server').map((f) => f.fragmentNumber)).toEqual([
+    expect(rowsOf(sortFragments([b, a, c], 'server')).map((f) => f.fragmentNumber)).toEqual([
       c.fragmentNumber,
       a.fragmentNumber,
       b.fragmentNumber,
@@ -30,19 +31,19 @@ describe('sortFragments', () => {
   it('drops a fragment listed twice across pages', () => {
     const fragments = steadyFragments(3);
     const [first] = fragments;
-    expect(sortFragments([...fragments, first!], 'server')).toHaveLength(3);
+    expect(rowsOf(sortFragments([...fragments, first!], 'server'))).toHaveLength(3);
   });
 
   it('treats a fragment number with leading zeros as the same fragment', () => {
     const [first] = steadyFragments(1);
-    expect(sortFragments([first!, { ...first!, fragmentNumber: `00${first!.fragmentNumber}` }], 'server')).toHaveLength(
-      1,
-    );
+    expect(
+      rowsOf(sortFragments([first!, { ...first!, fragmentNumber: `00${first!.fragmentNumber}` }], 'server')),
+    ).toHaveLength(1);
   });
 
   it('orders by producer time when asked, even where it disagrees with ingestion order', () => {
     const fragments = steadyFragments(3).map((f, i) => ({ ...f, producerMs: T0 - i * 5000 }));
-    expect(sortFragments(fragments, 'producer').map((f) => f.fragmentNumber)).toEqual([
+    expect(rowsOf(sortFragments(fragments, 'producer')).map((f) => f.fragmentNumber)).toEqual([
       fragmentNumber(2),
       fragmentNumber(1),
       fragmentNumber(0),
@@ -52,7 +53,7 @@ describe('sortFragments', () => {
   it('keeps only the oldest-ingested fragment of a repeated producer timestamp, as GetClip does', () => {
     const [original] = steadyFragments(1);
     const reupload = { ...original!, fragmentNumber: fragmentNumber(9), serverMs: original!.serverMs + 60_000 };
-    expect(sortFragments([reupload, original!], 'producer')).toEqual([original]);
-    expect(sortFragments([reupload, original!], 'server')).toHaveLength(2);
+    expect(rowsOf(sortFragments([reupload, original!], 'producer'))).toEqual([original]);
+    expect(rowsOf(sortFragments([reupload, original!], 'server'))).toHaveLength(2);
   });
 });

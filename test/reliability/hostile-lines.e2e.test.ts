@@ -27,9 +27,11 @@ type Case = {
 };
 
 let emu: RunningEmulator;
+/** The same archive answering each GetClip 300 ms late, so an interrupt lands mid-download. */
+let slow: RunningEmulator;
 const servers: Server[] = [];
 const sockets = new Set<Socket>();
-const urls = { emu: '', silent: '', half: '', garbage: '' };
+const urls = { emu: '', slow: '', silent: '', half: '', garbage: '' };
 const cleanups: (() => void)[] = [];
 
 async function listen(onSocket: (socket: Socket) => void): Promise<string> {
@@ -48,6 +50,10 @@ async function listen(onSocket: (socket: Socket) => void): Promise<string> {
 beforeAll(async () => {
   emu = await startEmulator(baseEmulatorOptions({ quotas: false }));
   urls.emu = emu.url;
+  slow = await startEmulator(
+    baseEmulatorOptions({ quotas: false, faults: [{ op: 'GetClip', action: { kind: 'latency', ms: 300 } }] }),
+  );
+  urls.slow = slow.url;
   urls.silent = await listen((socket) => socket.on('data', () => undefined));
   // Answers the headers and a few body bytes, then goes quiet with the connection open.
   urls.half = await listen((socket) =>
@@ -63,11 +69,16 @@ afterAll(async () => {
   for (const socket of sockets) socket.destroy();
   await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
   await emu.close();
+  await slow.close();
   for (const cleanup of cleanups) cleanup();
 });
 
 const E = (): string => `--endpoint-url ${urls.emu}`;
 const T = '--read-timeout 0.3 --connect-timeout 1';
+/** `cmd` in the background, sent `signal` once its first part is joined into r.mp4.part (bounded wait), then waited for. */
+const interrupted = (cmd: string, signal: 'INT' | 'KILL'): string =>
+  `${cmd} 2>/dev/null & i=0; until [ -s r.mp4.part ] || [ $i -ge 600 ]; do sleep 0.05; i=$((i+1)); done; kill -${signal} $!; wait;`;
+const SLOW3H = (): string => `$K get ${STREAM} --since 3h --endpoint-url ${urls.slow} --no-pacing -o r.mp4`;
 const CASES: readonly (() => Case)[] = [
   // Special files, as root
   () => ({ line: `$K get ${STREAM} ${R} ${E()} -o dev-null`, exit: 0, allow: ['dev-null'], root: true }),
@@ -97,11 +108,12 @@ const CASES: readonly (() => Case)[] = [
   () => ({ line: `$K get ${STREAM} ${R} ${E()} -o c.mp4 2>&-`, exit: 0, allow: ['c.mp4'], noStderr: true }),
   () => ({ line: `$K get ${STREAM} ${R} ${E()} -o - | head -c 10 > /dev/null`, exit: 0 }),
   () => ({ line: `$K streams ${E()} | true`, exit: 0 }),
-  // Silent, half-open and non-HTTP endpoints
-  () => ({ line: `$K streams --endpoint-url ${urls.silent} ${T}`, exit: 5 }),
-  () => ({ line: `$K streams --endpoint-url ${urls.half} ${T}`, exit: 5 }),
-  () => ({ line: `$K streams --endpoint-url ${urls.garbage} ${T}`, exit: 5 }),
-  () => ({ line: `$K streams --endpoint-url ${urls.half} ${T} --json`, exit: 5 }),
+  // Silent, half-open and non-HTTP endpoints (one retry each: the full budget's backoff would outlast the case's
+  // 60 s limit; the retry loop itself is tested in test/download)
+  () => ({ line: `$K streams --endpoint-url ${urls.silent} ${T} --retries 1`, exit: 5 }),
+  () => ({ line: `$K streams --endpoint-url ${urls.half} ${T} --retries 1`, exit: 5 }),
+  () => ({ line: `$K streams --endpoint-url ${urls.garbage} ${T} --retries 1`, exit: 5 }),
+  () => ({ line: `$K streams --endpoint-url ${urls.half} ${T} --retries 1 --json`, exit: 5 }),
   () => ({ line: `$K get ${STREAM} ${R} --endpoint-url ${urls.silent} ${T} --retries 0 -o d.mp4`, exit: 5 }),
   () => ({ line: `$K get ${STREAM} ${R} --endpoint-url ${urls.half} ${T} --retries 1 -o d.mp4`, exit: 5 }),
   () => ({ line: `$K get ${STREAM} ${R} --endpoint-url ${urls.garbage} ${T} --retries 0 -o d.mp4`, exit: 5 }),
@@ -138,6 +150,29 @@ const CASES: readonly (() => Case)[] = [
   () => ({ line: `$K get ${STREAM} --bogus -vv`, exit: 2 }),
   () => ({ line: `$K get ${STREAM} --since yesterdy -v`, exit: 2 }),
   () => ({ line: `$K nosuch`, exit: 2 }),
+  // Resume after an interrupt, with relative ranges (must-fix 3): the identical command continues, a changed one is
+  // refused with the way out, leftovers of a killed run never block a plain rerun
+  () => ({ line: `${interrupted(SLOW3H(), 'INT')} ${SLOW3H()}`, exit: 0, allow: ['r.mp4'] }),
+  () => ({ line: `${interrupted(SLOW3H(), 'KILL')} ${SLOW3H()}`, exit: 0, allow: ['r.mp4'] }),
+  () => ({ line: `${interrupted(SLOW3H(), 'INT')} ${SLOW3H().replace('3h', '2h')}`, exit: 2, allow: ['r.mp4'] }),
+  () => ({ line: `${interrupted(SLOW3H(), 'KILL')} ${SLOW3H()} --no-faststart`, exit: 2, allow: ['r.mp4'] }),
+  () => ({ line: `${interrupted(SLOW3H(), 'INT')} ${SLOW3H()} --no-continue`, exit: 0, allow: ['r.mp4'] }),
+  () => ({
+    line: `${interrupted('$K get demo --local --since 1h -o r.mp4', 'INT')} $K get demo --local --since 1h -o r.mp4`,
+    exit: 0,
+    allow: ['r.mp4'],
+  }),
+  () => ({
+    line: `${interrupted('$K get demo --local --since 1h -o r.mp4', 'KILL')} $K get demo --local --since 50m -o r.mp4`,
+    exit: 2,
+    allow: ['r.mp4'],
+  }),
+  () => ({
+    line: `mkdir r.mp4.kvsclip.d && : > r.mp4.part && : > r.mp4.part.kvsjoin && echo x > r.mp4.kvsclip.json.0badc0de.tmp && $K get ${STREAM} ${R} ${E()} -o r.mp4`,
+    exit: 0,
+    allow: ['r.mp4'],
+  }),
+  () => ({ line: `echo '{' > r.mp4.kvsclip.json && $K get ${STREAM} ${R} ${E()} -o r.mp4`, exit: 2, allow: ['r.mp4'] }),
 ];
 
 describe('hostile command lines (issue 11 acceptance)', () => {

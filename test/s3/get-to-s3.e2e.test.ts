@@ -3,7 +3,9 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, onTestFinished } from 'vitest';
+import { demoStreams } from '../../src/emulator/demo-streams.js';
+import { startEmulator } from '../../src/emulator/start-emulator.js';
 import { createS3Client } from '../../src/s3/s3-client.js';
 import { itMedia, packetHashes, readBoxes, decodeErrors } from '../support/ffmpeg.js';
 import { partRequests, startTestS3, type TestS3 } from '../support/s3rver.js';
@@ -18,7 +20,7 @@ const compact = (ms: number) =>
     .replace(/[-:]/g, '')
     .replace(/\.\d+Z$/, 'Z');
 const WINDOW = ['--from', iso(END_MS - 30 * 60_000), '--to', iso(END_MS)];
-const HOUR_WINDOW = ['--from', iso(END_MS - 60 * 60_000), '--to', iso(END_MS)];
+const HOUR_RANGE = ['--from', iso(END_MS - 60 * 60_000), '--to', iso(END_MS)];
 const WINDOW_KEY = `demo/${compact(END_MS - 30 * 60_000)}.mp4`;
 const TEMPLATE = '{stream}/{start:%Y%m%dT%H%M%SZ}.mp4';
 
@@ -104,12 +106,12 @@ describe('get -o s3://', () => {
       expect(await decodeErrors(file)).toEqual([]);
       const head = await client.send(new HeadObjectCommand({ Bucket: 'bkt', Key: key }));
       expect(head.ContentType).toBe('video/mp4');
-      expect(head.Metadata?.['sha256']).toBe(sha256(object));
-      expect(head.Metadata).toMatchObject({ stream: 'demo', selector: 'server' });
-      expect(json['s3']).toEqual([
-        expect.objectContaining({ bucket: 'bkt', key, bytes: object.length, sha256: sha256(object) }),
-      ]);
+      expect(head.Metadata).toMatchObject({ stream: 'demo', selector: 'server', fragments: expect.any(String) });
+      // Streamed in parts with the head last: S3's composite checksum over the parts, no whole-object SHA-256.
+      expect(json['s3']).toEqual([expect.objectContaining({ bucket: 'bkt', key, bytes: object.length, sha256: null })]);
+      expect((json['s3'] as { checksumSha256: string }[])[0]?.checksumSha256).toMatch(/^[A-Za-z0-9+/]+=*-\d+$/);
       expect(await findFiles(join(dir, 'staging'), '.mp4')).toEqual([]);
+      expect(await findFiles(join(dir, 'staging'), '.part')).toEqual([]);
     },
   );
 
@@ -161,38 +163,52 @@ describe('get -o s3://', () => {
   });
 
   it('after a SIGKILL during the upload of 1 h, a rerun sends only unrecorded parts and gives the same SHA-256', async () => {
-    const small = { KVS_CLIP_S3_PART_BYTES: String(5 * MIB) };
-    const reference = await runCli(['get', 'demo', '--local', ...HOUR_WINDOW, '-o', 's3://bkt/ref.mp4'], {
+    const small = { KVS_CLIP_S3_PART_BYTES: String(5 * MIB), AWS_REGION: 'us-east-1' };
+    // One emulator for every run (--local would start a new one per process, and a resume checks the stream ARN).
+    const emulator = await startEmulator({ streams: demoStreams(END_MS + 60_000) });
+    onTestFinished(() => emulator.close());
+    const HOUR_WINDOW = [...HOUR_RANGE, '--endpoint-url', emulator.url];
+    const reference = await runCli(['get', 'demo', ...HOUR_WINDOW, '-o', 's3://bkt/ref.mp4'], {
       cwd: dir,
       env: env(small),
     });
     expect(reference.code, reference.stderr).toBe(0);
     const expected = sha256(await objectBytes('ref.mp4'));
-    for (const hangAt of [2, 4]) {
+    const recordedParts = async (): Promise<number[]> => {
+      const [statePath] = await findFiles(join(dir, 'staging'), 'upload.json');
+      if (statePath === undefined) return [];
+      const text = await readFile(statePath, 'utf8').catch(() => '{"parts":[]}');
+      return (JSON.parse(text) as { parts: { partNumber: number }[] }).parts.map((part) => part.partNumber);
+    };
+    // Kill points: while part 3 hangs (parts 2 and 4 recorded), while part 4 hangs, and with no part in flight
+    // hanging, as soon as two parts are recorded.
+    for (const hangAt of [3, 4, 0]) {
       const key = `killed-${hangAt}.mp4`;
       s3.faults.length = 0;
       s3.requests.length = 0;
-      s3.faults.push({ match: (r) => r.url.includes(`partNumber=${hangAt}&`), times: 1, status: 0, code: '' });
-      const running = startCli(['get', 'demo', '--local', ...HOUR_WINDOW, '-o', `s3://bkt/${key}`], {
+      if (hangAt > 0)
+        s3.faults.push({ match: (r) => r.url.includes(`partNumber=${hangAt}&`), times: 1, status: 0, code: '' });
+      const running = startCli(['get', 'demo', ...HOUR_WINDOW, '-o', `s3://bkt/${key}`], {
         cwd: dir,
         env: env(small),
       });
-      while (!s3.faults.every((fault) => fault.times === 0)) await new Promise((r) => setTimeout(r, 20));
-      await new Promise((r) => setTimeout(r, 300));
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
+        const hung = s3.faults.every((fault) => fault.times === 0);
+        if (hung && (await recordedParts()).length >= 2) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
       running.child.kill('SIGKILL');
       await running.done;
-      const [statePath] = await findFiles(join(dir, 'staging'), '.s3upload.json');
-      if (statePath === undefined) throw new Error('no upload state after the kill');
-      const recorded = (JSON.parse(await readFile(statePath, 'utf8')) as { parts: { partNumber: number }[] }).parts.map(
-        (part) => part.partNumber,
-      );
+      const recorded = await recordedParts();
       expect(recorded.length).toBeGreaterThan(0);
       s3.requests.length = 0;
-      const rerun = await runCli(['get', 'demo', '--local', ...HOUR_WINDOW, '-o', `s3://bkt/${key}`], {
+      const rerun = await runCli(['get', 'demo', ...HOUR_WINDOW, '-o', `s3://bkt/${key}`], {
         cwd: dir,
         env: env(small),
       });
       expect(rerun.code, rerun.stderr).toBe(0);
+      expect(rerun.stderr).toContain('Resuming from');
       const resent = partRequests(s3.requests).map((request) => Number(/partNumber=(\d+)/.exec(request.url)?.[1]));
       expect(resent.filter((part) => recorded.includes(part))).toEqual([]);
       expect(resent.length).toBeGreaterThan(0);

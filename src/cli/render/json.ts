@@ -59,8 +59,13 @@ export type JsonS3Object = {
   readonly key: string;
   readonly uri: string;
   readonly bytes: number;
-  /** Hex SHA-256 of the whole object, also stored as its `x-amz-meta-sha256`. */
-  readonly sha256: string;
+  /**
+   * Hex SHA-256 of the whole object, also stored as its `x-amz-meta-sha256`; null for a streamed multipart object,
+   * whose head is sent last (docs/s3.md, "Integrity"): check it with `checksumSha256`.
+   */
+  readonly sha256: string | null;
+  /** S3's checksum of the object (base64): SHA-256, or for multipart the composite `…-N` over the parts' SHA-256. */
+  readonly checksumSha256?: string;
   readonly etag: string | null;
   readonly versionId: string | null;
   /** The object was already there and --skip-existing (or --state) left it. */

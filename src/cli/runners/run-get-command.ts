@@ -1,4 +1,4 @@
-import type { GetOptions as RunGetOptions, GetResult } from '../../clip/get-types.js';
+import type { GetDeps, GetOptions as RunGetOptions, GetResult } from '../../clip/get-types.js';
 import { runGet } from '../../clip/run-get.js';
 import { createKvsSession } from '../../kvs/kvs-session.js';
 import type { GetOptions } from '../commands/get.js';
@@ -13,7 +13,11 @@ import { openKvsClients } from './open-kvs-clients.js';
  * output path(s) on stdout in human mode, or the --json result. Throws whatever runGet throws
  * (src/errors/exit-codes.ts).
  */
-export async function runGetCommand(options: GetOptions, io: CliIo): Promise<GetJsonResult> {
+export async function runGetCommand(
+  options: GetOptions,
+  io: CliIo,
+  extra: Pick<GetDeps, 'objectStore'> = {},
+): Promise<GetJsonResult> {
   const connection = await openKvsClients(options.aws, io);
   const renderer = createGetRenderer(io, options.mode, { logFormat: options.logFormat });
   try {
@@ -26,6 +30,7 @@ export async function runGetCommand(options: GetOptions, io: CliIo): Promise<Get
       emit: (event) => renderer.emit(event),
       signal: io.signal,
       stdout: io.stdout,
+      ...extra,
     });
     if (!options.mode.json && result.output !== '-') {
       const paths = result.output === null ? result.outputs : [result.output];

@@ -1,306 +1,104 @@
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
-import type { GetResult } from '../../clip/get-types.js';
-import { runHook } from '../../clip/run-hook.js';
-import { runGet } from '../../clip/run-get.js';
-import { OutputError } from '../../errors/output-error.js';
-import { createKvsSession } from '../../kvs/kvs-session.js';
-import { templateHasField } from '../../output/template.js';
-import { writeFileAtomic } from '../../output/write-file-atomic.js';
-import { createS3Client, type UploadClient as S3Client } from '../../s3/s3-client.js';
-import { formatS3Uri, isS3Uri, parseS3Uri, renderS3Key, type S3Destination } from '../../s3/s3-uri.js';
-import { getObjectText, putObjectText } from '../../s3/object-text.js';
-import { objectExists, uploadFile, type UploadEvent } from '../../s3/upload-file.js';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { jsonInstant, type GetJsonResult, type JsonS3Object } from '../render/json.js';
+import { createS3ObjectStore } from '../../s3/object-store.js';
+import { formatS3Uri, parseS3Uri, renderS3Key } from '../../s3/s3-uri.js';
+import type { StreamEvent } from '../../s3/streaming-sink.js';
 import type { GetOptions } from '../commands/get.js';
 import type { CliIo } from '../io.js';
-import { createGetRenderer } from '../render/human.js';
-import { jsonInstant, type GetJsonResult, type JsonS3Object } from '../render/json.js';
-import { openKvsClients } from './open-kvs-clients.js';
-import { toJsonResult, toRunGetOptions } from './run-get-command.js';
+import { runGetCommand } from './run-get-command.js';
+import { runSplitToS3 } from './run-split-to-s3.js';
+import {
+  loadRemoteState,
+  partBytesFromEnv,
+  remoteState,
+  s3ClientFor,
+  saveRemoteState,
+  withLocalState,
+} from './s3-runner-support.js';
 
-// `get -o s3://…` before the pipeline's output targets exist (docs/s3.md): the joined MP4 is written by the usual
-// joiner into a staging directory named after the command, then uploaded part by part with resumable state, then
-// removed. A rerun of the same command finds the staged file and its upload state and sends only missing parts.
-
-/** One staged file waiting for its upload, with the metadata the object gets. */
-type PendingObject = { readonly path: string; readonly key: string; readonly metadata: Record<string, string> };
-/** Written after the download finished, removed once every object is complete. */
-type PendingRecord = { readonly version: 1; readonly objects: PendingObject[]; readonly result: GetJsonResult };
-
-const PENDING = 'pending-upload.json';
-
-/** The staging directory of a command: the same command (stream, window flags, template, state) maps to the same. */
-function stagingDirectory(options: GetOptions, io: CliIo): string {
-  // The same values, spellings and order as before the options were grouped, so a staged upload is found again.
-  const { align: _align, ...time } = options.time;
-  const { output } = options;
-  const identity = JSON.stringify([
-    options.stream,
-    options.streamArn,
-    output.path,
-    time,
-    options.cron?.state,
-    output.split,
-    output.gaps,
-    output.format === 'fragmented' ? 'fmp4' : 'mp4',
-    output.faststart,
-  ]);
-  const digest = createHash('sha256').update(identity).digest('hex').slice(0, 20);
-  return join(io.env['KVS_CLIP_STAGING_DIR'] ?? join(tmpdir(), 'kvs-clip-s3'), digest);
-}
-
-function s3ClientFor(options: GetOptions, io: CliIo): S3Client {
-  const s3 = options.s3 ?? {};
-  const region =
-    s3.region ??
-    (options.aws.local ? undefined : options.aws.region) ??
-    io.env['AWS_REGION'] ??
-    io.env['AWS_DEFAULT_REGION'];
-  return createS3Client({
-    ...(s3.endpointUrl === undefined ? {} : { endpointUrl: s3.endpointUrl }),
-    ...(region === undefined ? (s3.endpointUrl === undefined ? {} : { region: 'us-east-1' }) : { region }),
-    ...(options.aws.profile === undefined ? {} : { profile: options.aws.profile }),
-  });
-}
-
-async function readPending(staging: string): Promise<PendingRecord | null> {
+/**
+ * `kvs-clip get … -o s3://BUCKET/KEY-TEMPLATE`. A joined object streams (docs/s3.md, "Streaming upload"): the
+ * ordinary `get` runs with an object store as its destination, so the object is uploaded while it is joined and a
+ * rerun resumes it. `--split` and `--gaps split` go through run-split-to-s3.ts. With `--state s3://…` the state
+ * object is copied to a local working file first and written back only after the objects are complete. Throws what
+ * runGet throws (exit codes of src/errors).
+ */
+export async function runGetToS3(options: GetOptions, io: CliIo): Promise<GetJsonResult> {
+  if (options.output.split || options.output.gaps === 'split') return runSplitToS3(options, io);
+  const scratchRoot = io.env['KVS_CLIP_STAGING_DIR'] ?? join(tmpdir(), 'kvs-clip-s3');
+  const client = s3ClientFor(options, io);
   try {
-    return JSON.parse(await readFile(join(staging, PENDING), 'utf8')) as PendingRecord;
-  } catch {
-    return null; // none (or unreadable): nothing is waiting
-  }
-}
-
-function keyOf(staging: string, path: string): string {
-  return relative(staging, path).split(sep).join('/');
-}
-
-function metadataOf(result: GetResult, path: string): Record<string, string> {
-  const part = result.parts.find((candidate) => candidate.output === path)?.part;
-  const span = part === undefined ? (result.covered ?? result.window) : { startMs: part.startMs, endMs: part.endMs };
-  return {
-    stream: result.stream,
-    selector: result.selector,
-    start: jsonInstant(span.startMs),
-    end: jsonInstant(span.endMs),
-    fragments: String(part === undefined ? result.fragments : part.fragmentCount),
-  };
-}
-
-function uploadLogger(options: GetOptions, io: CliIo): (event: UploadEvent) => void {
-  if (options.logFormat === 'json')
-    return (event) => io.stderr.write(`${JSON.stringify({ time: jsonInstant(io.now()), ...event })}\n`);
-  if (options.mode.quiet || options.mode.json) return () => undefined;
-  const startedMs = io.now();
-  return (event) => {
-    const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-    if (event.type === 'upload-start')
-      io.stderr.write(
-        `upload ${event.uri}: ${mib(event.sizeBytes)}${event.resumedParts > 0 ? `, ${event.resumedParts} parts already uploaded` : ''}\n`,
-      );
-    else if (event.type === 'upload-part') {
-      const rate = event.uploadedBytes / Math.max(1, (io.now() - startedMs) / 1000);
-      io.stderr.write(
-        `upload part ${event.partNumber}: ${mib(event.uploadedBytes)} of ${mib(event.totalBytes)} (${mib(rate)}/s)\n`,
-      );
-    } else if (event.type === 'upload-restart') io.stderr.write(`${event.reason}\n`);
-  };
-}
-
-/** Tests shrink parts (KVS_CLIP_S3_PART_BYTES) to get many parts from a short video; S3's 5 MiB minimum holds. */
-function partBytesFromEnv(io: CliIo): { preferredPartBytes?: number } {
-  const value = Number(io.env['KVS_CLIP_S3_PART_BYTES']);
-  return Number.isSafeInteger(value) && value > 0 ? { preferredPartBytes: value } : {};
-}
-
-/** Uploads every staged object of a pending record (skipping existing ones where allowed), then clears staging. */
-async function uploadPending(
-  record: PendingRecord,
-  context: { options: GetOptions; io: CliIo; client: S3Client; bucket: string; staging: string },
-): Promise<JsonS3Object[]> {
-  const { options, io, client, bucket } = context;
-  const onEvent = uploadLogger(options, io);
-  const objects: JsonS3Object[] = [];
-  for (const pending of record.objects) {
-    const uri = formatS3Uri(bucket, pending.key);
-    if (!options.output.force && (await objectExists(client, { bucket, key: pending.key }, io.signal))) {
-      // Under --state an object already in place is a finished earlier run, as for local files.
-      if (!options.output.skipExisting && options.cron === undefined)
-        throw new OutputError('E_OUTPUT_EXISTS', `${uri} already exists`, {
-          hint: 'Pass --force to overwrite it, or --skip-existing to leave it.',
-        });
-      objects.push({ bucket, key: pending.key, uri, bytes: 0, sha256: '', etag: null, versionId: null, skipped: true });
-      continue;
-    }
-    const object = await uploadFile(client, {
-      file: pending.path,
-      bucket,
-      key: pending.key,
-      statePath: `${pending.path}.s3upload.json`,
-      force: options.output.force,
-      metadata: pending.metadata,
+    const store = createS3ObjectStore({
+      client,
       settings: options.s3 ?? {},
+      force: options.output.force,
+      scratchRoot,
       ...partBytesFromEnv(io),
       signal: io.signal,
-      onEvent,
+      onEvent: uploadLogger(options, io),
     });
-    objects.push({
-      bucket,
+    const state = remoteState(options, join(scratchRoot, `state-${digest(options.cron?.state ?? '')}`));
+    if (state !== null) {
+      await mkdir(join(state.localPath, '..'), { recursive: true });
+      await loadRemoteState(client, state, io);
+    }
+    const json = await runGetCommand(withLocalState(options, state), io, {
+      objectStore: store,
+    });
+    // The cron state goes up only now that the object is complete (exactly once across fresh containers).
+    await saveRemoteState(client, state, io);
+    if (json.dryRun && !options.mode.quiet && !options.mode.json)
+      io.stderr.write(`Would write ${dryRunUri(options, json)}\n`);
+    const objects = store.stored.map((object): JsonS3Object => ({
+      bucket: object.bucket,
       key: object.key,
       uri: object.uri,
       bytes: object.sizeBytes,
       sha256: object.sha256,
-      etag: object.etag ?? null,
-      versionId: object.versionId ?? null,
+      checksumSha256: object.checksumSha256,
+      etag: object.etag,
+      versionId: object.versionId,
       skipped: false,
-    });
-  }
-  return objects;
-}
-
-/** `--state s3://BUCKET/KEY`: the cron state object and its working copy in staging. */
-type RemoteState = { readonly bucket: string; readonly key: string; readonly localPath: string };
-
-function remoteState(options: GetOptions, staging: string): RemoteState | null {
-  const statePath = options.cron?.state;
-  if (statePath === undefined || !isS3Uri(statePath)) return null;
-  const { bucket, keyTemplate } = parseS3Uri(statePath);
-  return { bucket, key: keyTemplate, localPath: join(staging, 'cron-state.json') };
-}
-
-/** Copies the state object (if any) into staging, where runGet reads and commits it as a local state file. */
-async function loadRemoteState(client: S3Client, state: RemoteState | null, io: CliIo): Promise<void> {
-  if (state === null) return;
-  const text = await getObjectText(client, state, io.signal);
-  if (text !== null) await writeFileAtomic(state.localPath, text);
-}
-
-/** Writes the committed working copy back as the state object. */
-async function saveRemoteState(client: S3Client, state: RemoteState | null, io: CliIo): Promise<void> {
-  if (state === null) return;
-  const text = await readFile(state.localPath, 'utf8').catch(() => null);
-  if (text !== null) await putObjectText(client, { bucket: state.bucket, key: state.key, text }, io.signal);
-}
-
-/** Refuses an existing object before any download when its key does not depend on the (clamped) window. */
-async function checkFixedKeyEarly(
-  destination: S3Destination,
-  options: GetOptions,
-  client: S3Client,
-  io: CliIo,
-): Promise<void> {
-  const { output } = options;
-  if (output.force || output.skipExisting || output.split || output.gaps === 'split' || options.download.dryRun) return;
-  if ((['start', 'end', 'date', 'selector'] as const).some((field) => templateHasField(destination.keyTemplate, field)))
-    return;
-  const key = renderS3Key(destination, { stream: options.stream, startMs: 0, endMs: 0 });
-  if (await objectExists(client, { bucket: destination.bucket, key }, io.signal))
-    throw new OutputError('E_OUTPUT_EXISTS', `${formatS3Uri(destination.bucket, key)} already exists`, {
-      hint: 'Pass --force to overwrite it, or --skip-existing to leave it.',
-    });
-}
-
-async function downloadToStaging(options: GetOptions, io: CliIo, staging: string): Promise<GetResult> {
-  const connection = await openKvsClients(options.aws, io);
-  const renderer = createGetRenderer(io, options.mode, { logFormat: options.logFormat });
-  const runOptions = toRunGetOptions(options);
-  const destination = parseS3Uri(options.output.path ?? '');
-  const output = { ...runOptions.output, path: join(staging, destination.keyTemplate), mkdir: true, force: true };
-  try {
-    return await runGet(
-      { ...runOptions, output: { ...output, skipExisting: false }, postSteps: {} },
-      {
-        nowMs: () => io.now(),
-        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-        random: Math.random,
-        openSession: (sessionOptions) => createKvsSession(connection.clients, sessionOptions),
-        cwd: process.cwd(),
-        emit: (event) => renderer.emit(event),
-        signal: io.signal,
-        stdout: io.stdout,
-      },
-    );
-  } finally {
-    renderer.close();
-    await connection.close();
-  }
-}
-
-function withUris(json: GetJsonResult, staging: string, bucket: string): GetJsonResult {
-  const uri = (path: string | null | undefined) =>
-    path === null || path === undefined ? path : formatS3Uri(bucket, keyOf(staging, path));
-  return {
-    ...json,
-    output: uri(json.output) ?? null,
-    outputs: json.outputs.map((path) => formatS3Uri(bucket, keyOf(staging, path))),
-    parts: json.parts.map((part) =>
-      part.output === undefined ? part : { ...part, output: formatS3Uri(bucket, keyOf(staging, part.output)) },
-    ),
-  };
-}
-
-/**
- * `kvs-clip get … -o s3://BUCKET/KEY-TEMPLATE`: finish an upload a previous run of the same command left, or
- * download into staging, record the pending upload, upload each object (resumable), then run --exec with the
- * s3:// URI. Prints the URIs (or the --json result with an `s3` list). Throws what runGet and uploadFile throw.
- */
-export async function runGetToS3(options: GetOptions, io: CliIo): Promise<GetJsonResult> {
-  const destination = parseS3Uri(options.output.path ?? '');
-  const staging = stagingDirectory(options, io);
-  const client = s3ClientFor(options, io);
-  try {
-    const context = { options, io, client, bucket: destination.bucket, staging };
-    const state = remoteState(options, staging);
-    const leftover = await readPending(staging);
-    if (leftover !== null) {
-      if (!options.mode.quiet && !options.mode.json)
-        io.stderr.write('Finishing the upload an earlier run of this command left\n');
-      const objects = await uploadPending(leftover, context);
-      await saveRemoteState(client, state, io);
-      await rm(staging, { recursive: true, force: true });
-      return finish({ ...leftover.result, s3: objects }, options, io);
-    }
-    await checkFixedKeyEarly(destination, options, client, io);
-    await mkdir(staging, { recursive: true });
-    await loadRemoteState(client, state, io);
-    const result = await downloadToStaging(
-      state === null || options.cron === undefined
-        ? options
-        : { ...options, cron: { ...options.cron, state: state.localPath } },
-      io,
-      staging,
-    );
-    if (result.dryRun) {
-      if (!options.mode.quiet && !options.mode.json && !options.output.split)
-        io.stderr.write(
-          `Would write ${formatS3Uri(destination.bucket, renderS3Key(destination, { stream: result.stream, startMs: result.window.startMs, endMs: result.window.endMs, selector: result.selector }))}\n`,
-        );
-      await rm(staging, { recursive: true, force: true });
-      return finish(toJsonResult(result), options, io);
-    }
-    const paths = result.output === null ? result.outputs : [result.output];
-    const record: PendingRecord = {
-      version: 1,
-      objects: paths.map((path) => ({ path, key: keyOf(staging, path), metadata: metadataOf(result, path) })),
-      result: withUris(toJsonResult(result), staging, destination.bucket),
-    };
-    await writeFileAtomic(join(staging, PENDING), `${JSON.stringify(record)}\n`);
-    const objects = await uploadPending(record, context);
-    // The cron state goes up only now that every object is complete (exactly once across fresh containers).
-    await saveRemoteState(client, state, io);
-    await rm(staging, { recursive: true, force: true });
-    return finish({ ...record.result, s3: objects }, options, io);
+    }));
+    return { ...json, s3: objects };
   } finally {
     client.destroy();
   }
 }
 
-async function finish(json: GetJsonResult, options: GetOptions, io: CliIo): Promise<GetJsonResult> {
-  const uris = json.output === null ? json.outputs : [json.output];
-  const { exec } = options.postSteps;
-  if (exec !== undefined) for (const uri of uris) await runHook(exec, uri, { cwd: process.cwd(), signal: io.signal });
-  if (!options.mode.json) io.stdout.write(uris.map((uri) => `${uri}\n`).join(''));
-  return json;
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 20);
+}
+
+function dryRunUri(options: GetOptions, json: GetJsonResult): string {
+  const destination = parseS3Uri(options.output.path ?? '');
+  const fields = {
+    stream: json.stream,
+    startMs: Date.parse(json.window.start),
+    endMs: Date.parse(json.window.end),
+    selector: json.selector,
+  };
+  return formatS3Uri(destination.bucket, renderS3Key(destination, fields));
+}
+
+/** Upload progress on stderr: a line per part (human), or one JSON event per line with --log-format json. */
+function uploadLogger(options: GetOptions, io: CliIo): (event: StreamEvent) => void {
+  if (options.logFormat === 'json')
+    return (event) => io.stderr.write(`${JSON.stringify({ time: jsonInstant(io.now()), ...event })}\n`);
+  if (options.mode.quiet || options.mode.json) return () => undefined;
+  const startedMs = io.now();
+  let uploaded = 0;
+  return (event) => {
+    const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+    if (event.type === 'upload-resume')
+      io.stderr.write(`upload ${event.uri}: resuming, ${event.recordedParts} parts already uploaded\n`);
+    else {
+      uploaded += event.sizeBytes;
+      const rate = uploaded / Math.max(0.001, (io.now() - startedMs) / 1000);
+      io.stderr.write(`upload part ${event.partNumber}: ${mib(uploaded)} sent (${mib(rate)}/s)\n`);
+    }
+  };
 }

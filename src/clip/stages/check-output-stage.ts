@@ -1,3 +1,4 @@
+import { isS3Uri } from '../../s3/s3-uri.js';
 import type { TimeRange } from '../../plan/fragment.js';
 import { checkOutputEarly, nameNeedsClampedWindow } from '../check-output-early.js';
 import type { GetOptions } from '../get-types.js';
@@ -13,6 +14,8 @@ export async function checkOutputStage(
   facts: { cwd: string; window: TimeRange; when: 'before-describe' | 'after-describe' },
 ): Promise<string | null> {
   if (options.cron !== undefined) return null;
+  // An S3 key is checked by its target, before the first GetClip (targets/s3-object.ts).
+  if (options.output.path !== undefined && isS3Uri(options.output.path)) return null;
   const late = nameNeedsClampedWindow(options);
   if (late !== (facts.when === 'after-describe')) return null;
   const checked = await checkOutputEarly(options, { cwd: facts.cwd, window: facts.window, existingIsDone: false });

@@ -1,4 +1,4 @@
-import type { Fragment } from '../../plan/fragment.js';
+import type { FragmentTable } from '../../plan/fragment-table.js';
 import type { Plan } from '../../plan/plan-parts.js';
 import type { GetOptions } from '../get-types.js';
 import { paceGetClip } from '../pace-get-clip.js';
@@ -9,7 +9,7 @@ import type { PartSource } from '../targets/output-target.js';
 
 /** Stage 6's input: how every target pulls the plan's parts (GetClip paced per call, replanned on truncation). */
 export function partSource(
-  planned: { plan: Plan; fragments: Fragment[] },
+  planned: { plan: Plan; fragments: FragmentTable },
   options: GetOptions,
   context: CallContext,
 ): PartSource {

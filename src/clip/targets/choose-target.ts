@@ -2,8 +2,11 @@ import { InternalError } from '../../errors/internal-error.js';
 import type { OutputOptions } from '../get-types.js';
 import { fmp4StdoutTarget } from './fmp4-stdout.js';
 import { gapRunsTarget } from './gap-runs.js';
+import { isS3Uri } from '../../s3/s3-uri.js';
 import { joinedFileTarget } from './joined-file.js';
+import type { ObjectStore } from './object-store.js';
 import type { OutputTarget, TargetRequest } from './output-target.js';
+import { s3ObjectTarget } from './s3-object.js';
 import { splitFilesTarget } from './split-files.js';
 
 /**
@@ -14,6 +17,7 @@ export function chooseTarget(
   output: Pick<OutputOptions, 'path' | 'split'>,
   request: TargetRequest,
   stdout: NodeJS.WritableStream | undefined,
+  objectStore?: ObjectStore,
 ): OutputTarget {
   if (request.layout.gaps === 'split') return gapRunsTarget(request);
   if (output.path === '-') {
@@ -21,5 +25,6 @@ export function chooseTarget(
     return fmp4StdoutTarget(request, stdout);
   }
   if (output.split) return splitFilesTarget(request);
+  if (objectStore !== undefined && isS3Uri(request.template)) return s3ObjectTarget(request, objectStore);
   return joinedFileTarget(request);
 }

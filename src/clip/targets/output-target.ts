@@ -5,6 +5,7 @@ import type { Part } from '../../plan/part.js';
 import type { Plan } from '../../plan/plan-parts.js';
 import type { Align } from '../../plan/select-window.js';
 import type { PartResult } from '../get-types.js';
+import type { AskedRequest } from '../asked-request.js';
 import type { JoinLayout } from '../join-port.js';
 import type { CallContext } from '../plan-window.js';
 
@@ -86,4 +87,6 @@ export type TargetRequest = {
   readonly existingIsDone: boolean;
   readonly resume: boolean;
   readonly keepParts: boolean;
+  /** A plain run's request as typed, recorded in the resume manifest (resume-window.ts); absent in cron mode. */
+  readonly asked?: AskedRequest;
 };

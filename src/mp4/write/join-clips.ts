@@ -22,13 +22,18 @@ import { readClip } from '../read/read-clip.js';
 import { streamSink, type Sink } from './stream-sink.js';
 import { FragmentedWriter } from './write-fragmented.js';
 import { PAYLOAD_OFFSET, ProgressiveWriter } from './write-progressive.js';
+import type { OpenPositionedSink } from './positioned-sink.js';
 
 export type { JoinGap } from '../plan/join-timeline.js';
 export type { JoinCheckpoint } from '../plan/join-checkpoint.js';
 export type { JoinSummary, JoinTrackSummary } from '../plan/join-summary.js';
 
 export type JoinOutput =
-  | { readonly kind: 'file'; readonly path: string }
+  /**
+   * A file, or with `sink` a progressive output sent through that sink instead (an S3 upload, docs/s3.md); `path`
+   * then names the journal (`<path>.kvsjoin`) and the messages.
+   */
+  | { readonly kind: 'file'; readonly path: string; readonly sink?: OpenPositionedSink }
   /** Non-seekable (stdout, a pipe): always fragmented. The joiner never ends the stream. */
   | { readonly kind: 'stream'; readonly stream: NodeJS.WritableStream };
 
@@ -139,9 +144,11 @@ export async function createJoiner(options: JoinOptions): Promise<Joiner> {
     }
   }
   const writer =
-    resume === undefined
-      ? await ProgressiveWriter.create(output.path)
-      : await ProgressiveWriter.resume(output.path, resume);
+    output.sink !== undefined
+      ? ProgressiveWriter.over(await output.sink(resume?.committedBytes ?? null), resume)
+      : resume === undefined
+        ? await ProgressiveWriter.create(output.path)
+        : await ProgressiveWriter.resume(output.path, resume);
   const faststart = options.faststart ?? true;
   const expectedMs = faststart && resume === undefined ? (options.expectedDurationMs ?? 0) : 0;
   let parts = resume?.parts ?? 0;

@@ -5,9 +5,13 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { OutputError } from '../../errors/output-error.js';
 import { asOutputError } from './as-output-error.js';
+import type { PositionedSink } from './positioned-sink.js';
 
 /** An output file written mostly front to back; `writeAt` patches bytes already laid out. */
-export class OutputFile {
+export class OutputFile implements PositionedSink {
+  /** A local file can be read back and rewritten (faststart). */
+  readonly rewritable = true;
+
   private constructor(
     private readonly handle: FileHandle,
     readonly path: string,

@@ -12,6 +12,7 @@ import { copyPieces } from './copy-pieces.js';
 import { faststart } from './faststart.js';
 import type { ByteSource } from '../model.js';
 import { OutputFile } from './output-file.js';
+import type { PositionedSink } from './positioned-sink.js';
 import type { OutputMovie } from '../plan/output-track.js';
 import type { CopyPiece } from '../plan/plan-join.js';
 
@@ -56,7 +57,7 @@ export function freeHeader(size: number): Uint8Array {
 
 /** Writes `moov` (as chunks) into `room` bytes at `at`, a `free` box filling the rest; false when it cannot fit. */
 export async function writeIntoRoom(
-  file: OutputFile,
+  file: PositionedSink,
   moov: readonly Uint8Array[],
   at: number,
   room: number,
@@ -80,7 +81,7 @@ export class ProgressiveWriter {
   private payloadStart: number | null;
 
   private constructor(
-    private readonly file: OutputFile,
+    private readonly file: PositionedSink,
     payloadStart: number | null,
   ) {
     this.payloadStart = payloadStart;
@@ -97,6 +98,14 @@ export class ProgressiveWriter {
    */
   static async resume(path: string, at: { committedBytes: number; payloadOffset: number }): Promise<ProgressiveWriter> {
     return new ProgressiveWriter(await OutputFile.reopen(path, at.committedBytes), at.payloadOffset);
+  }
+
+  /**
+   * A writer over another sink (an upload, docs/s3.md): fresh when `resume` is undefined, else continuing at the
+   * checkpoint's payload offset (the sink was opened at its committed bytes).
+   */
+  static over(sink: PositionedSink, resume?: { payloadOffset: number }): ProgressiveWriter {
+    return new ProgressiveWriter(sink, resume?.payloadOffset ?? null);
   }
 
   get path(): string {
@@ -169,7 +178,7 @@ export class ProgressiveWriter {
         return this.complete(header, payloadStart);
       }
     }
-    if (options.faststart) {
+    if (options.faststart && this.file.rewritable) {
       await this.file.close();
       return faststart(this.file.path, {
         ftyp: PROGRESSIVE_FTYP,
@@ -180,6 +189,7 @@ export class ProgressiveWriter {
         ...options,
       });
     }
+    // Without faststart, or a sink that cannot be rewritten whose room was too small: moov after the payload.
     // Chunk by chunk: one contiguous copy of a long clip's moov would be as big as all its sample tables again.
     for (const chunk of buildMoovChunks(movie, moovOptions)) await this.file.append(chunk);
     return this.complete(header, payloadStart);

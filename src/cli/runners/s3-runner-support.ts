@@ -1,0 +1,62 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../output/write-file-atomic.js';
+import { getObjectText, putObjectText } from '../../s3/object-text.js';
+import { createS3Client, type UploadClient as S3Client } from '../../s3/s3-client.js';
+import { isS3Uri, parseS3Uri } from '../../s3/s3-uri.js';
+import type { GetOptions } from '../commands/get.js';
+import type { CliIo } from '../io.js';
+
+// What the two `get -o s3://…` runners share: the S3 client from the flags and environment, the test knob for part
+// sizes, and `--state s3://…` (a local working copy of the state object, written back after the objects).
+
+/** The S3 client for `-o s3://…`: --s3-endpoint-url or AWS_ENDPOINT_URL_S3, the region chain, the profile. */
+export function s3ClientFor(options: GetOptions, io: CliIo): S3Client {
+  const s3 = options.s3 ?? {};
+  const region =
+    s3.region ??
+    (options.aws.local ? undefined : options.aws.region) ??
+    io.env['AWS_REGION'] ??
+    io.env['AWS_DEFAULT_REGION'];
+  return createS3Client({
+    ...(s3.endpointUrl === undefined ? {} : { endpointUrl: s3.endpointUrl }),
+    ...(region === undefined ? (s3.endpointUrl === undefined ? {} : { region: 'us-east-1' }) : { region }),
+    ...(options.aws.profile === undefined ? {} : { profile: options.aws.profile }),
+  });
+}
+
+/** Tests shrink parts (KVS_CLIP_S3_PART_BYTES) to get many parts from a short video; S3's 5 MiB minimum holds. */
+export function partBytesFromEnv(io: CliIo): { preferredPartBytes?: number } {
+  const value = Number(io.env['KVS_CLIP_S3_PART_BYTES']);
+  return Number.isSafeInteger(value) && value > 0 ? { preferredPartBytes: value } : {};
+}
+
+/** `--state s3://BUCKET/KEY`: the cron state object and its working copy in staging. */
+export type RemoteState = { readonly bucket: string; readonly key: string; readonly localPath: string };
+
+export function remoteState(options: GetOptions, staging: string): RemoteState | null {
+  const statePath = options.cron?.state;
+  if (statePath === undefined || !isS3Uri(statePath)) return null;
+  const { bucket, keyTemplate } = parseS3Uri(statePath);
+  return { bucket, key: keyTemplate, localPath: join(staging, 'cron-state.json') };
+}
+
+/** The options with `--state s3://…` replaced by its local working copy (unchanged without a remote state). */
+export function withLocalState(options: GetOptions, state: RemoteState | null): GetOptions {
+  if (state === null || options.cron === undefined) return options;
+  return { ...options, cron: { ...options.cron, state: state.localPath } };
+}
+
+/** Copies the state object (if any) into staging, where runGet reads and commits it as a local state file. */
+export async function loadRemoteState(client: S3Client, state: RemoteState | null, io: CliIo): Promise<void> {
+  if (state === null) return;
+  const text = await getObjectText(client, state, io.signal);
+  if (text !== null) await writeFileAtomic(state.localPath, text);
+}
+
+/** Writes the committed working copy back as the state object. */
+export async function saveRemoteState(client: S3Client, state: RemoteState | null, io: CliIo): Promise<void> {
+  if (state === null) return;
+  const text = await readFile(state.localPath, 'utf8').catch(() => null);
+  if (text !== null) await putObjectText(client, { bucket: state.bucket, key: state.key, text }, io.signal);
+}

@@ -1,0 +1,52 @@
+import type { PositionedSink } from '../../mp4/write/positioned-sink.js';
+
+/**
+ * What the S3 target needs from an object store (implemented over the S3 SDK in src/s3/object-store.ts and given to
+ * runGet as `deps.objectStore`, so src/clip never loads the SDK). docs/s3.md describes the streaming upload.
+ */
+export type ObjectStore = {
+  /** Whether the object exists. Throws OutputError for a missing bucket, AuthError naming the action. */
+  exists(object: ObjectKey): Promise<boolean>;
+  /** The local scratch folder of one object: its resume manifest, head and a few part files (not the video). */
+  scratchDirFor(object: ObjectKey): string;
+  /**
+   * Opens the sink a progressive join writes the object through: fresh (`resumeAt` null) or at a checkpoint's
+   * committed bytes. `headPath` exists (the join's `.part`); `plannedBytes` sizes the parts.
+   */
+  openSink(request: SinkRequest): Promise<ObjectSink>;
+  /** Abandons what an earlier run of this object left (aborts its upload where supported, removes its files). */
+  discard(object: ObjectKey, scratchDir: string): Promise<void>;
+  /** Whether `error` says the server no longer knows the upload (then the object is started over). */
+  isUploadGone(error: unknown): boolean;
+  /** Every object completed by this run, in order (for --json). */
+  readonly stored: StoredObjectInfo[];
+};
+
+export type ObjectKey = { readonly bucket: string; readonly key: string };
+
+export type SinkRequest = ObjectKey & {
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly headPath: string;
+  readonly scratchDir: string;
+  readonly plannedBytes: number;
+  readonly resumeAt: number | null;
+};
+
+/** A join's output sink that becomes one object on `commit`. */
+export type ObjectSink = PositionedSink & {
+  commit(): Promise<StoredObjectInfo>;
+  discard(): Promise<void>;
+};
+
+/** A completed object (the `s3` entries of --json). */
+export type StoredObjectInfo = {
+  readonly bucket: string;
+  readonly key: string;
+  readonly uri: string;
+  readonly sizeBytes: number;
+  readonly sha256: string | null;
+  readonly checksumSha256: string;
+  readonly etag: string | null;
+  readonly versionId: string | null;
+  readonly partsSent: number;
+};

@@ -1,0 +1,125 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InternalError } from '../../errors/internal-error.js';
+import { OutputError } from '../../errors/output-error.js';
+import type { PreparedOutput } from '../../output/atomic-file.js';
+import type { Plan } from '../../plan/plan-parts.js';
+import { formatS3Uri, parseS3Uri, renderS3Key } from '../../s3/s3-uri.js';
+import { downloadAndJoin, type DownloadAndJoinResult } from '../download-and-join.js';
+import { openMp4Joiner } from '../open-joiner.js';
+import { sourceFields } from './joined-file.js';
+import { manifestIdentity } from './manifest-identity.js';
+import type { ObjectKey, ObjectSink, ObjectStore } from './object-store.js';
+import type { OutputTarget, PartSource, TargetPrepared, TargetRequest, TargetWritten } from './output-target.js';
+
+/**
+ * `-o s3://BUCKET/KEY-TEMPLATE`: one progressive MP4 object, uploaded while it is joined (docs/s3.md). The join is
+ * the usual resumable one (manifest, spool, journal in a scratch folder of constant size); its bytes go through the
+ * store's sink instead of a local file, and "commit" completes the object. An existing object is refused (exit 7)
+ * before anything is downloaded; a server that lost the upload (NoSuchUpload) makes the object start over once.
+ */
+export function s3ObjectTarget(request: TargetRequest, store: ObjectStore): OutputTarget {
+  const destination = parseS3Uri(request.template);
+  const { stream, window, selector } = request;
+  const object: ObjectKey = {
+    bucket: destination.bucket,
+    key: renderS3Key(destination, { stream, startMs: window.startMs, endMs: window.endMs, selector }),
+  };
+  const uri = formatS3Uri(object.bucket, object.key);
+  let metadata: Record<string, string> = {};
+  let plannedBytes = 0;
+  return {
+    kind: 's3-object',
+    async prepare(plan: Plan): Promise<TargetPrepared> {
+      metadata = metadataOf(request, plan);
+      plannedBytes = plan.parts.reduce((sum, part) => sum + part.sizeBytes, 0);
+      if (!request.force && (await store.exists(object))) {
+        if (request.skipExisting || request.existingIsDone) return { kind: 'skip', outputs: [uri] };
+        throw new OutputError('E_OUTPUT_EXISTS', `${uri} already exists`, {
+          hint: 'Pass --force to overwrite it, or --skip-existing to leave it.',
+        });
+      }
+      return { kind: 'ready', outputs: [uri], pendingOutput: uri };
+    },
+    async write(source: PartSource): Promise<TargetWritten> {
+      const scratchDir = store.scratchDirFor(object);
+      const upload = { object, scratchDir, metadata, plannedBytes };
+      let done: DownloadAndJoinResult;
+      try {
+        done = await uploadJoin(request, source, store, { ...upload, resume: request.resume });
+      } catch (error) {
+        if (!store.isUploadGone(error)) throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        source.context.emit({ type: 'warning', code: 's3-upload-gone', message: `${message}; starting it over` });
+        done = await uploadJoin(request, source, store, { ...upload, resume: false });
+      }
+      await rm(scratchDir, { recursive: true, force: true });
+      return { output: uri, outputs: [uri], calls: done.calls, parts: done.parts, bytes: done.outputBytes };
+    },
+  };
+}
+
+type Upload = {
+  readonly object: ObjectKey;
+  readonly scratchDir: string;
+  readonly metadata: Record<string, string>;
+  readonly plannedBytes: number;
+  readonly resume: boolean;
+};
+
+/** downloadAndJoin with the object's sink as the joiner's output; the head file stands in for the `.part`. */
+async function uploadJoin(
+  request: TargetRequest,
+  source: PartSource,
+  store: ObjectStore,
+  upload: Upload,
+): Promise<DownloadAndJoinResult> {
+  const headPath = join(upload.scratchDir, 'object.part');
+  let sink: ObjectSink | null = null;
+  const prepared: PreparedOutput = {
+    // downloadAndJoin gives the committed file a plain mode: here that is the head file, removed afterwards.
+    finalPath: headPath,
+    partPath: headPath,
+    scratchBase: join(upload.scratchDir, 'object'),
+    commit: async () => {
+      if (sink === null) throw new InternalError('S3 upload committed before its sink was opened');
+      store.stored.push(await sink.commit());
+    },
+    discard: async () => {
+      if (sink !== null) await sink.discard();
+      else await store.discard(upload.object, upload.scratchDir);
+      await rm(headPath, { force: true });
+    },
+  };
+  const openSink = async (resumeAt: number | null) => {
+    sink = await store.openSink({ ...upload.object, ...upload, headPath, resumeAt });
+    return sink;
+  };
+  return downloadAndJoin(
+    {
+      ...sourceFields(source),
+      identity: manifestIdentity(request),
+      layout: request.layout,
+      target: { kind: 'file', prepared },
+      resume: upload.resume,
+      keepParts: request.keepParts,
+      openJoiner: (options) => openMp4Joiner({ ...options, sink: openSink }),
+    },
+    source.context,
+  );
+}
+
+/** The object's metadata (x-amz-meta-*): stream, selector, planned start and end, fragment count. */
+function metadataOf(request: TargetRequest, plan: Plan): Record<string, string> {
+  const first = plan.parts[0];
+  const last = plan.parts[plan.parts.length - 1];
+  const startMs = first?.startMs ?? request.window.startMs;
+  const endMs = last?.endMs ?? request.window.endMs;
+  return {
+    stream: request.stream,
+    selector: request.selector,
+    start: new Date(startMs).toISOString(),
+    end: new Date(endMs).toISOString(),
+    fragments: String(plan.parts.reduce((sum, part) => sum + part.fragmentCount, 0)),
+  };
+}

@@ -1,0 +1,39 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { UploadedPart } from './upload-state.js';
+
+// The state file of a streaming upload (docs/s3.md, "Resume"), and S3's composite checksum over its parts.
+
+/** What a rerun needs: the upload id, the part layout and every recorded part. */
+export type StreamState = {
+  readonly version: 2;
+  readonly bucket: string;
+  readonly key: string;
+  /** Size of part 1 (the held-back head); null until the layout is fixed. */
+  readonly headBytes: number | null;
+  readonly partBytes: number;
+  readonly uploadId: string | null;
+  readonly parts: readonly UploadedPart[];
+};
+
+export function mergeParts(before: readonly UploadedPart[], after: readonly UploadedPart[]): UploadedPart[] {
+  const byNumber = new Map(before.map((part) => [part.partNumber, part]));
+  for (const part of after) byNumber.set(part.partNumber, part);
+  return [...byNumber.values()].sort((a, b) => a.partNumber - b.partNumber);
+}
+
+/** S3's composite checksum of a multipart object: SHA-256 over the parts' raw SHA-256 digests, then `-N`. */
+export function compositeSha256(parts: readonly UploadedPart[]): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(Buffer.from(part.checksumSha256, 'base64'));
+  return `${hash.digest('base64')}-${parts.length}`;
+}
+
+export async function readStreamState(path: string): Promise<StreamState | null> {
+  try {
+    const value = JSON.parse(await readFile(path, 'utf8')) as Partial<StreamState>;
+    return value.version === 2 && Array.isArray(value.parts) ? (value as StreamState) : null;
+  } catch {
+    return null; // none, or unreadable: start over
+  }
+}
