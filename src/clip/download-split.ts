@@ -42,8 +42,8 @@ const SPLIT_HINT = "add {index} to -o, e.g. -o 'cam_{index:03}.mp4' ({index} cou
  * given a number the user did not ask for.
  */
 export function checkSplitOptions(options: GetOptions): void {
-  if (options.split !== true) return;
-  const template = options.output ?? DEFAULT_TEMPLATE;
+  if (!options.output.split) return;
+  const template = options.output.path ?? DEFAULT_TEMPLATE;
   if ((['index', 'start', 'end'] as const).some((field) => templateHasField(template, field))) return;
   throw new UsageError('E_USAGE', `--split writes one file per part, but -o "${template}" gives them all one name`, {
     hint: SPLIT_HINT,
@@ -137,14 +137,13 @@ function checkReplannedNames(
   pathFor: (index: number, part: Part) => string,
   named: ReadonlySet<string>,
 ): Promise<void> {
-  try {
-    if (templateHasField(template, 'index')) return Promise.resolve();
-    const seen = new Set(named);
-    for (const part of remaining) refuseRepeatedName(pathFor(0, part), seen);
-    return Promise.resolve();
-  } catch (error) {
-    return Promise.reject(error as Error);
-  }
+  return new Promise((resolve) => {
+    if (!templateHasField(template, 'index')) {
+      const seen = new Set(named);
+      for (const part of remaining) refuseRepeatedName(pathFor(0, part), seen);
+    }
+    resolve();
+  });
 }
 
 /**
