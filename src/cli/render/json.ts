@@ -15,6 +15,7 @@ export type JsonSpan = { readonly start: JsonInstant; readonly end: JsonInstant;
 
 /** One planned (or downloaded) GetClip call. */
 export type JsonPart = JsonSpan & {
+  /** The part's number, counted from 1 (as `[part 1/N]` and `{index}` in --split names). */
   readonly index: number;
   readonly fragments: number;
   readonly bytes: number;

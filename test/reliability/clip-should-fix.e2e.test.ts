@@ -1,0 +1,104 @@
+/**
+ * Issue 11 "should fix", clip side: --split names (each part's own times, no number the user did not ask for, no
+ * list file beside the parts, one index base), scratch files cleaned up, flags that would do nothing, and join's
+ * warnings. Every case runs the BUILT CLI through a real shell against a started emulator; ffprobe judges the media.
+ */
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator.js';
+import { itMedia, probePackets } from '../support/ffmpeg.js';
+import { runShell, snapshotTree, stderrProblems, treeChanges } from '../support/shell-cli.js';
+import { baseEmulatorOptions, cliEnv, rangeArgs, STREAM, workDir } from './reliability-fixture.js';
+
+let emu: RunningEmulator;
+const cleanups: (() => void)[] = [];
+const R = rangeArgs(1).join(' ');
+
+beforeAll(async () => {
+  emu = await startEmulator(baseEmulatorOptions({ quotas: false }));
+});
+
+afterAll(async () => {
+  await emu.close();
+  for (const cleanup of cleanups) cleanup();
+});
+
+const E = (): string => `--endpoint-url ${emu.url}`;
+
+/** A fresh output directory `o` (the cwd), a private HOME and TMPDIR, and the shell run in it. */
+async function run(line: string) {
+  const { dir: root, cleanup } = workDir('clip-should-fix');
+  cleanups.push(cleanup);
+  const home = join(root, '.home');
+  const dir = join(root, 'o');
+  const tmp = join(root, '.tmp');
+  for (const d of [home, tmp, dir]) mkdirSync(d);
+  const before = snapshotTree(dir);
+  const r = await runShell(line, { cwd: dir, env: cliEnv(home, { extra: { TMPDIR: tmp } }), timeoutMs: 60_000 });
+  const context = `${line}\nexit ${r.code}\nstderr: ${r.stderr}`;
+  expect(r.stderr, context).not.toMatch(/^\s+at |node:internal|please report/m);
+  return { ...r, dir, tmp, before, context };
+}
+
+/** Exit 2 with one `kvs-clip:` line and a hint, and nothing created in the output directory. */
+async function expectRefused(line: string, says: RegExp, hint: RegExp): Promise<void> {
+  const r = await run(line);
+  expect(r.code, r.context).toBe(2);
+  expect(stderrProblems(r.stderr), r.context).toEqual([]);
+  expect(r.stderr, r.context).toMatch(says);
+  expect(r.stderr, r.context).toMatch(hint);
+  expect(treeChanges(r.before, snapshotTree(r.dir)), r.context).toEqual([]);
+}
+
+type JsonPart = { index: number; start: string; end: string; output: string };
+
+const compact = (iso: string): string => `${iso.slice(0, 19).replace(/[-:]/g, '')}Z`;
+
+describe('get --split names', () => {
+  it('refuses a template that gives every part one name, before any request, and says to add {index}', async () => {
+    await expectRefused(`$K get ${STREAM} ${R} ${E()} --split -o x.mp4`, /gives them all one name/, /add \{index\}/);
+    await expectRefused(`$K get ${STREAM} ${R} ${E()} --split -o '{stream}_{date}.mp4'`, /one name/, /\{index\}/);
+  });
+
+  it('refuses a {start} too coarse to tell two parts apart, before writing any part', async () => {
+    await expectRefused(
+      `$K get ${STREAM} ${R} ${E()} --split -o 'x_{start:%Y%m%d}.mp4'`,
+      /Two parts would both be named ".*x_\d{8}\.mp4"/,
+      /add \{index\}/,
+    );
+  });
+
+  itMedia('names each part by its own {start}/{end}, adds no number and leaves no list file', async () => {
+    const r = await run(`$K get ${STREAM} ${R} ${E()} --split -o 'p_{start}_{end}.mp4' --json`);
+    expect(r.code, r.context).toBe(0);
+    expect(r.stderr, r.context).not.toMatch(/warning/);
+    const parts = (JSON.parse(r.stdout) as { parts: JsonPart[] }).parts;
+    expect(parts.length, r.context).toBeGreaterThan(1);
+    const names = parts.map((part) => `p_${compact(part.start)}_${compact(part.end)}.mp4`);
+    expect(parts.map((part) => part.output)).toEqual(names.map((name) => join(r.dir, name)));
+    expect(new Set(names).size).toBe(parts.length);
+    // Only the parts: no `…_001`, no `…_parts.json`, no scratch.
+    expect(readdirSync(r.dir).sort()).toEqual([...names].sort());
+    expect(readdirSync(r.tmp)).toEqual([]);
+    for (const name of names) {
+      const probe = await probePackets(join(r.dir, name));
+      expect(probe.packets.v?.packets.length, name).toBeGreaterThan(0);
+    }
+  });
+
+  it('numbers parts from 1 in {index}, in parts[].index of --json and in the NDJSON events alike', async () => {
+    const r = await run(`$K get ${STREAM} ${R} ${E()} --split -o 'n_{index:02}.mp4' --json --log-format json`);
+    expect(r.code, r.context).toBe(0);
+    const parts = (JSON.parse(r.stdout) as { parts: JsonPart[] }).parts;
+    expect(parts.length, r.context).toBeGreaterThan(1);
+    expect(parts.map((part) => part.index)).toEqual(parts.map((_, i) => i + 1));
+    for (const part of parts) expect(part.output).toBe(join(r.dir, `n_${String(part.index).padStart(2, '0')}.mp4`));
+    const done = r.stderr
+      .split('\n')
+      .filter((line) => line.includes('"part-done"'))
+      .map((line) => JSON.parse(line) as { index: number });
+    expect(done.map((event) => event.index).sort()).toEqual(parts.map((part) => part.index));
+    expect(readdirSync(r.dir).sort()).toEqual(parts.map((part) => part.output.slice(r.dir.length + 1)).sort());
+  });
+});
