@@ -149,6 +149,8 @@ export type JoinJsonResult = {
   readonly gaps: readonly { readonly atMs: number; readonly durationMs: number }[];
   /** Codec-configuration switches carried in the output (e.g. a resolution change). */
   readonly configChanges: number;
+  /** With `-o s3://…`: the object written (outputs then holds its s3:// URI). */
+  readonly s3?: readonly JsonS3Object[];
 };
 
 export type InspectJsonResult = {

@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { jsonInstant, type GetJsonResult, type JsonS3Object } from '../render/json.js';
+import { jsonInstant, type GetJsonResult } from '../render/json.js';
 import { createS3ObjectStore } from '../../s3/object-store.js';
 import { formatS3Uri, parseS3Uri, renderS3Key } from '../../s3/s3-uri.js';
 import type { StreamEvent } from '../../s3/streaming-sink.js';
@@ -11,6 +11,7 @@ import type { CliIo } from '../io.js';
 import { runGetCommand } from './run-get-command.js';
 import { runSplitToS3 } from './run-split-to-s3.js';
 import {
+  jsonS3Object,
   loadRemoteState,
   partBytesFromEnv,
   remoteState,
@@ -52,18 +53,7 @@ export async function runGetToS3(options: GetOptions, io: CliIo): Promise<GetJso
     await saveRemoteState(client, state, io);
     if (json.dryRun && !options.mode.quiet && !options.mode.json)
       io.stderr.write(`Would write ${dryRunUri(options, json)}\n`);
-    const objects = store.stored.map((object): JsonS3Object => ({
-      bucket: object.bucket,
-      key: object.key,
-      uri: object.uri,
-      bytes: object.sizeBytes,
-      sha256: object.sha256,
-      checksumSha256: object.checksumSha256,
-      etag: object.etag,
-      versionId: object.versionId,
-      skipped: false,
-    }));
-    return { ...json, s3: objects };
+    return { ...json, s3: store.stored.map(jsonS3Object) };
   } finally {
     client.destroy();
   }
