@@ -3,7 +3,7 @@
  * list file beside the parts, one index base), scratch files cleaned up, flags that would do nothing, and join's
  * warnings. Every case runs the BUILT CLI through a real shell against a started emulator; ffprobe judges the media.
  */
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator.js';
@@ -100,5 +100,40 @@ describe('get --split names', () => {
       .map((line) => JSON.parse(line) as { index: number });
     expect(done.map((event) => event.index).sort()).toEqual(parts.map((part) => part.index));
     expect(readdirSync(r.dir).sort()).toEqual(parts.map((part) => part.output.slice(r.dir.length + 1)).sort());
+  });
+});
+
+describe('flags that would do nothing', () => {
+  it('refuses --exec with -o -, which writes no file to run it on', async () => {
+    await expectRefused(
+      `$K get ${STREAM} ${R} ${E()} -o - --exec 'touch ran' > /dev/null`,
+      /--exec runs on a finished file, and -o - writes none/,
+      /Pipe the video into the command/,
+    );
+  });
+
+  it('refuses --settle without --state', async () => {
+    await expectRefused(
+      `$K get ${STREAM} ${R} ${E()} -o s.mp4 --settle 5m`,
+      /--settle only applies with --state/,
+      /Add --state FILE/,
+    );
+  });
+
+  it('prints the window line of an empty --state window, and reports it as empty, not negative', async () => {
+    const line = `$K get ${STREAM} ${R} ${E()} --state c.state -o 'c_{start}.mp4'`;
+    // The first run archives the range, the second the rest up to --until; the third finds nothing after the cursor.
+    const r = await run(`${line} && ${line} && ${line} --json > third.json`);
+    expect(r.code, r.context).toBe(0);
+    const windows = r.stderr.split('\n').filter((text) => text.startsWith('Window '));
+    expect(windows, r.context).toHaveLength(3);
+    expect(windows[2]).toMatch(/\(0ms, server timestamps, tz UTC\): nothing settled after the cursor yet/);
+    const third = JSON.parse(readFileSync(join(r.dir, 'third.json'), 'utf8')) as {
+      window: { durationMs: number };
+      parts: unknown[];
+    };
+    expect(third.window.durationMs).toBe(0);
+    expect(third.parts).toEqual([]);
+    expect(readdirSync(r.dir).filter((name) => name.endsWith('.mp4'))).toHaveLength(1);
   });
 });
