@@ -9,7 +9,6 @@ import type { StreamEvent } from '../../s3/streaming-sink.js';
 import type { GetOptions } from '../commands/get.js';
 import type { CliIo } from '../io.js';
 import { runGetCommand } from './run-get-command.js';
-import { runSplitToS3 } from './run-split-to-s3.js';
 import {
   jsonS3Object,
   loadRemoteState,
@@ -21,14 +20,13 @@ import {
 } from './s3-runner-support.js';
 
 /**
- * `kvs-clip get … -o s3://BUCKET/KEY-TEMPLATE`. A joined object streams (docs/s3.md, "Streaming upload"): the
- * ordinary `get` runs with an object store as its destination, so the object is uploaded while it is joined and a
- * rerun resumes it. `--split` and `--gaps split` go through run-split-to-s3.ts. With `--state s3://…` the state
+ * `kvs-clip get … -o s3://BUCKET/KEY-TEMPLATE`. The ordinary `get` runs with an object store as its destination
+ * (docs/s3.md): a joined object (one, or one per run with `--gaps split`) is uploaded while it is joined and a rerun
+ * resumes it; with `--split` each GetClip body is uploaded as its own object as soon as it is checked. With `--state s3://…` the state
  * object is copied to a local working file first and written back only after the objects are complete. Throws what
  * runGet throws (exit codes of src/errors).
  */
 export async function runGetToS3(options: GetOptions, io: CliIo): Promise<GetJsonResult> {
-  if (options.output.split || options.output.gaps === 'split') return runSplitToS3(options, io);
   const scratchRoot = io.env['KVS_CLIP_STAGING_DIR'] ?? join(tmpdir(), 'kvs-clip-s3');
   const client = s3ClientFor(options, io);
   try {
