@@ -6,6 +6,7 @@ import type { Clip } from '../mp4/model.js';
 import { prepareOutput } from '../output/atomic-file.js';
 import { DEFAULT_TEMPLATE, renderTemplate, templateHasField, type TemplateFields } from '../output/template.js';
 import { UsageError } from '../errors/usage-error.js';
+import { withoutKeptParts } from '../errors/remote-error.js';
 import type { Part } from '../plan/part.js';
 import type { PartResult } from './get-types.js';
 import type { CallContext } from './plan-window.js';
@@ -103,6 +104,9 @@ export async function downloadSplit(
     });
     context.stats.retries += fetched.retries;
     return { outputs, parts, calls: fetched.calls, outputBytes };
+  } catch (error) {
+    // Kept parts are the part files in place (written now, or found by --skip-existing).
+    throw outputs.length > 0 || planned.length < input.parts.length ? error : withoutKeptParts(error);
   } finally {
     await rm(spoolDir, { recursive: true, force: true });
   }

@@ -6,6 +6,7 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FaultSpec } from '../../src/emulator/faults.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator.js';
 import { itMedia, probePackets } from '../support/ffmpeg.js';
 import { runShell, snapshotTree, stderrProblems, treeChanges } from '../support/shell-cli.js';
@@ -135,5 +136,61 @@ describe('flags that would do nothing', () => {
     expect(third.window.durationMs).toBe(0);
     expect(third.parts).toEqual([]);
     expect(readdirSync(r.dir).filter((name) => name.endsWith('.mp4'))).toHaveLength(1);
+  });
+});
+
+describe('scratch files and kept parts', () => {
+  const failing = (faults: FaultSpec[]) => startEmulator(baseEmulatorOptions({ quotas: false, faults }));
+  const serverError: FaultSpec['action'] = { kind: 'error', name: 'InternalFailure', status: 500 };
+
+  itMedia('--format fmp4 -o FILE leaves only FILE (no FILE.part.kvsjoin), and it plays', async () => {
+    for (const format of ['fmp4', 'fragmented']) {
+      const r = await run(`$K get ${STREAM} ${R} ${E()} --format ${format} -o f.mp4`);
+      expect(r.code, r.context).toBe(0);
+      expect(readdirSync(r.dir), r.context).toEqual(['f.mp4']);
+      expect(readdirSync(r.tmp)).toEqual([]);
+      expect((await probePackets(join(r.dir, 'f.mp4'))).packets.v?.packets.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('a reader that closes the pipe early leaves no scratch folder in $TMPDIR', async () => {
+    const r = await run(`$K get ${STREAM} ${rangeArgs(10).join(' ')} ${E()} -o - | head -c 1000 > /dev/null`);
+    expect(r.code, r.context).toBe(0);
+    expect(readdirSync(r.tmp), r.context).toEqual([]);
+  });
+
+  it('a run that finished no part does not promise kept parts, and leaves nothing behind', async () => {
+    const emulator = await failing([{ op: 'GetClip', action: serverError }]);
+    try {
+      for (const output of ['x.mp4', '- > x.bin', 'p_{index}.mp4 --split']) {
+        const r = await run(`$K get ${STREAM} ${R} --endpoint-url ${emulator.url} --retries 1 -o ${output}`);
+        expect(r.code, r.context).toBe(5);
+        expect(stderrProblems(r.stderr), r.context).toEqual([]);
+        expect(r.stderr, r.context).toMatch(/^hint: Run the same command again later$/m);
+        expect(r.stderr, r.context).not.toMatch(/kept/);
+        const left = output.startsWith('-') ? ['x.bin'] : [];
+        expect(readdirSync(r.dir), r.context).toEqual(left);
+        expect(readdirSync(r.tmp), r.context).toEqual([]);
+      }
+    } finally {
+      await emulator.close();
+    }
+  });
+
+  it('a run that finished parts says they are kept, and keeps them', async () => {
+    // The first call is cut at the emulator's 25-fragment cap and re-planned, the second brings part 1; the rest fail.
+    const nth = Array.from({ length: 40 }, (_, i) => i + 3);
+    const emulator = await failing([{ op: 'GetClip', nth, action: serverError }]);
+    try {
+      const r = await run(
+        `$K get ${STREAM} ${R} --endpoint-url ${emulator.url} --retries 1 --concurrency 1 -o x.mp4 --no-faststart`,
+      );
+      expect(r.code, r.context).toBe(5);
+      expect(r.stderr, r.context).toMatch(/^hint: .*finished parts are kept/m);
+      expect(readdirSync(r.dir), r.context).toContain('x.mp4.kvsclip.json');
+      expect(readdirSync(r.dir), r.context).not.toContain('x.mp4');
+    } finally {
+      await emulator.close();
+    }
   });
 });
