@@ -45,9 +45,15 @@ export async function runGetToS3(options: GetOptions, io: CliIo): Promise<GetJso
       await mkdir(join(state.localPath, '..'), { recursive: true });
       await loadRemoteState(client, state, io);
     }
-    const json = await runGetCommand(withLocalState(options, state), io, {
-      objectStore: store,
-    });
+    let json: GetJsonResult;
+    try {
+      json = await runGetCommand(withLocalState(options, state), io, { objectStore: store });
+    } catch (error) {
+      // The working copy is only ever committed in a consistent state (a pending window, or a written object with
+      // its owed --exec): a fresh container has nothing else, so it goes up on failure too (docs/s3.md).
+      await saveRemoteState(client, state, io).catch(() => undefined);
+      throw error;
+    }
     // The cron state goes up only now that the object is complete (exactly once across fresh containers).
     await saveRemoteState(client, state, io);
     if (json.dryRun && !options.mode.quiet && !options.mode.json)
