@@ -47,7 +47,7 @@ _kvs_clip_value() {
       case "$2" in
         --timestamps) COMPREPLY=($(compgen -W 'server producer' -- "$cur")) ;;
         -o|--output) _kvs_clip_files ;;
-        --format) COMPREPLY=($(compgen -W 'mp4 fmp4' -- "$cur")) ;;
+        --format) COMPREPLY=($(compgen -W 'progressive fragmented mp4 fmp4' -- "$cur")) ;;
         --gaps) COMPREPLY=($(compgen -W 'keep close split' -- "$cur")) ;;
         --align) COMPREPLY=($(compgen -W 'cover inside' -- "$cur")) ;;
         --state) _kvs_clip_files ;;

@@ -55,7 +55,7 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l skip-existing -d 'd
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l mkdir -d 'create missing output directories'
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l split -d 'keep one file per GetClip call instead of joining'
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l no-faststart -d 'write moov at the end instead of in front (players must seek to it before playing)'
-complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l format -x -a 'mp4 fmp4' -d 'output format (fmp4 is used for -o -)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l format -x -a 'progressive fragmented mp4 fmp4' -d 'progressive (one moov) or fragmented (used for -o -); mp4 and fmp4 are aliases'
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l gaps -x -a 'keep close split' -d 'how the join represents gaps'
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l fail-on-gap -d 'exit 8 after writing when the window has gaps'
 complete -c kvs-clip -n '__fish_seen_subcommand_from get' -l align -x -a 'cover inside' -d 'cover: include the fragment holding the start; inside: only fragments starting in the window'

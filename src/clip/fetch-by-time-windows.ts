@@ -47,7 +47,7 @@ export async function fetchByTimeWindows(
       typeof input.output === 'string'
         ? { kind: 'file', path: input.output }
         : { kind: 'stream', stream: input.output },
-    format: input.layout.format === 'fmp4' ? 'fragmented' : 'progressive',
+    format: input.layout.format,
     faststart: input.layout.faststart,
     gaps: input.layout.gaps === 'close' ? 'close' : 'keep',
     expectedDurationMs: input.window.endMs - input.window.startMs,

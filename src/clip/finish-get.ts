@@ -9,7 +9,7 @@ import type { WindowHooks, WindowOutcome } from './window-types.js';
 function postStepOutputs(result: GetResult, options: GetOptions): string[] {
   if (result.output === '-') return [];
   if (result.output !== null) return [result.output];
-  if (options.gaps !== 'split') return [];
+  if (options.output.gaps !== 'split') return [];
   return [...new Set(result.parts.flatMap((entry) => (entry.output === undefined ? [] : [entry.output])))];
 }
 
@@ -43,7 +43,7 @@ export async function finishGet(
 ): Promise<WindowOutcome> {
   const { result } = outcome;
   emitSummary(result, deps);
-  const steps = postStepsOf(options);
+  const steps = postStepsOf(options.postSteps);
   const owed = owedSteps(steps, postStepOutputs(result, options));
   await hooks.afterWrite?.(outcome, owed);
   await runPostSteps(owed, steps, {
@@ -52,7 +52,7 @@ export async function finishGet(
     ...(hooks.onStepDone === undefined ? {} : { onDone: hooks.onStepDone }),
   });
   const gaps = outcome.plan?.gaps.length ?? 0;
-  if (options.failOnGap === true && gaps > 0) {
+  if (options.output.failOnGap && gaps > 0) {
     const target = result.output ?? `${result.outputs.length} files`;
     throw new IncompleteError('E_GAPS', `The output has ${gaps} gap${gaps === 1 ? '' : 's'} (--fail-on-gap)`, {
       hint: `The file is complete at ${target}; the gaps are missing in the archive itself`,

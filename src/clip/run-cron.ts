@@ -7,9 +7,9 @@ import type { Align } from '../plan/select-window.js';
 import { formatInstant } from '../time/format-instant.js';
 import { parseInstant } from '../time/parse-instant.js';
 import { resolveWindow } from '../time/resolve-window.js';
-import type { GetDeps, GetOptions, GetResult } from './get-types.js';
+import type { CronOptions, GetDeps, GetOptions, GetResult } from './get-types.js';
 import { cronStore, nextCursor, type CronStore } from './cron-store.js';
-import { GET_DEFAULTS } from './get-defaults.js';
+import { resultOf } from './result-of.js';
 import { settleOwedSteps } from './settle-owed-steps.js';
 import type { CallContext } from './plan-window.js';
 import type { WindowHooks, WindowOutcome } from './window-types.js';
@@ -33,16 +33,17 @@ type FetchWindow = (
  */
 export async function runCron(
   options: GetOptions,
+  cron: CronOptions,
   deps: GetDeps,
   context: CallContext,
   stages: { fetchWindow: FetchWindow },
 ): Promise<GetResult> {
-  const statePath = resolve(deps.cwd, options.state ?? '');
+  const statePath = resolve(deps.cwd, cron.state);
   const lock = await acquireLock(statePath, { nowMs: deps.nowMs() });
   try {
     const store = cronStore(statePath, options, deps);
     let state = await store.read();
-    if (options.selector === 'producer') {
+    if (options.time.selector === 'producer') {
       deps.emit({
         type: 'warning',
         code: 'producer-state',
@@ -51,7 +52,7 @@ export async function runCron(
       });
     }
     if (state?.pending?.written !== undefined) state = await settleOwedSteps(state, store, options, deps);
-    return await archiveWindow(state, store, { options, deps, context, fetchWindow: stages.fetchWindow });
+    return await archiveWindow(state, store, { options, settleMs: cron.settleMs, deps, context, ...stages });
   } finally {
     await lock.release();
   }
@@ -61,10 +62,9 @@ export async function runCron(
 async function archiveWindow(
   state: CronState | undefined,
   store: CronStore,
-  run: { options: GetOptions; deps: GetDeps; context: CallContext; fetchWindow: FetchWindow },
+  run: { options: GetOptions; settleMs: number; deps: GetDeps; context: CallContext; fetchWindow: FetchWindow },
 ): Promise<GetResult> {
-  const { options, deps } = run;
-  const settleMs = options.settleMs ?? GET_DEFAULTS.settleMs;
+  const { options, deps, settleMs } = run;
   const { window, align, firstRun } = cronWindow(options, state, {
     nowMs: deps.nowMs(),
     settleMs,
@@ -73,7 +73,10 @@ async function archiveWindow(
   const cursorMs = state?.cursorMs ?? window.startMs;
   const lastFragmentNumber = state?.lastFragmentNumber;
   const keep = lastFragmentNumber === undefined ? {} : { lastFragmentNumber };
-  if (window.endMs <= window.startMs) return emptyResult(options, window, align, cursorMs);
+  if (window.endMs <= window.startMs) {
+    const facts = { options, window, align, startedMs: deps.nowMs(), nowMs: deps.nowMs, stats: run.context.stats };
+    return resultOf(facts, null, { stateCursorMs: cursorMs });
+  }
   const facts = { cursorMs, window, options, lastFragmentNumber };
   let pending: PendingWindow | undefined;
   const savePending = (next: PendingWindow): Promise<void> =>
@@ -99,7 +102,7 @@ async function archiveWindow(
       },
     },
   );
-  if (options.dryRun === true) return outcome.result;
+  if (options.download.dryRun) return outcome.result;
   const next = nextCursor(outcome.lastFragment, facts);
   await store.save(next);
   if (firstRun && outcome.lastFragment !== undefined)
@@ -122,7 +125,7 @@ function cronWindow(
     const firstRun = state.lastFragmentNumber === undefined && state.cursorMs === state.pending.startMs;
     return {
       window: { startMs: state.pending.startMs, endMs: state.pending.endMs },
-      align: firstRun ? (options.align ?? 'cover') : 'inside',
+      align: firstRun ? (options.time.align ?? 'cover') : 'inside',
       firstRun,
     };
   }
@@ -131,7 +134,7 @@ function cronWindow(
       ? settledMs
       : Math.min(
           settledMs,
-          parseInstant(options.time.until, { nowMs: facts.nowMs, timeZone: options.timeZone, option: '--until' }),
+          parseInstant(options.time.until, { nowMs: facts.nowMs, timeZone: options.time.tz, option: '--until' }),
         );
   if (state !== undefined) {
     // After the first run the cursor is an exact fragment boundary: only fragments starting at or after it.
@@ -143,33 +146,10 @@ function cronWindow(
       hint: 'Pass --since for the first run, e.g. --since 1h',
     });
   }
-  const resolved = resolveWindow(options.time, { nowMs: facts.nowMs, timeZone: options.timeZone });
+  const resolved = resolveWindow(options.time, { nowMs: facts.nowMs, timeZone: options.time.tz });
   return {
     window: { startMs: resolved.startMs, endMs: Math.min(resolved.endMs, untilMs) },
-    align: options.align ?? 'cover',
+    align: options.time.align ?? 'cover',
     firstRun: true,
-  };
-}
-
-function emptyResult(options: GetOptions, window: TimeRange, align: Align, cursorMs: number): GetResult {
-  return {
-    stream: options.stream,
-    window,
-    timeZone: options.timeZone,
-    selector: options.selector,
-    align,
-    covered: null,
-    dryRun: options.dryRun === true,
-    output: null,
-    outputs: [],
-    skipped: false,
-    calls: 0,
-    parts: [],
-    bytes: 0,
-    fragments: 0,
-    gaps: [],
-    retries: 0,
-    durationMs: 0,
-    stateCursorMs: cursorMs,
   };
 }

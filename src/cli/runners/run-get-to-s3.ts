@@ -10,7 +10,14 @@ import type { GetOptions } from '../commands/get.js';
 import type { CliIo } from '../io.js';
 import { runGetCommand } from './run-get-command.js';
 import { runSplitToS3 } from './run-split-to-s3.js';
-import { loadRemoteState, partBytesFromEnv, remoteState, s3ClientFor, saveRemoteState } from './s3-runner-support.js';
+import {
+  loadRemoteState,
+  partBytesFromEnv,
+  remoteState,
+  s3ClientFor,
+  saveRemoteState,
+  withLocalState,
+} from './s3-runner-support.js';
 
 /**
  * `kvs-clip get … -o s3://BUCKET/KEY-TEMPLATE`. A joined object streams (docs/s3.md, "Streaming upload"): the
@@ -20,25 +27,25 @@ import { loadRemoteState, partBytesFromEnv, remoteState, s3ClientFor, saveRemote
  * runGet throws (exit codes of src/errors).
  */
 export async function runGetToS3(options: GetOptions, io: CliIo): Promise<GetJsonResult> {
-  if (options.split || options.gaps === 'split') return runSplitToS3(options, io);
+  if (options.output.split || options.output.gaps === 'split') return runSplitToS3(options, io);
   const scratchRoot = io.env['KVS_CLIP_STAGING_DIR'] ?? join(tmpdir(), 'kvs-clip-s3');
   const client = s3ClientFor(options, io);
   try {
     const store = createS3ObjectStore({
       client,
       settings: options.s3 ?? {},
-      force: options.force,
+      force: options.output.force,
       scratchRoot,
       ...partBytesFromEnv(io),
       signal: io.signal,
       onEvent: uploadLogger(options, io),
     });
-    const state = remoteState(options, join(scratchRoot, `state-${digest(options.state ?? '')}`));
+    const state = remoteState(options, join(scratchRoot, `state-${digest(options.cron?.state ?? '')}`));
     if (state !== null) {
       await mkdir(join(state.localPath, '..'), { recursive: true });
       await loadRemoteState(client, state, io);
     }
-    const json = await runGetCommand(state === null ? options : { ...options, state: state.localPath }, io, {
+    const json = await runGetCommand(withLocalState(options, state), io, {
       objectStore: store,
     });
     // The cron state goes up only now that the object is complete (exactly once across fresh containers).
@@ -67,7 +74,7 @@ function digest(text: string): string {
 }
 
 function dryRunUri(options: GetOptions, json: GetJsonResult): string {
-  const destination = parseS3Uri(options.output ?? '');
+  const destination = parseS3Uri(options.output.path ?? '');
   const fields = {
     stream: json.stream,
     startMs: Date.parse(json.window.start),

@@ -27,7 +27,7 @@ export async function runList(options: ListOptions, io: CliIo): Promise<ListJson
     const fragments = await listWindow(
       {
         stream: options.stream,
-        ...options.download,
+        download: options.download,
         ...(options.streamArn === undefined ? {} : { streamArn: options.streamArn }),
       },
       { range: window, selector: time.selector },

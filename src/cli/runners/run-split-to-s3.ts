@@ -17,7 +17,14 @@ import type { CliIo } from '../io.js';
 import { createGetRenderer } from '../render/human.js';
 import { jsonInstant, type GetJsonResult, type JsonS3Object } from '../render/json.js';
 import { openKvsClients } from './open-kvs-clients.js';
-import { loadRemoteState, partBytesFromEnv, remoteState, s3ClientFor, saveRemoteState } from './s3-runner-support.js';
+import {
+  loadRemoteState,
+  partBytesFromEnv,
+  remoteState,
+  s3ClientFor,
+  saveRemoteState,
+  withLocalState,
+} from './s3-runner-support.js';
 import { toJsonResult, toRunGetOptions } from './run-get-command.js';
 
 // `get --split -o s3://…` and `get --gaps split -o s3://…` (docs/s3.md, "Split outputs"): the files are written
@@ -34,16 +41,19 @@ const PENDING = 'pending-upload.json';
 
 /** The staging directory of a command: the same command (stream, window flags, template, state) maps to the same. */
 function stagingDirectory(options: GetOptions, io: CliIo): string {
+  // The same values, spellings and order as before the options were grouped, so a staged upload is found again.
+  const { align: _align, ...time } = options.time;
+  const { output } = options;
   const identity = JSON.stringify([
     options.stream,
     options.streamArn,
-    options.output,
-    options.time,
-    options.state,
-    options.split,
-    options.gaps,
-    options.format,
-    options.faststart,
+    output.path,
+    time,
+    options.cron?.state,
+    output.split,
+    output.gaps,
+    output.format === 'fragmented' ? 'fmp4' : 'mp4',
+    output.faststart,
   ]);
   const digest = createHash('sha256').update(identity).digest('hex').slice(0, 20);
   return join(io.env['KVS_CLIP_STAGING_DIR'] ?? join(tmpdir(), 'kvs-clip-s3'), digest);
@@ -103,9 +113,9 @@ async function uploadPending(
   const objects: JsonS3Object[] = [];
   for (const pending of record.objects) {
     const uri = formatS3Uri(bucket, pending.key);
-    if (!options.force && (await objectExists(client, { bucket, key: pending.key }, io.signal))) {
+    if (!options.output.force && (await objectExists(client, { bucket, key: pending.key }, io.signal))) {
       // Under --state an object already in place is a finished earlier run, as for local files.
-      if (!options.skipExisting && options.state === undefined)
+      if (!options.output.skipExisting && options.cron === undefined)
         throw new OutputError('E_OUTPUT_EXISTS', `${uri} already exists`, {
           hint: 'Pass --force to overwrite it, or --skip-existing to leave it.',
         });
@@ -117,7 +127,7 @@ async function uploadPending(
       bucket,
       key: pending.key,
       statePath: `${pending.path}.s3upload.json`,
-      force: options.force,
+      force: options.output.force,
       metadata: pending.metadata,
       settings: options.s3 ?? {},
       ...partBytesFromEnv(io),
@@ -145,7 +155,8 @@ async function checkFixedKeyEarly(
   client: S3Client,
   io: CliIo,
 ): Promise<void> {
-  if (options.force || options.skipExisting || options.split || options.gaps === 'split' || options.dryRun) return;
+  const { output } = options;
+  if (output.force || output.skipExisting || output.split || output.gaps === 'split' || options.download.dryRun) return;
   if ((['start', 'end', 'date', 'selector'] as const).some((field) => templateHasField(destination.keyTemplate, field)))
     return;
   const key = renderS3Key(destination, { stream: options.stream, startMs: 0, endMs: 0 });
@@ -158,11 +169,12 @@ async function checkFixedKeyEarly(
 async function downloadToStaging(options: GetOptions, io: CliIo, staging: string): Promise<GetResult> {
   const connection = await openKvsClients(options.aws, io);
   const renderer = createGetRenderer(io, options.mode, { logFormat: options.logFormat });
-  const { exec: _exec, ...runOptions } = toRunGetOptions(options);
-  const destination = parseS3Uri(options.output ?? '');
+  const runOptions = toRunGetOptions(options);
+  const destination = parseS3Uri(options.output.path ?? '');
+  const output = { ...runOptions.output, path: join(staging, destination.keyTemplate), mkdir: true, force: true };
   try {
     return await runGet(
-      { ...runOptions, output: join(staging, destination.keyTemplate), mkdir: true, force: true, skipExisting: false },
+      { ...runOptions, output: { ...output, skipExisting: false }, postSteps: {} },
       {
         nowMs: () => io.now(),
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -199,7 +211,7 @@ function withUris(json: GetJsonResult, staging: string, bucket: string): GetJson
  * s3:// URI. Prints the URIs (or the --json result with an `s3` list). Throws what runGet and uploadFile throw.
  */
 export async function runSplitToS3(options: GetOptions, io: CliIo): Promise<GetJsonResult> {
-  const destination = parseS3Uri(options.output ?? '');
+  const destination = parseS3Uri(options.output.path ?? '');
   const staging = stagingDirectory(options, io);
   const client = s3ClientFor(options, io);
   try {
@@ -217,13 +229,9 @@ export async function runSplitToS3(options: GetOptions, io: CliIo): Promise<GetJ
     await checkFixedKeyEarly(destination, options, client, io);
     await mkdir(staging, { recursive: true });
     await loadRemoteState(client, state, io);
-    const result = await downloadToStaging(
-      state === null ? options : { ...options, state: state.localPath },
-      io,
-      staging,
-    );
+    const result = await downloadToStaging(withLocalState(options, state), io, staging);
     if (result.dryRun) {
-      if (!options.mode.quiet && !options.mode.json && !options.split)
+      if (!options.mode.quiet && !options.mode.json && !options.output.split)
         io.stderr.write(
           `Would write ${formatS3Uri(destination.bucket, renderS3Key(destination, { stream: result.stream, startMs: result.window.startMs, endMs: result.window.endMs, selector: result.selector }))}\n`,
         );
@@ -249,8 +257,8 @@ export async function runSplitToS3(options: GetOptions, io: CliIo): Promise<GetJ
 
 async function finish(json: GetJsonResult, options: GetOptions, io: CliIo): Promise<GetJsonResult> {
   const uris = json.output === null ? json.outputs : [json.output];
-  if (options.exec !== undefined)
-    for (const uri of uris) await runHook(options.exec, uri, { cwd: process.cwd(), signal: io.signal });
+  const { exec } = options.postSteps;
+  if (exec !== undefined) for (const uri of uris) await runHook(exec, uri, { cwd: process.cwd(), signal: io.signal });
   if (!options.mode.json) io.stdout.write(uris.map((uri) => `${uri}\n`).join(''));
   return json;
 }

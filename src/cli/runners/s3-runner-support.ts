@@ -35,9 +35,16 @@ export function partBytesFromEnv(io: CliIo): { preferredPartBytes?: number } {
 export type RemoteState = { readonly bucket: string; readonly key: string; readonly localPath: string };
 
 export function remoteState(options: GetOptions, staging: string): RemoteState | null {
-  if (options.state === undefined || !isS3Uri(options.state)) return null;
-  const { bucket, keyTemplate } = parseS3Uri(options.state);
+  const statePath = options.cron?.state;
+  if (statePath === undefined || !isS3Uri(statePath)) return null;
+  const { bucket, keyTemplate } = parseS3Uri(statePath);
   return { bucket, key: keyTemplate, localPath: join(staging, 'cron-state.json') };
+}
+
+/** The options with `--state s3://…` replaced by its local working copy (unchanged without a remote state). */
+export function withLocalState(options: GetOptions, state: RemoteState | null): GetOptions {
+  if (state === null || options.cron === undefined) return options;
+  return { ...options, cron: { ...options.cron, state: state.localPath } };
 }
 
 /** Copies the state object (if any) into staging, where runGet reads and commits it as a local state file. */

@@ -1,5 +1,5 @@
 import { InternalError } from '../../errors/internal-error.js';
-import type { GetOptions } from '../get-types.js';
+import type { OutputOptions } from '../get-types.js';
 import { fmp4StdoutTarget } from './fmp4-stdout.js';
 import { gapRunsTarget } from './gap-runs.js';
 import { isS3Uri } from '../../s3/s3-uri.js';
@@ -14,17 +14,17 @@ import { splitFilesTarget } from './split-files.js';
  * one line here; nothing downstream branches on the kind.
  */
 export function chooseTarget(
-  options: Pick<GetOptions, 'output' | 'split' | 'gaps'>,
+  output: Pick<OutputOptions, 'path' | 'split'>,
   request: TargetRequest,
   stdout: NodeJS.WritableStream | undefined,
   objectStore?: ObjectStore,
 ): OutputTarget {
   if (request.layout.gaps === 'split') return gapRunsTarget(request);
-  if (options.output === '-') {
+  if (output.path === '-') {
     if (stdout === undefined) throw new InternalError('runGet was asked for -o - without deps.stdout');
     return fmp4StdoutTarget(request, stdout);
   }
-  if (options.split === true) return splitFilesTarget(request);
+  if (output.split) return splitFilesTarget(request);
   if (objectStore !== undefined && isS3Uri(request.template)) return s3ObjectTarget(request, objectStore);
   return joinedFileTarget(request);
 }
