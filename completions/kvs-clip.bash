@@ -68,14 +68,14 @@ _kvs_clip_value() {
     join)
       case "$2" in
         -o|--output) _kvs_clip_files ;;
-        --format) COMPREPLY=($(compgen -W 'mp4 fmp4' -- "$cur")) ;;
+        --format) COMPREPLY=($(compgen -W 'progressive fragmented mp4 fmp4' -- "$cur")) ;;
         --gaps) COMPREPLY=($(compgen -W 'keep close' -- "$cur")) ;;
       esac ;;
     archive)
       case "$2" in
         -o|--output) _kvs_clip_files ;;
         --timestamps) COMPREPLY=($(compgen -W 'server producer' -- "$cur")) ;;
-        --format) COMPREPLY=($(compgen -W 'mp4 fmp4' -- "$cur")) ;;
+        --format) COMPREPLY=($(compgen -W 'progressive fragmented mp4 fmp4' -- "$cur")) ;;
         --gaps) COMPREPLY=($(compgen -W 'keep close' -- "$cur")) ;;
         --log-format) COMPREPLY=($(compgen -W 'human json' -- "$cur")) ;;
       esac ;;

@@ -14,7 +14,7 @@ import type { JoinJsonResult } from '../render/json.js';
  */
 export async function runJoin(options: JoinOptions, io: CliIo): Promise<JoinJsonResult> {
   const layout = {
-    format: options.format === 'fmp4' ? ('fragmented' as const) : ('progressive' as const),
+    format: options.format,
     faststart: options.faststart,
     gaps: options.gaps,
   };
@@ -41,7 +41,7 @@ export async function runJoin(options: JoinOptions, io: CliIo): Promise<JoinJson
     inputs: options.inputs,
     outputs: options.output === '-' ? ['-'] : summary.outputs,
     format: options.format,
-    faststart: options.format === 'mp4' && options.faststart,
+    faststart: options.format === 'progressive' && options.faststart,
     bytes: summary.bytes,
     durationMs: summary.durationMs,
     joins: summary.joins,
