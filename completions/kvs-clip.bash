@@ -30,7 +30,7 @@ _kvs_clip_spec() {
     list|ls) opts='--stream-arn --chart --since --from --until --to --last --at --duration --range --tz --utc --timestamps --retries --retry-max-time --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='--stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps --retries --retry-max-time --region --profile --endpoint-url --connect-timeout --read-timeout' ;;
     images) opts='--stream-arn --every --format --quality --width --height -o --output --sheet --force --since --from --until --to --last --at --duration --range --tz --utc --timestamps --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='--stream-arn --every --format --quality --width --height -o --output --sheet --since --from --until --to --last --at --duration --range --tz --timestamps --region --profile --endpoint-url --connect-timeout --read-timeout' ;;
     streams) opts='--prefix --retries --retry-max-time --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='--prefix --retries --retry-max-time --region --profile --endpoint-url --connect-timeout --read-timeout' ;;
-    join) opts='-o --output --force --mkdir --no-faststart --format --gaps --split-on-change --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='-o --output --format --gaps' ;;
+    join) opts='-o --output --force --mkdir --no-faststart --format --gaps --split-on-change --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='-o --output --format --gaps --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl' ;;
     inspect) opts='--boxes --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='' ;;
     archive) opts='--prefix --streams-file --segment --state-dir -o --output --since --tz --utc --timestamps --settle --follow --grace --concurrency --max-segments --shard --shards --dry-run --format --no-faststart --gaps --retries --retry-max-time --fragment-rate --no-pacing --exec --log-format --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='--prefix --streams-file --segment --state-dir -o --output --since --tz --timestamps --settle --grace --concurrency --max-segments --shard --shards --format --gaps --retries --retry-max-time --fragment-rate --exec --log-format --region --profile --endpoint-url --connect-timeout --read-timeout' ;;
     completion) opts='-h --help'; valued='' ;;
@@ -70,6 +70,7 @@ _kvs_clip_value() {
         -o|--output) _kvs_clip_files ;;
         --format) COMPREPLY=($(compgen -W 'progressive fragmented mp4 fmp4' -- "$cur")) ;;
         --gaps) COMPREPLY=($(compgen -W 'keep close' -- "$cur")) ;;
+        --s3-sse) COMPREPLY=($(compgen -W 'AES256 aws:kms' -- "$cur")) ;;
       esac ;;
     archive)
       case "$2" in

@@ -12,6 +12,7 @@ import {
   MANIFEST_VERSION,
 } from '../download/manifest.js';
 import { assertManifestFits } from '../download/assert-manifest-fits.js';
+import { withoutKeptParts } from '../errors/remote-error.js';
 import { createPrivateFile, makePublicFileMode } from '../download/create-private-file.js';
 import type { Clip } from '../mp4/model.js';
 import type { Part } from '../plan/part.js';
@@ -193,7 +194,7 @@ export async function downloadAndJoin(
       if (file !== null) await discardResumeState(file, manifestPath, spoolDir);
       else await rm(spoolDir, { recursive: true, force: true });
     }
-    throw error;
+    throw resumable ? error : withoutKeptParts(error);
   }
 }
 

@@ -1,4 +1,5 @@
 import { rm, stat } from 'node:fs/promises';
+import { withoutKeptParts } from '../errors/remote-error.js';
 import { throttleCauseOf } from '../download/throttle-cause.js';
 import { withRetry } from '../download/with-retry.js';
 import { NotFoundError } from '../errors/not-found-error.js';
@@ -130,7 +131,8 @@ export async function fetchByTimeWindows(
   } catch (error) {
     // The original failure is what the user must see; a joiner that also fails to stop adds nothing.
     await joiner.abort().catch(() => undefined);
-    throw error;
+    // Nothing here is resumable: the time windows are fetched again by a rerun.
+    throw withoutKeptParts(error);
   } finally {
     await rm(input.spoolDir, { recursive: true, force: true });
   }

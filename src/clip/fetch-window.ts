@@ -5,6 +5,7 @@ import { DEFAULT_TEMPLATE } from '../output/template.js';
 import type { AskedRequest } from './asked-request.js';
 import { describeWindow } from '../time/describe-window.js';
 import { checkGapSplitOptions } from './download-gap-runs.js';
+import { checkSplitOptions } from './download-split.js';
 import { fetchWithoutListing } from './fetch-without-listing.js';
 import { finishGet } from './finish-get.js';
 import { joinLayoutOf } from './join-layout-of.js';
@@ -33,6 +34,7 @@ export async function fetchWindow(
   const startedMs = deps.nowMs();
   const facts = (window: TimeRange): ResultFacts => ({ ...request, options, window, startedMs, ...context });
   checkGapSplitOptions(options);
+  checkSplitOptions(options);
   const skipTo = (window: TimeRange, path: string): WindowOutcome => ({
     result: resultOf(facts(window), null, { output: path, outputs: [path], skipped: true }),
     plan: null,

@@ -1,10 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { createPrivateFile, makePublicFileMode } from '../download/create-private-file.js';
 import { InternalError } from '../errors/internal-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import { prepareOutput } from '../output/atomic-file.js';
+import { makeScratchDir } from '../output/scratch-dir.js';
 import type { Plan } from '../plan/plan-parts.js';
 import { fetchByTimeWindows } from './fetch-by-time-windows.js';
 import { finishGet } from './finish-get.js';
@@ -49,8 +48,10 @@ export async function fetchWithoutListing(
   const shared = { window, selector, layout, readClip: readSpooledClip, kvs: context.kvs };
   if (output.path === '-') {
     if (deps.stdout === undefined) throw new InternalError('runGet was asked for -o - without deps.stdout');
-    const spoolDir = await mkdtemp(join(tmpdir(), 'kvs-clip-'));
-    const done = await fetchByTimeWindows({ ...shared, output: deps.stdout, spoolDir }, context);
+    const scratch = await makeScratchDir();
+    const done = await fetchByTimeWindows({ ...shared, output: deps.stdout, spoolDir: scratch.path }, context).finally(
+      () => scratch.remove(),
+    );
     const written = outcome({ output: '-', outputs: ['-'], calls: done.calls, bytes: done.bytes });
     return finishGet(written, options, deps, run.hooks);
   }

@@ -4,6 +4,8 @@ import { acquireLock } from '../output/lock.js';
 import type { CronState, PendingWindow } from '../output/state-file.js';
 import type { TimeRange } from '../plan/fragment.js';
 import type { Align } from '../plan/select-window.js';
+import { describeWindow } from '../time/describe-window.js';
+import { formatDuration } from '../time/format-duration.js';
 import { formatInstant } from '../time/format-instant.js';
 import { parseInstant } from '../time/parse-instant.js';
 import { resolveWindow } from '../time/resolve-window.js';
@@ -74,7 +76,15 @@ async function archiveWindow(
   const lastFragmentNumber = state?.lastFragmentNumber;
   const keep = lastFragmentNumber === undefined ? {} : { lastFragmentNumber };
   if (window.endMs <= window.startMs) {
-    const facts = { options, window, align, startedMs: deps.nowMs(), nowMs: deps.nowMs, stats: run.context.stats };
+    const empty = emptyWindow(options, window, settleMs, deps);
+    const facts = {
+      options,
+      window: empty,
+      align,
+      startedMs: deps.nowMs(),
+      nowMs: deps.nowMs,
+      stats: run.context.stats,
+    };
     return resultOf(facts, null, { stateCursorMs: cursorMs });
   }
   const facts = { cursorMs, window, options, lastFragmentNumber };
@@ -112,6 +122,21 @@ async function archiveWindow(
       message: `Started the archive state ${store.path} at ${formatInstant(window.startMs)}`,
     });
   return { ...outcome.result, stateCursorMs: next.cursorMs };
+}
+
+/**
+ * Nothing settled after the cursor yet (--settle or --until hold it back): the window line still says so, and the
+ * window reported is the empty one at its start (never a negative span).
+ */
+function emptyWindow(options: GetOptions, window: TimeRange, settleMs: number, deps: GetDeps): TimeRange {
+  const empty = { startMs: window.startMs, endMs: window.startMs };
+  const { selector, tz } = options.time;
+  const held = options.time.until === undefined ? `--settle ${formatDuration(settleMs)}` : '--until or --settle';
+  const message =
+    `${describeWindow(empty, { timeZone: tz, selector })}: nothing settled after the cursor yet (${held}); ` +
+    'the next run continues from there';
+  deps.emit({ type: 'window', stream: options.stream, window: empty, selector, tz, message });
+  return empty;
 }
 
 function cronWindow(

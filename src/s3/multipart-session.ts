@@ -36,7 +36,7 @@ export type StoredObject = {
   /** SHA-256 (hex) of the whole object: known for a single PutObject (the multipart head goes last, docs/s3.md). */
   readonly sha256: string | null;
   /** S3's own checksum: SHA-256 of the object, or for multipart the composite `base64(sha256(part digests))-N`. */
-  readonly checksumSha256: string;
+  readonly checksumSha256?: string;
   readonly etag: string | null;
   readonly versionId: string | null;
   /** Parts this run sent (recorded parts of an earlier run are not sent again). */

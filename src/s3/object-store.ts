@@ -6,7 +6,7 @@ import { MultipartSession, UploadGoneError, type StoredObject } from './multipar
 import type { S3ObjectSettings } from './object-headers.js';
 import { choosePartBytes } from './plan-upload-parts.js';
 import { StreamingSink, type StreamEvent } from './streaming-sink.js';
-import { objectExists } from './upload-file.js';
+import { objectExists, uploadFile } from './upload-file.js';
 
 /** How `-o s3://…` objects are written: the --s3-* settings, --force, and where scratch folders go. */
 export type ObjectStoreOptions = {
@@ -77,6 +77,30 @@ export function createS3ObjectStore(options: ObjectStoreOptions) {
       await rm(statePath(scratchDir), { force: true });
     },
     isUploadGone: (error: unknown) => error instanceof UploadGoneError,
+    async putFile(object: ObjectKey, file: string, metadata: Readonly<Record<string, string>>) {
+      const uploaded = await uploadFile(options.client, {
+        file,
+        ...object,
+        statePath: `${file}.s3upload.json`,
+        force: options.force,
+        metadata,
+        settings: options.settings,
+        ...(options.preferredPartBytes === undefined ? {} : { preferredPartBytes: options.preferredPartBytes }),
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
+      const done: StoredObject = {
+        bucket: uploaded.bucket,
+        key: uploaded.key,
+        uri: uploaded.uri,
+        sizeBytes: uploaded.sizeBytes,
+        sha256: uploaded.sha256,
+        etag: uploaded.etag ?? null,
+        versionId: uploaded.versionId ?? null,
+        partsSent: uploaded.partsSent,
+      };
+      stored.push(done);
+      return done;
+    },
   };
 }
 

@@ -138,7 +138,16 @@ export function readGetOptions(command: Command, stream: string, range: string |
       });
     if (split) throw new UsageError('E_USAGE', '--split cannot write to stdout (-o -)');
     if (state !== undefined) throw new UsageError('E_USAGE', '--state needs a file output, not -o -');
+    if (values['exec'] !== undefined)
+      throw new UsageError('E_USAGE', '--exec runs on a finished file, and -o - writes none', {
+        hint: 'Pipe the video into the command instead: kvs-clip get … -o - | CMD',
+      });
   }
+  // A flag that would do nothing is refused rather than ignored.
+  if (state === undefined && command.getOptionValueSource('settle') === 'cli')
+    throw new UsageError('E_USAGE', '--settle only applies with --state (cron mode)', {
+      hint: 'Add --state FILE for cron mode, or drop --settle: a plain run fetches the window as given',
+    });
   if (state?.startsWith('s3://') === true && output?.startsWith('s3://') !== true)
     throw new UsageError('E_USAGE', '--state s3://… needs -o s3://… (the state follows the objects it records)');
   const streamArn = stringOption(values, 'streamArn');

@@ -1,10 +1,11 @@
-import { Command, Option } from 'commander';
+import { Command, Option, type OptionValues } from 'commander';
 import type { OutputFormat } from '../../mp4/model.js';
 import { UsageError } from '../../errors/usage-error.js';
 import type { CliIo } from '../io.js';
 import { choiceOption, flagOption, stringOption } from '../options/option-values.js';
 import { formatOption, readFormat } from '../options/format-option.js';
 import { addOutputModeOptions, readOutputMode, type OutputMode } from '../options/output-mode.js';
+import { addS3Options, readS3Options, type S3Options } from '../options/s3-options.js';
 import { successDocument, writeJsonDocument, type JoinJsonResult } from '../render/json.js';
 
 export const JOIN_GAP_MODES = ['keep', 'close'] as const;
@@ -12,8 +13,10 @@ export const JOIN_GAP_MODES = ['keep', 'close'] as const;
 /** `kvs-clip join`: lossless join of MP4 clips the user already has. */
 export type JoinOptions = {
   readonly inputs: readonly string[];
-  /** A file path, or `-` for fragmented MP4 on stdout. */
+  /** A file path, `-` for fragmented MP4 on stdout, or `s3://BUCKET/KEY` (then `s3` is set). */
   readonly output: string;
+  /** With `-o s3://…`: how to write the object. */
+  readonly s3?: S3Options;
   readonly force: boolean;
   readonly mkdir: boolean;
   readonly faststart: boolean;
@@ -34,7 +37,7 @@ export function joinCommand(deps: JoinCommandDeps): Command {
   const command = new Command('join')
     .description('join MP4 clips losslessly into one file')
     .argument('<inputs...>', 'MP4 clips, in order')
-    .requiredOption('-o, --output <path>', 'output file; - writes fragmented MP4 to stdout')
+    .requiredOption('-o, --output <path>', 'output file or s3://BUCKET/KEY; - writes fragmented MP4 to stdout')
     .option('--force', 'overwrite an existing output file')
     .option('--mkdir', 'create missing output directories')
     .option('--no-faststart', 'write moov at the end instead of in front (players must seek to it before playing)')
@@ -45,13 +48,15 @@ export function joinCommand(deps: JoinCommandDeps): Command {
         .default('keep'),
     )
     .option('--split-on-change', 'start a new numbered file where clips cannot be joined');
+  addS3Options(command);
   addOutputModeOptions(command, { progress: false });
   command.addHelpText(
     'after',
     `
 Examples:
   kvs-clip join part1.mp4 part2.mp4 part3.mp4 -o joined.mp4
-  kvs-clip join clips/*.mp4 -o - | ffplay -`,
+  kvs-clip join clips/*.mp4 -o - | ffplay -
+  kvs-clip join clips/*.mp4 -o s3://my-archive/joined/cam1.mp4`,
   );
   return command.action(async (inputs: string[], _values: unknown, self: Command) => {
     const values = self.opts();
@@ -66,6 +71,8 @@ Examples:
         });
       if (splitOnChange) throw new UsageError('E_USAGE', '--split-on-change cannot write to stdout (-o -)');
     }
+    const s3 = output.startsWith('s3://');
+    if (s3) checkS3Join(values);
     const options: JoinOptions = {
       inputs,
       output,
@@ -76,8 +83,19 @@ Examples:
       gaps: choiceOption(values, 'gaps', JOIN_GAP_MODES, 'keep'),
       splitOnChange,
       mode,
+      ...(s3 ? { s3: readS3Options(values, deps.io) } : {}),
     };
     const result = await deps.runJoin(options);
     if (mode.json) writeJsonDocument(deps.io, successDocument(result));
   });
+}
+
+/** What `join -o s3://…` cannot do yet: one progressive object per run. */
+function checkS3Join(values: OptionValues): void {
+  if (flagOption(values, 'splitOnChange'))
+    throw new UsageError('E_USAGE', '--split-on-change cannot write to S3 (one object per run)', {
+      hint: 'Join to a local directory, or join each run of clips with its own -o s3://… key.',
+    });
+  if (readFormat(values, undefined, 'progressive') === 'fragmented')
+    throw new UsageError('E_USAGE', '--format fragmented cannot write to S3; the object is a progressive MP4');
 }

@@ -16,6 +16,7 @@ export type JsonSpan = { readonly start: JsonInstant; readonly end: JsonInstant;
 
 /** One planned (or downloaded) GetClip call. */
 export type JsonPart = JsonSpan & {
+  /** The part's number, counted from 1 (as `[part 1/N]` and `{index}` in --split names). */
   readonly index: number;
   readonly fragments: number;
   readonly bytes: number;
@@ -150,6 +151,8 @@ export type JoinJsonResult = {
   readonly gaps: readonly { readonly atMs: number; readonly durationMs: number }[];
   /** Codec-configuration switches carried in the output (e.g. a resolution change). */
   readonly configChanges: number;
+  /** With `-o s3://…`: the object written (outputs then holds its s3:// URI). */
+  readonly s3?: readonly JsonS3Object[];
 };
 
 export type InspectJsonResult = {

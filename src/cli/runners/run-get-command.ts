@@ -63,7 +63,8 @@ export function toJsonResult(result: GetResult): GetJsonResult {
     skipped: result.skipped,
     calls: result.calls,
     parts: result.parts.map(({ part, downloadedBytes, resumed, output }) => ({
-      index: part.index,
+      // 1-based, as `[part 1/N]` on stderr and {index} in --split names.
+      index: part.index + 1,
       ...jsonSpan(part.startMs, part.endMs),
       fragments: part.fragmentCount,
       bytes: part.sizeBytes,

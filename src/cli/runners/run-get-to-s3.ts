@@ -2,15 +2,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { jsonInstant, type GetJsonResult, type JsonS3Object } from '../render/json.js';
+import { jsonInstant, type GetJsonResult } from '../render/json.js';
 import { createS3ObjectStore } from '../../s3/object-store.js';
 import { formatS3Uri, parseS3Uri, renderS3Key } from '../../s3/s3-uri.js';
 import type { StreamEvent } from '../../s3/streaming-sink.js';
 import type { GetOptions } from '../commands/get.js';
 import type { CliIo } from '../io.js';
 import { runGetCommand } from './run-get-command.js';
-import { runSplitToS3 } from './run-split-to-s3.js';
 import {
+  jsonS3Object,
   loadRemoteState,
   partBytesFromEnv,
   remoteState,
@@ -20,14 +20,13 @@ import {
 } from './s3-runner-support.js';
 
 /**
- * `kvs-clip get … -o s3://BUCKET/KEY-TEMPLATE`. A joined object streams (docs/s3.md, "Streaming upload"): the
- * ordinary `get` runs with an object store as its destination, so the object is uploaded while it is joined and a
- * rerun resumes it. `--split` and `--gaps split` go through run-split-to-s3.ts. With `--state s3://…` the state
+ * `kvs-clip get … -o s3://BUCKET/KEY-TEMPLATE`. The ordinary `get` runs with an object store as its destination
+ * (docs/s3.md): a joined object (one, or one per run with `--gaps split`) is uploaded while it is joined and a rerun
+ * resumes it; with `--split` each GetClip body is uploaded as its own object as soon as it is checked. With `--state s3://…` the state
  * object is copied to a local working file first and written back only after the objects are complete. Throws what
  * runGet throws (exit codes of src/errors).
  */
 export async function runGetToS3(options: GetOptions, io: CliIo): Promise<GetJsonResult> {
-  if (options.output.split || options.output.gaps === 'split') return runSplitToS3(options, io);
   const scratchRoot = io.env['KVS_CLIP_STAGING_DIR'] ?? join(tmpdir(), 'kvs-clip-s3');
   const client = s3ClientFor(options, io);
   try {
@@ -52,18 +51,7 @@ export async function runGetToS3(options: GetOptions, io: CliIo): Promise<GetJso
     await saveRemoteState(client, state, io);
     if (json.dryRun && !options.mode.quiet && !options.mode.json)
       io.stderr.write(`Would write ${dryRunUri(options, json)}\n`);
-    const objects = store.stored.map((object): JsonS3Object => ({
-      bucket: object.bucket,
-      key: object.key,
-      uri: object.uri,
-      bytes: object.sizeBytes,
-      sha256: object.sha256,
-      checksumSha256: object.checksumSha256,
-      etag: object.etag,
-      versionId: object.versionId,
-      skipped: false,
-    }));
-    return { ...json, s3: objects };
+    return { ...json, s3: store.stored.map(jsonS3Object) };
   } finally {
     client.destroy();
   }

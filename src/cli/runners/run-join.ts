@@ -4,12 +4,12 @@ import { formatDuration } from '../../time/format-duration.js';
 import type { JoinOptions } from '../commands/join.js';
 import type { CliIo } from '../io.js';
 import { formatBytes } from '../render/format-bytes.js';
-import type { JoinJsonResult } from '../render/json.js';
+import type { JoinJsonResult, JsonS3Object } from '../render/json.js';
 
 /**
  * `kvs-clip join`: lossless join of local clips. A file output is written to `<out>.part` and renamed into place
  * only when complete, refusing an existing file without --force (prepareOutput); `-o -` streams fragmented MP4
- * to stdout. With --split-on-change the numbered files are written in place (the existence check still runs).
+ * to stdout; `-o s3://…` is uploaded while it is written (run-join-to-s3.ts). With --split-on-change the numbered files are written in place (the existence check still runs).
  * Throws MediaError for unreadable or unjoinable inputs, OutputError for existing or unwritable outputs.
  */
 export async function runJoin(options: JoinOptions, io: CliIo): Promise<JoinJsonResult> {
@@ -19,7 +19,12 @@ export async function runJoin(options: JoinOptions, io: CliIo): Promise<JoinJson
     gaps: options.gaps,
   };
   let summary: JoinFilesSummary;
-  if (options.output === '-') {
+  let s3: JsonS3Object[] | undefined;
+  if (options.s3 !== undefined) {
+    const done = await (await import('./run-join-to-s3.js')).joinToS3(options, io, layout);
+    summary = done.summary;
+    s3 = [done.object];
+  } else if (options.output === '-') {
     summary = await joinFiles(options.inputs, io.stdout, { ...layout, format: 'fragmented' });
   } else {
     const prepared = await prepareOutput(options.output, { force: options.force, mkdir: options.mkdir });
@@ -47,6 +52,7 @@ export async function runJoin(options: JoinOptions, io: CliIo): Promise<JoinJson
     joins: summary.joins,
     gaps: summary.gaps.map((gap) => ({ atMs: gap.atMs, durationMs: gap.durationMs })),
     configChanges: summary.configChanges,
+    ...(s3 === undefined ? {} : { s3 }),
   };
   if (!options.mode.quiet && !options.mode.json) {
     io.stderr.write(

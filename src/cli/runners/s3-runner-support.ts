@@ -5,23 +5,28 @@ import { getObjectText, putObjectText } from '../../s3/object-text.js';
 import { createS3Client, type UploadClient as S3Client } from '../../s3/s3-client.js';
 import { isS3Uri, parseS3Uri } from '../../s3/s3-uri.js';
 import type { GetOptions } from '../commands/get.js';
+import type { AwsOptions } from '../options/aws-options.js';
+import type { S3Options } from '../options/s3-options.js';
 import type { CliIo } from '../io.js';
+import type { JsonS3Object } from '../render/json.js';
+import type { StoredObjectInfo } from '../../clip/targets/object-store.js';
 
-// What the two `get -o s3://…` runners share: the S3 client from the flags and environment, the test knob for part
+// What the `-o s3://…` runners share: the S3 client from the flags and environment, the test knob for part
 // sizes, and `--state s3://…` (a local working copy of the state object, written back after the objects).
 
-/** The S3 client for `-o s3://…`: --s3-endpoint-url or AWS_ENDPOINT_URL_S3, the region chain, the profile. */
-export function s3ClientFor(options: GetOptions, io: CliIo): S3Client {
+/**
+ * The S3 client for `-o s3://…`: --s3-endpoint-url or AWS_ENDPOINT_URL_S3, the region chain, the profile (`join`
+ * has no --region or --profile: only the --s3-* flags and the environment).
+ */
+export function s3ClientFor(options: { readonly s3?: S3Options; readonly aws?: AwsOptions }, io: CliIo): S3Client {
   const s3 = options.s3 ?? {};
+  const aws = options.aws ?? { local: false };
   const region =
-    s3.region ??
-    (options.aws.local ? undefined : options.aws.region) ??
-    io.env['AWS_REGION'] ??
-    io.env['AWS_DEFAULT_REGION'];
+    s3.region ?? (aws.local ? undefined : aws.region) ?? io.env['AWS_REGION'] ?? io.env['AWS_DEFAULT_REGION'];
   return createS3Client({
     ...(s3.endpointUrl === undefined ? {} : { endpointUrl: s3.endpointUrl }),
     ...(region === undefined ? (s3.endpointUrl === undefined ? {} : { region: 'us-east-1' }) : { region }),
-    ...(options.aws.profile === undefined ? {} : { profile: options.aws.profile }),
+    ...(aws.profile === undefined ? {} : { profile: aws.profile }),
   });
 }
 
@@ -59,4 +64,19 @@ export async function saveRemoteState(client: S3Client, state: RemoteState | nul
   if (state === null) return;
   const text = await readFile(state.localPath, 'utf8').catch(() => null);
   if (text !== null) await putObjectText(client, { bucket: state.bucket, key: state.key, text }, io.signal);
+}
+
+/** A completed object as --json prints it. */
+export function jsonS3Object(object: StoredObjectInfo): JsonS3Object {
+  return {
+    bucket: object.bucket,
+    key: object.key,
+    uri: object.uri,
+    bytes: object.sizeBytes,
+    sha256: object.sha256,
+    ...(object.checksumSha256 === undefined ? {} : { checksumSha256: object.checksumSha256 }),
+    etag: object.etag,
+    versionId: object.versionId,
+    skipped: false,
+  };
 }

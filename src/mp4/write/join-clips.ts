@@ -15,7 +15,7 @@ import type { GapPolicy } from '../plan/join-timeline.js';
 import { JoinPlan } from '../plan/plan-join.js';
 import { buildMoovChunks } from '../boxes/build-moov.js';
 import { openFileSource } from './file-source.js';
-import { isMismatch, joinFilesOnePass, numberedPath } from './join-files-one-pass.js';
+import { isMismatch, joinFilesOnePass, numberedPath, type OpenSequentialSink } from './join-files-one-pass.js';
 import { summariseJoin, type JoinSummary } from '../plan/join-summary.js';
 import { moovReserveBytes } from '../plan/moov-reserve.js';
 import { readClip } from '../read/read-clip.js';
@@ -250,6 +250,8 @@ function fileSink(path: string): Sink {
 export type JoinFilesOptions = Omit<JoinOptions, 'output' | 'resume'> & {
   /** On a part that cannot be joined, start a new numbered file (out-1.mp4, out-2.mp4 …) instead of failing. */
   readonly splitOnChange?: boolean;
+  /** A progressive join's bytes go through this sink instead of the file (`output` names it); docs/s3.md. */
+  readonly sink?: OpenSequentialSink;
 };
 
 export type JoinFilesSummary = JoinSummary & {
@@ -269,16 +271,18 @@ export async function joinFiles(
   options: JoinFilesOptions = {},
 ): Promise<JoinFilesSummary> {
   if (inputs.length === 0) throw new UsageError('E_USAGE', 'Nothing to join: no input files');
-  const { splitOnChange, ...rest } = options;
+  const { splitOnChange, sink, ...rest } = options;
   if (typeof output === 'string' && (options.format ?? 'progressive') === 'progressive') {
     const { summary, outputs } = await joinFilesOnePass(inputs, output, {
       faststart: options.faststart ?? true,
       gaps: options.gaps ?? 'keep',
       co64ThresholdBytes: options.largeFileThresholdBytes ?? DEFAULT_THRESHOLD,
       splitOnChange: splitOnChange === true,
+      ...(sink === undefined ? {} : { sink }),
     });
     return { ...summary, outputs };
   }
+  if (sink !== undefined) throw new InternalError('a join sink takes a progressive file join only');
   const target: JoinOutput =
     typeof output === 'string' ? { kind: 'file', path: output } : { kind: 'stream', stream: output };
   const outputs: string[] = [];

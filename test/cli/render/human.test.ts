@@ -171,8 +171,10 @@ describe('get rendering', () => {
       'part-done',
       'summary',
     ]);
+    // Indexes count from 1 in NDJSON too, as [part 1/N] and the --json document.
+    expect(lines[2].index).toBe(1);
     expect(lines[1].parts[0]).toEqual({
-      index: 0,
+      index: 1,
       start: '2025-06-14T13:00:00.000Z',
       end: '2025-06-14T13:06:39.999Z',
       fragments: 200,

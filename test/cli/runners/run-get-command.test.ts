@@ -91,7 +91,7 @@ describe('get runner adapters', () => {
       calls: 1,
       parts: [
         {
-          index: 0,
+          index: 1,
           start: '2025-06-14T13:00:00.000Z',
           end: '2025-06-14T13:06:39.999Z',
           durationMs: 399_999,
