@@ -3,8 +3,9 @@ import { prepareOutput } from '../../output/atomic-file.js';
 import { formatDuration } from '../../time/format-duration.js';
 import type { JoinOptions } from '../commands/join.js';
 import type { CliIo } from '../io.js';
-import { formatBytes } from '../render/format-bytes.js';
+import { formatBytes } from '../../text/format-bytes.js';
 import type { JoinJsonResult, JsonS3Object } from '../render/json.js';
+import { count } from '../../text/count.js';
 
 /**
  * `kvs-clip join`: lossless join of local clips. A file output is written to `<out>.part` and renamed into place
@@ -56,8 +57,8 @@ export async function runJoin(options: JoinOptions, io: CliIo): Promise<JoinJson
   };
   if (!options.mode.quiet && !options.mode.json) {
     io.stderr.write(
-      `Joined ${options.inputs.length} clips: ${formatBytes(result.bytes)}, ${formatDuration(result.durationMs)}` +
-        `, ${result.gaps.length} gap(s), ${result.configChanges} codec change(s)\n`,
+      `Joined ${count(options.inputs.length, 'clip')}: ${formatBytes(result.bytes)}, ${formatDuration(result.durationMs)}` +
+        `, ${count(result.gaps.length, 'gap')}, ${count(result.configChanges, 'codec change')}\n`,
     );
   }
   if (!options.mode.json && options.output !== '-') io.stdout.write(result.outputs.map((path) => `${path}\n`).join(''));
