@@ -15,7 +15,7 @@ import { count } from '../../text/count.js';
  */
 export async function runJoin(options: JoinOptions, io: CliIo): Promise<JoinJsonResult> {
   const layout = {
-    format: options.format === 'fmp4' ? ('fragmented' as const) : ('progressive' as const),
+    format: options.format,
     faststart: options.faststart,
     gaps: options.gaps,
   };
@@ -47,7 +47,7 @@ export async function runJoin(options: JoinOptions, io: CliIo): Promise<JoinJson
     inputs: options.inputs,
     outputs: options.output === '-' ? ['-'] : summary.outputs,
     format: options.format,
-    faststart: options.format === 'mp4' && options.faststart,
+    faststart: options.format === 'progressive' && options.faststart,
     bytes: summary.bytes,
     durationMs: summary.durationMs,
     joins: summary.joins,
