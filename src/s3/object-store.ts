@@ -18,6 +18,8 @@ export type ObjectStoreOptions = {
   /** Tests shrink parts to get many from a short video; S3's 5 MiB minimum still applies. */
   readonly preferredPartBytes?: number;
   readonly concurrency?: number;
+  /** Compute every streamed object's SHA-256 and store it as metadata (default true; docs/s3.md, "Integrity"). */
+  readonly wholeSha256?: boolean;
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: StreamEvent) => void;
 };
@@ -64,6 +66,7 @@ export function createS3ObjectStore(options: ObjectStoreOptions) {
           partBytes,
           ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
           ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+          ...(options.wholeSha256 === undefined ? {} : { wholeSha256: options.wholeSha256 }),
         },
         request.resumeAt,
       );

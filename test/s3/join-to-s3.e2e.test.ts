@@ -76,7 +76,8 @@ describe('join -o s3://', () => {
         env: env(),
       });
       expect(remote.code, remote.stderr).toBe(0);
-      expect(partRequests(s3.requests).length).toBeGreaterThanOrEqual(2);
+      const requests = [...s3.requests];
+      expect(partRequests(requests).length).toBeGreaterThanOrEqual(2);
       const object = await objectBytes('joined/demo.mp4');
       expect(sha256(object)).toBe(sha256(localBytes));
       const file = join(dir, 'from-s3.mp4');
@@ -87,11 +88,21 @@ describe('join -o s3://', () => {
       expect(await decodeErrors(file)).toEqual([]);
       const json = jsonOf(remote);
       expect(json['outputs']).toEqual(['s3://bkt/joined/demo.mp4']);
-      expect(json['s3']).toEqual([
-        expect.objectContaining({ bucket: 'bkt', key: 'joined/demo.mp4', bytes: object.length }),
-      ]);
       const head = await client.send(new HeadObjectCommand({ Bucket: 'bkt', Key: 'joined/demo.mp4' }));
       expect(head.ContentType).toBe('video/mp4');
+      expect(head.Metadata).toMatchObject({ clips: String(clips.length), sha256: sha256(object) });
+      expect(json['s3']).toEqual([
+        expect.objectContaining({
+          bucket: 'bkt',
+          key: 'joined/demo.mp4',
+          bytes: object.length,
+          sha256: sha256(object),
+          sha256Stored: true,
+          etag: head.ETag,
+        }),
+      ]);
+      // Hashed while streaming (every byte came in order): the object is not read back.
+      expect(requests.filter((request) => request.method === 'GET')).toEqual([]);
       expect(await readdir(join(dir, 'staging')).catch(() => [])).toEqual([]);
     },
   );

@@ -41,6 +41,9 @@ async function expectSameAsLocal(uris: readonly string[], files: readonly string
   expect(uris.length).toBe(files.length);
   for (const [index, uri] of uris.entries()) {
     const object = await objectBytes(uri);
+    const key = uri.slice('s3://bkt/'.length);
+    const head = await client.send(new HeadObjectCommand({ Bucket: 'bkt', Key: key }));
+    expect(head.Metadata?.['sha256']).toBe(sha256(object));
     const local = files[index] ?? '';
     if (sameBytes) expect(sha256(object)).toBe(sha256(await readFile(local)));
     const copy = join(dir, `copy-${index}.mp4`);

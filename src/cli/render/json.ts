@@ -61,11 +61,16 @@ export type JsonS3Object = {
   readonly uri: string;
   readonly bytes: number;
   /**
-   * Hex SHA-256 of the whole object, also stored as its `x-amz-meta-sha256`; null for a streamed multipart object,
-   * whose head is sent last (docs/s3.md, "Integrity"): check it with `checksumSha256`.
+   * Hex SHA-256 of the whole object, computed by this run (docs/s3.md, "Integrity"); null with --no-s3-sha256 on a
+   * streamed object.
    */
   readonly sha256: string | null;
-  /** S3's checksum of the object (base64): SHA-256, or for multipart the composite `…-N` over the parts' SHA-256. */
+  /** Whether `sha256` is stored as the object's `x-amz-meta-sha256` (not for streamed objects above 5 GiB). */
+  readonly sha256Stored: boolean;
+  /**
+   * S3's own checksum (base64) where it gave one: the SHA-256 of a single PutObject, S3's full-object SHA-256 after
+   * the metadata copy, or the composite `…-N` over the parts' SHA-256 (--no-s3-sha256).
+   */
   readonly checksumSha256?: string;
   readonly etag: string | null;
   readonly versionId: string | null;

@@ -33,6 +33,7 @@ export async function runGetToS3(options: GetOptions, io: CliIo): Promise<GetJso
     const store = createS3ObjectStore({
       client,
       settings: options.s3 ?? {},
+      wholeSha256: options.s3?.skipSha256 !== true,
       force: options.output.force,
       scratchRoot,
       ...partBytesFromEnv(io),

@@ -30,6 +30,7 @@ export async function joinToS3(
     const store = createS3ObjectStore({
       client,
       settings: options.s3 ?? {},
+      wholeSha256: options.s3?.skipSha256 !== true,
       force: options.force,
       scratchRoot: io.env['KVS_CLIP_STAGING_DIR'] ?? join(tmpdir(), 'kvs-clip-s3'),
       ...partBytesFromEnv(io),

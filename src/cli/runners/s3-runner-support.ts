@@ -74,6 +74,7 @@ export function jsonS3Object(object: StoredObjectInfo): JsonS3Object {
     uri: object.uri,
     bytes: object.sizeBytes,
     sha256: object.sha256,
+    sha256Stored: object.sha256Stored ?? object.sha256 !== null,
     ...(object.checksumSha256 === undefined ? {} : { checksumSha256: object.checksumSha256 }),
     etag: object.etag,
     versionId: object.versionId,

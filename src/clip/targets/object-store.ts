@@ -50,6 +50,8 @@ export type StoredObjectInfo = {
   readonly uri: string;
   readonly sizeBytes: number;
   readonly sha256: string | null;
+  /** Whether `sha256` is also the object's `x-amz-meta-sha256` (false above CopyObject's 5 GiB, docs/s3.md). */
+  readonly sha256Stored?: boolean;
   /** S3's checksum of the object: composite `…-N` for multipart; absent when the upload did not record one. */
   readonly checksumSha256?: string;
   readonly etag: string | null;
