@@ -119,6 +119,15 @@ export type SummaryEvent = {
   readonly message: string;
 };
 
+/**
+ * Progress of an `-o s3://…` object (docs/s3.md): a part of a streamed object sent (parts arrive out of order; part 1,
+ * the head, last), an upload resumed with parts recorded by an earlier run, an object complete.
+ */
+export type UploadEvent =
+  | { readonly type: 'upload-part'; readonly uri: string; readonly partNumber: number; readonly sizeBytes: number }
+  | { readonly type: 'upload-resume'; readonly uri: string; readonly recordedParts: number }
+  | { readonly type: 'upload-done'; readonly uri: string; readonly sizeBytes: number };
+
 /** Every event `runGet` emits, discriminated on `type`. */
 export type GetEvent =
   | WindowEvent
@@ -129,6 +138,7 @@ export type GetEvent =
   | RetryEvent
   | GapEvent
   | WarningEvent
+  | UploadEvent
   | SummaryEvent;
 
 /** Where events go: the CLI's renderer, or an array in tests. Must not throw. */

@@ -84,6 +84,9 @@ function toLine(event: GetEvent): Record<string, unknown> | undefined {
     case 'retry':
       return { ...event, ...(event.index === undefined ? {} : { index: event.index + 1 }) };
     case 'warning':
+    case 'upload-part':
+    case 'upload-resume':
+    case 'upload-done':
     case 'summary':
       return { ...event };
   }
