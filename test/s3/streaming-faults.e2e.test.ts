@@ -3,17 +3,17 @@
  * connection resets per part, a part that fails for good, a missing bucket, access denied. The faults come from the
  * HTTP front of the real s3rver (test/support/s3rver.ts); the CLI is the built one, in a child process.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoStreams } from '../../src/emulator/demo-streams.js';
 import { startEmulator } from '../../src/emulator/start-emulator.js';
 import { createS3Client } from '../../src/s3/s3-client.js';
 import { decodeErrors, itMedia, readBoxes } from '../support/ffmpeg.js';
 import { objectBytes, s3CliEnv, sha256Hex, uploadStateIn } from '../support/s3-cli.js';
-import { partRequests, startTestS3, uploadDirectory, type TestS3 } from '../support/s3rver.js';
+import { partRequests, RESET, startTestS3, uploadDirectory, type TestS3 } from '../support/s3rver.js';
 import { killSpawnedClis, runCli, startCli } from '../support/spawn-cli.js';
 
 const MIB = 1024 * 1024;
@@ -35,6 +35,18 @@ const hourTo = (key: string) => ['get', 'demo', ...HOUR, '--endpoint-url', emula
 async function objectSha(key: string): Promise<string> {
   return sha256Hex(await objectBytes(client, 'bkt', key));
 }
+
+/** Whether anything is stored under the key (a partial object must never be). */
+async function stored(key: string): Promise<boolean> {
+  try {
+    await client.send(new HeadObjectCommand({ Bucket: 'bkt', Key: key }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const partOf = (url: string) => Number(/[?&]partNumber=(\d+)/.exec(url)?.[1]);
 
 async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -107,4 +119,69 @@ describe('a streaming upload to S3 under faults', () => {
     },
     240_000,
   );
+
+  it('retries a SlowDown (503) and a connection reset mid-part on that part alone, and completes the same object', async () => {
+    s3.faults.push(
+      { match: (r) => r.url.includes('partNumber=2&'), times: 1, status: 503, code: 'SlowDown' },
+      { match: (r) => r.url.includes('partNumber=4&'), times: 1, status: RESET, code: '' },
+      { match: (r) => r.url.includes('partNumber=5&'), times: 2, status: 503, code: 'SlowDown' },
+    );
+    const result = await runCli(hourTo('retried.mp4'), { cwd: dir, env: env() });
+    expect(result.code, result.stderr).toBe(0);
+    expect(s3.faults.map((fault) => fault.times)).toEqual([0, 0, 0]);
+    const parts = partRequests(s3.requests);
+    const tries = (part: number) => parts.filter((r) => partOf(r.url) === part).map((r) => r.status);
+    expect(tries(2)).toEqual([503, 200]);
+    expect(tries(4)).toEqual([RESET, 200]);
+    expect(tries(5)).toEqual([503, 503, 200]);
+    // Only the faulted parts were sent more than once.
+    const others = [...new Set(parts.map((r) => partOf(r.url)))].filter((part) => ![2, 4, 5].includes(part));
+    for (const part of others) expect(tries(part)).toEqual([200]);
+    expect(await objectSha('retried.mp4')).toBe(reference);
+  });
+
+  it('exits 5 when a part fails for good, keeps the resumable state and nothing under the key; a rerun completes it', async () => {
+    s3.faults.push({ match: (r) => r.url.includes('partNumber=3&'), times: 50, status: 500, code: 'InternalError' });
+    const failed = await runCli(hourTo('failed.mp4'), { cwd: dir, env: env() });
+    expect(failed.code, failed.stderr).toBe(5);
+    expect(failed.stderr).toMatch(/s3:PutObject on s3:\/\/bkt\/failed\.mp4 failed: InternalError \(HTTP 500\)/);
+    // The SDK's attempts on part 3, all refused; the others recorded in the state file.
+    expect(partRequests(s3.requests).filter((r) => partOf(r.url) === 3).length).toBe(5);
+    const state = await uploadStateIn(join(dir, 'staging'));
+    expect(state?.uploadId).toEqual(expect.any(String));
+    const recorded = state?.parts.map((part) => part.partNumber) ?? [];
+    expect(recorded).toContain(2);
+    expect(recorded).not.toContain(3);
+    expect(await stored('failed.mp4')).toBe(false);
+
+    s3.faults.length = 0;
+    s3.requests.length = 0;
+    const rerun = await runCli(hourTo('failed.mp4'), { cwd: dir, env: env() });
+    expect(rerun.code, rerun.stderr).toBe(0);
+    const resent = partRequests(s3.requests).map((r) => partOf(r.url));
+    expect(resent.filter((part) => recorded.includes(part))).toEqual([]);
+    expect(resent).toContain(3);
+    expect(s3.requests.filter((r) => r.method === 'POST' && r.url.endsWith('?uploads='))).toHaveLength(0);
+    expect(await objectSha('failed.mp4')).toBe(reference);
+  });
+
+  it('exits 4 naming s3:PutObject when a part is denied, and leaves nothing under the key', async () => {
+    s3.faults.push({ match: (r) => r.url.includes('partNumber=2&'), times: 50, status: 403, code: 'AccessDenied' });
+    const denied = await runCli(hourTo('denied.mp4'), { cwd: dir, env: env() });
+    expect(denied.code, denied.stderr).toBe(4);
+    expect(denied.stderr).toContain('Access denied: s3:PutObject on s3://bkt/denied.mp4');
+    // Not retried: a denial does not change by asking again.
+    expect(partRequests(s3.requests).filter((r) => partOf(r.url) === 2)).toHaveLength(1);
+    expect(await stored('denied.mp4')).toBe(false);
+  });
+
+  it('exits 7 naming the bucket when it is missing, with no part sent', async () => {
+    const missing = await runCli(
+      ['get', 'demo', ...HOUR, '--endpoint-url', emulator.url, '-o', 's3://no-such-bkt/x.mp4'],
+      { cwd: dir, env: env() },
+    );
+    expect(missing.code, missing.stderr).toBe(7);
+    expect(missing.stderr).toContain('"no-such-bkt"');
+    expect(partRequests(s3.requests)).toEqual([]);
+  });
 });

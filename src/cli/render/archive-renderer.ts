@@ -150,8 +150,11 @@ function ndjsonArchiveSink(io: CliIo): (event: ArchiveEvent) => void {
         end: jsonInstant(record.endMs),
         output: record.output,
         fragments: record.fragments,
+        firstFragmentNumber: record.firstFragmentNumber,
+        lastFragmentNumber: record.lastFragmentNumber,
         bytes: record.bytes,
         gaps: record.gaps.length,
+        resumed: record.resumed,
       });
     } else if (event.type === 'segment-start' || event.type === 'segment-planned')
       write({
