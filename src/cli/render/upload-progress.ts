@@ -1,6 +1,7 @@
 import type { UploadEvent } from '../../download/events.js';
 import { formatDuration } from '../../time/format-duration.js';
-import { formatBytes } from './format-bytes.js';
+import { count } from '../../text/count.js';
+import { formatBytes } from '../../text/format-bytes.js';
 
 /** The upload half of the progress display: bytes sent, average rate, ETA against the planned bytes. */
 export type UploadFigures = { readonly bytes: number; readonly bytesPerS: number; readonly etaS: number };
@@ -36,7 +37,7 @@ export class UploadProgress {
   /** One line for a terminal without the bar (or above it). */
   line(event: UploadEvent, plannedBytes: number): string {
     if (event.type === 'upload-resume')
-      return `[upload] ${event.uri}: resuming, ${event.recordedParts} part(s) already uploaded`;
+      return `[upload] ${event.uri}: resuming, ${count(event.recordedParts, 'part')} already uploaded`;
     if (event.type === 'upload-done') return `[upload] ${event.uri}: complete, ${formatBytes(event.sizeBytes)}`;
     const figures = this.figures(plannedBytes);
     return `[upload] part ${event.partNumber} of ${event.uri} sent: ${uploadText(figures)}`;
