@@ -24,6 +24,7 @@ import { makeDirectories } from '../output/make-directories.js';
 import { toOutputError } from '../output/to-output-error.js';
 import { getClipRuntime } from './get-clip-runtime.js';
 import { joinerScratch } from './open-joiner.js';
+import { count } from '../text/count.js';
 
 export type DownloadAndJoinInput = {
   readonly parts: readonly Part[];
@@ -98,7 +99,7 @@ export async function downloadAndJoin(
     context.emit({
       type: 'warning',
       code: 'resume',
-      message: `Resuming from ${manifestPath}: ${committed} of ${entries.length} parts already joined, ${finished.size} more downloaded`,
+      message: `Resuming from ${manifestPath}: ${committed} of ${count(entries.length, 'part')} already joined, ${finished.size} more downloaded`,
     });
   }
   await makeDirectories(spoolDir, { mode: 0o700 }).catch((cause: unknown) => {

@@ -1,4 +1,6 @@
 import { IncompleteError } from '../errors/incomplete-error.js';
+import { count } from '../text/count.js';
+import { formatBytes } from '../text/format-bytes.js';
 import { formatDuration } from '../time/format-duration.js';
 import type { GetDeps, GetOptions, GetResult } from './get-types.js';
 import { postStepsOf } from './post-steps/post-steps-of.js';
@@ -14,8 +16,14 @@ function postStepOutputs(result: GetResult, options: GetOptions): string[] {
 }
 
 function emitSummary(result: GetResult, deps: GetDeps): void {
-  const target = result.output ?? `${result.outputs.length} files`;
-  const mb = (result.bytes / 1_000_000).toFixed(1);
+  const target = result.output === '-' ? '(stdout)' : (result.output ?? count(result.outputs.length, 'file'));
+  const tally = [
+    formatBytes(result.bytes),
+    count(result.parts.length, 'part'),
+    count(result.fragments, 'fragment'),
+    count(result.gaps.length, 'gap'),
+    count(result.retries, 'retry', 'retries'),
+  ].join(', ');
   deps.emit({
     type: 'summary',
     output: result.output,
@@ -26,7 +34,7 @@ function emitSummary(result: GetResult, deps: GetDeps): void {
     gaps: result.gaps.length,
     retries: result.retries,
     durationMs: result.durationMs,
-    message: `Wrote ${target} (${mb} MB, ${result.parts.length} parts, ${result.fragments} fragments, ${result.gaps.length} gaps, ${result.retries} retries) in ${formatDuration(Math.max(result.durationMs, 1))}`,
+    message: `Wrote ${target} (${tally}) in ${formatDuration(Math.max(result.durationMs, 1))}`,
   });
 }
 
@@ -53,7 +61,7 @@ export async function finishGet(
   });
   const gaps = outcome.plan?.gaps.length ?? 0;
   if (options.output.failOnGap && gaps > 0) {
-    const target = result.output ?? `${result.outputs.length} files`;
+    const target = result.output ?? count(result.outputs.length, 'file');
     throw new IncompleteError('E_GAPS', `The output has ${gaps} gap${gaps === 1 ? '' : 's'} (--fail-on-gap)`, {
       hint: `The file is complete at ${target}; the gaps are missing in the archive itself`,
     });

@@ -18,6 +18,7 @@ import {
   saveRemoteState,
   withLocalState,
 } from './s3-runner-support.js';
+import { count } from '../../text/count.js';
 
 /**
  * `kvs-clip get … -o s3://BUCKET/KEY-TEMPLATE`. The ordinary `get` runs with an object store as its destination
@@ -83,7 +84,7 @@ function uploadLogger(options: GetOptions, io: CliIo): (event: StreamEvent) => v
   return (event) => {
     const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
     if (event.type === 'upload-resume')
-      io.stderr.write(`upload ${event.uri}: resuming, ${event.recordedParts} parts already uploaded\n`);
+      io.stderr.write(`upload ${event.uri}: resuming, ${count(event.recordedParts, 'part')} already uploaded\n`);
     else {
       uploaded += event.sizeBytes;
       const rate = uploaded / Math.max(0.001, (io.now() - startedMs) / 1000);

@@ -3,8 +3,9 @@ import { prepareOutput } from '../../output/atomic-file.js';
 import { formatDuration } from '../../time/format-duration.js';
 import type { JoinOptions } from '../commands/join.js';
 import type { CliIo } from '../io.js';
-import { formatBytes } from '../render/format-bytes.js';
+import { formatBytes } from '../../text/format-bytes.js';
 import type { JoinJsonResult, JsonS3Object } from '../render/json.js';
+import { count } from '../../text/count.js';
 
 /**
  * `kvs-clip join`: lossless join of local clips. A file output is written to `<out>.part` and renamed into place
@@ -14,7 +15,7 @@ import type { JoinJsonResult, JsonS3Object } from '../render/json.js';
  */
 export async function runJoin(options: JoinOptions, io: CliIo): Promise<JoinJsonResult> {
   const layout = {
-    format: options.format === 'fmp4' ? ('fragmented' as const) : ('progressive' as const),
+    format: options.format,
     faststart: options.faststart,
     gaps: options.gaps,
   };
@@ -46,7 +47,7 @@ export async function runJoin(options: JoinOptions, io: CliIo): Promise<JoinJson
     inputs: options.inputs,
     outputs: options.output === '-' ? ['-'] : summary.outputs,
     format: options.format,
-    faststart: options.format === 'mp4' && options.faststart,
+    faststart: options.format === 'progressive' && options.faststart,
     bytes: summary.bytes,
     durationMs: summary.durationMs,
     joins: summary.joins,
@@ -56,8 +57,8 @@ export async function runJoin(options: JoinOptions, io: CliIo): Promise<JoinJson
   };
   if (!options.mode.quiet && !options.mode.json) {
     io.stderr.write(
-      `Joined ${options.inputs.length} clips: ${formatBytes(result.bytes)}, ${formatDuration(result.durationMs)}` +
-        `, ${result.gaps.length} gap(s), ${result.configChanges} codec change(s)\n`,
+      `Joined ${count(options.inputs.length, 'clip')}: ${formatBytes(result.bytes)}, ${formatDuration(result.durationMs)}` +
+        `, ${count(result.gaps.length, 'gap')}, ${count(result.configChanges, 'codec change')}\n`,
     );
   }
   if (!options.mode.json && options.output !== '-') io.stdout.write(result.outputs.map((path) => `${path}\n`).join(''));

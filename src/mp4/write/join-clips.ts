@@ -39,7 +39,7 @@ export type JoinOutput =
 
 export type JoinOptions = {
   readonly output: JoinOutput;
-  /** Default: `progressive` for files, `fmp4` for streams (a stream cannot be progressive). */
+  /** Default: `progressive` for files, `fragmented` for streams (a stream cannot be progressive). */
   readonly format?: OutputFormat;
   /** Put `moov` in front with one extra sequential pass (progressive only). Default true. */
   readonly faststart?: boolean;
@@ -98,7 +98,7 @@ export async function createJoiner(options: JoinOptions): Promise<Joiner> {
   if (output.kind === 'stream' && format === 'progressive') {
     throw new UsageError(
       'E_USAGE',
-      'Progressive MP4 needs a seekable file; a stream gets fragmented MP4 (--format fmp4)',
+      'Progressive MP4 needs a seekable file; a stream gets fragmented MP4 (--format fragmented)',
     );
   }
   if (format === 'fragmented') {

@@ -115,7 +115,7 @@ describe('get rendering', () => {
       retries: 8,
       delayMs: 1000,
       refreshEndpoint: true,
-      message: 'GetClip part 2/2: ECONNRESET. Retrying in 1.0 s (2/8)',
+      message: 'GetClip part 2/2: connection reset by the server. Retrying in 1.0 s (2/8)',
     };
     const quiet = fakeIo();
     const plain = createGetRenderer(quiet, mode(), { logFormat: 'human' });
