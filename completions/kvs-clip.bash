@@ -68,7 +68,7 @@ _kvs_clip_value() {
     join)
       case "$2" in
         -o|--output) _kvs_clip_files ;;
-        --format) COMPREPLY=($(compgen -W 'mp4 fmp4' -- "$cur")) ;;
+        --format) COMPREPLY=($(compgen -W 'progressive fragmented mp4 fmp4' -- "$cur")) ;;
         --gaps) COMPREPLY=($(compgen -W 'keep close' -- "$cur")) ;;
         --s3-sse) COMPREPLY=($(compgen -W 'AES256 aws:kms' -- "$cur")) ;;
       esac ;;
@@ -76,7 +76,7 @@ _kvs_clip_value() {
       case "$2" in
         -o|--output) _kvs_clip_files ;;
         --timestamps) COMPREPLY=($(compgen -W 'server producer' -- "$cur")) ;;
-        --format) COMPREPLY=($(compgen -W 'mp4 fmp4' -- "$cur")) ;;
+        --format) COMPREPLY=($(compgen -W 'progressive fragmented mp4 fmp4' -- "$cur")) ;;
         --gaps) COMPREPLY=($(compgen -W 'keep close' -- "$cur")) ;;
         --log-format) COMPREPLY=($(compgen -W 'human json' -- "$cur")) ;;
       esac ;;

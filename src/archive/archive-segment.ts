@@ -18,7 +18,7 @@ export function segmentGetOptions(options: ArchiveOptions, stream: string, outpu
     output: {
       path: output,
       mkdir: true,
-      ...(get.format === undefined ? {} : { format: get.format === 'fmp4' ? 'fragmented' : 'progressive' }),
+      ...(get.format === undefined ? {} : { format: get.format }),
       ...(get.faststart === undefined ? {} : { faststart: get.faststart }),
       ...(get.gaps === undefined ? {} : { gaps: get.gaps }),
     },

@@ -168,7 +168,7 @@ const JOIN: Spec = {
     command: { literal: 'join' },
     inputs: { array: 'string' },
     outputs: { array: 'string' },
-    format: { oneOf: ['mp4', 'fmp4'] },
+    format: { oneOf: ['progressive', 'fragmented'] },
     faststart: 'boolean',
     bytes: 'integer',
     durationMs: 'number',

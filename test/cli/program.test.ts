@@ -347,15 +347,32 @@ describe('other commands', () => {
       force: true,
       mkdir: false,
       faststart: false,
-      format: 'mp4',
+      format: 'progressive',
       gaps: 'close',
       splitOnChange: true,
       mode: { json: false, quiet: false, verbose: false, progress: false, color: false },
     } satisfies JoinOptions);
   });
 
+  it('join --format takes progressive / fragmented, and mp4 / fmp4 as their aliases', async () => {
+    for (const [name, format] of [
+      ['fragmented', 'fragmented'],
+      ['fmp4', 'fragmented'],
+      ['progressive', 'progressive'],
+      ['mp4', 'progressive'],
+    ] as const)
+      expect((await run(['join', 'a.mp4', '-o', 'out.mp4', '--format', name])).options).toMatchObject({ format });
+  });
+
+  it('archive --format takes the same names as get and join, old ones as aliases', async () => {
+    expect((await run(['archive', 'cam1', '--state-dir', 's', '--format', 'fmp4'])).options).toMatchObject({
+      format: 'fragmented',
+    });
+    expect((await run(['archive', 'cam1', '--state-dir', 's'])).options).toMatchObject({ format: 'progressive' });
+  });
+
   it('join to stdout is fragmented MP4', async () => {
-    expect((await run(['join', 'a.mp4', '-o', '-'])).options).toMatchObject({ output: '-', format: 'fmp4' });
+    expect((await run(['join', 'a.mp4', '-o', '-'])).options).toMatchObject({ output: '-', format: 'fragmented' });
   });
 
   it('inspect passes the file and --boxes', async () => {

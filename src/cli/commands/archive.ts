@@ -3,17 +3,16 @@ import { parseSegmentLength } from '../../archive/segments.js';
 import { resolveShard, type Shard } from '../../archive/shard.js';
 import { GET_DEFAULTS } from '../../clip/get-defaults.js';
 import { UsageError } from '../../errors/usage-error.js';
+import type { OutputFormat } from '../../mp4/model.js';
 import type { CliIo } from '../io.js';
 import { addAwsOptions, readAwsOptions, type AwsOptions } from '../options/aws-options.js';
 import { choiceOption, flagOption, numberOption, stringOption } from '../options/option-values.js';
+import { formatOption, readFormat } from '../options/format-option.js';
 import { addOutputModeOptions, readOutputMode, type OutputMode } from '../options/output-mode.js';
 import { durationParser, integerParser, positiveNumberParser } from '../options/parse-number.js';
 import { readZone, SELECTORS, type Selector } from '../options/time-options.js';
 import { successDocument, writeJsonDocument, type ArchiveJsonResult } from '../render/json.js';
 import { LOG_FORMATS } from './get.js';
-
-/** archive's `--format` still uses the old names (get says progressive / fragmented and takes these as aliases). */
-const OUTPUT_FORMATS = ['mp4', 'fmp4'] as const;
 
 export const ARCHIVE_GAP_MODES = ['keep', 'close'] as const;
 
@@ -40,7 +39,7 @@ export type ArchiveCliOptions = {
   readonly concurrency: number;
   readonly maxSegments: number;
   readonly dryRun: boolean;
-  readonly format: (typeof OUTPUT_FORMATS)[number];
+  readonly format: OutputFormat;
   readonly faststart: boolean;
   readonly gaps: (typeof ARCHIVE_GAP_MODES)[number];
   readonly retries: number;
@@ -100,7 +99,7 @@ export function archiveCommand(deps: ArchiveCommandDeps): Command {
     .option('--shard <K/N|auto>', 'only the streams of shard K of N (0-based), or auto from the scheduler')
     .option('--shards <n>', 'with --shard auto: the number of shards')
     .option('--dry-run', 'list the segments each stream would get, no download')
-    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('mp4'))
+    .addOption(formatOption('progressive'))
     .option('--no-faststart', 'write moov at the end instead of in front')
     .addOption(
       new Option('--gaps <mode>', 'how a segment with gaps is joined')
@@ -191,7 +190,7 @@ export function readArchiveOptions(command: Command, names: readonly string[], i
     concurrency: numberOption(values, 'concurrency', 4),
     maxSegments: numberOption(values, 'maxSegments', 24),
     dryRun: flagOption(values, 'dryRun'),
-    format: choiceOption(values, 'format', OUTPUT_FORMATS, 'mp4'),
+    format: readFormat(values, undefined, 'progressive'),
     faststart: flagOption(values, 'faststart'),
     gaps: choiceOption(values, 'gaps', ARCHIVE_GAP_MODES, 'keep'),
     retries: numberOption(values, 'retries', GET_DEFAULTS.download.retries),

@@ -1,13 +1,14 @@
 import { Command, Option, type OptionValues } from 'commander';
+import type { OutputFormat } from '../../mp4/model.js';
 import { UsageError } from '../../errors/usage-error.js';
 import type { CliIo } from '../io.js';
 import { choiceOption, flagOption, stringOption } from '../options/option-values.js';
+import { formatOption, readFormat } from '../options/format-option.js';
 import { addOutputModeOptions, readOutputMode, type OutputMode } from '../options/output-mode.js';
 import { addS3Options, readS3Options, type S3Options } from '../options/s3-options.js';
 import { successDocument, writeJsonDocument, type JoinJsonResult } from '../render/json.js';
 
 export const JOIN_GAP_MODES = ['keep', 'close'] as const;
-export const JOIN_FORMATS = ['mp4', 'fmp4'] as const;
 
 /** `kvs-clip join`: lossless join of MP4 clips the user already has. */
 export type JoinOptions = {
@@ -19,8 +20,8 @@ export type JoinOptions = {
   readonly force: boolean;
   readonly mkdir: boolean;
   readonly faststart: boolean;
-  /** `fmp4` is forced for `-o -`. */
-  readonly format: (typeof JOIN_FORMATS)[number];
+  /** `fragmented` is forced for `-o -` (`mp4` / `fmp4` are accepted as aliases on the command line). */
+  readonly format: OutputFormat;
   readonly gaps: (typeof JOIN_GAP_MODES)[number];
   readonly splitOnChange: boolean;
   readonly mode: OutputMode;
@@ -40,9 +41,7 @@ export function joinCommand(deps: JoinCommandDeps): Command {
     .option('--force', 'overwrite an existing output file')
     .option('--mkdir', 'create missing output directories')
     .option('--no-faststart', 'write moov at the end instead of in front (players must seek to it before playing)')
-    .addOption(
-      new Option('--format <format>', 'output format (fmp4 is used for -o -)').choices(JOIN_FORMATS).default('mp4'),
-    )
+    .addOption(formatOption('progressive'))
     .addOption(
       new Option('--gaps <mode>', 'keep gaps between clips as a long sample, or close them')
         .choices(JOIN_GAP_MODES)
@@ -80,7 +79,7 @@ Examples:
       force: flagOption(values, 'force'),
       mkdir: flagOption(values, 'mkdir'),
       faststart: flagOption(values, 'faststart'),
-      format: output === '-' ? 'fmp4' : choiceOption(values, 'format', JOIN_FORMATS, 'mp4'),
+      format: readFormat(values, output, 'progressive'),
       gaps: choiceOption(values, 'gaps', JOIN_GAP_MODES, 'keep'),
       splitOnChange,
       mode,
@@ -97,6 +96,6 @@ function checkS3Join(values: OptionValues): void {
     throw new UsageError('E_USAGE', '--split-on-change cannot write to S3 (one object per run)', {
       hint: 'Join to a local directory, or join each run of clips with its own -o s3://… key.',
     });
-  if (choiceOption(values, 'format', JOIN_FORMATS, 'mp4') === 'fmp4')
-    throw new UsageError('E_USAGE', '--format fmp4 cannot write to S3; the object is a progressive MP4');
+  if (readFormat(values, undefined, 'progressive') === 'fragmented')
+    throw new UsageError('E_USAGE', '--format fragmented cannot write to S3; the object is a progressive MP4');
 }

@@ -1,3 +1,4 @@
+import type { OutputFormat } from '../../mp4/model.js';
 import type { CliIo } from '../io.js';
 import type { ErrorCode, ExitCode } from '../../errors/exit-codes.js';
 
@@ -144,7 +145,8 @@ export type JoinJsonResult = {
   readonly inputs: readonly string[];
   /** Written files: one, or several with `--split-on-change`; `-` for stdout. */
   readonly outputs: readonly string[];
-  readonly format: 'mp4' | 'fmp4';
+  /** `progressive` (one moov) or `fragmented` (moof per clip; always for `-o -`). */
+  readonly format: OutputFormat;
   readonly faststart: boolean;
   readonly bytes: number;
   readonly durationMs: number;

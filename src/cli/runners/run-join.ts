@@ -1,6 +1,10 @@
+import { realpath } from 'node:fs/promises';
+import type { Clip } from '../../mp4/model.js';
+import { joinInputWarnings } from '../../mp4/plan/join-input-order.js';
 import { joinFiles, type JoinFilesSummary } from '../../mp4/write/join-clips.js';
 import { prepareOutput } from '../../output/atomic-file.js';
 import { formatDuration } from '../../time/format-duration.js';
+import { formatInstant } from '../../time/format-instant.js';
 import type { JoinOptions } from '../commands/join.js';
 import type { CliIo } from '../io.js';
 import { formatBytes } from '../../text/format-bytes.js';
@@ -14,10 +18,14 @@ import { count } from '../../text/count.js';
  * Throws MediaError for unreadable or unjoinable inputs, OutputError for existing or unwritable outputs.
  */
 export async function runJoin(options: JoinOptions, io: CliIo): Promise<JoinJsonResult> {
+  const starts = new Map<string, number>();
   const layout = {
-    format: options.format === 'fmp4' ? ('fragmented' as const) : ('progressive' as const),
+    format: options.format,
     faststart: options.faststart,
     gaps: options.gaps,
+    onClip: (name: string, clip: Clip) => {
+      if (clip.startMs !== undefined) starts.set(name, clip.startMs);
+    },
   };
   let summary: JoinFilesSummary;
   let s3: JsonS3Object[] | undefined;
@@ -42,12 +50,13 @@ export async function runJoin(options: JoinOptions, io: CliIo): Promise<JoinJson
       summary = { ...summary, outputs: [options.output] };
     }
   }
+  if (!options.mode.quiet) await warnAboutOrder(options.inputs, starts, io);
   const result: JoinJsonResult = {
     command: 'join',
     inputs: options.inputs,
     outputs: options.output === '-' ? ['-'] : summary.outputs,
     format: options.format,
-    faststart: options.format === 'mp4' && options.faststart,
+    faststart: options.format === 'progressive' && options.faststart,
     bytes: summary.bytes,
     durationMs: summary.durationMs,
     joins: summary.joins,
@@ -63,4 +72,20 @@ export async function runJoin(options: JoinOptions, io: CliIo): Promise<JoinJson
   }
   if (!options.mode.json && options.output !== '-') io.stdout.write(result.outputs.map((path) => `${path}\n`).join(''));
   return result;
+}
+
+/** One `warning:` line per input given twice, copied, or out of time order (mp4/plan/join-input-order.ts). */
+async function warnAboutOrder(
+  inputs: readonly string[],
+  starts: ReadonlyMap<string, number>,
+  io: CliIo,
+): Promise<void> {
+  const facts = await Promise.all(
+    inputs.map(async (name) => {
+      const identity = await realpath(name).catch(() => name);
+      const startMs = starts.get(name);
+      return { name, identity, ...(startMs === undefined ? {} : { startMs }) };
+    }),
+  );
+  for (const warning of joinInputWarnings(facts, formatInstant)) io.stderr.write(`warning: ${warning}\n`);
 }

@@ -39,7 +39,7 @@ export type JoinOutput =
 
 export type JoinOptions = {
   readonly output: JoinOutput;
-  /** Default: `progressive` for files, `fmp4` for streams (a stream cannot be progressive). */
+  /** Default: `progressive` for files, `fragmented` for streams (a stream cannot be progressive). */
   readonly format?: OutputFormat;
   /** Put `moov` in front with one extra sequential pass (progressive only). Default true. */
   readonly faststart?: boolean;
@@ -98,7 +98,7 @@ export async function createJoiner(options: JoinOptions): Promise<Joiner> {
   if (output.kind === 'stream' && format === 'progressive') {
     throw new UsageError(
       'E_USAGE',
-      'Progressive MP4 needs a seekable file; a stream gets fragmented MP4 (--format fmp4)',
+      'Progressive MP4 needs a seekable file; a stream gets fragmented MP4 (--format fragmented)',
     );
   }
   if (format === 'fragmented') {
@@ -252,6 +252,8 @@ export type JoinFilesOptions = Omit<JoinOptions, 'output' | 'resume'> & {
   readonly splitOnChange?: boolean;
   /** A progressive join's bytes go through this sink instead of the file (`output` names it); docs/s3.md. */
   readonly sink?: OpenSequentialSink;
+  /** Told each input as it is read, in order (`join` warns about clips out of order or given twice). */
+  readonly onClip?: (name: string, clip: Clip) => void;
 };
 
 export type JoinFilesSummary = JoinSummary & {
@@ -271,7 +273,7 @@ export async function joinFiles(
   options: JoinFilesOptions = {},
 ): Promise<JoinFilesSummary> {
   if (inputs.length === 0) throw new UsageError('E_USAGE', 'Nothing to join: no input files');
-  const { splitOnChange, sink, ...rest } = options;
+  const { splitOnChange, sink, onClip, ...rest } = options;
   if (typeof output === 'string' && (options.format ?? 'progressive') === 'progressive') {
     const { summary, outputs } = await joinFilesOnePass(inputs, output, {
       faststart: options.faststart ?? true,
@@ -279,6 +281,7 @@ export async function joinFiles(
       co64ThresholdBytes: options.largeFileThresholdBytes ?? DEFAULT_THRESHOLD,
       splitOnChange: splitOnChange === true,
       ...(sink === undefined ? {} : { sink }),
+      ...(onClip === undefined ? {} : { onClip }),
     });
     return { ...summary, outputs };
   }
@@ -293,7 +296,9 @@ export async function joinFiles(
     for (const input of inputs) {
       const source = await openFileSource(input);
       try {
-        const part = { source, clip: await readClip(source, { name: input }), name: input };
+        const clip = await readClip(source, { name: input });
+        onClip?.(input, clip);
+        const part = { source, clip, name: input, ...(clip.startMs === undefined ? {} : { startMs: clip.startMs }) };
         try {
           await joiner.append(part);
         } catch (error) {

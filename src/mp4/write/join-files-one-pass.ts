@@ -16,6 +16,7 @@ import { summariseJoin, type JoinSummary } from '../plan/join-summary.js';
 import { OutputFile } from './output-file.js';
 import type { PositionedSink } from './positioned-sink.js';
 import { JoinPlan, type CopyPiece } from '../plan/plan-join.js';
+import type { Clip } from '../model.js';
 import { readClip } from '../read/read-clip.js';
 import { mdatHeader16, PROGRESSIVE_FTYP } from './write-progressive.js';
 
@@ -30,6 +31,8 @@ export type OnePassOptions = {
    * file is planned, written front to back only (never patched), closed here; the caller commits or discards it.
    */
   readonly sink?: OpenSequentialSink;
+  /** Told each input as it is read, in order. */
+  readonly onClip?: (name: string, clip: Clip) => void;
 };
 
 /** Opens the output of one planned file, given its exact size. */
@@ -79,7 +82,10 @@ async function planFiles(inputs: readonly string[], options: OnePassOptions): Pr
   for (const input of inputs) {
     const source = await openFileSource(input);
     try {
-      const part = { clip: await readClip(source, { name: input }), name: input };
+      const clip = await readClip(source, { name: input });
+      options.onClip?.(input, clip);
+      // A kvs-clip output records its KVS start: placed there again, the gaps between files are kept.
+      const part = { clip, name: input, ...(clip.startMs === undefined ? {} : { startMs: clip.startMs }) };
       let file = files[files.length - 1] ?? files[0];
       if (file === undefined) throw new InternalError('no planned file');
       let pieces: CopyPiece[];
