@@ -89,7 +89,7 @@ function failWritesToClosedStdout(): void {
   process.stdout.write = ((...args: unknown[]): boolean => {
     stdioFailures.stdout ??= Object.assign(new Error('stdout is closed'), { code: 'EBADF' });
     return write(...args);
-  }) as typeof process.stdout.write;
+  });
 }
 
 /** Exit code of OutputError (E_OUTPUT_WRITE), from the table in src/errors/exit-codes.ts. */
