@@ -26,11 +26,11 @@ _kvs_clip_streams() {
 _kvs_clip_spec() {
   case "$1" in
     '') opts='-V --version -h --help'; valued='' ;;
-    get) opts='--stream-arn --since --from --until --to --last --at --duration --range --tz --utc --timestamps -o --output --force --skip-existing --mkdir --split --no-faststart --format --gaps --fail-on-gap --align --concurrency --retries --retry-max-time --fragment-rate --no-pacing --dry-run --no-continue --keep-parts --state --settle --exec --log-format --region --profile --endpoint-url --local --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='--stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps -o --output --format --gaps --align --concurrency --retries --retry-max-time --fragment-rate --state --settle --exec --log-format --region --profile --endpoint-url --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl' ;;
+    get) opts='--stream-arn --since --from --until --to --last --at --duration --range --tz --utc --timestamps -o --output --force --skip-existing --mkdir --split --no-faststart --format --gaps --fail-on-gap --align --concurrency --retries --retry-max-time --fragment-rate --no-pacing --dry-run --no-continue --keep-parts --state --settle --exec --log-format --region --profile --endpoint-url --local --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl --no-s3-sha256 --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='--stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps -o --output --format --gaps --align --concurrency --retries --retry-max-time --fragment-rate --state --settle --exec --log-format --region --profile --endpoint-url --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl' ;;
     list|ls) opts='--stream-arn --chart --since --from --until --to --last --at --duration --range --tz --utc --timestamps --retries --retry-max-time --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='--stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps --retries --retry-max-time --region --profile --endpoint-url --connect-timeout --read-timeout' ;;
     images) opts='--stream-arn --every --format --quality --width --height -o --output --sheet --force --since --from --until --to --last --at --duration --range --tz --utc --timestamps --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='--stream-arn --every --format --quality --width --height -o --output --sheet --since --from --until --to --last --at --duration --range --tz --timestamps --region --profile --endpoint-url --connect-timeout --read-timeout' ;;
     streams) opts='--prefix --retries --retry-max-time --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='--prefix --retries --retry-max-time --region --profile --endpoint-url --connect-timeout --read-timeout' ;;
-    join) opts='-o --output --force --mkdir --no-faststart --format --gaps --split-on-change --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='-o --output --format --gaps' ;;
+    join) opts='-o --output --force --mkdir --no-faststart --format --gaps --split-on-change --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl --no-s3-sha256 --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='-o --output --format --gaps --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl' ;;
     inspect) opts='--boxes --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='' ;;
     archive) opts='--prefix --streams-file --segment --state-dir -o --output --since --tz --utc --timestamps --settle --follow --grace --concurrency --max-segments --shard --shards --dry-run --format --no-faststart --gaps --retries --retry-max-time --fragment-rate --no-pacing --exec --log-format --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='--prefix --streams-file --segment --state-dir -o --output --since --tz --timestamps --settle --grace --concurrency --max-segments --shard --shards --format --gaps --retries --retry-max-time --fragment-rate --exec --log-format --region --profile --endpoint-url --connect-timeout --read-timeout' ;;
     completion) opts='-h --help'; valued='' ;;
@@ -47,7 +47,7 @@ _kvs_clip_value() {
       case "$2" in
         --timestamps) COMPREPLY=($(compgen -W 'server producer' -- "$cur")) ;;
         -o|--output) _kvs_clip_files ;;
-        --format) COMPREPLY=($(compgen -W 'mp4 fmp4' -- "$cur")) ;;
+        --format) COMPREPLY=($(compgen -W 'progressive fragmented mp4 fmp4' -- "$cur")) ;;
         --gaps) COMPREPLY=($(compgen -W 'keep close split' -- "$cur")) ;;
         --align) COMPREPLY=($(compgen -W 'cover inside' -- "$cur")) ;;
         --state) _kvs_clip_files ;;
@@ -68,14 +68,15 @@ _kvs_clip_value() {
     join)
       case "$2" in
         -o|--output) _kvs_clip_files ;;
-        --format) COMPREPLY=($(compgen -W 'mp4 fmp4' -- "$cur")) ;;
+        --format) COMPREPLY=($(compgen -W 'progressive fragmented mp4 fmp4' -- "$cur")) ;;
         --gaps) COMPREPLY=($(compgen -W 'keep close' -- "$cur")) ;;
+        --s3-sse) COMPREPLY=($(compgen -W 'AES256 aws:kms' -- "$cur")) ;;
       esac ;;
     archive)
       case "$2" in
         -o|--output) _kvs_clip_files ;;
         --timestamps) COMPREPLY=($(compgen -W 'server producer' -- "$cur")) ;;
-        --format) COMPREPLY=($(compgen -W 'mp4 fmp4' -- "$cur")) ;;
+        --format) COMPREPLY=($(compgen -W 'progressive fragmented mp4 fmp4' -- "$cur")) ;;
         --gaps) COMPREPLY=($(compgen -W 'keep close' -- "$cur")) ;;
         --log-format) COMPREPLY=($(compgen -W 'human json' -- "$cur")) ;;
       esac ;;

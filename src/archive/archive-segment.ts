@@ -2,6 +2,7 @@
 // fragments are those starting inside it, and the per-stream state follows cron mode's two-phase commit.
 import type { CronStore } from '../clip/cron-store.js';
 import { fetchWindow } from '../clip/fetch-window.js';
+import { getOptions } from '../clip/get-defaults.js';
 import type { GetDeps, GetOptions } from '../clip/get-types.js';
 import type { CallContext } from '../clip/plan-window.js';
 import type { CronState, PendingWindow } from '../output/state-file.js';
@@ -11,31 +12,26 @@ import type { Segment } from './segments.js';
 /** The `get` options of one segment: its rendered output, `inside` alignment, the per-segment flags. */
 export function segmentGetOptions(options: ArchiveOptions, stream: string, output: string): GetOptions {
   const get = options.get;
-  return {
+  return getOptions({
     stream,
-    time: {},
-    timeZone: options.timeZone,
-    selector: options.selector,
-    align: 'inside',
-    output,
-    mkdir: true,
-    force: false,
-    skipExisting: false,
-    split: false,
-    failOnGap: false,
-    dryRun: false,
-    continue: true,
-    ...(get.format === undefined ? {} : { format: get.format }),
-    ...(get.faststart === undefined ? {} : { faststart: get.faststart }),
-    ...(get.gaps === undefined ? {} : { gaps: get.gaps }),
-    ...(get.partConcurrency === undefined ? {} : { concurrency: get.partConcurrency }),
-    ...(get.retries === undefined ? {} : { retries: get.retries }),
-    ...(get.retryMaxTimeMs === undefined ? {} : { retryMaxTimeMs: get.retryMaxTimeMs }),
-    ...(get.fragmentRate === undefined ? {} : { fragmentRate: get.fragmentRate }),
-    ...(get.pacing === undefined ? {} : { pacing: get.pacing }),
-    ...(get.exec === undefined ? {} : { exec: get.exec }),
-    ...(get.limits === undefined ? {} : { limits: get.limits }),
-  };
+    time: { tz: options.timeZone, selector: options.selector, align: 'inside' },
+    output: {
+      path: output,
+      mkdir: true,
+      ...(get.format === undefined ? {} : { format: get.format }),
+      ...(get.faststart === undefined ? {} : { faststart: get.faststart }),
+      ...(get.gaps === undefined ? {} : { gaps: get.gaps }),
+    },
+    download: {
+      ...(get.partConcurrency === undefined ? {} : { concurrency: get.partConcurrency }),
+      ...(get.retries === undefined ? {} : { retries: get.retries }),
+      ...(get.retryMaxTimeMs === undefined ? {} : { retryMaxTimeMs: get.retryMaxTimeMs }),
+      ...(get.fragmentRate === undefined ? {} : { fragmentRate: get.fragmentRate }),
+      ...(get.pacing === undefined ? {} : { pacing: get.pacing }),
+      ...(get.limits === undefined ? {} : { limits: get.limits }),
+    },
+    postSteps: get.exec === undefined ? {} : { exec: get.exec },
+  });
 }
 
 /**
@@ -97,7 +93,7 @@ export async function archiveSegment(
   const saved: CronState = {
     version: 1,
     stream: options.stream,
-    selector: options.selector,
+    selector: options.time.selector,
     ...fields,
     updatedAt: new Date(deps.nowMs()).toISOString(),
   };

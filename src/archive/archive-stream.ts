@@ -1,5 +1,6 @@
 // One stream's turn in an archive cycle (docs/archive.md): its lock and state, the complete segments from its
 // cursor, each through archive-segment.ts. A failure ends this stream's turn only.
+import { GET_DEFAULTS } from '../clip/get-defaults.js';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { cronStore } from '../clip/cron-store.js';
@@ -37,7 +38,7 @@ export function statePathOf(run: Pick<FleetRun, 'options' | 'deps'>, stream: str
 
 /** A segment's output path: the template filled with the stream and the segment's own [start, end). */
 export function segmentOutput(run: Pick<FleetRun, 'options' | 'deps'>, stream: string, segment: Segment): string {
-  return outputName({ output: run.options.output, stream, selector: run.options.selector }, segment, run.deps.cwd);
+  return outputName({ path: run.options.output, stream, selector: run.options.selector }, segment, run.deps.cwd);
 }
 
 /**
@@ -125,10 +126,12 @@ function contextOf(run: FleetRun, stream: string, deps: GetDeps): ReturnType<typ
   const context = createRunContext(
     {
       stream,
-      ...(get.fragmentRate === undefined ? {} : { fragmentRate: get.fragmentRate }),
-      ...(get.pacing === undefined ? {} : { pacing: get.pacing }),
-      ...(get.retries === undefined ? {} : { retries: get.retries }),
-      ...(get.retryMaxTimeMs === undefined ? {} : { retryMaxTimeMs: get.retryMaxTimeMs }),
+      download: {
+        retries: get.retries ?? GET_DEFAULTS.download.retries,
+        retryMaxTimeMs: get.retryMaxTimeMs ?? GET_DEFAULTS.download.retryMaxTimeMs,
+        ...(get.fragmentRate === undefined ? {} : { fragmentRate: get.fragmentRate }),
+        ...(get.pacing === undefined ? {} : { pacing: get.pacing }),
+      },
     },
     deps,
   );

@@ -1,5 +1,6 @@
 // What `kvs-clip archive` is asked to do and what it reports (docs/archive.md). The use case is run-archive.ts.
 import type { GetEvent } from '../download/events.js';
+import type { OutputFormat } from '../mp4/model.js';
 import type { KvsSession, KvsSessionOptions } from '../kvs/kvs-session.js';
 import type { Gap } from '../plan/find-gaps.js';
 import type { Selector } from '../plan/fragment.js';
@@ -9,7 +10,7 @@ import type { Shard } from './shard.js';
 
 /** The per-segment `get` options that make sense for an archive (each segment is one `get` window). */
 export type SegmentGetOptions = {
-  readonly format?: 'mp4' | 'fmp4';
+  readonly format?: OutputFormat;
   readonly faststart?: boolean;
   readonly gaps?: 'keep' | 'close';
   readonly retries?: number;

@@ -35,9 +35,9 @@ export function askedRequestOf(options: GetOptions): AskedRequest {
   return {
     stream: options.streamArn ?? options.stream,
     time,
-    timeZone: options.timeZone,
-    selector: options.selector,
-    align: options.align ?? 'cover',
-    layout: layoutKey(joinLayoutOf(options)),
+    timeZone: options.time.tz,
+    selector: options.time.selector,
+    align: options.time.align ?? 'cover',
+    layout: layoutKey(joinLayoutOf(options.output)),
   };
 }

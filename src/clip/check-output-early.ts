@@ -19,7 +19,7 @@ export type EarlyOutputCheck =
  * such names can only be checked once the stream was described. `{end}` is never clamped.
  */
 export function nameNeedsClampedWindow(options: GetOptions): boolean {
-  const template = options.output ?? DEFAULT_TEMPLATE;
+  const template = options.output.path ?? DEFAULT_TEMPLATE;
   return templateHasField(template, 'start') || templateHasField(template, 'date');
 }
 
@@ -33,11 +33,16 @@ export async function checkOutputEarly(
   options: GetOptions,
   context: { cwd: string; window: TimeRange; existingIsDone: boolean },
 ): Promise<EarlyOutputCheck> {
-  if (options.output === '-' || options.split === true || options.gaps === 'split' || options.dryRun === true)
+  const { output } = options;
+  if (output.path === '-' || output.split || output.gaps === 'split' || options.download.dryRun)
     return { kind: 'later' };
-  const finalPath = outputName(options, context.window, context.cwd);
-  if ((options.skipExisting === true || context.existingIsDone) && (await pathExists(finalPath)))
+  const finalPath = outputName(
+    { ...output, stream: options.stream, selector: options.time.selector },
+    context.window,
+    context.cwd,
+  );
+  if ((output.skipExisting || context.existingIsDone) && (await pathExists(finalPath)))
     return { kind: 'skip', finalPath };
-  await prepareOutput(finalPath, { force: options.force === true, mkdir: options.mkdir === true });
+  await prepareOutput(finalPath, { force: output.force, mkdir: output.mkdir });
   return { kind: 'ok', finalPath };
 }

@@ -14,14 +14,15 @@ export type CronStore = {
 };
 
 export function cronStore(path: string, options: GetOptions, deps: Pick<GetDeps, 'nowMs'>): CronStore {
+  const { selector } = options.time;
   return {
     path,
     async read() {
       const state = await readState(path);
-      if (state !== undefined && (state.stream !== options.stream || state.selector !== options.selector)) {
+      if (state !== undefined && (state.stream !== options.stream || state.selector !== selector)) {
         throw new UsageError(
           'E_USAGE',
-          `State file ${path} belongs to ${state.stream} (${state.selector} timestamps), not ${options.stream} (${options.selector})`,
+          `State file ${path} belongs to ${state.stream} (${state.selector} timestamps), not ${options.stream} (${selector})`,
           { hint: 'Use one state file per stream and selector' },
         );
       }
@@ -31,7 +32,7 @@ export function cronStore(path: string, options: GetOptions, deps: Pick<GetDeps,
       writeState(path, {
         version: STATE_VERSION,
         stream: options.stream,
-        selector: options.selector,
+        selector,
         ...fields,
         updatedAt: new Date(deps.nowMs()).toISOString(),
       }),
@@ -48,8 +49,8 @@ export function nextCursor(
 ): { cursorMs: number; lastFragmentNumber?: string } {
   const keep = facts.lastFragmentNumber === undefined ? {} : { lastFragmentNumber: facts.lastFragmentNumber };
   if (last === undefined) {
-    const server = facts.options.selector === 'server';
+    const server = facts.options.time.selector === 'server';
     return { cursorMs: server ? Math.max(facts.cursorMs, facts.window.endMs) : facts.cursorMs, ...keep };
   }
-  return { cursorMs: fragmentStartMs(last, facts.options.selector) + 1, lastFragmentNumber: last.fragmentNumber };
+  return { cursorMs: fragmentStartMs(last, facts.options.time.selector) + 1, lastFragmentNumber: last.fragmentNumber };
 }

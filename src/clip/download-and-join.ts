@@ -12,6 +12,7 @@ import {
   MANIFEST_VERSION,
 } from '../download/manifest.js';
 import { assertManifestFits } from '../download/assert-manifest-fits.js';
+import { withoutKeptParts } from '../errors/remote-error.js';
 import { createPrivateFile, makePublicFileMode } from '../download/create-private-file.js';
 import type { Clip } from '../mp4/model.js';
 import type { Part } from '../plan/part.js';
@@ -24,6 +25,7 @@ import { toOutputError } from '../output/to-output-error.js';
 import { getClipRuntime } from './get-clip-runtime.js';
 import { joinerScratch } from './open-joiner.js';
 import { readClipBody } from './read-spooled-clip.js';
+import { count } from '../text/count.js';
 
 export type DownloadAndJoinInput = {
   readonly parts: readonly Part[];
@@ -103,7 +105,7 @@ export async function downloadAndJoin(
     context.emit({
       type: 'warning',
       code: 'resume',
-      message: `Resuming from ${manifestPath}: ${committed} of ${entries.length} parts already joined, ${finished.size} more downloaded`,
+      message: `Resuming from ${manifestPath}: ${committed} of ${count(entries.length, 'part')} already joined, ${finished.size} more downloaded`,
     });
   }
   await makeDirectories(spoolDir, { mode: 0o700 }).catch((cause: unknown) => {
@@ -150,7 +152,7 @@ export async function downloadAndJoin(
     });
   let joiner = await openJoiner();
   const streamHead =
-    input.writeOnce === true && file !== null && input.layout.format === 'mp4'
+    input.writeOnce === true && file !== null && input.layout.format === 'progressive'
       ? {
           readClip: readClipBody,
           // Back to the last checkpoint, exactly as a resumed run would reopen it (docs/resume-and-state.md).
@@ -218,7 +220,7 @@ export async function downloadAndJoin(
       if (file !== null) await discardResumeState(file, manifestPath, spoolDir);
       else await rm(spoolDir, { recursive: true, force: true });
     }
-    throw error;
+    throw resumable ? error : withoutKeptParts(error);
   }
 }
 

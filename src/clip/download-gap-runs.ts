@@ -20,19 +20,20 @@ export type GapRun = { readonly parts: readonly Part[]; readonly range: TimeRang
  * template that would give every run the same name. Throws UsageError `E_USAGE` with a hint.
  */
 export function checkGapSplitOptions(options: GetOptions): void {
-  if (options.gaps !== 'split') return;
+  const { output } = options;
+  if (output.gaps !== 'split') return;
   const refuse = (problem: string, hint: string): never => {
     throw new UsageError('E_USAGE', `--gaps split ${problem}`, { hint });
   };
-  if (options.output === '-')
+  if (output.path === '-')
     refuse('writes one file per run of media and cannot write to stdout (-o -)', 'Use --gaps keep|close with -o -');
-  if (options.split === true)
+  if (output.split)
     refuse(
       'and --split both choose the files: pass only one',
       '--split: one file per GetClip call; --gaps split: one file per run between gaps',
     );
-  if (options.state !== undefined) refuse('is not available with --state', 'Use --gaps keep|close with --state');
-  const template = options.output;
+  if (options.cron !== undefined) refuse('is not available with --state', 'Use --gaps keep|close with --state');
+  const template = output.path;
   if (template === undefined || !(templateHasField(template, 'index') || templateHasField(template, 'start'))) {
     refuse(
       `needs an -o template with {index} or {start} so each run gets its own name (got ${template === undefined ? 'the default name' : `"${template}"`})`,

@@ -1,4 +1,5 @@
 import { rm, stat } from 'node:fs/promises';
+import { withoutKeptParts } from '../errors/remote-error.js';
 import { throttleCauseOf } from '../download/throttle-cause.js';
 import { withRetry } from '../download/with-retry.js';
 import { NotFoundError } from '../errors/not-found-error.js';
@@ -47,7 +48,7 @@ export async function fetchByTimeWindows(
       typeof input.output === 'string'
         ? { kind: 'file', path: input.output }
         : { kind: 'stream', stream: input.output },
-    format: input.layout.format === 'fmp4' ? 'fragmented' : 'progressive',
+    format: input.layout.format,
     faststart: input.layout.faststart,
     gaps: input.layout.gaps === 'close' ? 'close' : 'keep',
     expectedDurationMs: input.window.endMs - input.window.startMs,
@@ -130,7 +131,8 @@ export async function fetchByTimeWindows(
   } catch (error) {
     // The original failure is what the user must see; a joiner that also fails to stop adds nothing.
     await joiner.abort().catch(() => undefined);
-    throw error;
+    // Nothing here is resumable: the time windows are fetched again by a rerun.
+    throw withoutKeptParts(error);
   } finally {
     await rm(input.spoolDir, { recursive: true, force: true });
   }

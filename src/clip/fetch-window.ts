@@ -5,6 +5,7 @@ import { DEFAULT_TEMPLATE } from '../output/template.js';
 import type { AskedRequest } from './asked-request.js';
 import { describeWindow } from '../time/describe-window.js';
 import { checkGapSplitOptions } from './download-gap-runs.js';
+import { checkSplitOptions } from './download-split.js';
 import { fetchWithoutListing } from './fetch-without-listing.js';
 import { finishGet } from './finish-get.js';
 import { joinLayoutOf } from './join-layout-of.js';
@@ -33,6 +34,7 @@ export async function fetchWindow(
   const startedMs = deps.nowMs();
   const facts = (window: TimeRange): ResultFacts => ({ ...request, options, window, startedMs, ...context });
   checkGapSplitOptions(options);
+  checkSplitOptions(options);
   const skipTo = (window: TimeRange, path: string): WindowOutcome => ({
     result: resultOf(facts(window), null, { output: path, outputs: [path], skipped: true }),
     plan: null,
@@ -43,11 +45,11 @@ export async function fetchWindow(
   const { arn, window } = await describeAndClamp(options.stream, request.window, context);
   const late = await checkOutputStage(options, { cwd: deps.cwd, window, when: 'after-describe' });
   if (late !== null) return skipTo(window, late);
-  const { selector, timeZone } = options;
-  const message = describeWindow(window, { timeZone, selector });
-  deps.emit({ type: 'window', stream: options.stream, window, selector, tz: timeZone, message });
-  const limits = options.limits === undefined ? {} : { limits: options.limits };
-  const dryRun = options.dryRun === true;
+  const { selector, tz } = options.time;
+  const message = describeWindow(window, { timeZone: tz, selector });
+  deps.emit({ type: 'window', stream: options.stream, window, selector, tz, message });
+  const { limits: given, dryRun } = options.download;
+  const limits = given === undefined ? {} : { limits: given };
   const planned = await planWindow(window, { selector, align: request.align, dryRun, ...limits }, context);
   if (planned === null) return fetchWithoutListing(options, deps, context, { facts: facts(window), hooks });
   const { plan, fragments } = planned;
@@ -56,7 +58,7 @@ export async function fetchWindow(
   const lastPart = plan.parts[plan.parts.length - 1];
   const lastFragment = findFragment(fragments, lastPart?.lastFragmentNumber);
   const targetRequest = targetRequestOf(options, deps, { ...request, arn, window, hooks });
-  const target = chooseTarget(options, targetRequest, deps.stdout, deps.objectStore);
+  const target = chooseTarget(options.output, targetRequest, deps.stdout, deps.objectStore);
   const prepared = await target.prepare(plan);
   if (prepared.kind === 'skip') {
     const [output = null] = prepared.outputs;
@@ -74,21 +76,22 @@ function targetRequestOf(
   deps: GetDeps,
   resolved: { arn: string; window: TimeRange; align: Align; asked?: AskedRequest; hooks: WindowHooks },
 ): TargetRequest {
+  const { output, download } = options;
   return {
     stream: options.stream,
     streamArn: resolved.arn,
-    selector: options.selector,
+    selector: options.time.selector,
     align: resolved.align,
     window: resolved.window,
-    layout: joinLayoutOf(options),
+    layout: joinLayoutOf(output),
     cwd: deps.cwd,
-    template: options.output ?? DEFAULT_TEMPLATE,
-    force: options.force === true,
-    mkdir: options.mkdir === true,
-    skipExisting: options.skipExisting === true,
+    template: output.path ?? DEFAULT_TEMPLATE,
+    force: output.force,
+    mkdir: output.mkdir,
+    skipExisting: output.skipExisting,
     existingIsDone: resolved.hooks.existingIsDone === true,
-    resume: options.continue !== false,
-    keepParts: options.keepParts === true,
+    resume: download.continue,
+    keepParts: download.keepParts,
     ...(resolved.asked === undefined ? {} : { asked: resolved.asked }),
   };
 }

@@ -1,10 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { createPrivateFile, makePublicFileMode } from '../download/create-private-file.js';
 import { InternalError } from '../errors/internal-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import { prepareOutput } from '../output/atomic-file.js';
+import { makeScratchDir } from '../output/scratch-dir.js';
 import type { Plan } from '../plan/plan-parts.js';
 import { fetchByTimeWindows } from './fetch-by-time-windows.js';
 import { finishGet } from './finish-get.js';
@@ -29,35 +28,39 @@ export async function fetchWithoutListing(
   run: { facts: ResultFacts; hooks: WindowHooks },
 ): Promise<WindowOutcome> {
   const { window } = run.facts;
-  const emptyPlan: Plan = { selector: options.selector, window, parts: [], gaps: [], covered: null, ...zero };
+  const { output } = options;
+  const { selector } = options.time;
+  const emptyPlan: Plan = { selector, window, parts: [], gaps: [], covered: null, ...zero };
   const outcome = (changes: ResultChanges): WindowOutcome => ({
     result: resultOf(run.facts, null, changes),
     plan: emptyPlan,
     lastFragment: undefined,
   });
-  if (options.dryRun === true) return outcome({});
-  if (options.split === true || options.state !== undefined || options.gaps === 'split') {
+  if (options.download.dryRun) return outcome({});
+  if (output.split || options.cron !== undefined || output.gaps === 'split') {
     throw new UsageError(
       'E_USAGE',
       '--split, --gaps split and --state need ListFragments, which these credentials may not call',
       { hint: 'Allow kinesisvideo:ListFragments for these credentials' },
     );
   }
-  const layout = joinLayoutOf(options);
-  const shared = { window, selector: options.selector, layout, readClip: readSpooledClip, kvs: context.kvs };
-  if (options.output === '-') {
+  const layout = joinLayoutOf(output);
+  const shared = { window, selector, layout, readClip: readSpooledClip, kvs: context.kvs };
+  if (output.path === '-') {
     if (deps.stdout === undefined) throw new InternalError('runGet was asked for -o - without deps.stdout');
-    const spoolDir = await mkdtemp(join(tmpdir(), 'kvs-clip-'));
-    const done = await fetchByTimeWindows({ ...shared, output: deps.stdout, spoolDir }, context);
+    const scratch = await makeScratchDir();
+    const done = await fetchByTimeWindows({ ...shared, output: deps.stdout, spoolDir: scratch.path }, context).finally(
+      () => scratch.remove(),
+    );
     const written = outcome({ output: '-', outputs: ['-'], calls: done.calls, bytes: done.bytes });
     return finishGet(written, options, deps, run.hooks);
   }
-  const finalPath = outputName(options, window, deps.cwd);
-  if (options.skipExisting === true && (await pathExists(finalPath)))
+  const finalPath = outputName({ ...output, stream: options.stream, selector }, window, deps.cwd);
+  if (output.skipExisting && (await pathExists(finalPath)))
     return outcome({ output: finalPath, outputs: [finalPath], skipped: true });
-  const prepared = await prepareOutput(finalPath, { force: options.force === true, mkdir: options.mkdir === true });
+  const prepared = await prepareOutput(finalPath, { force: output.force, mkdir: output.mkdir });
   // As in downloadAndJoin: the joiner's files are created private first, the finished output gets a plain mode.
-  const progressive = layout.format !== 'fmp4';
+  const progressive = layout.format === 'progressive';
   const scratch = [
     prepared.partPath,
     ...(progressive ? [`${prepared.partPath}.kvsjoin`] : []),

@@ -1,4 +1,6 @@
 import { IncompleteError } from '../errors/incomplete-error.js';
+import { count } from '../text/count.js';
+import { formatBytes } from '../text/format-bytes.js';
 import { formatDuration } from '../time/format-duration.js';
 import type { GetDeps, GetOptions, GetResult } from './get-types.js';
 import { postStepsOf } from './post-steps/post-steps-of.js';
@@ -9,13 +11,19 @@ import type { WindowHooks, WindowOutcome } from './window-types.js';
 function postStepOutputs(result: GetResult, options: GetOptions): string[] {
   if (result.output === '-') return [];
   if (result.output !== null) return [result.output];
-  if (options.gaps !== 'split') return [];
+  if (options.output.gaps !== 'split') return [];
   return [...new Set(result.parts.flatMap((entry) => (entry.output === undefined ? [] : [entry.output])))];
 }
 
 function emitSummary(result: GetResult, deps: GetDeps): void {
-  const target = result.output ?? `${result.outputs.length} files`;
-  const mb = (result.bytes / 1_000_000).toFixed(1);
+  const target = result.output === '-' ? '(stdout)' : (result.output ?? count(result.outputs.length, 'file'));
+  const tally = [
+    formatBytes(result.bytes),
+    count(result.parts.length, 'part'),
+    count(result.fragments, 'fragment'),
+    count(result.gaps.length, 'gap'),
+    count(result.retries, 'retry', 'retries'),
+  ].join(', ');
   deps.emit({
     type: 'summary',
     output: result.output,
@@ -26,7 +34,7 @@ function emitSummary(result: GetResult, deps: GetDeps): void {
     gaps: result.gaps.length,
     retries: result.retries,
     durationMs: result.durationMs,
-    message: `Wrote ${target} (${mb} MB, ${result.parts.length} parts, ${result.fragments} fragments, ${result.gaps.length} gaps, ${result.retries} retries) in ${formatDuration(Math.max(result.durationMs, 1))}`,
+    message: `Wrote ${target} (${tally}) in ${formatDuration(Math.max(result.durationMs, 1))}`,
   });
 }
 
@@ -43,7 +51,7 @@ export async function finishGet(
 ): Promise<WindowOutcome> {
   const { result } = outcome;
   emitSummary(result, deps);
-  const steps = postStepsOf(options);
+  const steps = postStepsOf(options.postSteps);
   const owed = owedSteps(steps, postStepOutputs(result, options));
   await hooks.afterWrite?.(outcome, owed);
   await runPostSteps(owed, steps, {
@@ -52,8 +60,8 @@ export async function finishGet(
     ...(hooks.onStepDone === undefined ? {} : { onDone: hooks.onStepDone }),
   });
   const gaps = outcome.plan?.gaps.length ?? 0;
-  if (options.failOnGap === true && gaps > 0) {
-    const target = result.output ?? `${result.outputs.length} files`;
+  if (options.output.failOnGap && gaps > 0) {
+    const target = result.output ?? count(result.outputs.length, 'file');
     throw new IncompleteError('E_GAPS', `The output has ${gaps} gap${gaps === 1 ? '' : 's'} (--fail-on-gap)`, {
       hint: `The file is complete at ${target}; the gaps are missing in the archive itself`,
     });

@@ -6,57 +6,88 @@ import type { Part } from '../plan/part.js';
 import type { Align } from '../plan/select-window.js';
 import type { WindowInput } from '../time/resolve-window.js';
 import type { EventSink } from '../download/events.js';
+import type { OutputFormat } from '../mp4/model.js';
 import type { KvsSession, KvsSessionOptions } from '../kvs/kvs-session.js';
 
 /**
- * What `kvs-clip get` was asked to do (README.md; docs/resume-and-state.md, "Cron state"), already parsed and checked
- * by the CLI.
+ * What `kvs-clip get` was asked to do (README.md; docs/pipeline.md, "Options"), already parsed and checked by the
+ * CLI, in the groups the stages read: when (time), where and how (output), how to fetch (download), cron mode and
+ * the post-steps. Every field a flag sets is present; `getOptions` (get-defaults.ts) fills a partial request from
+ * the one table of defaults, so nothing below falls back to a default of its own.
  */
 export type GetOptions = {
   readonly stream: string;
   readonly streamArn?: string;
-  /** The time flags as typed (resolved inside runGet with the injected clock). */
-  readonly time: WindowInput;
+  readonly time: TimeOptions;
+  readonly output: OutputOptions;
+  readonly download: DownloadOptions;
+  /** Cron mode (`--state`); absent for a plain run. */
+  readonly cron?: CronOptions;
+  readonly postSteps: PostStepOptions;
+};
+
+/** The window as typed (resolved inside runGet with the injected clock), its zone and the timestamp selector. */
+export type TimeOptions = WindowInput & {
   /** IANA zone for naive times and the echo. */
-  readonly timeZone: string;
+  readonly tz: string;
   readonly selector: Selector;
   /** Absent: `cover`, or `inside` when continuing from a --state cursor. */
   readonly align?: Align;
-  /** A path or template; `-` = fragmented MP4 on `deps.stdout`; absent = the default template. */
-  readonly output?: string;
-  readonly force?: boolean;
-  readonly skipExisting?: boolean;
-  readonly mkdir?: boolean;
-  readonly split?: boolean;
-  /** Default true (moov first). */
-  readonly faststart?: boolean;
-  /** `fmp4` is used for `-o -`. Default `mp4`. */
-  readonly format?: 'mp4' | 'fmp4';
-  readonly gaps?: 'keep' | 'close' | 'split';
-  readonly failOnGap?: boolean;
-  readonly concurrency?: number;
-  readonly retries?: number;
-  readonly retryMaxTimeMs?: number;
-  /** Fragments per second for this stream (default 250). */
-  readonly fragmentRate?: number;
+};
+
+export type GapMode = 'keep' | 'close' | 'split';
+
+/** Where the video goes and how it is laid out. */
+export type OutputOptions = {
+  /** `-o`: a path or template; `-` = fragmented MP4 on `deps.stdout`; absent = the default template. */
+  readonly path?: string;
+  readonly force: boolean;
+  readonly skipExisting: boolean;
+  readonly mkdir: boolean;
+  /** One file per GetClip call instead of one joined file. */
+  readonly split: boolean;
+  /** moov first (progressive files). */
+  readonly faststart: boolean;
+  /** The joiner's format (`fragmented` is used for `-o -`). */
+  readonly format: OutputFormat;
+  readonly gaps: GapMode;
+  readonly failOnGap: boolean;
+};
+
+/** How the parts are fetched: parallelism, retries, pacing, resume. */
+export type DownloadOptions = {
+  readonly concurrency: number;
+  readonly retries: number;
+  readonly retryMaxTimeMs: number;
+  /** Fragments per second GetClip may return for this stream. */
+  readonly fragmentRate: number;
   /**
-   * Default true. False (`--no-pacing`): no GetClip/ListFragments pacing until the first throttle, which turns the
-   * quota pacing on (endpoints without KVS quotas).
+   * False (`--no-pacing`): no GetClip/ListFragments pacing until the first throttle, which turns the quota pacing on
+   * (endpoints without KVS quotas).
    */
-  readonly pacing?: boolean;
-  readonly dryRun?: boolean;
-  /** Default true: continue from a matching resume manifest. */
-  readonly continue?: boolean;
+  readonly pacing: boolean;
+  /** Plan only: no GetClip. */
+  readonly dryRun: boolean;
+  /** Continue from a matching resume manifest (`--no-continue` sets false). */
+  readonly continue: boolean;
   /** Keep spool files after a failure even when nothing is resumable. */
-  readonly keepParts?: boolean;
-  /** Cron mode: the state file. */
-  readonly state?: string;
-  /** With --state: the newest time left for the next run (default 60 s). */
-  readonly settleMs?: number;
-  /** `--exec 'CMD {}'`, run after the final rename. */
-  readonly exec?: string;
-  /** Planning limits (tests shrink them; `--max-part-bytes`). */
+  readonly keepParts: boolean;
+  /** Planning limits (tests shrink them). */
   readonly limits?: Partial<PlanLimits>;
+};
+
+/** `--state`: exactly-once archiving from a cursor. */
+export type CronOptions = {
+  /** The state file. */
+  readonly state: string;
+  /** The newest time left for the next run. */
+  readonly settleMs: number;
+};
+
+/** What runs once the output is in place (docs/pipeline.md, "PostStep"). */
+export type PostStepOptions = {
+  /** `--exec 'CMD {}'`. */
+  readonly exec?: string;
 };
 
 /** Everything runGet needs from the outside world, injected so tests control time, randomness and I/O. */

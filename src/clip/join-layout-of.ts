@@ -1,17 +1,21 @@
-import { GET_DEFAULTS } from './get-defaults.js';
-import type { GetOptions } from './get-types.js';
+import type { OutputOptions } from './get-types.js';
 import type { JoinLayout } from './join-port.js';
 
-/** The join layout a `get` asked for: fragmented for stdout, else `--format`; defaults from get-defaults.ts. */
-export function joinLayoutOf(options: Pick<GetOptions, 'output' | 'format' | 'faststart' | 'gaps'>): JoinLayout {
+/** The join layout a `get` asked for: fragmented for stdout, else `--format`. */
+export function joinLayoutOf(output: Pick<OutputOptions, 'path' | 'format' | 'faststart' | 'gaps'>): JoinLayout {
   return {
-    format: options.output === '-' ? 'fmp4' : (options.format ?? GET_DEFAULTS.format),
-    faststart: options.faststart ?? GET_DEFAULTS.faststart,
-    gaps: options.gaps ?? GET_DEFAULTS.gaps,
+    format: output.path === '-' ? 'fragmented' : output.format,
+    faststart: output.faststart,
+    gaps: output.gaps,
   };
 }
 
-/** The layout settings that change the output bytes, as one comparable text (resume manifests store it). */
+/**
+ * The layout settings that change the output bytes, as one comparable text (resume manifests store it). The format
+ * keeps the manifest's own spelling since its first version (mp4 / fmp4), so a manifest written before the CLI said
+ * progressive / fragmented still matches.
+ */
 export function layoutKey(layout: JoinLayout): string {
-  return `${layout.format} faststart=${String(layout.faststart)} gaps=${layout.gaps}`;
+  const format = layout.format === 'fragmented' ? 'fmp4' : 'mp4';
+  return `${format} faststart=${String(layout.faststart)} gaps=${layout.gaps}`;
 }

@@ -1,12 +1,14 @@
 import type { FetchedPart } from '../download/fetch-parts.js';
+import type { OutputFormat } from '../mp4/model.js';
+import type { GapMode } from './get-types.js';
 import type { OpenPositionedSink } from '../mp4/write/positioned-sink.js';
 
 /** Output layout settings of a join: they change the bytes, so a resume manifest records them. */
 export type JoinLayout = {
-  /** `mp4`: progressive file; `fmp4`: fragmented (always for stdout). */
-  readonly format: 'mp4' | 'fmp4';
+  /** `progressive`: one moov for the whole file; `fragmented`: moof per part (always for stdout). */
+  readonly format: OutputFormat;
   readonly faststart: boolean;
-  readonly gaps: 'keep' | 'close' | 'split';
+  readonly gaps: GapMode;
 };
 
 /** The joiner as runGet drives it: parts strictly in order, a checkpoint after each, then finish or abort. */

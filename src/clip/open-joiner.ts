@@ -20,7 +20,7 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
     });
   }
   const path = typeof options.output === 'string' ? options.output : null;
-  const progressive = path !== null && options.format !== 'fmp4';
+  const progressive = path !== null && options.format === 'progressive';
   const fresh = options.resume === null || options.resume === undefined;
   // The joiner's own scratch files: src/mp4 opens them with the default mode, so they are created private first
   // (the .part stays 0o600 until the finished output gets a plain mode), and removed here on every way out.
@@ -31,7 +31,7 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
       typeof options.output === 'string'
         ? { kind: 'file', path: options.output, ...(options.sink === undefined ? {} : { sink: options.sink }) }
         : { kind: 'stream', stream: options.output },
-    format: options.format === 'fmp4' ? 'fragmented' : 'progressive',
+    format: options.format,
     faststart: options.faststart,
     gaps: options.gaps,
     ...(options.expectedDurationMs === undefined ? {} : { expectedDurationMs: options.expectedDurationMs }),

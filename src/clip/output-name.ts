@@ -7,11 +7,11 @@ import type { Selector, TimeRange } from '../plan/fragment.js';
  * the window and the selector, resolved against `cwd`. Split parts and gap runs render their own per-file names.
  */
 export function outputName(
-  request: { readonly output?: string | undefined; readonly stream: string; readonly selector: Selector },
+  request: { readonly path?: string | undefined; readonly stream: string; readonly selector: Selector },
   window: TimeRange,
   cwd: string,
 ): string {
-  const template = request.output ?? DEFAULT_TEMPLATE;
+  const template = request.path ?? DEFAULT_TEMPLATE;
   const fields = { stream: request.stream, startMs: window.startMs, endMs: window.endMs, selector: request.selector };
   return resolve(cwd, renderTemplate(template, fields));
 }

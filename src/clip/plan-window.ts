@@ -10,6 +10,8 @@ import type { FragmentTable } from '../plan/fragment-table.js';
 import type { PlanLimits } from '../plan/limits.js';
 import { planParts, type Plan } from '../plan/plan-parts.js';
 import { listingRange, type Align } from '../plan/select-window.js';
+import { count } from '../text/count.js';
+import { formatBytes } from '../text/format-bytes.js';
 import { formatDuration } from '../time/format-duration.js';
 import { formatInstant } from '../time/format-instant.js';
 import type { KvsPort } from './kvs-port.js';
@@ -175,11 +177,8 @@ export function summarise(plan: Plan): {
   };
 }
 
-/** `Covered 2025-06-14T12:59:58.120Z → 2025-06-14T14:00:01.904Z (1 800 fragments, 10 parts, ≈812 MB)`. */
+/** `Covered 2025-06-14T12:59:58.120Z → 2025-06-14T14:00:01.904Z (1800 fragments, 10 parts, ≈812 MB)`. */
 export function describePlan(plan: Plan): string {
   if (plan.covered === null) return 'No fragments in the window';
-  const mb = Math.round(plan.sizeBytes / 1_000_000);
-  const count = (n: number, what: string): string =>
-    `${n.toLocaleString('en-US').replaceAll(',', ' ')} ${what}${n === 1 ? '' : 's'}`;
-  return `Covered ${formatInstant(plan.covered.startMs)} → ${formatInstant(plan.covered.endMs)} (${count(plan.fragmentCount, 'fragment')}, ${count(plan.parts.length, 'part')}, ≈${mb} MB)`;
+  return `Covered ${formatInstant(plan.covered.startMs)} → ${formatInstant(plan.covered.endMs)} (${count(plan.fragmentCount, 'fragment')}, ${count(plan.parts.length, 'part')}, ≈${formatBytes(plan.sizeBytes)})`;
 }

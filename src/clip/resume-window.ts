@@ -19,8 +19,9 @@ export async function resumableWindow(
   options: GetOptions,
   context: { cwd: string; emit: EventSink },
 ): Promise<TimeRange | null> {
-  if (options.continue === false || options.state !== undefined || options.dryRun === true) return null;
-  if (options.output === '-' || options.split === true || options.gaps === 'split') return null;
+  const { output, download } = options;
+  if (!download.continue || options.cron !== undefined || download.dryRun) return null;
+  if (output.path === '-' || output.split || output.gaps === 'split') return null;
   const finalPath = fixedOutputName(options, context.cwd);
   if (finalPath === null || !(await isRegularFileOrMissing(finalPath))) return null;
   const manifestPath = manifestPathFor(finalPath);
@@ -47,8 +48,9 @@ export async function resumableWindow(
 
 /** The single output's path when the template does not depend on the window, else null. */
 function fixedOutputName(options: GetOptions, cwd: string): string | null {
-  const one = outputName(options, { startMs: 0, endMs: 1000 }, cwd);
-  const other = outputName(options, { startMs: 1_700_000_000_000, endMs: 1_700_086_400_000 }, cwd);
+  const request = { ...options.output, stream: options.stream, selector: options.time.selector };
+  const one = outputName(request, { startMs: 0, endMs: 1000 }, cwd);
+  const other = outputName(request, { startMs: 1_700_000_000_000, endMs: 1_700_086_400_000 }, cwd);
   return one === other ? one : null;
 }
 

@@ -4,18 +4,16 @@ import { createPacer } from '../download/pacer.js';
 import { DEFAULT_RETRY_BUDGET } from '../download/retry-policy.js';
 import type { StreamRef } from '../kvs/stream-ref.js';
 import { GET_DEFAULTS } from './get-defaults.js';
-import type { GetDeps } from './get-types.js';
+import type { DownloadOptions, GetDeps } from './get-types.js';
 import type { CallContext } from './plan-window.js';
 import { sessionPort } from './session-port.js';
 
-/** The options that shape a run's remote calls (get and list share them). */
+/** The options that shape a run's remote calls (get and list share them; list keeps the defaults it lacks flags for). */
 export type CallSettings = {
   readonly stream: string;
   readonly streamArn?: string;
-  readonly fragmentRate?: number;
-  readonly pacing?: boolean;
-  readonly retries?: number;
-  readonly retryMaxTimeMs?: number;
+  readonly download: Pick<DownloadOptions, 'retries' | 'retryMaxTimeMs'> &
+    Partial<Pick<DownloadOptions, 'fragmentRate' | 'pacing'>>;
 };
 
 /**
@@ -23,14 +21,15 @@ export type CallSettings = {
  * Pacing is handed to each call as its `beforePage` / `beforeSend` hook (plan-window, pace-get-clip).
  */
 export function createRunContext(settings: CallSettings, deps: Omit<GetDeps, 'cwd' | 'stdout'>): CallContext {
+  const { download } = settings;
   const stream: StreamRef =
     settings.streamArn === undefined ? { streamName: settings.stream } : { streamArn: settings.streamArn };
   const pacer = createPacer(
     {
       getClipPerSecond: PACING_RATES.getClipPerSecond,
-      fragmentsPerSecond: settings.fragmentRate ?? GET_DEFAULTS.fragmentRate,
+      fragmentsPerSecond: download.fragmentRate ?? GET_DEFAULTS.download.fragmentRate,
       listFragmentsPerSecond: PACING_RATES.listFragmentsPerSecond,
-      unpacedUntilThrottle: settings.pacing === false,
+      unpacedUntilThrottle: download.pacing === false,
     },
     deps.nowMs(),
   );
@@ -46,8 +45,8 @@ export function createRunContext(settings: CallSettings, deps: Omit<GetDeps, 'cw
     pacer,
     budget: {
       ...DEFAULT_RETRY_BUDGET,
-      retries: settings.retries ?? DEFAULT_RETRY_BUDGET.retries,
-      retryMaxTimeMs: settings.retryMaxTimeMs ?? DEFAULT_RETRY_BUDGET.retryMaxTimeMs,
+      retries: download.retries,
+      retryMaxTimeMs: download.retryMaxTimeMs,
     },
     nowMs: deps.nowMs,
     sleep: deps.sleep,

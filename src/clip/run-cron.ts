@@ -4,12 +4,14 @@ import { acquireLock } from '../output/lock.js';
 import type { CronState, PendingWindow } from '../output/state-file.js';
 import type { TimeRange } from '../plan/fragment.js';
 import type { Align } from '../plan/select-window.js';
+import { describeWindow } from '../time/describe-window.js';
+import { formatDuration } from '../time/format-duration.js';
 import { formatInstant } from '../time/format-instant.js';
 import { parseInstant } from '../time/parse-instant.js';
 import { resolveWindow } from '../time/resolve-window.js';
-import type { GetDeps, GetOptions, GetResult } from './get-types.js';
+import type { CronOptions, GetDeps, GetOptions, GetResult } from './get-types.js';
 import { cronStore, nextCursor, type CronStore } from './cron-store.js';
-import { GET_DEFAULTS } from './get-defaults.js';
+import { resultOf } from './result-of.js';
 import { settleOwedSteps } from './settle-owed-steps.js';
 import type { CallContext } from './plan-window.js';
 import type { WindowHooks, WindowOutcome } from './window-types.js';
@@ -33,16 +35,17 @@ type FetchWindow = (
  */
 export async function runCron(
   options: GetOptions,
+  cron: CronOptions,
   deps: GetDeps,
   context: CallContext,
   stages: { fetchWindow: FetchWindow },
 ): Promise<GetResult> {
-  const statePath = resolve(deps.cwd, options.state ?? '');
+  const statePath = resolve(deps.cwd, cron.state);
   const lock = await acquireLock(statePath, { nowMs: deps.nowMs() });
   try {
     const store = cronStore(statePath, options, deps);
     let state = await store.read();
-    if (options.selector === 'producer') {
+    if (options.time.selector === 'producer') {
       deps.emit({
         type: 'warning',
         code: 'producer-state',
@@ -51,7 +54,7 @@ export async function runCron(
       });
     }
     if (state?.pending?.written !== undefined) state = await settleOwedSteps(state, store, options, deps);
-    return await archiveWindow(state, store, { options, deps, context, fetchWindow: stages.fetchWindow });
+    return await archiveWindow(state, store, { options, settleMs: cron.settleMs, deps, context, ...stages });
   } finally {
     await lock.release();
   }
@@ -61,10 +64,9 @@ export async function runCron(
 async function archiveWindow(
   state: CronState | undefined,
   store: CronStore,
-  run: { options: GetOptions; deps: GetDeps; context: CallContext; fetchWindow: FetchWindow },
+  run: { options: GetOptions; settleMs: number; deps: GetDeps; context: CallContext; fetchWindow: FetchWindow },
 ): Promise<GetResult> {
-  const { options, deps } = run;
-  const settleMs = options.settleMs ?? GET_DEFAULTS.settleMs;
+  const { options, deps, settleMs } = run;
   const { window, align, firstRun } = cronWindow(options, state, {
     nowMs: deps.nowMs(),
     settleMs,
@@ -73,7 +75,18 @@ async function archiveWindow(
   const cursorMs = state?.cursorMs ?? window.startMs;
   const lastFragmentNumber = state?.lastFragmentNumber;
   const keep = lastFragmentNumber === undefined ? {} : { lastFragmentNumber };
-  if (window.endMs <= window.startMs) return emptyResult(options, window, align, cursorMs);
+  if (window.endMs <= window.startMs) {
+    const empty = emptyWindow(options, window, settleMs, deps);
+    const facts = {
+      options,
+      window: empty,
+      align,
+      startedMs: deps.nowMs(),
+      nowMs: deps.nowMs,
+      stats: run.context.stats,
+    };
+    return resultOf(facts, null, { stateCursorMs: cursorMs });
+  }
   const facts = { cursorMs, window, options, lastFragmentNumber };
   let pending: PendingWindow | undefined;
   const savePending = (next: PendingWindow): Promise<void> =>
@@ -99,7 +112,7 @@ async function archiveWindow(
       },
     },
   );
-  if (options.dryRun === true) return outcome.result;
+  if (options.download.dryRun) return outcome.result;
   const next = nextCursor(outcome.lastFragment, facts);
   await store.save(next);
   if (firstRun && outcome.lastFragment !== undefined)
@@ -109,6 +122,21 @@ async function archiveWindow(
       message: `Started the archive state ${store.path} at ${formatInstant(window.startMs)}`,
     });
   return { ...outcome.result, stateCursorMs: next.cursorMs };
+}
+
+/**
+ * Nothing settled after the cursor yet (--settle or --until hold it back): the window line still says so, and the
+ * window reported is the empty one at its start (never a negative span).
+ */
+function emptyWindow(options: GetOptions, window: TimeRange, settleMs: number, deps: GetDeps): TimeRange {
+  const empty = { startMs: window.startMs, endMs: window.startMs };
+  const { selector, tz } = options.time;
+  const held = options.time.until === undefined ? `--settle ${formatDuration(settleMs)}` : '--until or --settle';
+  const message =
+    `${describeWindow(empty, { timeZone: tz, selector })}: nothing settled after the cursor yet (${held}); ` +
+    'the next run continues from there';
+  deps.emit({ type: 'window', stream: options.stream, window: empty, selector, tz, message });
+  return empty;
 }
 
 function cronWindow(
@@ -122,7 +150,7 @@ function cronWindow(
     const firstRun = state.lastFragmentNumber === undefined && state.cursorMs === state.pending.startMs;
     return {
       window: { startMs: state.pending.startMs, endMs: state.pending.endMs },
-      align: firstRun ? (options.align ?? 'cover') : 'inside',
+      align: firstRun ? (options.time.align ?? 'cover') : 'inside',
       firstRun,
     };
   }
@@ -131,7 +159,7 @@ function cronWindow(
       ? settledMs
       : Math.min(
           settledMs,
-          parseInstant(options.time.until, { nowMs: facts.nowMs, timeZone: options.timeZone, option: '--until' }),
+          parseInstant(options.time.until, { nowMs: facts.nowMs, timeZone: options.time.tz, option: '--until' }),
         );
   if (state !== undefined) {
     // After the first run the cursor is an exact fragment boundary: only fragments starting at or after it.
@@ -143,33 +171,10 @@ function cronWindow(
       hint: 'Pass --since for the first run, e.g. --since 1h',
     });
   }
-  const resolved = resolveWindow(options.time, { nowMs: facts.nowMs, timeZone: options.timeZone });
+  const resolved = resolveWindow(options.time, { nowMs: facts.nowMs, timeZone: options.time.tz });
   return {
     window: { startMs: resolved.startMs, endMs: Math.min(resolved.endMs, untilMs) },
-    align: options.align ?? 'cover',
+    align: options.time.align ?? 'cover',
     firstRun: true,
-  };
-}
-
-function emptyResult(options: GetOptions, window: TimeRange, align: Align, cursorMs: number): GetResult {
-  return {
-    stream: options.stream,
-    window,
-    timeZone: options.timeZone,
-    selector: options.selector,
-    align,
-    covered: null,
-    dryRun: options.dryRun === true,
-    output: null,
-    outputs: [],
-    skipped: false,
-    calls: 0,
-    parts: [],
-    bytes: 0,
-    fragments: 0,
-    gaps: [],
-    retries: 0,
-    durationMs: 0,
-    stateCursorMs: cursorMs,
   };
 }

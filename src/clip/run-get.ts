@@ -18,11 +18,17 @@ import { runCron } from './run-cron.js';
  */
 export async function runGet(options: GetOptions, deps: GetDeps): Promise<GetResult> {
   const context = createRunContext(options, deps);
-  if (options.state !== undefined) return runCron(options, deps, context, { fetchWindow });
-  const fresh = resolveWindow(options.time, { nowMs: deps.nowMs(), timeZone: options.timeZone });
+  if (options.cron !== undefined) return runCron(options, options.cron, deps, context, { fetchWindow });
+  const fresh = resolveWindow(options.time, { nowMs: deps.nowMs(), timeZone: options.time.tz });
   // An interrupted run of this same request left a manifest: continue the window it resolved ("3h" then).
   const window = (await resumableWindow(options, deps)) ?? fresh;
   const asked = askedRequestOf(options);
-  const { result } = await fetchWindow(options, deps, context, { window, align: options.align ?? 'cover', asked }, {});
+  const { result } = await fetchWindow(
+    options,
+    deps,
+    context,
+    { window, align: options.time.align ?? 'cover', asked },
+    {},
+  );
   return result;
 }

@@ -18,7 +18,7 @@ export async function settleOwedSteps(
 ): Promise<CronState> {
   const pending = state.pending;
   if (pending?.written === undefined) return state;
-  const steps = postStepsOf(options);
+  const steps = postStepsOf(options.postSteps);
   let owed = [...(pending.steps ?? [])];
   for (const step of owed.filter((entry) => !steps.some((candidate) => candidate.id === entry.id))) {
     deps.emit({

@@ -36,7 +36,7 @@ export type PlanEvent = {
   readonly type: 'plan';
   readonly plan: PlanSummary;
   readonly dryRun: boolean;
-  /** `Covered … (1 800 fragments, 10 parts, ≈812 MB)`, or `No fragments in the window`. */
+  /** `Covered … (1800 fragments, 10 parts, ≈812 MB)`, or `No fragments in the window`. */
   readonly message: string;
 };
 

@@ -21,6 +21,7 @@ import {
 import type { PartBody } from './part-body.js';
 import { streamPart } from './stream-part.js';
 import { withRetry } from './with-retry.js';
+import { count } from '../text/count.js';
 
 /**
  * What one GetClip call reports about the file it wrote: its size and SHA-256 (lowercase hex), computed while the body
@@ -451,7 +452,7 @@ async function replacementFor(part: Part, error: unknown, context: Context): Pro
     options.emit({
       type: 'warning',
       code: 'part-truncated',
-      message: `${label}: GetClip returned ${(truncatedMs / 1000).toFixed(1)} s of ${(part.mediaDurationMs / 1000).toFixed(1)} s planned; re-planned as ${parts.length} parts`,
+      message: `${label}: GetClip returned ${(truncatedMs / 1000).toFixed(1)} s of ${(part.mediaDurationMs / 1000).toFixed(1)} s planned; re-planned as ${count(parts.length, 'part')}`,
     });
     return parts;
   }
@@ -484,7 +485,7 @@ async function replacementFor(part: Part, error: unknown, context: Context): Pro
       message:
         parts.length === 0
           ? `${label}: its fragments are no longer available (past retention?); skipped`
-          : `${label}: GetClip found no fragments; listed the range again and re-planned it as ${parts.length} parts`,
+          : `${label}: GetClip found no fragments; listed the range again and re-planned it as ${count(parts.length, 'part')}`,
     });
     return parts;
   }

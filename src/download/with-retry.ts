@@ -1,7 +1,8 @@
-import { KvsClipError } from '../errors/kvs-clip-error.js';
+import type { KvsClipError } from '../errors/kvs-clip-error.js';
 import { MediaError } from '../errors/media-error.js';
 import { RemoteError } from '../errors/remote-error.js';
 import { cancellationOf, sleepUnlessCancelled } from './cancellation.js';
+import { describeFailure, failureName } from './describe-failure.js';
 import { decideRetry, type RetryBudget, type RetryClass } from './retry-policy.js';
 
 /** What one retry looks like to the user (the `retry` event). */
@@ -16,7 +17,8 @@ export type RetryNotice = {
   readonly retries: number;
   readonly delayMs: number;
   readonly refreshEndpoint: boolean;
-  /** yt-dlp style: `GetClip part 3/12: ClientLimitExceededException. Retrying in 2.4 s (2/8)`. */
+  /** yt-dlp style: `GetClip part 3/12: ClientLimitExceededException. Retrying in 2.4 s (2/8)`; socket errors and
+   * timeouts in words (`connection refused`, `no answer within 30 s (--read-timeout)`), src/download/describe-failure.ts. */
   readonly message: string;
 };
 
@@ -38,18 +40,6 @@ export type WithRetryOptions = {
   /** Called before retrying a connection or endpoint failure: reload GetDataEndpoint. */
   readonly refreshEndpoint?: () => Promise<void>;
 };
-
-function nameOf(error: unknown): string {
-  // Typed errors from src/kvs wrap the service's exception: name what the service said.
-  if (error instanceof KvsClipError && error.cause instanceof Error) return nameOf(error.cause);
-  if (error instanceof Error) {
-    const code = (error as Error & { code?: unknown }).code;
-    // Node socket errors carry the useful part in `code` (ECONNRESET); SDK errors in `name`.
-    if (typeof code === 'string' && error.name === 'Error') return code;
-    return error.name;
-  }
-  return typeof error;
-}
 
 function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
@@ -90,7 +80,7 @@ export async function withRetry<T>(call: (attempt: number) => Promise<T>, option
       const throttled = errorClass === 'throttle';
       throw new RemoteError(
         throttled ? 'E_THROTTLED' : 'E_REMOTE',
-        `${label}: ${nameOf(failure)}. Giving up after ${attempt} ${attempt === 1 ? 'retry' : 'retries'}`,
+        `${label}: ${describeFailure(failure)}. Giving up after ${attempt} ${attempt === 1 ? 'retry' : 'retries'}`,
         {
           cause: failure,
           hint: throttled
@@ -103,13 +93,13 @@ export async function withRetry<T>(call: (attempt: number) => Promise<T>, option
     const retry = attempt + 1;
     options.onRetry?.({
       label,
-      errorName: nameOf(failure),
+      errorName: failureName(failure),
       errorClass,
       retry,
       retries: budget.retries,
       delayMs: decision.delayMs,
       refreshEndpoint: decision.refreshEndpoint,
-      message: `${label}: ${nameOf(failure)}. Retrying in ${formatSeconds(decision.delayMs)} (${retry}/${budget.retries})`,
+      message: `${label}: ${describeFailure(failure)}. Retrying in ${formatSeconds(decision.delayMs)} (${retry}/${budget.retries})`,
     });
     await sleepUnlessCancelled(decision.delayMs, { sleep: options.sleep, signal });
     refresh = decision.refreshEndpoint;

@@ -117,6 +117,8 @@ export type Clip = {
   readonly tracks: readonly Track[];
   /** Size of the source in bytes. */
   readonly sizeBytes: number;
+  /** Absolute KVS start (epoch ms) a kvs-clip output recorded in `moov/udta/kvsS` (boxes/kvs-start.ts). */
+  readonly startMs?: number;
 };
 
 /**

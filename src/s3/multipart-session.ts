@@ -33,10 +33,12 @@ export type StoredObject = {
   readonly key: string;
   readonly uri: string;
   readonly sizeBytes: number;
-  /** SHA-256 (hex) of the whole object: known for a single PutObject (the multipart head goes last, docs/s3.md). */
+  /** SHA-256 (hex) of the whole object (null only when the run was told not to compute it). */
   readonly sha256: string | null;
+  /** Whether `sha256` is stored as the object's `x-amz-meta-sha256` (not above CopyObject's 5 GiB). */
+  readonly sha256Stored?: boolean;
   /** S3's own checksum: SHA-256 of the object, or for multipart the composite `base64(sha256(part digests))-N`. */
-  readonly checksumSha256: string;
+  readonly checksumSha256?: string;
   readonly etag: string | null;
   readonly versionId: string | null;
   /** Parts this run sent (recorded parts of an earlier run are not sent again). */

@@ -6,7 +6,7 @@ import { MultipartSession, UploadGoneError, type StoredObject } from './multipar
 import type { S3ObjectSettings } from './object-headers.js';
 import { choosePartBytes } from './plan-upload-parts.js';
 import { StreamingSink, type StreamEvent } from './streaming-sink.js';
-import { objectExists } from './upload-file.js';
+import { objectExists, uploadFile } from './upload-file.js';
 
 /** How `-o s3://…` objects are written: the --s3-* settings, --force, and where scratch folders go. */
 export type ObjectStoreOptions = {
@@ -18,6 +18,8 @@ export type ObjectStoreOptions = {
   /** Tests shrink parts to get many from a short video; S3's 5 MiB minimum still applies. */
   readonly preferredPartBytes?: number;
   readonly concurrency?: number;
+  /** Compute every streamed object's SHA-256 and store it as metadata (default true; docs/s3.md, "Integrity"). */
+  readonly wholeSha256?: boolean;
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: StreamEvent) => void;
 };
@@ -64,6 +66,7 @@ export function createS3ObjectStore(options: ObjectStoreOptions) {
           partBytes,
           ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
           ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+          ...(options.wholeSha256 === undefined ? {} : { wholeSha256: options.wholeSha256 }),
         },
         request.resumeAt,
       );
@@ -77,6 +80,30 @@ export function createS3ObjectStore(options: ObjectStoreOptions) {
       await rm(statePath(scratchDir), { force: true });
     },
     isUploadGone: (error: unknown) => error instanceof UploadGoneError,
+    async putFile(object: ObjectKey, file: string, metadata: Readonly<Record<string, string>>) {
+      const uploaded = await uploadFile(options.client, {
+        file,
+        ...object,
+        statePath: `${file}.s3upload.json`,
+        force: options.force,
+        metadata,
+        settings: options.settings,
+        ...(options.preferredPartBytes === undefined ? {} : { preferredPartBytes: options.preferredPartBytes }),
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
+      const done: StoredObject = {
+        bucket: uploaded.bucket,
+        key: uploaded.key,
+        uri: uploaded.uri,
+        sizeBytes: uploaded.sizeBytes,
+        sha256: uploaded.sha256,
+        etag: uploaded.etag ?? null,
+        versionId: uploaded.versionId ?? null,
+        partsSent: uploaded.partsSent,
+      };
+      stored.push(done);
+      return done;
+    },
   };
 }
 

@@ -2,7 +2,9 @@ import { open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InternalError } from '../errors/internal-error.js';
 import { UsageError } from '../errors/usage-error.js';
+import { InOrderHash } from './in-order-hash.js';
 import { MultipartSession, type SessionOptions, type StoredObject } from './multipart-session.js';
+import { addWholeSha256 } from './object-sha256.js';
 
 /**
  * An S3 object written as a progressive MP4 is produced (docs/s3.md, "Streaming upload"). Part 1 is the head
@@ -27,6 +29,8 @@ export type StreamingSinkOptions = SessionOptions & {
   /** Parts in flight at once (default 2). */
   readonly concurrency?: number;
   readonly onEvent?: (event: StreamEvent) => void;
+  /** Compute the whole-object SHA-256 and store it as metadata (default true; docs/s3.md, "Integrity"). */
+  readonly wholeSha256?: boolean;
 };
 
 const MIB = 1024 * 1024;
@@ -49,6 +53,7 @@ export class StreamingSink {
   private readonly inFlight = new Set<Promise<void>>();
   private failure: Error | null = null;
   private closed = false;
+  private readonly order = new InOrderHash();
 
   private constructor(
     private readonly options: StreamingSinkOptions,
@@ -88,6 +93,7 @@ export class StreamingSink {
 
   async writeAt(bytes: Uint8Array, position: number): Promise<void> {
     this.throwIfFailed();
+    this.order.see(bytes, position);
     let done = 0;
     while (done < bytes.length) {
       const at = position + done;
@@ -107,6 +113,7 @@ export class StreamingSink {
 
   skipTo(position: number): void {
     if (this.headBytes !== null) throw new InternalError(`${this.path}: a hole after the head is fixed`);
+    if (position > this.end) this.order.invalidate();
     this.holeEnd = Math.max(this.holeEnd, position);
     this.end = Math.max(this.end, position);
   }
@@ -160,7 +167,18 @@ export class StreamingSink {
     }
     await this.session.sendPart(1, await readRange(this.options.headPath, 0, headBytes));
     this.assertAllParts(last?.partNumber ?? 1);
-    const object = await this.session.complete(this.end);
+    const completed = await this.session.complete(this.end);
+    const object =
+      this.options.wholeSha256 === false
+        ? completed
+        : await addWholeSha256(completed, {
+            client: this.options.client,
+            target: this.options,
+            headPath: this.options.headPath,
+            headBytes,
+            streamed: this.order.digest(this.end),
+            ...(this.options.signal === undefined ? {} : { signal: this.options.signal }),
+          });
     await this.cleanUp();
     return object;
   }
@@ -245,6 +263,8 @@ export class StreamingSink {
   /** Lays out the position (0, or a checkpoint's committed bytes) over the recorded parts and the part files. */
   private async startAt(resumeAt: number): Promise<void> {
     const state = this.session.state;
+    // The bytes before a resume point were written by another run: they cannot be hashed in order here.
+    if (resumeAt > 0) this.order.invalidate();
     if (resumeAt > 0 && state.headBytes === null && resumeAt > this.options.partBytes)
       throw resumeMismatch(this.path, 'the upload state is missing');
     this.headBytes = state.headBytes;

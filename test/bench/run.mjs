@@ -15,6 +15,7 @@ import { concurrency } from './figures/concurrency.mjs';
 import { joinAlone } from './figures/join-alone.mjs';
 import { emulatorServe } from './figures/emulator-serve.mjs';
 import { imagesMemory } from './figures/images-memory.mjs';
+import { s3 } from './figures/s3.mjs';
 
 const FIGURES = {
   wire,
@@ -24,6 +25,7 @@ const FIGURES = {
   join: joinAlone,
   emulator: emulatorServe,
   images: imagesMemory,
+  s3,
 };
 
 const argv = process.argv.slice(2);

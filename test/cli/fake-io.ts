@@ -103,7 +103,7 @@ export function spyRunners(overrides: Partial<CommandRunners> = {}): {
       command: 'join',
       inputs: [],
       outputs: ['out.mp4'],
-      format: 'mp4',
+      format: 'progressive',
       faststart: true,
       bytes: 1,
       durationMs: 1,

@@ -168,7 +168,7 @@ const JOIN: Spec = {
     command: { literal: 'join' },
     inputs: { array: 'string' },
     outputs: { array: 'string' },
-    format: { oneOf: ['mp4', 'fmp4'] },
+    format: { oneOf: ['progressive', 'fragmented'] },
     faststart: 'boolean',
     bytes: 'integer',
     durationMs: 'number',
@@ -310,11 +310,14 @@ describe('the --json documents of the built CLI', () => {
   });
 
   it('get --split: part files in outputs and on each part', async () => {
-    const document = await documentOf(['get', 'cam', ...RANGE, '--split', '-o', 'split.mp4']);
+    const document = await documentOf(['get', 'cam', ...RANGE, '--split', '-o', 'split_{index}.mp4']);
     expectConforms(document, GET);
     expect(document['output']).toBeNull();
     expect((document['outputs'] as unknown[]).length).toBe(partsOf(document).length);
-    for (const part of partsOf(document)) expect(typeof part['output']).toBe('string');
+    // One index base: parts[].index is the number {index} put in the part's name, counted from 1.
+    for (const part of partsOf(document))
+      expect(part['output']).toMatch(new RegExp(`split_${String(part['index'])}\\.mp4$`));
+    expect(partsOf(document).map((part) => part['index'])).toEqual(partsOf(document).map((_, i) => i + 1));
   });
 
   it('get --dry-run: parts without downloaded bytes, null output', async () => {

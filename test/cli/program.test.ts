@@ -20,24 +20,28 @@ describe('get wiring', () => {
       aws: { local: false },
       mode: { json: false, quiet: false, verbose: false, progress: false, color: false },
       logFormat: 'human',
-      output: 'out.mp4',
-      force: false,
-      skipExisting: false,
-      mkdir: false,
-      split: false,
-      faststart: true,
-      format: 'mp4',
-      gaps: 'keep',
-      failOnGap: false,
-      concurrency: 2,
-      retries: 8,
-      retryMaxTimeMs: 600_000,
-      fragmentRate: 250,
-      pacing: true,
-      dryRun: false,
-      continue: true,
-      keepParts: false,
-      settleMs: 60_000,
+      output: {
+        path: 'out.mp4',
+        force: false,
+        skipExisting: false,
+        mkdir: false,
+        split: false,
+        faststart: true,
+        format: 'progressive',
+        gaps: 'keep',
+        failOnGap: false,
+      },
+      download: {
+        concurrency: 2,
+        retries: 8,
+        retryMaxTimeMs: 600_000,
+        fragmentRate: 250,
+        pacing: true,
+        dryRun: false,
+        continue: true,
+        keepParts: false,
+      },
+      postSteps: {},
     } satisfies GetOptions);
   });
 
@@ -101,26 +105,35 @@ describe('get wiring', () => {
     expect(options).toMatchObject({
       stream: 'cam1',
       streamArn: 'arn:aws:kinesisvideo:us-east-1:123456789012:stream/cam1/1718370000000',
-      time: { since: '2025-06-14 15:00', until: '2025-06-14 16:00', tz: 'Europe/Berlin', selector: 'producer' },
-      output: 'a/{stream}.mp4',
-      force: true,
-      mkdir: true,
-      faststart: false,
-      format: 'fmp4',
-      gaps: 'close',
-      failOnGap: true,
-      align: 'inside',
-      concurrency: 4,
-      retries: 0,
-      retryMaxTimeMs: 90_000,
-      fragmentRate: 100.5,
-      pacing: false,
-      dryRun: true,
-      continue: false,
-      keepParts: true,
-      state: 's.state',
-      settleMs: 0,
-      exec: 'echo {}',
+      time: {
+        since: '2025-06-14 15:00',
+        until: '2025-06-14 16:00',
+        tz: 'Europe/Berlin',
+        selector: 'producer',
+        align: 'inside',
+      },
+      output: {
+        path: 'a/{stream}.mp4',
+        force: true,
+        mkdir: true,
+        faststart: false,
+        // The old name is an alias of the joiner's own.
+        format: 'fragmented',
+        gaps: 'close',
+        failOnGap: true,
+      },
+      download: {
+        concurrency: 4,
+        retries: 0,
+        retryMaxTimeMs: 90_000,
+        fragmentRate: 100.5,
+        pacing: false,
+        dryRun: true,
+        continue: false,
+        keepParts: true,
+      },
+      cron: { state: 's.state', settleMs: 0 },
+      postSteps: { exec: 'echo {}' },
       logFormat: 'json',
       aws: { region: 'eu-west-1', profile: 'p', endpointUrl: 'http://127.0.0.1:4567', local: false },
       mode: { verbose: true, color: false, progress: false },
@@ -169,7 +182,7 @@ describe('get wiring', () => {
   it('streams fragmented MP4 for -o - when stdout is a pipe', async () => {
     const { code, options } = await run(['get', 'cam1', '--last', '1h', '-o', '-']);
     expect(code).toBe(0);
-    expect((options as GetOptions).format).toBe('fmp4');
+    expect((options as GetOptions).output.format).toBe('fragmented');
   });
 
   it('prints the one success document with --json', async () => {
@@ -334,15 +347,32 @@ describe('other commands', () => {
       force: true,
       mkdir: false,
       faststart: false,
-      format: 'mp4',
+      format: 'progressive',
       gaps: 'close',
       splitOnChange: true,
       mode: { json: false, quiet: false, verbose: false, progress: false, color: false },
     } satisfies JoinOptions);
   });
 
+  it('join --format takes progressive / fragmented, and mp4 / fmp4 as their aliases', async () => {
+    for (const [name, format] of [
+      ['fragmented', 'fragmented'],
+      ['fmp4', 'fragmented'],
+      ['progressive', 'progressive'],
+      ['mp4', 'progressive'],
+    ] as const)
+      expect((await run(['join', 'a.mp4', '-o', 'out.mp4', '--format', name])).options).toMatchObject({ format });
+  });
+
+  it('archive --format takes the same names as get and join, old ones as aliases', async () => {
+    expect((await run(['archive', 'cam1', '--state-dir', 's', '--format', 'fmp4'])).options).toMatchObject({
+      format: 'fragmented',
+    });
+    expect((await run(['archive', 'cam1', '--state-dir', 's'])).options).toMatchObject({ format: 'progressive' });
+  });
+
   it('join to stdout is fragmented MP4', async () => {
-    expect((await run(['join', 'a.mp4', '-o', '-'])).options).toMatchObject({ output: '-', format: 'fmp4' });
+    expect((await run(['join', 'a.mp4', '-o', '-'])).options).toMatchObject({ output: '-', format: 'fragmented' });
   });
 
   it('inspect passes the file and --boxes', async () => {

@@ -9,7 +9,15 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { runGet } from '../../src/clip/run-get.js';
-import type { GetOptions, GetResult } from '../../src/clip/get-types.js';
+import { getOptions } from '../../src/clip/get-defaults.js';
+import type {
+  CronOptions,
+  DownloadOptions,
+  GetOptions,
+  GetResult,
+  OutputOptions,
+  TimeOptions,
+} from '../../src/clip/get-types.js';
 import type { GetEvent } from '../../src/download/events.js';
 import type { StreamFragment } from '../../src/emulator/emulated-stream.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../src/emulator/local-credentials.js';
@@ -22,13 +30,60 @@ import { clientEmulatorOptions } from '../support/client-emulator-options.js';
 
 export const HOUR = 3_600_000;
 
+/**
+ * A run as the scenarios write it: one flat bag, the flag names of `get` (`output` is `-o`, `state` is
+ * `--state`). getOptionsOfRun sorts it into runGet's option groups; everything absent comes from GET_DEFAULTS.
+ */
+export type RunInput = { readonly stream: string; readonly streamArn?: string } & Partial<
+  Omit<TimeOptions, 'tz'> & Omit<OutputOptions, 'path'> & DownloadOptions & Omit<CronOptions, 'state'>
+> & {
+    readonly time?: Omit<TimeOptions, 'tz' | 'selector' | 'align'>;
+    readonly timeZone?: string;
+    readonly output?: string;
+    readonly state?: string;
+    readonly exec?: string;
+  };
+
+const GROUPS = {
+  time: ['selector', 'align'],
+  output: ['force', 'skipExisting', 'mkdir', 'split', 'faststart', 'format', 'gaps', 'failOnGap'],
+  download: [
+    'concurrency',
+    'retries',
+    'retryMaxTimeMs',
+    'fragmentRate',
+    'pacing',
+    'dryRun',
+    'continue',
+    'keepParts',
+    'limits',
+  ],
+} as const;
+
+/** The GetOptions of a flat RunInput. */
+export function getOptionsOfRun(input: RunInput): GetOptions {
+  const pick = (keys: readonly string[]) =>
+    Object.fromEntries(keys.flatMap((key) => (key in input ? [[key, (input as Record<string, unknown>)[key]]] : [])));
+  return getOptions({
+    stream: input.stream,
+    ...(input.streamArn === undefined ? {} : { streamArn: input.streamArn }),
+    time: { ...input.time, ...(input.timeZone === undefined ? {} : { tz: input.timeZone }), ...pick(GROUPS.time) },
+    output: { ...(input.output === undefined ? {} : { path: input.output }), ...pick(GROUPS.output) },
+    download: pick(GROUPS.download),
+    ...(input.state === undefined
+      ? {}
+      : { cron: { state: input.state, ...(input.settleMs === undefined ? {} : { settleMs: input.settleMs }) } }),
+    postSteps: input.exec === undefined ? {} : { exec: input.exec },
+  });
+}
+
 export type Harness = {
   readonly emulator: RunningEmulator;
   readonly clock: VirtualClock;
   readonly dir: string;
   /** Runs `get` with defaults (UTC, server timestamps); captures events and the error, if any. */
   run(
-    options: Partial<GetOptions> & { stream: string },
+    options: RunInput,
     extra?: { signal?: AbortSignal; onEvent?: (event: GetEvent) => void; stdout?: NodeJS.WritableStream },
   ): Promise<RunOutcome>;
   /** A reference MP4 (moov-first) built by the emulator from exactly these fragments, written under `dir`. */
@@ -63,7 +118,7 @@ export async function startHarness(
     dir,
     async run(partial, extra = {}) {
       const events: GetEvent[] = [];
-      const options: GetOptions = { time: {}, timeZone: 'UTC', selector: 'server', ...partial };
+      const options = getOptionsOfRun(partial);
       try {
         const result = await runGet(options, {
           nowMs: clock.now,

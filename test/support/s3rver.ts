@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,11 +9,17 @@ import S3rver from 's3rver';
 /** One request s3rver received: method, path and the query's action keys (e.g. `uploadId`, `partNumber=3`). */
 export type S3Request = { readonly method: string; readonly url: string; readonly status: number };
 
+/** S3Fault.status of a connection reset mid-request (logged in `requests` with this status). */
+export const RESET = -1;
+
 /** A reply the harness gives instead of s3rver, `times` times, to requests that `match`. */
 export type S3Fault = {
   readonly match: (request: { method: string; url: string }) => boolean;
   times: number;
-  /** HTTP status of the reply; 0 = never answer (the request hangs until the client goes away). */
+  /**
+   * HTTP status of the reply; 0 = never answer (the request hangs until the client goes away); RESET = close the
+   * connection abruptly (TCP RST) once the first bytes of the request body have arrived, with no reply.
+   */
   readonly status: number;
   readonly code: string;
 };
@@ -28,14 +35,41 @@ export type TestS3 = {
   close(): Promise<void>;
 };
 
+function resetOnFirstBytes(req: IncomingMessage, logged: () => void): void {
+  req.once('data', () => {
+    logged();
+    req.socket.resetAndDestroy();
+  });
+}
+
 function replyWithFault(res: ServerResponse, fault: S3Fault): void {
   res.writeHead(fault.status, { 'content-type': 'application/xml' });
   res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${fault.code}</Code><Message>injected</Message></Error>`);
 }
 
 /**
+ * Real S3 answers a request naming an upload id it does not know (completed, aborted, expired) with 404 NoSuchUpload.
+ * s3rver does not check: it stores the part into a new directory and fails the completion with a 500. The front
+ * gives S3's answer when s3rver has no state for the upload (`<bucket>/._S3rver_uploads/<id>/key` in its directory).
+ */
+function unknownUpload(directory: string, url: string): S3Fault | undefined {
+  const parsed = new URL(url, 'http://front');
+  const uploadId = parsed.searchParams.get('uploadId');
+  const bucket = decodeURIComponent(parsed.pathname.split('/')[1] ?? '');
+  if (uploadId === null || uploadId === '' || bucket === '') return undefined;
+  if (existsSync(uploadDirectory(directory, bucket, uploadId, 'key'))) return undefined;
+  return { match: () => true, times: 1, status: 404, code: 'NoSuchUpload' };
+}
+
+/** Where s3rver keeps the state of one multipart upload (its filesystem store's layout). */
+export function uploadDirectory(directory: string, bucket: string, uploadId: string, ...rest: string[]): string {
+  return join(directory, bucket, '._S3rver_uploads', uploadId, ...rest);
+}
+
+/**
  * Starts a real s3rver (filesystem-backed S3-compatible server) on 127.0.0.1:0 with the given buckets, behind a thin
- * HTTP front that logs every request and can answer with injected faults. No S3 client code is mocked.
+ * HTTP front that logs every request, can answer with injected faults, and answers NoSuchUpload as S3 does. No S3
+ * client code is mocked.
  */
 export async function startTestS3(options: { buckets: readonly string[] }): Promise<TestS3> {
   const directory = await mkdtemp(join(tmpdir(), 'kvs-clip-s3rver-'));
@@ -46,14 +80,16 @@ export async function startTestS3(options: { buckets: readonly string[] }): Prom
   });
   await s3rver.configureBuckets();
   const handle = s3rver.callback();
+  const uploadGone = (request: { url: string }) => unknownUpload(directory, request.url);
   const requests: S3Request[] = [];
   const faults: S3Fault[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const request = { method: req.method ?? '', url: req.url ?? '' };
-    const fault = faults.find((candidate) => candidate.times > 0 && candidate.match(request));
+    const fault = faults.find((candidate) => candidate.times > 0 && candidate.match(request)) ?? uploadGone(request);
     res.on('finish', () => requests.push({ ...request, status: res.statusCode }));
     if (fault !== undefined) {
       fault.times -= 1;
+      if (fault.status === RESET) return resetOnFirstBytes(req, () => requests.push({ ...request, status: RESET }));
       req.resume();
       if (fault.status === 0) return;
       req.on('end', () => replyWithFault(res, fault));
@@ -80,4 +116,24 @@ export async function startTestS3(options: { buckets: readonly string[] }): Prom
 /** Requests that uploaded part `partNumber` (UploadPart), successful or not. */
 export function partRequests(requests: readonly S3Request[]): S3Request[] {
   return requests.filter((request) => request.method === 'PUT' && /[?&]partNumber=\d+/.test(request.url));
+}
+
+/**
+ * The environment of a CLI run against `s3`: no AWS config or instance metadata, s3rver's credentials, its URL as
+ * AWS_ENDPOINT_URL_S3, and the S3 scratch folders under `dir/staging`.
+ */
+export function s3CliEnv(s3: TestS3, dir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    TZ: 'UTC',
+    HOME: dir,
+    AWS_CONFIG_FILE: join(dir, 'no-aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-aws-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+    AWS_ENDPOINT_URL_S3: s3.url,
+    KVS_CLIP_STAGING_DIR: join(dir, 'staging'),
+    ...extra,
+  };
 }

@@ -25,12 +25,15 @@ describe('formatDuration', () => {
     [0, '0ms'],
     [90_061_000, '1d1h1m1s'],
     [-60_000, '-1m'],
+    [3_602_000, '1h0m2s'],
+    [86_460_000, '1d0h1m'],
+    [3_600_500, '1h0m0.5s'],
   ])('prints %i ms as %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
   });
 
   it('prints what parseDuration reads back', () => {
-    for (const ms of [1, 999, 1000, 62_500, 5_400_000, 90_061_000, 1_209_600_000]) {
+    for (const ms of [1, 999, 1000, 62_500, 5_400_000, 90_061_000, 1_209_600_000, 3_602_000, 86_460_000]) {
       expect(parseDuration(formatDuration(ms))).toBe(ms);
     }
   });

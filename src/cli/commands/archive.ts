@@ -3,14 +3,16 @@ import { parseSegmentLength } from '../../archive/segments.js';
 import { resolveShard, type Shard } from '../../archive/shard.js';
 import { GET_DEFAULTS } from '../../clip/get-defaults.js';
 import { UsageError } from '../../errors/usage-error.js';
+import type { OutputFormat } from '../../mp4/model.js';
 import type { CliIo } from '../io.js';
 import { addAwsOptions, readAwsOptions, type AwsOptions } from '../options/aws-options.js';
 import { choiceOption, flagOption, numberOption, stringOption } from '../options/option-values.js';
+import { formatOption, readFormat } from '../options/format-option.js';
 import { addOutputModeOptions, readOutputMode, type OutputMode } from '../options/output-mode.js';
 import { durationParser, integerParser, positiveNumberParser } from '../options/parse-number.js';
 import { readZone, SELECTORS, type Selector } from '../options/time-options.js';
 import { successDocument, writeJsonDocument, type ArchiveJsonResult } from '../render/json.js';
-import { LOG_FORMATS, OUTPUT_FORMATS } from './get.js';
+import { LOG_FORMATS } from './get.js';
 
 export const ARCHIVE_GAP_MODES = ['keep', 'close'] as const;
 
@@ -37,7 +39,7 @@ export type ArchiveCliOptions = {
   readonly concurrency: number;
   readonly maxSegments: number;
   readonly dryRun: boolean;
-  readonly format: (typeof OUTPUT_FORMATS)[number];
+  readonly format: OutputFormat;
   readonly faststart: boolean;
   readonly gaps: (typeof ARCHIVE_GAP_MODES)[number];
   readonly retries: number;
@@ -76,7 +78,7 @@ export function archiveCommand(deps: ArchiveCommandDeps): Command {
     .addOption(
       new Option('--settle <duration>', 'a segment is complete once its end is this far in the past')
         .argParser(durationParser('--settle'))
-        .default(GET_DEFAULTS.settleMs, '1m'),
+        .default(GET_DEFAULTS.cron.settleMs, '1m'),
     )
     .option('--follow', 'keep running: archive each segment as it completes, until SIGTERM/SIGINT')
     .addOption(
@@ -97,25 +99,27 @@ export function archiveCommand(deps: ArchiveCommandDeps): Command {
     .option('--shard <K/N|auto>', 'only the streams of shard K of N (0-based), or auto from the scheduler')
     .option('--shards <n>', 'with --shard auto: the number of shards')
     .option('--dry-run', 'list the segments each stream would get, no download')
-    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default(GET_DEFAULTS.format))
+    .addOption(formatOption('progressive'))
     .option('--no-faststart', 'write moov at the end instead of in front')
     .addOption(
       new Option('--gaps <mode>', 'how a segment with gaps is joined')
         .choices(ARCHIVE_GAP_MODES)
-        .default(GET_DEFAULTS.gaps),
+        .default(GET_DEFAULTS.output.gaps),
     )
     .addOption(
-      new Option('--retries <n>', 'retries per call').argParser(integerParser(0, 100)).default(GET_DEFAULTS.retries),
+      new Option('--retries <n>', 'retries per call')
+        .argParser(integerParser(0, 100))
+        .default(GET_DEFAULTS.download.retries),
     )
     .addOption(
       new Option('--retry-max-time <duration>', 'give up retrying one call after this long')
         .argParser(durationParser('--retry-max-time'))
-        .default(GET_DEFAULTS.retryMaxTimeMs, '10m'),
+        .default(GET_DEFAULTS.download.retryMaxTimeMs, '10m'),
     )
     .addOption(
       new Option('--fragment-rate <n>', 'fragment budget per second for each stream')
         .argParser(positiveNumberParser(500))
-        .default(GET_DEFAULTS.fragmentRate),
+        .default(GET_DEFAULTS.download.fragmentRate),
     )
     .option('--no-pacing', 'do not pace calls ahead of time (endpoints without KVS quotas)')
     .option('--exec <cmd>', 'run CMD after each segment file is in place; {} is its path')
@@ -180,18 +184,18 @@ export function readArchiveOptions(command: Command, names: readonly string[], i
     ...(since === undefined ? {} : { since }),
     tz: readZone(command, io),
     selector: choiceOption(values, 'timestamps', SELECTORS, 'server'),
-    settleMs: numberOption(values, 'settle', GET_DEFAULTS.settleMs),
+    settleMs: numberOption(values, 'settle', GET_DEFAULTS.cron.settleMs),
     follow: flagOption(values, 'follow'),
     graceMs: numberOption(values, 'grace', 30_000),
     concurrency: numberOption(values, 'concurrency', 4),
     maxSegments: numberOption(values, 'maxSegments', 24),
     dryRun: flagOption(values, 'dryRun'),
-    format: choiceOption(values, 'format', OUTPUT_FORMATS, 'mp4'),
+    format: readFormat(values, undefined, 'progressive'),
     faststart: flagOption(values, 'faststart'),
     gaps: choiceOption(values, 'gaps', ARCHIVE_GAP_MODES, 'keep'),
-    retries: numberOption(values, 'retries', GET_DEFAULTS.retries),
-    retryMaxTimeMs: numberOption(values, 'retryMaxTime', GET_DEFAULTS.retryMaxTimeMs),
-    fragmentRate: numberOption(values, 'fragmentRate', GET_DEFAULTS.fragmentRate),
+    retries: numberOption(values, 'retries', GET_DEFAULTS.download.retries),
+    retryMaxTimeMs: numberOption(values, 'retryMaxTime', GET_DEFAULTS.download.retryMaxTimeMs),
+    fragmentRate: numberOption(values, 'fragmentRate', GET_DEFAULTS.download.fragmentRate),
     pacing: flagOption(values, 'pacing'),
     ...(exec === undefined ? {} : { exec }),
     aws: readAwsOptions(values),

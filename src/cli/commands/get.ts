@@ -1,56 +1,31 @@
 import { Command, Option } from 'commander';
 import { GET_DEFAULTS } from '../../clip/get-defaults.js';
+import type { GetOptions as ClipGetOptions } from '../../clip/get-types.js';
 import { UsageError } from '../../errors/usage-error.js';
 import type { CliIo } from '../io.js';
 import { addAwsOptions, readAwsOptions, type AwsOptions } from '../options/aws-options.js';
 import { choiceOption, flagOption, numberOption, stringOption } from '../options/option-values.js';
+import { formatOption, readFormat } from '../options/format-option.js';
 import { addOutputModeOptions, readOutputMode, type OutputMode } from '../options/output-mode.js';
 import { addS3Options, readS3Options, type S3Options } from '../options/s3-options.js';
 import { durationParser, integerParser, positiveNumberParser } from '../options/parse-number.js';
 import { streamArgument, streamArnOption } from '../options/stream-options.js';
 import { addRetryOptions, readRetryOptions } from '../options/retry-options.js';
-import { addTimeOptions, readTimeSpec, type TimeSpec } from '../options/time-options.js';
+import { addTimeOptions, readTimeSpec } from '../options/time-options.js';
 import { successDocument, writeJsonDocument, type GetJsonResult } from '../render/json.js';
 
 export const GAP_MODES = ['keep', 'close', 'split'] as const;
 export const ALIGN_MODES = ['cover', 'inside'] as const;
-export const OUTPUT_FORMATS = ['mp4', 'fmp4'] as const;
 export const LOG_FORMATS = ['human', 'json'] as const;
 
-/** Everything `kvs-clip get` was asked to do, parsed and checked; handed to the get runner. */
-export type GetOptions = {
-  readonly stream: string;
-  readonly streamArn?: string;
-  readonly time: TimeSpec;
+/**
+ * Everything `kvs-clip get` was asked to do, parsed and checked: the use case's own grouped options (src/clip
+ * GetOptions: time, output, download, cron, postSteps) plus what only the CLI needs (credentials, terminal, S3).
+ */
+export type GetOptions = ClipGetOptions & {
   readonly aws: AwsOptions;
   readonly mode: OutputMode;
   readonly logFormat: (typeof LOG_FORMATS)[number];
-  /** A path or template (`{stream}`, `{start:%Y…}`); `-` = fragmented MP4 on stdout; absent = the default template. */
-  readonly output?: string;
-  readonly force: boolean;
-  readonly skipExisting: boolean;
-  readonly mkdir: boolean;
-  readonly split: boolean;
-  readonly faststart: boolean;
-  /** `fmp4` is forced for `-o -`. */
-  readonly format: (typeof OUTPUT_FORMATS)[number];
-  readonly gaps: (typeof GAP_MODES)[number];
-  readonly failOnGap: boolean;
-  /** Absent = the default (`cover`, or `inside` when continuing from a --state cursor). */
-  readonly align?: (typeof ALIGN_MODES)[number];
-  readonly concurrency: number;
-  readonly retries: number;
-  readonly retryMaxTimeMs: number;
-  readonly fragmentRate: number;
-  /** `--no-pacing` sets false: no quota pacing until the first throttle. */
-  readonly pacing: boolean;
-  readonly dryRun: boolean;
-  /** `--no-continue` sets false: ignore a resume manifest and start over. */
-  readonly continue: boolean;
-  readonly keepParts: boolean;
-  readonly state?: string;
-  readonly settleMs: number;
-  readonly exec?: string;
   /** With `-o s3://…`: how to write the objects. */
   readonly s3?: S3Options;
 };
@@ -78,13 +53,9 @@ export function getCommand(deps: GetCommandDeps): Command {
     .option('--mkdir', 'create missing output directories')
     .option('--split', 'keep one file per GetClip call instead of joining')
     .option('--no-faststart', 'write moov at the end instead of in front (players must seek to it before playing)')
+    .addOption(formatOption(GET_DEFAULTS.output.format))
     .addOption(
-      new Option('--format <format>', 'output format (fmp4 is used for -o -)')
-        .choices(OUTPUT_FORMATS)
-        .default(GET_DEFAULTS.format),
-    )
-    .addOption(
-      new Option('--gaps <mode>', 'how the join represents gaps').choices(GAP_MODES).default(GET_DEFAULTS.gaps),
+      new Option('--gaps <mode>', 'how the join represents gaps').choices(GAP_MODES).default(GET_DEFAULTS.output.gaps),
     )
     .option('--fail-on-gap', 'exit 8 after writing when the window has gaps')
     .addOption(
@@ -96,14 +67,14 @@ export function getCommand(deps: GetCommandDeps): Command {
     .addOption(
       new Option('--concurrency <n>', 'parts downloaded ahead of the join')
         .argParser(integerParser(1, 16))
-        .default(GET_DEFAULTS.concurrency),
+        .default(GET_DEFAULTS.download.concurrency),
     );
   addRetryOptions(command);
   command
     .addOption(
       new Option('--fragment-rate <n>', 'fragment budget per second for this stream')
         .argParser(positiveNumberParser(500))
-        .default(GET_DEFAULTS.fragmentRate),
+        .default(GET_DEFAULTS.download.fragmentRate),
     )
     .option(
       '--no-pacing',
@@ -116,7 +87,7 @@ export function getCommand(deps: GetCommandDeps): Command {
     .addOption(
       new Option('--settle <duration>', 'with --state: leave the newest D for the next run')
         .argParser(durationParser('--settle'))
-        .default(GET_DEFAULTS.settleMs, '1m'),
+        .default(GET_DEFAULTS.cron.settleMs, '1m'),
     )
     .option('--exec <cmd>', 'run CMD after the output is in place; {} is the output path')
     .addOption(
@@ -167,39 +138,56 @@ export function readGetOptions(command: Command, stream: string, range: string |
       });
     if (split) throw new UsageError('E_USAGE', '--split cannot write to stdout (-o -)');
     if (state !== undefined) throw new UsageError('E_USAGE', '--state needs a file output, not -o -');
+    if (values['exec'] !== undefined)
+      throw new UsageError('E_USAGE', '--exec runs on a finished file, and -o - writes none', {
+        hint: 'Pipe the video into the command instead: kvs-clip get … -o - | CMD',
+      });
   }
+  // A flag that would do nothing is refused rather than ignored.
+  if (state === undefined && command.getOptionValueSource('settle') === 'cli')
+    throw new UsageError('E_USAGE', '--settle only applies with --state (cron mode)', {
+      hint: 'Add --state FILE for cron mode, or drop --settle: a plain run fetches the window as given',
+    });
   if (state?.startsWith('s3://') === true && output?.startsWith('s3://') !== true)
     throw new UsageError('E_USAGE', '--state s3://… needs -o s3://… (the state follows the objects it records)');
   const streamArn = stringOption(values, 'streamArn');
   const align = stringOption(values, 'align');
   const exec = stringOption(values, 'exec');
+  const { download: defaults } = GET_DEFAULTS;
   return {
     stream,
     ...(streamArn === undefined ? {} : { streamArn }),
-    time: readTimeSpec(command, range, io),
+    time: {
+      ...readTimeSpec(command, range, io),
+      ...(align === undefined ? {} : { align: choiceOption(values, 'align', ALIGN_MODES, 'cover') }),
+    },
+    output: {
+      ...(output === undefined ? {} : { path: output }),
+      force: flagOption(values, 'force'),
+      skipExisting: flagOption(values, 'skipExisting'),
+      mkdir: flagOption(values, 'mkdir'),
+      split,
+      faststart: flagOption(values, 'faststart'),
+      format: readFormat(values, output, GET_DEFAULTS.output.format),
+      gaps: choiceOption(values, 'gaps', GAP_MODES, GET_DEFAULTS.output.gaps),
+      failOnGap: flagOption(values, 'failOnGap'),
+    },
+    download: {
+      concurrency: numberOption(values, 'concurrency', defaults.concurrency),
+      ...readRetryOptions(values),
+      fragmentRate: numberOption(values, 'fragmentRate', defaults.fragmentRate),
+      pacing: flagOption(values, 'pacing'),
+      dryRun: flagOption(values, 'dryRun'),
+      continue: flagOption(values, 'continue'),
+      keepParts: flagOption(values, 'keepParts'),
+    },
+    ...(state === undefined
+      ? {}
+      : { cron: { state, settleMs: numberOption(values, 'settle', GET_DEFAULTS.cron.settleMs) } }),
+    postSteps: exec === undefined ? {} : { exec },
     aws: readAwsOptions(values, io.env),
     mode,
     logFormat: choiceOption(values, 'logFormat', LOG_FORMATS, 'human'),
-    ...(output === undefined ? {} : { output }),
-    force: flagOption(values, 'force'),
-    skipExisting: flagOption(values, 'skipExisting'),
-    mkdir: flagOption(values, 'mkdir'),
-    split,
-    faststart: flagOption(values, 'faststart'),
-    format: output === '-' ? 'fmp4' : choiceOption(values, 'format', OUTPUT_FORMATS, 'mp4'),
-    gaps: choiceOption(values, 'gaps', GAP_MODES, 'keep'),
-    failOnGap: flagOption(values, 'failOnGap'),
-    ...(align === undefined ? {} : { align: choiceOption(values, 'align', ALIGN_MODES, 'cover') }),
-    concurrency: numberOption(values, 'concurrency', GET_DEFAULTS.concurrency),
-    ...readRetryOptions(values),
-    fragmentRate: numberOption(values, 'fragmentRate', GET_DEFAULTS.fragmentRate),
-    pacing: flagOption(values, 'pacing'),
-    dryRun: flagOption(values, 'dryRun'),
-    continue: flagOption(values, 'continue'),
-    keepParts: flagOption(values, 'keepParts'),
-    ...(state === undefined ? {} : { state }),
-    settleMs: numberOption(values, 'settle', GET_DEFAULTS.settleMs),
-    ...(exec === undefined ? {} : { exec }),
     ...(output?.startsWith('s3://') === true ? { s3: readS3Options(values, io) } : {}),
   };
 }

@@ -15,19 +15,19 @@ export function addRetryOptions(command: Command): Command {
     .addOption(
       new Option('--retries <n>', 'retries per remote call')
         .argParser(integerParser(0, 100))
-        .default(GET_DEFAULTS.retries),
+        .default(GET_DEFAULTS.download.retries),
     )
     .addOption(
       new Option('--retry-max-time <duration>', 'give up retrying one call after this long')
         .argParser(durationParser('--retry-max-time'))
-        .default(GET_DEFAULTS.retryMaxTimeMs, '10m'),
+        .default(GET_DEFAULTS.download.retryMaxTimeMs, '10m'),
     );
 }
 
 /** Read the options addRetryOptions added. */
 export function readRetryOptions(values: OptionValues): RetryOptions {
   return {
-    retries: numberOption(values, 'retries', GET_DEFAULTS.retries),
-    retryMaxTimeMs: numberOption(values, 'retryMaxTime', GET_DEFAULTS.retryMaxTimeMs),
+    retries: numberOption(values, 'retries', GET_DEFAULTS.download.retries),
+    retryMaxTimeMs: numberOption(values, 'retryMaxTime', GET_DEFAULTS.download.retryMaxTimeMs),
   };
 }

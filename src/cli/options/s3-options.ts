@@ -14,6 +14,8 @@ export type S3Options = {
   readonly sse?: (typeof S3_SSE_MODES)[number];
   readonly kmsKeyId?: string;
   readonly acl?: string;
+  /** `--no-s3-sha256`: skip the whole-object SHA-256 (for a streamed get it costs reading the object back once). */
+  readonly skipSha256?: boolean;
 };
 
 /** Add the `--s3-*` flags (used only with `-o s3://…`). */
@@ -24,7 +26,8 @@ export function addS3Options(command: Command): Command {
     .option('--s3-storage-class <class>', 'storage class of the object, e.g. STANDARD_IA, GLACIER_IR')
     .addOption(new Option('--s3-sse <mode>', 'server-side encryption of the object').choices(S3_SSE_MODES))
     .option('--s3-kms-key-id <id>', 'KMS key for --s3-sse aws:kms')
-    .option('--s3-acl <acl>', 'canned ACL of the object, e.g. bucket-owner-full-control');
+    .option('--s3-acl <acl>', 'canned ACL of the object, e.g. bucket-owner-full-control')
+    .option('--no-s3-sha256', "skip the object's SHA-256 metadata (a streamed get reads the object back for it)");
 }
 
 /** Read the flags added by addS3Options; the endpoint falls back to AWS_ENDPOINT_URL_S3. */
@@ -36,6 +39,7 @@ export function readS3Options(values: OptionValues, io: CliIo): S3Options {
     stringOption(values, 's3Sse') === undefined ? undefined : choiceOption(values, 's3Sse', S3_SSE_MODES, 'AES256');
   const kmsKeyId = stringOption(values, 's3KmsKeyId');
   const acl = stringOption(values, 's3Acl');
+  const skipSha256 = values['s3Sha256'] === false;
   return {
     ...(endpointUrl === undefined || endpointUrl === '' ? {} : { endpointUrl }),
     ...(region === undefined ? {} : { region }),
@@ -43,5 +47,6 @@ export function readS3Options(values: OptionValues, io: CliIo): S3Options {
     ...(sse === undefined ? {} : { sse }),
     ...(kmsKeyId === undefined ? {} : { kmsKeyId }),
     ...(acl === undefined ? {} : { acl }),
+    ...(skipSha256 ? { skipSha256 } : {}),
   };
 }

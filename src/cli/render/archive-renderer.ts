@@ -5,8 +5,9 @@ import { formatInstant } from '../../time/format-instant.js';
 import type { CliIo } from '../io.js';
 import type { OutputMode } from '../options/output-mode.js';
 import { ndjsonEventSink } from './events.js';
-import { formatBytes } from './format-bytes.js';
+import { formatBytes } from '../../text/format-bytes.js';
 import { jsonInstant } from './json.js';
+import { count } from '../../text/count.js';
 
 /** Turns archive events into terminal output; `close` clears the live lines (call it in a finally). */
 export type ArchiveRenderer = { emit(event: ArchiveEvent): void; close(): void };
@@ -72,9 +73,8 @@ export function createArchiveRenderer(io: CliIo, mode: OutputMode, logFormat: 'h
           const what =
             record.output === null
               ? 'empty (no fragments): done, no file'
-              : `${record.fragments} fragments, ${formatBytes(record.bytes)}`;
-          const gaps =
-            record.gaps.length === 0 ? '' : `, ${record.gaps.length} gap${record.gaps.length === 1 ? '' : 's'}`;
+              : `${count(record.fragments, 'fragment')}, ${formatBytes(record.bytes)}`;
+          const gaps = record.gaps.length === 0 ? '' : `, ${count(record.gaps.length, 'gap')}`;
           if (mode.progress) draw(true);
           else say(`${event.stream} ${span(record)}: ${what}${gaps}`);
           return;
@@ -150,8 +150,11 @@ function ndjsonArchiveSink(io: CliIo): (event: ArchiveEvent) => void {
         end: jsonInstant(record.endMs),
         output: record.output,
         fragments: record.fragments,
+        firstFragmentNumber: record.firstFragmentNumber,
+        lastFragmentNumber: record.lastFragmentNumber,
         bytes: record.bytes,
         gaps: record.gaps.length,
+        resumed: record.resumed,
       });
     } else if (event.type === 'segment-start' || event.type === 'segment-planned')
       write({

@@ -3,7 +3,10 @@ import type { Part } from '../../plan/part.js';
 import type { CliIo } from '../io.js';
 import { jsonInstant } from './json.js';
 
-/** A part as NDJSON events show it: the span and sizes, without the fragment-number list. */
+/**
+ * A part as NDJSON events show it: the span and sizes, without the fragment-number list. `index` counts from 1 here
+ * and in every event, as in `[part 1/N]`, the --json document and `{index}` in --split names.
+ */
 export type EventPart = { index: number; start: string; end: string; fragments: number; bytes: number };
 
 /**
@@ -53,7 +56,7 @@ function toLine(event: GetEvent): Record<string, unknown> | undefined {
     case 'part-start':
       return {
         type: event.type,
-        index: event.index,
+        index: event.index + 1,
         count: event.count,
         attempt: event.attempt,
         part: eventPart(event.part),
@@ -61,7 +64,7 @@ function toLine(event: GetEvent): Record<string, unknown> | undefined {
     case 'part-done':
       return {
         type: event.type,
-        index: event.index,
+        index: event.index + 1,
         count: event.count,
         part: eventPart(event.part),
         bytes: event.bytes,
@@ -79,6 +82,7 @@ function toLine(event: GetEvent): Record<string, unknown> | undefined {
         message: event.message,
       };
     case 'retry':
+      return { ...event, ...(event.index === undefined ? {} : { index: event.index + 1 }) };
     case 'warning':
     case 'summary':
       return { ...event };
@@ -88,7 +92,7 @@ function toLine(event: GetEvent): Record<string, unknown> | undefined {
 /** The compact form of a planned part used by events. */
 export function eventPart(part: Part): EventPart {
   return {
-    index: part.index,
+    index: part.index + 1,
     start: jsonInstant(part.startMs),
     end: jsonInstant(part.endMs),
     fragments: part.fragmentCount,

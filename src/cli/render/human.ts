@@ -5,8 +5,9 @@ import { formatInstant } from '../../time/format-instant.js';
 import type { CliIo } from '../io.js';
 import type { OutputMode } from '../options/output-mode.js';
 import { ndjsonEventSink } from './events.js';
-import { formatBytes } from './format-bytes.js';
+import { formatBytes } from '../../text/format-bytes.js';
 import { createProgressBar, type ProgressBar } from './progress-bar.js';
+import { count } from '../../text/count.js';
 
 /** Turns `get` events into terminal output; `close` stops the bar (call it in a finally). */
 export type GetRenderer = { emit(event: GetEvent): void; close(): void };
@@ -88,10 +89,10 @@ export function createGetRenderer(io: CliIo, mode: OutputMode, options: { logFor
   };
 }
 
-function partLine(part: Part, count: number): string {
+function partLine(part: Part, total: number): string {
   return (
-    `  part ${part.index + 1}/${count}: ${formatInstant(part.startMs)} → ${formatInstant(part.endMs)} ` +
-    `(${formatDuration(part.mediaDurationMs)}, ${part.fragmentCount} fragments, ≈${formatBytes(part.sizeBytes)})`
+    `  part ${part.index + 1}/${total}: ${formatInstant(part.startMs)} → ${formatInstant(part.endMs)} ` +
+    `(${formatDuration(part.mediaDurationMs)}, ${count(part.fragmentCount, 'fragment')}, ≈${formatBytes(part.sizeBytes)})`
   );
 }
 
@@ -100,7 +101,7 @@ function doneLine(event: PartDoneEvent, verbose: boolean): string {
   const requestId = verbose && event.requestId !== undefined ? ` (request ${event.requestId})` : '';
   return (
     `[part ${event.index + 1}/${event.count}] ${source} ${formatInstant(event.part.mediaStartMs)} → ` +
-    `${formatInstant(event.part.mediaEndMs)}: ${event.part.fragmentCount} fragments, ${formatBytes(event.bytes)}` +
+    `${formatInstant(event.part.mediaEndMs)}: ${count(event.part.fragmentCount, 'fragment')}, ${formatBytes(event.bytes)}` +
     `${event.output === undefined ? '' : ` → ${event.output}`}${requestId}`
   );
 }

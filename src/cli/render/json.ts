@@ -1,3 +1,4 @@
+import type { OutputFormat } from '../../mp4/model.js';
 import type { CliIo } from '../io.js';
 import type { ErrorCode, ExitCode } from '../../errors/exit-codes.js';
 
@@ -15,6 +16,7 @@ export type JsonSpan = { readonly start: JsonInstant; readonly end: JsonInstant;
 
 /** One planned (or downloaded) GetClip call. */
 export type JsonPart = JsonSpan & {
+  /** The part's number, counted from 1 (as `[part 1/N]` and `{index}` in --split names). */
   readonly index: number;
   readonly fragments: number;
   readonly bytes: number;
@@ -60,11 +62,16 @@ export type JsonS3Object = {
   readonly uri: string;
   readonly bytes: number;
   /**
-   * Hex SHA-256 of the whole object, also stored as its `x-amz-meta-sha256`; null for a streamed multipart object,
-   * whose head is sent last (docs/s3.md, "Integrity"): check it with `checksumSha256`.
+   * Hex SHA-256 of the whole object, computed by this run (docs/s3.md, "Integrity"); null with --no-s3-sha256 on a
+   * streamed object.
    */
   readonly sha256: string | null;
-  /** S3's checksum of the object (base64): SHA-256, or for multipart the composite `…-N` over the parts' SHA-256. */
+  /** Whether `sha256` is stored as the object's `x-amz-meta-sha256` (not for streamed objects above 5 GiB). */
+  readonly sha256Stored: boolean;
+  /**
+   * S3's own checksum (base64) where it gave one: the SHA-256 of a single PutObject, S3's full-object SHA-256 after
+   * the metadata copy, or the composite `…-N` over the parts' SHA-256 (--no-s3-sha256).
+   */
   readonly checksumSha256?: string;
   readonly etag: string | null;
   readonly versionId: string | null;
@@ -138,7 +145,8 @@ export type JoinJsonResult = {
   readonly inputs: readonly string[];
   /** Written files: one, or several with `--split-on-change`; `-` for stdout. */
   readonly outputs: readonly string[];
-  readonly format: 'mp4' | 'fmp4';
+  /** `progressive` (one moov) or `fragmented` (moof per clip; always for `-o -`). */
+  readonly format: OutputFormat;
   readonly faststart: boolean;
   readonly bytes: number;
   readonly durationMs: number;
@@ -148,6 +156,8 @@ export type JoinJsonResult = {
   readonly gaps: readonly { readonly atMs: number; readonly durationMs: number }[];
   /** Codec-configuration switches carried in the output (e.g. a resolution change). */
   readonly configChanges: number;
+  /** With `-o s3://…`: the object written (outputs then holds its s3:// URI). */
+  readonly s3?: readonly JsonS3Object[];
 };
 
 export type InspectJsonResult = {

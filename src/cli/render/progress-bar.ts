@@ -3,7 +3,7 @@ import type * as CliProgress from 'cli-progress';
 import type { SingleBar } from 'cli-progress';
 import { formatDuration } from '../../time/format-duration.js';
 import type { CliIo } from '../io.js';
-import { formatBytes } from './format-bytes.js';
+import { formatBytes } from '../../text/format-bytes.js';
 
 /** What the bar shows besides the byte fraction. */
 export type ProgressState = {

@@ -2,6 +2,7 @@ import { AuthError } from '../../errors/auth-error.js';
 import type { KvsClipError } from '../../errors/kvs-clip-error.js';
 import { NotFoundError } from '../../errors/not-found-error.js';
 import { RemoteError } from '../../errors/remote-error.js';
+import { describeFailure } from '../../download/describe-failure.js';
 
 /**
  * Hints that fit the cause, for failures whose cause only the command line can name: a stream other than `demo`
@@ -68,16 +69,7 @@ function refusedLoopback(error: KvsClipError): { address: string; port: number }
   return undefined;
 }
 
-// The SDK's handler says "the request socket timed out after 500 ms of inactivity" or "…timed out without
-// establishing a connection within 1000 ms".
 function describeTimeout(error: KvsClipError): string | undefined {
-  for (const cause of causes(error)) {
-    if (!(cause instanceof Error) || cause.name !== 'TimeoutError') continue;
-    const ms = /(\d+) ?ms/.exec(cause.message)?.[1];
-    const after = ms === undefined ? '' : ` within ${Number(ms) / 1000} s`;
-    return /connection/i.test(cause.message)
-      ? `could not connect${after} (--connect-timeout)`
-      : `no answer${after} (--read-timeout)`;
-  }
-  return undefined;
+  const timeout = [...causes(error)].find((cause) => cause instanceof Error && cause.name === 'TimeoutError');
+  return timeout === undefined ? undefined : describeFailure(timeout);
 }

@@ -43,37 +43,10 @@ export async function runGetCommand(
   }
 }
 
-/** The CLI's options in runGet's terms (its own GetOptions type in src/clip). */
+/** The CLI's options in runGet's terms: its own grouped options, without what only the CLI reads. */
 export function toRunGetOptions(options: GetOptions): RunGetOptions {
-  const { tz, selector, ...time } = options.time;
-  return {
-    stream: options.stream,
-    ...(options.streamArn === undefined ? {} : { streamArn: options.streamArn }),
-    time,
-    timeZone: tz,
-    selector,
-    ...(options.align === undefined ? {} : { align: options.align }),
-    ...(options.output === undefined ? {} : { output: options.output }),
-    force: options.force,
-    skipExisting: options.skipExisting,
-    mkdir: options.mkdir,
-    split: options.split,
-    faststart: options.faststart,
-    format: options.format,
-    gaps: options.gaps,
-    failOnGap: options.failOnGap,
-    concurrency: options.concurrency,
-    retries: options.retries,
-    retryMaxTimeMs: options.retryMaxTimeMs,
-    fragmentRate: options.fragmentRate,
-    pacing: options.pacing,
-    dryRun: options.dryRun,
-    continue: options.continue,
-    keepParts: options.keepParts,
-    ...(options.state === undefined ? {} : { state: options.state }),
-    settleMs: options.settleMs,
-    ...(options.exec === undefined ? {} : { exec: options.exec }),
-  };
+  const { aws: _aws, mode: _mode, logFormat: _logFormat, s3: _s3, ...request } = options;
+  return request;
 }
 
 /** runGet's result as the `get` JSON document (render/json.ts). */
@@ -90,7 +63,8 @@ export function toJsonResult(result: GetResult): GetJsonResult {
     skipped: result.skipped,
     calls: result.calls,
     parts: result.parts.map(({ part, downloadedBytes, resumed, output }) => ({
-      index: part.index,
+      // 1-based, as `[part 1/N]` on stderr and {index} in --split names.
+      index: part.index + 1,
       ...jsonSpan(part.startMs, part.endMs),
       fragments: part.fragmentCount,
       bytes: part.sizeBytes,

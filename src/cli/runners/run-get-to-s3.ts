@@ -2,61 +2,58 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { jsonInstant, type GetJsonResult, type JsonS3Object } from '../render/json.js';
+import { jsonInstant, type GetJsonResult } from '../render/json.js';
 import { createS3ObjectStore } from '../../s3/object-store.js';
 import { formatS3Uri, parseS3Uri, renderS3Key } from '../../s3/s3-uri.js';
 import type { StreamEvent } from '../../s3/streaming-sink.js';
 import type { GetOptions } from '../commands/get.js';
 import type { CliIo } from '../io.js';
 import { runGetCommand } from './run-get-command.js';
-import { runSplitToS3 } from './run-split-to-s3.js';
-import { loadRemoteState, partBytesFromEnv, remoteState, s3ClientFor, saveRemoteState } from './s3-runner-support.js';
+import {
+  jsonS3Object,
+  loadRemoteState,
+  partBytesFromEnv,
+  remoteState,
+  s3ClientFor,
+  saveRemoteState,
+  withLocalState,
+} from './s3-runner-support.js';
+import { count } from '../../text/count.js';
 
 /**
- * `kvs-clip get … -o s3://BUCKET/KEY-TEMPLATE`. A joined object streams (docs/s3.md, "Streaming upload"): the
- * ordinary `get` runs with an object store as its destination, so the object is uploaded while it is joined and a
- * rerun resumes it. `--split` and `--gaps split` go through run-split-to-s3.ts. With `--state s3://…` the state
+ * `kvs-clip get … -o s3://BUCKET/KEY-TEMPLATE`. The ordinary `get` runs with an object store as its destination
+ * (docs/s3.md): a joined object (one, or one per run with `--gaps split`) is uploaded while it is joined and a rerun
+ * resumes it; with `--split` each GetClip body is uploaded as its own object as soon as it is checked. With `--state s3://…` the state
  * object is copied to a local working file first and written back only after the objects are complete. Throws what
  * runGet throws (exit codes of src/errors).
  */
 export async function runGetToS3(options: GetOptions, io: CliIo): Promise<GetJsonResult> {
-  if (options.split || options.gaps === 'split') return runSplitToS3(options, io);
   const scratchRoot = io.env['KVS_CLIP_STAGING_DIR'] ?? join(tmpdir(), 'kvs-clip-s3');
   const client = s3ClientFor(options, io);
   try {
     const store = createS3ObjectStore({
       client,
       settings: options.s3 ?? {},
-      force: options.force,
+      wholeSha256: options.s3?.skipSha256 !== true,
+      force: options.output.force,
       scratchRoot,
       ...partBytesFromEnv(io),
       signal: io.signal,
       onEvent: uploadLogger(options, io),
     });
-    const state = remoteState(options, join(scratchRoot, `state-${digest(options.state ?? '')}`));
+    const state = remoteState(options, join(scratchRoot, `state-${digest(options.cron?.state ?? '')}`));
     if (state !== null) {
       await mkdir(join(state.localPath, '..'), { recursive: true });
       await loadRemoteState(client, state, io);
     }
-    const json = await runGetCommand(state === null ? options : { ...options, state: state.localPath }, io, {
+    const json = await runGetCommand(withLocalState(options, state), io, {
       objectStore: store,
     });
     // The cron state goes up only now that the object is complete (exactly once across fresh containers).
     await saveRemoteState(client, state, io);
     if (json.dryRun && !options.mode.quiet && !options.mode.json)
       io.stderr.write(`Would write ${dryRunUri(options, json)}\n`);
-    const objects = store.stored.map((object): JsonS3Object => ({
-      bucket: object.bucket,
-      key: object.key,
-      uri: object.uri,
-      bytes: object.sizeBytes,
-      sha256: object.sha256,
-      checksumSha256: object.checksumSha256,
-      etag: object.etag,
-      versionId: object.versionId,
-      skipped: false,
-    }));
-    return { ...json, s3: objects };
+    return { ...json, s3: store.stored.map(jsonS3Object) };
   } finally {
     client.destroy();
   }
@@ -67,7 +64,7 @@ function digest(text: string): string {
 }
 
 function dryRunUri(options: GetOptions, json: GetJsonResult): string {
-  const destination = parseS3Uri(options.output ?? '');
+  const destination = parseS3Uri(options.output.path ?? '');
   const fields = {
     stream: json.stream,
     startMs: Date.parse(json.window.start),
@@ -87,7 +84,7 @@ function uploadLogger(options: GetOptions, io: CliIo): (event: StreamEvent) => v
   return (event) => {
     const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
     if (event.type === 'upload-resume')
-      io.stderr.write(`upload ${event.uri}: resuming, ${event.recordedParts} parts already uploaded\n`);
+      io.stderr.write(`upload ${event.uri}: resuming, ${count(event.recordedParts, 'part')} already uploaded\n`);
     else {
       uploaded += event.sizeBytes;
       const rate = uploaded / Math.max(0.001, (io.now() - startedMs) / 1000);

@@ -25,9 +25,10 @@ import { formatInstant } from '../../time/format-instant.js';
 import { resolveWindow } from '../../time/resolve-window.js';
 import type { ImagesOptions } from '../commands/images.js';
 import type { CliIo } from '../io.js';
-import { formatBytes } from '../render/format-bytes.js';
+import { formatBytes } from '../../text/format-bytes.js';
 import { jsonInstant, jsonSpan, type ImagesJsonResult } from '../render/json.js';
 import { openKvsClients } from './open-kvs-clients.js';
+import { count } from '../../text/count.js';
 
 /**
  * GetImages has no published per-call quota; the pacer paces its pages like the other data-plane reads (5 calls/s at
@@ -53,7 +54,7 @@ export async function runImagesCommand(options: ImagesOptions, io: CliIo): Promi
     if (!mode.quiet && !mode.json) io.stderr.write(`${line}\n`);
   };
   say(
-    `${describeWindow(window, { timeZone: time.tz, selector: time.selector })}: ${total} picture(s), one every ${formatDuration(everyMs)}`,
+    `${describeWindow(window, { timeZone: time.tz, selector: time.selector })}: ${count(total, 'picture')}, one every ${formatDuration(everyMs)}`,
   );
   const sheetContext = { stream: options.stream, timeZone: time.tz, everyMs, selector: time.selector };
   const outputs: Outputs = {
@@ -191,7 +192,7 @@ function summaryLine(tally: ImageTally, sampled: number): string {
   );
   const missing = sampled - tally.written;
   return (
-    `Wrote ${tally.written} of ${sampled} picture(s), ${formatBytes(tally.bytes)}` +
+    `Wrote ${tally.written} of ${count(sampled, 'picture')}, ${formatBytes(tally.bytes)}` +
     (missing === 0 ? '' : `; ${missing} without a picture: ${gaps.join(', ')}`)
   );
 }
@@ -200,13 +201,13 @@ function nothingWritten(tally: ImageTally, sampled: number): Error {
   if (tally.mediaError > 0) {
     return new MediaError(
       'E_MEDIA_UNSUPPORTED',
-      `GetImages could not make a picture at any of the ${sampled} instant(s) (MEDIA_ERROR)`,
+      `GetImages could not make a picture at any of the ${count(sampled, 'instant')} (MEDIA_ERROR)`,
       {
         hint: 'A producer-side problem: the footage cannot be decoded (audio only, or media KVS cannot read)',
       },
     );
   }
-  return new NotFoundError('E_NO_MEDIA', `No footage at any of the ${sampled} sampled instant(s) (NO_MEDIA)`, {
+  return new NotFoundError('E_NO_MEDIA', `No footage at any of the ${count(sampled, 'sampled instant')} (NO_MEDIA)`, {
     hint: "Check the range with `kvs-clip list`, the --timestamps selector and the stream's retention period",
   });
 }

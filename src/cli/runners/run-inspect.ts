@@ -4,7 +4,7 @@ import { readClip } from '../../mp4/read/read-clip.js';
 import { formatDuration } from '../../time/format-duration.js';
 import type { InspectOptions } from '../commands/inspect.js';
 import type { CliIo } from '../io.js';
-import { formatBytes } from '../render/format-bytes.js';
+import { formatBytes } from '../../text/format-bytes.js';
 import type { InspectJsonResult } from '../render/json.js';
 
 /**

@@ -8,9 +8,10 @@ import { resolveWindow } from '../../time/resolve-window.js';
 import type { ListOptions } from '../commands/list.js';
 import type { CliIo } from '../io.js';
 import { coverageBarWidth, renderCoverageBar } from '../render/coverage-bar.js';
-import { formatBytes } from '../render/format-bytes.js';
+import { formatBytes } from '../../text/format-bytes.js';
 import { jsonSpan, type ListJsonResult } from '../render/json.js';
 import { openKvsClients } from './open-kvs-clients.js';
+import { count } from '../../text/count.js';
 
 /**
  * `kvs-clip list`: resolve the window, ListFragments (all pages, paced and retried as `get` does), summarise into continuous spans and
@@ -27,7 +28,7 @@ export async function runList(options: ListOptions, io: CliIo): Promise<ListJson
     const fragments = await listWindow(
       {
         stream: options.stream,
-        ...options.download,
+        download: options.download,
         ...(options.streamArn === undefined ? {} : { streamArn: options.streamArn }),
       },
       { range: window, selector: time.selector },
@@ -94,8 +95,8 @@ function coverageTable(coverage: ReturnType<typeof summariseCoverage>): string {
       .trimEnd(),
   );
   lines.push(
-    `Total ${formatDuration(coverage.durationMs)} of media in ${coverage.spans.length} span(s), ${coverage.gaps.length} gap(s), ` +
-      `${coverage.fragmentCount} fragments, ${formatBytes(coverage.sizeBytes)}`,
+    `Total ${formatDuration(coverage.durationMs)} of media in ${count(coverage.spans.length, 'span')}, ${count(coverage.gaps.length, 'gap')}, ` +
+      `${count(coverage.fragmentCount, 'fragment')}, ${formatBytes(coverage.sizeBytes)}`,
   );
   return `${lines.join('\n')}\n`;
 }

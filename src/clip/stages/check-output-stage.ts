@@ -13,9 +13,9 @@ export async function checkOutputStage(
   options: GetOptions,
   facts: { cwd: string; window: TimeRange; when: 'before-describe' | 'after-describe' },
 ): Promise<string | null> {
-  if (options.state !== undefined) return null;
+  if (options.cron !== undefined) return null;
   // An S3 key is checked by its target, before the first GetClip (targets/s3-object.ts).
-  if (options.output !== undefined && isS3Uri(options.output)) return null;
+  if (options.output.path !== undefined && isS3Uri(options.output.path)) return null;
   const late = nameNeedsClampedWindow(options);
   if (late !== (facts.when === 'after-describe')) return null;
   const checked = await checkOutputEarly(options, { cwd: facts.cwd, window: facts.window, existingIsDone: false });

@@ -18,6 +18,6 @@ export function emptyOrDryRun(plan: Plan, facts: ResultFacts, emptyIsSuccess: bo
       { hint: `See what exists with: kvs-clip list ${options.stream} --since …` },
     );
   }
-  if (options.dryRun === true) return { result: resultOf(facts, plan), plan, lastFragment: undefined };
+  if (options.download.dryRun) return { result: resultOf(facts, plan), plan, lastFragment: undefined };
   return null;
 }

@@ -6,7 +6,6 @@ import { listAllFragments, type CallContext } from '../plan-window.js';
 import { planReplanner } from '../plan-replanner.js';
 import { readSpooledClip } from '../read-spooled-clip.js';
 import type { PartSource } from '../targets/output-target.js';
-import { GET_DEFAULTS } from '../get-defaults.js';
 
 /** Stage 6's input: how every target pulls the plan's parts (GetClip paced per call, replanned on truncation). */
 export function partSource(
@@ -15,12 +14,13 @@ export function partSource(
   context: CallContext,
 ): PartSource {
   const { plan, fragments } = planned;
-  const { selector } = options;
-  const limits = options.limits === undefined ? {} : { limits: options.limits };
+  const { selector } = options.time;
+  const { limits: given, concurrency } = options.download;
+  const limits = given === undefined ? {} : { limits: given };
   return {
     plan,
     parts: plan.parts,
-    concurrency: options.concurrency ?? GET_DEFAULTS.concurrency,
+    concurrency,
     replanner: planReplanner({
       fragments,
       selector,

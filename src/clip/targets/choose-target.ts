@@ -1,12 +1,14 @@
 import { InternalError } from '../../errors/internal-error.js';
-import type { GetOptions } from '../get-types.js';
+import type { OutputOptions } from '../get-types.js';
 import { fmp4StdoutTarget } from './fmp4-stdout.js';
 import { gapRunsTarget } from './gap-runs.js';
 import { isS3Uri } from '../../s3/s3-uri.js';
 import { joinedFileTarget } from './joined-file.js';
 import type { ObjectStore } from './object-store.js';
 import type { OutputTarget, TargetRequest } from './output-target.js';
+import { s3GapRunsTarget } from './s3-gap-runs.js';
 import { s3ObjectTarget } from './s3-object.js';
+import { s3SplitObjectsTarget } from './s3-split-objects.js';
 import { splitFilesTarget } from './split-files.js';
 
 /**
@@ -14,17 +16,24 @@ import { splitFilesTarget } from './split-files.js';
  * one line here; nothing downstream branches on the kind.
  */
 export function chooseTarget(
-  options: Pick<GetOptions, 'output' | 'split' | 'gaps'>,
+  output: Pick<OutputOptions, 'path' | 'split'>,
   request: TargetRequest,
   stdout: NodeJS.WritableStream | undefined,
   objectStore?: ObjectStore,
 ): OutputTarget {
+  if (objectStore !== undefined && isS3Uri(request.template)) return s3Target(output, request, objectStore);
   if (request.layout.gaps === 'split') return gapRunsTarget(request);
-  if (options.output === '-') {
+  if (output.path === '-') {
     if (stdout === undefined) throw new InternalError('runGet was asked for -o - without deps.stdout');
     return fmp4StdoutTarget(request, stdout);
   }
-  if (options.split === true) return splitFilesTarget(request);
-  if (objectStore !== undefined && isS3Uri(request.template)) return s3ObjectTarget(request, objectStore);
+  if (output.split) return splitFilesTarget(request);
   return joinedFileTarget(request);
+}
+
+/** `-o s3://…`: one object per run between gaps, per GetClip call, or one joined object. */
+function s3Target(output: Pick<OutputOptions, 'split'>, request: TargetRequest, store: ObjectStore): OutputTarget {
+  if (request.layout.gaps === 'split') return s3GapRunsTarget(request, store);
+  if (output.split) return s3SplitObjectsTarget(request, store);
+  return s3ObjectTarget(request, store);
 }

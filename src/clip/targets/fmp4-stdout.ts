@@ -1,6 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeScratchDir } from '../../output/scratch-dir.js';
 import { downloadAndJoin } from '../download-and-join.js';
 import { openMp4Joiner } from '../open-joiner.js';
 import { manifestIdentity } from './manifest-identity.js';
@@ -9,14 +8,16 @@ import type { OutputTarget, PartSource, TargetRequest, TargetWritten } from './o
 
 /**
  * `-o -`: fragmented MP4 streamed to stdout as the parts arrive (the fragmented writer never seeks). Parts are
- * spooled in a private temporary folder that is removed afterwards; a stream cannot be resumed.
+ * spooled in a private temporary folder that is removed afterwards, even when a closed pipe ends the process at
+ * once; a stream cannot be resumed.
  */
 export function fmp4StdoutTarget(request: TargetRequest, stdout: NodeJS.WritableStream): OutputTarget {
   return {
     kind: 'fmp4-stdout',
     prepare: () => Promise.resolve({ kind: 'ready', outputs: ['-'] }),
     async write(source: PartSource): Promise<TargetWritten> {
-      const spoolBase = join(await mkdtemp(join(tmpdir(), 'kvs-clip-')), 'stdout');
+      const scratch = await makeScratchDir();
+      const spoolBase = join(scratch.path, 'stdout');
       try {
         const done = await downloadAndJoin(
           {
@@ -32,7 +33,7 @@ export function fmp4StdoutTarget(request: TargetRequest, stdout: NodeJS.Writable
         );
         return { output: '-', outputs: ['-'], calls: done.calls, parts: done.parts, bytes: done.outputBytes };
       } finally {
-        await rm(join(spoolBase, '..'), { recursive: true, force: true });
+        await scratch.remove();
       }
     },
   };

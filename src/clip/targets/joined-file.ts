@@ -7,12 +7,12 @@ import { manifestIdentity } from './manifest-identity.js';
 import type { OutputTarget, PartSource, TargetPrepared, TargetRequest, TargetWritten } from './output-target.js';
 
 /**
- * One progressive (or fragmented, `--format fmp4`) MP4 file: the parts are joined into `<final>.part` with a resume
+ * One progressive (or fragmented, `--format fragmented`) MP4 file: the parts are joined into `<final>.part` with a resume
  * manifest beside it and renamed into place when complete.
  */
 export function joinedFileTarget(request: TargetRequest): OutputTarget {
   const finalPath = outputName(
-    { output: request.template, stream: request.stream, selector: request.selector },
+    { path: request.template, stream: request.stream, selector: request.selector },
     request.window,
     request.cwd,
   );

@@ -14,6 +14,11 @@ export type ObjectStore = {
    * committed bytes. `headPath` exists (the join's `.part`); `plannedBytes` sizes the parts.
    */
   openSink(request: SinkRequest): Promise<ObjectSink>;
+  /**
+   * Uploads a complete local file as the object (one PutObject, or a resumable multipart upload of the file): a
+   * `--split` part, whose GetClip body is the object as it is.
+   */
+  putFile(object: ObjectKey, file: string, metadata: Readonly<Record<string, string>>): Promise<StoredObjectInfo>;
   /** Abandons what an earlier run of this object left (aborts its upload where supported, removes its files). */
   discard(object: ObjectKey, scratchDir: string): Promise<void>;
   /** Whether `error` says the server no longer knows the upload (then the object is started over). */
@@ -45,7 +50,10 @@ export type StoredObjectInfo = {
   readonly uri: string;
   readonly sizeBytes: number;
   readonly sha256: string | null;
-  readonly checksumSha256: string;
+  /** Whether `sha256` is also the object's `x-amz-meta-sha256` (false above CopyObject's 5 GiB, docs/s3.md). */
+  readonly sha256Stored?: boolean;
+  /** S3's checksum of the object: composite `…-N` for multipart; absent when the upload did not record one. */
+  readonly checksumSha256?: string;
   readonly etag: string | null;
   readonly versionId: string | null;
   readonly partsSent: number;

@@ -3,9 +3,12 @@ import { join } from 'node:path';
 import { InternalError } from '../../errors/internal-error.js';
 import { OutputError } from '../../errors/output-error.js';
 import type { PreparedOutput } from '../../output/atomic-file.js';
+import type { TimeRange } from '../../plan/fragment.js';
+import type { Part } from '../../plan/part.js';
 import type { Plan } from '../../plan/plan-parts.js';
 import { formatS3Uri, parseS3Uri, renderS3Key } from '../../s3/s3-uri.js';
 import { downloadAndJoin, type DownloadAndJoinResult } from '../download-and-join.js';
+import type { JoinLayout } from '../join-port.js';
 import { openMp4Joiner } from '../open-joiner.js';
 import { sourceFields } from './joined-file.js';
 import { manifestIdentity } from './manifest-identity.js';
@@ -31,41 +34,79 @@ export function s3ObjectTarget(request: TargetRequest, store: ObjectStore): Outp
   return {
     kind: 's3-object',
     async prepare(plan: Plan): Promise<TargetPrepared> {
-      metadata = metadataOf(request, plan);
-      plannedBytes = plan.parts.reduce((sum, part) => sum + part.sizeBytes, 0);
-      if (!request.force && (await store.exists(object))) {
-        if (request.skipExisting || request.existingIsDone) return { kind: 'skip', outputs: [uri] };
-        throw new OutputError('E_OUTPUT_EXISTS', `${uri} already exists`, {
-          hint: 'Pass --force to overwrite it, or --skip-existing to leave it.',
-        });
-      }
+      metadata = metadataOf(request, plan.parts);
+      plannedBytes = plannedBytesOf(plan.parts);
+      if (await objectExistsOrRefuse(request, store, object)) return { kind: 'skip', outputs: [uri] };
       return { kind: 'ready', outputs: [uri], pendingOutput: uri };
     },
     async write(source: PartSource): Promise<TargetWritten> {
-      const scratchDir = store.scratchDirFor(object);
-      const upload = { object, scratchDir, metadata, plannedBytes };
-      let done: DownloadAndJoinResult;
-      try {
-        done = await uploadJoin(request, source, store, { ...upload, resume: request.resume });
-      } catch (error) {
-        if (!store.isUploadGone(error)) throw error;
-        const message = error instanceof Error ? error.message : String(error);
-        source.context.emit({ type: 'warning', code: 's3-upload-gone', message: `${message}; starting it over` });
-        done = await uploadJoin(request, source, store, { ...upload, resume: false });
-      }
-      await rm(scratchDir, { recursive: true, force: true });
+      const upload = {
+        object,
+        metadata,
+        plannedBytes,
+        parts: source.parts,
+        window: request.window,
+        layout: request.layout,
+      };
+      const done = await uploadJoinedObject(request, source, store, upload);
       return { output: uri, outputs: [uri], calls: done.calls, parts: done.parts, bytes: done.outputBytes };
     },
   };
 }
 
-type Upload = {
+/**
+ * The exists check before the first GetClip: false when the object is absent (or --force); true when it is there
+ * and to be left (--skip-existing, or a cron window finished earlier); else OutputError E_OUTPUT_EXISTS (exit 7).
+ */
+export async function objectExistsOrRefuse(
+  request: TargetRequest,
+  store: ObjectStore,
+  object: ObjectKey,
+): Promise<boolean> {
+  if (request.force || !(await store.exists(object))) return false;
+  if (request.skipExisting || request.existingIsDone) return true;
+  throw new OutputError('E_OUTPUT_EXISTS', `${formatS3Uri(object.bucket, object.key)} already exists`, {
+    hint: 'Pass --force to overwrite it, or --skip-existing to leave it.',
+  });
+}
+
+/** One joined object: which parts, the window its resume manifest names, its key and metadata. */
+export type JoinedObject = {
   readonly object: ObjectKey;
-  readonly scratchDir: string;
+  readonly parts: readonly Part[];
+  readonly window: TimeRange;
+  /** How the parts are joined (`--gaps split` joins each run with gaps kept; its manifest still says split). */
+  readonly layout: JoinLayout;
   readonly metadata: Record<string, string>;
   readonly plannedBytes: number;
-  readonly resume: boolean;
 };
+
+/**
+ * Downloads `upload.parts`, joins them and streams the join into the object (resumable, docs/s3.md); a server that
+ * lost the upload (NoSuchUpload) makes the object start over once. Removes the object's scratch folder when done.
+ */
+export async function uploadJoinedObject(
+  request: TargetRequest,
+  source: PartSource,
+  store: ObjectStore,
+  upload: JoinedObject,
+): Promise<DownloadAndJoinResult> {
+  const scratchDir = store.scratchDirFor(upload.object);
+  const run = { ...upload, scratchDir };
+  let done: DownloadAndJoinResult;
+  try {
+    done = await uploadJoin(request, source, store, { ...run, resume: request.resume });
+  } catch (error) {
+    if (!store.isUploadGone(error)) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    source.context.emit({ type: 'warning', code: 's3-upload-gone', message: `${message}; starting it over` });
+    done = await uploadJoin(request, source, store, { ...run, resume: false });
+  }
+  await rm(scratchDir, { recursive: true, force: true });
+  return done;
+}
+
+type Upload = JoinedObject & { readonly scratchDir: string; readonly resume: boolean };
 
 /** downloadAndJoin with the object's sink as the joiner's output; the head file stands in for the `.part`. */
 async function uploadJoin(
@@ -98,8 +139,9 @@ async function uploadJoin(
   return downloadAndJoin(
     {
       ...sourceFields(source),
-      identity: manifestIdentity(request),
-      layout: request.layout,
+      parts: upload.parts,
+      identity: { ...manifestIdentity(request), window: upload.window },
+      layout: upload.layout,
       target: { kind: 'file', prepared },
       resume: upload.resume,
       keepParts: request.keepParts,
@@ -109,10 +151,10 @@ async function uploadJoin(
   );
 }
 
-/** The object's metadata (x-amz-meta-*): stream, selector, planned start and end, fragment count. */
-function metadataOf(request: TargetRequest, plan: Plan): Record<string, string> {
-  const first = plan.parts[0];
-  const last = plan.parts[plan.parts.length - 1];
+/** An object's metadata (x-amz-meta-*): stream, selector, the parts' planned start and end, fragment count. */
+export function metadataOf(request: TargetRequest, parts: readonly Part[]): Record<string, string> {
+  const first = parts[0];
+  const last = parts[parts.length - 1];
   const startMs = first?.startMs ?? request.window.startMs;
   const endMs = last?.endMs ?? request.window.endMs;
   return {
@@ -120,6 +162,11 @@ function metadataOf(request: TargetRequest, plan: Plan): Record<string, string> 
     selector: request.selector,
     start: new Date(startMs).toISOString(),
     end: new Date(endMs).toISOString(),
-    fragments: String(plan.parts.reduce((sum, part) => sum + part.fragmentCount, 0)),
+    fragments: String(parts.reduce((sum, part) => sum + part.fragmentCount, 0)),
   };
+}
+
+/** The bytes the parts' fragments add up to (the object is somewhat larger: container overhead, moov). */
+export function plannedBytesOf(parts: readonly Part[]): number {
+  return parts.reduce((sum, part) => sum + part.sizeBytes, 0);
 }

@@ -1,5 +1,4 @@
-import { templateHasField } from '../../output/template.js';
-import { downloadSplit, partTemplate } from '../download-split.js';
+import { downloadSplit } from '../download-split.js';
 import { sourceFields } from './joined-file.js';
 import type { OutputTarget, PartSource, TargetRequest, TargetWritten } from './output-target.js';
 
@@ -14,13 +13,6 @@ export function splitFilesTarget(request: TargetRequest): OutputTarget {
     kind: 'split-files',
     prepare: () => Promise.resolve({ kind: 'ready', outputs: [] }),
     async write(source: PartSource): Promise<TargetWritten> {
-      if (!templateHasField(request.template, 'index')) {
-        source.context.emit({
-          type: 'warning',
-          code: 'split-index',
-          message: `--split: -o has no {index}, so the parts are numbered as ${partTemplate(request.template)}`,
-        });
-      }
       const done = await downloadSplit(
         {
           ...sourceFields(source),

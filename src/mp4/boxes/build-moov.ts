@@ -6,6 +6,7 @@ import { box, boxChunks, ByteWriter, concatBytes, fullBox } from './byte-writer.
 import { buildDinf } from './dinf.js';
 import { buildEdts } from './elst.js';
 import { buildHdlr } from './hdlr.js';
+import { buildKvsStartUdta } from './kvs-start.js';
 import { buildMdhd } from './mdhd.js';
 import { buildSmhd, buildVmhd } from './media-header.js';
 import { buildMvhd } from './mvhd.js';
@@ -40,8 +41,9 @@ export function buildMoovChunks(movie: OutputMovie, options: MoovOptions): Uint8
     ...stamped(movie.creationTime),
   });
   const traks = movie.tracks.map((t) => buildTrak(t, options, movie.creationTime));
-  if (options.layout === 'progressive') return boxChunks('moov', mvhd, ...traks);
-  return boxChunks('moov', mvhd, ...traks, box('mvex', ...movie.tracks.map((t) => buildTrex(t.trackId))));
+  const udta = movie.startMs === undefined ? [] : [buildKvsStartUdta(movie.startMs)];
+  if (options.layout === 'progressive') return boxChunks('moov', mvhd, ...traks, ...udta);
+  return boxChunks('moov', mvhd, ...traks, box('mvex', ...movie.tracks.map((t) => buildTrex(t.trackId))), ...udta);
 }
 
 /** Creation and modification time fields, when the movie has a creation time. */

@@ -78,6 +78,11 @@ export class Timeline {
   private previousName = '';
   private readonly policy: GapPolicy;
 
+  /** The KVS start of the first part placed (epoch ms), when that part had one: the output's wall-clock origin. */
+  get startMs(): number | undefined {
+    return this.firstStartMs ?? undefined;
+  }
+
   constructor(options: { readonly gaps: GapPolicy }) {
     this.policy = options.gaps;
   }

@@ -84,4 +84,6 @@ export type OutputMovie = {
   readonly tracks: readonly OutputTrack[];
   /** mvhd/tkhd/mdhd creation and modification time, seconds since 1904-01-01 UTC (default 0: unset). */
   readonly creationTime?: number;
+  /** Absolute KVS start of the first part (epoch ms), recorded in `moov/udta/kvsS` when known. */
+  readonly startMs?: number;
 };

@@ -97,6 +97,7 @@ export class JoinPlan {
     const tracks = this.timeline.state.map((st, i) =>
       (this.tables[i] ?? new ProgressiveTables()).output(st, i + 1, this.timeline.timescale),
     );
-    return { movieTimescale: this.timeline.timescale, tracks };
+    const { startMs } = this.timeline;
+    return { movieTimescale: this.timeline.timescale, tracks, ...(startMs === undefined ? {} : { startMs }) };
   }
 }

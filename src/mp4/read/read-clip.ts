@@ -2,6 +2,7 @@
  * Reads one input clip (a spooled GetClip body or a user's file) into a `Clip`: the index of every sample plus codec
  * configuration, never payload bytes. Handles `moov` before or after `mdat`, and fragmented files.
  */
+import { readKvsStart } from '../boxes/kvs-start.js';
 import type { KvsClipError } from '../../errors/kvs-clip-error.js';
 import { MediaError } from '../../errors/media-error.js';
 import { openBox, type BoxView } from './byte-reader.js';
@@ -87,7 +88,14 @@ async function readClipUnnamed(source: ByteSource): Promise<Clip> {
   if (tracks.length === 0)
     throw new MediaError('E_MEDIA_UNSUPPORTED', `no video or audio track in moov @ 0x${moovBox.offset.toString(16)}`);
   const ordered = [...tracks.filter((t) => t.kind === 'video'), ...tracks.filter((t) => t.kind === 'audio')];
-  return { layout, movieTimescale: mvhd.timescale, tracks: ordered, sizeBytes: source.size };
+  const startMs = readKvsStart(moov);
+  return {
+    layout,
+    movieTimescale: mvhd.timescale,
+    tracks: ordered,
+    sizeBytes: source.size,
+    ...(startMs === undefined ? {} : { startMs }),
+  };
 }
 
 function layoutOf(moov: TopLevelBox, boxes: readonly TopLevelBox[], fragmented: boolean): ClipLayout {

@@ -15,7 +15,7 @@ import type { GapPolicy } from '../plan/join-timeline.js';
 import { JoinPlan } from '../plan/plan-join.js';
 import { buildMoovChunks } from '../boxes/build-moov.js';
 import { openFileSource } from './file-source.js';
-import { isMismatch, joinFilesOnePass, numberedPath } from './join-files-one-pass.js';
+import { isMismatch, joinFilesOnePass, numberedPath, type OpenSequentialSink } from './join-files-one-pass.js';
 import { summariseJoin, type JoinSummary } from '../plan/join-summary.js';
 import { moovReserveBytes } from '../plan/moov-reserve.js';
 import { readClip } from '../read/read-clip.js';
@@ -39,7 +39,7 @@ export type JoinOutput =
 
 export type JoinOptions = {
   readonly output: JoinOutput;
-  /** Default: `progressive` for files, `fmp4` for streams (a stream cannot be progressive). */
+  /** Default: `progressive` for files, `fragmented` for streams (a stream cannot be progressive). */
   readonly format?: OutputFormat;
   /** Put `moov` in front with one extra sequential pass (progressive only). Default true. */
   readonly faststart?: boolean;
@@ -98,7 +98,7 @@ export async function createJoiner(options: JoinOptions): Promise<Joiner> {
   if (output.kind === 'stream' && format === 'progressive') {
     throw new UsageError(
       'E_USAGE',
-      'Progressive MP4 needs a seekable file; a stream gets fragmented MP4 (--format fmp4)',
+      'Progressive MP4 needs a seekable file; a stream gets fragmented MP4 (--format fragmented)',
     );
   }
   if (format === 'fragmented') {
@@ -250,6 +250,10 @@ function fileSink(path: string): Sink {
 export type JoinFilesOptions = Omit<JoinOptions, 'output' | 'resume'> & {
   /** On a part that cannot be joined, start a new numbered file (out-1.mp4, out-2.mp4 …) instead of failing. */
   readonly splitOnChange?: boolean;
+  /** A progressive join's bytes go through this sink instead of the file (`output` names it); docs/s3.md. */
+  readonly sink?: OpenSequentialSink;
+  /** Told each input as it is read, in order (`join` warns about clips out of order or given twice). */
+  readonly onClip?: (name: string, clip: Clip) => void;
 };
 
 export type JoinFilesSummary = JoinSummary & {
@@ -269,16 +273,19 @@ export async function joinFiles(
   options: JoinFilesOptions = {},
 ): Promise<JoinFilesSummary> {
   if (inputs.length === 0) throw new UsageError('E_USAGE', 'Nothing to join: no input files');
-  const { splitOnChange, ...rest } = options;
+  const { splitOnChange, sink, onClip, ...rest } = options;
   if (typeof output === 'string' && (options.format ?? 'progressive') === 'progressive') {
     const { summary, outputs } = await joinFilesOnePass(inputs, output, {
       faststart: options.faststart ?? true,
       gaps: options.gaps ?? 'keep',
       co64ThresholdBytes: options.largeFileThresholdBytes ?? DEFAULT_THRESHOLD,
       splitOnChange: splitOnChange === true,
+      ...(sink === undefined ? {} : { sink }),
+      ...(onClip === undefined ? {} : { onClip }),
     });
     return { ...summary, outputs };
   }
+  if (sink !== undefined) throw new InternalError('a join sink takes a progressive file join only');
   const target: JoinOutput =
     typeof output === 'string' ? { kind: 'file', path: output } : { kind: 'stream', stream: output };
   const outputs: string[] = [];
@@ -289,7 +296,9 @@ export async function joinFiles(
     for (const input of inputs) {
       const source = await openFileSource(input);
       try {
-        const part = { source, clip: await readClip(source, { name: input }), name: input };
+        const clip = await readClip(source, { name: input });
+        onClip?.(input, clip);
+        const part = { source, clip, name: input, ...(clip.startMs === undefined ? {} : { startMs: clip.startMs }) };
         try {
           await joiner.append(part);
         } catch (error) {

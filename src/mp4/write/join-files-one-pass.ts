@@ -14,7 +14,9 @@ import { openFileSource } from './file-source.js';
 import type { GapPolicy } from '../plan/join-timeline.js';
 import { summariseJoin, type JoinSummary } from '../plan/join-summary.js';
 import { OutputFile } from './output-file.js';
+import type { PositionedSink } from './positioned-sink.js';
 import { JoinPlan, type CopyPiece } from '../plan/plan-join.js';
+import type { Clip } from '../model.js';
 import { readClip } from '../read/read-clip.js';
 import { mdatHeader16, PROGRESSIVE_FTYP } from './write-progressive.js';
 
@@ -24,7 +26,17 @@ export type OnePassOptions = {
   readonly co64ThresholdBytes: number;
   /** On a part that cannot be joined, start a new numbered file (out-1.mp4, out-2.mp4 …) instead of failing. */
   readonly splitOnChange: boolean;
+  /**
+   * Where the bytes go instead of a local file (an S3 upload, docs/s3.md): opened with the planned size once the
+   * file is planned, written front to back only (never patched), closed here; the caller commits or discards it.
+   */
+  readonly sink?: OpenSequentialSink;
+  /** Told each input as it is read, in order. */
+  readonly onClip?: (name: string, clip: Clip) => void;
 };
+
+/** Opens the output of one planned file, given its exact size. */
+export type OpenSequentialSink = (plannedBytes: number) => Promise<PositionedSink>;
 
 /** One output file's plan: the merged tables and, per input, the source ranges to copy (packed offset, length). */
 type PlannedFile = {
@@ -70,7 +82,10 @@ async function planFiles(inputs: readonly string[], options: OnePassOptions): Pr
   for (const input of inputs) {
     const source = await openFileSource(input);
     try {
-      const part = { clip: await readClip(source, { name: input }), name: input };
+      const clip = await readClip(source, { name: input });
+      options.onClip?.(input, clip);
+      // A kvs-clip output records its KVS start: placed there again, the gaps between files are kept.
+      const part = { clip, name: input, ...(clip.startMs === undefined ? {} : { startMs: clip.startMs }) };
       let file = files[files.length - 1] ?? files[0];
       if (file === undefined) throw new InternalError('no planned file');
       let pieces: CopyPiece[];
@@ -102,14 +117,15 @@ async function writePlannedFile(
 ): Promise<number> {
   const payloadBytes = file.plan.payloadBytes;
   const header = mdatHeader16(payloadBytes, options.co64ThresholdBytes);
-  const out = await OutputFile.create(path);
+  const moov = options.faststart
+    ? moovInFront({ ftyp: PROGRESSIVE_FTYP, header, movie, co64ThresholdBytes: options.co64ThresholdBytes }).chunks
+    : [];
+  const frontBytes = PROGRESSIVE_FTYP.length + moov.reduce((sum, chunk) => sum + chunk.length, 0) + header.length;
+  const out =
+    options.sink === undefined ? await OutputFile.create(path) : await options.sink(frontBytes + payloadBytes);
   try {
     await out.append(PROGRESSIVE_FTYP);
-    if (options.faststart)
-      await appendAll(
-        out,
-        moovInFront({ ftyp: PROGRESSIVE_FTYP, header, movie, co64ThresholdBytes: options.co64ThresholdBytes }).chunks,
-      );
+    await appendAll(out, moov);
     await out.append(header);
     const payloadStart = out.position;
     for (const part of file.parts) {
@@ -144,7 +160,7 @@ async function writePlannedFile(
   return out.position;
 }
 
-async function appendAll(out: OutputFile, chunks: readonly Uint8Array[]): Promise<void> {
+async function appendAll(out: PositionedSink, chunks: readonly Uint8Array[]): Promise<void> {
   for (const chunk of chunks) await out.append(chunk);
 }
 

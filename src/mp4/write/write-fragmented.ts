@@ -137,7 +137,9 @@ export class FragmentedWriter {
       };
     });
     await this.write(FRAGMENTED_FTYP);
-    await this.write(buildMoov({ movieTimescale: this.timeline.timescale, tracks }, { layout: 'fragmented' }));
+    const { startMs } = this.timeline;
+    const movie = { movieTimescale: this.timeline.timescale, tracks, ...(startMs === undefined ? {} : { startMs }) };
+    await this.write(buildMoov(movie, { layout: 'fragmented' }));
   }
 
   /** Parameter sets to prepend, by unit, wherever a unit's configuration differs from the decoder's current one. */

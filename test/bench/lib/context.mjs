@@ -15,9 +15,9 @@ export function streamSpec({ name = 'cam', spanMs, endMs, bitrate }) {
 
 /**
  * Runs `kvs-clip get` for [startMs, endMs) against an emulator; resolves the timed result plus the parsed --json
- * document (`doc`). Extra CLI flags go in `flags`.
+ * document (`doc`). Extra CLI flags go in `flags`, extra environment variables in `env`.
  */
-export async function kvsGet({ emulator, stream = 'cam', startMs, endMs, output, flags = [], tmp }) {
+export async function kvsGet({ emulator, stream = 'cam', startMs, endMs, output, flags = [], tmp, env = {} }) {
   const args = [
     CLI,
     'get',
@@ -36,7 +36,7 @@ export async function kvsGet({ emulator, stream = 'cam', startMs, endMs, output,
     ...flags,
   ];
   const result = await runTimed(process.execPath, args, {
-    env: emulatorEnv(emulator.credentials),
+    env: { ...emulatorEnv(emulator.credentials), ...env },
     tmp,
     allowFail: true,
   });

@@ -115,7 +115,7 @@ describe('get rendering', () => {
       retries: 8,
       delayMs: 1000,
       refreshEndpoint: true,
-      message: 'GetClip part 2/2: ECONNRESET. Retrying in 1.0 s (2/8)',
+      message: 'GetClip part 2/2: connection reset by the server. Retrying in 1.0 s (2/8)',
     };
     const quiet = fakeIo();
     const plain = createGetRenderer(quiet, mode(), { logFormat: 'human' });
@@ -171,8 +171,10 @@ describe('get rendering', () => {
       'part-done',
       'summary',
     ]);
+    // Indexes count from 1 in NDJSON too, as [part 1/N] and the --json document.
+    expect(lines[2].index).toBe(1);
     expect(lines[1].parts[0]).toEqual({
-      index: 0,
+      index: 1,
       start: '2025-06-14T13:00:00.000Z',
       end: '2025-06-14T13:06:39.999Z',
       fragments: 200,
