@@ -45,6 +45,17 @@ const CASES: readonly FaultCase[] = [
     expect: IDENTICAL,
   },
   {
+    // Past the moov: the head part is already streaming into the output, so the joiner rolls back to its last
+    // checkpoint and the part is fetched again (docs/pipeline.md, "Write once"). One part at a time: each is the head.
+    name: 'resets and truncations after the moov, while the head part streams into the output',
+    faults: [
+      { op: 'GetClip', nth: [1, 4], action: { kind: 'reset', afterBytes: 60_000 } },
+      { op: 'GetClip', nth: [3], action: { kind: 'truncate', afterBytes: 60_000 } },
+    ],
+    args: ['--concurrency', '1'],
+    expect: IDENTICAL,
+  },
+  {
     name: 'bodies truncated under a correct Content-Length',
     faults: [{ op: 'GetClip', nth: [2, 3], action: { kind: 'truncate', afterBytes: 20_000 } }],
     expect: IDENTICAL,

@@ -36,6 +36,7 @@ export function joinedFileTarget(request: TargetRequest): OutputTarget {
           resume: request.resume,
           keepParts: request.keepParts,
           openJoiner: openMp4Joiner,
+          writeOnce: true,
         },
         source.context,
       );
