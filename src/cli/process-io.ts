@@ -86,10 +86,10 @@ function stdoutWasClosed(): boolean {
 /** The first write to a closed stdout is remembered as EBADF: settleExitCode makes the run exit 7. */
 function failWritesToClosedStdout(): void {
   const write = process.stdout.write.bind(process.stdout) as (...args: unknown[]) => boolean;
-  process.stdout.write = ((...args: unknown[]): boolean => {
+  process.stdout.write = (...args: unknown[]): boolean => {
     stdioFailures.stdout ??= Object.assign(new Error('stdout is closed'), { code: 'EBADF' });
     return write(...args);
-  });
+  };
 }
 
 /** Exit code of OutputError (E_OUTPUT_WRITE), from the table in src/errors/exit-codes.ts. */
