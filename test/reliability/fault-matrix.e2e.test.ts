@@ -45,9 +45,9 @@ const CASES: readonly FaultCase[] = [
     expect: IDENTICAL,
   },
   {
-    // Past the moov: the head part is already streaming into the output, so the joiner rolls back to its last
-    // checkpoint and the part is fetched again (docs/pipeline.md, "Write once"). One part at a time: each is the head.
-    name: 'resets and truncations after the moov, while the head part streams into the output',
+    // Past the moov, one part at a time. With write once on (docs/pipeline.md, "Write once"; off for now) the head
+    // part would be streaming into the output here, and the joiner would roll back to its last checkpoint.
+    name: 'resets and truncations after the moov, one part at a time',
     faults: [
       { op: 'GetClip', nth: [1, 4], action: { kind: 'reset', afterBytes: 60_000 } },
       { op: 'GetClip', nth: [3], action: { kind: 'truncate', afterBytes: 60_000 } },
