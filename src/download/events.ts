@@ -66,7 +66,8 @@ export type PartDoneEvent = {
   readonly part: Part;
   /** Size of the downloaded clip (MP4 bytes, not the fragment-size plan). */
   readonly bytes: number;
-  readonly sha256: string;
+  /** SHA-256 of the spooled clip; absent for a part streamed straight into the output (never hashed). */
+  readonly sha256?: string;
   /** Taken from a previous run (resume manifest) instead of the network. */
   readonly resumed: boolean;
   /** The service's request ID of the GetClip that fetched it (absent when resumed or not reported); for -v. */
