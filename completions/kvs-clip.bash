@@ -32,7 +32,7 @@ _kvs_clip_spec() {
     streams) opts='--prefix --retries --retry-max-time --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='--prefix --retries --retry-max-time --region --profile --endpoint-url --connect-timeout --read-timeout' ;;
     join) opts='-o --output --force --mkdir --no-faststart --format --gaps --split-on-change --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl --no-s3-sha256 --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='-o --output --format --gaps --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl' ;;
     inspect) opts='--boxes --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='' ;;
-    archive) opts='--prefix --streams-file --segment --state-dir -o --output --since --tz --utc --timestamps --settle --follow --grace --concurrency --max-segments --shard --shards --dry-run --format --no-faststart --gaps --retries --retry-max-time --fragment-rate --no-pacing --exec --log-format --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='--prefix --streams-file --segment --state-dir -o --output --since --tz --timestamps --settle --grace --concurrency --max-segments --shard --shards --format --gaps --retries --retry-max-time --fragment-rate --exec --log-format --region --profile --endpoint-url --connect-timeout --read-timeout' ;;
+    archive) opts='--prefix --streams-file --segment --state-dir -o --output --since --tz --utc --timestamps --settle --follow --grace --concurrency --max-segments --shard --shards --dry-run --format --no-faststart --gaps --retries --retry-max-time --fragment-rate --no-pacing --exec --log-format --region --profile --endpoint-url --local --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl --no-s3-sha256 --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='--prefix --streams-file --segment --state-dir -o --output --since --tz --timestamps --settle --grace --concurrency --max-segments --shard --shards --format --gaps --retries --retry-max-time --fragment-rate --exec --log-format --region --profile --endpoint-url --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl' ;;
     completion) opts='-h --help'; valued='' ;;
     emulator) opts='--host --port --stream --config --clip-layout --clip-shape --seed --no-quotas --no-auth --strict-auth --chunked --max-clip-fragments --max-clip-bytes --log-file --json -h --help'; valued='--host --port --stream --config --clip-layout --clip-shape --seed --max-clip-fragments --max-clip-bytes --log-file' ;;
     help) opts=''; valued='' ;;
@@ -79,6 +79,7 @@ _kvs_clip_value() {
         --format) COMPREPLY=($(compgen -W 'progressive fragmented mp4 fmp4' -- "$cur")) ;;
         --gaps) COMPREPLY=($(compgen -W 'keep close' -- "$cur")) ;;
         --log-format) COMPREPLY=($(compgen -W 'human json' -- "$cur")) ;;
+        --s3-sse) COMPREPLY=($(compgen -W 'AES256 aws:kms' -- "$cur")) ;;
       esac ;;
     emulator)
       case "$2" in

@@ -3,13 +3,14 @@
 import { GET_DEFAULTS } from '../clip/get-defaults.js';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { cronStore } from '../clip/cron-store.js';
+import { cronStore, type CronStore } from '../clip/cron-store.js';
 import type { GetDeps } from '../clip/get-types.js';
 import { outputName } from '../clip/output-name.js';
 import { createRunContext } from '../clip/run-context.js';
 import { settleOwedSteps } from '../clip/settle-owed-steps.js';
 import { KvsClipError } from '../errors/kvs-clip-error.js';
 import { acquireLock } from '../output/lock.js';
+import { formatS3Uri, isS3Uri, parseS3Uri, renderS3Key } from '../s3/s3-uri.js';
 import { readState } from '../output/state-file.js';
 import { archiveSegment, segmentGetOptions } from './archive-segment.js';
 import type { ArchiveDeps, ArchiveOptions, SegmentRecord, StreamError, StreamOutcome } from './archive-types.js';
@@ -38,7 +39,26 @@ export function statePathOf(run: Pick<FleetRun, 'options' | 'deps'>, stream: str
 
 /** A segment's output path: the template filled with the stream and the segment's own [start, end). */
 export function segmentOutput(run: Pick<FleetRun, 'options' | 'deps'>, stream: string, segment: Segment): string {
-  return outputName({ path: run.options.output, stream, selector: run.options.selector }, segment, run.deps.cwd);
+  const { output, selector } = run.options;
+  if (!isS3Uri(output)) return outputName({ path: output, stream, selector }, segment, run.deps.cwd);
+  // The object's whole URI, rendered here so {end} is the segment's end (the pipeline's window ends 1 ms before).
+  const destination = parseS3Uri(output);
+  const key = renderS3Key(destination, { stream, startMs: segment.startMs, endMs: segment.endMs, selector });
+  return formatS3Uri(destination.bucket, key);
+}
+
+/** The stream's state store; with `--state-dir s3://…` every save is also written back to its state object. */
+function streamStore(run: FleetRun, stream: string, path: string, deps: GetDeps): CronStore {
+  const local = cronStore(path, segmentGetOptions(run.options, stream, run.options.output), deps);
+  const mirror = run.deps.stateMirror;
+  if (mirror === undefined) return local;
+  return {
+    ...local,
+    save: async (fields) => {
+      await local.save(fields);
+      await mirror.save(stream, path, run.work);
+    },
+  };
 }
 
 /**
@@ -56,7 +76,8 @@ export async function archiveStream(stream: string, run: FleetRun): Promise<Stre
     const lock = await acquireLock(path, { nowMs: run.deps.nowMs() });
     try {
       const deps = getDepsOf(run, stream);
-      const store = cronStore(path, segmentGetOptions(run.options, stream, run.options.output), deps);
+      await run.deps.stateMirror?.load(stream, path, run.work);
+      const store = streamStore(run, stream, path, deps);
       let state = await store.read();
       const context = contextOf(run, stream, deps);
       for (;;) {
@@ -93,6 +114,10 @@ export async function archiveStream(stream: string, run: FleetRun): Promise<Stre
 /** `--dry-run`: the segments the stream would archive now, from its state (read without the lock). */
 export async function planStream(stream: string, run: FleetRun): Promise<StreamOutcome> {
   try {
+    if (run.deps.stateMirror !== undefined) {
+      await mkdir(resolve(run.deps.cwd, run.options.stateDir), { recursive: true });
+      await run.deps.stateMirror.load(stream, statePathOf(run, stream), run.work);
+    }
     const state = await readState(statePathOf(run, stream));
     const cursorMs = startCursor(state?.cursorMs, run.sinceMs, run.options.segmentMs);
     const planned = segmentsDue(cursorMs, run, run.limit).map((segment) => {
@@ -118,6 +143,7 @@ function getDepsOf(run: FleetRun, stream: string): GetDeps {
     cwd: deps.cwd,
     emit: (event) => deps.emit({ type: 'get', stream, event }),
     signal: run.work,
+    ...(deps.objectStore === undefined ? {} : { objectStore: deps.objectStore }),
   };
 }
 

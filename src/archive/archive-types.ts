@@ -1,4 +1,5 @@
 // What `kvs-clip archive` is asked to do and what it reports (docs/archive.md). The use case is run-archive.ts.
+import type { ObjectStore } from '../clip/targets/object-store.js';
 import type { GetEvent } from '../download/events.js';
 import type { OutputFormat } from '../mp4/model.js';
 import type { KvsSession, KvsSessionOptions } from '../kvs/kvs-session.js';
@@ -115,4 +116,17 @@ export type ArchiveDeps = {
   readonly emit: (event: ArchiveEvent) => void;
   /** SIGTERM/SIGINT: stop starting segments; in-flight ones get `graceMs`. */
   readonly signal: AbortSignal;
+  /** `-o s3://…`: where segment objects are written (src/s3 binds it; src/archive never loads the SDK). */
+  readonly objectStore?: ObjectStore;
+  /** `--state-dir s3://…`: the per-stream state objects behind the local working copies in `stateDir`. */
+  readonly stateMirror?: StateMirror;
+};
+
+/**
+ * Remote state (docs/archive.md, "State in S3"): `load` copies a stream's state object over its local working copy
+ * (removing the copy when there is no object), `save` writes the working copy back after every state change.
+ */
+export type StateMirror = {
+  load(stream: string, localPath: string, signal: AbortSignal): Promise<void>;
+  save(stream: string, localPath: string, signal: AbortSignal): Promise<void>;
 };

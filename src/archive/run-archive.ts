@@ -35,7 +35,10 @@ export async function runArchive(options: ArchiveOptions, deps: ArchiveDeps): Pr
     }
     cycles += 1;
     const cycle = await runCycle(streams, run);
-    for (const outcome of cycle) outcomes.set(outcome.stream, merged(outcomes.get(outcome.stream), outcome));
+    // --follow ends only by a stop signal (thrown below), so it keeps no records: its memory stays flat however
+    // long it runs. Once mode and dry runs collect every stream's outcome for the result.
+    if (keepsRecords(options))
+      for (const outcome of cycle) outcomes.set(outcome.stream, merged(outcomes.get(outcome.stream), outcome));
     if (!options.follow || options.dryRun || deps.signal.aborted) break;
     await idle(nextWakeMs(cycle, run), run);
     if (deps.signal.aborted) break;
@@ -95,11 +98,18 @@ async function runCycle(streams: readonly string[], run: FleetRun): Promise<Stre
     while (next < streams.length && !run.deps.signal.aborted) {
       const stream = streams[next] ?? '';
       next += 1;
-      outcomes.push(await (run.options.dryRun ? planStream(stream, run) : archiveStream(stream, run)));
+      const outcome = await (run.options.dryRun ? planStream(stream, run) : archiveStream(stream, run));
+      // What the next wake-up needs (status, cursor); the segment records only when the result will hold them.
+      outcomes.push(keepsRecords(run.options) ? outcome : { ...outcome, segments: [], planned: [] });
     }
   };
   await Promise.all(Array.from({ length: width }, worker));
   return outcomes;
+}
+
+/** Whether the run returns its segment records (once mode, dry runs) or only runs until stopped (--follow). */
+function keepsRecords(options: ArchiveOptions): boolean {
+  return !options.follow || options.dryRun;
 }
 
 /** When the next segment of any stream completes; sooner when a stream failed (retried) or has a backlog left. */

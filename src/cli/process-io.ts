@@ -1,3 +1,4 @@
+import { readFileSync, readlinkSync } from 'node:fs';
 import { CancelledError } from '../errors/cancelled-error.js';
 import { OutputError } from '../errors/output-error.js';
 import { UsageError } from '../errors/usage-error.js';
@@ -34,6 +35,7 @@ export function processIo(): CliIo {
   process.stderr.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE') stdioFailures.stderr ??= error;
   });
+  if (stdoutWasClosed()) failWritesToClosedStdout();
   const env = { ...process.env };
   const fixedNow = env['KVS_CLIP_NOW'];
   return {
@@ -64,6 +66,30 @@ export function settleExitCode(exitCode: number): number {
   const line = `kvs-clip: Could not write to ${where}: ${describeErrno(failure)}\n`;
   if (stdioFailures.stderr === undefined) process.stderr.write(line);
   return OUTPUT_ERROR_EXIT;
+}
+
+/**
+ * `kvs-clip … >&-` starts with fd 1 closed; Node then opens /dev/null read-write on it, so writes "succeed". That
+ * is told apart from `> /dev/null` (opened write-only by the shell) by the access mode in /proc/self/fdinfo/1
+ * (Linux only; elsewhere a closed stdout is not detected). `1<> /dev/null` reads as closed too.
+ */
+function stdoutWasClosed(): boolean {
+  try {
+    if (readlinkSync('/proc/self/fd/1') !== '/dev/null') return false;
+    const flags = /^flags:\s*([0-7]+)$/m.exec(readFileSync('/proc/self/fdinfo/1', 'utf8'))?.[1];
+    return flags !== undefined && (Number.parseInt(flags, 8) & 0o3) === 0o2;
+  } catch {
+    return false;
+  }
+}
+
+/** The first write to a closed stdout is remembered as EBADF: settleExitCode makes the run exit 7. */
+function failWritesToClosedStdout(): void {
+  const write = process.stdout.write.bind(process.stdout) as (...args: unknown[]) => boolean;
+  process.stdout.write = (...args: unknown[]): boolean => {
+    stdioFailures.stdout ??= Object.assign(new Error('stdout is closed'), { code: 'EBADF' });
+    return write(...args);
+  };
 }
 
 /** Exit code of OutputError (E_OUTPUT_WRITE), from the table in src/errors/exit-codes.ts. */

@@ -69,6 +69,7 @@ Examples:
   kvs-clip get cam1 "yesterday 3pm to 4pm" -o cam1.mp4
   kvs-clip list cam1 --since 6h
   kvs-clip join a.mp4 b.mp4 -o joined.mp4
+  kvs-clip -v --region eu-west-1 list cam1           a command's flags may also come before its name
 ${EXIT_CODE_HELP}`;
 
 /**

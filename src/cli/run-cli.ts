@@ -2,6 +2,7 @@ import { CancelledError } from '../errors/cancelled-error.js';
 import { EXIT_CODES, type ExitCode } from '../errors/exit-codes.js';
 import { InternalError } from '../errors/internal-error.js';
 import { KvsClipError } from '../errors/kvs-clip-error.js';
+import { hoistGlobalFlags } from './hoist-global-flags.js';
 import { buildProgram, checkHelpTopic, isHelpExit, type ProgramDeps } from './program.js';
 import { refineFailure } from './render/refine-failure.js';
 import { renderError } from './render/render-error.js';
@@ -11,13 +12,8 @@ import { renderError } from './render/render-error.js';
  * KvsClipError rendered once (human line on stderr, or the --json failure document on stdout). main.ts sets
  * process.exitCode from the result; tests call this with a fake CliIo.
  */
-export async function runCli(argv: readonly string[], deps: Omit<ProgramDeps, 'onCommandStart'>): Promise<ExitCode> {
-  // Until commander reaches an action, guess the mode from the raw words so parse errors honour --json and -v.
-  const mode = {
-    json: hasFlag(argv, ['--json']),
-    verbose: hasFlag(argv, ['-v', '--verbose']),
-    command: null as string | null,
-  };
+export async function runCli(words: readonly string[], deps: Omit<ProgramDeps, 'onCommandStart'>): Promise<ExitCode> {
+  const mode = { json: false, verbose: false, command: null as string | null };
   const program = buildProgram({
     ...deps,
     onCommandStart: (start) => {
@@ -26,6 +22,11 @@ export async function runCli(argv: readonly string[], deps: Omit<ProgramDeps, 'o
       mode.command = start.command;
     },
   });
+  // `kvs-clip -v get …`: flags before the command name count as the command's own (hoist-global-flags.ts).
+  const argv = hoistGlobalFlags(program, words);
+  // Until commander reaches an action, guess the mode from the raw words so parse errors honour --json and -v.
+  mode.json = hasFlag(argv, ['--json']);
+  mode.verbose = hasFlag(argv, ['-v', '--verbose']);
   try {
     checkHelpTopic(program, argv);
     await program.parseAsync([...argv], { from: 'user' });

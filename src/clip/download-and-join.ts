@@ -24,6 +24,7 @@ import { makeDirectories } from '../output/make-directories.js';
 import { toOutputError } from '../output/to-output-error.js';
 import { getClipRuntime } from './get-clip-runtime.js';
 import { joinerScratch } from './open-joiner.js';
+import { readClipBody } from './read-spooled-clip.js';
 import { count } from '../text/count.js';
 
 export type DownloadAndJoinInput = {
@@ -39,6 +40,11 @@ export type DownloadAndJoinInput = {
   readonly concurrency: number;
   readonly replanner: PartReplanner;
   readonly openJoiner: OpenJoiner;
+  /**
+   * Stream the head part straight into the joiner (docs/pipeline.md, "Write once"); only for a local progressive
+   * file, which the joiner can roll back to its last checkpoint when a body fails midway.
+   */
+  readonly writeOnce?: boolean;
   readonly readClip: (path: string) => Promise<Clip>;
   readonly getClip: (
     part: Part,
@@ -135,12 +141,27 @@ export async function downloadAndJoin(
   }
   const first = input.parts[0];
   const last = input.parts[input.parts.length - 1];
-  const joiner = await input.openJoiner({
-    ...input.layout,
-    ...(first === undefined || last === undefined ? {} : { expectedDurationMs: last.mediaEndMs - first.mediaStartMs }),
-    output: file === null ? (input.target.kind === 'stream' ? input.target.stream : '') : file.partPath,
-    resume: committed > 0 ? checkpoint : null,
-  });
+  const openJoiner = () =>
+    input.openJoiner({
+      ...input.layout,
+      ...(first === undefined || last === undefined
+        ? {}
+        : { expectedDurationMs: last.mediaEndMs - first.mediaStartMs }),
+      output: file === null ? (input.target.kind === 'stream' ? input.target.stream : '') : file.partPath,
+      resume: committed > 0 ? checkpoint : null,
+    });
+  let joiner = await openJoiner();
+  const streamHead =
+    input.writeOnce === true && file !== null && input.layout.format === 'progressive'
+      ? {
+          readClip: readClipBody,
+          // Back to the last checkpoint, exactly as a resumed run would reopen it (docs/resume-and-state.md).
+          rollback: async () => {
+            await joiner.abort();
+            joiner = await openJoiner();
+          },
+        }
+      : undefined;
   let calls = 0;
   try {
     const fetched = await fetchParts({
@@ -152,16 +173,20 @@ export async function downloadAndJoin(
       spoolPathFor,
       finished,
       replanner: input.replanner,
+      ...(streamHead === undefined ? {} : { streamHead }),
       consume: async (part: FetchedPart) => {
-        checkpoint = await joiner.append(part);
+        const next = await joiner.append(part);
+        // A streamed part counts once its whole body has arrived (Content-Length checked).
+        await part.complete;
+        checkpoint = next;
         committed++;
-        update(part.part, { status: 'committed', sizeBytes: part.sizeBytes, sha256: part.sha256 });
+        update(part.part, { status: 'committed', sizeBytes: part.sizeBytes, ...digestOf(part) });
         await save();
         await rm(part.path, { force: true });
         results.push({ part: part.part, downloadedBytes: part.sizeBytes, resumed: part.resumed });
       },
       onDownloaded: async (part) => {
-        update(part.part, { status: 'downloaded', sizeBytes: part.sizeBytes, sha256: part.sha256 });
+        update(part.part, { status: 'downloaded', sizeBytes: part.sizeBytes, ...digestOf(part) });
         await save();
       },
       onReplan: async (remaining) => {
@@ -197,6 +222,10 @@ export async function downloadAndJoin(
     }
     throw resumable ? error : withoutKeptParts(error);
   }
+}
+
+function digestOf(part: FetchedPart): { sha256?: string } {
+  return part.sha256 === undefined ? {} : { sha256: part.sha256 };
 }
 
 /** Removes a previous run's manifest, spool folder and `.part` (starting over). */

@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import type { KvsClipError } from '../errors/kvs-clip-error.js';
 import type { RetryClass } from '../download/retry-policy.js';
 import type { Selector, TimeRange } from '../plan/fragment.js';
@@ -32,8 +33,10 @@ export type KvsPort = {
       destPath: string;
       signal: AbortSignal;
       onBytes: (bytes: number) => void;
+      /** Write the body here instead of `destPath`, unhashed (src/download/part-body.ts). */
+      open?: (contentLength: number | undefined) => Writable;
     },
-  ): Promise<{ readonly requestId: string | undefined; readonly sizeBytes: number; readonly sha256: string }>;
+  ): Promise<{ readonly requestId: string | undefined; readonly sizeBytes: number; readonly sha256?: string }>;
   /** Forgets the cached data endpoints, so the next call asks GetDataEndpoint again. */
   refreshEndpoint(): Promise<void>;
   /** Retry class of anything these methods reject with. */

@@ -40,7 +40,8 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
   });
   return {
     async append(fetched) {
-      const source = await openFileSource(fetched.path);
+      // A streamed head part is read from its body as it arrives (docs/pipeline.md, "Write once").
+      const source = fetched.body ?? (await openFileSource(fetched.path));
       try {
         return await joiner.append({
           source,
@@ -49,7 +50,7 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
           startMs: fetched.part.mediaStartMs,
         });
       } finally {
-        await source.close();
+        if (fetched.body === undefined) await source.close();
       }
     },
     async finish() {

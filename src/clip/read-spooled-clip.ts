@@ -1,5 +1,5 @@
 import { openFileSource } from '../mp4/write/file-source.js';
-import type { Clip } from '../mp4/model.js';
+import type { ByteSource, Clip } from '../mp4/model.js';
 import { readClip } from '../mp4/read/read-clip.js';
 
 /**
@@ -14,4 +14,9 @@ export async function readSpooledClip(path: string): Promise<Clip> {
   } finally {
     await source.close();
   }
+}
+
+/** Parses a GetClip body still arriving (src/download/part-body.ts); same errors as `readSpooledClip`. */
+export function readClipBody(source: ByteSource): Promise<Clip> {
+  return readClip(source, { name: 'GetClip body' });
 }

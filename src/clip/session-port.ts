@@ -15,14 +15,14 @@ export function sessionPort(session: KvsSession): KvsPort {
     describeStream: ({ signal }) => session.describeStream({ signal }),
     listFragments: (range, { selector, signal, beforePage }) =>
       session.listFragments({ selector, startMs: range.startMs, endMs: range.endMs }, { signal, beforePage }),
-    getClip: async (range, { selector, beforeSend, destPath, signal, onBytes }) => {
+    getClip: async (range, { selector, beforeSend, destPath, signal, onBytes, open }) => {
       // src/kvs writes the body with the default mode: a private file created first keeps the clip 0o600.
       await createPrivateFile(destPath);
       const { requestId, bytes, sha256 } = await session.getClip(
         { selector, startMs: range.startMs, endMs: range.endMs },
-        { destPath, signal, onBytes, beforeSend },
+        { destPath, signal, onBytes, beforeSend, ...(open === undefined ? {} : { open }) },
       );
-      return { requestId, sizeBytes: bytes, sha256 };
+      return { requestId, sizeBytes: bytes, ...(sha256 === undefined ? {} : { sha256 }) };
     },
     refreshEndpoint: () => session.refreshEndpoints(),
     classify: classifyForRetry,

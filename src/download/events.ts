@@ -66,7 +66,8 @@ export type PartDoneEvent = {
   readonly part: Part;
   /** Size of the downloaded clip (MP4 bytes, not the fragment-size plan). */
   readonly bytes: number;
-  readonly sha256: string;
+  /** SHA-256 of the spooled clip; absent for a part streamed straight into the output (never hashed). */
+  readonly sha256?: string;
   /** Taken from a previous run (resume manifest) instead of the network. */
   readonly resumed: boolean;
   /** The service's request ID of the GetClip that fetched it (absent when resumed or not reported); for -v. */
@@ -119,6 +120,15 @@ export type SummaryEvent = {
   readonly message: string;
 };
 
+/**
+ * Progress of an `-o s3://…` object (docs/s3.md): a part of a streamed object sent (parts arrive out of order; part 1,
+ * the head, last), an upload resumed with parts recorded by an earlier run, an object complete.
+ */
+export type UploadEvent =
+  | { readonly type: 'upload-part'; readonly uri: string; readonly partNumber: number; readonly sizeBytes: number }
+  | { readonly type: 'upload-resume'; readonly uri: string; readonly recordedParts: number }
+  | { readonly type: 'upload-done'; readonly uri: string; readonly sizeBytes: number };
+
 /** Every event `runGet` emits, discriminated on `type`. */
 export type GetEvent =
   | WindowEvent
@@ -129,6 +139,7 @@ export type GetEvent =
   | RetryEvent
   | GapEvent
   | WarningEvent
+  | UploadEvent
   | SummaryEvent;
 
 /** Where events go: the CLI's renderer, or an array in tests. Must not throw. */

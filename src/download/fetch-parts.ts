@@ -5,7 +5,8 @@ import { pipeline } from 'node:stream/promises';
 import { KvsClipError } from '../errors/kvs-clip-error.js';
 import { MediaError } from '../errors/media-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
-import type { Clip } from '../mp4/model.js';
+import type { Writable } from 'node:stream';
+import type { ByteSource, Clip } from '../mp4/model.js';
 import type { Part } from '../plan/part.js';
 import { cancellationOf, throwIfCancelled } from './cancellation.js';
 import type { EventSink } from './events.js';
@@ -17,26 +18,36 @@ import {
   TruncatedClipError,
   UnreadableClipError,
 } from './clip-checks.js';
+import type { PartBody } from './part-body.js';
+import { streamPart } from './stream-part.js';
 import { withRetry } from './with-retry.js';
 import { count } from '../text/count.js';
 
 /**
  * What one GetClip call reports about the file it wrote: its size and SHA-256 (lowercase hex), computed while the body
- * streamed to disk (the spool file is not read back to hash it), and the service's request ID when it sent one.
+ * streamed to disk (the spool file is not read back to hash it), and the service's request ID when it sent one. No
+ * SHA-256 when the body went to the caller's `open` sink instead (it hashes what it spools itself).
  */
 export type ClipCallFacts = {
   readonly requestId?: string | undefined;
   readonly sizeBytes: number;
-  readonly sha256: string;
+  readonly sha256?: string | undefined;
 };
 
 /** A downloaded, checked part, ready for the joiner. */
 export type FetchedPart = {
   readonly part: Part;
-  /** The spool file holding the clip. */
+  /** The spool file holding the clip (only its head when `body` is set). */
   readonly path: string;
   readonly sizeBytes: number;
-  readonly sha256: string;
+  /** The spool file's SHA-256, when the whole clip is in it (a streamed part has none: nothing to reuse). */
+  readonly sha256?: string;
+  /**
+   * The head part still arriving (docs/pipeline.md, "Write once"): read it from here, not from `path`, then wait for
+   * `complete` before counting the part as joined.
+   */
+  readonly body?: PartBody;
+  readonly complete?: Promise<unknown>;
   readonly clip: Clip;
   /** Taken from a previous run's spool file instead of the network. */
   readonly resumed: boolean;
@@ -69,8 +80,23 @@ export type FetchPartsOptions = {
    */
   readonly getClip: (
     part: Part,
-    options: { destPath: string; signal: AbortSignal; onBytes: (bytes: number) => void },
+    options: {
+      destPath: string;
+      signal: AbortSignal;
+      onBytes: (bytes: number) => void;
+      open?: (contentLength: number | undefined) => Writable;
+    },
   ) => Promise<ClipCallFacts>;
+  /**
+   * Stream the part at the head of the line into `consume` while it arrives, instead of spooling it whole first
+   * (docs/pipeline.md, "Write once"). Only for a consumer that can roll back a part whose body fails midway.
+   */
+  readonly streamHead?: {
+    /** Parses a clip from a body still arriving (its reads wait for the bytes). */
+    readonly readClip: (source: ByteSource) => Promise<Clip>;
+    /** Returns the consumer to its last checkpoint (the failed part is then fetched again, spooled). */
+    readonly rollback: () => Promise<void>;
+  };
   /** Parses a spooled clip (rejects with MediaError E_MP4_PARSE when the `moov` is incomplete). */
   readonly readClip: (path: string) => Promise<Clip>;
   /** Spool file of a part (owner-only, beside the output). Stable per part range, so a rerun finds it. */
@@ -114,7 +140,17 @@ type Outcome =
   | { readonly kind: 'fetched'; readonly fetched: FetchedPart }
   | { readonly kind: 'replaced'; readonly parts: readonly Part[]; readonly truncated: boolean };
 
-type Slot = { readonly part: Part; outcome?: Promise<Outcome> };
+type Slot = { readonly part: Part; outcome?: Promise<Outcome>; readonly head: Deferred };
+
+type Deferred = { readonly promise: Promise<void>; readonly resolve: () => void };
+
+function slotOf(part: Part): Slot {
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((done) => {
+    resolve = done;
+  });
+  return { part, head: { promise, resolve } };
+}
 
 /** Reads a previous run's spool file back to check it before reuse (a fresh download is hashed as it streams). */
 async function sha256Of(path: string): Promise<string> {
@@ -139,7 +175,7 @@ export async function fetchParts(options: FetchPartsOptions): Promise<FetchParts
   const inner = new AbortController();
   const onOuterAbort = (): void => inner.abort(options.signal.reason);
   options.signal.addEventListener('abort', onOuterAbort, { once: true });
-  const queue: Slot[] = options.parts.map((part) => ({ part }));
+  const queue: Slot[] = options.parts.map(slotOf);
   const done: Part[] = [];
   const stats = { downloadedBytes: 0, retries: 0, calls: 0 };
   const offset = options.indexOffset ?? 0;
@@ -152,7 +188,7 @@ export async function fetchParts(options: FetchPartsOptions): Promise<FetchParts
     while (queue.length > 0) {
       for (const slot of queue.slice(0, Math.max(1, options.concurrency))) {
         if (slot.outcome === undefined) {
-          slot.outcome = fetchOne(slot.part, context);
+          slot.outcome = fetchOne(slot.part, context, slot.head.promise);
           // A part ahead that fails surfaces when it reaches the head (the parts before it still get committed for
           // resume); this only marks the rejection as handled meanwhile.
           slot.outcome.catch(markHandled);
@@ -160,25 +196,29 @@ export async function fetchParts(options: FetchPartsOptions): Promise<FetchParts
       }
       const head = queue[0];
       if (head?.outcome === undefined) break;
+      head.head.resolve();
       const outcome = await head.outcome;
       if (outcome.kind === 'replaced') {
-        queue.splice(0, 1, ...outcome.parts.map((part) => ({ part })));
+        queue.splice(0, 1, ...outcome.parts.map(slotOf));
         // The caps evidently bind below the plan: cut the parts not yet requested the same way, so each of them
         // does not need a truncated call of its own first.
         if (outcome.truncated) {
           for (let i = queue.length - 1; i >= outcome.parts.length; i--) {
             const slot = queue[i];
             if (slot?.outcome === undefined && slot !== undefined)
-              queue.splice(i, 1, ...options.replanner.recut(slot.part).map((part) => ({ part })));
+              queue.splice(i, 1, ...options.replanner.recut(slot.part).map(slotOf));
           }
         }
         await options.onReplan?.(queue.map((slot) => slot.part));
         continue;
       }
-      await options.consume(outcome.fetched, {
-        index: offset + done.length,
-        count: offset + done.length + queue.length,
-      });
+      const at = { index: offset + done.length, count: offset + done.length + queue.length };
+      if (!(await consumeHead(outcome.fetched, at, context))) {
+        // Streamed, failed midway, rolled back: fetch it again, spooled whole this time.
+        head.outcome = fetchOne(head.part, context);
+        head.outcome.catch(markHandled);
+        continue;
+      }
       done.push(outcome.fetched.part);
       queue.shift();
     }
@@ -215,8 +255,70 @@ async function reuseSpool(part: Part, path: string, options: FetchPartsOptions):
   return { part, path, sizeBytes: size, sha256: known.sha256, clip, resumed: true };
 }
 
-async function fetchOne(part: Part, context: Context): Promise<Outcome> {
-  const { options, signal, stats } = context;
+/**
+ * The part at the head: streamed ones are read from their body while it arrives (then `complete` is awaited by the
+ * consumer). Resolves false when a streamed body failed midway and the consumer was rolled back to its last
+ * checkpoint: the caller fetches the part again. Throws whatever `consume` throws otherwise.
+ */
+async function consumeHead(
+  fetched: FetchedPart,
+  at: { index: number; count: number },
+  context: Context,
+): Promise<boolean> {
+  const { options } = context;
+  const body = fetched.body;
+  const streamHead = options.streamHead;
+  if (body === undefined || streamHead === undefined) {
+    await options.consume(fetched, at);
+    return true;
+  }
+  body.stream();
+  try {
+    await options.consume(fetched, at);
+    // Only now is the streamed part downloaded (and joined): its part-done comes after the body's end.
+    const facts = (await fetched.complete) as ClipCallFacts | undefined;
+    const requestId = facts?.requestId;
+    options.emit({
+      type: 'part-done',
+      ...at,
+      part: fetched.part,
+      bytes: fetched.sizeBytes,
+      resumed: false,
+      ...(requestId === undefined ? {} : { requestId }),
+    });
+    return true;
+  } catch (error) {
+    if (!body.failed || context.signal.aborted) throw error;
+    // The call's own (typed) error says why the body broke off; the joiner only saw a read that failed.
+    const cause: unknown = await (fetched.complete ?? Promise.resolve()).then(
+      () => error,
+      (failure: unknown) => failure,
+    );
+    if (classify(cause, options) === 'fatal') throw cause instanceof KvsClipError ? cause : options.toError(cause);
+    await streamHead.rollback();
+    context.stats.retries++;
+    const label = `GetClip part ${at.index + 1}/${at.count}`;
+    const errorName = cause instanceof Error ? cause.name : typeof cause;
+    options.emit({
+      type: 'retry',
+      op: 'GetClip',
+      index: at.index,
+      errorName,
+      errorClass: classify(cause, options),
+      retry: 1,
+      retries: options.budget.retries,
+      delayMs: 0,
+      refreshEndpoint: false,
+      message: `${label}: ${errorName} while joining it. Fetching it again from the last checkpoint`,
+    });
+    return false;
+  } finally {
+    await body.close();
+  }
+}
+
+async function fetchOne(part: Part, context: Context, head?: Promise<void>): Promise<Outcome> {
+  const { options, signal } = context;
   const path = options.spoolPathFor(part);
   const reused = await reuseSpool(part, path, options);
   if (reused !== null) {
@@ -227,82 +329,42 @@ async function fetchOne(part: Part, context: Context): Promise<Outcome> {
       count,
       part,
       bytes: reused.sizeBytes,
-      sha256: reused.sha256,
+      ...(reused.sha256 === undefined ? {} : { sha256: reused.sha256 }),
       resumed: true,
     });
     await options.onDownloaded?.(reused);
     return { kind: 'fetched', fetched: reused };
   }
   try {
-    const fetched = await withRetry(
-      async (attempt) => {
-        const { index, count } = context.position(part);
-        options.emit({ type: 'part-start', index, count, part, attempt });
-        stats.calls++;
-        let received = 0;
-        const facts = await options.getClip(part, {
-          destPath: path,
-          signal,
-          onBytes: (bytes) => {
-            received += bytes;
-            stats.downloadedBytes += bytes;
-            options.emit({ type: 'part-bytes', index, count, bytes: received, totalBytes: stats.downloadedBytes });
-          },
-        });
-        const clip = await options.readClip(path).catch(async (error: unknown) => {
-          if (error instanceof MediaError && error.code === 'E_MP4_PARSE') await assertMp4Body(path);
-          throw error instanceof MediaError && error.code === 'E_MEDIA_UNSUPPORTED'
-            ? new UnreadableClipError(error)
-            : error;
-        });
-        const receivedMs = clipDurationMs(clip);
-        // A complete clip covers every planned fragment; missing more than half an average fragment means at
-        // least one fragment was cut (100 MB / 200 fragment cap), which GetClip does silently.
-        const averageMs = part.mediaDurationMs / Math.max(1, part.fragmentCount);
-        if (part.fragmentCount > 1 && receivedMs < part.mediaDurationMs - averageMs / 2) {
-          const replacement = options.replanner.afterTruncation(part, receivedMs);
-          if (replacement !== null) throw new TruncatedClipError(receivedMs, replacement);
-        }
-        const { sizeBytes, sha256 } = facts;
-        return {
-          part,
-          path,
-          sizeBytes,
-          sha256,
-          clip,
-          resumed: false,
-          ...(facts.requestId === undefined ? {} : { requestId: facts.requestId }),
-        };
+    const fetched = await withRetry((attempt) => fetchAttempt(part, context, attempt, head), {
+      label: `GetClip part ${context.position(part).index + 1}/${context.position(part).count}`,
+      budget: options.budget,
+      random: options.random,
+      nowMs: options.nowMs,
+      sleep: options.sleep,
+      signal,
+      classify: (error) => classify(error, options),
+      toError: (error) => (error instanceof KvsClipError ? error : options.toError(error)),
+      onRetry: (notice) => {
+        context.stats.retries++;
+        const { index } = context.position(part);
+        options.emit({ type: 'retry', op: 'GetClip', index, ...notice });
       },
-      {
-        label: `GetClip part ${context.position(part).index + 1}/${context.position(part).count}`,
-        budget: options.budget,
-        random: options.random,
-        nowMs: options.nowMs,
-        sleep: options.sleep,
-        signal,
-        classify: (error) => classify(error, options),
-        toError: (error) => (error instanceof KvsClipError ? error : options.toError(error)),
-        onRetry: (notice) => {
-          stats.retries++;
-          const { index } = context.position(part);
-          options.emit({ type: 'retry', op: 'GetClip', index, ...notice });
-        },
-        onThrottle: options.onThrottle,
-        ...(options.refreshEndpoint === undefined ? {} : { refreshEndpoint: options.refreshEndpoint }),
-      },
-    );
+      onThrottle: options.onThrottle,
+      ...(options.refreshEndpoint === undefined ? {} : { refreshEndpoint: options.refreshEndpoint }),
+    });
+    // A streamed part is done once the joiner has it (consumeHead); only a clip spooled whole can be reused later.
+    if (fetched.body !== undefined) return { kind: 'fetched', fetched };
     const { index, count } = context.position(part);
-    const requestId = fetched.requestId === undefined ? {} : { requestId: fetched.requestId };
     options.emit({
       type: 'part-done',
       index,
       count,
       part,
       bytes: fetched.sizeBytes,
-      sha256: fetched.sha256,
+      ...(fetched.sha256 === undefined ? {} : { sha256: fetched.sha256 }),
       resumed: false,
-      ...requestId,
+      ...(fetched.requestId === undefined ? {} : { requestId: fetched.requestId }),
     });
     await options.onDownloaded?.(fetched);
     return { kind: 'fetched', fetched };
@@ -312,6 +374,71 @@ async function fetchOne(part: Part, context: Context): Promise<Outcome> {
     if (replaced === null) throw error;
     await rm(path, { force: true });
     return { kind: 'replaced', parts: replaced, truncated: error instanceof TruncatedClipError };
+  }
+}
+
+/**
+ * One GetClip attempt of `part`: streamed into a body when the consumer takes the head part as it arrives and `head`
+ * is given, else spooled to its file whole and parsed there. Throws what the call throws, a mapped parse failure, or
+ * TruncatedClipError.
+ */
+async function fetchAttempt(
+  part: Part,
+  context: Context,
+  attempt: number,
+  head: Promise<void> | undefined,
+): Promise<FetchedPart> {
+  const { options, signal, stats } = context;
+  const path = options.spoolPathFor(part);
+  const { index, count } = context.position(part);
+  options.emit({ type: 'part-start', index, count, part, attempt });
+  stats.calls++;
+  let received = 0;
+  const onBytes = (bytes: number): void => {
+    received += bytes;
+    stats.downloadedBytes += bytes;
+    options.emit({ type: 'part-bytes', index, count, bytes: received, totalBytes: stats.downloadedBytes });
+  };
+  const check = (clip: Clip): void => checkCoverage(part, clip, options.replanner);
+  if (head !== undefined && options.streamHead !== undefined) {
+    const { readClip } = options.streamHead;
+    const parseFailure = (error: unknown): Promise<never> => mapReadFailure(error, path);
+    const io = { getClip: options.getClip, readClip, check, parseFailure, path, signal, onBytes };
+    const got = await streamPart(part, io, head);
+    if (got.kind === 'spooled') return { part, path, clip: got.clip, resumed: false, ...definedFacts(got.facts) };
+    const facts = { sizeBytes: got.body.size, body: got.body, complete: got.complete };
+    return { part, path, clip: got.clip, resumed: false, ...facts };
+  }
+  const facts = await options.getClip(part, { destPath: path, signal, onBytes });
+  const clip = await options.readClip(path).catch((error: unknown) => mapReadFailure(error, path));
+  check(clip);
+  return { part, path, clip, resumed: false, ...definedFacts(facts) };
+}
+
+function definedFacts(facts: ClipCallFacts): { sizeBytes: number; sha256?: string; requestId?: string } {
+  return {
+    sizeBytes: facts.sizeBytes,
+    ...(facts.sha256 === undefined ? {} : { sha256: facts.sha256 }),
+    ...(facts.requestId === undefined ? {} : { requestId: facts.requestId }),
+  };
+}
+
+/** A parse failure of a finished body: not an MP4 at all, a codec the joiner cannot take, or what it was. */
+async function mapReadFailure(error: unknown, path: string): Promise<never> {
+  if (error instanceof MediaError && error.code === 'E_MP4_PARSE') await assertMp4Body(path);
+  throw error instanceof MediaError && error.code === 'E_MEDIA_UNSUPPORTED' ? new UnreadableClipError(error) : error;
+}
+
+/**
+ * A complete clip covers every planned fragment; missing more than half an average fragment means at least one
+ * fragment was cut (100 MB / 200 fragment cap), which GetClip does silently: throws TruncatedClipError then.
+ */
+function checkCoverage(part: Part, clip: Clip, replanner: PartReplanner): void {
+  const receivedMs = clipDurationMs(clip);
+  const averageMs = part.mediaDurationMs / Math.max(1, part.fragmentCount);
+  if (part.fragmentCount > 1 && receivedMs < part.mediaDurationMs - averageMs / 2) {
+    const replacement = replanner.afterTruncation(part, receivedMs);
+    if (replacement !== null) throw new TruncatedClipError(receivedMs, replacement);
   }
 }
 

@@ -50,12 +50,13 @@ function entryProblem(entry: unknown, joined: boolean): string | null {
   if (status !== 'planned' && status !== 'downloaded' && status !== 'committed')
     return `status ${show(status)} is unknown`;
   if (joined !== (status === 'committed')) return `status ${status} contradicts committedParts`;
-  // A downloaded or committed part always has its clip's size and sha256 recorded; a planned one may not.
+  // A downloaded or committed part always has its clip's size recorded, a downloaded one its spool file's sha256 too
+  // (a part streamed into the output was never hashed); a planned one may have neither.
   const recorded = status !== 'planned';
   if ((recorded || entry.sizeBytes !== undefined) && !isCount(entry.sizeBytes))
     return `sizeBytes ${show(entry.sizeBytes)} is not a byte count`;
   if (
-    (recorded || entry.sha256 !== undefined) &&
+    (status === 'downloaded' || entry.sha256 !== undefined) &&
     !(typeof entry.sha256 === 'string' && /^[0-9a-f]{64}$/.test(entry.sha256))
   ) {
     return `sha256 ${show(entry.sha256)} is not 64 hex digits`;

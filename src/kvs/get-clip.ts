@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { IncomingMessage } from 'node:http';
-import { Readable, Transform } from 'node:stream';
+import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { RemoteError } from '../errors/remote-error.js';
 import type { FragmentQuery } from './list-fragments.js';
@@ -21,13 +21,19 @@ export type ClipSink = {
   readonly onBytes?: (bytes: number) => void;
   /** Abort the body when no byte arrives for this long (default 60 s). */
   readonly idleTimeoutMs?: number;
+  /**
+   * Write the body into this writable instead of `destPath` (given the Content-Length, undefined when not sent), and
+   * do not hash it: the caller's sink decides what to keep (src/download/part-body.ts).
+   */
+  readonly open?: (contentLength: number | undefined) => Writable;
 };
 
 /** A GetClip body safely on disk. */
 export type ClipDownload = {
   readonly bytes: number;
-  /** SHA-256 (lowercase hex) of exactly the bytes written to `destPath`, computed as they streamed past. */
-  readonly sha256: string;
+  /** SHA-256 (lowercase hex) of exactly the bytes written to `destPath`, computed as they streamed past; undefined
+   * when the body went to the caller's `open` sink. */
+  readonly sha256: string | undefined;
   /** The Content-Length header, when the service sent one (the body matched it). */
   readonly contentLength: number | undefined;
   readonly contentType: string | undefined;
@@ -101,11 +107,11 @@ export async function getClip(
       timer?.refresh();
     };
     let bytes = 0;
-    const hash = createHash('sha256');
+    const hash = sink.open === undefined ? createHash('sha256') : null;
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         bytes += chunk.length;
-        hash.update(chunk);
+        hash?.update(chunk);
         arm();
         sink.onBytes?.(chunk.length);
         callback(null, chunk);
@@ -113,7 +119,7 @@ export async function getClip(
     });
     // A deep write buffer: chunks that arrive while one write is on the threadpool go out together in one writev,
     // instead of one threadpool write per socket chunk (the default 16 KB mark).
-    const file = createWriteStream(sink.destPath, { highWaterMark: SPOOL_WRITE_BUFFER_BYTES });
+    const file = sink.open?.(expected) ?? createWriteStream(sink.destPath, { highWaterMark: SPOOL_WRITE_BUFFER_BYTES });
     await pipeline(body, counter, file, ...(signal === undefined ? [] : [{ signal }]));
     if (expected !== undefined && bytes !== expected) {
       throw new RemoteError(
@@ -127,7 +133,7 @@ export async function getClip(
     }
     return {
       bytes,
-      sha256: hash.digest('hex'),
+      sha256: hash?.digest('hex'),
       contentLength: expected,
       contentType: output.ContentType,
       requestId: output.$metadata.requestId,

@@ -13,6 +13,11 @@ export type ByteSource = {
   readonly size: number;
   /** Reads exactly `length` bytes at `offset`, or rejects (a short read is an `E_MP4_PARSE` MediaError). */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Optional: the reader will not ask for any byte below `offset` again (Infinity: for no byte at all), so a source
+   * that holds bytes in memory while they arrive (a GetClip body streamed into the joiner) can drop them.
+   */
+  release?(offset: number): void;
 };
 
 export type TrackKind = 'video' | 'audio';

@@ -65,7 +65,7 @@ export function createS3ObjectStore(options: ObjectStoreOptions) {
           scratchDir: request.scratchDir,
           partBytes,
           ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-          ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+          ...eventsFor(request.onEvent ?? options.onEvent),
           ...(options.wholeSha256 === undefined ? {} : { wholeSha256: options.wholeSha256 }),
         },
         request.resumeAt,
@@ -80,7 +80,12 @@ export function createS3ObjectStore(options: ObjectStoreOptions) {
       await rm(statePath(scratchDir), { force: true });
     },
     isUploadGone: (error: unknown) => error instanceof UploadGoneError,
-    async putFile(object: ObjectKey, file: string, metadata: Readonly<Record<string, string>>) {
+    async putFile(
+      object: ObjectKey,
+      file: string,
+      metadata: Readonly<Record<string, string>>,
+      onEvent?: (event: StreamEvent) => void,
+    ) {
       const uploaded = await uploadFile(options.client, {
         file,
         ...object,
@@ -102,6 +107,7 @@ export function createS3ObjectStore(options: ObjectStoreOptions) {
         partsSent: uploaded.partsSent,
       };
       stored.push(done);
+      (onEvent ?? options.onEvent)?.({ type: 'upload-done', uri: done.uri, sizeBytes: done.sizeBytes });
       return done;
     },
   };
@@ -113,4 +119,7 @@ type SinkFacts = {
   readonly scratchDir: string;
   readonly plannedBytes: number;
   readonly resumeAt: number | null;
+  readonly onEvent?: (event: StreamEvent) => void;
 };
+
+const eventsFor = (onEvent: ((event: StreamEvent) => void) | undefined) => (onEvent === undefined ? {} : { onEvent });

@@ -16,9 +16,11 @@ import { addWholeSha256 } from './object-sha256.js';
  * (Longer than 300 lines: the layout, the resume of that layout and the commit are one invariant, read together.)
  */
 
+/** The same shapes as the run's UploadEvent (src/download/events.ts), which the S3 target forwards them as. */
 export type StreamEvent =
   | { readonly type: 'upload-part'; readonly uri: string; readonly partNumber: number; readonly sizeBytes: number }
-  | { readonly type: 'upload-resume'; readonly uri: string; readonly recordedParts: number };
+  | { readonly type: 'upload-resume'; readonly uri: string; readonly recordedParts: number }
+  | { readonly type: 'upload-done'; readonly uri: string; readonly sizeBytes: number };
 
 export type StreamingSinkOptions = SessionOptions & {
   /** The head file (the join's `.part`): created by the caller, opened here. */
@@ -151,6 +153,8 @@ export class StreamingSink {
     if (this.end <= headBytes && this.session.state.parts.length === 0) {
       const object = await this.session.putWhole(await readRange(this.options.headPath, 0, this.end));
       await this.cleanUp();
+      this.options.onEvent?.({ type: 'upload-part', uri: this.path, partNumber: 1, sizeBytes: object.sizeBytes });
+      this.options.onEvent?.({ type: 'upload-done', uri: this.path, sizeBytes: object.sizeBytes });
       return object;
     }
     const last = this.tail;
@@ -166,6 +170,7 @@ export class StreamingSink {
       }
     }
     await this.session.sendPart(1, await readRange(this.options.headPath, 0, headBytes));
+    this.options.onEvent?.({ type: 'upload-part', uri: this.path, partNumber: 1, sizeBytes: headBytes });
     this.assertAllParts(last?.partNumber ?? 1);
     const completed = await this.session.complete(this.end);
     const object =
@@ -180,6 +185,7 @@ export class StreamingSink {
             ...(this.options.signal === undefined ? {} : { signal: this.options.signal }),
           });
     await this.cleanUp();
+    this.options.onEvent?.({ type: 'upload-done', uri: this.path, sizeBytes: object.sizeBytes });
     return object;
   }
 

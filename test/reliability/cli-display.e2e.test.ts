@@ -99,6 +99,34 @@ const CASES: readonly (() => Case)[] = [
     exit: 0,
     out: /^Total 1m\S* of media in 1 span, 0 gaps, \d+ fragments, \d+(\.\d)? [kM]B$/m,
   }),
+  // --dry-run names the output it would write, and writes nothing
+  () => ({
+    line: `$K get ${STREAM} ${SHORT} ${E()} --dry-run`,
+    exit: 0,
+    says: /^Would write \/.*\/o\/cam_\d{8}T\d{6}Z_\d{8}T\d{6}Z\.mp4$/m,
+  }),
+  () => ({
+    line: `$K get ${STREAM} ${SHORT} ${E()} --dry-run -o 'x/{stream}.mp4'`,
+    exit: 0,
+    says: /^Would write .*\/x\/cam\.mp4$/m,
+  }),
+  () => ({ line: `$K get ${STREAM} ${SHORT} ${E()} --dry-run -o -`, exit: 0, says: /^Would write \(stdout\)$/m }),
+  // inspect of a fragmented file: one summary line, not thousands of box names
+  () => ({
+    line: `$K get ${STREAM} ${R} ${E()} --format fmp4 -o f.mp4 -q && $K inspect f.mp4`,
+    exit: 0,
+    out: /^f\.mp4: .*, boxes ftyp moov \(moof mdat\)×\d+/m,
+    allow: ['f.mp4'],
+  }),
+  // A closed stdout is not a silent success: exit 7 E_OUTPUT_WRITE, one line; > /dev/null stays exit 0
+  () => ({
+    line: `$K get ${STREAM} ${SHORT} ${E()} -o - -q >&-`,
+    exit: 7,
+    says: /^kvs-clip: Could not write to stdout: it is closed \(EBADF\)$/m,
+  }),
+  () => ({ line: `$K streams ${E()} >&-`, exit: 7, says: /it is closed \(EBADF\)/ }),
+  () => ({ line: `$K list ${STREAM} ${R} ${E()} --json >&-`, exit: 7, says: /it is closed \(EBADF\)/ }),
+  () => ({ line: `$K get ${STREAM} ${SHORT} ${E()} -o - -q > /dev/null`, exit: 0 }),
 ];
 
 describe('CLI display and convention lines of issue 11', () => {

@@ -45,6 +45,17 @@ const CASES: readonly FaultCase[] = [
     expect: IDENTICAL,
   },
   {
+    // Past the moov, one part at a time. With write once on (docs/pipeline.md, "Write once"; off for now) the head
+    // part would be streaming into the output here, and the joiner would roll back to its last checkpoint.
+    name: 'resets and truncations after the moov, one part at a time',
+    faults: [
+      { op: 'GetClip', nth: [1, 4], action: { kind: 'reset', afterBytes: 60_000 } },
+      { op: 'GetClip', nth: [3], action: { kind: 'truncate', afterBytes: 60_000 } },
+    ],
+    args: ['--concurrency', '1'],
+    expect: IDENTICAL,
+  },
+  {
     name: 'bodies truncated under a correct Content-Length',
     faults: [{ op: 'GetClip', nth: [2, 3], action: { kind: 'truncate', afterBytes: 20_000 } }],
     expect: IDENTICAL,

@@ -101,10 +101,10 @@ const CASES: readonly (() => Case)[] = [
     noStderr: true,
     root: true,
   }),
-  // Closed stdout / stderr (Node reopens a closed fd 1 or 2 on /dev/null at start-up, so the data is discarded as
-  // with > /dev/null: exit 0, and nothing else touched)
-  () => ({ line: `$K get ${STREAM} ${R} ${E()} -o - >&-`, exit: 0 }),
-  () => ({ line: `$K streams ${E()} >&-`, exit: 0 }),
+  // Closed stdout / stderr (Node reopens a closed fd 1 or 2 on /dev/null at start-up; a closed stdout is told apart
+  // from > /dev/null and is exit 7 E_OUTPUT_WRITE; a closed stderr only loses the messages)
+  () => ({ line: `$K get ${STREAM} ${R} ${E()} -o - >&-`, exit: 7 }),
+  () => ({ line: `$K streams ${E()} >&-`, exit: 7 }),
   () => ({ line: `$K get ${STREAM} ${R} ${E()} -o c.mp4 2>&-`, exit: 0, allow: ['c.mp4'], noStderr: true }),
   () => ({ line: `$K get ${STREAM} ${R} ${E()} -o - | head -c 10 > /dev/null`, exit: 0 }),
   () => ({ line: `$K streams ${E()} | true`, exit: 0 }),

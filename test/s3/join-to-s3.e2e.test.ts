@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createS3Client } from '../../src/s3/s3-client.js';
 import { decodeErrors, itMedia, packetHashes, readBoxes } from '../support/ffmpeg.js';
-import { partRequests, s3CliEnv, startTestS3, type TestS3 } from '../support/s3rver.js';
+import { s3CliEnv } from '../support/s3-cli.js';
+import { partRequests, startTestS3, type TestS3 } from '../support/s3rver.js';
 import { jsonOf, runCli } from '../support/spawn-cli.js';
 
 const MIB = 1024 * 1024;

@@ -7,7 +7,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator.js';
 import { createS3Client } from '../../src/s3/s3-client.js';
 import { decodeErrors, itMedia, packetHashes, readBoxes } from '../support/ffmpeg.js';
-import { s3CliEnv, startTestS3, type TestS3 } from '../support/s3rver.js';
+import { s3CliEnv } from '../support/s3-cli.js';
+import { startTestS3, type TestS3 } from '../support/s3rver.js';
 import { jsonOf, runCli } from '../support/spawn-cli.js';
 
 const MIN = 60_000;

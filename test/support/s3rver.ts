@@ -117,23 +117,3 @@ export async function startTestS3(options: { buckets: readonly string[] }): Prom
 export function partRequests(requests: readonly S3Request[]): S3Request[] {
   return requests.filter((request) => request.method === 'PUT' && /[?&]partNumber=\d+/.test(request.url));
 }
-
-/**
- * The environment of a CLI run against `s3`: no AWS config or instance metadata, s3rver's credentials, its URL as
- * AWS_ENDPOINT_URL_S3, and the S3 scratch folders under `dir/staging`.
- */
-export function s3CliEnv(s3: TestS3, dir: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    TZ: 'UTC',
-    HOME: dir,
-    AWS_CONFIG_FILE: join(dir, 'no-aws-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-aws-credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
-    AWS_ENDPOINT_URL_S3: s3.url,
-    KVS_CLIP_STAGING_DIR: join(dir, 'staging'),
-    ...extra,
-  };
-}

@@ -8,6 +8,7 @@ import type { CliIo } from '../io.js';
 import { addAwsOptions, readAwsOptions, type AwsOptions } from '../options/aws-options.js';
 import { choiceOption, flagOption, numberOption, stringOption } from '../options/option-values.js';
 import { formatOption, readFormat } from '../options/format-option.js';
+import { addS3Options, readS3Options, type S3Options } from '../options/s3-options.js';
 import { addOutputModeOptions, readOutputMode, type OutputMode } from '../options/output-mode.js';
 import { durationParser, integerParser, positiveNumberParser } from '../options/parse-number.js';
 import { readZone, SELECTORS, type Selector } from '../options/time-options.js';
@@ -48,6 +49,8 @@ export type ArchiveCliOptions = {
   readonly pacing: boolean;
   readonly exec?: string;
   readonly aws: AwsOptions;
+  /** With `-o s3://…`: how to write the objects. */
+  readonly s3?: S3Options;
   readonly mode: OutputMode;
   readonly logFormat: (typeof LOG_FORMATS)[number];
 };
@@ -65,7 +68,7 @@ export function archiveCommand(deps: ArchiveCommandDeps): Command {
     .option('--prefix <prefix>', 'every stream whose name begins with PREFIX (new ones are picked up with --follow)')
     .option('--streams-file <file>', 'stream names, one a line (# comments)')
     .option('--segment <duration>', 'segment length, dividing a UTC day (10s, 15m, 1h, 24h)', '1h')
-    .option('--state-dir <dir>', 'one state file per stream (cursor and pending segment)')
+    .option('--state-dir <dir>', 'one state file per stream (cursor and pending segment), or s3://BUCKET/PREFIX')
     .option('-o, --output <template>', 'output template ({stream} {start:%Y%m%dT%H%M%SZ} {end})', ARCHIVE_TEMPLATE)
     .option('--since <time>', 'where a stream without state starts, aligned down (default: one segment ago)')
     .addOption(new Option('--tz <zone>', 'IANA time zone for --since without an offset').env('KVS_CLIP_TZ'))
@@ -129,6 +132,7 @@ export function archiveCommand(deps: ArchiveCommandDeps): Command {
         .default('human'),
     );
   addAwsOptions(command);
+  addS3Options(command);
   addOutputModeOptions(command, { progress: true });
   command.addHelpText(
     'after',
@@ -148,7 +152,7 @@ Examples:
 
 /**
  * Turn the parsed flags into ArchiveCliOptions.
- * @throws UsageError for a missing --state-dir, no streams at all, a bad --segment or --shard, -o - or s3://.
+ * @throws UsageError for a missing --state-dir, no streams at all, a bad --segment or --shard, -o -, or --state-dir s3:// without -o s3://.
  */
 export function readArchiveOptions(command: Command, names: readonly string[], io: CliIo): ArchiveCliOptions {
   const values = command.opts();
@@ -165,10 +169,8 @@ export function readArchiveOptions(command: Command, names: readonly string[], i
     });
   const output = stringOption(values, 'output') ?? ARCHIVE_TEMPLATE;
   if (output === '-') throw new UsageError('E_USAGE', 'archive writes one file per segment, not -o -');
-  if (output.startsWith('s3://') || stateDir.startsWith('s3://'))
-    throw new UsageError('E_USAGE', 'archive does not write to s3:// yet', {
-      hint: 'Archive to a local directory and sync it (aws s3 sync), or use get -o s3://… per stream',
-    });
+  if (stateDir.startsWith('s3://') && !output.startsWith('s3://'))
+    throw new UsageError('E_USAGE', '--state-dir s3://… needs -o s3://… (the state follows the objects it records)');
   const segmentText = stringOption(values, 'segment') ?? '1h';
   const since = stringOption(values, 'since');
   const exec = stringOption(values, 'exec');
@@ -199,6 +201,7 @@ export function readArchiveOptions(command: Command, names: readonly string[], i
     pacing: flagOption(values, 'pacing'),
     ...(exec === undefined ? {} : { exec }),
     aws: readAwsOptions(values),
+    ...(output.startsWith('s3://') ? { s3: readS3Options(values, io) } : {}),
     mode: readOutputMode(values, io),
     logFormat: choiceOption(values, 'logFormat', LOG_FORMATS, 'human'),
   };

@@ -68,7 +68,7 @@ function toLine(event: GetEvent): Record<string, unknown> | undefined {
         count: event.count,
         part: eventPart(event.part),
         bytes: event.bytes,
-        sha256: event.sha256,
+        ...(event.sha256 === undefined ? {} : { sha256: event.sha256 }),
         resumed: event.resumed,
         ...(event.output === undefined ? {} : { output: event.output }),
         ...(event.requestId === undefined ? {} : { requestId: event.requestId }),
@@ -84,6 +84,9 @@ function toLine(event: GetEvent): Record<string, unknown> | undefined {
     case 'retry':
       return { ...event, ...(event.index === undefined ? {} : { index: event.index + 1 }) };
     case 'warning':
+    case 'upload-part':
+    case 'upload-resume':
+    case 'upload-done':
     case 'summary':
       return { ...event };
   }

@@ -7,6 +7,7 @@ import type { OutputMode } from '../options/output-mode.js';
 import { ndjsonEventSink } from './events.js';
 import { formatBytes } from '../../text/format-bytes.js';
 import { createProgressBar, type ProgressBar } from './progress-bar.js';
+import { UploadProgress } from './upload-progress.js';
 import { count } from '../../text/count.js';
 
 /** Turns `get` events into terminal output; `close` stops the bar (call it in a finally). */
@@ -30,8 +31,10 @@ export function createGetRenderer(io: CliIo, mode: OutputMode, options: { logFor
   let inFlight = new Map<number, number>();
   let partsDone = 0;
   let mediaDoneMs = 0;
+  const upload = new UploadProgress(() => io.now());
   const redraw = (): void =>
     bar?.update({
+      upload: upload.figures(plannedBytes),
       bytes: doneBytes + [...inFlight.values()].reduce((sum, n) => sum + n, 0),
       plannedBytes,
       partsDone,
@@ -74,6 +77,14 @@ export function createGetRenderer(io: CliIo, mode: OutputMode, options: { logFor
           mediaDoneMs += event.part.mediaDurationMs;
           // -v also lists parts under the bar: their request IDs are what AWS support asks for.
           if (bar === undefined || mode.verbose) line(doneLine(event, mode.verbose));
+          redraw();
+          return;
+        case 'upload-part':
+        case 'upload-resume':
+        case 'upload-done':
+          upload.note(event);
+          // With the bar, parts show in its upload figures (listed too with -v); resumes and completions always.
+          if (bar === undefined || mode.verbose || event.type !== 'upload-part') line(upload.line(event, plannedBytes));
           redraw();
           return;
         case 'summary':

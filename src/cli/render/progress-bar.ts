@@ -4,6 +4,7 @@ import type { SingleBar } from 'cli-progress';
 import { formatDuration } from '../../time/format-duration.js';
 import type { CliIo } from '../io.js';
 import { formatBytes } from '../../text/format-bytes.js';
+import { uploadText, type UploadFigures } from './upload-progress.js';
 
 /** What the bar shows besides the byte fraction. */
 export type ProgressState = {
@@ -14,6 +15,8 @@ export type ProgressState = {
   readonly parts: number;
   readonly mediaDoneMs: number;
   readonly mediaTotalMs: number;
+  /** With `-o s3://…`, once the first part is sent: the upload's own bytes, rate and ETA. */
+  readonly upload?: UploadFigures | undefined;
 };
 
 /** The TTY progress bar on stderr; `log` prints a line above it without tearing it. */
@@ -25,7 +28,7 @@ export type ProgressBar = {
 
 /**
  * A cli-progress bar on stderr: bytes of planned bytes (the percentage), parts done/total, media time covered,
- * speed and ETA. Only for a TTY stderr without -q/--json/--no-progress (the caller decides, see OutputMode).
+ * speed and ETA of the download, then (S3) the upload's bytes, rate and ETA. Only for a TTY stderr without -q/--json/--no-progress (the caller decides, see OutputMode).
  */
 export function createProgressBar(io: CliIo, startMs: number): ProgressBar {
   // Loaded only when a bar is drawn: -q, --json, --no-progress and cron runs never pay for cli-progress and its
@@ -49,7 +52,8 @@ export function createProgressBar(io: CliIo, startMs: number): ProgressBar {
       return (
         `${bar}${rest} ${Math.floor(params.progress * 100)}% ${formatBytes(latest.bytes)}/${formatBytes(latest.plannedBytes)}` +
         ` | part ${latest.partsDone}/${latest.parts} | ${formatDuration(latest.mediaDoneMs)} of ${formatDuration(latest.mediaTotalMs)}` +
-        ` | ${formatBytes(speed)}/s | ETA ${Number.isFinite(etaS) ? formatDuration(Math.ceil(etaS) * 1000) : '?'}`
+        ` | ${formatBytes(speed)}/s | ETA ${Number.isFinite(etaS) ? formatDuration(Math.ceil(etaS) * 1000) : '?'}` +
+        (latest.upload === undefined ? '' : ` | upload ${uploadText(latest.upload)}`)
       );
     },
     barCompleteChar: '█',

@@ -8,6 +8,7 @@ import type { ArchiveCliOptions } from '../commands/archive.js';
 import type { CliIo } from '../io.js';
 import { createArchiveRenderer } from '../render/archive-renderer.js';
 import { jsonInstant, jsonSpan, type ArchiveJsonResult } from '../render/json.js';
+import { openArchiveS3 } from './archive-s3.js';
 import { openKvsClients } from './open-kvs-clients.js';
 
 /**
@@ -16,7 +17,8 @@ import { openKvsClients } from './open-kvs-clients.js';
  * with the whole outcome for --json) when some streams failed, and whatever runArchive throws.
  */
 export async function runArchiveCommand(options: ArchiveCliOptions, io: CliIo): Promise<ArchiveJsonResult> {
-  const archiveOptions = await toArchiveOptions(options);
+  const s3 = openArchiveS3(options, io);
+  const archiveOptions = { ...(await toArchiveOptions(options)), stateDir: s3.stateDir };
   // Draining in-flight segments may take the whole --grace: the process must not force its exit sooner.
   io.extendCancelGrace?.(options.graceMs + 5_000);
   const connection = await openKvsClients(options.aws, io);
@@ -31,8 +33,14 @@ export async function runArchiveCommand(options: ArchiveCliOptions, io: CliIo): 
       listStreams: async (prefix, signal) =>
         (await listingSession.listStreams({ signal, prefix })).map((stream) => stream.name),
       cwd: process.cwd(),
-      emit: (event) => renderer.emit(event),
+      emit: (event) => {
+        // The store lists every object it wrote; an archive reports them per segment, so keep the list short.
+        if (event.type === 'segment-done') s3.objectStore?.stored.splice(0);
+        renderer.emit(event);
+      },
       signal: io.signal,
+      ...(s3.objectStore === undefined ? {} : { objectStore: s3.objectStore }),
+      ...(s3.stateMirror === undefined ? {} : { stateMirror: s3.stateMirror }),
     });
     const json = toArchiveJson(result);
     if (json.totals.failed > 0) {
@@ -47,6 +55,7 @@ export async function runArchiveCommand(options: ArchiveCliOptions, io: CliIo): 
     return json;
   } finally {
     renderer.close();
+    s3.close();
     await connection.close();
   }
 }

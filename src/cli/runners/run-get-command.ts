@@ -1,6 +1,8 @@
 import type { GetDeps, GetOptions as RunGetOptions, GetResult } from '../../clip/get-types.js';
+import { outputName } from '../../clip/output-name.js';
 import { runGet } from '../../clip/run-get.js';
 import { createKvsSession } from '../../kvs/kvs-session.js';
+import { DEFAULT_TEMPLATE } from '../../output/template.js';
 import type { GetOptions } from '../commands/get.js';
 import type { CliIo } from '../io.js';
 import { createGetRenderer } from '../render/human.js';
@@ -32,6 +34,8 @@ export async function runGetCommand(
       stdout: io.stdout,
       ...extra,
     });
+    if (result.dryRun && !options.mode.json && !options.mode.quiet && !isS3(options.output.path))
+      io.stderr.write(`Would write ${wouldWrite(options, result)}\n`);
     if (!options.mode.json && result.output !== '-') {
       const paths = result.output === null ? result.outputs : [result.output];
       io.stdout.write(paths.map((path) => `${path}\n`).join(''));
@@ -41,6 +45,18 @@ export async function runGetCommand(
     renderer.close();
     await connection.close();
   }
+}
+
+const isS3 = (path: string | undefined): boolean => path?.startsWith('s3://') === true;
+
+/** The dry run's `Would write …`: the name a real run would give the output (S3 targets say their own). */
+function wouldWrite(options: GetOptions, result: GetResult): string {
+  const { output } = options;
+  if (output.path === '-') return '(stdout)';
+  if (output.split || output.gaps === 'split')
+    return `one file per part, named by "${output.path ?? DEFAULT_TEMPLATE}"`;
+  const request = { path: output.path, stream: options.stream, selector: result.selector };
+  return outputName(request, result.window, process.cwd());
 }
 
 /** The CLI's options in runGet's terms: its own grouped options, without what only the CLI reads. */

@@ -2,10 +2,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import { jsonInstant, type GetJsonResult } from '../render/json.js';
+import type { GetJsonResult } from '../render/json.js';
 import { createS3ObjectStore } from '../../s3/object-store.js';
 import { formatS3Uri, parseS3Uri, renderS3Key } from '../../s3/s3-uri.js';
-import type { StreamEvent } from '../../s3/streaming-sink.js';
 import type { GetOptions } from '../commands/get.js';
 import type { CliIo } from '../io.js';
 import { runGetCommand } from './run-get-command.js';
@@ -18,7 +17,6 @@ import {
   saveRemoteState,
   withLocalState,
 } from './s3-runner-support.js';
-import { count } from '../../text/count.js';
 
 /**
  * `kvs-clip get … -o s3://BUCKET/KEY-TEMPLATE`. The ordinary `get` runs with an object store as its destination
@@ -39,7 +37,6 @@ export async function runGetToS3(options: GetOptions, io: CliIo): Promise<GetJso
       scratchRoot,
       ...partBytesFromEnv(io),
       signal: io.signal,
-      onEvent: uploadLogger(options, io),
     });
     const state = remoteState(options, join(scratchRoot, `state-${digest(options.cron?.state ?? '')}`));
     if (state !== null) {
@@ -78,23 +75,4 @@ function dryRunUri(options: GetOptions, json: GetJsonResult): string {
     selector: json.selector,
   };
   return formatS3Uri(destination.bucket, renderS3Key(destination, fields));
-}
-
-/** Upload progress on stderr: a line per part (human), or one JSON event per line with --log-format json. */
-function uploadLogger(options: GetOptions, io: CliIo): (event: StreamEvent) => void {
-  if (options.logFormat === 'json')
-    return (event) => io.stderr.write(`${JSON.stringify({ time: jsonInstant(io.now()), ...event })}\n`);
-  if (options.mode.quiet || options.mode.json) return () => undefined;
-  const startedMs = io.now();
-  let uploaded = 0;
-  return (event) => {
-    const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-    if (event.type === 'upload-resume')
-      io.stderr.write(`upload ${event.uri}: resuming, ${count(event.recordedParts, 'part')} already uploaded\n`);
-    else {
-      uploaded += event.sizeBytes;
-      const rate = uploaded / Math.max(0.001, (io.now() - startedMs) / 1000);
-      io.stderr.write(`upload part ${event.partNumber}: ${mib(uploaded)} sent (${mib(rate)}/s)\n`);
-    }
-  };
 }

@@ -49,7 +49,7 @@ export async function runInspect(options: InspectOptions, io: CliIo): Promise<In
 
 function inspectText(result: InspectJsonResult, summary: ClipSummary): string {
   const lines = [
-    `${result.file}: ${formatBytes(result.bytes)}, ${result.layout}, ${formatDuration(summary.durationMs)}, boxes ${result.boxes.join(' ')}`,
+    `${result.file}: ${formatBytes(result.bytes)}, ${result.layout}, ${formatDuration(summary.durationMs)}, boxes ${summariseBoxes(result.boxes)}`,
   ];
   for (const track of result.tracks) {
     const detail =
@@ -66,4 +66,30 @@ function inspectText(result: InspectJsonResult, summary: ClipSummary): string {
     lines.push(`${'  '.repeat(box.depth + 1)}${box.type}  @${box.offset} size ${box.size}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The top-level box list with repeats folded: a fragmented file's thousands of `moof mdat` pairs read as
+ * `ftyp moov (moof mdat)×1800 mfra` (--json and --boxes keep every box).
+ */
+export function summariseBoxes(types: readonly string[]): string {
+  const words: string[] = [];
+  let at = 0;
+  while (at < types.length) {
+    const runOf = (width: number): number => {
+      let n = 1;
+      while (types.slice(at + n * width, at + (n + 1) * width).join(' ') === types.slice(at, at + width).join(' ')) n++;
+      return n;
+    };
+    const pairs = at + 1 < types.length ? runOf(2) : 1;
+    const singles = runOf(1);
+    if (pairs > 1 && pairs * 2 > singles) {
+      words.push(`(${types[at] ?? ''} ${types[at + 1] ?? ''})×${pairs}`);
+      at += pairs * 2;
+    } else {
+      words.push(singles > 1 ? `${types[at] ?? ''}×${singles}` : (types[at] ?? ''));
+      at += singles;
+    }
+  }
+  return words.join(' ');
 }

@@ -1,3 +1,4 @@
+import type { UploadEvent } from '../../download/events.js';
 import type { PositionedSink } from '../../mp4/write/positioned-sink.js';
 
 /**
@@ -18,7 +19,12 @@ export type ObjectStore = {
    * Uploads a complete local file as the object (one PutObject, or a resumable multipart upload of the file): a
    * `--split` part, whose GetClip body is the object as it is.
    */
-  putFile(object: ObjectKey, file: string, metadata: Readonly<Record<string, string>>): Promise<StoredObjectInfo>;
+  putFile(
+    object: ObjectKey,
+    file: string,
+    metadata: Readonly<Record<string, string>>,
+    onEvent?: (event: UploadEvent) => void,
+  ): Promise<StoredObjectInfo>;
   /** Abandons what an earlier run of this object left (aborts its upload where supported, removes its files). */
   discard(object: ObjectKey, scratchDir: string): Promise<void>;
   /** Whether `error` says the server no longer knows the upload (then the object is started over). */
@@ -35,6 +41,8 @@ export type SinkRequest = ObjectKey & {
   readonly scratchDir: string;
   readonly plannedBytes: number;
   readonly resumeAt: number | null;
+  /** Upload progress, into the run's events (the renderer shows it beside the download). */
+  readonly onEvent?: (event: UploadEvent) => void;
 };
 
 /** A join's output sink that becomes one object on `commit`. */

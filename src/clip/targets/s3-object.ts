@@ -133,7 +133,7 @@ async function uploadJoin(
     },
   };
   const openSink = async (resumeAt: number | null) => {
-    sink = await store.openSink({ ...upload.object, ...upload, headPath, resumeAt });
+    sink = await store.openSink({ ...upload.object, ...upload, headPath, resumeAt, onEvent: source.context.emit });
     return sink;
   };
   return downloadAndJoin(

@@ -84,7 +84,7 @@ async function uploadParts(
       const object = upload.keyOf(index, part.part);
       // A truncated part re-planned into several: their keys must differ too.
       refuseRepeatedKey(object.key, named);
-      const stored = await store.putFile(object, part.path, metadataOf(request, [part.part]));
+      const stored = await store.putFile(object, part.path, metadataOf(request, [part.part]), source.context.emit);
       await rm(part.path, { force: true });
       outputs.push(stored.uri);
       bytes += part.sizeBytes;

@@ -86,13 +86,28 @@ async function copyGathered(
     const block = blocks[i];
     return block === undefined ? Promise.resolve([]) : views(source, block, windows.get(i));
   };
+  const needed = lowestNeeded(blocks);
   let pending: Promise<Uint8Array[]> | null = null;
   for (let i = 0; i < blocks.length; i++) {
     const current: Promise<Uint8Array[]> = pending ?? loadAt(i);
     pending = i + 1 < blocks.length ? loadAt(i + 1) : null;
     pending?.catch(() => undefined);
     await write(await current);
+    // Block i + 1 is loading already: the source may drop what no block from there on reads.
+    source.release?.(needed[i + 1] ?? Number.POSITIVE_INFINITY);
   }
+}
+
+/** For each block, the lowest source offset it or any later block reads (Infinity when none reads the source). */
+function lowestNeeded(blocks: readonly Block[]): number[] {
+  const lowest = new Array<number>(blocks.length);
+  let min = Number.POSITIVE_INFINITY;
+  for (let i = blocks.length - 1; i >= 0; i--) {
+    const block = blocks[i] as Block;
+    if (block.to > block.from) min = Math.min(min, block.from);
+    lowest[i] = min;
+  }
+  return lowest;
 }
 
 /** Reads one block's window (into `window()` when the source can fill a buffer) and returns its items as views. */

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { UploadProgress, uploadText } from '../../../src/cli/render/upload-progress.js';
+
+const MIB = 1024 * 1024;
+const part = (partNumber: number, sizeBytes: number) =>
+  ({ type: 'upload-part', uri: 's3://b/k', partNumber, sizeBytes }) as const;
+
+describe('UploadProgress', () => {
+  it('counts every part sent, and the rate and ETA from the first part on', () => {
+    let now = 1_000;
+    const progress = new UploadProgress(() => now);
+    expect(progress.figures(40 * MIB)).toBeUndefined();
+    progress.note(part(2, 8 * MIB));
+    now += 2_000;
+    progress.note(part(3, 8 * MIB));
+    // 16 MiB sent; 8 MiB in the 2 s since the first part: 4 MiB/s; 24 MiB left of 40: 6 s.
+    expect(progress.figures(40 * MIB)).toEqual({ bytes: 16 * MIB, bytesPerS: 4 * MIB, etaS: 6 });
+    expect(uploadText(progress.figures(40 * MIB))).toBe('16.8 MB sent, 4.2 MB/s, ETA 6s');
+  });
+
+  it('ignores resumes and completions in the byte count', () => {
+    const progress = new UploadProgress(() => 0);
+    progress.note({ type: 'upload-resume', uri: 's3://b/k', recordedParts: 3 });
+    progress.note({ type: 'upload-done', uri: 's3://b/k', sizeBytes: 99 });
+    expect(progress.figures(100)).toBeUndefined();
+  });
+});
