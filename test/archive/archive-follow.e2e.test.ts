@@ -131,6 +131,13 @@ async function until(cli: RunningCli, ready: (events: Event[]) => boolean, what:
 const doneOf = (events: Event[]): Done[] => events.filter((event): event is Done => event.type === 'segment-done');
 const key = (event: { stream?: string; start?: string }): string => `${event.stream} ${event.start}`;
 
+/** Whether a GetClip of this started segment has begun (a part-start of its stream after its segment-start). */
+function downloading(events: Event[], started: Started): boolean {
+  return events
+    .slice(events.indexOf(started))
+    .some((event) => event.type === 'part-start' && event.stream === started.stream);
+}
+
 /** Segments started but not (yet) done in these events. */
 function inFlightOf(events: Event[]): Started[] {
   const done = new Set(doneOf(events).map(key));
@@ -214,7 +221,7 @@ describe('kvs-clip archive --follow (live, real time)', () => {
     // A segment whose download (GetClip) has begun in this run.
     await until(
       cli,
-      (seen) => doneOf(seen).length > 0 && seen.some((event) => event.type === 'part-start'),
+      (seen) => doneOf(seen).length > 0 && inFlightOf(seen).some((started) => downloading(seen, started)),
       'a GetClip in flight after a segment of this run was done',
     );
     const result = await stop(cli);

@@ -128,7 +128,7 @@ describe('must-fix 2: every request is bounded by a timeout', () => {
       { cwd: dir, env },
     );
     expect(r.code, r.stderr).toBe(7);
-    expect(r.stderr).toMatch(new RegExp(`pid ${process.pid} for 2h\\d+s`));
+    expect(r.stderr).toMatch(new RegExp(`pid ${process.pid} for 2h0m\\d+s`));
     expect(r.stderr).toContain('may be stuck');
     expect(stderrProblems(r.stderr)).toEqual([]);
     expect(treeChanges(before, snapshotTree(dir))).toEqual([]);
