@@ -154,14 +154,22 @@ describe('a GetClip attempt that comes back truncated or refused for a codec cha
   });
 
   it('reports E_CODEC_CHANGE (exit 6) when a codec change cannot be split around, leaving no output', async () => {
+    capped.log.clear();
     const { result, dir, events } = await run(get(capped, 'codec'));
     expect(result.code, result.stderr).toBe(6);
     const error = errorOf(result);
     expect(error).toMatchObject({ code: 'E_CODEC_CHANGE', exitCode: 6 });
     expect(error.message).toMatch(/^Part \d+: GetClip refuses the codec private data of fragment \d+ even on its own/);
-    // 90 fragments → 45 → … → 1: every split was an outcome, not a failed attempt.
-    expect(warnings(events, 'part-bisected').length).toBeGreaterThanOrEqual(6);
+    // 90 fragments → 45 → … → 1, said once: every split was an outcome, not a failed attempt (no retry, and each
+    // refused range was asked for once).
+    expect(warnings(events, 'part-bisected')).toHaveLength(1);
     expect(events.filter((e) => e.type === 'retry')).toEqual([]);
+    const refused = capped.log
+      .ofOp('GetClip')
+      .filter((entry) => entry.errorType === 'InvalidCodecPrivateDataException');
+    expect(refused.length).toBeGreaterThanOrEqual(8);
+    const ranges = refused.map((entry) => JSON.stringify(entry.body));
+    expect(new Set(ranges).size).toBe(ranges.length);
     expect(existsSync(join(dir, 'out.mp4'))).toBe(false);
   });
 
