@@ -25,7 +25,8 @@ describe('RunBlocks', () => {
     for (let i = 0; i < 100_000; i++) {
       const value = i % 1000 < 10 ? 40 : 66 + (i % 2);
       runs.extend(value, 1);
-      if (values.length > 0 && values[values.length - 1] === value) counts[counts.length - 1] += 1;
+      if (values.length > 0 && values[values.length - 1] === value)
+        counts[counts.length - 1] = (counts.at(-1) ?? 0) + 1;
       else {
         counts.push(1);
         values.push(value);
