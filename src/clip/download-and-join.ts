@@ -208,6 +208,8 @@ export async function downloadAndJoin(
     if (file !== null) {
       await file.commit();
       await makePublicFileMode(file.finalPath);
+      // A join through a sink keeps its journal until the commit (a failed upload resumes from it).
+      await rm(joinerScratch(file.partPath).journal, { force: true });
     }
     await removeManifest(manifestPath);
     await rm(spoolDir, { recursive: true, force: true });
