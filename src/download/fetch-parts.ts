@@ -183,7 +183,14 @@ export async function fetchParts(options: FetchPartsOptions): Promise<FetchParts
     const at = queue.findIndex((slot) => slot.part === part);
     return { index: offset + done.length + Math.max(0, at), count: offset + done.length + queue.length };
   };
-  const context: Context = { options, signal: inner.signal, stats, position, relisted: new WeakSet<Part>() };
+  const context: Context = {
+    options,
+    signal: inner.signal,
+    stats,
+    position,
+    relisted: new WeakSet<Part>(),
+    warnedOnce: new Set<string>(),
+  };
   try {
     while (queue.length > 0) {
       for (const slot of queue.slice(0, Math.max(1, options.concurrency))) {
@@ -241,6 +248,8 @@ type Context = {
   readonly position: (part: Part) => { index: number; count: number };
   /** Parts that came from a re-list: a second 404 for them is final (re-list once, then report). */
   readonly relisted: WeakSet<Part>;
+  /** Warning codes said once per run (a codec change is found by splitting a part several times over). */
+  readonly warnedOnce: Set<string>;
 };
 
 async function reuseSpool(part: Part, path: string, options: FetchPartsOptions): Promise<FetchedPart | null> {
@@ -459,11 +468,15 @@ async function replacementFor(part: Part, error: unknown, context: Context): Pro
   if (error instanceof MediaError && error.code === 'E_MEDIA_UNSUPPORTED' && !(error instanceof UnreadableClipError)) {
     const halves = options.replanner.bisect(part);
     if (halves === null) return null;
-    options.emit({
-      type: 'warning',
-      code: 'part-bisected',
-      message: `${label}: GetClip rejected a codec change inside the part; splitting it in two`,
-    });
+    // Finding the change takes several splits (and each half may be retried): one line says it, not one per split.
+    if (!context.warnedOnce.has('part-bisected')) {
+      context.warnedOnce.add('part-bisected');
+      options.emit({
+        type: 'warning',
+        code: 'part-bisected',
+        message: `${label}: GetClip rejected a codec change inside the part; splitting it until each call holds one codec configuration`,
+      });
+    }
     return halves;
   }
   if (error instanceof NotFoundError && error.code === 'E_NO_MEDIA' && !context.relisted.has(part)) {
