@@ -43,7 +43,7 @@ let emulator: RunningEmulator;
 let s3: TestS3;
 let client: S3Client;
 const home = mkdtempSync(join(tmpdir(), 'kvs-clip-archive-s3-faults-'));
-const runs: { code: number; streams: JsonStream[]; stderr: string }[] = [];
+const runs: { code: number | null; streams: JsonStream[]; stderr: string }[] = [];
 
 beforeAll(async () => {
   // 50x: a one-minute segment is ~12 MB, three 5 MiB parts of a multipart upload.
@@ -62,7 +62,7 @@ afterAll(async () => {
 });
 
 /** One once-mode run at the pinned clock, in the same home (a container restarted on the same host). */
-async function archive(): Promise<{ code: number; streams: JsonStream[]; stderr: string }> {
+async function archive(): Promise<{ code: number | null; streams: JsonStream[]; stderr: string }> {
   const result = await runCli(
     [
       'archive',
