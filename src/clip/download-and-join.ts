@@ -18,6 +18,7 @@ import type { CallContext } from './plan-window.js';
 import { makeDirectories } from '../output/make-directories.js';
 import { toOutputError } from '../output/to-output-error.js';
 import { getClipRuntime } from './get-clip-runtime.js';
+import { joinerScratch } from './open-joiner.js';
 import { readClipBody } from './read-spooled-clip.js';
 import { ResumeLedger, discardResumeState, type ResumePaths } from './resume-ledger.js';
 import { count } from '../text/count.js';
