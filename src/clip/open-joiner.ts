@@ -1,7 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { createPrivateFile } from '../download/create-private-file.js';
 import { UsageError } from '../errors/usage-error.js';
-import { openFileSource } from '../mp4/write/file-source.js';
+import { PartBody } from '../download/part-body.js';
+import { openFileSource, type FileSource } from '../mp4/write/file-source.js';
 import { formatInstant } from '../time/format-instant.js';
 import type { OpenJoiner } from './join-port.js';
 
@@ -52,9 +53,7 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
           startMs: fetched.part.mediaStartMs,
         });
       } finally {
-        // The joiner is done with a streamed body: whatever still arrives is dropped, not held for it.
-        if (fetched.body === undefined) await source.close();
-        else fetched.body.release(Number.POSITIVE_INFINITY);
+        await doneWith(source);
       }
     },
     async finish() {
@@ -72,6 +71,12 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
     },
   };
 };
+
+/** A spool file is closed; a streamed body drops whatever of it still arrives (nobody reads it any more). */
+async function doneWith(source: PartBody | FileSource): Promise<void> {
+  if (source instanceof PartBody) source.release(Number.POSITIVE_INFINITY);
+  else await source.close();
+}
 
 /** The scratch files a progressive join keeps beside its output: the resume journal and the faststart copy. */
 export function joinerScratch(path: string): { journal: string; faststart: string } {
