@@ -3,6 +3,7 @@ import { createPrivateFile } from '../download/create-private-file.js';
 import { UsageError } from '../errors/usage-error.js';
 import { openFileSource } from '../mp4/write/file-source.js';
 import { formatInstant } from '../time/format-instant.js';
+import type { JoinOptions } from '../mp4/write/join-clips.js';
 import type { OpenJoiner } from './join-port.js';
 
 /**
@@ -28,18 +29,7 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
   // Loaded here, not at start-up: src/mp4's writers are ~60 of a get's ~240 modules, and a --dry-run, a listing
   // or a failure before the first part never needs them (docs/pipeline.md, "Start-up").
   const { createJoiner } = await import('../mp4/write/join-clips.js');
-  const joiner = await createJoiner({
-    output:
-      typeof options.output === 'string'
-        ? { kind: 'file', path: options.output, ...(options.sink === undefined ? {} : { sink: options.sink }) }
-        : { kind: 'stream', stream: options.output },
-    format: options.format,
-    faststart: options.faststart,
-    gaps: options.gaps,
-    ...(options.expectedDurationMs === undefined ? {} : { expectedDurationMs: options.expectedDurationMs }),
-    // The manifest stores what append returned; the joiner validates it when it reads it back.
-    ...(options.resume === null || options.resume === undefined ? {} : { resume: options.resume }),
-  });
+  const joiner = await createJoiner(joinOptionsOf(options, options.gaps));
   return {
     async append(fetched) {
       // A streamed head part is read from its body as it arrives (docs/pipeline.md, "Write once").
@@ -72,6 +62,22 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
     },
   };
 };
+
+/** The port's options in createJoiner's terms (`gaps` already refused when `split`). */
+function joinOptionsOf(options: Parameters<OpenJoiner>[0], gaps: 'keep' | 'close'): JoinOptions {
+  return {
+    output:
+      typeof options.output === 'string'
+        ? { kind: 'file', path: options.output, ...(options.sink === undefined ? {} : { sink: options.sink }) }
+        : { kind: 'stream', stream: options.output },
+    format: options.format,
+    faststart: options.faststart,
+    gaps,
+    ...(options.expectedDurationMs === undefined ? {} : { expectedDurationMs: options.expectedDurationMs }),
+    // The manifest stores what append returned; the joiner validates it when it reads it back.
+    ...(options.resume === null || options.resume === undefined ? {} : { resume: options.resume }),
+  };
+}
 
 /** The scratch files a progressive join keeps beside its output: the resume journal and the faststart copy. */
 export function joinerScratch(path: string): { journal: string; faststart: string } {
