@@ -139,6 +139,8 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l range -x -d 'a w
 complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l tz -x -d 'IANA time zone for times without an offset'
 complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l utc -d 'read times without an offset as UTC (same as --tz UTC); times shown are always UTC'
 complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l timestamps -x -a 'server producer' -d 'select fragments by server or producer timestamps'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l retries -x -d 'retries per remote call'
+complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l retry-max-time -x -d 'give up retrying one call after this long'
 complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l region -x -d 'AWS region (default: AWS_REGION, then AWS_DEFAULT_REGION, then the profile\'s region)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l profile -x -d 'AWS shared-config profile'
 complete -c kvs-clip -n '__fish_seen_subcommand_from images' -l endpoint-url -x -d 'control-plane endpoint, e.g. the emulator\'s'

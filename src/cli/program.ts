@@ -57,7 +57,9 @@ Exit codes:
   3    stream not found, or no media in the window (nothing written)
   4    not authorized, or missing/expired credentials
   5    throttling, 5xx or network failure after all retries (try again later)
-  6    media: codec/CPD problem (producer side), malformed MP4, clips that cannot be joined
+  6    media: codec/CPD problem (producer side), malformed MP4, a codec change GetClip
+       refuses that cannot be split around (E_CODEC_CHANGE), clips that cannot be joined
+       (E_JOIN_MISMATCH)
   7    output exists (use --force), write failed, or the --state file is locked by another run
   8    output written, but --fail-on-gap found gaps or the --exec hook failed
   9    archive: some streams failed, the others were archived

@@ -4,6 +4,7 @@ import type { Align } from '../plan/select-window.js';
 import { DEFAULT_TEMPLATE } from '../output/template.js';
 import type { AskedRequest } from './asked-request.js';
 import { describeWindow } from '../time/describe-window.js';
+import { withoutKeptParts } from '../errors/remote-error.js';
 import { checkGapSplitOptions } from './download-gap-runs.js';
 import { checkSplitOptions } from './download-split.js';
 import { fetchWithoutListing } from './fetch-without-listing.js';
@@ -42,7 +43,7 @@ export async function fetchWindow(
   });
   const early = await checkOutputStage(options, { cwd: deps.cwd, window: request.window, when: 'before-describe' });
   if (early !== null) return skipTo(request.window, early);
-  const { arn, window } = await describeAndClamp(options.stream, request.window, context);
+  const { arn, window } = await beforeAnyPart(describeAndClamp(options.stream, request.window, context));
   const late = await checkOutputStage(options, { cwd: deps.cwd, window, when: 'after-describe' });
   if (late !== null) return skipTo(window, late);
   const { selector, tz } = options.time;
@@ -50,7 +51,9 @@ export async function fetchWindow(
   deps.emit({ type: 'window', stream: options.stream, window, selector, tz, message });
   const { limits: given, dryRun } = options.download;
   const limits = given === undefined ? {} : { limits: given };
-  const planned = await planWindow(window, { selector, align: request.align, dryRun, ...limits }, context);
+  const planned = await beforeAnyPart(
+    planWindow(window, { selector, align: request.align, dryRun, ...limits }, context),
+  );
   if (planned === null) return fetchWithoutListing(options, deps, context, { facts: facts(window), hooks });
   const { plan, fragments } = planned;
   const exit = emptyOrDryRun(plan, facts(window), hooks.emptyIsSuccess === true);
@@ -68,6 +71,13 @@ export async function fetchWindow(
   if (prepared.pendingOutput !== undefined) await hooks.beforeDownload?.(prepared.pendingOutput, plan);
   const written = await target.write(partSource(planned, options, context));
   return finishGet({ result: resultOf(facts(window), plan, written), plan, lastFragment }, options, deps, hooks);
+}
+
+/** A failure before any part is fetched (DescribeStream, ListFragments): its hint must not promise kept parts. */
+function beforeAnyPart<T>(stage: Promise<T>): Promise<T> {
+  return stage.catch((error: unknown) => {
+    throw withoutKeptParts(error);
+  });
 }
 
 /** The resolved request and output flags every target of this window shares. */

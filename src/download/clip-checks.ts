@@ -1,19 +1,5 @@
 import { MediaError } from '../errors/media-error.js';
 import type { Clip } from '../mp4/model.js';
-import type { Part } from '../plan/part.js';
-
-/**
- * A body that parsed but holds less media than the plan: the service truncated it silently (docs/planning.md, "Cutting
- * parts").
- */
-export class TruncatedClipError extends MediaError {
-  constructor(
-    readonly receivedMs: number,
-    readonly replacement: readonly Part[],
-  ) {
-    super('E_MP4_PARSE', `GetClip returned a clip of ${receivedMs} ms, shorter than planned`);
-  }
-}
 
 /** A clip that arrived but holds codecs the joiner cannot take: final, and never a reason to bisect. */
 export class UnreadableClipError extends MediaError {
@@ -24,7 +10,7 @@ export class UnreadableClipError extends MediaError {
 
 /**
  * Video duration of a clip in ms (media time of its first video track, or of the first track): what the truncation
- * check compares with the plan's fragment lengths.
+ * check (attempt-outcome.ts, isShortOfPlan) compares with the plan's fragment lengths.
  */
 export function clipDurationMs(clip: Clip): number {
   const track = clip.tracks.find((t) => t.kind === 'video') ?? clip.tracks[0];

@@ -12,12 +12,14 @@ import { cancellationOf, throwIfCancelled } from './cancellation.js';
 import type { EventSink } from './events.js';
 import type { RetryBudget, RetryClass } from './retry-policy.js';
 import {
-  clipDurationMs,
-  looksLikeMp4,
-  NotMp4BodyError,
-  TruncatedClipError,
-  UnreadableClipError,
-} from './clip-checks.js';
+  codecChangeOf,
+  isShortOfPlan,
+  unsplittableCodecChange,
+  type AttemptOutcome,
+  type CodecChange,
+  type Truncated,
+} from './attempt-outcome.js';
+import { clipDurationMs, looksLikeMp4, NotMp4BodyError, UnreadableClipError } from './clip-checks.js';
 import type { PartBody } from './part-body.js';
 import { streamPart } from './stream-part.js';
 import { withRetry } from './with-retry.js';
@@ -75,8 +77,8 @@ export type FetchPartsOptions = {
   /** Parts downloading at once, ahead of the joiner (`--concurrency`, default 2). */
   readonly concurrency: number;
   /**
-   * Streams one GetClip body to `destPath` (Content-Length checked), hashing it on the way; rejects with the SDK's or
-   * a truncation error.
+   * Streams one GetClip body to `destPath` (Content-Length checked), hashing it on the way; rejects with the call's
+   * typed error (a codec rejection among them: that one becomes an outcome, attempt-outcome.ts).
    */
   readonly getClip: (
     part: Part,
@@ -183,7 +185,14 @@ export async function fetchParts(options: FetchPartsOptions): Promise<FetchParts
     const at = queue.findIndex((slot) => slot.part === part);
     return { index: offset + done.length + Math.max(0, at), count: offset + done.length + queue.length };
   };
-  const context: Context = { options, signal: inner.signal, stats, position, relisted: new WeakSet<Part>() };
+  const context: Context = {
+    options,
+    signal: inner.signal,
+    stats,
+    position,
+    relisted: new WeakSet<Part>(),
+    warnedOnce: new Set<string>(),
+  };
   try {
     while (queue.length > 0) {
       for (const slot of queue.slice(0, Math.max(1, options.concurrency))) {
@@ -241,6 +250,8 @@ type Context = {
   readonly position: (part: Part) => { index: number; count: number };
   /** Parts that came from a re-list: a second 404 for them is final (re-list once, then report). */
   readonly relisted: WeakSet<Part>;
+  /** Warning codes said once per run (a codec change is found by splitting a part several times over). */
+  readonly warnedOnce: Set<string>;
 };
 
 async function reuseSpool(part: Part, path: string, options: FetchPartsOptions): Promise<FetchedPart | null> {
@@ -336,7 +347,7 @@ async function fetchOne(part: Part, context: Context, head?: Promise<void>): Pro
     return { kind: 'fetched', fetched: reused };
   }
   try {
-    const fetched = await withRetry((attempt) => fetchAttempt(part, context, attempt, head), {
+    const attempt = await withRetry((n) => fetchAttempt(part, context, n, head), {
       label: `GetClip part ${context.position(part).index + 1}/${context.position(part).count}`,
       budget: options.budget,
       random: options.random,
@@ -353,6 +364,8 @@ async function fetchOne(part: Part, context: Context, head?: Promise<void>): Pro
       onThrottle: options.onThrottle,
       ...(options.refreshEndpoint === undefined ? {} : { refreshEndpoint: options.refreshEndpoint }),
     });
+    if (attempt.kind !== 'fetched') return await replacedAfter(part, attempt, context);
+    const fetched = attempt.fetched;
     // A streamed part is done once the joiner has it (consumeHead); only a clip spooled whole can be reused later.
     if (fetched.body !== undefined) return { kind: 'fetched', fetched };
     const { index, count } = context.position(part);
@@ -370,24 +383,39 @@ async function fetchOne(part: Part, context: Context, head?: Promise<void>): Pro
     return { kind: 'fetched', fetched };
   } catch (error) {
     if (signal.aborted) throw error;
-    const replaced = await replacementFor(part, error, context);
+    const replaced = await relistAfter(part, error, context);
     if (replaced === null) throw error;
     await rm(path, { force: true });
-    return { kind: 'replaced', parts: replaced, truncated: error instanceof TruncatedClipError };
+    return { kind: 'replaced', parts: replaced, truncated: false };
   }
 }
 
 /**
  * One GetClip attempt of `part`: streamed into a body when the consumer takes the head part as it arrives and `head`
- * is given, else spooled to its file whole and parsed there. Throws what the call throws, a mapped parse failure, or
- * TruncatedClipError.
+ * is given, else spooled to its file whole and parsed there. Returns the fetched part, or the truncation or codec
+ * change to re-plan (attempt-outcome.ts); throws what the call throws otherwise, or a mapped parse failure.
  */
 async function fetchAttempt(
   part: Part,
   context: Context,
   attempt: number,
   head: Promise<void> | undefined,
-): Promise<FetchedPart> {
+): Promise<AttemptOutcome<FetchedPart>> {
+  try {
+    return await attemptOnce(part, context, attempt, head);
+  } catch (error) {
+    const codecChange = codecChangeOf(error);
+    if (codecChange === null) throw error;
+    return codecChange;
+  }
+}
+
+async function attemptOnce(
+  part: Part,
+  context: Context,
+  attempt: number,
+  head: Promise<void> | undefined,
+): Promise<AttemptOutcome<FetchedPart>> {
   const { options, signal, stats } = context;
   const path = options.spoolPathFor(part);
   const { index, count } = context.position(part);
@@ -399,20 +427,25 @@ async function fetchAttempt(
     stats.downloadedBytes += bytes;
     options.emit({ type: 'part-bytes', index, count, bytes: received, totalBytes: stats.downloadedBytes });
   };
-  const check = (clip: Clip): void => checkCoverage(part, clip, options.replanner);
+  const check = (clip: Clip): Truncated | null => truncationOf(part, clip, options.replanner);
   if (head !== undefined && options.streamHead !== undefined) {
     const { readClip } = options.streamHead;
     const parseFailure = (error: unknown): Promise<never> => mapReadFailure(error, path);
     const io = { getClip: options.getClip, readClip, check, parseFailure, path, signal, onBytes };
     const got = await streamPart(part, io, head);
-    if (got.kind === 'spooled') return { part, path, clip: got.clip, resumed: false, ...definedFacts(got.facts) };
+    if (got.kind === 'truncated') return got;
+    if (got.kind === 'spooled')
+      return fetchedOf({ part, path, clip: got.clip, resumed: false, ...definedFacts(got.facts) });
     const facts = { sizeBytes: got.body.size, body: got.body, complete: got.complete };
-    return { part, path, clip: got.clip, resumed: false, ...facts };
+    return fetchedOf({ part, path, clip: got.clip, resumed: false, ...facts });
   }
   const facts = await options.getClip(part, { destPath: path, signal, onBytes });
   const clip = await options.readClip(path).catch((error: unknown) => mapReadFailure(error, path));
-  check(clip);
-  return { part, path, clip, resumed: false, ...definedFacts(facts) };
+  return check(clip) ?? fetchedOf({ part, path, clip, resumed: false, ...definedFacts(facts) });
+}
+
+function fetchedOf(fetched: FetchedPart): AttemptOutcome<FetchedPart> {
+  return { kind: 'fetched', fetched };
 }
 
 function definedFacts(facts: ClipCallFacts): { sizeBytes: number; sha256?: string; requestId?: string } {
@@ -430,42 +463,54 @@ async function mapReadFailure(error: unknown, path: string): Promise<never> {
 }
 
 /**
- * A complete clip covers every planned fragment; missing more than half an average fragment means at least one
- * fragment was cut (100 MB / 200 fragment cap), which GetClip does silently: throws TruncatedClipError then.
+ * The truncation when the clip falls short of the plan (GetClip cuts at 100 MB / 200 fragments silently) and the
+ * replanner finds something actually missing, else null: the clip is the part.
  */
-function checkCoverage(part: Part, clip: Clip, replanner: PartReplanner): void {
+function truncationOf(part: Part, clip: Clip, replanner: PartReplanner): Truncated | null {
   const receivedMs = clipDurationMs(clip);
-  const averageMs = part.mediaDurationMs / Math.max(1, part.fragmentCount);
-  if (part.fragmentCount > 1 && receivedMs < part.mediaDurationMs - averageMs / 2) {
-    const replacement = replanner.afterTruncation(part, receivedMs);
-    if (replacement !== null) throw new TruncatedClipError(receivedMs, replacement);
-  }
+  if (!isShortOfPlan(part, receivedMs)) return null;
+  const replacement = replanner.afterTruncation(part, receivedMs);
+  return replacement === null ? null : { kind: 'truncated', receivedMs, replacement };
 }
 
-/** The parts that replace a failed part, or null when the failure is final. */
-async function replacementFor(part: Part, error: unknown, context: Context): Promise<readonly Part[] | null> {
+/**
+ * The parts that replace a truncated part (the rest re-planned) or a codec change (two halves), with the warning
+ * that says so; the part's spool file is removed. Throws the rejection when a codec change cannot be split (one
+ * fragment): `E_CODEC_CHANGE`, or what GetClip said.
+ */
+async function replacedAfter(part: Part, outcome: Truncated | CodecChange, context: Context): Promise<Outcome> {
   const { options } = context;
   const label = `Part ${context.position(part).index + 1}`;
-  if (error instanceof TruncatedClipError) {
-    const truncatedMs = error.receivedMs;
-    const parts = error.replacement;
+  let parts: readonly Part[];
+  if (outcome.kind === 'truncated') {
+    parts = outcome.replacement;
     options.emit({
       type: 'warning',
       code: 'part-truncated',
-      message: `${label}: GetClip returned ${(truncatedMs / 1000).toFixed(1)} s of ${(part.mediaDurationMs / 1000).toFixed(1)} s planned; re-planned as ${count(parts.length, 'part')}`,
+      message: `${label}: GetClip returned ${(outcome.receivedMs / 1000).toFixed(1)} s of ${(part.mediaDurationMs / 1000).toFixed(1)} s planned; re-planned as ${count(parts.length, 'part')}`,
     });
-    return parts;
-  }
-  if (error instanceof MediaError && error.code === 'E_MEDIA_UNSUPPORTED' && !(error instanceof UnreadableClipError)) {
+  } else {
     const halves = options.replanner.bisect(part);
-    if (halves === null) return null;
-    options.emit({
-      type: 'warning',
-      code: 'part-bisected',
-      message: `${label}: GetClip rejected a codec change inside the part; splitting it in two`,
-    });
-    return halves;
+    if (halves === null) throw unsplittableCodecChange(label, part, outcome.rejection);
+    parts = halves;
+    // Finding the change takes several splits (and each half may be retried): one line says it, not one per split.
+    if (!context.warnedOnce.has('part-bisected')) {
+      context.warnedOnce.add('part-bisected');
+      options.emit({
+        type: 'warning',
+        code: 'part-bisected',
+        message: `${label}: GetClip rejected a codec change inside the part; splitting it until each call holds one codec configuration`,
+      });
+    }
   }
+  await rm(options.spoolPathFor(part), { force: true });
+  return { kind: 'replaced', parts, truncated: outcome.kind === 'truncated' };
+}
+
+/** The parts that replace a part GetClip found no fragments for (listed again once), or null when the failure is final. */
+async function relistAfter(part: Part, error: unknown, context: Context): Promise<readonly Part[] | null> {
+  const { options } = context;
+  const label = `Part ${context.position(part).index + 1}`;
   if (error instanceof NotFoundError && error.code === 'E_NO_MEDIA' && !context.relisted.has(part)) {
     const parts = await options.replanner.relist(part);
     for (const p of parts) context.relisted.add(p);
@@ -509,10 +554,10 @@ function markHandled(): void {
   // Intentionally empty: the rejection is observed later by the in-order consumer loop.
 }
 
-/** Retry class of a GetClip attempt: an unparsable body is a truncated one (retried); a body that parsed but holds
- * less media than planned is re-planned rather than retried. */
+/** Retry class of a failed GetClip attempt: an unparsable body is a truncated one (retried), a body that is not an MP4
+ * at all is final. (A body that parsed but holds less media than planned is an outcome, never a failure.) */
 function classify(error: unknown, options: FetchPartsOptions): RetryClass {
-  if (error instanceof TruncatedClipError || error instanceof NotMp4BodyError) return 'fatal';
+  if (error instanceof NotMp4BodyError) return 'fatal';
   if (error instanceof MediaError && error.code === 'E_MP4_PARSE') return 'truncated';
   return options.classify(error);
 }

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { ByteSource, Clip } from '../mp4/model.js';
 import type { Part } from '../plan/part.js';
+import type { Truncated } from './attempt-outcome.js';
 import { PartBody } from './part-body.js';
 
 /** What one GetClip call reports when its body went to a caller's sink (no hash: the sink decides). */
@@ -17,8 +18,8 @@ export type StreamPartIo = {
     },
   ) => Promise<CallFacts>;
   readonly readClip: (source: ByteSource) => Promise<Clip>;
-  /** Throws when the clip does not cover the part (a truncation to re-plan); the body is then abandoned. */
-  readonly check: (clip: Clip) => void;
+  /** The truncation when the clip does not cover the part (to re-plan; the body is then abandoned), else null. */
+  readonly check: (clip: Clip) => Truncated | null;
   /** Maps a parse failure of the finished body (not an MP4 at all, an unsupported codec): always throws. */
   readonly parseFailure: (error: unknown) => Promise<never>;
   readonly path: string;
@@ -26,8 +27,12 @@ export type StreamPartIo = {
   readonly onBytes: (bytes: number) => void;
 };
 
-/** The outcome of one attempt: spooled whole before the part reached the head, or streaming into the joiner. */
+/**
+ * The outcome of one attempt: spooled whole before the part reached the head, streaming into the joiner, or truncated
+ * (nothing kept).
+ */
 export type StreamedAttempt =
+  | Truncated
   | { readonly kind: 'spooled'; readonly clip: Clip; readonly facts: CallFacts & { readonly sha256?: string } }
   | {
       readonly kind: 'streaming';
@@ -41,8 +46,8 @@ export type StreamedAttempt =
  * One GetClip attempt into a `PartBody` (docs/pipeline.md, "Write once"): the clip is parsed as soon as its `moov`
  * has arrived and checked against the plan; then, whichever comes first, the body ends (spooled whole, hashed, reusable
  * on resume) or the part reaches the head of the line (`head` resolves) and the caller streams it into the joiner
- * while the rest arrives. Rejects with the call's typed error (retried by the caller) or what `check` throws; the body
- * is abandoned then.
+ * while the rest arrives. A truncated clip (`check`) is returned as such; the call's typed error (retried by the
+ * caller) rejects. The body is abandoned in both cases.
  */
 export async function streamPart(part: Part, io: StreamPartIo, head: Promise<void>): Promise<StreamedAttempt> {
   const body = new PartBody(io.path);
@@ -74,7 +79,11 @@ export async function streamPart(part: Part, io: StreamPartIo, head: Promise<voi
       await complete;
       return io.parseFailure(error);
     });
-    io.check(clip);
+    const truncated = io.check(clip);
+    if (truncated !== null) {
+      await abandon(call, complete, body);
+      return truncated;
+    }
     const first = await Promise.race([complete.then(() => 'ended' as const), head.then(() => 'head' as const)]);
     if (first === 'head') return { kind: 'streaming', clip, body, complete };
     const facts = await complete;
@@ -82,9 +91,19 @@ export async function streamPart(part: Part, io: StreamPartIo, head: Promise<voi
     await body.close();
     return { kind: 'spooled', clip, facts: { ...facts, ...(sha256 === undefined ? {} : { sha256 }) } };
   } catch (error) {
-    call.abort(error);
-    await complete.catch(() => undefined);
-    await body.close();
+    await abandon(call, complete, body, error);
     throw error;
   }
+}
+
+/** Stops the call (if still running) and lets it settle, then closes the body. */
+async function abandon(
+  call: AbortController,
+  complete: Promise<unknown>,
+  body: PartBody,
+  reason?: unknown,
+): Promise<void> {
+  call.abort(reason);
+  await complete.catch(() => undefined);
+  await body.close();
 }

@@ -7,11 +7,13 @@ export class RemoteError extends KvsClipError {
   }
 }
 
-const KEPT_CLAUSE = /: finished parts are kept and not downloaded again| \(finished parts are kept\)/;
+const KEPT_CLAUSE =
+  /: finished parts are kept and not downloaded again| \(finished parts are kept\)|: finished parts are kept and only missing ones are uploaded/;
 
 /**
- * The same failure for a run that kept nothing to resume from (no part finished, `-o -`, no listing): its hint no
- * longer promises kept parts. Any other error is returned as it is.
+ * The same failure for a run that kept nothing to resume from (no part finished, `-o -`, no listing, a command without
+ * parts: streams, list, images, a join to S3): its hint no longer promises kept parts. Any other error is returned as
+ * it is.
  */
 export function withoutKeptParts(error: unknown): unknown {
   if (!(error instanceof RemoteError) || error.hint === undefined || !KEPT_CLAUSE.test(error.hint)) return error;

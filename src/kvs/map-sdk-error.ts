@@ -136,6 +136,18 @@ export function mapSdkError(error: unknown, context: SdkErrorContext): KvsClipEr
       hint: 'Enable data retention on the stream (DataRetentionInHours > 0); only media ingested afterwards can be downloaded',
     });
   }
+  // The emulator's answer for a codec private data change inside one call (AWS documents an error, not its name:
+  // docs/emulator.md, "Known unknowns of real GetClip output"); also what a fragment with unusable codec private data gets.
+  if (facts.name === 'InvalidCodecPrivateDataException') {
+    return new MediaError(
+      'E_CODEC_CHANGE',
+      `${failed}: a codec configuration change inside the range, or invalid codec private data`,
+      {
+        ...options,
+        hint: 'GetClip serves one codec configuration per call: pick a range that does not span the change; a fragment refused on its own has codec private data GetClip cannot use (a producer problem)',
+      },
+    );
+  }
   if (CODEC_NAMES.has(facts.name)) {
     return new MediaError('E_MEDIA_UNSUPPORTED', failed, {
       ...options,

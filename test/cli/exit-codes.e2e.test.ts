@@ -191,7 +191,7 @@ const cases: readonly Case[] = [
   {
     name: 'a codec change inside a single fragment',
     exit: 6,
-    code: 'E_MEDIA_UNSUPPORTED',
+    code: 'E_CODEC_CHANGE',
     command: 'get',
     args: ['get', 'codec', '--since', iso(endMs - 8_000), '--until', iso(endMs), ...SHORT_RETRIES, '-o', 'out.mp4'],
     output: 'out.mp4',

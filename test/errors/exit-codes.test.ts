@@ -18,6 +18,7 @@ describe('exit codes', () => {
       E_REMOTE: 5,
       E_MEDIA_UNSUPPORTED: 6,
       E_MP4_PARSE: 6,
+      E_CODEC_CHANGE: 6,
       E_JOIN_MISMATCH: 6,
       E_OUTPUT_EXISTS: 7,
       E_OUTPUT_WRITE: 7,

@@ -124,7 +124,7 @@ describeMedia('kvs-clip images through the built CLI against the emulator', () =
         `cam_${iso(GAP.from - 2 * MIN).replaceAll(/[-:]/g, '')}.jpg`,
         `cam_${iso(GAP.from - MIN).replaceAll(/[-:]/g, '')}.jpg`,
       ]);
-      expect(result.stderr).toMatch(/Wrote 2 of 4 pictures.*2 without a picture: .*NO_MEDIA, 2/);
+      expect(result.stderr).toMatch(/Wrote 2 of 4 pictures.*2 instants without a picture: .*NO_MEDIA, 2 instants/);
     },
     60_000,
   );

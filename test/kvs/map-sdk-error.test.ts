@@ -98,13 +98,22 @@ describe('mapSdkError', () => {
     for (const error of [
       new UnsupportedStreamMediaTypeException({ message: 'x', ...meta(400) }),
       new MissingCodecPrivateDataException({ message: 'x', ...meta(400) }),
-      new InvalidCodecPrivateDataException({ message: 'x', ...meta(400) }),
       serviceError('InvalidMediaFrameException', 400),
     ]) {
       const mapped = mapSdkError(error, { op: 'GetClip', stream: 's' });
       expect(mapped).toMatchObject({ code: 'E_MEDIA_UNSUPPORTED', exitCode: 6 });
       expect(mapped.hint).toMatch(/producer/);
     }
+  });
+
+  it('maps InvalidCodecPrivateData (what a codec change inside one GetClip gets) to E_CODEC_CHANGE, exit 6', () => {
+    const mapped = mapSdkError(new InvalidCodecPrivateDataException({ message: 'x', ...meta(400) }), {
+      op: 'GetClip',
+      stream: 's',
+    });
+    expect(mapped).toMatchObject({ code: 'E_CODEC_CHANGE', exitCode: 6 });
+    expect(mapped.message).toMatch(/codec configuration change inside the range/);
+    expect(mapped.hint).toMatch(/does not span the change/);
   });
 
   it('maps NoDataRetention to E_NO_MEDIA with a hint about retention', () => {

@@ -4,6 +4,7 @@ import { addAwsOptions, readAwsOptions, type AwsOptions } from '../options/aws-o
 import { choiceOption, flagOption, stringOption } from '../options/option-values.js';
 import { addOutputModeOptions, readOutputMode, type OutputMode } from '../options/output-mode.js';
 import { durationParser, integerParser } from '../options/parse-number.js';
+import { addRetryOptions, readRetryOptions, type RetryOptions } from '../options/retry-options.js';
 import { addTimeOptions, readTimeSpec, type TimeSpec } from '../options/time-options.js';
 import { successDocument, writeJsonDocument, type ImagesJsonResult } from '../render/json.js';
 
@@ -25,6 +26,8 @@ export type ImagesOptions = {
   readonly output?: string;
   readonly sheet?: string;
   readonly force: boolean;
+  /** `--retries`, `--retry-max-time`: the budget of each GetImages page (as for get, list and streams). */
+  readonly download: RetryOptions;
   readonly aws: AwsOptions;
   readonly mode: OutputMode;
 };
@@ -64,6 +67,7 @@ export function imagesCommand(deps: ImagesCommandDeps): Command {
     .option('--sheet <file.html>', 'write one self-contained HTML contact sheet (pictures inlined; no files unless -o)')
     .option('--force', 'overwrite existing image files and sheet');
   addTimeOptions(command);
+  addRetryOptions(command);
   addAwsOptions(command);
   addOutputModeOptions(command, { progress: false });
   command.addHelpText(
@@ -90,7 +94,8 @@ Examples:
       ...optional('output', stringOption(values, 'output')),
       ...optional('sheet', stringOption(values, 'sheet')),
       force: flagOption(values, 'force'),
-      aws: readAwsOptions(values),
+      download: readRetryOptions(values),
+      aws: readAwsOptions(values, deps.io.env),
       mode: readOutputMode(values, deps.io),
     };
     const result = await deps.runImages(options);

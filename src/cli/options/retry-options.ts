@@ -9,7 +9,7 @@ export type RetryOptions = {
   readonly retryMaxTimeMs: number;
 };
 
-/** Add `--retries` and `--retry-max-time` (defaults from src/clip/get-defaults.ts) to get, list and streams. */
+/** Add `--retries` and `--retry-max-time` (defaults from src/clip/get-defaults.ts) to get, list, streams and images. */
 export function addRetryOptions(command: Command): Command {
   return command
     .addOption(

@@ -49,8 +49,9 @@ export function createArchiveRenderer(io: CliIo, mode: OutputMode, logFormat: 'h
     emit(event) {
       switch (event.type) {
         case 'streams':
-          if (event.added.length > 0) say(`Archiving ${event.streams.length} streams (new: ${list(event.added)})`);
-          else say(`Archiving ${event.streams.length} streams`);
+          if (event.added.length > 0)
+            say(`Archiving ${count(event.streams.length, 'stream')} (new: ${list(event.added)})`);
+          else say(`Archiving ${count(event.streams.length, 'stream')}`);
           return;
         case 'segment-start':
           live.set(event.stream, `${span(event.segment)}  starting`);
@@ -114,7 +115,7 @@ export function createArchiveRenderer(io: CliIo, mode: OutputMode, logFormat: 'h
 
 function totalsLine(totals: Totals, elapsedMs: number): string {
   const rate = totals.bytes / Math.max(1, elapsedMs / 1000);
-  return `${totals.segments} segments (${totals.empty} empty), ${formatBytes(totals.bytes)}, ${formatBytes(rate)}/s, ${totals.gaps} gaps, ${totals.failures} failures`;
+  return `${count(totals.segments, 'segment')} (${totals.empty} empty), ${formatBytes(totals.bytes)}, ${formatBytes(rate)}/s, ${count(totals.gaps, 'gap')}, ${count(totals.failures, 'failure')}`;
 }
 
 function span(segment: Segment): string {

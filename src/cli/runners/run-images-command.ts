@@ -24,6 +24,7 @@ import { formatDuration } from '../../time/format-duration.js';
 import { formatInstant } from '../../time/format-instant.js';
 import { resolveWindow } from '../../time/resolve-window.js';
 import type { ImagesOptions } from '../commands/images.js';
+import { withoutKeptParts } from '../../errors/remote-error.js';
 import type { CliIo } from '../io.js';
 import { formatBytes } from '../../text/format-bytes.js';
 import { jsonInstant, jsonSpan, type ImagesJsonResult } from '../render/json.js';
@@ -74,7 +75,7 @@ export async function runImagesCommand(options: ImagesOptions, io: CliIo): Promi
     const runtime: SamplingRuntime = {
       signal: io.signal,
       pacer: createPacer(IMAGES_PACING, Date.now()),
-      budget: DEFAULT_RETRY_BUDGET,
+      budget: { ...DEFAULT_RETRY_BUDGET, ...options.download },
       nowMs: () => Date.now(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       random: Math.random,
@@ -96,7 +97,8 @@ export async function runImagesCommand(options: ImagesOptions, io: CliIo): Promi
     return jsonResult(options, { window, everyMs }, records, tally);
   } catch (error) {
     await outputs.sheet?.discard();
-    throw error;
+    // Pictures are written one by one, each complete: there are no parts a rerun could reuse.
+    throw withoutKeptParts(error);
   } finally {
     await connection.close();
   }
@@ -188,12 +190,12 @@ async function recordImage(
 function summaryLine(tally: ImageTally, sampled: number): string {
   const gaps = tally.gaps.map(
     (gap) =>
-      `${formatInstant(gap.firstMs)}${gap.images > 1 ? ` … ${formatInstant(gap.lastMs)}` : ''} (${gap.error}, ${gap.images})`,
+      `${formatInstant(gap.firstMs)}${gap.images > 1 ? ` … ${formatInstant(gap.lastMs)}` : ''} (${gap.error}, ${count(gap.images, 'instant')})`,
   );
   const missing = sampled - tally.written;
   return (
     `Wrote ${tally.written} of ${count(sampled, 'picture')}, ${formatBytes(tally.bytes)}` +
-    (missing === 0 ? '' : `; ${missing} without a picture: ${gaps.join(', ')}`)
+    (missing === 0 ? '' : `; ${count(missing, 'instant')} without a picture: ${gaps.join(', ')}`)
   );
 }
 
@@ -201,15 +203,20 @@ function nothingWritten(tally: ImageTally, sampled: number): Error {
   if (tally.mediaError > 0) {
     return new MediaError(
       'E_MEDIA_UNSUPPORTED',
-      `GetImages could not make a picture at any of the ${count(sampled, 'instant')} (MEDIA_ERROR)`,
+      `GetImages could not make a picture at ${anyOf(sampled, 'instant')} (MEDIA_ERROR)`,
       {
         hint: 'A producer-side problem: the footage cannot be decoded (audio only, or media KVS cannot read)',
       },
     );
   }
-  return new NotFoundError('E_NO_MEDIA', `No footage at any of the ${count(sampled, 'sampled instant')} (NO_MEDIA)`, {
+  return new NotFoundError('E_NO_MEDIA', `No footage at ${anyOf(sampled, 'sampled instant')} (NO_MEDIA)`, {
     hint: "Check the range with `kvs-clip list`, the --timestamps selector and the stream's retention period",
   });
+}
+
+/** `the 1 instant`, `any of the 3 instants`. */
+function anyOf(n: number, noun: string): string {
+  return n === 1 ? `the 1 ${noun}` : `any of the ${count(n, noun)}`;
 }
 
 function jsonResult(

@@ -1,6 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { withoutKeptParts } from '../../errors/remote-error.js';
 import { OutputError } from '../../errors/output-error.js';
 import type { ObjectSink } from '../../clip/targets/object-store.js';
 import { joinFiles, type JoinFilesOptions, type JoinFilesSummary } from '../../mp4/write/join-clips.js';
@@ -54,7 +55,8 @@ export async function joinToS3(
       return { summary: { ...summary, outputs: [uri] }, object: jsonS3Object(await opened.sink.commit()) };
     } catch (error) {
       await opened.sink?.discard().catch(() => undefined);
-      throw error;
+      // The upload is aborted, not resumed: the S3 hint's "finished parts are kept" does not hold here.
+      throw withoutKeptParts(error);
     } finally {
       await rm(scratchDir, { recursive: true, force: true });
     }

@@ -12,6 +12,7 @@ import { formatBytes } from '../../text/format-bytes.js';
 import { jsonSpan, type ListJsonResult } from '../render/json.js';
 import { openKvsClients } from './open-kvs-clients.js';
 import { count } from '../../text/count.js';
+import { withoutKeptParts } from '../../errors/remote-error.js';
 
 /**
  * `kvs-clip list`: resolve the window, ListFragments (all pages, paced and retried as `get` does), summarise into continuous spans and
@@ -42,7 +43,10 @@ export async function runList(options: ListOptions, io: CliIo): Promise<ListJson
         },
         signal: io.signal,
       },
-    );
+    ).catch((error: unknown) => {
+      // list downloads no parts: its failure hints must not promise kept ones.
+      throw withoutKeptParts(error);
+    });
     const coverage = summariseCoverage(fragments, { selector: time.selector, window });
     const result: ListJsonResult = {
       command: 'list',
