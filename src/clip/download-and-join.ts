@@ -1,30 +1,25 @@
 import { rm } from 'node:fs/promises';
-import { fetchParts, type ClipCallFacts, type FetchedPart, type PartReplanner } from '../download/fetch-parts.js';
 import {
-  assertManifestMatches,
-  manifestPathFor,
-  readManifest,
-  removeManifest,
-  writeManifest,
-  type ManifestIdentity,
-  type ManifestPart,
-  type ResumeManifest,
-  MANIFEST_VERSION,
-} from '../download/manifest.js';
-import { assertManifestFits } from '../download/assert-manifest-fits.js';
+  fetchParts,
+  type ClipCallFacts,
+  type FetchedPart,
+  type FetchPartsOptions,
+  type PartReplanner,
+} from '../download/fetch-parts.js';
+import { manifestPathFor, removeManifest, type ManifestIdentity } from '../download/manifest.js';
 import { withoutKeptParts } from '../errors/remote-error.js';
 import { createPrivateFile, makePublicFileMode } from '../download/create-private-file.js';
 import type { Clip } from '../mp4/model.js';
 import type { Part } from '../plan/part.js';
 import type { PreparedOutput } from '../output/atomic-file.js';
 import type { PartResult } from './get-types.js';
-import type { JoinLayout, OpenJoiner } from './join-port.js';
+import type { JoinerPort, JoinLayout, OpenJoiner } from './join-port.js';
 import type { CallContext } from './plan-window.js';
 import { makeDirectories } from '../output/make-directories.js';
 import { toOutputError } from '../output/to-output-error.js';
 import { getClipRuntime } from './get-clip-runtime.js';
-import { joinerScratch } from './open-joiner.js';
 import { readClipBody } from './read-spooled-clip.js';
+import { ResumeLedger, discardResumeState, type ResumePaths } from './resume-ledger.js';
 import { count } from '../text/count.js';
 
 export type DownloadAndJoinInput = {
@@ -74,83 +69,81 @@ export async function downloadAndJoin(
 ): Promise<DownloadAndJoinResult> {
   const file = input.target.kind === 'file' ? input.target.prepared : null;
   const base = file === null ? (input.target.kind === 'stream' ? input.target.spoolBase : '') : file.scratchBase;
-  const manifestPath = manifestPathFor(base);
-  const spoolDir = `${base}.kvsclip.d`;
-
-  let manifest: ResumeManifest | null = null;
-  if (file !== null) {
-    manifest = input.resume ? await readManifest(manifestPath, input.parts) : null;
-    if (manifest !== null) {
-      assertManifestMatches(manifest, input.identity, manifestPath);
-      await assertManifestFits(
-        manifest,
-        input.parts,
-        { partPath: file.partPath, journalPath: `${file.partPath}.kvsjoin` },
-        manifestPath,
-      );
-    } else await discardResumeState(file, manifestPath, spoolDir);
-  }
-  const entries: ManifestPart[] =
-    manifest?.parts.map((entry) => ({ ...entry })) ?? input.parts.map((part) => ({ part, status: 'planned' }));
-  let committed = manifest?.committedParts ?? 0;
-  let checkpoint: unknown = manifest?.checkpoint ?? null;
-  const finished = new Map<string, { sizeBytes: number; sha256: string }>();
-  const spoolPathFor = (part: Part): string => `${spoolDir}/${partKey(part)}.mp4`;
-  for (const entry of entries) {
-    if (entry.status === 'downloaded' && entry.sizeBytes !== undefined && entry.sha256 !== undefined) {
-      finished.set(spoolPathFor(entry.part), { sizeBytes: entry.sizeBytes, sha256: entry.sha256 });
-    }
-  }
-  if (manifest !== null && committed + finished.size > 0) {
+  const paths: ResumePaths = { manifest: manifestPathFor(base), spool: `${base}.kvsclip.d` };
+  const spoolPathFor = (part: Part): string => `${paths.spool}/${partKey(part)}.mp4`;
+  const ledger = await ResumeLedger.open(input, file, paths);
+  const finished = ledger.downloadedBodies(spoolPathFor);
+  if (ledger.resumed && ledger.committed + finished.size > 0) {
     context.emit({
       type: 'warning',
       code: 'resume',
-      message: `Resuming from ${manifestPath}: ${committed} of ${count(entries.length, 'part')} already joined, ${finished.size} more downloaded`,
+      message: `Resuming from ${paths.manifest}: ${ledger.committed} of ${count(ledger.total, 'part')} already joined, ${finished.size} more downloaded`,
     });
   }
-  await makeDirectories(spoolDir, { mode: 0o700 }).catch((cause: unknown) => {
-    throw toOutputError(cause, spoolDir);
+  await makeDirectories(paths.spool, { mode: 0o700 }).catch((cause: unknown) => {
+    throw toOutputError(cause, paths.spool);
   });
+  await ledger.save();
 
-  const save = async (): Promise<void> => {
-    if (file === null) return;
-    await writeManifest(manifestPath, {
-      version: MANIFEST_VERSION,
-      identity: input.identity,
-      parts: entries,
-      committedParts: committed,
-      checkpoint,
-    });
-  };
-  const update = (part: Part, change: Partial<ManifestPart>): void => {
-    const at = entries.findIndex((entry) => partKey(entry.part) === partKey(part));
-    const current = entries[at];
-    if (current !== undefined) entries[at] = { ...current, ...change };
-  };
-  await save();
-
-  const results: PartResult[] = entries.slice(0, committed).map((entry) => ({
-    part: entry.part,
-    ...(entry.sizeBytes === undefined ? {} : { downloadedBytes: entry.sizeBytes }),
-    resumed: true,
-  }));
-  if (file !== null && committed === 0) {
+  const results = ledger.resumedResults();
+  if (file !== null && ledger.committed === 0) {
     // The joiner opens the .part with the default mode; created private first, it stays 0o600 until the finished
     // output is given a plain file's mode. The joiner's own scratch files are its business (open-joiner.ts).
     await createPrivateFile(file.partPath);
   }
+  const join = await openJoin(input, file, ledger);
+  try {
+    const fetched = await fetchParts({
+      parts: ledger.remaining(),
+      indexOffset: ledger.committed,
+      concurrency: input.concurrency,
+      getClip: input.getClip,
+      readClip: input.readClip,
+      spoolPathFor,
+      finished,
+      replanner: input.replanner,
+      ...(join.streamHead === undefined ? {} : { streamHead: join.streamHead }),
+      consume: async (part: FetchedPart) => {
+        const next = await join.joiner().append(part);
+        // A streamed part counts once its whole body has arrived (Content-Length checked).
+        await part.complete;
+        await ledger.commit(part, next);
+        await rm(part.path, { force: true });
+        results.push({ part: part.part, downloadedBytes: part.sizeBytes, resumed: part.resumed });
+      },
+      onDownloaded: (part) => ledger.downloaded(part),
+      onReplan: (remaining) => ledger.replan(remaining),
+      ...getClipRuntime(context),
+    });
+    context.stats.retries += fetched.retries;
+    const bytes = await finishJoin(join.joiner(), file, paths);
+    return { parts: results, calls: fetched.calls, outputBytes: bytes };
+  } catch (error) {
+    throw await failJoin(error, join.joiner(), { file, paths, ledger, keepParts: input.keepParts });
+  }
+}
+
+/**
+ * The joiner over the output, resuming at the ledger's checkpoint. With write once, the head part streams into it
+ * and a body failing midway reopens it at the last checkpoint, exactly as a resumed run would (docs/pipeline.md).
+ */
+async function openJoin(
+  input: DownloadAndJoinInput,
+  file: PreparedOutput | null,
+  ledger: ResumeLedger,
+): Promise<{ joiner: () => JoinerPort; streamHead: FetchPartsOptions['streamHead'] }> {
   const first = input.parts[0];
   const last = input.parts[input.parts.length - 1];
-  const openJoiner = () =>
+  const open = () =>
     input.openJoiner({
       ...input.layout,
       ...(first === undefined || last === undefined
         ? {}
         : { expectedDurationMs: last.mediaEndMs - first.mediaStartMs }),
       output: file === null ? (input.target.kind === 'stream' ? input.target.stream : '') : file.partPath,
-      resume: committed > 0 ? checkpoint : null,
+      resume: ledger.committed > 0 ? ledger.checkpoint : null,
     });
-  let joiner = await openJoiner();
+  let joiner = await open();
   const streamHead =
     input.writeOnce === true && file !== null && input.layout.format === 'progressive'
       ? {
@@ -158,81 +151,40 @@ export async function downloadAndJoin(
           // Back to the last checkpoint, exactly as a resumed run would reopen it (docs/resume-and-state.md).
           rollback: async () => {
             await joiner.abort();
-            joiner = await openJoiner();
+            joiner = await open();
           },
         }
       : undefined;
-  let calls = 0;
-  try {
-    const fetched = await fetchParts({
-      parts: entries.slice(committed).map((entry) => entry.part),
-      indexOffset: committed,
-      concurrency: input.concurrency,
-      getClip: input.getClip,
-      readClip: input.readClip,
-      spoolPathFor,
-      finished,
-      replanner: input.replanner,
-      ...(streamHead === undefined ? {} : { streamHead }),
-      consume: async (part: FetchedPart) => {
-        const next = await joiner.append(part);
-        // A streamed part counts once its whole body has arrived (Content-Length checked).
-        await part.complete;
-        checkpoint = next;
-        committed++;
-        update(part.part, { status: 'committed', sizeBytes: part.sizeBytes, ...digestOf(part) });
-        await save();
-        await rm(part.path, { force: true });
-        results.push({ part: part.part, downloadedBytes: part.sizeBytes, resumed: part.resumed });
-      },
-      onDownloaded: async (part) => {
-        update(part.part, { status: 'downloaded', sizeBytes: part.sizeBytes, ...digestOf(part) });
-        await save();
-      },
-      onReplan: async (remaining) => {
-        entries.splice(
-          committed,
-          entries.length - committed,
-          ...remaining.map((part): ManifestPart => {
-            const known = entries.find((entry) => partKey(entry.part) === partKey(part));
-            return known ?? { part, status: 'planned' };
-          }),
-        );
-        await save();
-      },
-      ...getClipRuntime(context),
-    });
-    calls = fetched.calls;
-    context.stats.retries += fetched.retries;
-    const { bytes } = await joiner.finish();
-    if (file !== null) {
-      await file.commit();
-      await makePublicFileMode(file.finalPath);
-    }
-    await removeManifest(manifestPath);
-    await rm(spoolDir, { recursive: true, force: true });
-    return { parts: results, calls, outputBytes: bytes };
-  } catch (error) {
-    // The original failure is what the user must see; a joiner that also fails to stop adds nothing.
-    await joiner.abort().catch(() => undefined);
-    const resumable = file !== null && (committed > 0 || entries.some((entry) => entry.status === 'downloaded'));
-    if (!resumable && !input.keepParts) {
-      if (file !== null) await discardResumeState(file, manifestPath, spoolDir);
-      else await rm(spoolDir, { recursive: true, force: true });
-    }
-    throw resumable ? error : withoutKeptParts(error);
+  return { joiner: () => joiner, streamHead };
+}
+
+/** Writes the tail, puts a file in place with a plain mode, and removes the resume state; the output's size. */
+async function finishJoin(joiner: JoinerPort, file: PreparedOutput | null, paths: ResumePaths): Promise<number> {
+  const { bytes } = await joiner.finish();
+  if (file !== null) {
+    await file.commit();
+    await makePublicFileMode(file.finalPath);
   }
+  await removeManifest(paths.manifest);
+  await rm(paths.spool, { recursive: true, force: true });
+  return bytes;
 }
 
-function digestOf(part: FetchedPart): { sha256?: string } {
-  return part.sha256 === undefined ? {} : { sha256: part.sha256 };
-}
-
-/** Removes a previous run's manifest, spool folder and `.part` (starting over). */
-async function discardResumeState(file: PreparedOutput, manifestPath: string, spoolDir: string): Promise<void> {
-  await removeManifest(manifestPath);
-  await rm(spoolDir, { recursive: true, force: true });
-  // The joiner's journal beside the .part belongs to the discarded join too.
-  await rm(joinerScratch(file.partPath).journal, { force: true });
-  await file.discard();
+/**
+ * After a failure: stops the joiner, and unless a rerun could resume (or keepParts) removes the resume state. Returns
+ * the error to throw, marked as keeping no parts when nothing was kept.
+ */
+async function failJoin(
+  error: unknown,
+  joiner: JoinerPort,
+  state: { file: PreparedOutput | null; paths: ResumePaths; ledger: ResumeLedger; keepParts: boolean },
+): Promise<unknown> {
+  // The original failure is what the user must see; a joiner that also fails to stop adds nothing.
+  await joiner.abort().catch(() => undefined);
+  const resumable = state.ledger.resumable();
+  if (!resumable && !state.keepParts) {
+    if (state.file !== null) await discardResumeState(state.file, state.paths);
+    else await rm(state.paths.spool, { recursive: true, force: true });
+  }
+  return resumable ? error : withoutKeptParts(error);
 }

@@ -43,58 +43,13 @@ export async function fetchByTimeWindows(
   await makeDirectories(input.spoolDir, { mode: 0o700 }).catch((cause: unknown) => {
     throw toOutputError(cause, input.spoolDir);
   });
-  const joiner = await createJoiner({
-    output:
-      typeof input.output === 'string'
-        ? { kind: 'file', path: input.output }
-        : { kind: 'stream', stream: input.output },
-    format: input.layout.format,
-    faststart: input.layout.faststart,
-    gaps: input.layout.gaps === 'close' ? 'close' : 'keep',
-    expectedDurationMs: input.window.endMs - input.window.startMs,
-  });
-  let calls = 0;
-  let parts = 0;
+  const joiner = await openWindowJoiner(input);
+  const counts = { calls: 0, parts: 0 };
   try {
     for (let current = fallback.first, n = 1; current !== null; n++) {
       const range = current;
       const path = `${input.spoolDir}/${range.startMs}-${range.endMs}.mp4`;
-      const outcome: FallbackOutcome = await withRetry(
-        async () => {
-          calls++;
-          try {
-            // Fragments last at least 1 s: a window of N seconds holds at most N of them (the pacer's charge).
-            const fragments = Math.max(1, Math.ceil((range.endMs - range.startMs) / 1000));
-            await input.kvs.getClip(range, {
-              selector: input.selector,
-              beforeSend: () => paceGetClip(fragments, context),
-              destPath: path,
-              signal: context.signal,
-              onBytes: () => undefined,
-            });
-          } catch (error) {
-            if (error instanceof NotFoundError && error.code === 'E_NO_MEDIA') return { kind: 'empty' } as const;
-            throw error;
-          }
-          return { kind: 'fetched', sizeBytes: (await stat(path)).size } as const;
-        },
-        {
-          label: `GetClip window ${n} (${formatInstant(range.startMs)})`,
-          budget: context.budget,
-          random: context.random,
-          nowMs: context.nowMs,
-          sleep: context.sleep,
-          signal: context.signal,
-          classify: (error) => input.kvs.classify(error),
-          toError: (error) => (error instanceof KvsClipError ? error : input.kvs.toError(error, 'GetClip')),
-          onRetry: (notice) => {
-            context.stats.retries++;
-            context.emit({ type: 'retry', op: 'GetClip', ...notice });
-          },
-          onThrottle: (error) => context.pacer.noteThrottle(throttleCauseOf(error)),
-          refreshEndpoint: () => input.kvs.refreshEndpoint(),
-        },
-      );
+      const outcome = await fetchWindowBody(range, n, path, input, context, () => counts.calls++);
       const decision = fallback.advance(range, outcome);
       if (decision.accept) {
         if (decision.possiblyTruncated) {
@@ -104,30 +59,20 @@ export async function fetchByTimeWindows(
             message: `GetClip window ${n} may be truncated (near the 100 MB cap at the smallest step)`,
           });
         }
-        const clip = await input.readClip(path);
-        const source = await openFileSource(path);
-        try {
-          await joiner.append({
-            source,
-            clip,
-            name: `window ${formatInstant(range.startMs)}..${formatInstant(range.endMs)}`,
-          });
-        } finally {
-          await source.close();
-        }
-        parts++;
+        await appendWindow(joiner, range, path, input.readClip);
+        counts.parts++;
       }
       await rm(path, { force: true });
       current = decision.next;
     }
-    if (parts === 0) {
+    if (counts.parts === 0) {
       throw new NotFoundError(
         'E_NO_MEDIA',
         `No media in ${formatInstant(input.window.startMs)} → ${formatInstant(input.window.endMs)}`,
       );
     }
     const summary = await joiner.finish();
-    return { calls, parts, bytes: summary.bytes };
+    return { calls: counts.calls, parts: counts.parts, bytes: summary.bytes };
   } catch (error) {
     // The original failure is what the user must see; a joiner that also fails to stop adds nothing.
     await joiner.abort().catch(() => undefined);
@@ -135,5 +80,88 @@ export async function fetchByTimeWindows(
     throw withoutKeptParts(error);
   } finally {
     await rm(input.spoolDir, { recursive: true, force: true });
+  }
+}
+
+type WindowJoiner = Awaited<ReturnType<typeof createJoiner>>;
+
+/** The joiner for the windows, sized by the whole window (no fragment list to plan from). */
+function openWindowJoiner(input: TimeWindowsInput): Promise<WindowJoiner> {
+  return createJoiner({
+    output:
+      typeof input.output === 'string'
+        ? { kind: 'file', path: input.output }
+        : { kind: 'stream', stream: input.output },
+    format: input.layout.format,
+    faststart: input.layout.faststart,
+    gaps: input.layout.gaps === 'close' ? 'close' : 'keep',
+    expectedDurationMs: input.window.endMs - input.window.startMs,
+  });
+}
+
+/** One window's GetClip into `path`, with retries: `fetched` (its size) or `empty` (no media in it). */
+function fetchWindowBody(
+  range: TimeRange,
+  n: number,
+  path: string,
+  input: TimeWindowsInput,
+  context: CallContext,
+  countCall: () => void,
+): Promise<FallbackOutcome> {
+  return withRetry(
+    async () => {
+      countCall();
+      try {
+        // Fragments last at least 1 s: a window of N seconds holds at most N of them (the pacer's charge).
+        const fragments = Math.max(1, Math.ceil((range.endMs - range.startMs) / 1000));
+        await input.kvs.getClip(range, {
+          selector: input.selector,
+          beforeSend: () => paceGetClip(fragments, context),
+          destPath: path,
+          signal: context.signal,
+          onBytes: () => undefined,
+        });
+      } catch (error) {
+        if (error instanceof NotFoundError && error.code === 'E_NO_MEDIA') return { kind: 'empty' } as const;
+        throw error;
+      }
+      return { kind: 'fetched', sizeBytes: (await stat(path)).size } as const;
+    },
+    {
+      label: `GetClip window ${n} (${formatInstant(range.startMs)})`,
+      budget: context.budget,
+      random: context.random,
+      nowMs: context.nowMs,
+      sleep: context.sleep,
+      signal: context.signal,
+      classify: (error) => input.kvs.classify(error),
+      toError: (error) => (error instanceof KvsClipError ? error : input.kvs.toError(error, 'GetClip')),
+      onRetry: (notice) => {
+        context.stats.retries++;
+        context.emit({ type: 'retry', op: 'GetClip', ...notice });
+      },
+      onThrottle: (error) => context.pacer.noteThrottle(throttleCauseOf(error)),
+      refreshEndpoint: () => input.kvs.refreshEndpoint(),
+    },
+  );
+}
+
+/** Joins one accepted window body, read and checked, then closes it. */
+async function appendWindow(
+  joiner: WindowJoiner,
+  range: TimeRange,
+  path: string,
+  readClip: (path: string) => Promise<Clip>,
+): Promise<void> {
+  const clip = await readClip(path);
+  const source = await openFileSource(path);
+  try {
+    await joiner.append({
+      source,
+      clip,
+      name: `window ${formatInstant(range.startMs)}..${formatInstant(range.endMs)}`,
+    });
+  } finally {
+    await source.close();
   }
 }

@@ -9,6 +9,7 @@ import { fetchByTimeWindows } from './fetch-by-time-windows.js';
 import { finishGet } from './finish-get.js';
 import type { GetDeps, GetOptions } from './get-types.js';
 import { joinLayoutOf } from './join-layout-of.js';
+import type { JoinLayout } from './join-port.js';
 import { outputName } from './output-name.js';
 import { pathExists } from './path-exists.js';
 import type { CallContext } from './plan-window.js';
@@ -58,30 +59,42 @@ export async function fetchWithoutListing(
   const finalPath = outputName({ ...output, stream: options.stream, selector }, window, deps.cwd);
   if (output.skipExisting && (await pathExists(finalPath)))
     return outcome({ output: finalPath, outputs: [finalPath], skipped: true });
+  const done = await joinIntoFile(finalPath, output, layout, (partPath) =>
+    fetchByTimeWindows({ ...shared, output: partPath, spoolDir: `${finalPath}.kvsclip.d` }, context),
+  );
+  const written = outcome({ output: finalPath, outputs: [finalPath], calls: done.calls, bytes: done.bytes });
+  return finishGet(written, options, deps, run.hooks);
+}
+
+/**
+ * The joined file: `.part` beside the final name, the joiner's files created private first (as in downloadAndJoin),
+ * renamed into place with a plain file's mode once `join` succeeds; on failure nothing under the final name.
+ */
+async function joinIntoFile(
+  finalPath: string,
+  output: GetOptions['output'],
+  layout: JoinLayout,
+  join: (partPath: string) => Promise<{ calls: number; bytes: number }>,
+): Promise<{ calls: number; bytes: number }> {
   const prepared = await prepareOutput(finalPath, { force: output.force, mkdir: output.mkdir });
-  // As in downloadAndJoin: the joiner's files are created private first, the finished output gets a plain mode.
   const progressive = layout.format === 'progressive';
   const scratch = [
     prepared.partPath,
     ...(progressive ? [`${prepared.partPath}.kvsjoin`] : []),
     ...(progressive && layout.faststart ? [`${prepared.partPath}.faststart`] : []),
   ];
-  let calls: number;
-  let bytes: number;
   try {
     for (const path of scratch) await createPrivateFile(path);
-    const output = prepared.partPath;
-    const done = await fetchByTimeWindows({ ...shared, output, spoolDir: `${finalPath}.kvsclip.d` }, context);
+    const done = await join(prepared.partPath);
     await rm(`${prepared.partPath}.faststart`, { force: true });
     await prepared.commit();
     await makePublicFileMode(finalPath);
-    ({ calls, bytes } = done);
+    return done;
   } catch (error) {
     await prepared.discard();
     await rm(`${prepared.partPath}.faststart`, { force: true });
     throw error;
   }
-  return finishGet(outcome({ output: finalPath, outputs: [finalPath], calls, bytes }), options, deps, run.hooks);
 }
 
 const zero = { fragmentCount: 0, sizeBytes: 0 } as const;

@@ -60,12 +60,10 @@ export async function runCron(
   }
 }
 
+type CronRun = { options: GetOptions; settleMs: number; deps: GetDeps; context: CallContext; fetchWindow: FetchWindow };
+
 /** One cron window: `pending` before the first GetClip, the post-steps owed once written, then the cursor. */
-async function archiveWindow(
-  state: CronState | undefined,
-  store: CronStore,
-  run: { options: GetOptions; settleMs: number; deps: GetDeps; context: CallContext; fetchWindow: FetchWindow },
-): Promise<GetResult> {
+async function archiveWindow(state: CronState | undefined, store: CronStore, run: CronRun): Promise<GetResult> {
   const { options, deps, settleMs } = run;
   const { window, align, firstRun } = cronWindow(options, state, {
     nowMs: deps.nowMs(),
@@ -73,45 +71,10 @@ async function archiveWindow(
     statePath: store.path,
   });
   const cursorMs = state?.cursorMs ?? window.startMs;
-  const lastFragmentNumber = state?.lastFragmentNumber;
-  const keep = lastFragmentNumber === undefined ? {} : { lastFragmentNumber };
-  if (window.endMs <= window.startMs) {
-    const empty = emptyWindow(options, window, settleMs, deps);
-    const facts = {
-      options,
-      window: empty,
-      align,
-      startedMs: deps.nowMs(),
-      nowMs: deps.nowMs,
-      stats: run.context.stats,
-    };
-    return resultOf(facts, null, { stateCursorMs: cursorMs });
-  }
-  const facts = { cursorMs, window, options, lastFragmentNumber };
-  let pending: PendingWindow | undefined;
-  const savePending = (next: PendingWindow): Promise<void> =>
-    store.save({ cursorMs, ...keep, pending: (pending = next) });
-  const outcome = await run.fetchWindow(
-    options,
-    deps,
-    run.context,
-    { window, align },
-    {
-      emptyIsSuccess: true,
-      existingIsDone: state?.pending !== undefined,
-      beforeDownload: (output) => savePending({ startMs: window.startMs, endMs: window.endMs, output }),
-      afterWrite: async (written, owed) => {
-        if (owed.length === 0) return;
-        const output = written.result.output ?? owed[0]?.output ?? '';
-        const base = pending ?? { startMs: window.startMs, endMs: window.endMs, output };
-        await savePending({ ...base, written: nextCursor(written.lastFragment, facts), steps: [...owed] });
-      },
-      onStepDone: async (done) => {
-        if (pending === undefined) return;
-        await savePending({ ...pending, steps: (pending.steps ?? []).filter((step) => step !== done) });
-      },
-    },
-  );
+  if (window.endMs <= window.startMs) return emptyCronResult(run, window, align, cursorMs);
+  const facts = { cursorMs, window, options, lastFragmentNumber: state?.lastFragmentNumber };
+  const hooks = pendingHooks(store, facts, state?.pending !== undefined);
+  const outcome = await run.fetchWindow(options, deps, run.context, { window, align }, hooks);
   if (options.download.dryRun) return outcome.result;
   const next = nextCursor(outcome.lastFragment, facts);
   await store.save(next);
@@ -122,6 +85,45 @@ async function archiveWindow(
       message: `Started the archive state ${store.path} at ${formatInstant(window.startMs)}`,
     });
   return { ...outcome.result, stateCursorMs: next.cursorMs };
+}
+
+/** Nothing settled yet: success with the cursor where it was. */
+function emptyCronResult(run: CronRun, window: TimeRange, align: Align, cursorMs: number): GetResult {
+  const { options, deps, settleMs } = run;
+  const empty = emptyWindow(options, window, settleMs, deps);
+  const facts = { options, window: empty, align, startedMs: deps.nowMs(), nowMs: deps.nowMs, stats: run.context.stats };
+  return resultOf(facts, null, { stateCursorMs: cursorMs });
+}
+
+/**
+ * The window's hooks into the state file: `pending` before the download, the post-steps owed once the output is
+ * written (with the cursor they will release), and each step struck off as it succeeds.
+ */
+function pendingHooks(
+  store: CronStore,
+  facts: { cursorMs: number; window: TimeRange; options: GetOptions; lastFragmentNumber: string | undefined },
+  existingIsDone: boolean,
+): WindowHooks {
+  const { cursorMs, window, lastFragmentNumber } = facts;
+  const keep = lastFragmentNumber === undefined ? {} : { lastFragmentNumber };
+  let pending: PendingWindow | undefined;
+  const savePending = (next: PendingWindow): Promise<void> =>
+    store.save({ cursorMs, ...keep, pending: (pending = next) });
+  return {
+    emptyIsSuccess: true,
+    existingIsDone,
+    beforeDownload: (output) => savePending({ startMs: window.startMs, endMs: window.endMs, output }),
+    afterWrite: async (written, owed) => {
+      if (owed.length === 0) return;
+      const output = written.result.output ?? owed[0]?.output ?? '';
+      const base = pending ?? { startMs: window.startMs, endMs: window.endMs, output };
+      await savePending({ ...base, written: nextCursor(written.lastFragment, facts), steps: [...owed] });
+    },
+    onStepDone: async (done) => {
+      if (pending === undefined) return;
+      await savePending({ ...pending, steps: (pending.steps ?? []).filter((step) => step !== done) });
+    },
+  };
 }
 
 /**

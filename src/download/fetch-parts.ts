@@ -1,3 +1,10 @@
+/**
+ * The download scheduler of a listed get (docs/pipeline.md): parts fetched `concurrency` at a time and handed to the
+ * consumer strictly in order, with re-planning of truncated or rejected parts. Long (over 300 lines): about 130 lines
+ * are the documented option and result types, and the scheduler, the head hand-off and the per-part fetch share one
+ * Context and the slot queue's invariants. The attempt and what replaces a part after it (fetchAttempt, attemptOnce,
+ * replacedAfter, relistAfter) are the natural next piece to move into a file of its own.
+ */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, rm, stat } from 'node:fs/promises';

@@ -2,6 +2,9 @@
  * Serialises in-memory samples as a complete MP4 (moov-first, moov-last or fragmented) whose size is known before
  * the first byte is produced: the emulator synthesises GetClip bodies with it and sends Content-Length up front.
  * Sample bytes are pulled lazily through `MemorySample.bytes()`, so a 100 MB clip is never held at once.
+ *
+ * Longer than 300 lines: the progressive and the fragmented layouts share the unit list and the size-known-first
+ * invariant (every box's size fixed before the first byte is emitted), so they are read side by side. Emulator-only.
  */
 import { InternalError } from '../errors/internal-error.js';
 import { buildFtyp } from '../mp4/boxes/ftyp.js';

@@ -1,3 +1,9 @@
+/**
+ * Uploading a finished local file to S3 (docs/s3.md): one PutObject below the multipart minimum, else a multipart
+ * upload resumed from its state file. Longer than 300 lines because the multipart steps (open or continue, send the
+ * missing parts, complete, abort) share one state-file invariant — the file records exactly the parts S3 holds — and
+ * are read together with the single-put path and the existence check they fall back to.
+ */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';

@@ -43,8 +43,11 @@ const STREAMS: readonly StreamSpec[] = [
   // bisected, then both configurations are joined.
   stream('cpd', { cpdChanges: [{ atMs: END - 60_500 }] }),
   stream('nocpd', { clipError: 'missing-codec-private-data' }),
+  // The same change on a stream whose listing is denied: time windows, nothing to bisect by.
+  stream('cpdlocked', { cpdChanges: [{ atMs: END - 60_500 }] }),
 ];
 const FAULTS: readonly FaultSpec[] = [
+  { op: 'ListFragments', stream: 'cpdlocked', action: { kind: 'error', name: 'NotAuthorizedException' } },
   { op: 'GetClip', stream: 'codec', action: { kind: 'error', name: 'InvalidCodecPrivateDataException', status: 400 } },
 ];
 
@@ -54,8 +57,8 @@ let root: string;
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'kvs-clip-outcomes-'));
-  const common = { ...clientEmulatorOptions(), streams: STREAMS, seed: 7, quotas: false as const };
-  capped = await startEmulator({ ...common, caps: { maxFragments: CAP_FRAGMENTS }, faults: FAULTS });
+  const common = { ...clientEmulatorOptions(), streams: STREAMS, seed: 7, quotas: false as const, faults: FAULTS };
+  capped = await startEmulator({ ...common, caps: { maxFragments: CAP_FRAGMENTS } });
   uncapped = await startEmulator(common);
 });
 afterAll(async () => {
@@ -170,6 +173,17 @@ describe('a GetClip attempt that comes back truncated or refused for a codec cha
     expect(refused.length).toBeGreaterThanOrEqual(8);
     const ranges = refused.map((entry) => JSON.stringify(entry.body));
     expect(new Set(ranges).size).toBe(ranges.length);
+    expect(existsSync(join(dir, 'out.mp4'))).toBe(false);
+  });
+
+  it('reports E_CODEC_CHANGE at once without a listing, where a time window spans the change', async () => {
+    // Uncapped: the fallback's time windows have no exact truncation check (docs/planning.md, "Without a listing").
+    const { result, dir, events } = await run(get(uncapped, 'cpdlocked'));
+    expect(result.code, result.stderr).toBe(6);
+    expect(warnings(events, 'list-fallback')).toHaveLength(1);
+    const error = errorOf(result);
+    expect(error).toMatchObject({ code: 'E_CODEC_CHANGE', exitCode: 6 });
+    expect(error.message).toMatch(/a codec configuration change inside the range/);
     expect(existsSync(join(dir, 'out.mp4'))).toBe(false);
   });
 

@@ -3,6 +3,10 @@
  * anchoring, snapping, gap and overlap policy, sample-entry merging and join-mismatch checks. Pure; shared by the
  * progressive plan and the fragmented writer. The arithmetic lives in `timeline.ts`, the per-part arrays in
  * `part-units.ts`.
+ *
+ * Longer than 300 lines: `Timeline` is one class whose methods share the per-track state (`TrackState`: origin,
+ * previous end, sample entries, samples so far) that anchoring, snapping and entry merging all update; the arithmetic
+ * and the per-part arrays already live outside it.
  */
 import { InternalError } from '../../errors/internal-error.js';
 import { MediaError } from '../../errors/media-error.js';
