@@ -161,7 +161,7 @@ function contextOf(run: FleetRun, stream: string, deps: GetDeps): ReturnType<typ
     },
     deps,
   );
-  return { ...context, kvs: budgetedPort(context.kvs, run.budget, stream) };
+  return { ...context, kvs: budgetedPort(context.kvs, run.budget, stream, run.deps) };
 }
 
 function streamError(error: unknown): StreamError {

@@ -18,6 +18,7 @@ import type { CallContext } from './plan-window.js';
 import { makeDirectories } from '../output/make-directories.js';
 import { toOutputError } from '../output/to-output-error.js';
 import { getClipRuntime } from './get-clip-runtime.js';
+import { joinerScratch } from './open-joiner.js';
 import { readClipBody } from './read-spooled-clip.js';
 import { ResumeLedger, discardResumeState, type ResumePaths } from './resume-ledger.js';
 import { count } from '../text/count.js';
@@ -164,6 +165,8 @@ async function finishJoin(joiner: JoinerPort, file: PreparedOutput | null, paths
   if (file !== null) {
     await file.commit();
     await makePublicFileMode(file.finalPath);
+    // A join through a sink keeps its journal until the commit (a failed upload resumes from it).
+    await rm(joinerScratch(file.partPath).journal, { force: true });
   }
   await removeManifest(paths.manifest);
   await rm(paths.spool, { recursive: true, force: true });

@@ -50,7 +50,9 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
           startMs: fetched.part.mediaStartMs,
         });
       } finally {
+        // The joiner is done with a streamed body: whatever still arrives is dropped, not held for it.
         if (fetched.body === undefined) await source.close();
+        else fetched.body.release(Number.POSITIVE_INFINITY);
       }
     },
     async finish() {

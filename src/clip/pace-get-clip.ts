@@ -6,7 +6,12 @@ import type { CallContext } from './plan-window.js';
  * its slot (cancellable). Runs as the last step before the request leaves, so the time spent resolving the data
  * endpoint is not charged twice.
  */
-export function paceGetClip(fragments: number, context: CallContext): Promise<void> {
-  const wait = context.pacer.reserveGetClip(fragments, context.nowMs());
-  return sleepUnlessCancelled(wait, { sleep: context.sleep, signal: context.signal });
+export async function paceGetClip(fragments: number, context: CallContext): Promise<void> {
+  const cancellable = { sleep: context.sleep, signal: context.signal };
+  await sleepUnlessCancelled(context.pacer.reserveGetClip(fragments, context.nowMs()), cancellable);
+  // The slot's timer may fire late (a busy event loop): keep a full interval after the call that actually left last.
+  for (let extra = context.pacer.confirmGetClip(context.nowMs()); extra > 0;) {
+    await sleepUnlessCancelled(extra, cancellable);
+    extra = context.pacer.confirmGetClip(context.nowMs());
+  }
 }

@@ -64,6 +64,12 @@ type Bucket = {
 export type Pacer = {
   /** Reserves one GetClip call of `fragments` fragments; returns how long to wait before sending it. */
   reserveGetClip(fragments: number, nowMs: number): number;
+  /**
+   * Call when the reserved wait is over, right before sending: the extra wait so that this call leaves at least one
+   * learned interval after the previous one actually left (a timer that fired late, on a busy event loop, must not
+   * bring the next call closer); 0 means send now, and the call is recorded as sent.
+   */
+  confirmGetClip(nowMs: number): number;
   /** Reserves one ListFragments call; returns how long to wait before sending it. */
   reserveListFragments(nowMs: number): number;
   /**
@@ -143,6 +149,7 @@ export function createPacer(options: PacerOptions, startMs: number): Pacer {
   };
   // Unpaced reservations charge nothing: when pacing starts, the buckets are full, as for a fresh run.
   let paced = options.unpacedUntilThrottle !== true;
+  let lastGetClipSentMs = Number.NEGATIVE_INFINITY;
   return {
     reserveGetClip(count, nowMs) {
       if (!paced) return 0;
@@ -151,6 +158,12 @@ export function createPacer(options: PacerOptions, startMs: number): Pacer {
       charge(fragments, count, at);
       if (fragmentFactor < 1) setFragmentFactor(fragmentFactor * (1 + FRAGMENT_CREEP));
       return at - nowMs;
+    },
+    confirmGetClip(nowMs) {
+      const due = lastGetClipSentMs + intervalMs(getClip.spacing);
+      if (paced && nowMs < due) return Math.ceil(due - nowMs);
+      lastGetClipSentMs = nowMs;
+      return 0;
     },
     reserveListFragments(nowMs) {
       if (!paced) return 0;

@@ -4,6 +4,11 @@
  * the joiner starts on the part (`stream()`); from then on they are kept in memory only until the joiner has copied
  * them (`release`), so the head part's payload is written once, into the output. Memory is capped: when the joiner
  * waits for bytes beyond the cap (an unusual layout), the rest is spilled to the spool file and read back from there.
+ *
+ * Readers and the writer wait on separate signals: a reader that starts waiting wakes only the writer, the writer
+ * wakes only the readers once bytes arrived. With one shared signal two readers (the joiner reads block i + 1 while
+ * block i is still loading) woke each other in an endless chain of microtasks that starved the event loop, so no
+ * socket byte was read again and the get hung (test/download/write-once.e2e.test.ts).
  */
 import { createHash, type Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
@@ -34,8 +39,10 @@ export class PartBody implements ByteSource {
   private ended = false;
   private failure: Error | null = null;
   private readersWaiting = 0;
-  private wake: (() => void) | null = null;
-  private changed: Promise<void> = this.nextChange();
+  /** Readers wait here for bytes, the end or a failure. */
+  private readonly arrived = new Signal();
+  /** The writer waits here for room in memory, a reader that needs bytes beyond the cap, or a failure. */
+  private readonly room = new Signal();
 
   constructor(readonly path: string) {}
 
@@ -60,7 +67,7 @@ export class PartBody implements ByteSource {
       },
       final(callback) {
         body.ended = true;
-        body.notify();
+        body.arrived.notify();
         callback();
       },
       destroy(error, callback) {
@@ -88,7 +95,7 @@ export class PartBody implements ByteSource {
   stream(): void {
     this.streaming = true;
     this.hash = null;
-    this.notify();
+    this.room.notify();
   }
 
   /** The joiner needs no byte below `offset` any more (Infinity: none at all, the rest is dropped on arrival). */
@@ -101,7 +108,7 @@ export class PartBody implements ByteSource {
       this.memory.shift();
       this.memoryBytes -= first.bytes.length;
     }
-    this.notify();
+    this.room.notify();
   }
 
   async read(offset: number, length: number): Promise<Uint8Array> {
@@ -129,11 +136,12 @@ export class PartBody implements ByteSource {
     for (const chunk of chunks) bytes += chunk.length;
     if (this.releasedBelow === Number.POSITIVE_INFINITY) {
       this.received += bytes;
-      this.notify();
+      this.arrived.notify();
       return;
     }
     while (this.streaming && this.memoryBytes + bytes > MEMORY_CAP_BYTES && this.readersWaiting === 0) {
-      await this.changed;
+      if (this.failure !== null) throw this.failure;
+      await this.room.wait();
     }
     if (this.streaming && this.memoryBytes + bytes <= MEMORY_CAP_BYTES) {
       for (const chunk of chunks) {
@@ -142,7 +150,7 @@ export class PartBody implements ByteSource {
       }
       this.memoryBytes += bytes;
     } else await this.spool(chunks, bytes);
-    this.notify();
+    this.arrived.notify();
   }
 
   private async spool(chunks: Buffer[], bytes: number): Promise<void> {
@@ -161,10 +169,11 @@ export class PartBody implements ByteSource {
       if (this.ended) {
         throw new MediaError('E_MP4_PARSE', `body ended after ${this.received} of ${this.size} bytes`);
       }
+      const next = this.arrived.wait();
       this.readersWaiting++;
-      this.notify();
+      this.room.notify();
       try {
-        await this.changed;
+        await next;
       } finally {
         this.readersWaiting--;
       }
@@ -196,16 +205,27 @@ export class PartBody implements ByteSource {
 
   private fail(error: Error): void {
     this.failure ??= error;
-    this.notify();
+    this.arrived.notify();
+    this.room.notify();
+  }
+}
+
+/** One kind of change: `wait()` settles at the next `notify()` (each round gets a fresh promise). */
+class Signal {
+  private wake: () => void = () => undefined;
+  private next: Promise<void> = this.renew();
+
+  wait(): Promise<void> {
+    return this.next;
   }
 
-  private notify(): void {
+  notify(): void {
     const wake = this.wake;
-    this.changed = this.nextChange();
-    wake?.();
+    this.next = this.renew();
+    wake();
   }
 
-  private nextChange(): Promise<void> {
+  private renew(): Promise<void> {
     return new Promise<void>((resolve) => {
       this.wake = resolve;
     });

@@ -16,6 +16,7 @@ import { joinAlone } from './figures/join-alone.mjs';
 import { emulatorServe } from './figures/emulator-serve.mjs';
 import { imagesMemory } from './figures/images-memory.mjs';
 import { s3 } from './figures/s3.mjs';
+import { archive } from './figures/archive.mjs';
 
 const FIGURES = {
   wire,
@@ -26,6 +27,7 @@ const FIGURES = {
   emulator: emulatorServe,
   images: imagesMemory,
   s3,
+  archive,
 };
 
 const argv = process.argv.slice(2);

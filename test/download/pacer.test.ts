@@ -25,6 +25,23 @@ describe('createPacer', () => {
     expect(p.rateFactor).toBeLessThan(1);
   });
 
+  it('holds a call one interval after the previous call actually left whose timer fired late', () => {
+    const p = createPacer(exact, 0);
+    expect(p.reserveGetClip(1, 0)).toBe(0);
+    expect(p.reserveGetClip(1, 0)).toBe(1000);
+    // The first call's slot was 0, but a busy event loop let it leave only at 80 ms.
+    expect(p.confirmGetClip(80)).toBe(0);
+    // The second one wakes on time at 1000 ms: it must wait until 1080 ms, then it is sent.
+    expect(p.confirmGetClip(1000)).toBe(80);
+    expect(p.confirmGetClip(1080)).toBe(0);
+    expect(p.confirmGetClip(1500)).toBe(580);
+  });
+
+  it('confirms every call at once while unpaced', () => {
+    const p = createPacer({ ...exact, unpacedUntilThrottle: true }, 0);
+    expect([0, 1, 2].map((at) => p.confirmGetClip(at))).toEqual([0, 0, 0]);
+  });
+
   it('queues concurrent reservations behind each other', () => {
     const p = createPacer(exact, 0);
     const waits = [0, 0, 0, 0].map(() => p.reserveGetClip(1, 100));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compactTables, TablesBuilder } from '../../src/mp4/plan/tables-builder.js';
+import { readRuns } from './read-runs.js';
 
 function stssNumbers(runs: {
   firsts: ArrayLike<number>;
@@ -34,7 +35,8 @@ describe('TablesBuilder', () => {
     expect(tables.stss?.total).toBe(expected.length);
     // 1, 4, 7, 10 | 11, 16 | 18: three runs, not seven entries.
     expect(tables.stss?.counts.length).toBe(3);
-    expect(tables.stts).toEqual({ sampleCounts: Uint32Array.from([n]), sampleDeltas: Uint32Array.from([512]) });
+    expect(readRuns(tables.stts)).toEqual({ counts: [n], values: [512] });
+    expect(tables.stts.entryCount).toBe(1);
     expect(tables.ctts).toBeNull();
   });
 
@@ -53,9 +55,11 @@ describe('TablesBuilder', () => {
     expect(tables.sampleCount).toBe(n);
     expect(tables.stss).toBeNull();
     let cttsSamples = 0;
-    for (const count of Array.from(tables.ctts?.sampleCounts ?? [])) cttsSamples += count;
+    const ctts = tables.ctts === null ? { counts: [], values: [] } : readRuns(tables.ctts, true);
+    for (const count of ctts.counts) cttsSamples += count;
     expect(cttsSamples).toBe(n);
-    expect(Array.from(tables.ctts?.sampleOffsets ?? []).slice(0, 3)).toEqual([0, 2, 0]);
+    expect(ctts.values.slice(0, 3)).toEqual([0, 2, 0]);
+    expect(tables.ctts?.entryCount).toBe(ctts.counts.length);
     expect(builder.mediaDuration).toBe(n);
   });
 
@@ -74,8 +78,7 @@ describe('TablesBuilder', () => {
       samplesPerChunk: [1000, 1000],
       sampleDescriptionIndices: [1, 2],
     });
-    expect(Array.from(tables.stts.sampleCounts)).toEqual([1000, 1000]);
-    expect(Array.from(tables.stts.sampleDeltas)).toEqual([1, 2]);
+    expect(readRuns(tables.stts)).toEqual({ counts: [1000, 1000], values: [1, 2] });
     expect(builder.mediaDuration).toBe(3000);
   });
 });

@@ -45,14 +45,24 @@ const CASES: readonly FaultCase[] = [
     expect: IDENTICAL,
   },
   {
-    // Past the moov, one part at a time. With write once on (docs/pipeline.md, "Write once"; off for now) the head
-    // part would be streaming into the output here, and the joiner would roll back to its last checkpoint.
+    // Past the moov, one part at a time: the head part is streaming into the output (docs/pipeline.md, "Write
+    // once"), so the joiner rolls back to its last checkpoint and the part is fetched again.
     name: 'resets and truncations after the moov, one part at a time',
     faults: [
       { op: 'GetClip', nth: [1, 4], action: { kind: 'reset', afterBytes: 60_000 } },
       { op: 'GetClip', nth: [3], action: { kind: 'truncate', afterBytes: 60_000 } },
     ],
     args: ['--concurrency', '1'],
+    expect: IDENTICAL,
+  },
+  {
+    // The same with two parts in flight: a failing head part is rolled back while the next one downloads ahead.
+    name: 'resets and truncations after the moov, two parts in flight',
+    faults: [
+      { op: 'GetClip', nth: [1, 4], action: { kind: 'reset', afterBytes: 60_000 } },
+      { op: 'GetClip', nth: [2], action: { kind: 'truncate', afterBytes: 60_000 } },
+    ],
+    args: ['--concurrency', '2'],
     expect: IDENTICAL,
   },
   {

@@ -36,9 +36,8 @@ export function joinedFileTarget(request: TargetRequest): OutputTarget {
           resume: request.resume,
           keepParts: request.keepParts,
           openJoiner: openMp4Joiner,
-          // Off: a paced default `get` (two parts in flight) was seen to stall in the streamed path on the bench
-          // machine (issue 16, item 1, not finished); every part is spooled whole as before.
-          writeOnce: false,
+          // The head part streams into the .part; only parts downloaded ahead are spooled (docs/pipeline.md).
+          writeOnce: true,
         },
         source.context,
       );

@@ -3,11 +3,10 @@
  * stsd, stts, ctts, stss, stsz, stsc and stco/co64.
  */
 import { box, boxChunks, ByteWriter, fullBox } from './byte-writer.js';
-import { buildCtts } from './ctts.js';
 import { buildStsc } from './stsc.js';
 import { buildStsd } from './stsd.js';
-import { buildStts } from './stts.js';
 import type { CompactTables, OutputTrack } from '../plan/output-track.js';
+import type { RunEntries } from '../plan/run-blocks.js';
 import { compactTables } from '../plan/tables-builder.js';
 
 export type StblOptions = {
@@ -24,8 +23,11 @@ export type StblOptions = {
  */
 export function buildStbl(track: OutputTrack, options: StblOptions): Uint8Array[] {
   const tables = 'compact' in track ? track.compact : compactTables(track, track.constantSampleSize);
-  const parts: (Uint8Array | Uint8Array[])[] = [buildStsd(track.entries.map((e) => e.raw)), buildStts(tables.stts)];
-  if (tables.ctts !== null) parts.push(buildCtts(tables.ctts));
+  const parts: (Uint8Array | Uint8Array[])[] = [
+    buildStsd(track.entries.map((e) => e.raw)),
+    runBox('stts', tables.stts),
+  ];
+  if (tables.ctts !== null) parts.push(runBox('ctts', tables.ctts));
   if (tables.stss !== null) parts.push(stssBox(tables.stss));
   return boxChunks(
     'stbl',
@@ -59,6 +61,16 @@ function stssBox(stss: NonNullable<CompactTables['stss']>): Uint8Array {
     for (let k = 0; k < count; k++) w.u32(first + k * step);
   }
   return fullBox('stss', 0, 0, w.finish());
+}
+
+/**
+ * stts (§8.6.1.2) or ctts (§8.6.1.3): header, then the entries as the blocks they are kept in. ctts is version 1
+ * when an offset is negative, else version 0 (as `buildCtts`).
+ */
+function runBox(type: 'stts' | 'ctts', runs: RunEntries): Uint8Array[] {
+  const version = type === 'ctts' && runs.anyNegative ? 1 : 0;
+  const head = new ByteWriter(8).u8(version).u24(0).u32(runs.entryCount).finish();
+  return boxChunks(type, head, runs.entries);
 }
 
 /** stsz (§8.7.3.2): header, then the entries as the blocks they are kept in (never copied into one array). */

@@ -4,6 +4,7 @@
  * as per-unit arrays).
  */
 import type { EditEntry, SampleEntry, TrackKind } from '../model.js';
+import type { RunEntries } from './run-blocks.js';
 
 /** What every output track states besides its sample tables. */
 type TrackFacts = {
@@ -53,10 +54,10 @@ export type UnitTables = {
 export type CompactTables = {
   /** Samples in the track (what stsz counts). */
   readonly sampleCount: number;
-  /** stts runs (samples, delta). */
-  readonly stts: { readonly sampleCounts: ArrayLike<number>; readonly sampleDeltas: ArrayLike<number> };
-  /** ctts runs (samples, offset); `null` when every offset is 0 (no ctts). */
-  readonly ctts: { readonly sampleCounts: ArrayLike<number>; readonly sampleOffsets: ArrayLike<number> } | null;
+  /** stts runs (samples, delta) as the box's entry bytes (`run-blocks.ts`). */
+  readonly stts: RunEntries;
+  /** ctts runs (samples, offset) as the box's entry bytes; `null` when every offset is 0 (no ctts). */
+  readonly ctts: RunEntries | null;
   /** 1-based sync sample numbers as arithmetic runs (first, count, step); `null` = every sample is sync (no stss). */
   readonly stss: {
     readonly total: number;

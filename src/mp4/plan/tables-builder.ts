@@ -6,6 +6,7 @@
  */
 import { Growable } from './growable.js';
 import type { CompactTables, UnitTables } from './output-track.js';
+import { RunBlocks } from './run-blocks.js';
 
 /** One unit as the tables need it (a sample, or a run of equal PCM samples). */
 export type TableUnit = {
@@ -24,10 +25,8 @@ const BLOCK_ENTRIES = 64 * 1024;
 
 /** Builder of one track's `CompactTables`; call `addChunk` before the units of each chunk. */
 export class TablesBuilder {
-  private sttsCounts = new Growable(Uint32Array, 16);
-  private sttsDeltas = new Growable(Uint32Array, 16);
-  private cttsCounts = new Growable(Uint32Array, 16);
-  private cttsOffsets = new Growable(Int32Array, 16);
+  private stts = new RunBlocks(false);
+  private ctts = new RunBlocks(true);
   private anyCts = false;
   private syncFirsts = new Growable(Float64Array, 16);
   private syncCounts = new Growable(Uint32Array, 16);
@@ -50,10 +49,8 @@ export class TablesBuilder {
    */
   clone(): TablesBuilder {
     const copy = new TablesBuilder();
-    copy.sttsCounts = this.sttsCounts.clone();
-    copy.sttsDeltas = this.sttsDeltas.clone();
-    copy.cttsCounts = this.cttsCounts.clone();
-    copy.cttsOffsets = this.cttsOffsets.clone();
+    copy.stts = this.stts.clone();
+    copy.ctts = this.ctts.clone();
     copy.anyCts = this.anyCts;
     copy.syncFirsts = this.syncFirsts.clone();
     copy.syncCounts = this.syncCounts.clone();
@@ -90,8 +87,8 @@ export class TablesBuilder {
     }
     this.block.setUint32(at * 4, unit.size);
     this.units++;
-    extendRun(this.sttsCounts, this.sttsDeltas, unit.duration, unit.count);
-    extendRun(this.cttsCounts, this.cttsOffsets, unit.cts, unit.count);
+    this.stts.extend(unit.duration, unit.count);
+    this.ctts.extend(unit.cts, unit.count);
     if (unit.cts !== 0) this.anyCts = true;
     if (unit.sync) this.addSync(this.samples + 1);
     this.samples += unit.count;
@@ -129,8 +126,8 @@ export class TablesBuilder {
     const tail = this.units - last * BLOCK_ENTRIES;
     return {
       sampleCount: perSample ? this.units : this.samples,
-      stts: { sampleCounts: this.sttsCounts.view(), sampleDeltas: this.sttsDeltas.view() },
-      ctts: this.anyCts ? { sampleCounts: this.cttsCounts.view(), sampleOffsets: this.cttsOffsets.view() } : null,
+      stts: this.stts.entries(),
+      ctts: this.anyCts ? this.ctts.entries() : null,
       stss: options.withStss
         ? {
             total: this.syncTotal,
@@ -186,20 +183,6 @@ export function compactTables(track: UnitTables, constantSampleSize: number): Co
     }
   }
   return builder.tables({ constantSampleSize, withStss: track.sync !== null });
-}
-
-function extendRun<V extends Uint32Array | Int32Array>(
-  counts: Growable<Uint32Array>,
-  values: Growable<V>,
-  value: number,
-  samples: number,
-): void {
-  const last = counts.length - 1;
-  if (last >= 0 && values.at(last) === value) counts.set(last, counts.at(last) + samples);
-  else {
-    counts.push(samples);
-    values.push(value);
-  }
 }
 
 function stscRuns(samples: Uint32Array, entries: Uint8Array): CompactTables['stsc'] {

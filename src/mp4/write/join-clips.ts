@@ -177,7 +177,10 @@ export async function createJoiner(options: JoinOptions): Promise<Joiner> {
     async finish() {
       const movie = plan.movie();
       const bytes = await writer.finish(movie, { faststart, co64ThresholdBytes: threshold });
-      await journal.remove();
+      // Through a sink (an S3 upload) the output is only complete once the caller commits it, and that can fail:
+      // the journal stays for a resume until then, and the caller removes it (src/clip/download-and-join.ts).
+      if (output.sink === undefined) await journal.remove();
+      else await journal.close();
       return summariseJoin(bytes, plan.timeline, movie.tracks);
     },
     async abort() {

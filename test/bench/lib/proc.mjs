@@ -63,9 +63,22 @@ export function vmHwmKb(pid) {
   }
 }
 
+/** User + system CPU seconds of a live process from /proc/PID/stat (clock ticks of 10 ms), or undefined. */
+export function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Runs `cmd args` to completion in its own process group, under /usr/bin/time when installed (for its peak RSS;
- * otherwise VmHWM is sampled every 50 ms). Resolves { code, stdout, stderr, wallMs, maxRssKb }; throws when the
+ * otherwise VmHWM is sampled every 50 ms). Resolves { code, stdout, stderr, wallMs, maxRssKb, cpuS } (cpuS: user + system
+ * seconds of the child, from /usr/bin/time; undefined without it); throws when the
  * command exits non-zero unless `allowFail`, or when it runs past `timeoutMs`.
  */
 export function runTimed(
@@ -75,7 +88,7 @@ export function runTimed(
 ) {
   const timeFile = tmp === undefined ? undefined : join(tmp, `time-${process.hrtime.bigint()}.txt`);
   const useTime = HAS_GNU_TIME && timeFile !== undefined;
-  const argv = useTime ? ['-f', '%M', '-o', timeFile, cmd, ...args] : args;
+  const argv = useTime ? ['-f', '%M %U %S', '-o', timeFile, cmd, ...args] : args;
   const started = performance.now();
   const child = track(
     spawn(useTime ? '/usr/bin/time' : cmd, argv, {
@@ -106,11 +119,16 @@ export function runTimed(
       const stdout = Buffer.concat(out).toString('utf8');
       const stderr = Buffer.concat(err).toString('utf8');
       let maxRssKb = sampled || undefined;
+      let cpuS;
       if (useTime && existsSync(timeFile)) {
         const last = readFileSync(timeFile, 'utf8').trim().split('\n').pop() ?? '';
-        if (/^\d+$/.test(last)) maxRssKb = Number(last);
+        const measured = /^(\d+) ([\d.]+) ([\d.]+)$/.exec(last);
+        if (measured) {
+          maxRssKb = Number(measured[1]);
+          cpuS = Number(measured[2]) + Number(measured[3]);
+        }
       }
-      const result = { code: code ?? (signal ? 128 : 1), stdout, stderr, wallMs, maxRssKb };
+      const result = { code: code ?? (signal ? 128 : 1), stdout, stderr, wallMs, maxRssKb, cpuS };
       if (timedOut) reject(new Error(`${cmd} ${args.join(' ')}: timed out after ${timeoutMs} ms`));
       else if (result.code !== 0 && !allowFail)
         reject(new Error(`${cmd} ${args.slice(0, 6).join(' ')}… exited ${result.code}: ${stderr.slice(-1500)}`));
@@ -196,6 +214,8 @@ export async function startEmulatorProcess({ streams, flags = [], config, tmp })
       return fresh;
     },
     vmHwmKb: () => vmHwmKb(child.pid),
+    /** User + system CPU seconds the emulator has used so far (undefined without /proc). */
+    cpuS: () => cpuSeconds(child.pid),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
