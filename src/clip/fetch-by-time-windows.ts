@@ -5,7 +5,7 @@ import { withRetry } from '../download/with-retry.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { KvsClipError } from '../errors/kvs-clip-error.js';
 import { openFileSource } from '../mp4/write/file-source.js';
-import { createJoiner } from '../mp4/write/join-clips.js';
+import type { Joiner } from '../mp4/write/join-clips.js';
 import type { Clip } from '../mp4/model.js';
 import type { Selector, TimeRange } from '../plan/fragment.js';
 import { timeWindowsFallback, type FallbackOutcome } from '../plan/time-windows-fallback.js';
@@ -83,10 +83,10 @@ export async function fetchByTimeWindows(
   }
 }
 
-type WindowJoiner = Awaited<ReturnType<typeof createJoiner>>;
-
 /** The joiner for the windows, sized by the whole window (no fragment list to plan from). */
-function openWindowJoiner(input: TimeWindowsInput): Promise<WindowJoiner> {
+async function openWindowJoiner(input: TimeWindowsInput): Promise<Joiner> {
+  // Loaded on first use, as open-joiner.ts does: the joiner is most of the modules of a get.
+  const { createJoiner } = await import('../mp4/write/join-clips.js');
   return createJoiner({
     output:
       typeof input.output === 'string'
@@ -148,7 +148,7 @@ function fetchWindowBody(
 
 /** Joins one accepted window body, read and checked, then closes it. */
 async function appendWindow(
-  joiner: WindowJoiner,
+  joiner: Joiner,
   range: TimeRange,
   path: string,
   readClip: (path: string) => Promise<Clip>,
