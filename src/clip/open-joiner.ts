@@ -4,7 +4,7 @@ import { UsageError } from '../errors/usage-error.js';
 import { createJoiner } from '../mp4/write/join-clips.js';
 import { openFileSource } from '../mp4/write/file-source.js';
 import { formatInstant } from '../time/format-instant.js';
-import type { OpenJoiner } from './join-port.js';
+import type { OpenJoiner, WindowClip } from './join-port.js';
 
 /**
  * The joiner port over src/mp4's createJoiner: each spooled part is opened, appended at its KVS start (the first
@@ -40,6 +40,7 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
   });
   return {
     async append(fetched) {
+      if (!('part' in fetched)) return appendWindowClip(joiner, fetched);
       // A streamed head part is read from its body as it arrives (docs/pipeline.md, "Write once").
       const source = fetched.body ?? (await openFileSource(fetched.path));
       try {
@@ -70,6 +71,23 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
     },
   };
 };
+
+/** A time window's clip, read from its spool file and anchored by media duration (no fragment timestamp known). */
+async function appendWindowClip(joiner: Mp4Joiner, fetched: WindowClip): Promise<unknown> {
+  const source = await openFileSource(fetched.path);
+  try {
+    const { startMs, endMs } = fetched.window;
+    return await joiner.append({
+      source,
+      clip: fetched.clip,
+      name: `window ${formatInstant(startMs)}..${formatInstant(endMs)}`,
+    });
+  } finally {
+    await source.close();
+  }
+}
+
+type Mp4Joiner = Awaited<ReturnType<typeof createJoiner>>;
 
 /** The scratch files a progressive join keeps beside its output: the resume journal and the faststart copy. */
 export function joinerScratch(path: string): { journal: string; faststart: string } {
