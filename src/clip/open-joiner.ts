@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { createPrivateFile } from '../download/create-private-file.js';
 import { UsageError } from '../errors/usage-error.js';
-import { createJoiner } from '../mp4/write/join-clips.js';
 import { openFileSource } from '../mp4/write/file-source.js';
+import type { Joiner } from '../mp4/write/join-clips.js';
 import { formatInstant } from '../time/format-instant.js';
 import type { OpenJoiner, WindowClip } from './join-port.js';
 
@@ -26,6 +26,9 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
   // (the .part stays 0o600 until the finished output gets a plain mode), and removed here on every way out.
   if (progressive && fresh) await createPrivateFile(joinerScratch(path).journal);
   const faststartTemp = progressive && options.faststart ? joinerScratch(path).faststart : null;
+  // Loaded here, not at start-up: src/mp4's writers are ~60 of a get's ~240 modules, and a --dry-run, a listing
+  // or a failure before the first part never needs them (docs/pipeline.md, "Start-up").
+  const { createJoiner } = await import('../mp4/write/join-clips.js');
   const joiner = await createJoiner({
     output:
       typeof options.output === 'string'
@@ -73,7 +76,7 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
 };
 
 /** A time window's clip, read from its spool file and anchored by media duration (no fragment timestamp known). */
-async function appendWindowClip(joiner: Mp4Joiner, fetched: WindowClip): Promise<unknown> {
+async function appendWindowClip(joiner: Joiner, fetched: WindowClip): Promise<unknown> {
   const source = await openFileSource(fetched.path);
   try {
     const { startMs, endMs } = fetched.window;
@@ -86,8 +89,6 @@ async function appendWindowClip(joiner: Mp4Joiner, fetched: WindowClip): Promise
     await source.close();
   }
 }
-
-type Mp4Joiner = Awaited<ReturnType<typeof createJoiner>>;
 
 /** The scratch files a progressive join keeps beside its output: the resume journal and the faststart copy. */
 export function joinerScratch(path: string): { journal: string; faststart: string } {
