@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { createPrivateFile } from '../download/create-private-file.js';
+import type { FetchedPart } from '../download/fetch-parts.js';
 import { UsageError } from '../errors/usage-error.js';
 import { openFileSource } from '../mp4/write/file-source.js';
 import type { Joiner } from '../mp4/write/join-clips.js';
@@ -42,23 +43,7 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
     ...(options.resume === null || options.resume === undefined ? {} : { resume: options.resume }),
   });
   return {
-    async append(fetched) {
-      if (!('part' in fetched)) return appendWindowClip(joiner, fetched);
-      // A streamed head part is read from its body as it arrives (docs/pipeline.md, "Write once").
-      const source = fetched.body ?? (await openFileSource(fetched.path));
-      try {
-        return await joiner.append({
-          source,
-          clip: fetched.clip,
-          name: `part ${formatInstant(fetched.part.startMs)}..${formatInstant(fetched.part.endMs)}`,
-          startMs: fetched.part.mediaStartMs,
-        });
-      } finally {
-        // The joiner is done with a streamed body: whatever still arrives is dropped, not held for it.
-        if (fetched.body === undefined) await source.close();
-        else fetched.body.release(Number.POSITIVE_INFINITY);
-      }
-    },
+    append: (fetched) => ('part' in fetched ? appendPart(joiner, fetched) : appendWindowClip(joiner, fetched)),
     async finish() {
       if (faststartTemp !== null) await createPrivateFile(faststartTemp);
       try {
@@ -74,6 +59,24 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
     },
   };
 };
+
+/** A planned part, appended at its KVS start (its first fragment's timestamp). */
+async function appendPart(joiner: Joiner, fetched: FetchedPart): Promise<unknown> {
+  // A streamed head part is read from its body as it arrives (docs/pipeline.md, "Write once").
+  const source = fetched.body ?? (await openFileSource(fetched.path));
+  try {
+    return await joiner.append({
+      source,
+      clip: fetched.clip,
+      name: `part ${formatInstant(fetched.part.startMs)}..${formatInstant(fetched.part.endMs)}`,
+      startMs: fetched.part.mediaStartMs,
+    });
+  } finally {
+    // The joiner is done with a streamed body: whatever still arrives is dropped, not held for it.
+    if (fetched.body === undefined) await source.close();
+    else fetched.body.release(Number.POSITIVE_INFINITY);
+  }
+}
 
 /** A time window's clip, read from its spool file and anchored by media duration (no fragment timestamp known). */
 async function appendWindowClip(joiner: Joiner, fetched: WindowClip): Promise<unknown> {
