@@ -27,8 +27,7 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
   // (the .part stays 0o600 until the finished output gets a plain mode), and removed here on every way out.
   if (progressive && fresh) await createPrivateFile(joinerScratch(path).journal);
   const faststartTemp = progressive && options.faststart ? joinerScratch(path).faststart : null;
-  // Loaded here, not at start-up: src/mp4's writers are ~60 of a get's ~240 modules, and a --dry-run, a listing
-  // or a failure before the first part never needs them (docs/pipeline.md, "Start-up").
+  // Loaded on first use: src/mp4's writers (~60 modules) are never needed by a --dry-run (docs/pipeline.md, "Start-up").
   const { createJoiner } = await import('../mp4/write/join-clips.js');
   const joiner = await createJoiner({
     output:
