@@ -1,10 +1,11 @@
 import { rm } from 'node:fs/promises';
 import { createPrivateFile } from '../download/create-private-file.js';
+import type { FetchedPart } from '../download/fetch-parts.js';
 import { UsageError } from '../errors/usage-error.js';
 import { openFileSource } from '../mp4/write/file-source.js';
+import type { Joiner } from '../mp4/write/join-clips.js';
 import { formatInstant } from '../time/format-instant.js';
-import type { JoinOptions } from '../mp4/write/join-clips.js';
-import type { OpenJoiner } from './join-port.js';
+import type { OpenJoiner, WindowClip } from './join-port.js';
 
 /**
  * The joiner port over src/mp4's createJoiner: each spooled part is opened, appended at its KVS start (the first
@@ -28,24 +29,20 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
   const faststartTemp = progressive && options.faststart ? joinerScratch(path).faststart : null;
   // Loaded on first use: src/mp4's writers (~60 modules) are never needed by a --dry-run (docs/pipeline.md, "Start-up").
   const { createJoiner } = await import('../mp4/write/join-clips.js');
-  const joiner = await createJoiner(joinOptionsOf(options, options.gaps));
+  const joiner = await createJoiner({
+    output:
+      typeof options.output === 'string'
+        ? { kind: 'file', path: options.output, ...(options.sink === undefined ? {} : { sink: options.sink }) }
+        : { kind: 'stream', stream: options.output },
+    format: options.format,
+    faststart: options.faststart,
+    gaps: options.gaps,
+    ...(options.expectedDurationMs === undefined ? {} : { expectedDurationMs: options.expectedDurationMs }),
+    // The manifest stores what append returned; the joiner validates it when it reads it back.
+    ...(options.resume === null || options.resume === undefined ? {} : { resume: options.resume }),
+  });
   return {
-    async append(fetched) {
-      // A streamed head part is read from its body as it arrives (docs/pipeline.md, "Write once").
-      const source = fetched.body ?? (await openFileSource(fetched.path));
-      try {
-        return await joiner.append({
-          source,
-          clip: fetched.clip,
-          name: `part ${formatInstant(fetched.part.startMs)}..${formatInstant(fetched.part.endMs)}`,
-          startMs: fetched.part.mediaStartMs,
-        });
-      } finally {
-        // The joiner is done with a streamed body: whatever still arrives is dropped, not held for it.
-        if (fetched.body === undefined) await source.close();
-        else fetched.body.release(Number.POSITIVE_INFINITY);
-      }
-    },
+    append: (fetched) => ('part' in fetched ? appendPart(joiner, fetched) : appendWindowClip(joiner, fetched)),
     async finish() {
       if (faststartTemp !== null) await createPrivateFile(faststartTemp);
       try {
@@ -62,20 +59,37 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
   };
 };
 
-/** The port's options in createJoiner's terms (`gaps` already refused when `split`). */
-function joinOptionsOf(options: Parameters<OpenJoiner>[0], gaps: 'keep' | 'close'): JoinOptions {
-  return {
-    output:
-      typeof options.output === 'string'
-        ? { kind: 'file', path: options.output, ...(options.sink === undefined ? {} : { sink: options.sink }) }
-        : { kind: 'stream', stream: options.output },
-    format: options.format,
-    faststart: options.faststart,
-    gaps,
-    ...(options.expectedDurationMs === undefined ? {} : { expectedDurationMs: options.expectedDurationMs }),
-    // The manifest stores what append returned; the joiner validates it when it reads it back.
-    ...(options.resume === null || options.resume === undefined ? {} : { resume: options.resume }),
-  };
+/** A planned part, appended at its KVS start (its first fragment's timestamp). */
+async function appendPart(joiner: Joiner, fetched: FetchedPart): Promise<unknown> {
+  // A streamed head part is read from its body as it arrives (docs/pipeline.md, "Write once").
+  const source = fetched.body ?? (await openFileSource(fetched.path));
+  try {
+    return await joiner.append({
+      source,
+      clip: fetched.clip,
+      name: `part ${formatInstant(fetched.part.startMs)}..${formatInstant(fetched.part.endMs)}`,
+      startMs: fetched.part.mediaStartMs,
+    });
+  } finally {
+    // The joiner is done with a streamed body: whatever still arrives is dropped, not held for it.
+    if (fetched.body === undefined) await source.close();
+    else fetched.body.release(Number.POSITIVE_INFINITY);
+  }
+}
+
+/** A time window's clip, read from its spool file and anchored by media duration (no fragment timestamp known). */
+async function appendWindowClip(joiner: Joiner, fetched: WindowClip): Promise<unknown> {
+  const source = await openFileSource(fetched.path);
+  try {
+    const { startMs, endMs } = fetched.window;
+    return await joiner.append({
+      source,
+      clip: fetched.clip,
+      name: `window ${formatInstant(startMs)}..${formatInstant(endMs)}`,
+    });
+  } finally {
+    await source.close();
+  }
 }
 
 /** The scratch files a progressive join keeps beside its output: the resume journal and the faststart copy. */
