@@ -26,13 +26,13 @@ _kvs_clip_streams() {
 _kvs_clip_spec() {
   case "$1" in
     '') opts='-V --version -h --help'; valued='' ;;
-    get) opts='--stream-arn --since --from --until --to --last --at --duration --range --tz --utc --timestamps -o --output --force --skip-existing --mkdir --split --no-faststart --format --gaps --fail-on-gap --align --concurrency --retries --retry-max-time --fragment-rate --no-pacing --dry-run --no-continue --keep-parts --state --settle --exec --log-format --region --profile --endpoint-url --local --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl --no-s3-sha256 --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='--stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps -o --output --format --gaps --align --concurrency --retries --retry-max-time --fragment-rate --state --settle --exec --log-format --region --profile --endpoint-url --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl' ;;
-    list|ls) opts='--stream-arn --chart --since --from --until --to --last --at --duration --range --tz --utc --timestamps --retries --retry-max-time --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='--stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps --retries --retry-max-time --region --profile --endpoint-url --connect-timeout --read-timeout' ;;
-    images) opts='--stream-arn --every --format --quality --width --height -o --output --sheet --force --since --from --until --to --last --at --duration --range --tz --utc --timestamps --retries --retry-max-time --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='--stream-arn --every --format --quality --width --height -o --output --sheet --since --from --until --to --last --at --duration --range --tz --timestamps --retries --retry-max-time --region --profile --endpoint-url --connect-timeout --read-timeout' ;;
-    streams) opts='--prefix --retries --retry-max-time --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='--prefix --retries --retry-max-time --region --profile --endpoint-url --connect-timeout --read-timeout' ;;
-    join) opts='-o --output --force --mkdir --no-faststart --format --gaps --split-on-change --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl --no-s3-sha256 --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='-o --output --format --gaps --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl' ;;
-    inspect) opts='--boxes --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='' ;;
-    archive) opts='--prefix --streams-file --segment --state-dir -o --output --since --tz --utc --timestamps --settle --follow --grace --concurrency --max-segments --shard --shards --dry-run --format --no-faststart --gaps --retries --retry-max-time --fragment-rate --no-pacing --exec --log-format --region --profile --endpoint-url --local --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl --no-s3-sha256 --json -q --quiet -v --verbose --no-progress --no-color -h --help'; valued='--prefix --streams-file --segment --state-dir -o --output --since --tz --timestamps --settle --grace --concurrency --max-segments --shard --shards --format --gaps --retries --retry-max-time --fragment-rate --exec --log-format --region --profile --endpoint-url --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl' ;;
+    get) opts='--stream-arn --since --from --until --to --last --at --duration --range --tz --utc --timestamps -o --output --output-dir --force --skip-existing --mkdir --split --no-faststart --format --gaps --fail-on-gap --align --concurrency --retries --retry-max-time --fragment-rate --no-pacing --dry-run --no-continue --keep-parts --state --settle --exec --log-format --region --profile --endpoint-url --local --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl --no-s3-sha256 --json -q --quiet -v --verbose --progress --no-progress --no-color --progress-interval -h --help'; valued='--stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps -o --output --output-dir --format --gaps --align --concurrency --retries --retry-max-time --fragment-rate --state --settle --exec --log-format --region --profile --endpoint-url --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl --progress --progress-interval' ;;
+    list|ls) opts='--stream-arn --chart --since --from --until --to --last --at --duration --range --tz --utc --timestamps --retries --retry-max-time --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --progress --no-progress --no-color -h --help'; valued='--stream-arn --since --from --until --to --last --at --duration --range --tz --timestamps --retries --retry-max-time --region --profile --endpoint-url --connect-timeout --read-timeout --progress' ;;
+    images) opts='--stream-arn --every --format --quality --width --height -o --output --sheet --force --since --from --until --to --last --at --duration --range --tz --utc --timestamps --retries --retry-max-time --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --progress --no-progress --no-color -h --help'; valued='--stream-arn --every --format --quality --width --height -o --output --sheet --since --from --until --to --last --at --duration --range --tz --timestamps --retries --retry-max-time --region --profile --endpoint-url --connect-timeout --read-timeout --progress' ;;
+    streams) opts='--prefix --retries --retry-max-time --region --profile --endpoint-url --local --connect-timeout --read-timeout --json -q --quiet -v --verbose --progress --no-progress --no-color -h --help'; valued='--prefix --retries --retry-max-time --region --profile --endpoint-url --connect-timeout --read-timeout --progress' ;;
+    join) opts='-o --output --force --mkdir --no-faststart --format --gaps --split-on-change --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl --no-s3-sha256 --json -q --quiet -v --verbose --progress --no-progress --no-color -h --help'; valued='-o --output --format --gaps --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl --progress' ;;
+    inspect) opts='--boxes --json -q --quiet -v --verbose --progress --no-progress --no-color -h --help'; valued='--progress' ;;
+    archive) opts='--prefix --streams-file --segment --state-dir -o --output --since --tz --utc --timestamps --settle --follow --grace --concurrency --max-segments --shard --shards --dry-run --format --no-faststart --gaps --retries --retry-max-time --fragment-rate --no-pacing --exec --log-format --region --profile --endpoint-url --local --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl --no-s3-sha256 --json -q --quiet -v --verbose --progress --no-progress --no-color -h --help'; valued='--prefix --streams-file --segment --state-dir -o --output --since --tz --timestamps --settle --grace --concurrency --max-segments --shard --shards --format --gaps --retries --retry-max-time --fragment-rate --exec --log-format --region --profile --endpoint-url --connect-timeout --read-timeout --s3-endpoint-url --s3-region --s3-storage-class --s3-sse --s3-kms-key-id --s3-acl --progress' ;;
     completion) opts='-h --help'; valued='' ;;
     emulator) opts='--host --port --stream --config --clip-layout --clip-shape --seed --no-quotas --no-auth --strict-auth --chunked --max-clip-fragments --max-clip-bytes --log-file --json -h --help'; valued='--host --port --stream --config --clip-layout --clip-shape --seed --max-clip-fragments --max-clip-bytes --log-file' ;;
     help) opts=''; valued='' ;;
@@ -53,10 +53,12 @@ _kvs_clip_value() {
         --state) _kvs_clip_files ;;
         --log-format) COMPREPLY=($(compgen -W 'human json' -- "$cur")) ;;
         --s3-sse) COMPREPLY=($(compgen -W 'AES256 aws:kms' -- "$cur")) ;;
+        --progress) COMPREPLY=($(compgen -W 'auto bar lines none' -- "$cur")) ;;
       esac ;;
     list|ls)
       case "$2" in
         --timestamps) COMPREPLY=($(compgen -W 'server producer' -- "$cur")) ;;
+        --progress) COMPREPLY=($(compgen -W 'auto bar lines none' -- "$cur")) ;;
       esac ;;
     images)
       case "$2" in
@@ -64,6 +66,11 @@ _kvs_clip_value() {
         -o|--output) _kvs_clip_files ;;
         --sheet) _kvs_clip_files ;;
         --timestamps) COMPREPLY=($(compgen -W 'server producer' -- "$cur")) ;;
+        --progress) COMPREPLY=($(compgen -W 'auto bar lines none' -- "$cur")) ;;
+      esac ;;
+    streams)
+      case "$2" in
+        --progress) COMPREPLY=($(compgen -W 'auto bar lines none' -- "$cur")) ;;
       esac ;;
     join)
       case "$2" in
@@ -71,6 +78,11 @@ _kvs_clip_value() {
         --format) COMPREPLY=($(compgen -W 'progressive fragmented mp4 fmp4' -- "$cur")) ;;
         --gaps) COMPREPLY=($(compgen -W 'keep close' -- "$cur")) ;;
         --s3-sse) COMPREPLY=($(compgen -W 'AES256 aws:kms' -- "$cur")) ;;
+        --progress) COMPREPLY=($(compgen -W 'auto bar lines none' -- "$cur")) ;;
+      esac ;;
+    inspect)
+      case "$2" in
+        --progress) COMPREPLY=($(compgen -W 'auto bar lines none' -- "$cur")) ;;
       esac ;;
     archive)
       case "$2" in
@@ -80,6 +92,7 @@ _kvs_clip_value() {
         --gaps) COMPREPLY=($(compgen -W 'keep close' -- "$cur")) ;;
         --log-format) COMPREPLY=($(compgen -W 'human json' -- "$cur")) ;;
         --s3-sse) COMPREPLY=($(compgen -W 'AES256 aws:kms' -- "$cur")) ;;
+        --progress) COMPREPLY=($(compgen -W 'auto bar lines none' -- "$cur")) ;;
       esac ;;
     emulator)
       case "$2" in

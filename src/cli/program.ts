@@ -12,6 +12,7 @@ import { listCommand, type ListOptions } from './commands/list.js';
 import { streamsCommand, type StreamsOptions } from './commands/streams.js';
 import type { CliIo } from './io.js';
 import { flagOption } from './options/option-values.js';
+import { verbosity } from './options/output-mode.js';
 import type {
   ArchiveJsonResult,
   GetJsonResult,
@@ -104,7 +105,7 @@ export function buildProgram(deps: ProgramDeps): Command {
     deps.onCommandStart?.({
       command: action.name(),
       json: flagOption(values, 'json'),
-      verbose: flagOption(values, 'verbose'),
+      verbose: verbosity(values) > 0,
     });
   });
   configureTree(program, io);

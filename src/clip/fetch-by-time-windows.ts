@@ -4,13 +4,16 @@ import { throttleCauseOf } from '../download/throttle-cause.js';
 import { withRetry } from '../download/with-retry.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import { KvsClipError } from '../errors/kvs-clip-error.js';
-import { openFileSource } from '../mp4/write/file-source.js';
-import type { Joiner } from '../mp4/write/join-clips.js';
+import { createPrivateFile, makePublicFileMode } from '../download/create-private-file.js';
 import type { Clip } from '../mp4/model.js';
 import type { Selector, TimeRange } from '../plan/fragment.js';
 import { timeWindowsFallback, type FallbackOutcome } from '../plan/time-windows-fallback.js';
 import { formatInstant } from '../time/format-instant.js';
-import type { JoinLayout } from './join-port.js';
+import type { DownloadAndJoinResult } from './download-and-join.js';
+import type { JoinerPort } from './join-port.js';
+import { joinerScratch } from './open-joiner.js';
+import type { Plan } from '../plan/plan-parts.js';
+import type { JoinDestination, JoinSource } from './targets/output-target.js';
 import type { KvsPort } from './kvs-port.js';
 import { paceGetClip } from './pace-get-clip.js';
 import type { CallContext } from './plan-window.js';
@@ -20,83 +23,108 @@ import { toOutputError } from '../output/to-output-error.js';
 export type TimeWindowsInput = {
   readonly window: TimeRange;
   readonly selector: Selector;
-  readonly layout: JoinLayout;
-  /** The `.part` file (or stream) the join writes. */
-  readonly output: string | NodeJS.WritableStream;
-  /** Folder for the spooled bodies (removed at the end). */
-  readonly spoolDir: string;
   readonly readClip: (path: string) => Promise<Clip>;
   readonly kvs: KvsPort;
 };
 
+/** No listing, no parts: the plan a time-window run reports (its window, nothing planned). */
+export function emptyPlanOf(window: TimeRange, selector: Selector): Plan {
+  return { selector, window, parts: [], gaps: [], covered: null, fragmentCount: 0, sizeBytes: 0 };
+}
+
 /**
- * The download without a fragment list (ListFragments denied): back-to-back GetClip windows sized by
- * timeWindowsFallback, each body checked and joined in order, anchored by media duration since no fragment
- * timestamps are known. No gap report, no resume, no exact truncation check (the caller has warned).
- * Throws NotFoundError `E_NO_MEDIA` when no window held media, and whatever the calls or the joiner throw.
+ * The JoinSource of a run without a fragment list (ListFragments denied): the joined targets (file, stdout, S3
+ * object) fill their output from adaptive time windows instead of planned parts.
+ */
+export function timeWindowSource(input: TimeWindowsInput, context: CallContext): JoinSource {
+  return {
+    plan: emptyPlanOf(input.window, input.selector),
+    context,
+    joinInto: (destination) => fetchByTimeWindows(input, destination, context),
+  };
+}
+
+/**
+ * The download without a fragment list: back-to-back GetClip windows sized by timeWindowsFallback, each body checked
+ * and joined in order into the target's output, anchored by media duration since no fragment timestamps are known.
+ * No gap report, no resume (nothing is kept on failure), no exact truncation check (the caller has warned). Throws
+ * NotFoundError `E_NO_MEDIA` when no window held media, and whatever the calls or the joiner throw.
  */
 export async function fetchByTimeWindows(
   input: TimeWindowsInput,
+  destination: JoinDestination,
   context: CallContext,
-): Promise<{ calls: number; parts: number; bytes: number }> {
-  const fallback = timeWindowsFallback(input.window);
-  await makeDirectories(input.spoolDir, { mode: 0o700 }).catch((cause: unknown) => {
-    throw toOutputError(cause, input.spoolDir);
+): Promise<DownloadAndJoinResult> {
+  const { target } = destination;
+  const file = target.kind === 'file' ? target.prepared : null;
+  const spoolDir = `${file === null ? (target.kind === 'stream' ? target.spoolBase : '') : file.scratchBase}.kvsclip.d`;
+  await makeDirectories(spoolDir, { mode: 0o700 }).catch((cause: unknown) => {
+    throw toOutputError(cause, spoolDir);
   });
-  const joiner = await openWindowJoiner(input);
-  const counts = { calls: 0, parts: 0 };
+  // Created private first, as in downloadAndJoin; the joiner's own scratch files are its business (open-joiner.ts).
+  if (file !== null) await createPrivateFile(file.partPath);
+  const joiner = await destination.openJoiner({
+    ...destination.layout,
+    output: file === null ? (target.kind === 'stream' ? target.stream : '') : file.partPath,
+    resume: null,
+    // Sized by the whole window: there is no fragment list to plan from.
+    expectedDurationMs: input.window.endMs - input.window.startMs,
+  });
   try {
-    for (let current = fallback.first, n = 1; current !== null; n++) {
-      const range = current;
-      const path = `${input.spoolDir}/${range.startMs}-${range.endMs}.mp4`;
-      const outcome = await fetchWindowBody(range, n, path, input, context, () => counts.calls++);
-      const decision = fallback.advance(range, outcome);
-      if (decision.accept) {
-        if (decision.possiblyTruncated) {
-          context.emit({
-            type: 'warning',
-            code: 'part-truncated',
-            message: `GetClip window ${n} may be truncated (near the 100 MB cap at the smallest step)`,
-          });
-        }
-        await appendWindow(joiner, range, path, input.readClip);
-        counts.parts++;
-      }
-      await rm(path, { force: true });
-      current = decision.next;
+    const counts = await joinWindows(input, joiner, spoolDir, context);
+    const { bytes } = await joiner.finish();
+    if (file !== null) {
+      await file.commit();
+      await makePublicFileMode(file.finalPath);
+      await rm(joinerScratch(file.partPath).journal, { force: true });
     }
-    if (counts.parts === 0) {
-      throw new NotFoundError(
-        'E_NO_MEDIA',
-        `No media in ${formatInstant(input.window.startMs)} → ${formatInstant(input.window.endMs)}`,
-      );
-    }
-    const summary = await joiner.finish();
-    return { calls: counts.calls, parts: counts.parts, bytes: summary.bytes };
+    return { parts: [], calls: counts.calls, outputBytes: bytes };
   } catch (error) {
     // The original failure is what the user must see; a joiner that also fails to stop adds nothing.
     await joiner.abort().catch(() => undefined);
+    if (file !== null) await file.discard();
     // Nothing here is resumable: the time windows are fetched again by a rerun.
     throw withoutKeptParts(error);
   } finally {
-    await rm(input.spoolDir, { recursive: true, force: true });
+    await rm(spoolDir, { recursive: true, force: true });
   }
 }
 
-/** The joiner for the windows, sized by the whole window (no fragment list to plan from). */
-async function openWindowJoiner(input: TimeWindowsInput): Promise<Joiner> {
-  // Loaded on first use, as open-joiner.ts does: the joiner is most of the modules of a get.
-  const { createJoiner } = await import('../mp4/write/join-clips.js');
-  return createJoiner({
-    output:
-      typeof input.output === 'string'
-        ? { kind: 'file', path: input.output }
-        : { kind: 'stream', stream: input.output },
-    format: input.layout.format,
-    faststart: input.layout.faststart,
-    gaps: input.layout.gaps === 'close' ? 'close' : 'keep',
-    expectedDurationMs: input.window.endMs - input.window.startMs,
-  });
+/** The window loop: fetch, decide (accept, shrink, grow), append the accepted clip; the calls and windows joined. */
+async function joinWindows(
+  input: TimeWindowsInput,
+  joiner: JoinerPort,
+  spoolDir: string,
+  context: CallContext,
+): Promise<{ calls: number; parts: number }> {
+  const fallback = timeWindowsFallback(input.window);
+  const counts = { calls: 0, parts: 0 };
+  for (let current = fallback.first, n = 1; current !== null; n++) {
+    const range = current;
+    const path = `${spoolDir}/${range.startMs}-${range.endMs}.mp4`;
+    const outcome = await fetchWindowBody(range, n, path, input, context, () => counts.calls++);
+    const decision = fallback.advance(range, outcome);
+    if (decision.accept) {
+      if (decision.possiblyTruncated) {
+        context.emit({
+          type: 'warning',
+          code: 'part-truncated',
+          message: `GetClip window ${n} may be truncated (near the 100 MB cap at the smallest step)`,
+        });
+      }
+      await joiner.append({ window: range, path, clip: await input.readClip(path) });
+      counts.parts++;
+    }
+    await rm(path, { force: true });
+    current = decision.next;
+  }
+  if (counts.parts === 0) {
+    throw new NotFoundError(
+      'E_NO_MEDIA',
+      `No media in ${formatInstant(input.window.startMs)} → ${formatInstant(input.window.endMs)}`,
+    );
+  }
+  return counts;
 }
 
 /** One window's GetClip into `path`, with retries: `fetched` (its size) or `empty` (no media in it). */
@@ -144,24 +172,4 @@ function fetchWindowBody(
       refreshEndpoint: () => input.kvs.refreshEndpoint(),
     },
   );
-}
-
-/** Joins one accepted window body, read and checked, then closes it. */
-async function appendWindow(
-  joiner: Joiner,
-  range: TimeRange,
-  path: string,
-  readClip: (path: string) => Promise<Clip>,
-): Promise<void> {
-  const clip = await readClip(path);
-  const source = await openFileSource(path);
-  try {
-    await joiner.append({
-      source,
-      clip,
-      name: `window ${formatInstant(range.startMs)}..${formatInstant(range.endMs)}`,
-    });
-  } finally {
-    await source.close();
-  }
 }

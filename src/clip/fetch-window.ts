@@ -54,13 +54,14 @@ export async function fetchWindow(
   const planned = await beforeAnyPart(
     planWindow(window, { selector, align: request.align, dryRun, ...limits }, context),
   );
-  if (planned === null) return fetchWithoutListing(options, deps, context, { facts: facts(window), hooks });
+  const targetRequest = targetRequestOf(options, deps, { ...request, arn, window, hooks });
+  if (planned === null)
+    return fetchWithoutListing(options, deps, context, { facts: facts(window), hooks, target: targetRequest });
   const { plan, fragments } = planned;
   const exit = emptyOrDryRun(plan, facts(window), hooks.emptyIsSuccess === true);
   if (exit !== null) return exit;
   const lastPart = plan.parts[plan.parts.length - 1];
   const lastFragment = findFragment(fragments, lastPart?.lastFragmentNumber);
-  const targetRequest = targetRequestOf(options, deps, { ...request, arn, window, hooks });
   const target = chooseTarget(options.output, targetRequest, deps.stdout, deps.objectStore);
   const prepared = await target.prepare(plan);
   if (prepared.kind === 'skip') {

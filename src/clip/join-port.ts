@@ -1,5 +1,6 @@
 import type { FetchedPart } from '../download/fetch-parts.js';
-import type { OutputFormat } from '../mp4/model.js';
+import type { Clip, OutputFormat } from '../mp4/model.js';
+import type { TimeRange } from '../plan/fragment.js';
 import type { GapMode } from './get-types.js';
 import type { OpenPositionedSink } from '../mp4/write/positioned-sink.js';
 
@@ -11,10 +12,19 @@ export type JoinLayout = {
   readonly gaps: GapMode;
 };
 
+/**
+ * One GetClip time window's clip, fetched without a fragment list (ListFragments denied): joined after the previous
+ * one by media duration, since no fragment timestamp anchors it.
+ */
+export type WindowClip = { readonly window: TimeRange; readonly path: string; readonly clip: Clip };
+
 /** The joiner as runGet drives it: parts strictly in order, a checkpoint after each, then finish or abort. */
 export type JoinerPort = {
-  /** Appends one downloaded part; resolves with the checkpoint (JSON-serialisable) to store for resume. */
-  append(fetched: FetchedPart): Promise<unknown>;
+  /**
+   * Appends one downloaded part (or one time window's clip); resolves with the checkpoint (JSON-serialisable) to
+   * store for resume.
+   */
+  append(fetched: FetchedPart | WindowClip): Promise<unknown>;
   /** Writes the tail (moov, faststart pass); resolves with the output size in bytes. */
   finish(): Promise<{ bytes: number }>;
   /** Stops writing; the partial output stays for resume. */

@@ -1,10 +1,11 @@
 import { rm } from 'node:fs/promises';
 import { createPrivateFile } from '../download/create-private-file.js';
+import type { FetchedPart } from '../download/fetch-parts.js';
 import { UsageError } from '../errors/usage-error.js';
-import { PartBody } from '../download/part-body.js';
-import { openFileSource, type FileSource } from '../mp4/write/file-source.js';
+import { openFileSource } from '../mp4/write/file-source.js';
+import type { Joiner } from '../mp4/write/join-clips.js';
 import { formatInstant } from '../time/format-instant.js';
-import type { OpenJoiner } from './join-port.js';
+import type { OpenJoiner, WindowClip } from './join-port.js';
 
 /**
  * The joiner port over src/mp4's createJoiner: each spooled part is opened, appended at its KVS start (the first
@@ -26,8 +27,7 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
   // (the .part stays 0o600 until the finished output gets a plain mode), and removed here on every way out.
   if (progressive && fresh) await createPrivateFile(joinerScratch(path).journal);
   const faststartTemp = progressive && options.faststart ? joinerScratch(path).faststart : null;
-  // Loaded here, not at start-up: src/mp4's writers are ~60 of a get's ~240 modules, and a --dry-run, a listing
-  // or a failure before the first part never needs them (docs/pipeline.md, "Start-up").
+  // Loaded on first use: src/mp4's writers (~60 modules) are never needed by a --dry-run (docs/pipeline.md, "Start-up").
   const { createJoiner } = await import('../mp4/write/join-clips.js');
   const joiner = await createJoiner({
     output:
@@ -42,20 +42,7 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
     ...(options.resume === null || options.resume === undefined ? {} : { resume: options.resume }),
   });
   return {
-    async append(fetched) {
-      // A streamed head part is read from its body as it arrives (docs/pipeline.md, "Write once").
-      const source = fetched.body ?? (await openFileSource(fetched.path));
-      try {
-        return await joiner.append({
-          source,
-          clip: fetched.clip,
-          name: `part ${formatInstant(fetched.part.startMs)}..${formatInstant(fetched.part.endMs)}`,
-          startMs: fetched.part.mediaStartMs,
-        });
-      } finally {
-        await doneWith(source);
-      }
-    },
+    append: (fetched) => ('part' in fetched ? appendPart(joiner, fetched) : appendWindowClip(joiner, fetched)),
     async finish() {
       if (faststartTemp !== null) await createPrivateFile(faststartTemp);
       try {
@@ -72,10 +59,37 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
   };
 };
 
-/** A spool file is closed; a streamed body drops whatever of it still arrives (nobody reads it any more). */
-async function doneWith(source: PartBody | FileSource): Promise<void> {
-  if (source instanceof PartBody) source.release(Number.POSITIVE_INFINITY);
-  else await source.close();
+/** A planned part, appended at its KVS start (its first fragment's timestamp). */
+async function appendPart(joiner: Joiner, fetched: FetchedPart): Promise<unknown> {
+  // A streamed head part is read from its body as it arrives (docs/pipeline.md, "Write once").
+  const source = fetched.body ?? (await openFileSource(fetched.path));
+  try {
+    return await joiner.append({
+      source,
+      clip: fetched.clip,
+      name: `part ${formatInstant(fetched.part.startMs)}..${formatInstant(fetched.part.endMs)}`,
+      startMs: fetched.part.mediaStartMs,
+    });
+  } finally {
+    // The joiner is done with a streamed body: whatever still arrives is dropped, not held for it.
+    if (fetched.body === undefined) await source.close();
+    else fetched.body.release(Number.POSITIVE_INFINITY);
+  }
+}
+
+/** A time window's clip, read from its spool file and anchored by media duration (no fragment timestamp known). */
+async function appendWindowClip(joiner: Joiner, fetched: WindowClip): Promise<unknown> {
+  const source = await openFileSource(fetched.path);
+  try {
+    const { startMs, endMs } = fetched.window;
+    return await joiner.append({
+      source,
+      clip: fetched.clip,
+      name: `window ${formatInstant(startMs)}..${formatInstant(endMs)}`,
+    });
+  } finally {
+    await source.close();
+  }
 }
 
 /** The scratch files a progressive join keeps beside its output: the resume journal and the faststart copy. */

@@ -100,7 +100,8 @@ export async function describeAndClamp(
 }
 
 /**
- * Every fragment of `range`, all ListFragments pages, each page paced (≤ 5 TPS per stream); the listing is retried.
+ * Every fragment of `range`, all ListFragments pages, each page paced (≤ 5 TPS per stream) and announced as a
+ * `list-page` event; the listing is retried.
  * Throws the port's typed errors (AuthError for NotAuthorized: the caller may fall back to time windows).
  */
 export async function listAllFragments(
@@ -110,12 +111,18 @@ export async function listAllFragments(
 ): Promise<FragmentTable> {
   return callWithRetry(
     'ListFragments',
-    () =>
-      context.kvs.listFragments(range, {
+    () => {
+      let page = 0;
+      return context.kvs.listFragments(range, {
         selector,
         signal: context.signal,
-        beforePage: () => sleepUnlessCancelled(context.pacer.reserveListFragments(context.nowMs()), context),
-      }),
+        beforePage: async () => {
+          await sleepUnlessCancelled(context.pacer.reserveListFragments(context.nowMs()), context);
+          page += 1;
+          context.emit({ type: 'list-page', page });
+        },
+      });
+    },
     context,
   );
 }

@@ -32,6 +32,12 @@ export type WindowEvent = {
   readonly message: string;
 };
 
+/**
+ * A ListFragments page is about to be requested (1-based; counts again from 1 when the listing is retried): terminal
+ * feedback during a long listing. Not in NDJSON logs (one per page would flood them).
+ */
+export type ListPageEvent = { readonly type: 'list-page'; readonly page: number };
+
 export type PlanEvent = {
   readonly type: 'plan';
   readonly plan: PlanSummary;
@@ -132,6 +138,7 @@ export type UploadEvent =
 /** Every event `runGet` emits, discriminated on `type`. */
 export type GetEvent =
   | WindowEvent
+  | ListPageEvent
   | PlanEvent
   | PartStartEvent
   | PartBytesEvent

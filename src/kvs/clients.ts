@@ -2,6 +2,7 @@ import type { KinesisVideoClient, KinesisVideoClientConfig } from '@aws-sdk/clie
 import type { KinesisVideoArchivedMediaClient } from '@aws-sdk/client-kinesis-video-archived-media';
 import { UsageError } from '../errors/usage-error.js';
 import { archivedMediaSdk, kinesisVideoSdk } from './load-sdk.js';
+import { addRequestLog, type RequestLog } from './request-log.js';
 
 /** AWS configuration as the CLI collects it (`--region`, `--profile`, `--endpoint-url`, `--local`). */
 export type KvsClientOptions = {
@@ -20,6 +21,8 @@ export type KvsClientOptions = {
    * the wait for headers and every stall inside a GetClip body alike.
    */
   readonly readTimeoutMs?: number;
+  /** `-vv`: told of every request and answer (src/kvs/request-log.ts; never headers or bodies). */
+  readonly requestLog?: RequestLog;
 };
 
 /** The SDK clients of one run: the control plane, and archived-media clients per data endpoint. */
@@ -65,6 +68,7 @@ export function createKvsClients(options: KvsClientOptions): KvsClients {
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
     ...(options.endpointUrl === undefined ? {} : { endpoint: options.endpointUrl }),
   });
+  if (options.requestLog !== undefined) addRequestLog(control, options.requestLog);
   const dataClients = new Map<string, KinesisVideoArchivedMediaClient>();
   const region = async (): Promise<string> => {
     try {
@@ -92,6 +96,7 @@ export function createKvsClients(options: KvsClientOptions): KvsClients {
         credentials: control.config.credentials,
         endpoint: dataEndpoint,
       });
+      if (options.requestLog !== undefined) addRequestLog(client, options.requestLog);
       dataClients.set(dataEndpoint, client);
       return client;
     },

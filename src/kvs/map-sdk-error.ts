@@ -163,6 +163,21 @@ export function mapSdkError(error: unknown, context: SdkErrorContext): KvsClipEr
       hint: "The stream's read quota is shared with viewers and players: run again later, or lower --fragment-rate",
     });
   }
+  if (
+    facts.name === 'InvalidArgumentException' &&
+    /outside of the stream retention period/i.test(serviceMessage(error))
+  ) {
+    // The whole range lies before what the stream keeps (KVS checks the end): no media can be there, exit 3 as for
+    // any empty range (README "Exit codes"), not a usage error.
+    return new NotFoundError(
+      'E_NO_MEDIA',
+      `${where}: the range ends before the stream's retention period, so no media can be there`,
+      {
+        ...options,
+        hint: `Ask for a more recent range; \`kvs-clip list ${context.stream ?? 'STREAM'} --since 24h\` shows what is kept`,
+      },
+    );
+  }
   if (facts.name === 'InvalidArgumentException' || facts.name === 'ValidationException') {
     return new UsageError('E_USAGE', `${where} was rejected${serviceMessage(error)}`, {
       ...options,

@@ -7,6 +7,7 @@ import { s3Sdk } from './load-sdk.js';
 import { isNoSuchUpload, isPreconditionFailed, mapS3Error } from './map-s3-error.js';
 import { objectExistsError, objectHeaders, sendOptions, type ObjectTarget } from './object-headers.js';
 import { formatS3Uri } from './s3-uri.js';
+import { signWithPayloadSha256 } from './signed-payload.js';
 import { compositeSha256, mergeParts, readStreamState, type StreamState } from './stream-state.js';
 import type { UploadedPart } from './upload-state.js';
 
@@ -96,9 +97,9 @@ export class MultipartSession {
     return this.current.parts.find((part) => part.partNumber === partNumber);
   }
 
-  /** Fixes the size of part 1 and saves it (a resume must cut the parts the same way). */
-  async fixHead(headBytes: number): Promise<void> {
-    await this.save({ ...this.current, headBytes });
+  /** Fixes the head's size and part count and saves them (a resume must cut the parts the same way). */
+  async fixHead(headBytes: number, headParts: number): Promise<void> {
+    await this.save({ ...this.current, headBytes, headParts });
   }
 
   /**
@@ -106,7 +107,8 @@ export class MultipartSession {
    * Throws UploadGoneError (NoSuchUpload), AuthError (s3:PutObject), RemoteError after the SDK's retries.
    */
   async sendPart(partNumber: number, body: Buffer): Promise<UploadedPart> {
-    const checksumSha256 = createHash('sha256').update(body).digest('base64');
+    const digest = createHash('sha256').update(body).digest();
+    const checksumSha256 = digest.toString('base64');
     const known = this.recorded(partNumber);
     if (known !== undefined && known.sizeBytes === body.length && known.checksumSha256 === checksumSha256) return known;
     const uploadId = await this.uploadId();
@@ -114,16 +116,17 @@ export class MultipartSession {
     const { bucket, key } = this.options;
     let etag: string | undefined;
     try {
+      const command = new UploadPartCommand({
+        Bucket: bucket,
+        Key: key,
+        UploadId: uploadId,
+        PartNumber: partNumber,
+        Body: body,
+        ContentLength: body.length,
+        ChecksumSHA256: checksumSha256,
+      });
       const reply = await this.options.client.send(
-        new UploadPartCommand({
-          Bucket: bucket,
-          Key: key,
-          UploadId: uploadId,
-          PartNumber: partNumber,
-          Body: body,
-          ContentLength: body.length,
-          ChecksumSHA256: checksumSha256,
-        }),
+        signWithPayloadSha256(command, digest),
         sendOptions(this.options.signal),
       );
       etag = reply.ETag;
@@ -183,14 +186,15 @@ export class MultipartSession {
     const sha256 = createHash('sha256').update(body).digest();
     const checksum = sha256.toString('base64');
     try {
+      const command = new PutObjectCommand({
+        ...objectHeaders(this.options, { sha256: sha256.toString('hex') }),
+        Body: body,
+        ContentLength: body.length,
+        ChecksumSHA256: checksum,
+        ...(this.options.force ? {} : { IfNoneMatch: '*' }),
+      });
       const reply = await this.options.client.send(
-        new PutObjectCommand({
-          ...objectHeaders(this.options, { sha256: sha256.toString('hex') }),
-          Body: body,
-          ContentLength: body.length,
-          ChecksumSHA256: checksum,
-          ...(this.options.force ? {} : { IfNoneMatch: '*' }),
-        }),
+        signWithPayloadSha256(command, sha256),
         sendOptions(this.options.signal),
       );
       this.sent++;

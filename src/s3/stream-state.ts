@@ -9,8 +9,10 @@ export type StreamState = {
   readonly version: 2;
   readonly bucket: string;
   readonly key: string;
-  /** Size of part 1 (the held-back head); null until the layout is fixed. */
+  /** Size of the held-back head (parts 1…headParts); null until the layout is fixed. */
   readonly headBytes: number | null;
+  /** Parts the head goes up as, one part size each; absent in states written before the head was split: 1. */
+  readonly headParts?: number;
   readonly partBytes: number;
   readonly uploadId: string | null;
   readonly parts: readonly UploadedPart[];

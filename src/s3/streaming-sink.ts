@@ -5,14 +5,16 @@ import { UsageError } from '../errors/usage-error.js';
 import { InOrderHash } from './in-order-hash.js';
 import { MultipartSession, type SessionOptions, type StoredObject } from './multipart-session.js';
 import { addWholeSha256 } from './object-sha256.js';
+import { PartBuffers } from './part-buffers.js';
 
 /**
- * An S3 object written as a progressive MP4 is produced (docs/s3.md, "Streaming upload"). Part 1 is the head
- * region — ftyp, the room reserved for moov, the mdat header and the first MiB of mdat — kept in a local file (the
- * `.part`, whose logical size follows the object while only the head is materialised) because the writer patches it
- * at the end. Parts 2…N carry the rest as it is appended: each is spooled to a local file of one part size, sent
- * when full (a few at a time) and deleted once recorded. Disk is the head plus a few parts, memory a few part
- * buffers, whatever the length of the video. `commit` sends the last part and then part 1, and completes.
+ * An S3 object written as a progressive MP4 is produced (docs/s3.md, "Streaming upload"). The head region — ftyp,
+ * the room reserved for moov, the mdat header and at least the first MiB of mdat, a whole number of part sizes — is
+ * kept in a local file (the `.part`, whose logical size follows the object while only the head is materialised)
+ * because the writer patches it at the end; it goes up last as parts 1…H. Parts H+1…N carry the rest as it is
+ * appended: each is spooled to a local file of one part size, sent when full (a few at a time) and deleted once
+ * recorded. Disk is the head plus a few parts, memory a fixed set of `concurrency` part buffers, whatever the length
+ * of the video or the size of its moov. `commit` sends the last part and then the head parts, and completes.
  * (Longer than 300 lines: the layout, the resume of that layout and the commit are one invariant, read together.)
  */
 
@@ -48,6 +50,8 @@ type TailPart = {
 export class StreamingSink {
   readonly rewritable = false;
   private headBytes: number | null = null;
+  /** Parts the head is sent as, once fixed (state written before the head was split: 1). */
+  private headParts = 1;
   private holeEnd = 0;
   private headFileBytes = 0;
   private end = 0;
@@ -56,12 +60,15 @@ export class StreamingSink {
   private failure: Error | null = null;
   private closed = false;
   private readonly order = new InOrderHash();
+  private readonly buffers: PartBuffers;
 
   private constructor(
     private readonly options: StreamingSinkOptions,
     private readonly session: MultipartSession,
     private readonly head: FileHandle,
-  ) {}
+  ) {
+    this.buffers = new PartBuffers(options.partBytes, this.concurrency);
+  }
 
   /**
    * Opens the sink fresh (`resumeAt` null) or at a checkpoint's committed bytes: recorded parts are kept, finished
@@ -142,16 +149,19 @@ export class StreamingSink {
   }
 
   /**
-   * Completes the object: one PutObject when it never needed a second part, else the last part, then part 1 (the
-   * head, final now), then CompleteMultipartUpload. Removes the upload state and part files. Throws what the parts
-   * threw, OutputError E_OUTPUT_EXISTS (If-None-Match), UploadGoneError.
+   * Completes the object: one PutObject when it fits in one part and none was sent, else the last part, then the
+   * head parts (final now), then CompleteMultipartUpload. Removes the upload state and part files. Throws what the
+   * parts threw, OutputError E_OUTPUT_EXISTS (If-None-Match), UploadGoneError.
    */
   async commit(): Promise<StoredObject> {
     await this.close();
     this.throwIfFailed();
     const headBytes = this.headLimit();
-    if (this.end <= headBytes && this.session.state.parts.length === 0) {
-      const object = await this.session.putWhole(await readRange(this.options.headPath, 0, this.end));
+    if (this.end <= this.options.partBytes && this.session.state.parts.length === 0) {
+      const size = this.end;
+      const object = await this.buffers.with(size, async (body) =>
+        this.session.putWhole(await readInto(this.options.headPath, 0, body)),
+      );
       await this.cleanUp();
       this.options.onEvent?.({ type: 'upload-part', uri: this.path, partNumber: 1, sizeBytes: object.sizeBytes });
       this.options.onEvent?.({ type: 'upload-done', uri: this.path, sizeBytes: object.sizeBytes });
@@ -169,9 +179,8 @@ export class StreamingSink {
         await this.sendPartFile(last.partNumber, size);
       }
     }
-    await this.session.sendPart(1, await readRange(this.options.headPath, 0, headBytes));
-    this.options.onEvent?.({ type: 'upload-part', uri: this.path, partNumber: 1, sizeBytes: headBytes });
-    this.assertAllParts(last?.partNumber ?? 1);
+    await this.sendHead(Math.min(this.end, headBytes));
+    this.assertAllParts(this.end > headBytes ? this.partAt(this.end - 1).partNumber : this.headPartAt(this.end - 1));
     const completed = await this.session.complete(this.end);
     const object =
       this.options.wholeSha256 === false
@@ -196,24 +205,57 @@ export class StreamingSink {
     await this.cleanUp();
   }
 
-  /** Part 1's size: the head (past any moov room) and at least one part size; fixed on the first tail byte. */
+  private get concurrency(): number {
+    return this.options.concurrency ?? 2;
+  }
+
+  /**
+   * The head's size: past any moov room and its MiB of margin, rounded up to whole part sizes (at least one), so it
+   * goes up as parts of one part size each; fixed on the first tail byte.
+   */
   private headLimit(): number {
     if (this.headBytes !== null) return this.headBytes;
     const room = this.holeEnd === 0 ? 0 : Math.ceil((this.holeEnd + MIB) / MIB) * MIB;
-    return Math.max(this.options.partBytes, room);
+    const partBytes = this.options.partBytes;
+    return Math.max(1, Math.ceil(room / partBytes)) * partBytes;
+  }
+
+  private headPartCount(): number {
+    return this.headBytes !== null ? this.headParts : this.headLimit() / this.options.partBytes;
+  }
+
+  /** The head part holding byte `position` (< the head's size). */
+  private headPartAt(position: number): number {
+    return Math.min(this.headPartCount(), Math.floor(position / this.options.partBytes) + 1);
   }
 
   private async fixHead(): Promise<void> {
     if (this.headBytes !== null) return;
     this.headBytes = this.headLimit();
-    await this.session.fixHead(this.headBytes);
+    this.headParts = this.headBytes / this.options.partBytes;
+    await this.session.fixHead(this.headBytes, this.headParts);
   }
 
   private partAt(position: number): { partNumber: number; start: number; end: number } {
     const headBytes = this.headLimit();
     const index = Math.floor((position - headBytes) / this.options.partBytes);
     const start = headBytes + index * this.options.partBytes;
-    return { partNumber: index + 2, start, end: start + this.options.partBytes };
+    return { partNumber: this.headPartCount() + 1 + index, start, end: start + this.options.partBytes };
+  }
+
+  /** Sends the head's parts covering `[0, bytes)` from the head file, as many at once as there are part buffers. */
+  private async sendHead(bytes: number): Promise<void> {
+    const count = this.headPartCount();
+    const partBytes = this.options.partBytes;
+    const sends: Promise<void>[] = [];
+    for (let partNumber = 1; partNumber <= count && (partNumber - 1) * partBytes < bytes; partNumber++) {
+      const start = (partNumber - 1) * partBytes;
+      const end = partNumber === count ? bytes : Math.min(bytes, start + partBytes);
+      sends.push(this.sendRange(partNumber, this.options.headPath, start, end - start));
+    }
+    const results = await Promise.allSettled(sends);
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
   }
 
   private partPath(partNumber: number): string {
@@ -248,7 +290,7 @@ export class StreamingSink {
 
   /** Starts sending a finished part file once fewer than `concurrency` are in flight. */
   private async enqueue(partNumber: number, sizeBytes: number): Promise<void> {
-    while (this.inFlight.size >= (this.options.concurrency ?? 2)) await Promise.race(this.inFlight);
+    while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
     this.throwIfFailed();
     const sending: Promise<void> = this.sendPartFile(partNumber, sizeBytes)
       .catch((error: unknown) => {
@@ -261,8 +303,15 @@ export class StreamingSink {
 
   private async sendPartFile(partNumber: number, sizeBytes: number): Promise<void> {
     const path = this.partPath(partNumber);
-    await this.session.sendPart(partNumber, await readRange(path, 0, sizeBytes));
+    await this.sendRange(partNumber, path, 0, sizeBytes);
     await rm(path, { force: true });
+  }
+
+  /** Reads `[offset, offset + sizeBytes)` of a local file into a part buffer and sends it as part `partNumber`. */
+  private async sendRange(partNumber: number, path: string, offset: number, sizeBytes: number): Promise<void> {
+    await this.buffers.with(sizeBytes, async (body) =>
+      this.session.sendPart(partNumber, await readInto(path, offset, body)),
+    );
     this.options.onEvent?.({ type: 'upload-part', uri: this.path, partNumber, sizeBytes });
   }
 
@@ -274,6 +323,7 @@ export class StreamingSink {
     if (resumeAt > 0 && state.headBytes === null && resumeAt > this.options.partBytes)
       throw resumeMismatch(this.path, 'the upload state is missing');
     this.headBytes = state.headBytes;
+    this.headParts = state.headParts ?? 1;
     await this.head.truncate(resumeAt);
     this.headFileBytes = resumeAt;
     this.end = resumeAt;
@@ -281,7 +331,7 @@ export class StreamingSink {
       this.options.onEvent?.({ type: 'upload-resume', uri: this.path, recordedParts: state.parts.length });
     if (this.headBytes === null || resumeAt <= this.headBytes) return removePartFiles(this.options.scratchDir);
     const here = this.partAt(resumeAt);
-    for (let partNumber = 2; partNumber < here.partNumber; partNumber++) {
+    for (let partNumber = this.headPartCount() + 1; partNumber < here.partNumber; partNumber++) {
       if (this.session.recorded(partNumber) !== undefined) continue;
       const size = await sizeOf(this.partPath(partNumber));
       if (size !== this.options.partBytes)
@@ -343,10 +393,11 @@ async function writeFully(handle: FileHandle, bytes: Uint8Array, position: numbe
   }
 }
 
-async function readRange(path: string, offset: number, length: number): Promise<Buffer> {
+/** Fills `buffer` from `path` at `offset`; returns it. */
+async function readInto(path: string, offset: number, buffer: Buffer): Promise<Buffer> {
+  const length = buffer.length;
   const handle = await open(path, 'r');
   try {
-    const buffer = Buffer.alloc(length);
     let done = 0;
     while (done < length) {
       const { bytesRead } = await handle.read(buffer, done, length - done, offset + done);

@@ -14,6 +14,7 @@ import { objectExistsError, objectHeaders, sendOptions, type S3ObjectSettings } 
 import { isNoSuchUpload, isPreconditionFailed, mapS3Error } from './map-s3-error.js';
 import { planUpload, type UploadPart } from './plan-upload-parts.js';
 import { formatS3Uri } from './s3-uri.js';
+import { signWithPayloadSha256 } from './signed-payload.js';
 import {
   readUploadState,
   removeUploadState,
@@ -128,19 +129,17 @@ async function putSingle(
 ): Promise<UploadedObject> {
   const { PutObjectCommand } = s3Sdk();
   const body = await readRange(options.file, { offset: 0, sizeBytes });
-  const checksum = createHash('sha256').update(body).digest('base64');
+  const digest = createHash('sha256').update(body).digest();
   const uri = formatS3Uri(options.bucket, options.key);
   try {
-    const reply = await client.send(
-      new PutObjectCommand({
-        ...objectHeadersOf(options, sha256),
-        Body: body,
-        ContentLength: sizeBytes,
-        ChecksumSHA256: checksum,
-        ...(options.force ? {} : { IfNoneMatch: '*' }),
-      }),
-      sendOptions(options.signal),
-    );
+    const command = new PutObjectCommand({
+      ...objectHeadersOf(options, sha256),
+      Body: body,
+      ContentLength: sizeBytes,
+      ChecksumSHA256: digest.toString('base64'),
+      ...(options.force ? {} : { IfNoneMatch: '*' }),
+    });
+    const reply = await client.send(signWithPayloadSha256(command, digest), sendOptions(options.signal));
     return {
       bucket: options.bucket,
       key: options.key,
@@ -208,19 +207,18 @@ async function sendPart(
 ): Promise<UploadedPart> {
   const { UploadPartCommand } = s3Sdk();
   const body = await readRange(options.file, part);
-  const checksumSha256 = createHash('sha256').update(body).digest('base64');
-  const reply = await client.send(
-    new UploadPartCommand({
-      Bucket: options.bucket,
-      Key: options.key,
-      UploadId: uploadId,
-      PartNumber: part.partNumber,
-      Body: body,
-      ContentLength: part.sizeBytes,
-      ChecksumSHA256: checksumSha256,
-    }),
-    sendOptions(options.signal),
-  );
+  const digest = createHash('sha256').update(body).digest();
+  const checksumSha256 = digest.toString('base64');
+  const command = new UploadPartCommand({
+    Bucket: options.bucket,
+    Key: options.key,
+    UploadId: uploadId,
+    PartNumber: part.partNumber,
+    Body: body,
+    ContentLength: part.sizeBytes,
+    ChecksumSHA256: checksumSha256,
+  });
+  const reply = await client.send(signWithPayloadSha256(command, digest), sendOptions(options.signal));
   if (reply.ETag === undefined) throw new Error(`UploadPart ${part.partNumber} returned no ETag`);
   return { partNumber: part.partNumber, sizeBytes: part.sizeBytes, etag: reply.ETag, checksumSha256 };
 }

@@ -17,9 +17,18 @@ describe('get wiring', () => {
     expect(options).toEqual({
       stream: 'cam1',
       time: { since: '1h', tz: expect.any(String), selector: 'server' },
-      aws: { local: false },
-      mode: { json: false, quiet: false, verbose: false, progress: false, color: false },
+      aws: { local: false, logRequests: false },
+      mode: {
+        json: false,
+        quiet: false,
+        verbose: false,
+        debug: false,
+        progress: false,
+        progressLines: true,
+        color: false,
+      },
       logFormat: 'human',
+      progressIntervalMs: 10_000,
       output: {
         path: 'out.mp4',
         force: false,
@@ -350,7 +359,15 @@ describe('other commands', () => {
       format: 'progressive',
       gaps: 'close',
       splitOnChange: true,
-      mode: { json: false, quiet: false, verbose: false, progress: false, color: false },
+      mode: {
+        json: false,
+        quiet: false,
+        verbose: false,
+        debug: false,
+        progress: false,
+        progressLines: true,
+        color: false,
+      },
     } satisfies JoinOptions);
   });
 

@@ -2,6 +2,7 @@
  * Runs runGet in-process against the real emulator (real SDK, real HTTP on 127.0.0.1:0) with a virtual clock shared
  * by both sides, an instant sleep and a seeded random source: the only doubles the house rules allow.
  */
+import type { ObjectStore } from '../../src/clip/targets/object-store.js';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -84,7 +85,12 @@ export type Harness = {
   /** Runs `get` with defaults (UTC, server timestamps); captures events and the error, if any. */
   run(
     options: RunInput,
-    extra?: { signal?: AbortSignal; onEvent?: (event: GetEvent) => void; stdout?: NodeJS.WritableStream },
+    extra?: {
+      signal?: AbortSignal;
+      onEvent?: (event: GetEvent) => void;
+      stdout?: NodeJS.WritableStream;
+      objectStore?: ObjectStore;
+    },
   ): Promise<RunOutcome>;
   /** A reference MP4 (moov-first) built by the emulator from exactly these fragments, written under `dir`. */
   reference(stream: string, fragmentNumbers: readonly string[], name: string): Promise<string>;
@@ -147,6 +153,7 @@ export async function startHarness(
           },
           signal: extra.signal ?? new AbortController().signal,
           ...(extra.stdout === undefined ? {} : { stdout: extra.stdout }),
+          ...(extra.objectStore === undefined ? {} : { objectStore: extra.objectStore }),
         });
         return { result, events };
       } catch (error) {

@@ -38,7 +38,10 @@ describe('runGet against the emulator', () => {
     expect(result?.parts.length).toBeGreaterThan(5);
     expect(result?.output).toBeNull();
     expect(h.emulator.log.ofOp('GetClip')).toHaveLength(0);
-    expect(events.map((e) => e.type)).toEqual(['window', 'plan']);
+    // The listing announces its pages (terminal feedback), then the plan.
+    const types = events.map((e) => e.type);
+    expect(types.filter((type) => type !== 'list-page')).toEqual(['window', 'plan']);
+    expect(types.slice(1, -1).every((type) => type === 'list-page') && types.length > 2).toBe(true);
   });
 
   itMedia(

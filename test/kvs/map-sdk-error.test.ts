@@ -127,14 +127,23 @@ describe('mapSdkError', () => {
 
   it('maps InvalidArgument to a usage error that says what the service rejected', () => {
     const mapped = mapSdkError(
+      new InvalidArgumentException({ message: 'StartTimestamp must be before EndTimestamp.', ...meta(400) }),
+      { op: 'ListFragments', stream: 's' },
+    );
+    expect(mapped).toMatchObject({ code: 'E_USAGE', exitCode: 2 });
+    expect(mapped.message).toContain('StartTimestamp must be before EndTimestamp');
+  });
+
+  it('maps a range ending before the retention to E_NO_MEDIA (exit 3), as for any range without media', () => {
+    const mapped = mapSdkError(
       new InvalidArgumentException({
         message: 'End timestamp 1725465732000 is outside of the stream retention period.',
         ...meta(400),
       }),
       { op: 'ListFragments', stream: 's' },
     );
-    expect(mapped).toMatchObject({ code: 'E_USAGE', exitCode: 2 });
-    expect(mapped.message).toContain('1725465732000');
+    expect(mapped).toMatchObject({ code: 'E_NO_MEDIA', exitCode: 3 });
+    expect(mapped.hint).toContain('kvs-clip list s --since 24h');
   });
 
   it('maps a disk-full write to an output error and leaves typed errors untouched', () => {

@@ -138,7 +138,8 @@ const CASES: readonly (() => Case)[] = [
   () => ({ line: `$K join a.mp4 missing.mp4 -o j.mp4`, exit: 2 }),
   () => ({ line: `$K join a.mp4 junk.bin -o j.mp4`, exit: 6 }),
   () => ({ line: `$K join a.mp4 a.mp4 -o sub`, exit: 7 }),
-  () => ({ line: `$K get ${STREAM} ${R} ${E()} -o sub`, exit: 7 }),
+  // An existing directory under -o means the default name inside it (README "Output files"), never the directory.
+  () => ({ line: `$K get ${STREAM} ${R} ${E()} -o sub --dry-run`, exit: 0 }),
   () => ({ line: `$K get ${STREAM} ${R} ${E()} -o a.mp4`, exit: 7 }),
   () => ({ line: `$K get ${STREAM} ${R} ${E()} -o nodir/x.mp4`, exit: 7 }),
   // The emulator and usage mistakes

@@ -1,6 +1,6 @@
 /**
  * Security (issue 6): distinctive fake credentials and a session token never appear in anything the CLI writes
- * (stdout, stderr, every file it creates, the resume manifest), with --verbose, --log-format json and --json, on
+ * (stdout, stderr, every file it creates, the resume manifest), with --verbose, -vv, --log-format json and --json, on
  * success, on auth failure, on retries and after a crash; resume state is owner-only; the emulator binds loopback;
  * output templates cannot climb out of the target directory, even for a stream named `..`.
  */
@@ -98,6 +98,21 @@ describe('secrets never leak', () => {
       secret: 'another-secret',
     },
     {
+      name: 'a -vv download (every SDK request and answer logged) with retries',
+      args: ['-vv'],
+      exit: 0,
+      faults: [
+        { op: 'GetClip', nth: [1], action: { kind: 'error', name: 'ClientLimitExceededException' } },
+        { op: 'GetClip', nth: [2], action: { kind: 'reset', afterBytes: 500 } },
+      ],
+    },
+    {
+      name: 'a -vv run whose signature the endpoint rejects',
+      args: ['-vv', '--json'],
+      exit: 4,
+      secret: 'another-secret',
+    },
+    {
       name: 'a verbose run with NDJSON logs that gives up after retries',
       args: ['-v', '--log-format', 'json', '--retries', '1'],
       exit: 5,
@@ -117,6 +132,8 @@ describe('secrets never leak', () => {
           env: cliEnv(home, { credentials: CREDENTIALS }),
         });
         expect(result.code, result.stderr).toBe(run.exit);
+        // -vv did log the requests: the check below looked at them.
+        if (run.args.includes('-vv')) expect(result.stderr).toMatch(/^debug: \w+: POST http/m);
         const written = everythingWritten(result, dir);
         if (run.exit === 5)
           expect(

@@ -133,7 +133,7 @@ export function archiveCommand(deps: ArchiveCommandDeps): Command {
     );
   addAwsOptions(command);
   addS3Options(command);
-  addOutputModeOptions(command, { progress: true });
+  addOutputModeOptions(command, { progress: 'live lines' });
   command.addHelpText(
     'after',
     `

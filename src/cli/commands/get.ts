@@ -6,7 +6,14 @@ import type { CliIo } from '../io.js';
 import { addAwsOptions, readAwsOptions, type AwsOptions } from '../options/aws-options.js';
 import { choiceOption, flagOption, numberOption, stringOption } from '../options/option-values.js';
 import { formatOption, readFormat } from '../options/format-option.js';
-import { addOutputModeOptions, readOutputMode, type OutputMode } from '../options/output-mode.js';
+import { resolveOutputPath } from '../options/output-dir.js';
+import { DEFAULT_TEMPLATE } from '../../output/template.js';
+import {
+  addOutputModeOptions,
+  DEFAULT_PROGRESS_INTERVAL_MS,
+  readOutputMode,
+  type OutputMode,
+} from '../options/output-mode.js';
 import { addS3Options, readS3Options, type S3Options } from '../options/s3-options.js';
 import { durationParser, integerParser, positiveNumberParser } from '../options/parse-number.js';
 import { streamArgument, streamArnOption } from '../options/stream-options.js';
@@ -26,6 +33,8 @@ export type GetOptions = ClipGetOptions & {
   readonly aws: AwsOptions;
   readonly mode: OutputMode;
   readonly logFormat: (typeof LOG_FORMATS)[number];
+  /** `--progress-interval`: how often `--progress lines` prints a progress line. */
+  readonly progressIntervalMs: number;
   /** With `-o s3://…`: how to write the objects. */
   readonly s3?: S3Options;
 };
@@ -46,8 +55,9 @@ export function getCommand(deps: GetCommandDeps): Command {
   command
     .option(
       '-o, --output <path>',
-      'output file or template ({stream} {start:%Y%m%dT%H%M%SZ} {end} {part}); - for stdout',
+      'output file or template ({stream} {start:%Y%m%dT%H%M%SZ} {end} {part}); - for stdout; DIR/ or an existing directory: the default name inside it',
     )
+    .option('--output-dir <dir>', "write into DIR: the default name, or -o's relative name or template, inside it")
     .addOption(new Option('--force', 'overwrite an existing output file').conflicts('skipExisting'))
     .option('--skip-existing', 'do nothing (exit 0) when the output file exists')
     .option('--mkdir', 'create missing output directories')
@@ -97,7 +107,12 @@ export function getCommand(deps: GetCommandDeps): Command {
     );
   addAwsOptions(command);
   addS3Options(command);
-  addOutputModeOptions(command, { progress: true });
+  addOutputModeOptions(command, { progress: 'bar' });
+  command.addOption(
+    new Option('--progress-interval <duration>', 'with --progress lines: one progress line every D while downloading')
+      .argParser(durationParser('--progress-interval'))
+      .default(DEFAULT_PROGRESS_INTERVAL_MS, '10s'),
+  );
   command.addHelpText(
     'after',
     `
@@ -124,7 +139,7 @@ Examples:
 export function readGetOptions(command: Command, stream: string, range: string | undefined, io: CliIo): GetOptions {
   const values = command.opts();
   const mode = readOutputMode(values, io);
-  const output = stringOption(values, 'output');
+  const output = resolveOutputPath(stringOption(values, 'output'), stringOption(values, 'outputDir'), DEFAULT_TEMPLATE);
   const split = flagOption(values, 'split');
   const state = stringOption(values, 'state');
   if (output === '-') {
@@ -188,6 +203,7 @@ export function readGetOptions(command: Command, stream: string, range: string |
     aws: readAwsOptions(values, io.env),
     mode,
     logFormat: choiceOption(values, 'logFormat', LOG_FORMATS, 'human'),
+    progressIntervalMs: numberOption(values, 'progressInterval', DEFAULT_PROGRESS_INTERVAL_MS),
     ...(output?.startsWith('s3://') === true ? { s3: readS3Options(values, io) } : {}),
   };
 }

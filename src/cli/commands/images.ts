@@ -69,7 +69,7 @@ export function imagesCommand(deps: ImagesCommandDeps): Command {
   addTimeOptions(command);
   addRetryOptions(command);
   addAwsOptions(command);
-  addOutputModeOptions(command, { progress: false });
+  addOutputModeOptions(command, { progress: 'none' });
   command.addHelpText(
     'after',
     `

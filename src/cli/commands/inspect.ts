@@ -23,7 +23,7 @@ export function inspectCommand(deps: InspectCommandDeps): Command {
     .description('show tracks, codecs, duration and box layout of an MP4')
     .argument('<file>', 'MP4 file')
     .option('--boxes', 'print the full box tree');
-  addOutputModeOptions(command, { progress: false });
+  addOutputModeOptions(command, { progress: 'none' });
   command.addHelpText(
     'after',
     `

@@ -49,7 +49,7 @@ export function joinCommand(deps: JoinCommandDeps): Command {
     )
     .option('--split-on-change', 'start a new numbered file where clips cannot be joined');
   addS3Options(command);
-  addOutputModeOptions(command, { progress: false });
+  addOutputModeOptions(command, { progress: 'none' });
   command.addHelpText(
     'after',
     `

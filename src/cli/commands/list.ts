@@ -41,7 +41,7 @@ export function listCommand(deps: ListCommandDeps): Command {
   addTimeOptions(command);
   addRetryOptions(command);
   addAwsOptions(command);
-  addOutputModeOptions(command, { progress: false });
+  addOutputModeOptions(command, { progress: 'page counter' });
   command.addHelpText(
     'after',
     `

@@ -27,7 +27,7 @@ export function streamsCommand(deps: StreamsCommandDeps): Command {
     .option('--prefix <prefix>', 'only streams whose name begins with PREFIX');
   addRetryOptions(command);
   addAwsOptions(command);
-  addOutputModeOptions(command, { progress: false });
+  addOutputModeOptions(command, { progress: 'none' });
   command.addHelpText(
     'after',
     `

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option, type Command, type OptionValues } from 'commander';
 import { matchDuration } from '../../time/parse-duration.js';
 import { flagOption, stringOption } from './option-values.js';
+import { verbosity } from './output-mode.js';
 
 /** Where and as whom to call KVS. Credentials come from the SDK's standard chain, never from flags. */
 export type AwsOptions = {
@@ -14,6 +15,8 @@ export type AwsOptions = {
   readonly connectTimeoutMs?: number;
   /** `--read-timeout`: give up on a response (headers or body) that sends nothing for this long (default 30 s). */
   readonly readTimeoutMs?: number;
+  /** `-vv`: log every SDK request and response on stderr (src/kvs/request-log.ts). */
+  readonly logRequests: boolean;
 };
 
 /** Add --region, --profile, --endpoint-url, --local and the two network timeouts to a command. */
@@ -74,6 +77,7 @@ export function readAwsOptions(
     local: flagOption(values, 'local'),
     ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
     ...(readTimeoutMs === undefined ? {} : { readTimeoutMs }),
+    logRequests: verbosity(values) >= 2,
   };
 }
 

@@ -12,7 +12,8 @@ export type EventPart = { index: number; start: string; end: string; fragments: 
 /**
  * `--log-format json`: one JSON object per line on stderr for supervisors (rclone --use-json-log style), in place
  * of the bar and the human lines. Every line has `type` and `time` (ISO, from the injected clock); instants are
- * ISO strings and parts are summarised. `part-bytes` is left out: it fires per chunk and would flood a log.
+ * ISO strings and parts are summarised. `part-bytes` and `list-page` are left out: they fire per chunk and per page and
+ * would flood a log.
  */
 export function ndjsonEventSink(io: CliIo): (event: GetEvent) => void {
   return (event) => {
@@ -24,6 +25,7 @@ export function ndjsonEventSink(io: CliIo): (event: GetEvent) => void {
 function toLine(event: GetEvent): Record<string, unknown> | undefined {
   switch (event.type) {
     case 'part-bytes':
+    case 'list-page':
       return undefined;
     case 'window':
       return {

@@ -25,6 +25,8 @@ export async function openKvsClients(
   const timeout = {
     ...(connectTimeoutMs === undefined ? {} : { connectTimeoutMs }),
     ...(aws.readTimeoutMs === undefined ? {} : { readTimeoutMs: aws.readTimeoutMs }),
+    // -vv: the request log goes straight to stderr (no bar is drawn with -vv, so nothing tears).
+    ...(aws.logRequests ? { requestLog: (line: string) => void io.stderr.write(`debug: ${line}\n`) } : {}),
   };
   if (!aws.local) {
     const clients = createKvsClients({

@@ -21,7 +21,10 @@ export async function runGetCommand(
   extra: Pick<GetDeps, 'objectStore'> = {},
 ): Promise<GetJsonResult> {
   const connection = await openKvsClients(options.aws, io);
-  const renderer = createGetRenderer(io, options.mode, { logFormat: options.logFormat });
+  const renderer = createGetRenderer(io, options.mode, {
+    logFormat: options.logFormat,
+    progressIntervalMs: options.progressIntervalMs,
+  });
   try {
     const result = await runGet(toRunGetOptions(options), {
       nowMs: () => io.now(),
@@ -61,7 +64,7 @@ function wouldWrite(options: GetOptions, result: GetResult): string {
 
 /** The CLI's options in runGet's terms: its own grouped options, without what only the CLI reads. */
 export function toRunGetOptions(options: GetOptions): RunGetOptions {
-  const { aws: _aws, mode: _mode, logFormat: _logFormat, s3: _s3, ...request } = options;
+  const { aws: _aws, mode: _mode, logFormat: _logFormat, progressIntervalMs: _interval, s3: _s3, ...request } = options;
   return request;
 }
 

@@ -10,6 +10,7 @@ import type { CliIo } from '../io.js';
 import { coverageBarWidth, renderCoverageBar } from '../render/coverage-bar.js';
 import { formatBytes } from '../../text/format-bytes.js';
 import { jsonSpan, type ListJsonResult } from '../render/json.js';
+import { createStatusLine, listingText } from '../render/status-line.js';
 import { openKvsClients } from './open-kvs-clients.js';
 import { count } from '../../text/count.js';
 import { withoutKeptParts } from '../../errors/remote-error.js';
@@ -25,6 +26,9 @@ export async function runList(options: ListOptions, io: CliIo): Promise<ListJson
   if (!mode.quiet && !mode.json)
     io.stderr.write(`${describeWindow(window, { timeZone: time.tz, selector: time.selector })}\n`);
   const connection = await openKvsClients(options.aws, io);
+  // A page counter on a terminal while the listing runs (`list --since 40h` takes a while); none with -q or --json.
+  const status = createStatusLine(io, mode.progress);
+  const startedMs = io.now();
   try {
     const fragments = await listWindow(
       {
@@ -39,7 +43,10 @@ export async function runList(options: ListOptions, io: CliIo): Promise<ListJson
         random: Math.random,
         openSession: (sessionOptions) => createKvsSession(connection.clients, sessionOptions),
         emit: (event) => {
-          if (event.type === 'retry' && !mode.quiet && !mode.json) io.stderr.write(`${event.message}\n`);
+          if (event.type === 'list-page') status.show(listingText(event.page, io.now() - startedMs));
+          if (event.type !== 'retry' || mode.quiet || mode.json) return;
+          status.clear();
+          io.stderr.write(`${event.message}\n`);
         },
         signal: io.signal,
       },
@@ -47,6 +54,7 @@ export async function runList(options: ListOptions, io: CliIo): Promise<ListJson
       // list downloads no parts: its failure hints must not promise kept ones.
       throw withoutKeptParts(error);
     });
+    status.clear();
     const coverage = summariseCoverage(fragments, { selector: time.selector, window });
     const result: ListJsonResult = {
       command: 'list',
@@ -70,6 +78,7 @@ export async function runList(options: ListOptions, io: CliIo): Promise<ListJson
     if (!mode.json) io.stdout.write(coverageTable(coverage));
     return result;
   } finally {
+    status.clear();
     await connection.close();
   }
 }

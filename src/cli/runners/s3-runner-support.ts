@@ -20,7 +20,7 @@ import type { StoredObjectInfo } from '../../clip/targets/object-store.js';
  */
 export function s3ClientFor(options: { readonly s3?: S3Options; readonly aws?: AwsOptions }, io: CliIo): S3Client {
   const s3 = options.s3 ?? {};
-  const aws = options.aws ?? { local: false };
+  const aws: AwsOptions = options.aws ?? { local: false, logRequests: false };
   const region =
     s3.region ?? (aws.local ? undefined : aws.region) ?? io.env['AWS_REGION'] ?? io.env['AWS_DEFAULT_REGION'];
   return createS3Client({

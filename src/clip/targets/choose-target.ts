@@ -5,7 +5,7 @@ import { gapRunsTarget } from './gap-runs.js';
 import { isS3Uri } from '../../s3/s3-uri.js';
 import { joinedFileTarget } from './joined-file.js';
 import type { ObjectStore } from './object-store.js';
-import type { OutputTarget, TargetRequest } from './output-target.js';
+import type { JoinedTarget, OutputTarget, TargetRequest } from './output-target.js';
 import { s3GapRunsTarget } from './s3-gap-runs.js';
 import { s3ObjectTarget } from './s3-object.js';
 import { s3SplitObjectsTarget } from './s3-split-objects.js';
@@ -23,11 +23,25 @@ export function chooseTarget(
 ): OutputTarget {
   if (objectStore !== undefined && isS3Uri(request.template)) return s3Target(output, request, objectStore);
   if (request.layout.gaps === 'split') return gapRunsTarget(request);
+  if (output.path !== '-' && output.split) return splitFilesTarget(request);
+  return chooseJoinedTarget(output, request, stdout, objectStore);
+}
+
+/**
+ * The targets that write one joined output (a local file, fMP4 on stdout, one S3 object): the only ones a run
+ * without ListFragments can use, since it has no parts to split (fetch-without-listing.ts).
+ */
+export function chooseJoinedTarget(
+  output: Pick<OutputOptions, 'path'>,
+  request: TargetRequest,
+  stdout: NodeJS.WritableStream | undefined,
+  objectStore?: ObjectStore,
+): JoinedTarget {
+  if (objectStore !== undefined && isS3Uri(request.template)) return s3ObjectTarget(request, objectStore);
   if (output.path === '-') {
     if (stdout === undefined) throw new InternalError('runGet was asked for -o - without deps.stdout');
     return fmp4StdoutTarget(request, stdout);
   }
-  if (output.split) return splitFilesTarget(request);
   return joinedFileTarget(request);
 }
 

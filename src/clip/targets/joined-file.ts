@@ -1,16 +1,22 @@
 import { prepareOutput, type PreparedOutput } from '../../output/atomic-file.js';
-import { downloadAndJoin } from '../download-and-join.js';
 import { openMp4Joiner } from '../open-joiner.js';
 import { outputName } from '../output-name.js';
 import { pathExists } from '../path-exists.js';
 import { manifestIdentity } from './manifest-identity.js';
-import type { OutputTarget, PartSource, TargetPrepared, TargetRequest, TargetWritten } from './output-target.js';
+import type {
+  JoinedTarget,
+  JoinSource,
+  PartSource,
+  TargetPrepared,
+  TargetRequest,
+  TargetWritten,
+} from './output-target.js';
 
 /**
  * One progressive (or fragmented, `--format fragmented`) MP4 file: the parts are joined into `<final>.part` with a resume
  * manifest beside it and renamed into place when complete.
  */
-export function joinedFileTarget(request: TargetRequest): OutputTarget {
+export function joinedFileTarget(request: TargetRequest): JoinedTarget {
   const finalPath = outputName(
     { path: request.template, stream: request.stream, selector: request.selector },
     request.window,
@@ -25,22 +31,18 @@ export function joinedFileTarget(request: TargetRequest): OutputTarget {
       prepared = await prepareOutput(finalPath, { force: request.force, mkdir: request.mkdir });
       return { kind: 'ready', outputs: [finalPath], pendingOutput: finalPath };
     },
-    async write(source: PartSource): Promise<TargetWritten> {
+    async write(source: JoinSource): Promise<TargetWritten> {
       prepared ??= await prepareOutput(finalPath, { force: request.force, mkdir: request.mkdir });
-      const done = await downloadAndJoin(
-        {
-          ...sourceFields(source),
-          identity: manifestIdentity(request),
-          layout: request.layout,
-          target: { kind: 'file', prepared },
-          resume: request.resume,
-          keepParts: request.keepParts,
-          openJoiner: openMp4Joiner,
-          // The head part streams into the .part; only parts downloaded ahead are spooled (docs/pipeline.md).
-          writeOnce: true,
-        },
-        source.context,
-      );
+      const done = await source.joinInto({
+        identity: manifestIdentity(request),
+        layout: request.layout,
+        target: { kind: 'file', prepared },
+        resume: request.resume,
+        keepParts: request.keepParts,
+        openJoiner: openMp4Joiner,
+        // The head part streams into the .part; only parts downloaded ahead are spooled (docs/pipeline.md).
+        writeOnce: true,
+      });
       return { output: finalPath, outputs: [finalPath], calls: done.calls, parts: done.parts, bytes: done.outputBytes };
     },
   };

@@ -8,6 +8,7 @@ import type { PartResult } from '../get-types.js';
 import type { AskedRequest } from '../asked-request.js';
 import type { JoinLayout } from '../join-port.js';
 import type { CallContext } from '../plan-window.js';
+import type { DownloadAndJoinInput, DownloadAndJoinResult } from '../download-and-join.js';
 
 /**
  * Where a `get` writes: one implementation per kind (joined progressive file, fMP4 on stdout, one file per GetClip
@@ -52,12 +53,32 @@ export type TargetWritten = {
 };
 
 /**
- * Everything a target needs to pull parts from KVS: the plan, how to call GetClip (paced and retried through the
- * run's context), the replanner for truncations, and the run's context for fetchParts. A target hands these to
- * `fetchParts` (src/download) with its own `consume`.
+ * How a joined target's output gets filled (docs/pipeline.md): the target says where the join goes (its
+ * `.part`, stream or S3 sink, its joiner, resume flags) and the source decides how the clips are fetched into it —
+ * the listed parts through downloadAndJoin, or adaptive GetClip time windows when ListFragments is denied
+ * (timeWindowSource). `plan` is the listed plan, or an empty one without a listing.
  */
-export type PartSource = {
+export type JoinSource = {
   readonly plan: Plan;
+  readonly context: CallContext;
+  joinInto(destination: JoinDestination): Promise<DownloadAndJoinResult>;
+};
+
+/**
+ * Where one joined output goes: downloadAndJoin's input without the fetching fields. `parts` narrows the listed
+ * parts to a subset (one run between gaps); a time-window source has none and ignores it.
+ */
+export type JoinDestination = Omit<
+  DownloadAndJoinInput,
+  'parts' | 'concurrency' | 'replanner' | 'readClip' | 'getClip'
+> & { readonly parts?: readonly Part[] };
+
+/**
+ * Everything a target needs to pull listed parts from KVS: the plan, how to call GetClip (paced and retried
+ * through the run's context), the replanner for truncations, and the run's context for fetchParts. A joined target
+ * goes through `joinInto`; a split target hands the fields to `fetchParts` (src/download) with its own `consume`.
+ */
+export type PartSource = JoinSource & {
   readonly parts: readonly Part[];
   readonly concurrency: number;
   readonly replanner: PartReplanner;
@@ -66,7 +87,11 @@ export type PartSource = {
     part: Part,
     options: { destPath: string; signal: AbortSignal; onBytes: (bytes: number) => void },
   ) => Promise<ClipCallFacts>;
-  readonly context: CallContext;
+};
+
+/** A target that writes one joined output, so it can be filled from any JoinSource (listed or time windows). */
+export type JoinedTarget = Omit<OutputTarget, 'write'> & {
+  write(source: JoinSource): Promise<TargetWritten>;
 };
 
 /** The facts every target of one run shares (the resolved request, layout and output flags). */

@@ -7,13 +7,12 @@ import type { TimeRange } from '../../plan/fragment.js';
 import type { Part } from '../../plan/part.js';
 import type { Plan } from '../../plan/plan-parts.js';
 import { formatS3Uri, parseS3Uri, renderS3Key } from '../../s3/s3-uri.js';
-import { downloadAndJoin, type DownloadAndJoinResult } from '../download-and-join.js';
+import type { DownloadAndJoinResult } from '../download-and-join.js';
 import type { JoinLayout } from '../join-port.js';
 import { openMp4Joiner } from '../open-joiner.js';
-import { sourceFields } from './joined-file.js';
 import { manifestIdentity } from './manifest-identity.js';
 import type { ObjectKey, ObjectSink, ObjectStore } from './object-store.js';
-import type { OutputTarget, PartSource, TargetPrepared, TargetRequest, TargetWritten } from './output-target.js';
+import type { JoinedTarget, JoinSource, TargetPrepared, TargetRequest, TargetWritten } from './output-target.js';
 
 /**
  * `-o s3://BUCKET/KEY-TEMPLATE`: one progressive MP4 object, uploaded while it is joined (docs/s3.md). The join is
@@ -21,7 +20,7 @@ import type { OutputTarget, PartSource, TargetPrepared, TargetRequest, TargetWri
  * store's sink instead of a local file, and "commit" completes the object. An existing object is refused (exit 7)
  * before anything is downloaded; a server that lost the upload (NoSuchUpload) makes the object start over once.
  */
-export function s3ObjectTarget(request: TargetRequest, store: ObjectStore): OutputTarget {
+export function s3ObjectTarget(request: TargetRequest, store: ObjectStore): JoinedTarget {
   const destination = parseS3Uri(request.template);
   const { stream, window, selector } = request;
   const object: ObjectKey = {
@@ -39,12 +38,12 @@ export function s3ObjectTarget(request: TargetRequest, store: ObjectStore): Outp
       if (await objectExistsOrRefuse(request, store, object)) return { kind: 'skip', outputs: [uri] };
       return { kind: 'ready', outputs: [uri], pendingOutput: uri };
     },
-    async write(source: PartSource): Promise<TargetWritten> {
+    async write(source: JoinSource): Promise<TargetWritten> {
       const upload = {
         object,
         metadata,
         plannedBytes,
-        parts: source.parts,
+        parts: source.plan.parts,
         window: request.window,
         layout: request.layout,
       };
@@ -87,7 +86,7 @@ export type JoinedObject = {
  */
 export async function uploadJoinedObject(
   request: TargetRequest,
-  source: PartSource,
+  source: JoinSource,
   store: ObjectStore,
   upload: JoinedObject,
 ): Promise<DownloadAndJoinResult> {
@@ -111,7 +110,7 @@ type Upload = JoinedObject & { readonly scratchDir: string; readonly resume: boo
 /** downloadAndJoin with the object's sink as the joiner's output; the head file stands in for the `.part`. */
 async function uploadJoin(
   request: TargetRequest,
-  source: PartSource,
+  source: JoinSource,
   store: ObjectStore,
   upload: Upload,
 ): Promise<DownloadAndJoinResult> {
@@ -136,19 +135,15 @@ async function uploadJoin(
     sink = await store.openSink({ ...upload.object, ...upload, headPath, resumeAt, onEvent: source.context.emit });
     return sink;
   };
-  return downloadAndJoin(
-    {
-      ...sourceFields(source),
-      parts: upload.parts,
-      identity: { ...manifestIdentity(request), window: upload.window },
-      layout: upload.layout,
-      target: { kind: 'file', prepared },
-      resume: upload.resume,
-      keepParts: request.keepParts,
-      openJoiner: (options) => openMp4Joiner({ ...options, sink: openSink }),
-    },
-    source.context,
-  );
+  return source.joinInto({
+    parts: upload.parts,
+    identity: { ...manifestIdentity(request), window: upload.window },
+    layout: upload.layout,
+    target: { kind: 'file', prepared },
+    resume: upload.resume,
+    keepParts: request.keepParts,
+    openJoiner: (options) => openMp4Joiner({ ...options, sink: openSink }),
+  });
 }
 
 /** An object's metadata (x-amz-meta-*): stream, selector, the parts' planned start and end, fragment count. */

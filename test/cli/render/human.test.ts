@@ -77,7 +77,9 @@ const mode = (overrides: Partial<OutputMode> = {}): OutputMode => ({
   json: false,
   quiet: false,
   verbose: false,
+  debug: false,
   progress: false,
+  progressLines: false,
   color: false,
   ...overrides,
 });

@@ -34,9 +34,10 @@ const request = {
 } as const;
 const options: GetOptions = {
   ...request,
-  aws: { region: 'eu-west-1', local: false },
-  mode: { json: true, quiet: false, verbose: false, progress: false, color: false },
+  aws: { region: 'eu-west-1', local: false, logRequests: false },
+  mode: { json: true, quiet: false, verbose: false, debug: false, progress: false, progressLines: false, color: false },
   logFormat: 'human',
+  progressIntervalMs: 10_000,
 };
 
 describe('get runner adapters', () => {
