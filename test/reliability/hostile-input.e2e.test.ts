@@ -156,12 +156,8 @@ const CASES: readonly Case[] = [
     args: () => [S, ...R, '-o', '/proc/kvs-clip-out.mp4'],
     exit: 7,
   },
-  {
-    title: 'an output that is a directory',
-    args: () => [S, ...R, '-o', 'adir'],
-    setup: (dir) => mkdirSync(join(dir, 'adir')),
-    exit: 7,
-  },
+  // `-o DIR` (an existing directory) and `-o DIR/` write the default name inside it: only a missing one is refused.
+  { title: 'an output directory that does not exist', args: () => [S, ...R, '-o', 'nodir/'], exit: 7 },
   { title: '-o - with --json', args: () => [S, ...R, '-o', '-', '--json'], exit: 2 },
   { title: '-o - with --split', args: () => [S, ...R, '-o', '-', '--split'], exit: 2 },
   { title: '-o - with --state', args: () => [S, ...R, '-o', '-', '--state', 's.state'], exit: 2 },
@@ -169,7 +165,7 @@ const CASES: readonly Case[] = [
   { title: 'a template with an unknown field', args: () => [S, ...R, '-o', '{nosuch}.mp4'], exit: 2 },
   { title: 'a template with an unknown strftime letter', args: () => [S, ...R, '-o', '{start:%Q}.mp4'], exit: 2 },
   { title: 'a template with an unclosed brace', args: () => [S, ...R, '-o', '{stream.mp4'], exit: 2 },
-  { title: 'a template naming a directory', args: () => [S, ...R, '-o', '{stream}/'], exit: 2 },
+  { title: 'a template naming a directory that does not exist', args: () => [S, ...R, '-o', '{stream}/'], exit: 7 },
   { title: 'a {part} template without --split', args: () => [S, ...R, '-o', '{stream}-{part}.mp4'], exit: 2 },
   { title: 'an empty -o', args: () => [S, ...R, '-o', ''], exit: 2 },
   // Numbers and choices
