@@ -1,4 +1,3 @@
-import { paginateListFragments } from '@aws-sdk/client-kinesis-video-archived-media';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,10 +7,10 @@ import { LOCAL_CREDENTIALS } from '../../src/emulator/local-credentials.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator.js';
 import { parseStreamFleetSpec } from '../../src/emulator/stream-fleet-spec.js';
 import { runBuiltCli } from '../cli/run-built-cli.js';
-import { sdkClients } from '../emulator/support/sdk-clients.js';
 import { clientEmulatorOptions } from '../support/client-emulator-options.js';
 import { itMedia, packetHashes } from '../support/ffmpeg.js';
 import { killSpawnedClis, startCli, type CliResult, type RunningCli } from '../support/spawn-cli.js';
+import { listFragmentNumbers } from './support/list-fragments.js';
 
 // `kvs-clip archive --follow` in real time through the built CLI: 10 live emulator streams with 1 s fragments,
 // 10 s segments. Three runs, each ended by SIGTERM: the first while segments are in flight (default grace: they
@@ -154,28 +153,6 @@ async function stop(cli: RunningCli): Promise<CliResult> {
   return result;
 }
 
-/** Every fragment ListFragments returns for [start, end) by server timestamp, in timestamp order. */
-async function listFragments(stream: string, startMs: number, endMs: number): Promise<string[]> {
-  const { media } = sdkClients(emulator, LOCAL_CREDENTIALS, stream);
-  const found: { number: string; ms: number }[] = [];
-  const pages = paginateListFragments(
-    { client: media },
-    {
-      StreamName: stream,
-      FragmentSelector: {
-        FragmentSelectorType: 'SERVER_TIMESTAMP',
-        TimestampRange: { StartTimestamp: new Date(startMs), EndTimestamp: new Date(endMs - 1) },
-      },
-    },
-  );
-  for await (const page of pages)
-    for (const fragment of page.Fragments ?? []) {
-      const ms = fragment.ServerTimestamp?.getTime() ?? Number.NaN;
-      if (ms >= startMs && ms < endMs) found.push({ number: fragment.FragmentNumber ?? '', ms });
-    }
-  return found.sort((a, b) => a.ms - b.ms).map((fragment) => fragment.number);
-}
-
 /** Each stream's segments over all runs, oldest first. */
 function segmentsByStream(): Map<string, Done[]> {
   const byStream = new Map<string, Done[]>();
@@ -273,14 +250,19 @@ describe('kvs-clip archive --follow (live, real time)', () => {
       const endMs = last === undefined ? sinceMs : Date.parse(last.end);
       const archived: string[] = [];
       for (const segment of list) {
-        const expected = await listFragments(stream, Date.parse(segment.start), Date.parse(segment.end));
+        const expected = await listFragmentNumbers(
+          emulator,
+          stream,
+          Date.parse(segment.start),
+          Date.parse(segment.end),
+        );
         expect(expected.length, `${stream} ${segment.start}`).toBeGreaterThan(0);
         expect(segment.fragments, `${stream} ${segment.start}`).toBe(expected.length);
         expect([segment.firstFragmentNumber, segment.lastFragmentNumber]).toEqual([expected[0], expected.at(-1)]);
         expect(segment.output !== null && existsSync(segment.output), `${segment.output}`).toBe(true);
         archived.push(...expected);
       }
-      expect(archived, stream).toEqual(await listFragments(stream, sinceMs, endMs));
+      expect(archived, stream).toEqual(await listFragmentNumbers(emulator, stream, sinceMs, endMs));
       expect(await stateOf(stream)).toMatchObject({ cursorMs: endMs });
       expect((await stateOf(stream)).pending).toBeUndefined();
     }
