@@ -17,8 +17,11 @@ export function failureName(error: unknown): string {
   if (error instanceof KvsClipError && error.cause instanceof Error) return failureName(error.cause);
   if (error instanceof Error) {
     const code = (error as Error & { code?: unknown }).code;
-    // Node socket errors carry the useful part in `code` (ECONNRESET); SDK errors in `name`.
-    if (typeof code === 'string' && error.name === 'Error') return code;
+    // Node socket errors carry the useful part in `code` (ECONNRESET); SDK errors in `name`. The SDK's HTTP handler
+    // renames a socket error of the request (ECONNRESET, EPIPE, ETIMEDOUT before any answer) to "TimeoutError" but
+    // keeps its code: the code is the real cause, its own timeouts have none.
+    if (typeof code === 'string' && (error.name === 'Error' || (error.name === 'TimeoutError' && code in SOCKET_WORDS)))
+      return code;
     return error.name;
   }
   return typeof error;

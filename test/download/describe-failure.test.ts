@@ -23,6 +23,17 @@ describe('describeFailure', () => {
     expect(failureName(wrapped)).toBe('ECONNRESET');
   });
 
+  it('names a socket error the SDK relabelled TimeoutError by its code, not as a read timeout', () => {
+    // @smithy/node-http-handler renames ECONNRESET/EPIPE/ETIMEDOUT of the request to "TimeoutError", code kept.
+    const relabelled = Object.assign(new Error('socket hang up'), { name: 'TimeoutError', code: 'ECONNRESET' });
+    const wrapped = new RemoteError('E_REMOTE', 'x', { cause: relabelled });
+    expect(describeFailure(wrapped)).toBe('connection reset by the server');
+    expect(failureName(wrapped)).toBe('ECONNRESET');
+    expect(describeFailure(Object.assign(new Error('write EPIPE'), { name: 'TimeoutError', code: 'EPIPE' }))).toBe(
+      'connection closed while sending',
+    );
+  });
+
   it('keeps the name of a service exception, which is what the AWS documentation calls it', () => {
     expect(describeFailure(named('ClientLimitExceededException', 'slow down'))).toBe('ClientLimitExceededException');
   });
