@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
@@ -127,6 +127,27 @@ describeMedia('kvs-clip images through the built CLI against the emulator', () =
       expect(result.stderr).toMatch(/Wrote 2 of 4 pictures.*2 instants without a picture: .*NO_MEDIA, 2 instants/);
     },
     60_000,
+  );
+
+  itMedia(
+    'writes the default names inside a directory given as -o DIR/, as an existing -o DIR, or as --output-dir',
+    async () => {
+      const fourMinutes = ['--since', iso(GAP.from - 4 * MIN), '--until', iso(GAP.from), '--every', '1m'];
+      const names = [4, 3, 2, 1].map((back) => `cam_${iso(GAP.from - back * MIN).replaceAll(/[-:]/g, '')}.jpg`);
+      mkdirSync(join(dir, 'existing'));
+      const slash = await cli('images', 'cam', ...fourMinutes, '-o', 'new/');
+      const existing = await cli('images', 'cam', ...fourMinutes, '-o', 'existing');
+      const outputDir = await cli('images', 'cam', ...fourMinutes, '--output-dir', 'out', '-o', 'sub/{index:02}.jpg');
+      expect([slash.code, existing.code, outputDir.code]).toEqual([0, 0, 0]);
+      expect(slash.stdout.trim().split('\n')).toEqual(names.map((name) => join('new', name)));
+      expect(readdirSync(join(dir, 'new')).sort()).toEqual(names);
+      expect(readdirSync(join(dir, 'existing')).sort()).toEqual(names);
+      expect(readdirSync(join(dir, 'out', 'sub')).sort()).toEqual(['01.jpg', '02.jpg', '03.jpg', '04.jpg']);
+      const refused = await cli('images', 'cam', ...fourMinutes, '--output-dir', 'out', '-o', '/abs/{index}.jpg');
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/-o \/abs\/\{index\}\.jpg is an absolute path/);
+    },
+    120_000,
   );
 
   itMedia(

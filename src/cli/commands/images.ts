@@ -24,6 +24,8 @@ export type ImagesOptions = {
   readonly height?: number;
   /** `-o` template for the image files; undefined: the default, unless only --sheet was asked for. */
   readonly output?: string;
+  /** `--output-dir DIR`: the image files (default names, or -o's relative template) go inside DIR. */
+  readonly outputDir?: string;
   readonly sheet?: string;
   readonly force: boolean;
   /** `--retries`, `--retry-max-time`: the budget of each GetImages page (as for get, list and streams). */
@@ -63,7 +65,11 @@ export function imagesCommand(deps: ImagesCommandDeps): Command {
         integerParser(1, 2160),
       ),
     )
-    .option('-o, --output <template>', 'image file names: {stream} {time:%Y%m%dT%H%M%SZ} {index:04} {selector}')
+    .option(
+      '-o, --output <template>',
+      'image file names: {stream} {time:%Y%m%dT%H%M%SZ} {index:04} {selector}; DIR/ for the default names in DIR',
+    )
+    .option('--output-dir <dir>', "write the image files into DIR: the default names, or -o's relative template")
     .option('--sheet <file.html>', 'write one self-contained HTML contact sheet (pictures inlined; no files unless -o)')
     .option('--force', 'overwrite existing image files and sheet');
   addTimeOptions(command);
@@ -92,6 +98,7 @@ Examples:
       ...optional('width', int(values['width'])),
       ...optional('height', int(values['height'])),
       ...optional('output', stringOption(values, 'output')),
+      ...optional('outputDir', stringOption(values, 'outputDir')),
       ...optional('sheet', stringOption(values, 'sheet')),
       force: flagOption(values, 'force'),
       download: readRetryOptions(values),

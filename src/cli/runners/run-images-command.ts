@@ -12,6 +12,7 @@ import {
 import { EMPTY_TALLY, tallyImage, type ImageRecord, type ImageTally } from '../../images/image-records.js';
 import { imageSize } from '../../images/image-size.js';
 import { checkSheetName, openSheetFile, type SheetFile } from '../../images/sheet-file.js';
+import { resolveOutputPath } from '../options/output-dir.js';
 import type { ImagesPort, SampledImage } from '../../images/images-port.js';
 import { defaultEveryMs, planImageCalls } from '../../images/plan-image-calls.js';
 import { heightForWidth, probePictureSize } from '../../images/probe-size.js';
@@ -121,10 +122,14 @@ async function checkOutputs(
   everyMs: number,
 ): Promise<Outputs> {
   if (options.sheet !== undefined) await checkSheetName(options.sheet, { force: options.force });
-  // --sheet alone keeps the pictures inside the sheet; -o (or neither flag) writes files.
+  // --sheet alone keeps the pictures inside the sheet; -o or --output-dir (or neither flag) writes files.
+  const defaultTemplate = defaultImageTemplate({ everyMs, format: options.format });
   const chosen =
-    options.output ??
-    (options.sheet === undefined ? defaultImageTemplate({ everyMs, format: options.format }) : undefined);
+    options.output !== undefined || options.outputDir !== undefined
+      ? resolveOutputPath(options.output, options.outputDir, defaultTemplate)
+      : options.sheet === undefined
+        ? defaultTemplate
+        : undefined;
   if (chosen === undefined) return { template: undefined, sheet: undefined };
   const template: string = chosen;
   checkImageTemplate(template);
