@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../src/emulator/local-credentials.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator.js';
 import { clientEmulatorOptions } from '../support/client-emulator-options.js';
-import { killSpawnedClis, runCli } from '../support/spawn-cli.js';
+import { runBuiltCli } from '../cli/run-built-cli.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 const END = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
@@ -40,7 +40,6 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  killSpawnedClis();
   await emulator.close();
   rmSync(root, { recursive: true, force: true });
 });
@@ -51,27 +50,22 @@ describe('a connection reset during a download', () => {
   it('is retried and reported as a connection reset, before the headers and mid-body alike', async () => {
     const dir = mkdtempSync(join(root, 'run-'));
     const range = ['--since', iso(END - 5 * 60_000), '--until', iso(END), '--endpoint-url', emulator.url];
+    // runBuiltCli keeps a developer's ~/.aws out (HOME is the run's folder).
     const env = {
-      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-      HOME: dir,
-      TZ: 'UTC',
       AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
       AWS_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: '/nonexistent/kvs-clip-test-config',
-      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/kvs-clip-test-credentials',
     };
-    const plain = await runCli(['get', 'plain', ...range, '-o', 'plain.mp4'], { cwd: dir, env, timeoutMs: 120_000 });
+    const plain = await runBuiltCli(['get', 'plain', ...range, '-o', 'plain.mp4'], { cwd: dir, env });
     expect(plain.code, plain.stderr).toBe(0);
     const retryLines = plain.stderr.split('\n').filter((line) => line.includes('Retrying'));
     expect(retryLines).toHaveLength(2);
     for (const line of retryLines) expect(line).toContain('connection reset by the server');
     expect(plain.stderr).not.toContain('--read-timeout');
 
-    const json = await runCli(['get', 'json', ...range, '-o', 'json.mp4', '--log-format', 'json'], {
+    const json = await runBuiltCli(['get', 'json', ...range, '-o', 'json.mp4', '--log-format', 'json'], {
       cwd: dir,
       env,
-      timeoutMs: 120_000,
     });
     expect(json.code, json.stderr).toBe(0);
     const retries = json.stderr

@@ -12,7 +12,6 @@ import {
 import { EMPTY_TALLY, tallyImage, type ImageRecord, type ImageTally } from '../../images/image-records.js';
 import { imageSize } from '../../images/image-size.js';
 import { checkSheetName, openSheetFile, type SheetFile } from '../../images/sheet-file.js';
-import { resolveOutputPath } from '../options/output-dir.js';
 import type { ImagesPort, SampledImage } from '../../images/images-port.js';
 import { defaultEveryMs, planImageCalls } from '../../images/plan-image-calls.js';
 import { heightForWidth, probePictureSize } from '../../images/probe-size.js';
@@ -31,6 +30,7 @@ import { formatBytes } from '../../text/format-bytes.js';
 import { jsonInstant, jsonSpan, type ImagesJsonResult } from '../render/json.js';
 import { openKvsClients } from './open-kvs-clients.js';
 import { count } from '../../text/count.js';
+import { resolveOutputPath } from '../options/output-dir.js';
 
 /**
  * GetImages has no published per-call quota; the pacer paces its pages like the other data-plane reads (5 calls/s at
