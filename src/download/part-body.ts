@@ -16,7 +16,7 @@
  * block i is still loading) woke each other in an endless chain of microtasks that starved the event loop, so no
  * socket byte was read again and the get hung (test/download/write-once.e2e.test.ts).
  *
- * Over 300 lines: the three modes share the block list, the spool file and both signals, and each transition
+ * Long (over 300 lines): the three modes share the block list, the spool file and both signals, and each transition
  * (hold → stream, hold → spool, a spill while streaming, the end) must keep every received byte readable.
  */
 import { createHash, type Hash } from 'node:crypto';
