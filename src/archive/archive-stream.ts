@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { cronStore, type CronStore } from '../clip/cron-store.js';
 import type { GetDeps } from '../clip/get-types.js';
+import type { ObjectStore } from '../clip/targets/object-store.js';
 import { outputName } from '../clip/output-name.js';
 import { createRunContext } from '../clip/run-context.js';
 import { settleOwedSteps } from '../clip/settle-owed-steps.js';
@@ -30,6 +31,8 @@ export type FleetRun = {
   readonly work: AbortSignal;
   /** Segments per stream this cycle (Infinity in once mode). */
   readonly limit: number;
+  /** `-o s3://…`: the run's object store, bound to `work`. */
+  readonly objectStore?: ObjectStore;
 };
 
 /** The state file of one stream. */
@@ -94,6 +97,8 @@ export async function archiveStream(stream: string, run: FleetRun): Promise<Stre
         const options = segmentGetOptions(run.options, stream, output);
         const done = await archiveSegment(segment, state, { options, deps, context, store });
         segments.push(done.record);
+        // The store lists every object it wrote; the archive reports them per segment, so keep the list short.
+        run.objectStore?.stored.splice(0);
         run.deps.emit({ type: 'segment-done', stream, record: done.record });
         state = done.state;
         cursorMs = segment.endMs;
@@ -143,7 +148,7 @@ function getDepsOf(run: FleetRun, stream: string): GetDeps {
     cwd: deps.cwd,
     emit: (event) => deps.emit({ type: 'get', stream, event }),
     signal: run.work,
-    ...(deps.objectStore === undefined ? {} : { objectStore: deps.objectStore }),
+    ...(run.objectStore === undefined ? {} : { objectStore: run.objectStore }),
   };
 }
 

@@ -116,8 +116,12 @@ export type ArchiveDeps = {
   readonly emit: (event: ArchiveEvent) => void;
   /** SIGTERM/SIGINT: stop starting segments; in-flight ones get `graceMs`. */
   readonly signal: AbortSignal;
-  /** `-o s3://…`: where segment objects are written (src/s3 binds it; src/archive never loads the SDK). */
-  readonly objectStore?: ObjectStore;
+  /**
+   * `-o s3://…`: opens the store segment objects are written through (src/s3 binds it; src/archive never loads the
+   * SDK), once per run. Its uploads must obey `work`, the run's signal that aborts when the grace period after a
+   * stop is over, not the stop signal itself: a segment in flight at SIGTERM finishes its upload within the grace.
+   */
+  readonly openObjectStore?: (work: AbortSignal) => ObjectStore;
   /** `--state-dir s3://…`: the per-stream state objects behind the local working copies in `stateDir`. */
   readonly stateMirror?: StateMirror;
 };

@@ -74,6 +74,7 @@ function fleetRun(options: ArchiveOptions, deps: ArchiveDeps): FleetRun {
   return {
     options,
     deps,
+    ...(deps.openObjectStore === undefined ? {} : { objectStore: deps.openObjectStore(work.signal) }),
     budget: createFleetBudget(options.concurrency),
     sinceMs: alignDown(sinceMs, options.segmentMs),
     work: work.signal,

@@ -1,7 +1,9 @@
 /**
  * `-vv`: one line when an SDK request goes out and one when its answer (or its failure) comes back: the operation,
  * method, endpoint and path, the HTTP status, the time to the response headers and the service's request ID. Never
- * headers, query strings or bodies: they carry the signature, the session token and the media.
+ * headers, query strings or bodies: they carry the signature, the session token and the media (an S3 UploadPart's
+ * part number, a plain integer, is the one query value shown). The KVS clients and the S3 client (`-o s3://`) both
+ * use it.
  */
 export type RequestLog = (line: string) => void;
 
@@ -16,7 +18,14 @@ type Stack = {
   ): void;
 };
 
-type WireRequest = { method?: string; protocol?: string; hostname?: string; port?: number; path?: string };
+type WireRequest = {
+  method?: string;
+  protocol?: string;
+  hostname?: string;
+  port?: number;
+  path?: string;
+  query?: Record<string, string | string[] | null | undefined>;
+};
 type WireResponse = { statusCode?: number; headers?: Record<string, string | undefined> };
 
 /**
@@ -26,8 +35,8 @@ type WireResponse = { statusCode?: number; headers?: Record<string, string | und
 export function addRequestLog(client: { middlewareStack: unknown }, log: RequestLog): void {
   (client.middlewareStack as Stack).add(
     (next, context) => async (args) => {
-      const operation = (context.commandName ?? 'request').replace(/Command$/, '');
       const request = args.request as WireRequest;
+      const operation = `${(context.commandName ?? 'request').replace(/Command$/, '')}${partOf(request)}`;
       log(`${operation}: ${request.method ?? 'POST'} ${endpointOf(request)}`);
       const startedMs = performance.now();
       const took = (): string => `${Math.round(performance.now() - startedMs)} ms`;
@@ -52,6 +61,12 @@ function endpointOf(request: WireRequest): string {
   const port = request.port === undefined ? '' : `:${request.port}`;
   // The path only: a query string could carry a presigned signature.
   return `${request.protocol ?? 'https:'}//${request.hostname ?? '?'}${port}${(request.path ?? '/').split('?')[0] ?? ''}`;
+}
+
+/** ` part N` for an S3 UploadPart (parts go concurrently: it tells their answers apart), else nothing. */
+function partOf(request: WireRequest): string {
+  const part = request.query?.['partNumber'];
+  return typeof part === 'string' && /^\d+$/.test(part) ? ` part ${part}` : '';
 }
 
 function requestIdOf(headers: WireResponse['headers']): string {

@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { addRequestLog, type RequestLog } from '../kvs/request-log.js';
 import { s3Sdk } from './load-sdk.js';
 
 /** S3 configuration as the CLI collects it. Region and credentials come from the standard chain unless given. */
@@ -13,6 +14,8 @@ export type S3ClientOptions = {
   readonly connectTimeoutMs?: number;
   /** SDK attempts per request (default 5): SlowDown, 5xx, timeouts and resets are retried with backoff. */
   readonly maxAttempts?: number;
+  /** `-vv`: told of every request attempt and its answer (src/kvs/request-log.ts; never headers or bodies). */
+  readonly requestLog?: RequestLog;
 };
 
 /**
@@ -23,7 +26,7 @@ export type S3ClientOptions = {
  */
 export function createS3Client(options: S3ClientOptions): S3Client {
   const { S3Client } = s3Sdk();
-  return new S3Client({
+  const client = new S3Client({
     maxAttempts: options.maxAttempts ?? 5,
     retryMode: 'standard',
     followRegionRedirects: true,
@@ -36,6 +39,8 @@ export function createS3Client(options: S3ClientOptions): S3Client {
     ...(options.credentials === undefined ? {} : { credentials: { ...options.credentials } }),
     ...(options.endpointUrl === undefined ? {} : { endpoint: options.endpointUrl, forcePathStyle: true }),
   });
+  if (options.requestLog !== undefined) addRequestLog(client, options.requestLog);
+  return client;
 }
 
 /** The client type for code outside src/s3 (which may not import the SDK, not even its types). */

@@ -12,10 +12,13 @@ import { killSpawnedClis, startCli, type CliResult, type RunningCli } from '../s
 import { listFragmentNumbers } from './support/list-fragments.js';
 
 // `kvs-clip archive --follow -o s3://… --state-dir s3://…` in real time: 3 live emulator streams (1 s fragments,
-// 10 s segments) and a real s3rver. The first run is stopped by SIGTERM while segments are in flight; the second
-// starts in a fresh, empty home and staging folder (a new container: only the state objects carry the cursor) and
-// is stopped while idle. Together they must give every stream consecutive segments, each one object, holding every
-// ListFragments fragment exactly once. Waits are bounded by generous timeouts; nothing asserts durations.
+// 10 s segments) and a real s3rver. Every run starts in a fresh, empty home and staging folder (a new container:
+// only the state objects carry the cursor). The first run is stopped by SIGTERM while segments are in flight with
+// the default grace: they finish (each one object, its state object past it). The second is stopped with
+// --grace 0 right after a GetClip started: the cut segments stay pending, with no object under their keys. The
+// third is stopped while idle. Together they must give every stream consecutive segments, each one object,
+// holding every ListFragments fragment exactly once. Waits are bounded by generous timeouts; nothing asserts
+// durations.
 
 const SEGMENT = 10_000;
 const STREAMS = ['cam1', 'cam2', 'cam3'];
@@ -23,6 +26,7 @@ const sinceMs = Math.floor((Date.now() - 20_000) / SEGMENT) * SEGMENT;
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 type Event = { type: string; stream?: string; start?: string };
+type Started = Event & { type: 'segment-start'; stream: string; start: string; output: string };
 type Done = Event & { type: 'segment-done'; stream: string; start: string; end: string; output: string | null } & {
   fragments: number;
   firstFragmentNumber: string | null;
@@ -32,7 +36,8 @@ type Done = Event & { type: 'segment-done'; stream: string; start: string; end: 
 let emulator: RunningEmulator;
 let s3: TestS3;
 let client: S3Client;
-const runs: { result: CliResult; events: Event[] }[] = [];
+/** Each run: what it said, the segments in flight when SIGTERM was sent, and those still not done at its exit. */
+const runs: { result: CliResult; events: Event[]; atSignal: Started[]; inFlight: Started[] }[] = [];
 
 beforeAll(async () => {
   emulator = await startEmulator({
@@ -54,7 +59,7 @@ afterAll(async () => {
 });
 
 /** A follow run in a fresh home (its own empty staging folder). */
-function follow(): RunningCli {
+function follow(...extra: string[]): RunningCli {
   const home = mkdtempSync(join(tmpdir(), 'kvs-clip-follow-s3-'));
   return startCli(
     [
@@ -79,6 +84,7 @@ function follow(): RunningCli {
       'json',
       '--endpoint-url',
       emulator.url,
+      ...extra,
     ],
     { cwd: home, timeoutMs: 200_000, env: s3CliEnv(s3, home) },
   );
@@ -110,16 +116,32 @@ async function until(cli: RunningCli, ready: (events: Event[]) => boolean, what:
 
 const doneOf = (events: Event[]): Done[] => events.filter((event): event is Done => event.type === 'segment-done');
 const key = (event: Event): string => `${event.stream} ${event.start}`;
-const inFlightOf = (events: Event[]): Event[] => {
+const inFlightOf = (events: Event[]): Started[] => {
   const done = new Set(doneOf(events).map(key));
-  return events.filter((event) => event.type === 'segment-start' && !done.has(key(event)));
+  return events.filter((event): event is Started => event.type === 'segment-start' && !done.has(key(event)));
 };
 
+/** Whether a GetClip of this started segment has begun (a part-start of its stream after its segment-start). */
+function downloading(events: Event[], started: Started): boolean {
+  return events
+    .slice(events.indexOf(started))
+    .some((event) => event.type === 'part-start' && event.stream === started.stream);
+}
+
+/** SIGTERMs the run, waits for its end and keeps what it said. */
 async function stop(cli: RunningCli): Promise<CliResult> {
+  const atSignal = inFlightOf(eventsOf(cli.stderrSoFar()));
   cli.child.kill('SIGTERM');
   const result = await cli.done;
-  runs.push({ result, events: eventsOf(result.stderr) });
+  const events = eventsOf(result.stderr);
+  runs.push({ result, events, atSignal, inFlight: inFlightOf(events) });
   return result;
+}
+
+type StateObject = { cursorMs: number; pending?: { startMs: number } };
+
+async function stateObject(stream: string): Promise<StateObject> {
+  return JSON.parse((await objectBytes(client, 'fleet', `state/${stream}.state.json`)).toString()) as StateObject;
 }
 
 async function stored(uri: string): Promise<boolean> {
@@ -132,28 +154,50 @@ async function stored(uri: string): Promise<boolean> {
 }
 
 describe('kvs-clip archive --follow to S3 (live, real time)', () => {
-  it('exits 143 on SIGTERM with segments in flight, leaving each one done or resumable in its state object', async () => {
+  it('exits 143 on SIGTERM with segments in flight, finishing each one within the grace period', async () => {
     const cli = follow();
     await until(
       cli,
       (events) =>
         STREAMS.every((stream) => doneOf(events).filter((event) => event.stream === stream).length >= 2) &&
-        inFlightOf(events).length > 0,
-      'two segments per stream archived and another one started',
+        inFlightOf(events).some((started) => downloading(events, started)),
+      'two segments per stream archived and a GetClip of another in flight',
     );
     const result = await stop(cli);
     expect(result.code, result.stderr.slice(-2000)).toBe(143);
-    // What was still in flight at the exit is resumable: its state object holds it pending, or its cursor at it.
-    for (const started of inFlightOf(runs[0]?.events ?? [])) {
-      const state = JSON.parse(
-        (await objectBytes(client, 'fleet', `state/${started.stream}.state.json`)).toString(),
-      ) as { cursorMs: number; pending?: { startMs: number } };
-      expect(state.pending?.startMs ?? state.cursorMs, key(started)).toBe(Date.parse(started.start ?? ''));
+    expect(result.stderr).toContain('Cancelled by SIGTERM');
+    // Default grace (30 s) against segments that take a few seconds: every one in flight at SIGTERM finished.
+    const first = runs[0];
+    expect(first?.atSignal.length, 'segments in flight at SIGTERM').toBeGreaterThan(0);
+    expect(first?.inFlight.map(key), 'segments not finished at the exit').toEqual([]);
+    for (const started of first?.atSignal ?? []) {
+      expect(await stored(started.output), started.output).toBe(true);
+      const state = await stateObject(started.stream);
+      expect(state.cursorMs, key(started)).toBeGreaterThan(Date.parse(started.start));
+      expect(state.pending, key(started)).toBeUndefined();
+    }
+  }, 200_000);
+
+  it('leaves a segment cut by SIGTERM with --grace 0 resumable: pending in its state object, no object', async () => {
+    const cli = follow('--grace', '0');
+    await until(
+      cli,
+      (events) => doneOf(events).length > 0 && inFlightOf(events).some((started) => downloading(events, started)),
+      'a GetClip in flight after a segment of this run was done',
+    );
+    const result = await stop(cli);
+    expect(result.code, result.stderr.slice(-2000)).toBe(143);
+    const cut = runs[1]?.inFlight ?? [];
+    expect(cut.length, 'segments cut at SIGTERM').toBeGreaterThan(0);
+    for (const started of cut) {
+      const state = await stateObject(started.stream);
+      expect(state.pending?.startMs ?? state.cursorMs, key(started)).toBe(Date.parse(started.start));
+      expect(await stored(started.output), `${started.output} stored though cut`).toBe(false);
     }
   }, 200_000);
 
   it('continues in a fresh, state-less home from the state objects alone, and exits 143 when stopped idle', async () => {
-    const stoppedMs = Math.max(...doneOf(runs[0]?.events ?? []).map((event) => Date.parse(event.end)));
+    const stoppedMs = Math.max(...runs.flatMap((run) => doneOf(run.events).map((event) => Date.parse(event.end))));
     const cli = follow();
     await until(
       cli,
@@ -165,6 +209,12 @@ describe('kvs-clip archive --follow to S3 (live, real time)', () => {
     );
     const result = await stop(cli);
     expect(result.code, result.stderr.slice(-2000)).toBe(143);
+    const third = doneOf(runs[2]?.events ?? []);
+    for (const started of runs[1]?.inFlight ?? [])
+      expect(
+        third.some((event) => key(event) === key(started)),
+        `${key(started)} archived after the restart`,
+      ).toBe(true);
   }, 200_000);
 
   it('gives every stream consecutive objects holding each ListFragments fragment exactly once', async () => {

@@ -7,3 +7,9 @@ declare module 's3rver' {
     callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   }
 }
+
+// Its account registry: the key pairs it accepts (S3RVER/S3RVER built in); a test may add one of its own.
+declare module 's3rver/lib/models/account.js' {
+  const AWSAccount: { DUMMY_ACCOUNT: { createKeyPair(accessKeyId: string, secretAccessKey: string): void } };
+  export default AWSAccount;
+}

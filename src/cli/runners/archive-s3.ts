@@ -16,7 +16,11 @@ import { partBytesFromEnv, s3ClientFor } from './s3-runner-support.js';
 // through, and one state object per stream behind a local working copy in staging.
 
 export type ArchiveS3 = {
-  readonly objectStore?: ReturnType<typeof createS3ObjectStore>;
+  /**
+   * Opens the object store on `work`, the archive's signal that aborts once the grace after a stop is over (the
+   * stop itself must not cut an upload that can still finish, docs/archive.md "How a run works").
+   */
+  readonly openObjectStore?: (work: AbortSignal) => ReturnType<typeof createS3ObjectStore>;
   readonly stateMirror?: StateMirror;
   /** The local directory that holds the state files (the working copies when the state is in S3). */
   readonly stateDir: string;
@@ -28,17 +32,18 @@ export function openArchiveS3(options: ArchiveCliOptions, io: CliIo): ArchiveS3 
   if (!isS3Uri(options.output)) return { stateDir: options.stateDir, close: () => undefined };
   const client = s3ClientFor(options, io);
   const scratchRoot = io.env['KVS_CLIP_STAGING_DIR'] ?? join(tmpdir(), 'kvs-clip-s3');
-  const objectStore = createS3ObjectStore({
-    client,
-    settings: options.s3 ?? {},
-    wholeSha256: options.s3?.skipSha256 !== true,
-    force: false,
-    scratchRoot,
-    ...partBytesFromEnv(io),
-    signal: io.signal,
-  });
+  const openObjectStore = (work: AbortSignal): ReturnType<typeof createS3ObjectStore> =>
+    createS3ObjectStore({
+      client,
+      settings: options.s3 ?? {},
+      wholeSha256: options.s3?.skipSha256 !== true,
+      force: false,
+      scratchRoot,
+      ...partBytesFromEnv(io),
+      signal: work,
+    });
   const close = (): void => client.destroy();
-  if (!isS3Uri(options.stateDir)) return { objectStore, stateDir: options.stateDir, close };
+  if (!isS3Uri(options.stateDir)) return { openObjectStore, stateDir: options.stateDir, close };
   // parseS3Uri needs a key: the prefix, with any trailing slash dropped ("s3://b/state/" is "s3://b/state").
   const { bucket, keyTemplate: prefix } = parseS3Uri(options.stateDir.replace(/\/+$/, ''));
   const keyOf = (stream: string): string => `${prefix}/${stream}.state.json`;
@@ -55,5 +60,5 @@ export function openArchiveS3(options: ArchiveCliOptions, io: CliIo): ArchiveS3 
     },
   };
   const digest = createHash('sha256').update(options.stateDir).digest('hex').slice(0, 20);
-  return { objectStore, stateMirror, stateDir: join(scratchRoot, `archive-state-${digest}`), close };
+  return { openObjectStore, stateMirror, stateDir: join(scratchRoot, `archive-state-${digest}`), close };
 }

@@ -33,13 +33,9 @@ export async function runArchiveCommand(options: ArchiveCliOptions, io: CliIo): 
       listStreams: async (prefix, signal) =>
         (await listingSession.listStreams({ signal, prefix })).map((stream) => stream.name),
       cwd: process.cwd(),
-      emit: (event) => {
-        // The store lists every object it wrote; an archive reports them per segment, so keep the list short.
-        if (event.type === 'segment-done') s3.objectStore?.stored.splice(0);
-        renderer.emit(event);
-      },
+      emit: (event) => renderer.emit(event),
       signal: io.signal,
-      ...(s3.objectStore === undefined ? {} : { objectStore: s3.objectStore }),
+      ...(s3.openObjectStore === undefined ? {} : { openObjectStore: s3.openObjectStore }),
       ...(s3.stateMirror === undefined ? {} : { stateMirror: s3.stateMirror }),
     });
     const json = toArchiveJson(result);

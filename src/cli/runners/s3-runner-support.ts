@@ -16,9 +16,13 @@ import type { StoredObjectInfo } from '../../clip/targets/object-store.js';
 
 /**
  * The S3 client for `-o s3://…`: --s3-endpoint-url or AWS_ENDPOINT_URL_S3, the region chain, the profile (`join`
- * has no --region or --profile: only the --s3-* flags and the environment).
+ * has no --region or --profile: only the --s3-* flags and the environment). With -vv each S3 request is a debug line
+ * on stderr, as the KVS requests are (src/kvs/request-log.ts: operation, path, status, time; never credentials).
  */
-export function s3ClientFor(options: { readonly s3?: S3Options; readonly aws?: AwsOptions }, io: CliIo): S3Client {
+export function s3ClientFor(
+  options: { readonly s3?: S3Options; readonly aws?: AwsOptions; readonly mode?: { readonly debug: boolean } },
+  io: CliIo,
+): S3Client {
   const s3 = options.s3 ?? {};
   const aws: AwsOptions = options.aws ?? { local: false, logRequests: false };
   const region =
@@ -27,6 +31,9 @@ export function s3ClientFor(options: { readonly s3?: S3Options; readonly aws?: A
     ...(s3.endpointUrl === undefined ? {} : { endpointUrl: s3.endpointUrl }),
     ...(region === undefined ? (s3.endpointUrl === undefined ? {} : { region: 'us-east-1' }) : { region }),
     ...(aws.profile === undefined ? {} : { profile: aws.profile }),
+    ...(aws.logRequests || options.mode?.debug === true
+      ? { requestLog: (line: string) => void io.stderr.write(`debug: ${line}\n`) }
+      : {}),
   });
 }
 
