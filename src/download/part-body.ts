@@ -16,8 +16,11 @@ import { Writable } from 'node:stream';
 import { MediaError } from '../errors/media-error.js';
 import type { ByteSource } from '../mp4/model.js';
 
-/** Bytes a streaming body holds ahead of the joiner before it pushes back on the socket (or spills to the file). */
-const MEMORY_CAP_BYTES = 16 * 1024 * 1024;
+/**
+ * Bytes a streaming body holds ahead of the joiner before it pushes back on the socket (or spills to the file), unless
+ * the caller gives its own cap (`kvs-clip archive` holds far less per stream, docs/archive.md).
+ */
+export const MEMORY_CAP_BYTES = 16 * 1024 * 1024;
 /** The spool writer's buffer: chunks that arrive during one write leave together in one `writev`. */
 const WRITE_BUFFER_BYTES = 1024 * 1024;
 
@@ -44,7 +47,10 @@ export class PartBody implements ByteSource {
   /** The writer waits here for room in memory, a reader that needs bytes beyond the cap, or a failure. */
   private readonly room = new Signal();
 
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    private readonly memoryCap: number = MEMORY_CAP_BYTES,
+  ) {}
 
   /** The sink the GetClip body is piped into; `contentLength` from the response headers (undefined: unknown). */
   writable(contentLength: number | undefined): Writable {
@@ -147,11 +153,11 @@ export class PartBody implements ByteSource {
       this.arrived.notify();
       return;
     }
-    while (this.streaming && this.memoryBytes + bytes > MEMORY_CAP_BYTES && this.readersWaiting === 0) {
+    while (this.streaming && this.memoryBytes + bytes > this.memoryCap && this.readersWaiting === 0) {
       if (this.failure !== null) throw this.failure;
       await this.room.wait();
     }
-    if (this.streaming && this.memoryBytes + bytes <= MEMORY_CAP_BYTES) {
+    if (this.streaming && this.memoryBytes + bytes <= this.memoryCap) {
       for (const chunk of chunks) {
         this.memory.push({ offset: this.received, bytes: chunk });
         this.received += chunk.length;

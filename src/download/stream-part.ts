@@ -25,6 +25,8 @@ export type StreamPartIo = {
   readonly path: string;
   readonly signal: AbortSignal;
   readonly onBytes: (bytes: number) => void;
+  /** Bytes of the body held in memory ahead of the joiner (default part-body.ts' MEMORY_CAP_BYTES). */
+  readonly memoryCapBytes?: number;
 };
 
 /**
@@ -50,7 +52,7 @@ export type StreamedAttempt =
  * caller) rejects. The body is abandoned in both cases.
  */
 export async function streamPart(part: Part, io: StreamPartIo, head: Promise<void>): Promise<StreamedAttempt> {
-  const body = new PartBody(io.path);
+  const body = new PartBody(io.path, io.memoryCapBytes);
   const call = new AbortController();
   const onAbort = (): void => call.abort(io.signal.reason);
   io.signal.addEventListener('abort', onAbort, { once: true });
