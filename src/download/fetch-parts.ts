@@ -197,6 +197,10 @@ export async function fetchParts(options: FetchPartsOptions): Promise<FetchParts
     signal: inner.signal,
     stats,
     position,
+    nextInLine: (part) => {
+      const at = queue.findIndex((slot) => slot.part === part);
+      return at >= 0 && at <= 1;
+    },
     relisted: new WeakSet<Part>(),
     warnedOnce: new Set<string>(),
   };
@@ -255,6 +259,8 @@ type Context = {
   readonly signal: AbortSignal;
   readonly stats: { downloadedBytes: number; retries: number; calls: number };
   readonly position: (part: Part) => { index: number; count: number };
+  /** Whether `part` is the head or the one right behind it (only that one holds its body back in memory). */
+  readonly nextInLine: (part: Part) => boolean;
   /** Parts that came from a re-list: a second 404 for them is final (re-list once, then report). */
   readonly relisted: WeakSet<Part>;
   /** Warning codes said once per run (a codec change is found by splitting a part several times over). */
@@ -438,7 +444,8 @@ async function attemptOnce(
   if (head !== undefined && options.streamHead !== undefined) {
     const { readClip } = options.streamHead;
     const parseFailure = (error: unknown): Promise<never> => mapReadFailure(error, path);
-    const io = { getClip: options.getClip, readClip, check, parseFailure, path, signal, onBytes };
+    const hold = context.nextInLine(part);
+    const io = { getClip: options.getClip, readClip, check, parseFailure, path, hold, signal, onBytes };
     const got = await streamPart(part, io, head);
     if (got.kind === 'truncated') return got;
     if (got.kind === 'spooled')
