@@ -14,7 +14,7 @@ import type { Segment } from './segments.js';
  * so a call keeps its fleet slot until the joiner has nearly all its bytes: the bodies in memory then follow
  * --concurrency, not the streams worked at once (docs/archive.md, "Memory").
  */
-const HEAD_BODY_MEMORY_BYTES = 2 * 1024 * 1024;
+const HEAD_BODY_MEMORY_BYTES = 4 * 1024 * 1024;
 
 /** The `get` options of one segment: its rendered output, `inside` alignment, the per-segment flags. */
 export function segmentGetOptions(options: ArchiveOptions, stream: string, output: string): GetOptions {

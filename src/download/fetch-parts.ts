@@ -107,7 +107,7 @@ export type FetchPartsOptions = {
     readonly rollback: () => Promise<void>;
     /**
      * Bytes of the head body held in memory ahead of the consumer before the socket is pushed back (default
-     * part-body.ts' MEMORY_CAP_BYTES): with a small cap the call lasts until the consumer has nearly all of it.
+     * part-body.ts' STREAM_CAP_BYTES): with a small cap the call lasts until the consumer has nearly all of it.
      */
     readonly memoryCapBytes?: number;
   };
@@ -202,6 +202,10 @@ export async function fetchParts(options: FetchPartsOptions): Promise<FetchParts
     signal: inner.signal,
     stats,
     position,
+    nextInLine: (part) => {
+      const at = queue.findIndex((slot) => slot.part === part);
+      return at >= 0 && at <= 1;
+    },
     relisted: new WeakSet<Part>(),
     warnedOnce: new Set<string>(),
   };
@@ -260,6 +264,8 @@ type Context = {
   readonly signal: AbortSignal;
   readonly stats: { downloadedBytes: number; retries: number; calls: number };
   readonly position: (part: Part) => { index: number; count: number };
+  /** Whether `part` is the head or the one right behind it (only that one holds its body back in memory). */
+  readonly nextInLine: (part: Part) => boolean;
   /** Parts that came from a re-list: a second 404 for them is final (re-list once, then report). */
   readonly relisted: WeakSet<Part>;
   /** Warning codes said once per run (a codec change is found by splitting a part several times over). */
@@ -443,8 +449,9 @@ async function attemptOnce(
   if (head !== undefined && options.streamHead !== undefined) {
     const { readClip, memoryCapBytes } = options.streamHead;
     const parseFailure = (error: unknown): Promise<never> => mapReadFailure(error, path);
-    const cap = memoryCapBytes === undefined ? {} : { memoryCapBytes };
-    const io = { getClip: options.getClip, readClip, check, parseFailure, path, signal, onBytes, ...cap };
+    const hold = context.nextInLine(part);
+    const cap = memoryCapBytes === undefined ? {} : { streamCapBytes: memoryCapBytes };
+    const io = { getClip: options.getClip, readClip, check, parseFailure, path, hold, signal, onBytes, ...cap };
     const got = await streamPart(part, io, head);
     if (got.kind === 'truncated') return got;
     if (got.kind === 'spooled')

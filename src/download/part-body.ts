@@ -1,30 +1,49 @@
 /**
  * One GetClip body while it arrives, readable as a `ByteSource` before it has ended (docs/pipeline.md, "Write
- * once"). Bytes go to the part's spool file (hashed on the way, so a finished spool can be reused on resume) until
- * the joiner starts on the part (`stream()`); from then on they are kept in memory only until the joiner has copied
- * them (`release`), so the head part's payload is written once, into the output. Memory is capped: when the joiner
- * waits for bytes beyond the cap (an unusual layout), the rest is spilled to the spool file and read back from there.
+ * once"). Every socket chunk is copied on arrival into 1 MiB blocks (block-pool.ts), so chunks die young. The body
+ * is in one of three modes:
+ * - `hold` (the part next behind the head): blocks stay in memory up to `HOLD_BYTES`, then the socket is pushed back
+ *   on until the part reaches the head (`stream()`), for at most `HOLD_MS`; a body that ends meanwhile is written to
+ *   its spool file then (spooled whole). So in the usual case its bytes are written once, into the output.
+ * - `spool`: blocks go to the spool file as they fill, hashed on the way (a finished spool can be reused on resume).
+ *   A held body turns into this when its hold time is over or a reader needs bytes beyond what it holds.
+ * - `stream` (the head part, being joined): blocks are kept until the joiner has copied them (`release`); at
+ *   `STREAM_CAP_BYTES` held (a layout the copier cannot follow in order) further blocks spill to the spool file.
+ * Only a body spooled whole is hashed: a streamed one is never reused, so its hash would be wasted.
  *
  * Readers and the writer wait on separate signals: a reader that starts waiting wakes only the writer, the writer
  * wakes only the readers once bytes arrived. With one shared signal two readers (the joiner reads block i + 1 while
  * block i is still loading) woke each other in an endless chain of microtasks that starved the event loop, so no
  * socket byte was read again and the get hung (test/download/write-once.e2e.test.ts).
+ *
+ * Long (over 300 lines): the three modes share the block list, the spool file and both signals, and each transition
+ * (hold → stream, hold → spool, a spill while streaming, the end) must keep every received byte readable.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { MediaError } from '../errors/media-error.js';
 import type { ByteSource } from '../mp4/model.js';
+import { BLOCK_BYTES, giveBlock, takeBlock } from './block-pool.js';
 
 /**
  * Bytes a streaming body holds ahead of the joiner before it pushes back on the socket (or spills to the file), unless
  * the caller gives its own cap (`kvs-clip archive` holds far less per stream, docs/archive.md).
  */
-export const MEMORY_CAP_BYTES = 16 * 1024 * 1024;
-/** The spool writer's buffer: chunks that arrive during one write leave together in one `writev`. */
-const WRITE_BUFFER_BYTES = 1024 * 1024;
+export const STREAM_CAP_BYTES = 16 * 1024 * 1024;
+/** Bytes the part behind the head holds before it pushes back on the socket. */
+const HOLD_BYTES = 4 * 1024 * 1024;
+/**
+ * How long a held body may push back before it spools instead: far below the 30 s default --read-timeout, so a
+ * socket held back is never taken for a dead one.
+ */
+const HOLD_MS = 1000;
+/** Socket chunks the Writable queues while a block is written or the body holds back (then the socket waits). */
+const WRITABLE_BUFFER_BYTES = 128 * 1024;
 
-type Chunk = { readonly offset: number; readonly bytes: Buffer };
+/** `length` bytes of body from `offset` in `bytes`; full (BLOCK_BYTES) except the last one received. */
+type Block = { readonly offset: number; readonly bytes: Buffer; length: number; writing: boolean };
+type Mode = 'hold' | 'spool' | 'stream';
 
 /** A spooled-or-streamed body: a `ByteSource` (reads wait for the bytes) fed by the `Writable` from `writable()`. */
 export class PartBody implements ByteSource {
@@ -32,25 +51,41 @@ export class PartBody implements ByteSource {
   size = -1;
   private handle: FileHandle | null = null;
   private received = 0;
-  private hash: Hash | null = createHash('sha256');
-  /** Byte ranges written to the spool file, in order (the head before `stream()`, any spill after). */
+  /** Of the spool file from its first byte; null once it cannot be a whole body's digest. */
+  private hash: Hash | null = null;
+  private hashing = true;
+  /** Byte ranges written to the spool file, in order. */
   private readonly inFile: { start: number; end: number }[] = [];
-  private readonly memory: Chunk[] = [];
+  /** Blocks in memory, in body order (not contiguous after a spill while streaming). */
+  private readonly memory: Block[] = [];
   private memoryBytes = 0;
   private releasedBelow = 0;
-  private streaming = false;
+  private mode: Mode;
   private ended = false;
   private failure: Error | null = null;
   private readersWaiting = 0;
+  /** The furthest byte a waiting reader needs (meaningful while `readersWaiting` > 0). */
+  private wantedEnd = 0;
+  private holdTimer: NodeJS.Timeout | null = null;
+  private holdOver = false;
   /** Readers wait here for bytes, the end or a failure. */
   private readonly arrived = new Signal();
-  /** The writer waits here for room in memory, a reader that needs bytes beyond the cap, or a failure. */
+  /** The writer waits here for room in memory, a reader that needs bytes beyond it, the head, or a failure. */
   private readonly room = new Signal();
 
+  private readonly streamCap: number;
+
+  /**
+   * `hold`: the part is next behind the head (else its bytes are spooled until it reaches the head); `streamCapBytes`:
+   * what it may hold ahead of the joiner once it streams (default STREAM_CAP_BYTES).
+   */
   constructor(
     readonly path: string,
-    private readonly memoryCap: number = MEMORY_CAP_BYTES,
-  ) {}
+    options: { readonly hold?: boolean; readonly streamCapBytes?: number } = {},
+  ) {
+    this.mode = options.hold === true ? 'hold' : 'spool';
+    this.streamCap = options.streamCapBytes ?? STREAM_CAP_BYTES;
+  }
 
   /** The sink the GetClip body is piped into; `contentLength` from the response headers (undefined: unknown). */
   writable(contentLength: number | undefined): Writable {
@@ -58,7 +93,7 @@ export class PartBody implements ByteSource {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the Writable's callbacks feed this body
     const body = this;
     return new Writable({
-      highWaterMark: WRITE_BUFFER_BYTES,
+      highWaterMark: WRITABLE_BUFFER_BYTES,
       construct(callback) {
         open(body.path, 'w+').then(
           (handle) => {
@@ -72,9 +107,7 @@ export class PartBody implements ByteSource {
         body.accept(chunks.map((c) => c.chunk as Buffer)).then(() => callback(), callback);
       },
       final(callback) {
-        body.ended = true;
-        body.arrived.notify();
-        callback();
+        body.finish().then(() => callback(), callback);
       },
       destroy(error, callback) {
         if (!body.ended || error !== null) body.fail(error ?? new Error('body closed before its end'));
@@ -85,12 +118,12 @@ export class PartBody implements ByteSource {
 
   /** Whether every byte went to the spool file (never streamed): then `sha256` is the file's digest. */
   get spooledWhole(): boolean {
-    return !this.streaming && this.ended && this.failure === null;
+    return this.mode !== 'stream' && this.ended && this.failure === null;
   }
 
   /** SHA-256 (hex) of the spool file, for a body spooled whole; undefined once it streamed (nothing to reuse). */
   digest(): string | undefined {
-    return this.spooledWhole && this.hash !== null ? this.hash.digest('hex') : undefined;
+    return this.spooledWhole && this.hashing && this.hash !== null ? this.hash.digest('hex') : undefined;
   }
 
   get failed(): boolean {
@@ -99,8 +132,10 @@ export class PartBody implements ByteSource {
 
   /** From now on the bytes still to arrive are kept in memory for the joiner instead of being spooled. */
   stream(): void {
-    this.streaming = true;
+    this.mode = 'stream';
+    this.hashing = false;
     this.hash = null;
+    this.stopHold();
     this.room.notify();
   }
 
@@ -108,23 +143,19 @@ export class PartBody implements ByteSource {
   release(offset: number): void {
     if (offset <= this.releasedBelow) return;
     this.releasedBelow = offset;
+    const all = offset === Number.POSITIVE_INFINITY;
     while (this.memory.length > 0) {
-      const first = this.memory[0] as Chunk;
-      if (first.offset + first.bytes.length > offset) break;
-      this.memory.shift();
-      this.memoryBytes -= first.bytes.length;
+      const first = this.memory[0] as Block;
+      if (!all && (first.length < BLOCK_BYTES || first.offset + first.length > offset)) break;
+      this.drop(first);
     }
     this.room.notify();
   }
 
   async read(offset: number, length: number): Promise<Uint8Array> {
-    const end = offset + length;
-    this.checkRange(offset, length);
-    await this.waitFor(end);
-    const only = this.memory.find((c) => c.offset <= offset && end <= c.offset + c.bytes.length);
-    if (only !== undefined) return only.bytes.subarray(offset - only.offset, end - only.offset);
+    // Always a copy: blocks are recycled, so a view into one would change under its holder.
     const out = Buffer.allocUnsafe(length);
-    await this.fill(out, offset);
+    await this.readInto(offset, out);
     return out;
   }
 
@@ -138,43 +169,156 @@ export class PartBody implements ByteSource {
     await this.fill(target, offset);
   }
 
-  /** Closes the spool file handle (the file itself is the caller's). */
+  /** Closes the spool file handle (the file itself is the caller's) and gives the blocks back. */
   async close(): Promise<void> {
+    this.stopHold();
+    for (const block of this.memory.slice()) this.drop(block);
     const handle = this.handle;
     this.handle = null;
     await handle?.close().catch(() => undefined);
   }
 
-  private async accept(chunks: Buffer[]): Promise<void> {
-    let bytes = 0;
-    for (const chunk of chunks) bytes += chunk.length;
-    if (this.releasedBelow === Number.POSITIVE_INFINITY) {
-      this.received += bytes;
-      this.arrived.notify();
-      return;
+  private async accept(chunks: readonly Buffer[]): Promise<void> {
+    for (const chunk of chunks) {
+      if (this.releasedBelow === Number.POSITIVE_INFINITY) {
+        this.received += chunk.length;
+        continue;
+      }
+      let at = 0;
+      while (at < chunk.length) {
+        const tail = await this.blockWithRoom();
+        const copied = chunk.copy(tail.bytes, tail.length, at, Math.min(chunk.length, at + BLOCK_BYTES - tail.length));
+        tail.length += copied;
+        at += copied;
+        this.received += copied;
+        this.memoryBytes += copied;
+      }
     }
-    while (this.streaming && this.memoryBytes + bytes > this.memoryCap && this.readersWaiting === 0) {
+    this.wakeReaders();
+  }
+
+  /** The last block when it has room; else a new one, once the full blocks are where the mode wants them. */
+  private async blockWithRoom(): Promise<Block> {
+    const last = this.memory[this.memory.length - 1];
+    if (last !== undefined && last.length < BLOCK_BYTES) return last;
+    if (last !== undefined) {
+      this.wakeReaders();
+      if (this.mode === 'hold') await this.holdBack();
+      if (this.mode === 'stream') await this.streamBack(last);
+      else if (this.mode === 'spool') await this.writeBlocks(this.unwritten());
+    }
+    if (this.failure !== null) throw this.failure;
+    const block: Block = { offset: this.received, bytes: takeBlock(), length: 0, writing: false };
+    this.memory.push(block);
+    return block;
+  }
+
+  /** A held body at its cap waits for the head, a starved reader or the end of its hold time; the latter two spool. */
+  private async holdBack(): Promise<void> {
+    while (this.mode === 'hold' && this.memoryBytes >= HOLD_BYTES && !this.starved() && !this.holdOver) {
+      if (this.failure !== null) throw this.failure;
+      this.holdTimer ??= setTimeout(() => {
+        this.holdOver = true;
+        this.room.notify();
+      }, HOLD_MS);
+      await this.room.wait();
+    }
+    if (this.mode === 'hold' && this.memoryBytes >= HOLD_BYTES) {
+      this.stopHold();
+      this.mode = 'spool';
+    }
+  }
+
+  /** A streaming body at its cap waits for the joiner to release bytes; a starved reader makes it spill `last`. */
+  private async streamBack(last: Block): Promise<void> {
+    while (this.memoryBytes >= this.streamCap && !this.starved()) {
       if (this.failure !== null) throw this.failure;
       await this.room.wait();
     }
-    if (this.streaming && this.memoryBytes + bytes <= this.memoryCap) {
-      for (const chunk of chunks) {
-        this.memory.push({ offset: this.received, bytes: chunk });
-        this.received += chunk.length;
+    if (this.memoryBytes >= this.streamCap && this.memory.includes(last)) await this.writeBlocks([last]);
+  }
+
+  /** A reader waits for bytes that have not arrived (not merely for a wake-up still on its way). */
+  private starved(): boolean {
+    return this.readersWaiting > 0 && this.wantedEnd > this.received;
+  }
+
+  /** Blocks in memory not in the spool file yet (in spool mode all of them, in order from the file's end). */
+  private unwritten(): Block[] {
+    const end = this.inFile[this.inFile.length - 1]?.end ?? 0;
+    return this.memory.filter((block) => block.offset >= end && !block.writing);
+  }
+
+  /** One gathered write of contiguous `blocks` at their offset; they leave memory once the file holds them. */
+  private async writeBlocks(blocks: readonly Block[]): Promise<void> {
+    const first = blocks[0];
+    if (first === undefined) return;
+    if (this.handle === null) throw new Error('spool file closed');
+    for (const block of blocks) block.writing = true;
+    const views = blocks.map((block) => block.bytes.subarray(0, block.length));
+    let bytes = 0;
+    for (const view of views) bytes += view.length;
+    try {
+      let done = 0;
+      while (done < bytes) {
+        const rest = done === 0 ? views : remainder(views, done);
+        done += (await this.handle.writev(rest, first.offset + done)).bytesWritten;
       }
-      this.memoryBytes += bytes;
-    } else await this.spool(chunks, bytes);
+    } finally {
+      for (const block of blocks) block.writing = false;
+    }
+    this.digestWritten(first.offset, views);
+    const last = this.inFile[this.inFile.length - 1];
+    if (last !== undefined && last.end === first.offset) last.end += bytes;
+    else this.inFile.push({ start: first.offset, end: first.offset + bytes });
+    for (const block of blocks) {
+      // A block released (or closed) while it was being written comes back to the pool only now.
+      if (this.memory.includes(block)) this.drop(block);
+      else giveBlock(block.bytes);
+    }
+  }
+
+  /** Hashes what was just written, as long as the file holds the body from its first byte in order. */
+  private digestWritten(offset: number, views: readonly Uint8Array[]): void {
+    if (!this.hashing || this.mode === 'stream') {
+      this.hashing = false;
+      return;
+    }
+    const end = this.inFile[this.inFile.length - 1]?.end ?? 0;
+    if (offset !== end) {
+      this.hashing = false;
+      return;
+    }
+    this.hash ??= createHash('sha256');
+    for (const view of views) this.hash.update(view);
+  }
+
+  /** The body's end: a body not streaming goes to its spool file whole. */
+  private async finish(): Promise<void> {
+    this.stopHold();
+    if (this.mode !== 'stream' && this.releasedBelow !== Number.POSITIVE_INFINITY) {
+      await this.writeBlocks(this.unwritten());
+    }
+    this.ended = true;
     this.arrived.notify();
   }
 
-  private async spool(chunks: Buffer[], bytes: number): Promise<void> {
-    if (this.handle === null) throw new Error('spool file closed');
-    await this.handle.writev(chunks, this.received);
-    for (const chunk of chunks) this.hash?.update(chunk);
-    const last = this.inFile[this.inFile.length - 1];
-    if (last !== undefined && last.end === this.received) last.end += bytes;
-    else this.inFile.push({ start: this.received, end: this.received + bytes });
-    this.received += bytes;
+  /** Takes `block` out of memory; back to the pool unless a write still reads it (writeBlocks returns it then). */
+  private drop(block: Block): void {
+    const at = this.memory.indexOf(block);
+    if (at < 0) return;
+    this.memory.splice(at, 1);
+    this.memoryBytes -= block.length;
+    if (!block.writing) giveBlock(block.bytes);
+  }
+
+  private wakeReaders(): void {
+    if (this.readersWaiting > 0) this.arrived.notify();
+  }
+
+  private stopHold(): void {
+    if (this.holdTimer !== null) clearTimeout(this.holdTimer);
+    this.holdTimer = null;
   }
 
   private checkRange(offset: number, length: number): void {
@@ -190,6 +334,7 @@ export class PartBody implements ByteSource {
         throw new MediaError('E_MP4_PARSE', `body ended after ${this.received} of ${this.size} bytes`);
       }
       const next = this.arrived.wait();
+      if (this.readersWaiting === 0 || end > this.wantedEnd) this.wantedEnd = end;
       this.readersWaiting++;
       this.room.notify();
       try {
@@ -205,10 +350,10 @@ export class PartBody implements ByteSource {
     let at = offset;
     const end = offset + out.length;
     while (at < end) {
-      const chunk = this.memory.find((c) => c.offset <= at && at < c.offset + c.bytes.length);
-      if (chunk !== undefined) {
-        const take = Math.min(end, chunk.offset + chunk.bytes.length) - at;
-        chunk.bytes.copy(out, at - offset, at - chunk.offset, at - chunk.offset + take);
+      const block = this.memory.find((b) => b.offset <= at && at < b.offset + b.length);
+      if (block !== undefined) {
+        const take = Math.min(end, block.offset + block.length) - at;
+        block.bytes.copy(out, at - offset, at - block.offset, at - block.offset + take);
         at += take;
         continue;
       }
@@ -225,9 +370,25 @@ export class PartBody implements ByteSource {
 
   private fail(error: Error): void {
     this.failure ??= error;
+    this.stopHold();
     this.arrived.notify();
     this.room.notify();
   }
+}
+
+/** `views` without their first `skip` bytes (a short gathered write goes on from there). */
+function remainder(views: readonly Uint8Array[], skip: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let left = skip;
+  for (const view of views) {
+    if (left >= view.length) {
+      left -= view.length;
+      continue;
+    }
+    out.push(left > 0 ? view.subarray(left) : view);
+    left = 0;
+  }
+  return out;
 }
 
 /** One kind of change: `wait()` settles at the next `notify()` (each round gets a fresh promise). */

@@ -23,10 +23,12 @@ export type StreamPartIo = {
   /** Maps a parse failure of the finished body (not an MP4 at all, an unsupported codec): always throws. */
   readonly parseFailure: (error: unknown) => Promise<never>;
   readonly path: string;
+  /** The part is next behind the head: its body holds back in memory instead of spooling (part-body.ts). */
+  readonly hold: boolean;
   readonly signal: AbortSignal;
   readonly onBytes: (bytes: number) => void;
-  /** Bytes of the body held in memory ahead of the joiner (default part-body.ts' MEMORY_CAP_BYTES). */
-  readonly memoryCapBytes?: number;
+  /** Bytes of the body held in memory ahead of the joiner once it streams (default part-body.ts' STREAM_CAP_BYTES). */
+  readonly streamCapBytes?: number;
 };
 
 /**
@@ -52,7 +54,10 @@ export type StreamedAttempt =
  * caller) rejects. The body is abandoned in both cases.
  */
 export async function streamPart(part: Part, io: StreamPartIo, head: Promise<void>): Promise<StreamedAttempt> {
-  const body = new PartBody(io.path, io.memoryCapBytes);
+  const body = new PartBody(io.path, {
+    hold: io.hold,
+    ...(io.streamCapBytes === undefined ? {} : { streamCapBytes: io.streamCapBytes }),
+  });
   const call = new AbortController();
   const onAbort = (): void => call.abort(io.signal.reason);
   io.signal.addEventListener('abort', onAbort, { once: true });

@@ -57,6 +57,13 @@ export class StreamingSink {
   private end = 0;
   private tail: TailPart | null = null;
   private readonly inFlight = new Set<Promise<void>>();
+  /**
+   * Full part files not recorded yet, kept open until sent: a checkpoint (`datasync`) flushes them, not every part
+   * as it fills, so parts sent before the next checkpoint never wait for the disk (docs/s3.md, "Resume").
+   */
+  private readonly fullParts = new Map<number, FileHandle>();
+  /** The checkpoint flush in progress; a sent part's file is closed only after it. */
+  private flushing: Promise<unknown> = Promise.resolve();
   private failure: Error | null = null;
   private closed = false;
   private readonly order = new InOrderHash();
@@ -130,6 +137,11 @@ export class StreamingSink {
   async datasync(): Promise<void> {
     this.throwIfFailed();
     await this.fixHead();
+    // Every byte before this checkpoint is recorded on S3 or in a flushed local file: the full parts still unsent,
+    // the part being written and the head.
+    const flush = Promise.all([...this.fullParts.values()].map((handle) => handle.datasync()));
+    this.flushing = flush.catch(() => undefined);
+    await flush;
     await this.tail?.handle?.datasync();
     // The head file's length follows the object (a hole past the head), so resume checks read it as the .part.
     if (this.headFileBytes < this.end) {
@@ -144,6 +156,9 @@ export class StreamingSink {
     if (this.closed) return;
     this.closed = true;
     await Promise.all(this.inFlight);
+    // A full part left unsent (its enqueue threw on an earlier failure) stays on disk for a resume.
+    for (const handle of this.fullParts.values()) await handle.close();
+    this.fullParts.clear();
     await this.tail?.handle?.close();
     await this.head.close();
   }
@@ -264,7 +279,7 @@ export class StreamingSink {
 
   private async appendTail(bytes: Uint8Array): Promise<number> {
     await this.fixHead();
-    if (this.tail === null) this.tail = await this.openTail(this.partAt(this.end), 'w');
+    if (this.tail === null) this.tail = await this.openTail(this.partAt(this.end), 'w+');
     const tail = this.tail;
     const n = Math.min(bytes.length, tail.end - this.end);
     if (tail.handle !== null) await writeFully(tail.handle, bytes.subarray(0, n), this.end - tail.start);
@@ -272,15 +287,14 @@ export class StreamingSink {
     if (this.end === tail.end) {
       this.tail = null;
       if (tail.handle !== null) {
-        await tail.handle.datasync();
-        await tail.handle.close();
+        this.fullParts.set(tail.partNumber, tail.handle);
         await this.enqueue(tail.partNumber, tail.end - tail.start);
       }
     }
     return n;
   }
 
-  private async openTail(range: { partNumber: number; start: number; end: number }, flags: 'w' | 'r+') {
+  private async openTail(range: { partNumber: number; start: number; end: number }, flags: 'w+' | 'r+') {
     if (this.session.recorded(range.partNumber) !== undefined) {
       await rm(this.partPath(range.partNumber), { force: true });
       return { ...range, handle: null };
@@ -301,16 +315,31 @@ export class StreamingSink {
     this.inFlight.add(sending);
   }
 
+  /** Sends a part file (still open when it filled in this run) and deletes it once recorded. */
   private async sendPartFile(partNumber: number, sizeBytes: number): Promise<void> {
     const path = this.partPath(partNumber);
-    await this.sendRange(partNumber, path, 0, sizeBytes);
+    const handle = this.fullParts.get(partNumber);
+    try {
+      await this.sendRange(partNumber, handle ?? path, 0, sizeBytes);
+    } finally {
+      if (handle !== undefined) {
+        this.fullParts.delete(partNumber);
+        await this.flushing;
+        await handle.close();
+      }
+    }
     await rm(path, { force: true });
   }
 
   /** Reads `[offset, offset + sizeBytes)` of a local file into a part buffer and sends it as part `partNumber`. */
-  private async sendRange(partNumber: number, path: string, offset: number, sizeBytes: number): Promise<void> {
+  private async sendRange(
+    partNumber: number,
+    file: string | FileHandle,
+    offset: number,
+    sizeBytes: number,
+  ): Promise<void> {
     await this.buffers.with(sizeBytes, async (body) =>
-      this.session.sendPart(partNumber, await readInto(path, offset, body)),
+      this.session.sendPart(partNumber, await readInto(file, offset, body)),
     );
     this.options.onEvent?.({ type: 'upload-part', uri: this.path, partNumber, sizeBytes });
   }
@@ -393,19 +422,24 @@ async function writeFully(handle: FileHandle, bytes: Uint8Array, position: numbe
   }
 }
 
-/** Fills `buffer` from `path` at `offset`; returns it. */
-async function readInto(path: string, offset: number, buffer: Buffer): Promise<Buffer> {
-  const length = buffer.length;
-  const handle = await open(path, 'r');
+/** Fills `buffer` from a file (a path, or a handle already open) at `offset`; returns it. */
+async function readInto(file: string | FileHandle, offset: number, buffer: Buffer): Promise<Buffer> {
+  if (typeof file !== 'string') return readFully(file, offset, buffer);
+  const handle = await open(file, 'r');
   try {
-    let done = 0;
-    while (done < length) {
-      const { bytesRead } = await handle.read(buffer, done, length - done, offset + done);
-      if (bytesRead === 0) throw new InternalError(`${path} has ${done} of the ${length} bytes it must hold`);
-      done += bytesRead;
-    }
-    return buffer;
+    return await readFully(handle, offset, buffer);
   } finally {
     await handle.close();
   }
+}
+
+async function readFully(handle: FileHandle, offset: number, buffer: Buffer): Promise<Buffer> {
+  const length = buffer.length;
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await handle.read(buffer, done, length - done, offset + done);
+    if (bytesRead === 0) throw new InternalError(`a part file has ${done} of the ${length} bytes it must hold`);
+    done += bytesRead;
+  }
+  return buffer;
 }

@@ -1,62 +1,168 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
-import type { Writable } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PartBody } from '../../src/download/part-body.js';
 
-// The head body's memory cap (docs/pipeline.md, "Write once"; docs/archive.md, "Memory"): while streaming into the
-// joiner, a body holds at most its cap ahead of the reader, and its writer (the GetClip socket) waits for room.
-
-const dir = mkdtempSync(join(tmpdir(), 'kvs-clip-part-body-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
+const MIB = 1024 * 1024;
+/** A socket's chunk size. */
 const CHUNK = 64 * 1024;
-const CHUNKS = 16;
-const chunkOf = (i: number): Buffer => Buffer.alloc(CHUNK, i + 1);
 
-/** Writes the whole body into `sink` and resolves `finished` once the writable has taken every byte. */
-function feed(sink: Writable): { finished: () => boolean; done: Promise<void> } {
-  let finished = false;
-  const done = (async () => {
-    for (let i = 0; i < CHUNKS; i++) if (!sink.write(chunkOf(i))) await once(sink, 'drain');
-    sink.end();
-    await once(sink, 'finish');
-    finished = true;
-  })();
-  return { finished: () => finished, done };
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kvs-part-body-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** `size` bytes no two 1 MiB blocks of which are alike. */
+function pattern(size: number): Buffer {
+  const bytes = Buffer.allocUnsafe(size);
+  for (let i = 0; i < size; i += 4) bytes.writeUInt32LE((i * 2654435761) >>> 0, Math.min(i, size - 4));
+  return bytes;
 }
 
-/** Lets pending I/O and promise chains run (no timers: only turns of the event loop). */
-async function turns(count: number): Promise<void> {
-  for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));
+/** Feeds `bytes` to the body in socket-sized chunks; `pulled()` says how many the body has taken so far. */
+function feed(body: PartBody, bytes: Buffer): { done: Promise<void>; pulled: () => number } {
+  let pulled = 0;
+  const source = Readable.from(
+    (function* chunks() {
+      for (let at = 0; at < bytes.length; at += CHUNK) {
+        const chunk = bytes.subarray(at, Math.min(bytes.length, at + CHUNK));
+        pulled += chunk.length;
+        // A fresh buffer per chunk, as a socket gives.
+        yield Buffer.from(chunk);
+      }
+    })(),
+    { objectMode: false, highWaterMark: CHUNK },
+  );
+  return { done: pipeline(source, body.writable(bytes.length)), pulled: () => pulled };
 }
 
-describe('PartBody memory cap', () => {
-  it('makes the writer wait once the cap is held ahead of the reader, and take the rest as the reader releases', async () => {
-    const body = new PartBody(join(dir, 'capped.mp4'), 4 * CHUNK);
+/** Reads the whole body as the joiner does: 1 MiB windows, releasing what lies behind. */
+async function readAll(body: PartBody, size: number): Promise<Buffer> {
+  const out = Buffer.alloc(size);
+  for (let at = 0; at < size; at += MIB) {
+    const window = new Uint8Array(Math.min(MIB, size - at));
+    await body.readInto(at, window);
+    out.set(window, at);
+    body.release(at + window.length);
+  }
+  return out;
+}
+
+const settle = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const sha256 = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+describe('PartBody', () => {
+  it('holds the start of the part behind the head in memory and pushes back, so none of it is spooled before it streams', async () => {
+    const bytes = pattern(20 * MIB + 12_345);
+    const path = join(dir, 'held.mp4');
+    const body = new PartBody(path, { hold: true });
+    const { done, pulled } = feed(body, bytes);
+    await settle(200);
+    expect(pulled()).toBeLessThan(6 * MIB);
+    expect((await stat(path)).size).toBe(0);
+
     body.stream();
-    const sink = body.writable(CHUNK * CHUNKS);
-    const fed = feed(sink);
-    await turns(50);
-    expect(fed.finished(), 'the whole body was taken with nobody reading').toBe(false);
-    for (let i = 0; i < CHUNKS; i++) {
-      const bytes = await body.read(i * CHUNK, CHUNK);
-      expect(Buffer.from(bytes).equals(chunkOf(i)), `chunk ${i}`).toBe(true);
-      body.release((i + 1) * CHUNK);
-    }
-    await fed.done;
+    const read = await readAll(body, bytes.length);
+    await done;
+    expect(read.equals(bytes)).toBe(true);
+    expect((await stat(path)).size).toBe(0);
+    expect(body.digest()).toBeUndefined();
     await body.close();
   });
 
-  it('takes a body smaller than the default cap whole with nobody reading', async () => {
-    const body = new PartBody(join(dir, 'default.mp4'));
+  it('spools a held body whose hold time runs out, in order, and still reads every byte once it streams', async () => {
+    const bytes = pattern(12 * MIB + 7);
+    const path = join(dir, 'spilled.mp4');
+    const body = new PartBody(path, { hold: true });
+    const { done, pulled } = feed(body, bytes);
+    // The hold lasts one second; then the rest is downloaded into the spool file.
+    await settle(1500);
+    expect(pulled()).toBe(bytes.length);
     body.stream();
-    const fed = feed(body.writable(CHUNK * CHUNKS));
-    await fed.done;
-    const bytes = await body.read((CHUNKS - 1) * CHUNK, CHUNK);
-    expect(Buffer.from(bytes).equals(chunkOf(CHUNKS - 1))).toBe(true);
+    const read = await readAll(body, bytes.length);
+    await done;
+    expect(read.equals(bytes)).toBe(true);
+    await body.close();
+  });
+
+  it('writes a held body that ends before it reaches the head to its spool file whole, with its SHA-256', async () => {
+    const bytes = pattern(3 * MIB + 123);
+    const path = join(dir, 'whole.mp4');
+    const body = new PartBody(path, { hold: true });
+    await feed(body, bytes).done;
+    expect(body.spooledWhole).toBe(true);
+    expect(body.digest()).toBe(sha256(bytes));
+    await body.close();
+    expect((await readFile(path)).equals(bytes)).toBe(true);
+  });
+
+  it('spools a body further behind from its first byte and hashes exactly the file', async () => {
+    const bytes = pattern(9 * MIB + 1);
+    const path = join(dir, 'spooled.mp4');
+    const body = new PartBody(path);
+    await feed(body, bytes).done;
+    expect(body.digest()).toBe(sha256(bytes));
+    await body.close();
+    expect((await readFile(path)).equals(bytes)).toBe(true);
+  });
+
+  it('reads a spooled body that starts streaming midway from the file, then from memory', async () => {
+    const bytes = pattern(10 * MIB + 99);
+    const path = join(dir, 'late.mp4');
+    const body = new PartBody(path);
+    const { done, pulled } = feed(body, bytes);
+    while (pulled() < 5 * MIB) await settle(5);
+    body.stream();
+    const read = await readAll(body, bytes.length);
+    await done;
+    expect(read.equals(bytes)).toBe(true);
+    expect(body.digest()).toBeUndefined();
+    await body.close();
+  });
+
+  it('lets a reader that needs the end of a held body (a moov at the end) have it without waiting for the head', async () => {
+    const bytes = pattern(10 * MIB + 5);
+    const path = join(dir, 'moov-last.mp4');
+    const body = new PartBody(path, { hold: true });
+    const { done } = feed(body, bytes);
+    const tail = new Uint8Array(1000);
+    await body.readInto(bytes.length - tail.length, tail);
+    expect(Buffer.from(tail).equals(bytes.subarray(bytes.length - tail.length))).toBe(true);
+    await done;
+    expect(body.digest()).toBe(sha256(bytes));
+    await body.close();
+  });
+
+  it('keeps at most its stream cap ahead of the reader once streaming, pushing back on the socket until released', async () => {
+    const bytes = pattern(12 * MIB + 321);
+    const path = join(dir, 'capped.mp4');
+    const body = new PartBody(path, { streamCapBytes: 2 * MIB });
+    body.stream();
+    const { done, pulled } = feed(body, bytes);
+    await settle(200);
+    // The cap, the block being filled and what the stream pipes queue; nowhere near the whole body.
+    expect(pulled()).toBeLessThan(5 * MIB);
+    expect((await stat(path)).size).toBe(0);
+    const read = await readAll(body, bytes.length);
+    await done;
+    expect(read.equals(bytes)).toBe(true);
+    expect((await stat(path)).size).toBe(0);
+    await body.close();
+  });
+
+  it('takes a whole 12 MiB body with nobody reading under the default stream cap', async () => {
+    const bytes = pattern(12 * MIB + 321);
+    const body = new PartBody(join(dir, 'uncapped.mp4'));
+    body.stream();
+    await feed(body, bytes).done;
+    expect((await readAll(body, bytes.length)).equals(bytes)).toBe(true);
     await body.close();
   });
 });
