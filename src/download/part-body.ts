@@ -26,8 +26,11 @@ import { MediaError } from '../errors/media-error.js';
 import type { ByteSource } from '../mp4/model.js';
 import { BLOCK_BYTES, giveBlock, takeBlock } from './block-pool.js';
 
-/** Bytes a streaming body holds ahead of the joiner before it pushes back on the socket (or spills to the file). */
-const STREAM_CAP_BYTES = 16 * 1024 * 1024;
+/**
+ * Bytes a streaming body holds ahead of the joiner before it pushes back on the socket (or spills to the file), unless
+ * the caller gives its own cap (`kvs-clip archive` holds far less per stream, docs/archive.md).
+ */
+export const STREAM_CAP_BYTES = 16 * 1024 * 1024;
 /** Bytes the part behind the head holds before it pushes back on the socket. */
 const HOLD_BYTES = 4 * 1024 * 1024;
 /**
@@ -78,14 +81,20 @@ export class PartBody implements ByteSource {
   /** The writer waits here for room in memory, a reader that needs bytes beyond it, the head, or a failure. */
   private readonly room = new Signal();
 
-  /** `hold`: the part is next behind the head (else its bytes are spooled until it reaches the head). */
+  private readonly streamCap: number;
+
+  /**
+   * `hold`: the part is next behind the head (else its bytes are spooled until it reaches the head); `streamCapBytes`:
+   * what it may hold ahead of the joiner once it streams (default STREAM_CAP_BYTES).
+   */
   constructor(
     readonly path: string,
-    options: { readonly hold?: boolean } = {},
+    options: { readonly hold?: boolean; readonly streamCapBytes?: number } = {},
   ) {
     this.holdsSlot = options.hold === true && holding < MAX_HOLDING;
     if (this.holdsSlot) holding++;
     this.mode = this.holdsSlot ? 'hold' : 'spool';
+    this.streamCap = options.streamCapBytes ?? STREAM_CAP_BYTES;
   }
 
   /** The sink the GetClip body is piped into; `contentLength` from the response headers (undefined: unknown). */
@@ -260,11 +269,11 @@ export class PartBody implements ByteSource {
 
   /** A streaming body at its cap waits for the joiner to release bytes; a starved reader makes it spill `last`. */
   private async streamBack(last: Block): Promise<void> {
-    while (this.memoryBytes >= STREAM_CAP_BYTES && !this.starved()) {
+    while (this.memoryBytes >= this.streamCap && !this.starved()) {
       if (this.failure !== null) throw this.failure;
       await this.room.wait();
     }
-    if (this.memoryBytes >= STREAM_CAP_BYTES && this.memory.includes(last)) await this.writeBlocks([last]);
+    if (this.memoryBytes >= this.streamCap && this.memory.includes(last)) await this.writeBlocks([last]);
   }
 
   /** A reader waits for bytes that have not arrived (not merely for a wake-up still on its way). */

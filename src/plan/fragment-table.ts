@@ -80,7 +80,14 @@ export function sliceTable(table: FragmentTable, from: number, to: number): Frag
   };
 }
 
-/** Appends rows one at a time (a ListFragments page at a time), growing the columns by doubling. */
+/**
+ * Appends rows one at a time (a ListFragments page at a time). Rows go into fixed chunks, never into arrays that
+ * double and copy, and `finish` makes the columns exactly as long as the rows: when the expected size was given
+ * exactly (a pick, a table of known fragments) the one chunk is the table and nothing is copied. A day's listing
+ * (43 200 rows with 47-digit numbers: ≈ 3.4 MB of columns) thus costs the rows twice at most while it is built,
+ * where the doubling arrays and the trim used to allocate ≈ 4× that in one burst (docs/planning.md, "Fragments in
+ * columns").
+ */
 export type TableBuilder = {
   push(fragment: {
     fragmentNumber: string;
@@ -95,92 +102,137 @@ export type TableBuilder = {
   finish(): FragmentTable;
 };
 
-type Columns = {
-  serverMs: Float64Array;
-  producerMs: Float64Array;
-  durationMs: Float64Array;
-  sizeBytes: Float64Array;
-  digitStart: Uint32Array;
-  digits: Uint8Array;
+/** One chunk of rows; `digitStart` holds `rows + 1` offsets into this chunk's own `digits`. */
+type Chunk = {
+  readonly serverMs: Float64Array;
+  readonly producerMs: Float64Array;
+  readonly durationMs: Float64Array;
+  readonly sizeBytes: Float64Array;
+  readonly digitStart: Uint32Array;
+  readonly digits: Uint8Array;
+  rows: number;
 };
 
-function grown<T extends Float64Array | Uint32Array | Uint8Array>(array: T, need: number): T {
-  if (need <= array.length) return array;
-  const next = new (array.constructor as new (n: number) => T)(Math.max(need, array.length * 2));
-  next.set(array);
-  return next;
-}
+/** Rows per chunk when the size is not known up front (about a ListFragments page). */
+const CHUNK_ROWS = 1024;
+/** Digits per row reserved when not known: KVS fragment numbers have 47 digits. */
+const DIGITS_PER_ROW = 48;
 
-export function createTableBuilder(expectedRows = 1024): TableBuilder {
-  const rows = Math.max(1, expectedRows);
-  const c: Columns = {
+function newChunk(rows: number, digits: number): Chunk {
+  return {
     serverMs: new Float64Array(rows),
     producerMs: new Float64Array(rows),
     durationMs: new Float64Array(rows),
     sizeBytes: new Float64Array(rows),
     digitStart: new Uint32Array(rows + 1),
-    digits: new Uint8Array(rows * 48),
+    digits: new Uint8Array(digits),
+    rows: 0,
   };
-  let length = 0;
-  const reserve = (digitCount: number): number => {
-    c.serverMs = grown(c.serverMs, length + 1);
-    c.producerMs = grown(c.producerMs, length + 1);
-    c.durationMs = grown(c.durationMs, length + 1);
-    c.sizeBytes = grown(c.sizeBytes, length + 1);
-    c.digitStart = grown(c.digitStart, length + 2);
-    const at = c.digitStart[length] ?? 0;
-    c.digits = grown(c.digits, at + digitCount);
-    return at;
+}
+
+/**
+ * A builder for about `expectedRows` rows with `expectedDigits` digits in all (exact values make `finish` copy-free;
+ * more rows or digits than expected are fine).
+ */
+export function createTableBuilder(
+  expectedRows = CHUNK_ROWS,
+  expectedDigits = Math.max(1, expectedRows) * DIGITS_PER_ROW,
+): TableBuilder {
+  const chunks: Chunk[] = [newChunk(Math.max(1, expectedRows), Math.max(1, expectedDigits))];
+  let chunk = chunks[0]!;
+  /** The chunk to append a row of `digitCount` digits to (a new one when the current one is full). */
+  const room = (digitCount: number): Chunk => {
+    const used = chunk.digitStart[chunk.rows] ?? 0;
+    if (chunk.rows < chunk.serverMs.length && used + digitCount <= chunk.digits.length) return chunk;
+    chunk = newChunk(CHUNK_ROWS, Math.max(CHUNK_ROWS * DIGITS_PER_ROW, digitCount));
+    chunks.push(chunk);
+    return chunk;
   };
-  const append = (serverMs: number, producerMs: number, durationMs: number, sizeBytes: number): void => {
-    c.serverMs[length] = serverMs;
-    c.producerMs[length] = producerMs;
-    c.durationMs[length] = durationMs;
-    c.sizeBytes[length] = sizeBytes;
-    length++;
+  const append = (c: Chunk, serverMs: number, producerMs: number, durationMs: number, sizeBytes: number): void => {
+    c.serverMs[c.rows] = serverMs;
+    c.producerMs[c.rows] = producerMs;
+    c.durationMs[c.rows] = durationMs;
+    c.sizeBytes[c.rows] = sizeBytes;
+    c.rows++;
   };
   return {
     push(fragment) {
       const number = fragment.fragmentNumber;
-      const at = reserve(number.length);
+      const c = room(number.length);
+      const at = c.digitStart[c.rows] ?? 0;
       for (let k = 0; k < number.length; k++) c.digits[at + k] = number.charCodeAt(k);
-      c.digitStart[length + 1] = at + number.length;
-      append(fragment.serverMs, fragment.producerMs, fragment.durationMs, fragment.sizeBytes);
+      c.digitStart[c.rows + 1] = at + number.length;
+      append(c, fragment.serverMs, fragment.producerMs, fragment.durationMs, fragment.sizeBytes);
     },
     pushRow(table, i) {
       const from = table.digitStart[i] ?? 0;
       const to = table.digitStart[i + 1] ?? from;
-      const at = reserve(to - from);
+      const c = room(to - from);
+      const at = c.digitStart[c.rows] ?? 0;
       c.digits.set(table.digits.subarray(from, to), at);
-      c.digitStart[length + 1] = at + to - from;
-      append(table.serverMs[i] ?? 0, table.producerMs[i] ?? 0, table.durationMs[i] ?? 0, table.sizeBytes[i] ?? 0);
+      c.digitStart[c.rows + 1] = at + to - from;
+      append(c, table.serverMs[i] ?? 0, table.producerMs[i] ?? 0, table.durationMs[i] ?? 0, table.sizeBytes[i] ?? 0);
     },
     finish() {
-      const end = c.digitStart[length] ?? 0;
-      return {
-        length,
-        serverMs: c.serverMs.slice(0, length),
-        producerMs: c.producerMs.slice(0, length),
-        durationMs: c.durationMs.slice(0, length),
-        sizeBytes: c.sizeBytes.slice(0, length),
-        digits: c.digits.slice(0, end),
-        digitStart: c.digitStart.slice(0, length + 1),
-      };
+      return joinChunks(chunks);
     },
   };
+}
+
+/** The chunks as one table: the first chunk itself when it is the only one and exactly full, else exact copies. */
+function joinChunks(chunks: readonly Chunk[]): FragmentTable {
+  const only = chunks.length === 1 ? chunks[0] : undefined;
+  if (only !== undefined && only.rows === only.serverMs.length && only.digitStart[only.rows] === only.digits.length) {
+    const { rows: length, ...columns } = only;
+    return { length, ...columns };
+  }
+  let length = 0;
+  let digitCount = 0;
+  for (const c of chunks) {
+    length += c.rows;
+    digitCount += c.digitStart[c.rows] ?? 0;
+  }
+  const out = newChunk(length, digitCount);
+  let row = 0;
+  let digitsAt = 0;
+  for (const c of chunks) {
+    const used = c.digitStart[c.rows] ?? 0;
+    out.serverMs.set(c.serverMs.subarray(0, c.rows), row);
+    out.producerMs.set(c.producerMs.subarray(0, c.rows), row);
+    out.durationMs.set(c.durationMs.subarray(0, c.rows), row);
+    out.sizeBytes.set(c.sizeBytes.subarray(0, c.rows), row);
+    out.digits.set(c.digits.subarray(0, used), digitsAt);
+    for (let k = 1; k <= c.rows; k++) out.digitStart[row + k] = digitsAt + (c.digitStart[k] ?? 0);
+    row += c.rows;
+    digitsAt += used;
+  }
+  const { rows: _unused, ...columns } = out;
+  return { length, ...columns };
+}
+
+/** Σ digits of the rows at `indices` (what a copy of those rows needs). */
+function digitsOf(table: FragmentTable, indices: ArrayLike<number>): number {
+  let sum = 0;
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k] ?? 0;
+    sum += (table.digitStart[i + 1] ?? 0) - (table.digitStart[i] ?? 0);
+  }
+  return sum;
 }
 
 /** A table of these fragments, in the given order. */
 export function tableOf(list: FragmentList): FragmentTable {
   if (isTable(list)) return list;
-  const builder = createTableBuilder(list.length);
+  let digits = 0;
+  for (const fragment of list) digits += fragment.fragmentNumber.length;
+  const builder = createTableBuilder(list.length, digits);
   for (const fragment of list) builder.push(fragment);
   return builder.finish();
 }
 
 /** The rows at `indices`, in that order, as a new table. */
 export function pickRows(table: FragmentTable, indices: ArrayLike<number>): FragmentTable {
-  const builder = createTableBuilder(indices.length);
+  const builder = createTableBuilder(indices.length, digitsOf(table, indices));
   for (let k = 0; k < indices.length; k++) builder.pushRow(table, indices[k] ?? 0);
   return builder.finish();
 }
@@ -196,7 +248,8 @@ export function findFragment(table: FragmentTable, fragmentNumber: string | unde
 export function withNewRows(base: FragmentTable, extra: FragmentTable): FragmentTable {
   const known = new Set<string>();
   for (let i = 0; i < base.length; i++) known.add(numberAt(base, i));
-  const builder = createTableBuilder(base.length + extra.length);
+  const digitsIn = (t: FragmentTable): number => (t.digitStart[t.length] ?? 0) - (t.digitStart[0] ?? 0);
+  const builder = createTableBuilder(base.length + extra.length, digitsIn(base) + digitsIn(extra));
   for (let i = 0; i < base.length; i++) builder.pushRow(base, i);
   for (let i = 0; i < extra.length; i++) if (!known.has(numberAt(extra, i))) builder.pushRow(extra, i);
   return builder.finish();

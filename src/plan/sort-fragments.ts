@@ -1,20 +1,25 @@
 import type { Selector } from './fragment.js';
 import { pickRows, startAt, tableOf, type FragmentList, type FragmentTable } from './fragment-table.js';
 
-/** Row i's digits without leading zeros, as [from, to) into `table.digits` ("007" and "7" are one number). */
-function significant(table: FragmentTable, i: number): [number, number] {
+/** Where row i's digits start once leading zeros are skipped ("007" and "7" are one number; "0" stays "0"). */
+function significantFrom(table: FragmentTable, i: number): number {
   let from = table.digitStart[i] ?? 0;
   const to = table.digitStart[i + 1] ?? from;
   while (to - from > 1 && table.digits[from] === 48) from++;
-  return [from, to];
+  return from;
 }
 
-/** Compares two rows' fragment numbers as unbounded decimals (what BigInt would say, without making any). */
+/**
+ * Compares two rows' fragment numbers as unbounded decimals (what BigInt would say, without making any). Allocates
+ * nothing: it runs for every comparison of a day's sort.
+ */
 function compareNumbers(table: FragmentTable, i: number, j: number): number {
-  const [a, aEnd] = significant(table, i);
-  const [b, bEnd] = significant(table, j);
-  if (aEnd - a !== bEnd - b) return aEnd - a - (bEnd - b);
-  for (let k = 0; k < aEnd - a; k++) {
+  const a = significantFrom(table, i);
+  const b = significantFrom(table, j);
+  const aLength = (table.digitStart[i + 1] ?? a) - a;
+  const bLength = (table.digitStart[j + 1] ?? b) - b;
+  if (aLength !== bLength) return aLength - bLength;
+  for (let k = 0; k < aLength; k++) {
     const d = (table.digits[a + k] ?? 0) - (table.digits[b + k] ?? 0);
     if (d !== 0) return d;
   }
@@ -22,9 +27,26 @@ function compareNumbers(table: FragmentTable, i: number, j: number): number {
 }
 
 /**
+ * Whether the rows already are in play order with nothing to remove: every start later than the one before, or (server
+ * selector) the same start with a larger fragment number. ListFragments pages usually come like this, and planning
+ * sorts the sorted listing again, so the common case costs one pass and no copy.
+ */
+function inPlayOrder(table: FragmentTable, selector: Selector): boolean {
+  for (let i = 1; i < table.length; i++) {
+    const previous = startAt(table, i - 1, selector);
+    const start = startAt(table, i, selector);
+    if (previous < start) continue;
+    if (previous === start && selector === 'server' && compareNumbers(table, i - 1, i) < 0) continue;
+    return false;
+  }
+  return true;
+}
+
+/**
  * Puts ListFragments results in the order GetClip plays them: by the selected timestamp, ties broken by fragment
  * number compared as an unbounded decimal (ListFragments returns "no specific order, even across pages",
- * docs/planning.md, "How KVS selects fragments"). Returns a new table; works on row indices, never on objects.
+ * docs/planning.md, "How KVS selects fragments"). Returns a new table, or the input table itself when it is already in that order with nothing to remove (tables are
+ * immutable); works on row indices, never on objects.
  *
  * Also removes what GetClip would never return twice: the same fragment (number and timestamp) seen on two pages,
  * and, for the producer selector, later-ingested fragments that repeat a producer timestamp (AWS returns "only the
@@ -33,6 +55,7 @@ function compareNumbers(table: FragmentTable, i: number, j: number): number {
  */
 export function sortFragments(list: FragmentList, selector: Selector): FragmentTable {
   const table = tableOf(list);
+  if (inPlayOrder(table, selector)) return table;
   const order = new Uint32Array(table.length);
   for (let i = 0; i < order.length; i++) order[i] = i;
   order.sort(

@@ -183,4 +183,30 @@ describe('PartBody', () => {
     await fed.done;
     await again.close();
   });
+
+  it('keeps at most its stream cap ahead of the reader once streaming, pushing back on the socket until released', async () => {
+    const bytes = pattern(12 * MIB + 321);
+    const path = join(dir, 'capped.mp4');
+    const body = new PartBody(path, { streamCapBytes: 2 * MIB });
+    body.stream();
+    const { done, pulled } = feed(body, bytes);
+    await settle(200);
+    // The cap, the block being filled and what the stream pipes queue; nowhere near the whole body.
+    expect(pulled()).toBeLessThan(5 * MIB);
+    expect((await stat(path)).size).toBe(0);
+    const read = await readAll(body, bytes.length);
+    await done;
+    expect(read.equals(bytes)).toBe(true);
+    expect((await stat(path)).size).toBe(0);
+    await body.close();
+  });
+
+  it('takes a whole 12 MiB body with nobody reading under the default stream cap', async () => {
+    const bytes = pattern(12 * MIB + 321);
+    const body = new PartBody(join(dir, 'uncapped.mp4'));
+    body.stream();
+    await feed(body, bytes).done;
+    expect((await readAll(body, bytes.length)).equals(bytes)).toBe(true);
+    await body.close();
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rowsOf } from '../../src/plan/fragment-table.js';
+import { rowsOf, tableOf } from '../../src/plan/fragment-table.js';
 import { sortFragments } from '../../src/plan/sort-fragments.js';
 import { fragmentNumber, seededRandom, shuffled, steadyFragments, T0 } from './fragment-fixtures.js';
 
@@ -8,6 +8,17 @@ describe('sortFragments', () => {
     const fragments = steadyFragments(50);
     const sorted = rowsOf(sortFragments(shuffled(fragments, seededRandom(7)), 'server'));
     expect(sorted.map((f) => f.fragmentNumber)).toEqual(fragments.map((f) => f.fragmentNumber));
+  });
+
+  it('returns a listing already in play order as it is, without copying it', () => {
+    const table = tableOf(steadyFragments(50));
+    expect(sortFragments(table, 'server')).toBe(table);
+    expect(sortFragments(table, 'producer')).toBe(table);
+  });
+
+  it('sorts a listing where only the fragment numbers of one millisecond are out of order', () => {
+    const [a, b] = steadyFragments(2).map((f) => ({ ...f, serverMs: T0 }));
+    expect(rowsOf(sortFragments([b!, a!], 'server'))).toEqual([a, b]);
   });
 
   it('breaks timestamp ties by 47-digit fragment numbers compared as BigInt, not as strings or Numbers', () => {
