@@ -183,6 +183,7 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from join' -l no-faststart -d 'w
 complete -c kvs-clip -n '__fish_seen_subcommand_from join' -l format -x -a 'progressive fragmented mp4 fmp4' -d 'progressive (one moov) or fragmented (used for -o -); mp4 and fmp4 are aliases'
 complete -c kvs-clip -n '__fish_seen_subcommand_from join' -l gaps -x -a 'keep close' -d 'keep gaps between clips as a long sample, or close them'
 complete -c kvs-clip -n '__fish_seen_subcommand_from join' -l split-on-change -d 'start a new numbered file where clips cannot be joined'
+complete -c kvs-clip -n '__fish_seen_subcommand_from join' -l log-format -x -a 'human json' -d 'human lines (with -o s3://, the upload bar), or NDJSON events on stderr'
 complete -c kvs-clip -n '__fish_seen_subcommand_from join' -l s3-endpoint-url -x -d 'S3 endpoint for -o s3:// (default AWS_ENDPOINT_URL_S3); path-style'
 complete -c kvs-clip -n '__fish_seen_subcommand_from join' -l s3-region -x -d 'region of the -o s3:// bucket (default: the SDK chain)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from join' -l s3-storage-class -x -d 'storage class of the object, e.g. STANDARD_IA, GLACIER_IR'
@@ -193,8 +194,8 @@ complete -c kvs-clip -n '__fish_seen_subcommand_from join' -l no-s3-sha256 -d 's
 complete -c kvs-clip -n '__fish_seen_subcommand_from join' -l json -d 'print one JSON document on stdout at exit (success or failure)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from join' -s q -l quiet -d 'print errors only'
 complete -c kvs-clip -n '__fish_seen_subcommand_from join' -s v -l verbose -d 'print request ids, retries and error causes; -vv also each SDK request and response'
-complete -c kvs-clip -n '__fish_seen_subcommand_from join' -l progress -x -a 'auto bar lines none' -d 'accepted for scripts (no progress here)'
-complete -c kvs-clip -n '__fish_seen_subcommand_from join' -l no-progress -d 'accepted for scripts (no progress here)'
+complete -c kvs-clip -n '__fish_seen_subcommand_from join' -l progress -x -a 'auto bar lines none' -d 'auto (default): with -o s3://, an upload bar on a terminal, else a line per part sent; bar, lines or none'
+complete -c kvs-clip -n '__fish_seen_subcommand_from join' -l no-progress -d 'same as --progress none'
 complete -c kvs-clip -n '__fish_seen_subcommand_from join' -l no-color -d 'never use colour (NO_COLOR is honoured too)'
 complete -c kvs-clip -n '__fish_seen_subcommand_from join' -s h -l help -d 'display help for command'
 complete -c kvs-clip -n '__fish_seen_subcommand_from join' -F

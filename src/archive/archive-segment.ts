@@ -9,6 +9,13 @@ import type { CronState, PendingWindow } from '../output/state-file.js';
 import type { ArchiveOptions, SegmentRecord } from './archive-types.js';
 import type { Segment } from './segments.js';
 
+/**
+ * Bytes of a segment's head GetClip body held in memory ahead of its join (a plain `get` holds up to 16 MiB). Small,
+ * so a call keeps its fleet slot until the joiner has nearly all its bytes: the bodies in memory then follow
+ * --concurrency, not the streams worked at once (docs/archive.md, "Memory").
+ */
+const HEAD_BODY_MEMORY_BYTES = 4 * 1024 * 1024;
+
 /** The `get` options of one segment: its rendered output, `inside` alignment, the per-segment flags. */
 export function segmentGetOptions(options: ArchiveOptions, stream: string, output: string): GetOptions {
   const get = options.get;
@@ -23,6 +30,7 @@ export function segmentGetOptions(options: ArchiveOptions, stream: string, outpu
       ...(get.gaps === undefined ? {} : { gaps: get.gaps }),
     },
     download: {
+      headBodyMemoryBytes: HEAD_BODY_MEMORY_BYTES,
       ...(get.partConcurrency === undefined ? {} : { concurrency: get.partConcurrency }),
       ...(get.retries === undefined ? {} : { retries: get.retries }),
       ...(get.retryMaxTimeMs === undefined ? {} : { retryMaxTimeMs: get.retryMaxTimeMs }),

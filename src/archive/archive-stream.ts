@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { cronStore, type CronStore } from '../clip/cron-store.js';
 import type { GetDeps } from '../clip/get-types.js';
+import type { KvsPort } from '../clip/kvs-port.js';
 import type { ObjectStore } from '../clip/targets/object-store.js';
 import { outputName } from '../clip/output-name.js';
 import { createRunContext } from '../clip/run-context.js';
@@ -166,7 +167,24 @@ function contextOf(run: FleetRun, stream: string, deps: GetDeps): ReturnType<typ
     },
     deps,
   );
-  return { ...context, kvs: budgetedPort(context.kvs, run.budget, stream, run.deps) };
+  const kvs = budgetedPort(context.kvs, run.budget, stream, run.deps);
+  return { ...context, kvs: { ...kvs, describeStream: describedOnce((options) => kvs.describeStream(options)) } };
+}
+
+/**
+ * DescribeStream once per stream turn instead of once per segment (the ARN and retention do not change between the
+ * segments of one turn; a new turn, the next cycle under --follow, asks again). A failed call is not kept, so the
+ * pipeline's retries ask again.
+ */
+function describedOnce(describe: KvsPort['describeStream']): KvsPort['describeStream'] {
+  let described: ReturnType<KvsPort['describeStream']> | undefined;
+  return (options) => {
+    described ??= describe(options).catch((error: unknown) => {
+      described = undefined;
+      throw error;
+    });
+    return described;
+  };
 }
 
 function streamError(error: unknown): StreamError {

@@ -41,6 +41,8 @@ export type DownloadAndJoinInput = {
    * file, which the joiner can roll back to its last checkpoint when a body fails midway.
    */
   readonly writeOnce?: boolean;
+  /** With write once: bytes of the head body held in memory ahead of the joiner (DownloadOptions). */
+  readonly headBodyMemoryBytes?: number;
   readonly readClip: (path: string) => Promise<Clip>;
   readonly getClip: (
     part: Part,
@@ -154,6 +156,7 @@ async function openJoin(
             await joiner.abort();
             joiner = await open();
           },
+          ...(input.headBodyMemoryBytes === undefined ? {} : { memoryCapBytes: input.headBodyMemoryBytes }),
         }
       : undefined;
   return { joiner: () => joiner, streamHead };

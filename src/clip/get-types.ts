@@ -74,6 +74,12 @@ export type DownloadOptions = {
   readonly keepParts: boolean;
   /** Planning limits (tests shrink them). */
   readonly limits?: Partial<PlanLimits>;
+  /**
+   * Bytes of the head part's body held in memory ahead of the joiner (default 16 MiB, src/download/part-body.ts).
+   * `archive` lowers it, so that a GetClip (and its fleet slot) lasts until the joiner has the bytes and memory
+   * follows the calls in flight, not the streams worked at once (docs/archive.md).
+   */
+  readonly headBodyMemoryBytes?: number;
 };
 
 /** `--state`: exactly-once archiving from a cursor. */

@@ -105,6 +105,11 @@ export type FetchPartsOptions = {
     readonly readClip: (source: ByteSource) => Promise<Clip>;
     /** Returns the consumer to its last checkpoint (the failed part is then fetched again, spooled). */
     readonly rollback: () => Promise<void>;
+    /**
+     * Bytes of the head body held in memory ahead of the consumer before the socket is pushed back (default
+     * part-body.ts' STREAM_CAP_BYTES): with a small cap the call lasts until the consumer has nearly all of it.
+     */
+    readonly memoryCapBytes?: number;
   };
   /** Parses a spooled clip (rejects with MediaError E_MP4_PARSE when the `moov` is incomplete). */
   readonly readClip: (path: string) => Promise<Clip>;
@@ -442,10 +447,11 @@ async function attemptOnce(
   };
   const check = (clip: Clip): Truncated | null => truncationOf(part, clip, options.replanner);
   if (head !== undefined && options.streamHead !== undefined) {
-    const { readClip } = options.streamHead;
+    const { readClip, memoryCapBytes } = options.streamHead;
     const parseFailure = (error: unknown): Promise<never> => mapReadFailure(error, path);
     const hold = context.nextInLine(part);
-    const io = { getClip: options.getClip, readClip, check, parseFailure, path, hold, signal, onBytes };
+    const cap = memoryCapBytes === undefined ? {} : { streamCapBytes: memoryCapBytes };
+    const io = { getClip: options.getClip, readClip, check, parseFailure, path, hold, signal, onBytes, ...cap };
     const got = await streamPart(part, io, head);
     if (got.kind === 'truncated') return got;
     if (got.kind === 'spooled')

@@ -26,8 +26,11 @@ import { MediaError } from '../errors/media-error.js';
 import type { ByteSource } from '../mp4/model.js';
 import { BLOCK_BYTES, giveBlock, takeBlock } from './block-pool.js';
 
-/** Bytes a streaming body holds ahead of the joiner before it pushes back on the socket (or spills to the file). */
-const STREAM_CAP_BYTES = 16 * 1024 * 1024;
+/**
+ * Bytes a streaming body holds ahead of the joiner before it pushes back on the socket (or spills to the file), unless
+ * the caller gives its own cap (`kvs-clip archive` holds far less per stream, docs/archive.md).
+ */
+export const STREAM_CAP_BYTES = 16 * 1024 * 1024;
 /** Bytes the part behind the head holds before it pushes back on the socket. */
 const HOLD_BYTES = 4 * 1024 * 1024;
 /**
@@ -35,6 +38,12 @@ const HOLD_BYTES = 4 * 1024 * 1024;
  * socket held back is never taken for a dead one.
  */
 const HOLD_MS = 1000;
+/**
+ * Bodies holding back at once in this process: a fleet (`archive`) runs several gets, and each held body keeps up to
+ * `HOLD_BYTES` in memory where a spooled one keeps nothing; the others spool as before.
+ */
+const MAX_HOLDING = 2;
+let holding = 0;
 /** Socket chunks the Writable queues while a block is written or the body holds back (then the socket waits). */
 const WRITABLE_BUFFER_BYTES = 128 * 1024;
 
@@ -63,6 +72,8 @@ export class PartBody implements ByteSource {
   private readersWaiting = 0;
   /** The furthest byte a waiting reader needs (meaningful while `readersWaiting` > 0). */
   private wantedEnd = 0;
+  /** Whether this body counts against `MAX_HOLDING` (until it leaves the hold). */
+  private holdsSlot: boolean;
   private holdTimer: NodeJS.Timeout | null = null;
   private holdOver = false;
   /** Readers wait here for bytes, the end or a failure. */
@@ -70,12 +81,20 @@ export class PartBody implements ByteSource {
   /** The writer waits here for room in memory, a reader that needs bytes beyond it, the head, or a failure. */
   private readonly room = new Signal();
 
-  /** `hold`: the part is next behind the head (else its bytes are spooled until it reaches the head). */
+  private readonly streamCap: number;
+
+  /**
+   * `hold`: the part is next behind the head (else its bytes are spooled until it reaches the head); `streamCapBytes`:
+   * what it may hold ahead of the joiner once it streams (default STREAM_CAP_BYTES).
+   */
   constructor(
     readonly path: string,
-    options: { readonly hold?: boolean } = {},
+    options: { readonly hold?: boolean; readonly streamCapBytes?: number } = {},
   ) {
-    this.mode = options.hold === true ? 'hold' : 'spool';
+    this.holdsSlot = options.hold === true && holding < MAX_HOLDING;
+    if (this.holdsSlot) holding++;
+    this.mode = this.holdsSlot ? 'hold' : 'spool';
+    this.streamCap = options.streamCapBytes ?? STREAM_CAP_BYTES;
   }
 
   /** The sink the GetClip body is piped into; `contentLength` from the response headers (undefined: unknown). */
@@ -160,6 +179,34 @@ export class PartBody implements ByteSource {
     await this.fill(target, offset);
   }
 
+  /**
+   * `[offset, offset + length)` as views into the body's own blocks, once it has arrived: the copier writes them as
+   * they are (one memcpy less per byte than `readInto`). A view stays valid until `release` passes it. Bytes that
+   * went to the spool file are read into a fresh buffer.
+   */
+  async readViews(offset: number, length: number): Promise<Uint8Array[]> {
+    this.checkRange(offset, length);
+    await this.waitFor(offset + length);
+    const views: Uint8Array[] = [];
+    let at = offset;
+    const end = offset + length;
+    while (at < end) {
+      const block = this.memory.find((b) => b.offset <= at && at < b.offset + b.length);
+      const next = block === undefined ? this.nextInMemory(at, end) : at;
+      if (block !== undefined) {
+        const take = Math.min(end, block.offset + block.length) - at;
+        views.push(block.bytes.subarray(at - block.offset, at - block.offset + take));
+        at += take;
+        continue;
+      }
+      const copy = new Uint8Array(next - at);
+      await this.fill(copy, at);
+      views.push(copy);
+      at = next;
+    }
+    return views;
+  }
+
   /** Closes the spool file handle (the file itself is the caller's) and gives the blocks back. */
   async close(): Promise<void> {
     this.stopHold();
@@ -222,11 +269,11 @@ export class PartBody implements ByteSource {
 
   /** A streaming body at its cap waits for the joiner to release bytes; a starved reader makes it spill `last`. */
   private async streamBack(last: Block): Promise<void> {
-    while (this.memoryBytes >= STREAM_CAP_BYTES && !this.starved()) {
+    while (this.memoryBytes >= this.streamCap && !this.starved()) {
       if (this.failure !== null) throw this.failure;
       await this.room.wait();
     }
-    if (this.memoryBytes >= STREAM_CAP_BYTES && this.memory.includes(last)) await this.writeBlocks([last]);
+    if (this.memoryBytes >= this.streamCap && this.memory.includes(last)) await this.writeBlocks([last]);
   }
 
   /** A reader waits for bytes that have not arrived (not merely for a wake-up still on its way). */
@@ -307,9 +354,12 @@ export class PartBody implements ByteSource {
     if (this.readersWaiting > 0) this.arrived.notify();
   }
 
+  /** The hold is over (streamed, spooled, ended, failed or closed): its timer and its slot go. */
   private stopHold(): void {
     if (this.holdTimer !== null) clearTimeout(this.holdTimer);
     this.holdTimer = null;
+    if (this.holdsSlot) holding--;
+    this.holdsSlot = false;
   }
 
   private checkRange(offset: number, length: number): void {
@@ -334,6 +384,13 @@ export class PartBody implements ByteSource {
         this.readersWaiting--;
       }
     }
+  }
+
+  /** Where the next block in memory at or after `at` starts (`end` when none does before it). */
+  private nextInMemory(at: number, end: number): number {
+    let next = end;
+    for (const block of this.memory) if (block.offset > at && block.offset < next) next = block.offset;
+    return next;
   }
 
   /** Copies `[offset, offset + out.length)` from memory and the spool file into `out`. */

@@ -27,6 +27,8 @@ export type StreamPartIo = {
   readonly hold: boolean;
   readonly signal: AbortSignal;
   readonly onBytes: (bytes: number) => void;
+  /** Bytes of the body held in memory ahead of the joiner once it streams (default part-body.ts' STREAM_CAP_BYTES). */
+  readonly streamCapBytes?: number;
 };
 
 /**
@@ -52,7 +54,10 @@ export type StreamedAttempt =
  * caller) rejects. The body is abandoned in both cases.
  */
 export async function streamPart(part: Part, io: StreamPartIo, head: Promise<void>): Promise<StreamedAttempt> {
-  const body = new PartBody(io.path, { hold: io.hold });
+  const body = new PartBody(io.path, {
+    hold: io.hold,
+    ...(io.streamCapBytes === undefined ? {} : { streamCapBytes: io.streamCapBytes }),
+  });
   const call = new AbortController();
   const onAbort = (): void => call.abort(io.signal.reason);
   io.signal.addEventListener('abort', onAbort, { once: true });

@@ -102,9 +102,15 @@ describe('kvs-clip archive (once mode)', () => {
 
   it('archives 20 streams over three runs, reporting the stream that failed and catching it up next run', async () => {
     for (const [index, atMs] of [firstRunMs, firstRunMs + 3 * SEGMENT, firstRunMs + 6 * SEGMENT].entries()) {
+      const seen = emulator.log.entries.length;
       const result = await archive(atMs);
       const document = JSON.parse(result.stdout) as Document;
       runs.push(document);
+      // Each stream is described once per run, however many segments it archives (three or more here).
+      const described = emulator.log.entries.slice(seen).filter((entry) => entry.op === 'DescribeStream');
+      expect(described.map((entry) => entry.stream).sort(), `run ${index + 1}`).toEqual(
+        Array.from({ length: 20 }, (_, i) => `cam${String(i + 1).padStart(2, '0')}`),
+      );
       if (index === 1) {
         expect(result.code, result.stderr).toBe(9);
         expect(document).toMatchObject({ ok: false, error: { code: 'E_STREAMS_FAILED' } });

@@ -368,6 +368,7 @@ describe('other commands', () => {
         progressLines: true,
         color: false,
       },
+      logFormat: 'human',
     } satisfies JoinOptions);
   });
 

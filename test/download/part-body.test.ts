@@ -139,4 +139,74 @@ describe('PartBody', () => {
     expect(body.digest()).toBe(sha256(bytes));
     await body.close();
   });
+
+  it('lends views of a streamed body that hold its bytes until they are released, across block boundaries', async () => {
+    const bytes = pattern(6 * MIB + 777);
+    const path = join(dir, 'views.mp4');
+    const body = new PartBody(path, { hold: true });
+    const { done } = feed(body, bytes);
+    body.stream();
+    // Pieces straddling 1 MiB block boundaries, as the joiner's re-chunked pieces do.
+    const pieces = [
+      [0, 700_000],
+      [700_000, 900_000],
+      [1_600_000, 2 * MIB],
+      [1_600_000 + 2 * MIB, bytes.length - 1_600_000 - 2 * MIB],
+    ] as const;
+    for (const [offset, length] of pieces) {
+      const views = await body.readViews(offset, length);
+      expect(Buffer.concat(views).equals(bytes.subarray(offset, offset + length))).toBe(true);
+      body.release(offset + length);
+    }
+    await done;
+    await body.close();
+  });
+
+  it('lets at most two bodies in the process hold back at once: a third one spools', async () => {
+    const bytes = pattern(6 * MIB);
+    const bodies = ['a', 'b', 'c'].map((name) => new PartBody(join(dir, `${name}.mp4`), { hold: true }));
+    const feeds = bodies.map((body) => feed(body, bytes));
+    await settle(200);
+    expect(feeds.map((f) => f.pulled() === bytes.length)).toEqual([false, false, true]);
+    expect((await stat(join(dir, 'c.mp4'))).size).toBe(bytes.length);
+    for (const body of bodies) body.stream();
+    for (const body of bodies) expect((await readAll(body, bytes.length)).equals(bytes)).toBe(true);
+    await Promise.all(feeds.map((f) => f.done));
+    for (const body of bodies) await body.close();
+    // The slots are free again.
+    const again = new PartBody(join(dir, 'd.mp4'), { hold: true });
+    const fed = feed(again, bytes);
+    await settle(200);
+    expect(fed.pulled()).toBeLessThan(bytes.length);
+    again.stream();
+    await readAll(again, bytes.length);
+    await fed.done;
+    await again.close();
+  });
+
+  it('keeps at most its stream cap ahead of the reader once streaming, pushing back on the socket until released', async () => {
+    const bytes = pattern(12 * MIB + 321);
+    const path = join(dir, 'capped.mp4');
+    const body = new PartBody(path, { streamCapBytes: 2 * MIB });
+    body.stream();
+    const { done, pulled } = feed(body, bytes);
+    await settle(200);
+    // The cap, the block being filled and what the stream pipes queue; nowhere near the whole body.
+    expect(pulled()).toBeLessThan(5 * MIB);
+    expect((await stat(path)).size).toBe(0);
+    const read = await readAll(body, bytes.length);
+    await done;
+    expect(read.equals(bytes)).toBe(true);
+    expect((await stat(path)).size).toBe(0);
+    await body.close();
+  });
+
+  it('takes a whole 12 MiB body with nobody reading under the default stream cap', async () => {
+    const bytes = pattern(12 * MIB + 321);
+    const body = new PartBody(join(dir, 'uncapped.mp4'));
+    body.stream();
+    await feed(body, bytes).done;
+    expect((await readAll(body, bytes.length)).equals(bytes)).toBe(true);
+    await body.close();
+  });
 });

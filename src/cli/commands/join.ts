@@ -7,6 +7,7 @@ import { formatOption, readFormat } from '../options/format-option.js';
 import { addOutputModeOptions, readOutputMode, type OutputMode } from '../options/output-mode.js';
 import { addS3Options, readS3Options, type S3Options } from '../options/s3-options.js';
 import { successDocument, writeJsonDocument, type JoinJsonResult } from '../render/json.js';
+import { LOG_FORMATS } from './get.js';
 
 export const JOIN_GAP_MODES = ['keep', 'close'] as const;
 
@@ -25,6 +26,8 @@ export type JoinOptions = {
   readonly gaps: (typeof JOIN_GAP_MODES)[number];
   readonly splitOnChange: boolean;
   readonly mode: OutputMode;
+  /** `--log-format json`: NDJSON events on stderr (the upload's, warnings, a summary) instead of human lines. */
+  readonly logFormat: (typeof LOG_FORMATS)[number];
 };
 
 export type JoinCommandDeps = {
@@ -47,9 +50,14 @@ export function joinCommand(deps: JoinCommandDeps): Command {
         .choices(JOIN_GAP_MODES)
         .default('keep'),
     )
-    .option('--split-on-change', 'start a new numbered file where clips cannot be joined');
+    .option('--split-on-change', 'start a new numbered file where clips cannot be joined')
+    .addOption(
+      new Option('--log-format <format>', 'human lines (with -o s3://, the upload bar), or NDJSON events on stderr')
+        .choices(LOG_FORMATS)
+        .default('human'),
+    );
   addS3Options(command);
-  addOutputModeOptions(command, { progress: 'none' });
+  addOutputModeOptions(command, { progress: 'upload bar' });
   command.addHelpText(
     'after',
     `
@@ -83,6 +91,7 @@ Examples:
       gaps: choiceOption(values, 'gaps', JOIN_GAP_MODES, 'keep'),
       splitOnChange,
       mode,
+      logFormat: choiceOption(values, 'logFormat', LOG_FORMATS, 'human'),
       ...(s3 ? { s3: readS3Options(values, deps.io) } : {}),
     };
     const result = await deps.runJoin(options);

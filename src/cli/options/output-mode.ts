@@ -31,7 +31,7 @@ export type OutputMode = {
 export const DEFAULT_PROGRESS_INTERVAL_MS = 10_000;
 
 /** What a command's progress display is, for its --progress help. */
-export type ProgressKind = 'bar' | 'live lines' | 'page counter' | 'none';
+export type ProgressKind = 'bar' | 'upload bar' | 'live lines' | 'page counter' | 'none';
 
 /** Add --json, -q, -v/-vv, --progress, --no-progress, --no-color (README.md, "Output and progress") to a command. */
 export function addOutputModeOptions(command: Command, { progress }: { progress: ProgressKind }): Command {
@@ -56,6 +56,8 @@ function progressHelp(kind: ProgressKind): string {
   switch (kind) {
     case 'bar':
       return 'auto (default): a bar on a terminal, else a progress line every --progress-interval; bar, lines or none';
+    case 'upload bar':
+      return 'auto (default): with -o s3://, an upload bar on a terminal, else a line per part sent; bar, lines or none';
     case 'live lines':
       return 'auto (default): one live line per active stream on a terminal, else a line per segment; bar, lines or none';
     case 'page counter':

@@ -13,10 +13,15 @@ export type ProgressBar = {
 
 /**
  * A cli-progress bar on stderr: bytes of planned bytes (the percentage), parts done/total, media time covered,
- * speed and ETA of the download, then (S3) the upload's bytes, rate and ETA, fitted to the terminal's width. Only for
+ * speed and ETA of the download, then (S3) the upload's bytes, rate and ETA, fitted to the terminal's width (`lineOf`
+ * draws another line: `join -o s3://…` shows its upload alone, uploadBarLine). Only for
  * a TTY stderr without -q/--json/-vv/--no-progress, or `--progress bar` (the caller decides, see OutputMode).
  */
-export function createProgressBar(io: CliIo, startMs: number): ProgressBar {
+export function createProgressBar(
+  io: CliIo,
+  startMs: number,
+  lineOf: (state: ProgressState, elapsedMs: number, columns: number) => string = barLine,
+): ProgressBar {
   // Loaded only when a bar is drawn: -q, --json, --no-progress and cron runs never pay for cli-progress and its
   // string-width dependencies. A CommonJS package, so a synchronous require keeps the renderer synchronous.
   const { MultiBar } = loadCliProgress();
@@ -30,7 +35,7 @@ export function createProgressBar(io: CliIo, startMs: number): ProgressBar {
     barsize: 24,
     fps: 5,
     // Fitted to the terminal's width on every redraw: a narrow one drops figures, never rate and ETA (progress-text.ts).
-    format: () => barLine(latest, io.now() - startMs, columnsOf(io)),
+    format: () => lineOf(latest, io.now() - startMs, columnsOf(io)),
     barCompleteChar: '█',
     barIncompleteChar: '░',
   });

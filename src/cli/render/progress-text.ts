@@ -49,6 +49,18 @@ export function barLine(state: ProgressState, elapsedMs: number, columns: number
   return figuresText(figures, new Set(OPTIONAL)).slice(0, width);
 }
 
+/**
+ * The bar's line for an upload alone (`join -o s3://…`, whose only progress is its upload): the bar, the percent of
+ * the planned bytes sent, then the upload's bytes, rate and ETA; a narrow terminal narrows the bar first. Pure.
+ */
+export function uploadBarLine(state: ProgressState, _elapsedMs: number, columns: number): string {
+  const fraction = state.plannedBytes > 0 ? Math.min(state.bytes / state.plannedBytes, 1) : 0;
+  const text = `${Math.floor(fraction * 100)}% upload ${uploadText(state.upload)}`;
+  const width = Math.max(columns - 1, 20);
+  const room = width - text.length - 1;
+  return room >= MIN_BAR ? `${graphic(fraction, Math.min(MAX_BAR, room))} ${text}` : text.slice(0, width);
+}
+
 /** One plain progress line (`--progress lines`, the default off a terminal): every figure, no bar. Pure. */
 export function progressLine(state: ProgressState, elapsedMs: number): string {
   const f = figuresOf(state, elapsedMs);

@@ -10,6 +10,7 @@ import { formatS3Uri, parseS3Uri } from '../../s3/s3-uri.js';
 import type { JoinOptions } from '../commands/join.js';
 import type { CliIo } from '../io.js';
 import type { JsonS3Object } from '../render/json.js';
+import type { JoinRenderer } from '../render/join-renderer.js';
 import { jsonS3Object, partBytesFromEnv, s3ClientFor } from './s3-runner-support.js';
 
 /**
@@ -23,6 +24,7 @@ export async function joinToS3(
   options: JoinOptions,
   io: CliIo,
   layout: JoinFilesOptions,
+  report: Pick<JoinRenderer, 'planned' | 'upload'>,
 ): Promise<{ summary: JoinFilesSummary; object: JsonS3Object }> {
   const { bucket, keyTemplate: key } = parseS3Uri(options.output);
   const uri = formatS3Uri(bucket, key);
@@ -46,7 +48,12 @@ export async function joinToS3(
     const opened: { sink: ObjectSink | null } = { sink: null };
     const metadata = { clips: String(options.inputs.length) };
     const openSink = async (plannedBytes: number) => {
-      opened.sink = await store.openSink({ bucket, key, metadata, headPath, scratchDir, plannedBytes, resumeAt: null });
+      report.planned(plannedBytes);
+      opened.sink = await store.openSink({
+        ...{ bucket, key, metadata, headPath, scratchDir, plannedBytes },
+        resumeAt: null,
+        onEvent: report.upload,
+      });
       return opened.sink;
     };
     try {

@@ -9,6 +9,7 @@ import type { JoinOptions } from '../commands/join.js';
 import type { CliIo } from '../io.js';
 import { formatBytes } from '../../text/format-bytes.js';
 import type { JoinJsonResult, JsonS3Object } from '../render/json.js';
+import { createJoinRenderer, type JoinRenderer } from '../render/join-renderer.js';
 import { count } from '../../text/count.js';
 
 /**
@@ -18,6 +19,15 @@ import { count } from '../../text/count.js';
  * Throws MediaError for unreadable or unjoinable inputs, OutputError for existing or unwritable outputs.
  */
 export async function runJoin(options: JoinOptions, io: CliIo): Promise<JoinJsonResult> {
+  const report = createJoinRenderer(io, options.mode, options.logFormat);
+  try {
+    return await joinAndReport(options, io, report);
+  } finally {
+    report.close();
+  }
+}
+
+async function joinAndReport(options: JoinOptions, io: CliIo, report: JoinRenderer): Promise<JoinJsonResult> {
   const starts = new Map<string, number>();
   const layout = {
     format: options.format,
@@ -30,7 +40,7 @@ export async function runJoin(options: JoinOptions, io: CliIo): Promise<JoinJson
   let summary: JoinFilesSummary;
   let s3: JsonS3Object[] | undefined;
   if (options.s3 !== undefined) {
-    const done = await (await import('./run-join-to-s3.js')).joinToS3(options, io, layout);
+    const done = await (await import('./run-join-to-s3.js')).joinToS3(options, io, layout, report);
     summary = done.summary;
     s3 = [done.object];
   } else if (options.output === '-') {
@@ -50,7 +60,7 @@ export async function runJoin(options: JoinOptions, io: CliIo): Promise<JoinJson
       summary = { ...summary, outputs: [options.output] };
     }
   }
-  if (!options.mode.quiet) await warnAboutOrder(options.inputs, starts, io);
+  if (!options.mode.quiet) await warnAboutOrder(options.inputs, starts, report);
   const result: JoinJsonResult = {
     command: 'join',
     inputs: options.inputs,
@@ -65,20 +75,27 @@ export async function runJoin(options: JoinOptions, io: CliIo): Promise<JoinJson
     ...(s3 === undefined ? {} : { s3 }),
   };
   if (!options.mode.quiet && !options.mode.json) {
-    io.stderr.write(
+    report.summary(
       `Joined ${count(options.inputs.length, 'clip')}: ${formatBytes(result.bytes)}, ${formatDuration(result.durationMs)}` +
-        `, ${count(result.gaps.length, 'gap')}, ${count(result.configChanges, 'codec change')}\n`,
+        `, ${count(result.gaps.length, 'gap')}, ${count(result.configChanges, 'codec change')}`,
+      {
+        command: 'join',
+        outputs: result.outputs,
+        bytes: result.bytes,
+        durationMs: result.durationMs,
+        clips: options.inputs.length,
+      },
     );
   }
   if (!options.mode.json && options.output !== '-') io.stdout.write(result.outputs.map((path) => `${path}\n`).join(''));
   return result;
 }
 
-/** One `warning:` line per input given twice, copied, or out of time order (mp4/plan/join-input-order.ts). */
+/** One warning per input given twice, copied, or out of time order (mp4/plan/join-input-order.ts). */
 async function warnAboutOrder(
   inputs: readonly string[],
   starts: ReadonlyMap<string, number>,
-  io: CliIo,
+  report: JoinRenderer,
 ): Promise<void> {
   const facts = await Promise.all(
     inputs.map(async (name) => {
@@ -87,5 +104,5 @@ async function warnAboutOrder(
       return { name, identity, ...(startMs === undefined ? {} : { startMs }) };
     }),
   );
-  for (const warning of joinInputWarnings(facts, formatInstant)) io.stderr.write(`warning: ${warning}\n`);
+  for (const warning of joinInputWarnings(facts, formatInstant)) report.warning(warning);
 }

@@ -20,7 +20,7 @@ export function partSource(
 ): PartSource {
   const { plan, fragments } = planned;
   const { selector } = options.time;
-  const { limits: given, concurrency } = options.download;
+  const { limits: given, concurrency, headBodyMemoryBytes } = options.download;
   const limits = given === undefined ? {} : { limits: given };
   const fetching = {
     parts: plan.parts,
@@ -44,6 +44,14 @@ export function partSource(
     context,
     // The listed parts (or the subset a gap run names) downloaded and joined, resumable (download-and-join.ts).
     joinInto: (destination) =>
-      downloadAndJoin({ ...fetching, ...destination, parts: destination.parts ?? plan.parts }, context),
+      downloadAndJoin(
+        {
+          ...fetching,
+          ...destination,
+          parts: destination.parts ?? plan.parts,
+          ...(headBodyMemoryBytes === undefined ? {} : { headBodyMemoryBytes }),
+        },
+        context,
+      ),
   };
 }

@@ -27,6 +27,12 @@ type Block = { from: number; to: number; outBytes: number; items: CopyPiece[] };
 /** A source that can fill a caller's buffer (`FileSource`), so blocks can be read into recycled memory. */
 type FillingSource = ByteSource & { readInto(offset: number, target: Uint8Array): Promise<void> };
 
+/**
+ * A source that holds its bytes in memory and lends views of them (a GetClip body streamed into the joiner,
+ * src/download/part-body.ts), valid until `release` passes them: a gathering sink writes those views as they are.
+ */
+type LendingSource = ByteSource & { readViews(offset: number, length: number): Promise<Uint8Array[]> };
+
 export type CopyOptions = {
   /**
    * The sink is done with a block's bytes when its `write` promise resolves (a positioned file write, not a stream
@@ -110,8 +116,19 @@ function lowestNeeded(blocks: readonly Block[]): number[] {
   return lowest;
 }
 
-/** Reads one block's window (into `window()` when the source can fill a buffer) and returns its items as views. */
+/**
+ * Reads one block's window (into `window()` when the source can fill a buffer) and returns its items as views; a
+ * source that lends views gives its own, so its bytes are not copied into the window first.
+ */
 async function views(source: ByteSource, block: Block, window: () => Uint8Array): Promise<Uint8Array[]> {
+  if (lends(source)) {
+    const out: Uint8Array[] = [];
+    for (const item of block.items) {
+      if (item.kind === 'bytes') out.push(item.bytes);
+      else out.push(...(await source.readViews(item.offset, item.length)));
+    }
+    return out;
+  }
   const span = block.to - block.from;
   let bytes: Uint8Array = new Uint8Array(0);
   if (span > 0 && readsInto(source)) {
@@ -224,6 +241,10 @@ async function load(
     at += part.length;
   }
   return result;
+}
+
+function lends(source: ByteSource): source is LendingSource {
+  return 'readViews' in source && typeof source.readViews === 'function';
 }
 
 function readsInto(source: ByteSource): source is FillingSource {

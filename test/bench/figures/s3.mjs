@@ -34,14 +34,26 @@ export async function s3(ctx) {
     AWS_ENDPOINT_URL_S3: s3rver.url,
     KVS_CLIP_STAGING_DIR: join(ctx.tmp, 's3-staging'),
   };
-  const get = (stream, startMs, output, extra = {}) =>
-    kvsGet({ emulator, stream, startMs, endMs: ctx.endMs, output, flags: ['--no-pacing'], tmp: ctx.tmp, env: extra });
+  const get = (stream, startMs, output, extra = {}, flags = []) =>
+    kvsGet({
+      emulator,
+      stream,
+      startMs,
+      endMs: ctx.endMs,
+      output,
+      flags: ['--no-pacing', ...flags],
+      tmp: ctx.tmp,
+      env: extra,
+    });
   try {
     const rows = [];
     const results = [];
     for (let rep = 0; rep < ctx.reps; rep++) {
       ctx.log(`s3: get ${label(hour)} -o s3:// (rep ${rep + 1})`);
       const toS3 = await get('hd', ctx.endMs - hour, `s3://${BUCKET}/direct-${rep}.mp4`, s3env);
+      // Information only: aws s3 cp neither hashes the whole object nor reads it back; --no-s3-sha256 does neither.
+      ctx.log(`s3: get ${label(hour)} -o s3:// --no-s3-sha256 (rep ${rep + 1})`);
+      const noSha = await get('hd', ctx.endMs - hour, `s3://${BUCKET}/nosha-${rep}.mp4`, s3env, ['--no-s3-sha256']);
       ctx.log(`s3: get ${label(hour)} -o file, then aws s3 cp (rep ${rep + 1})`);
       const file = join(ctx.tmp, 's3-local.mp4');
       const local = await get('hd', ctx.endMs - hour, file, s3env);
@@ -65,12 +77,14 @@ export async function s3(ctx) {
           )
         : undefined;
       remove(file);
-      results.push({ toS3, local, cp, bytes });
+      results.push({ toS3, noSha, local, cp, bytes });
     }
     const best = (pick) => results.reduce((a, b) => (pick(b) < pick(a) ? b : a));
     const s3Best = best((r) => r.toS3.wallMs);
     const twoStep = best((r) => r.local.wallMs + (r.cp?.wallMs ?? Infinity));
     const twoStepMs = twoStep.local.wallMs + (twoStep.cp?.wallMs ?? NaN);
+    const noShaBest = best((r) => r.noSha.wallMs);
+    const cpu = (r) => (r?.cpuS === undefined ? 'n/a' : `${r.cpuS.toFixed(1)}`);
     rows.push(
       row(
         `8 s3: get ${label(hour)} -o s3:// vs get -o file + aws s3 cp (${hourBitrate}x, s3rver, --no-pacing)`,
@@ -80,7 +94,19 @@ export async function s3(ctx) {
         'faster',
         twoStep.cp === undefined ? undefined : s3Best.toS3.wallMs < twoStepMs,
         `${(s3Best.bytes / 1e6).toFixed(0)} MB; file get ${fmt.s(twoStep.local.wallMs)} + aws s3 cp ` +
-          `${twoStep.cp === undefined ? 'n/a' : fmt.s(twoStep.cp.wallMs)}; best of ${ctx.reps}`,
+          `${twoStep.cp === undefined ? 'n/a' : fmt.s(twoStep.cp.wallMs)}; best of ${ctx.reps}; CPU s (client only): ` +
+          `${cpu(s3Best.toS3)} vs ${cpu(twoStep.local)} + ${cpu(twoStep.cp)}`,
+      ),
+    );
+    rows.push(
+      row(
+        `8 s3 (info): get ${label(hour)} -o s3:// --no-s3-sha256 vs get -o file + aws s3 cp`,
+        fmt.s(noShaBest.noSha.wallMs),
+        twoStep.cp === undefined ? 'aws not installed' : fmt.s(twoStepMs),
+        fmt.x(twoStepMs / noShaBest.noSha.wallMs),
+        'info',
+        undefined,
+        `no whole-object SHA-256 (no read-back, no self-copy), as aws s3 cp; CPU s ${cpu(noShaBest.noSha)}`,
       ),
     );
     const rssS3 = Math.max(...results.map((r) => r.toS3.maxRssKb ?? 0));

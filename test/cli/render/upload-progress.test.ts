@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { uploadBarLine } from '../../../src/cli/render/progress-text.js';
 import { UploadProgress, uploadText } from '../../../src/cli/render/upload-progress.js';
 
 const MIB = 1024 * 1024;
@@ -23,5 +24,32 @@ describe('UploadProgress', () => {
     progress.note({ type: 'upload-resume', uri: 's3://b/k', recordedParts: 3 });
     progress.note({ type: 'upload-done', uri: 's3://b/k', sizeBytes: 99 });
     expect(progress.figures(100)).toBeUndefined();
+  });
+});
+
+describe('uploadBarLine', () => {
+  const state = (bytes: number, plannedBytes: number) => ({
+    bytes,
+    plannedBytes,
+    partsDone: 0,
+    parts: 0,
+    mediaDoneMs: 0,
+    mediaTotalMs: 0,
+    upload: { bytes, bytesPerS: 4 * MIB, etaS: 6 },
+  });
+
+  it('draws the bar, the percent of the planned bytes sent and the upload figures', () => {
+    const line = uploadBarLine(state(16 * MIB, 40 * MIB), 0, 80);
+    expect(line).toBe(`${'█'.repeat(10)}${'░'.repeat(14)} 40% upload 16.8 MB sent, 4.2 MB/s, ETA 6s`);
+  });
+
+  it('narrows the bar on a narrow terminal and keeps every figure', () => {
+    const line = uploadBarLine(state(16 * MIB, 40 * MIB), 0, 60);
+    expect(line).toMatch(/^[█░]{8,23} 40% upload 16\.8 MB sent, 4\.2 MB\/s, ETA 6s$/);
+    expect(line.length).toBeLessThanOrEqual(59);
+  });
+
+  it('says starting before the first part is sent', () => {
+    expect(uploadBarLine({ ...state(0, 40 * MIB), upload: undefined }, 0, 80)).toMatch(/ 0% upload starting$/);
   });
 });
