@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../src/emulator/local-credentials.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator.js';
 import { parseStreamFleetSpec } from '../../src/emulator/stream-fleet-spec.js';
-import { CLI_BIN } from '../support/spawn-cli.js';
+import { runCliUnderTty } from '../support/run-under-tty.js';
 
 // The archive's live display on a real pseudo-terminal (`script -qc`): one line per active stream and a totals line.
 
@@ -26,37 +25,24 @@ afterAll(async () => {
   await emulator.close();
 });
 
-function underTty(command: string, cwd: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qec', command, '/dev/null'], {
-      cwd,
-      env: {
-        PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-        HOME: cwd,
-        TZ: 'UTC',
-        TERM: 'xterm',
-        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-        AWS_REGION: emulator.region,
-        AWS_CONFIG_FILE: '/nonexistent/c',
-        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/c',
-        KVS_CLIP_NOW: String(nowMs),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
+function ttyEnv(cwd: string): Record<string, string> {
+  return {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: cwd,
+    TZ: 'UTC',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_REGION: emulator.region,
+    AWS_CONFIG_FILE: '/nonexistent/c',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/c',
+    KVS_CLIP_NOW: String(nowMs),
+  };
 }
 
 describe('kvs-clip archive on a terminal', () => {
   it('draws one live line per active stream and a totals line, then the final totals', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kvs-clip-archive-tty-'));
     const args = [
-      CLI_BIN,
       'archive',
       'cam1',
       'cam2',
@@ -75,7 +61,7 @@ describe('kvs-clip archive on a terminal', () => {
       '--endpoint-url',
       emulator.url,
     ];
-    const result = await underTty([process.execPath, ...args].map((arg) => `'${arg}'`).join(' '), dir);
+    const result = await runCliUnderTty(args, { cwd: dir, env: ttyEnv(dir) });
     expect(result.code, result.output).toBe(0);
     // Live lines are redrawn in place (cursor up, clear): every stream had its own line while it was active.
     expect(result.output).toContain('\u001b[J');

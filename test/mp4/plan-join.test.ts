@@ -5,6 +5,7 @@ import type { Clip } from '../../src/mp4/model.js';
 import type { CompactTables, OutputTrack } from '../../src/mp4/plan/output-track.js';
 import type { PlanPart } from '../../src/mp4/plan/join-timeline.js';
 import { JoinPlan } from '../../src/mp4/plan/plan-join.js';
+import { chunkBytes } from '../../src/mp4/plan/table-spill.js';
 import { aac2s, syntheticClip, video2s } from './synthetic-clips.js';
 import { fakeEntry } from './synthetic-tracks.js';
 import { readRuns } from './read-runs.js';
@@ -27,7 +28,8 @@ function expand(t: OutputTrack): WrittenTrack {
   const runs = (counts: ArrayLike<number>, values: ArrayLike<number>): number[] =>
     Array.from(counts).flatMap((count, r) => new Array<number>(count).fill(values[r] ?? 0));
   const sizes: number[] = [];
-  for (const block of c.stszEntries ?? []) {
+  for (const chunk of c.stszEntries ?? []) {
+    const block = chunkBytes(chunk);
     const view = new DataView(block.buffer, block.byteOffset, block.byteLength);
     for (let at = 0; at < block.length; at += 4) sizes.push(view.getUint32(at));
   }

@@ -5,6 +5,7 @@ import { buildCtts } from '../../src/mp4/boxes/ctts.js';
 import { buildStts } from '../../src/mp4/boxes/stts.js';
 import { RunBlocks } from '../../src/mp4/plan/run-blocks.js';
 import { TablesBuilder } from '../../src/mp4/plan/tables-builder.js';
+import { chunkBytes } from '../../src/mp4/plan/table-spill.js';
 import { readRuns } from './read-runs.js';
 
 /** Index of `needle` in `hay`, or -1. */
@@ -86,7 +87,7 @@ describe('RunBlocks', () => {
           movieDuration: 0,
         } as never,
         { payloadOffset: 0, co64ThresholdBytes: 0xffffffff },
-      ),
+      ).map(chunkBytes),
     );
     const stts = buildStts({ sampleCounts: durations.map(() => 1), sampleDeltas: durations });
     const ctts = buildCtts({ sampleCounts: offsets.map(() => 1), sampleOffsets: offsets });

@@ -5,14 +5,13 @@
  * emulator (or a socket that never answers) and asserts the exit code, what stderr/stdout must and must not say, no
  * stack trace, and that nothing in the working directory changed except the names the case allows.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator.js';
 import { runShell, snapshotTree, treeChanges } from '../support/shell-cli.js';
-import { CLI_BIN } from '../support/spawn-cli.js';
+import { runCliUnderTty, terminalFrames, type TtyRun } from '../support/run-under-tty.js';
 import { baseEmulatorOptions, cliEnv, iso, rangeArgs, STREAM, STREAMS, T0, workDir } from './reliability-fixture.js';
 
 type Case = {
@@ -325,36 +324,16 @@ describe('CLI conventions of issue 11, last part', () => {
   });
 });
 
-/** Runs `words` (the CLI's arguments) on a pseudo-terminal `columns` wide (`script -qec`); stdout and stderr merged. */
-function underTty(words: string, columns: number): Promise<{ code: number | null; output: string }> {
+/** Runs `words` (the CLI's arguments, split on spaces) on a pseudo-terminal `columns` wide, in a fresh work dir. */
+function underTty(words: string, columns: number): Promise<TtyRun> {
   const { dir, cleanup } = workDir('cli-conventions-tty');
   cleanups.push(cleanup);
   const home = join(dir, '.home');
   mkdirSync(home);
-  const command = `stty cols ${columns} rows 24; '${process.execPath}' '${CLI_BIN}' ${words}`;
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qec', command, '/dev/null'], {
-      cwd: dir,
-      env: { ...cliEnv(home), TERM: 'xterm' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
+  return runCliUnderTty(words.split(' '), { cwd: dir, env: cliEnv(home), columns });
 }
 
 const ESC = String.fromCharCode(27);
-
-/** What a terminal shows of each redraw: the text between carriage returns and cursor moves, escapes removed. */
-function frames(output: string): string[] {
-  return output
-    .split(new RegExp(`\\r|\\n|${ESC}\\[1G`))
-    .map((frame) => frame.replaceAll(new RegExp(`${ESC}\\[[0-9;?]*[A-Za-z]`, 'g'), ''))
-    .filter((frame) => frame.trim() !== '');
-}
 
 describe('progress on a terminal', () => {
   const ALL = `--since ${iso(T0 - 20 * 60_000)} --until ${iso(T0)}`;
@@ -362,7 +341,7 @@ describe('progress on a terminal', () => {
   it('list counts the ListFragments pages while it lists, then clears the counter before the table', async () => {
     const r = await underTty(`list ${STREAM} ${ALL} --endpoint-url ${urls.emu}`, 80);
     expect(r.code, r.output).toBe(0);
-    const counters = frames(r.output).filter((frame) => /Listing fragments: page \d+ \(\d+s\)$/.test(frame));
+    const counters = terminalFrames(r.output).filter((frame) => /Listing fragments: page \d+ \(\d+s\)$/.test(frame));
     // 1200 fragments at 1000 a page (kvs-clip asks for MaxResults 1000): one counter per page.
     expect(counters.length, r.output).toBe(2);
     expect(r.output, r.output).toMatch(/Listing fragments: page 2 /);
@@ -383,7 +362,7 @@ describe('progress on a terminal', () => {
     const r = await underTty(`get ${STREAM} ${TEN} --endpoint-url ${urls.emu} -o p.mp4`, 50);
     expect(r.code, r.output).toBe(0);
     expect(r.output).toMatch(/Listing fragments: page \d+/);
-    const bars = frames(r.output).filter((frame) => /[█░]/.test(frame));
+    const bars = terminalFrames(r.output).filter((frame) => /[█░]/.test(frame));
     expect(bars.length, r.output).toBeGreaterThan(0);
     for (const bar of bars) {
       expect([...bar].length, bar).toBeLessThanOrEqual(49);
@@ -391,7 +370,7 @@ describe('progress on a terminal', () => {
     }
     // Wide enough for every figure at 120 columns.
     const wide = await underTty(`get ${STREAM} ${TEN} --endpoint-url ${urls.emu} -o p.mp4`, 120);
-    const full = frames(wide.output).filter((frame) => /[█░]/.test(frame));
+    const full = terminalFrames(wide.output).filter((frame) => /[█░]/.test(frame));
     expect(full.length, wide.output).toBeGreaterThan(0);
     for (const bar of full) expect(bar).toMatch(/^[█░]{24} \d+% \S+ \S+\/\S+ \S+ \| part \d\/4 \| \S+ of \S+ \| .*ETA/);
   });

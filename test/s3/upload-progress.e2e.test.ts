@@ -1,5 +1,4 @@
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createS3Client } from '../../src/s3/s3-client.js';
 import { s3CliEnv } from '../support/s3-cli.js';
 import { partRequests, startTestS3, type TestS3 } from '../support/s3rver.js';
-import { CLI_BIN, runCli } from '../support/spawn-cli.js';
+import { runCliUnderTty, terminalFrames } from '../support/run-under-tty.js';
+import { runCli } from '../support/spawn-cli.js';
 
 const MIB = 1024 * 1024;
 const END_MS = Math.floor(Date.now() / 60_000) * 60_000 - 2 * 60_000;
@@ -94,34 +94,6 @@ async function demoClips(): Promise<string[]> {
   return names.map((name) => join(dir, 'clips', name));
 }
 
-/** Runs the CLI on a pseudo-terminal (`script -qec`) 100 columns wide; stdout and stderr merged. */
-function underTty(args: readonly string[]): Promise<{ code: number | null; output: string }> {
-  const quoted = args.map((arg) => `'${arg}'`).join(' ');
-  const command = `stty cols 100 rows 24; '${process.execPath}' '${CLI_BIN}' ${quoted}`;
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qec', command, '/dev/null'], {
-      cwd: dir,
-      env: { ...env(), TERM: 'xterm' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
-
-const ESC = String.fromCharCode(27);
-
-/** What a terminal shows of each redraw: the text between carriage returns and cursor moves, escapes removed. */
-function frames(output: string): string[] {
-  return output
-    .split(new RegExp(`\\r|\\n|${ESC}\\[1G`))
-    .map((frame) => frame.replaceAll(new RegExp(`${ESC}\\[[0-9;?]*[A-Za-z]`, 'g'), ''))
-    .filter((frame) => frame.trim() !== '');
-}
-
 describe('upload progress of join -o s3://', () => {
   it('--log-format json has upload-part events (the head last), one upload-done and a summary, nothing else', async () => {
     const clips = await demoClips();
@@ -169,9 +141,9 @@ describe('upload progress of join -o s3://', () => {
 
   it('draws the upload in a bar on a terminal: percent, bytes sent, rate and ETA', async () => {
     const clips = await demoClips();
-    const r = await underTty(['join', ...clips, '-o', 's3://bkt/joined-bar.mp4']);
+    const r = await runCliUnderTty(['join', ...clips, '-o', 's3://bkt/joined-bar.mp4'], { cwd: dir, env: env() });
     expect(r.code, r.output).toBe(0);
-    const bars = frames(r.output).filter((frame) =>
+    const bars = terminalFrames(r.output).filter((frame) =>
       /^[█░]+ \d+% upload [\d.]+ [kMG]?B sent, [\d.]+ [kMG]?B\/s, ETA \S+$/.test(frame.trim()),
     );
     expect(bars.length, r.output).toBeGreaterThanOrEqual(1);

@@ -12,6 +12,7 @@ import { buildSmhd, buildVmhd } from './media-header.js';
 import { buildMvhd } from './mvhd.js';
 import { buildTkhd } from './tkhd.js';
 import { buildEmptyStbl, buildStbl } from './build-stbl.js';
+import { chunkBytes, type BoxChunk } from '../plan/table-spill.js';
 import type { OutputMovie, OutputTrack } from '../plan/output-track.js';
 
 export type MoovOptions =
@@ -20,14 +21,15 @@ export type MoovOptions =
 
 /** Builds `moov` for `movie`. Throws `InternalError` when a value does not fit its field (a bug upstream). */
 export function buildMoov(movie: OutputMovie, options: MoovOptions): Uint8Array {
-  return concatBytes(buildMoovChunks(movie, options));
+  return concatBytes(buildMoovChunks(movie, options).map(chunkBytes));
 }
 
 /**
  * `buildMoov` as its bytes in order, for writers that can write them one after another: no copy of the sample
- * tables is made for the parent boxes (a day's tables are tens of MB). Throws like `buildMoov`.
+ * tables is made for the parent boxes (a day's tables are tens of MB), and spilled table blocks stay spilled until
+ * the writer reads each one back (`chunkBytes`) to write it. Throws like `buildMoov`.
  */
-export function buildMoovChunks(movie: OutputMovie, options: MoovOptions): Uint8Array[] {
+export function buildMoovChunks(movie: OutputMovie, options: MoovOptions): BoxChunk[] {
   let duration = 0;
   let nextTrackId = 1;
   for (const t of movie.tracks) {
@@ -51,7 +53,7 @@ function stamped(creationTime: number | undefined): { creationTime?: number; mod
   return creationTime === undefined ? {} : { creationTime, modificationTime: creationTime };
 }
 
-function buildTrak(track: OutputTrack, options: MoovOptions, creationTime: number | undefined): Uint8Array[] {
+function buildTrak(track: OutputTrack, options: MoovOptions, creationTime: number | undefined): BoxChunk[] {
   const fragmented = options.layout === 'fragmented';
   const video = track.kind === 'video';
   const tkhd = buildTkhd({
@@ -72,7 +74,7 @@ function buildTrak(track: OutputTrack, options: MoovOptions, creationTime: numbe
   const hdlr = buildHdlr({ handlerType: video ? 'vide' : 'soun', name: track.handlerName });
   const stbl = options.layout === 'fragmented' ? buildEmptyStbl(track) : buildStbl(track, options);
   const minf = boxChunks('minf', video ? buildVmhd() : buildSmhd(), buildDinf(), stbl);
-  const children: (Uint8Array | Uint8Array[])[] = [tkhd];
+  const children: (Uint8Array | BoxChunk[])[] = [tkhd];
   if (track.edits.length > 0) children.push(buildEdts(track.edits));
   children.push(boxChunks('mdia', mdhd, hdlr, minf));
   return boxChunks('trak', ...children);

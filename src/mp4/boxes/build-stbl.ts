@@ -8,6 +8,7 @@ import { buildStsd } from './stsd.js';
 import type { CompactTables, OutputTrack } from '../plan/output-track.js';
 import type { RunEntries } from '../plan/run-blocks.js';
 import { compactTables } from '../plan/tables-builder.js';
+import type { BoxChunk } from '../plan/table-spill.js';
 
 export type StblOptions = {
   /** Added to every `chunkOffsets` value (where the mdat payload starts in the file). */
@@ -21,12 +22,9 @@ export type StblOptions = {
  * clip's moov, so they are not copied into a parent here, and stsz's entries are the tables' own blocks. Throws
  * `InternalError` when a value does not fit its field (a bug upstream).
  */
-export function buildStbl(track: OutputTrack, options: StblOptions): Uint8Array[] {
+export function buildStbl(track: OutputTrack, options: StblOptions): BoxChunk[] {
   const tables = 'compact' in track ? track.compact : compactTables(track, track.constantSampleSize);
-  const parts: (Uint8Array | Uint8Array[])[] = [
-    buildStsd(track.entries.map((e) => e.raw)),
-    runBox('stts', tables.stts),
-  ];
+  const parts: (Uint8Array | BoxChunk[])[] = [buildStsd(track.entries.map((e) => e.raw)), runBox('stts', tables.stts)];
   if (tables.ctts !== null) parts.push(runBox('ctts', tables.ctts));
   if (tables.stss !== null) parts.push(stssBox(tables.stss));
   return boxChunks(
@@ -67,14 +65,14 @@ function stssBox(stss: NonNullable<CompactTables['stss']>): Uint8Array {
  * stts (§8.6.1.2) or ctts (§8.6.1.3): header, then the entries as the blocks they are kept in. ctts is version 1
  * when an offset is negative, else version 0 (as `buildCtts`).
  */
-function runBox(type: 'stts' | 'ctts', runs: RunEntries): Uint8Array[] {
+function runBox(type: 'stts' | 'ctts', runs: RunEntries): BoxChunk[] {
   const version = type === 'ctts' && runs.anyNegative ? 1 : 0;
   const head = new ByteWriter(8).u8(version).u24(0).u32(runs.entryCount).finish();
   return boxChunks(type, head, runs.entries);
 }
 
 /** stsz (§8.7.3.2): header, then the entries as the blocks they are kept in (never copied into one array). */
-function stszChunks(tables: CompactTables, constantSampleSize: number): Uint8Array[] {
+function stszChunks(tables: CompactTables, constantSampleSize: number): BoxChunk[] {
   const entries = tables.stszEntries;
   const head = new ByteWriter(12)
     .u8(0)

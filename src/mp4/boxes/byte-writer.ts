@@ -5,6 +5,7 @@
  * sample tables) is the exception: `boxChunks` keeps it as a list so parents do not copy it.
  */
 import { InternalError } from '../../errors/internal-error.js';
+import type { BoxChunk } from '../plan/table-spill.js';
 
 const MAX_U32 = 0xffffffff;
 
@@ -149,11 +150,12 @@ export function box(type: string, ...payload: Uint8Array[]): Uint8Array {
 /**
  * A box as its bytes in order (header first) without concatenating them: for trees whose leaves are large (a day's
  * sample tables are tens of MB), so that each nesting level adds an 8-byte header instead of a copy of everything
- * below it. Children are finished boxes or other chunk lists; `concatBytes` the result once at the end. Throws
- * `InternalError` like `box` when the total does not fit a 32-bit size.
+ * below it. Children are finished boxes or other chunk lists, whose chunks may be spilled table blocks
+ * (`plan/table-spill.ts`: only their length is needed here); write them in order, or `concatBytes` them once at the
+ * end. Throws `InternalError` like `box` when the total does not fit a 32-bit size.
  */
-export function boxChunks(type: string, ...children: readonly (Uint8Array | readonly Uint8Array[])[]): Uint8Array[] {
-  const parts: Uint8Array[] = [];
+export function boxChunks(type: string, ...children: readonly (Uint8Array | readonly BoxChunk[])[]): BoxChunk[] {
+  const parts: BoxChunk[] = [];
   let total = 8;
   for (const child of children) {
     const list = child instanceof Uint8Array ? [child] : child;

@@ -5,6 +5,7 @@
  */
 import type { EditEntry, SampleEntry, TrackKind } from '../model.js';
 import type { RunEntries } from './run-blocks.js';
+import type { BoxChunk } from './table-spill.js';
 
 /** What every output track states besides its sample tables. */
 type TrackFacts = {
@@ -65,8 +66,8 @@ export type CompactTables = {
     readonly counts: ArrayLike<number>;
     readonly steps: ArrayLike<number>;
   } | null;
-  /** stsz entries (big-endian u32 per sample) in blocks; `null` with a constant sample size. */
-  readonly stszEntries: readonly Uint8Array[] | null;
+  /** stsz entries (big-endian u32 per sample) in blocks, maybe spilled; `null` with a constant sample size. */
+  readonly stszEntries: readonly BoxChunk[] | null;
   /** stsc runs (first chunk 1-based, samples per chunk, 1-based sample description index). */
   readonly stsc: {
     readonly firstChunks: ArrayLike<number>;

@@ -14,6 +14,7 @@ import {
 import type { OutputMovie } from './output-track.js';
 import { planChunks, type PlannedChunk } from './plan-chunks.js';
 import { ProgressiveTables } from './progressive-tables.js';
+import type { TableSpill } from './table-spill.js';
 
 /** Bytes to put in the output, in order: a range of the part's source, or literal bytes (in-band parameter sets). */
 export type CopyPiece =
@@ -53,9 +54,12 @@ export class JoinPlan {
   readonly timeline: Timeline;
   private payload = 0;
   private tables: ProgressiveTables[] = [];
+  private readonly spill: TableSpill | undefined;
 
-  constructor(options: { readonly gaps: GapPolicy }) {
-    this.timeline = new Timeline(options);
+  /** `spill`: where the tables' full blocks wait for the moov (docs/joiner.md, "Memory"); none: in memory. */
+  constructor(options: { readonly gaps: GapPolicy; readonly spill?: TableSpill }) {
+    this.timeline = new Timeline({ gaps: options.gaps });
+    this.spill = options.spill;
   }
 
   /** Bytes of mdat payload planned so far. */
@@ -69,7 +73,7 @@ export class JoinPlan {
    */
   append(part: PlanPart): { pieces: CopyPiece[]; gap: JoinGap | null } {
     const placed = this.timeline.place(part);
-    if (this.tables.length === 0) this.tables = this.timeline.state.map(() => new ProgressiveTables());
+    if (this.tables.length === 0) this.tables = this.timeline.state.map(() => new ProgressiveTables(this.spill));
     placed.tracks.forEach((t) => this.tables[t.trackIndex]?.fixLastDuration(t, this.timeline.state[t.trackIndex]));
     const chunks = chunkPart(
       placed,

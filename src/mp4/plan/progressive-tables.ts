@@ -8,6 +8,7 @@ import type { PlacedTrack, TrackState } from './join-timeline.js';
 import { outputEdits } from './output-edits.js';
 import type { OutputTrack } from './output-track.js';
 import { TablesBuilder, type TableUnit } from './tables-builder.js';
+import type { TableSpill } from './table-spill.js';
 
 type PendingUnit = { -readonly [K in keyof TableUnit]: TableUnit[K] } & {
   /** Decode time in the part's placed timeline (what the next part's first decode time is compared with). */
@@ -16,9 +17,14 @@ type PendingUnit = { -readonly [K in keyof TableUnit]: TableUnit[K] } & {
 
 /** Merged tables of one output track. */
 export class ProgressiveTables {
-  private readonly builder = new TablesBuilder();
+  private readonly builder: TablesBuilder;
   private pending: PendingUnit | null = null;
   private hasSync = false;
+
+  /** `spill`: where full table blocks go while the join runs (none: they stay in memory). */
+  constructor(spill?: TableSpill) {
+    this.builder = new TablesBuilder(spill);
+  }
 
   /** Starts an output chunk at payload `offset` whose units use sample entry `entry`. */
   addChunk(offset: number, entry: number): void {

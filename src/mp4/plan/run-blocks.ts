@@ -7,6 +7,8 @@
  * the box is made of the blocks themselves.
  */
 
+import type { BoxChunk, TableSpill } from './table-spill.js';
+
 /** Entries per full block (8 bytes each: 256 KB). */
 const FULL_BLOCK_ENTRIES = 32 * 1024;
 /** Entries in the first block; each next block doubles up to the full size, so short joins stay small. */
@@ -15,14 +17,16 @@ const FIRST_BLOCK_ENTRIES = 256;
 /** The entries of a finished run table: `entryCount` runs across `entries` (views, in order). */
 export type RunEntries = {
   readonly entryCount: number;
-  readonly entries: readonly Uint8Array[];
+  readonly entries: readonly BoxChunk[];
   /** Some value is negative (ctts then needs version 1). */
   readonly anyNegative: boolean;
 };
 
 /** Append-only run table; `signed` stores values as i32 (ctts), else as u32 (stts). */
 export class RunBlocks {
-  private blocks: Uint8Array[] = [];
+  /** Full blocks (spilled when there is a spill) and, last, the block being filled. */
+  private blocks: BoxChunk[] = [];
+  private current: Uint8Array | null = null;
   private view: DataView | null = null;
   /** Entries used in the last block. */
   private used = 0;
@@ -31,7 +35,11 @@ export class RunBlocks {
   private lastCount = 0;
   private negative = false;
 
-  constructor(private readonly signed: boolean) {}
+  /** `spill`: where full blocks go (none: they stay in memory). */
+  constructor(
+    private readonly signed: boolean,
+    private readonly spill?: TableSpill,
+  ) {}
 
   /** Runs so far. */
   get length(): number {
@@ -61,13 +69,16 @@ export class RunBlocks {
     this.runs++;
   }
 
-  /** An independent copy: full blocks are shared (never written again), the last one is copied. */
+  /**
+   * An independent copy: full blocks are shared (never written again), the last one is copied. The copy keeps its own
+   * later blocks in memory (it only ever gets a unit or two more, for a moov).
+   */
   clone(): RunBlocks {
     const copy = new RunBlocks(this.signed);
-    const last = this.blocks.length - 1;
-    copy.blocks = this.blocks.map((b, i) => (i === last ? b.slice() : b));
-    const tail = copy.blocks[last];
-    copy.view = tail === undefined ? null : new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+    const tail = this.current?.slice() ?? null;
+    copy.blocks = tail === null ? [...this.blocks] : [...this.blocks.slice(0, -1), tail];
+    copy.current = tail;
+    copy.view = tail === null ? null : new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
     copy.used = this.used;
     copy.runs = this.runs;
     copy.lastValue = this.lastValue;
@@ -81,18 +92,20 @@ export class RunBlocks {
     const last = this.blocks.length - 1;
     return {
       entryCount: this.runs,
-      entries: this.blocks.map((b, i) => (i === last ? b.subarray(0, this.used * 8) : b)),
+      entries: this.blocks.map((b, i) => (i === last && b instanceof Uint8Array ? b.subarray(0, this.used * 8) : b)),
       anyNegative: this.negative,
     };
   }
 
   private room(): DataView {
-    const current = this.blocks[this.blocks.length - 1];
-    if (this.view !== null && current !== undefined && this.used * 8 < current.length) return this.view;
-    const entries =
-      current === undefined ? FIRST_BLOCK_ENTRIES : Math.min(FULL_BLOCK_ENTRIES, (current.length / 8) * 2);
+    const current = this.current;
+    if (this.view !== null && current !== null && this.used * 8 < current.length) return this.view;
+    const entries = current === null ? FIRST_BLOCK_ENTRIES : Math.min(FULL_BLOCK_ENTRIES, (current.length / 8) * 2);
+    // The full block is never written again (a run that continues starts in the new block).
+    if (current !== null && this.spill !== undefined) this.blocks[this.blocks.length - 1] = this.spill(current);
     const block = new Uint8Array(entries * 8);
     this.blocks.push(block);
+    this.current = block;
     this.view = new DataView(block.buffer);
     this.used = 0;
     return this.view;

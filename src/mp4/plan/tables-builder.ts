@@ -7,6 +7,7 @@
 import { Growable } from './growable.js';
 import type { CompactTables, UnitTables } from './output-track.js';
 import { RunBlocks } from './run-blocks.js';
+import type { BoxChunk, TableSpill } from './table-spill.js';
 
 /** One unit as the tables need it (a sample, or a run of equal PCM samples). */
 export type TableUnit = {
@@ -25,14 +26,16 @@ const BLOCK_ENTRIES = 64 * 1024;
 
 /** Builder of one track's `CompactTables`; call `addChunk` before the units of each chunk. */
 export class TablesBuilder {
-  private stts = new RunBlocks(false);
-  private ctts = new RunBlocks(true);
+  private stts: RunBlocks;
+  private ctts: RunBlocks;
   private anyCts = false;
   private syncFirsts = new Growable(Float64Array, 16);
   private syncCounts = new Growable(Uint32Array, 16);
   private syncSteps = new Growable(Float64Array, 16);
   private syncTotal = 0;
-  private blocks: Uint8Array[] = [];
+  /** stsz: full blocks (spilled when there is a spill), then the block being filled. */
+  private blocks: BoxChunk[] = [];
+  private current: Uint8Array | null = null;
   private block: DataView | null = null;
   private chunkOffsets = new Growable(Float64Array, 256);
   private chunkSamples = new Growable(Uint32Array, 256);
@@ -43,9 +46,16 @@ export class TablesBuilder {
   private minCts = Number.POSITIVE_INFINITY;
   private presentationEnd = 0;
 
+  /** `spill`: where full stsz, stts and ctts blocks go while the join runs (none: they stay in memory). */
+  constructor(private readonly spill?: TableSpill) {
+    this.stts = new RunBlocks(false, spill);
+    this.ctts = new RunBlocks(true, spill);
+  }
+
   /**
    * An independent builder with the same content, to look at the tables with more units added without changing this
-   * one. Shares the full stsz blocks (never written again) and copies the rest (runs and per-chunk entries).
+   * one. Shares the full stsz blocks (never written again) and copies the rest (runs and per-chunk entries); the
+   * copy keeps its own later blocks in memory (it only ever gets a unit or two more, for a moov).
    */
   clone(): TablesBuilder {
     const copy = new TablesBuilder();
@@ -56,9 +66,10 @@ export class TablesBuilder {
     copy.syncCounts = this.syncCounts.clone();
     copy.syncSteps = this.syncSteps.clone();
     copy.syncTotal = this.syncTotal;
-    copy.blocks = this.blocks.map((b, i) => (i === this.blocks.length - 1 ? b.slice() : b));
-    const last = copy.blocks[copy.blocks.length - 1];
-    copy.block = last === undefined ? null : new DataView(last.buffer);
+    const tail = this.current?.slice() ?? null;
+    copy.blocks = tail === null ? [...this.blocks] : [...this.blocks.slice(0, -1), tail];
+    copy.current = tail;
+    copy.block = tail === null ? null : new DataView(tail.buffer);
     copy.chunkOffsets = this.chunkOffsets.clone();
     copy.chunkSamples = this.chunkSamples.clone();
     copy.chunkEntries = this.chunkEntries.clone();
@@ -81,8 +92,11 @@ export class TablesBuilder {
   add(unit: TableUnit): void {
     const at = this.units % BLOCK_ENTRIES;
     if (at === 0 || this.block === null) {
+      const full = this.current;
+      if (full !== null && this.spill !== undefined) this.blocks[this.blocks.length - 1] = this.spill(full);
       const bytes = new Uint8Array(BLOCK_ENTRIES * 4);
       this.blocks.push(bytes);
+      this.current = bytes;
       this.block = new DataView(bytes.buffer);
     }
     this.block.setUint32(at * 4, unit.size);
@@ -136,7 +150,9 @@ export class TablesBuilder {
             steps: this.syncSteps.view(),
           }
         : null,
-      stszEntries: perSample ? this.blocks.map((b, i) => (i === last ? b.subarray(0, tail * 4) : b)) : null,
+      stszEntries: perSample
+        ? this.blocks.map((b, i) => (i === last && b instanceof Uint8Array ? b.subarray(0, tail * 4) : b))
+        : null,
       stsc: stscRuns(this.chunkSamples.view(), this.chunkEntries.view()),
       chunkOffsets: this.chunkOffsets.view(),
     };

@@ -7,6 +7,7 @@ import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { OutputError } from '../../errors/output-error.js';
 import { buildMoovChunks } from '../boxes/build-moov.js';
 import type { OutputMovie } from '../plan/output-track.js';
+import { chunkBytes, type BoxChunk } from '../plan/table-spill.js';
 import { asOutputError } from './as-output-error.js';
 
 export type FaststartInput = {
@@ -46,7 +47,7 @@ const BLOCK_BYTES = 1024 * 1024;
 async function copyBehind(
   from: string,
   to: string,
-  head: readonly Uint8Array[],
+  head: readonly BoxChunk[],
   start: number,
   length: number,
 ): Promise<void> {
@@ -56,7 +57,7 @@ async function copyBehind(
     try {
       let headBytes = 0;
       for (const chunk of head) {
-        await writeAll(output, chunk, chunk.length, headBytes);
+        await writeAll(output, chunkBytes(chunk), chunk.length, headBytes);
         headBytes += chunk.length;
       }
       const buffers = [
@@ -118,10 +119,10 @@ async function writeAll(handle: FileHandle, buffer: Uint8Array, length: number, 
  * one switch from stco to co64). Throws `InternalError` as `buildMoovChunks` does.
  */
 export function moovInFront(input: Pick<FaststartInput, 'ftyp' | 'header' | 'movie' | 'co64ThresholdBytes'>): {
-  chunks: Uint8Array[];
+  chunks: BoxChunk[];
   size: number;
 } {
-  const build = (moovSize: number): { chunks: Uint8Array[]; size: number } => {
+  const build = (moovSize: number): { chunks: BoxChunk[]; size: number } => {
     const chunks = buildMoovChunks(input.movie, {
       layout: 'progressive',
       payloadOffset: input.ftyp.length + moovSize + input.header.length,

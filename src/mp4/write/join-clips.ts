@@ -26,6 +26,7 @@ import { readClip } from '../read/read-clip.js';
 import { streamSink, type Sink } from './stream-sink.js';
 import { FragmentedWriter } from './write-fragmented.js';
 import { PAYLOAD_OFFSET, ProgressiveWriter } from './write-progressive.js';
+import { TableSpillFile } from './table-spill-file.js';
 import type { OpenPositionedSink } from './positioned-sink.js';
 
 export type { JoinGap } from '../plan/join-timeline.js';
@@ -129,38 +130,28 @@ export async function createJoiner(options: JoinOptions): Promise<Joiner> {
           path: output.path,
           unreservedPayloadOffset: PAYLOAD_OFFSET,
         });
-  const plan = new JoinPlan({ gaps });
-  const journalPath = `${output.path}.kvsjoin`;
+  // Full table blocks wait for the moov in a scratch file next to the journal (docs/joiner.md, "Memory").
+  const tables = new TableSpillFile(`${output.path}.kvstables`);
+  const plan = new JoinPlan({ gaps, spill: tables.spill });
   let journal: JoinJournal;
-  if (resume === undefined) journal = await JoinJournal.create(journalPath);
-  else {
-    const replay = await JoinJournal.resume(journalPath, resume.journalBytes);
-    journal = replay.journal;
+  let writer: ProgressiveWriter;
+  try {
+    journal = await openJournal(`${output.path}.kvsjoin`, plan, resume);
     try {
-      for (const saved of replay.entries)
-        plan.append(withStart({ clip: loadClip(saved.clip), name: saved.name }, saved.startMs));
-    } catch (cause) {
+      writer =
+        output.sink !== undefined
+          ? ProgressiveWriter.over(await output.sink(resume?.committedBytes ?? null), resume)
+          : resume === undefined
+            ? await ProgressiveWriter.create(output.path)
+            : await ProgressiveWriter.resume(output.path, resume);
+    } catch (error) {
       await journal.close();
-      throw new UsageError('E_USAGE', `Cannot replay the resume journal ${journalPath}`, {
-        cause,
-        hint: START_OVER_HINT,
-      });
+      throw error;
     }
-    if (replay.entries.length !== resume.parts || resume.payloadOffset + plan.payloadBytes !== resume.committedBytes) {
-      await journal.close();
-      throw new UsageError(
-        'E_USAGE',
-        `Resume journal ${journalPath} does not match the checkpoint (${resume.committedBytes} bytes)`,
-        { hint: START_OVER_HINT },
-      );
-    }
+  } catch (error) {
+    tables.close();
+    throw error;
   }
-  const writer =
-    output.sink !== undefined
-      ? ProgressiveWriter.over(await output.sink(resume?.committedBytes ?? null), resume)
-      : resume === undefined
-        ? await ProgressiveWriter.create(output.path)
-        : await ProgressiveWriter.resume(output.path, resume);
   const faststart = options.faststart ?? true;
   const expectedMs = faststart && resume === undefined ? (options.expectedDurationMs ?? 0) : 0;
   let parts = resume?.parts ?? 0;
@@ -191,7 +182,12 @@ export async function createJoiner(options: JoinOptions): Promise<Joiner> {
     },
     async finish() {
       const movie = plan.movie();
-      const bytes = await writer.finish(movie, { faststart, co64ThresholdBytes: threshold });
+      let bytes: number;
+      try {
+        bytes = await writer.finish(movie, { faststart, co64ThresholdBytes: threshold });
+      } finally {
+        tables.close();
+      }
       // Through a sink (an S3 upload) the output is only complete once the caller commits it, and that can fail:
       // the journal stays for a resume until then, and the caller removes it (src/clip/download-and-join.ts).
       if (output.sink === undefined) await journal.remove();
@@ -199,10 +195,44 @@ export async function createJoiner(options: JoinOptions): Promise<Joiner> {
       return summariseJoin(bytes, plan.timeline, movie.tracks);
     },
     async abort() {
+      tables.close();
       await journal.close();
       await writer.close().catch(() => undefined);
     },
   };
+}
+
+/**
+ * The join's journal: a new one, or for a resume the old one replayed into `plan` (its tables rebuilt) and checked
+ * against the checkpoint. Throws `UsageError('E_USAGE')` when it cannot be replayed or does not match.
+ */
+async function openJournal(
+  journalPath: string,
+  plan: JoinPlan,
+  resume: { parts: number; journalBytes: number; payloadOffset: number; committedBytes: number } | undefined,
+): Promise<JoinJournal> {
+  if (resume === undefined) return JoinJournal.create(journalPath);
+  const replay = await JoinJournal.resume(journalPath, resume.journalBytes);
+  const journal = replay.journal;
+  try {
+    for (const saved of replay.entries)
+      plan.append(withStart({ clip: loadClip(saved.clip), name: saved.name }, saved.startMs));
+  } catch (cause) {
+    await journal.close();
+    throw new UsageError('E_USAGE', `Cannot replay the resume journal ${journalPath}`, {
+      cause,
+      hint: START_OVER_HINT,
+    });
+  }
+  if (replay.entries.length !== resume.parts || resume.payloadOffset + plan.payloadBytes !== resume.committedBytes) {
+    await journal.close();
+    throw new UsageError(
+      'E_USAGE',
+      `Resume journal ${journalPath} does not match the checkpoint (${resume.committedBytes} bytes)`,
+      { hint: START_OVER_HINT },
+    );
+  }
+  return journal;
 }
 
 /** The moov reservation after the first part: its moov measured (not kept) and scaled to the expected duration. */

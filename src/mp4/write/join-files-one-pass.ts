@@ -19,6 +19,7 @@ import { JoinPlan, type CopyPiece } from '../plan/plan-join.js';
 import type { Clip } from '../model.js';
 import { readClip } from '../read/read-clip.js';
 import { mdatHeader16, PROGRESSIVE_FTYP } from './write-progressive.js';
+import { chunkBytes, type BoxChunk } from '../plan/table-spill.js';
 
 export type OnePassOptions = {
   readonly faststart: boolean;
@@ -160,8 +161,8 @@ async function writePlannedFile(
   return out.position;
 }
 
-async function appendAll(out: PositionedSink, chunks: readonly Uint8Array[]): Promise<void> {
-  for (const chunk of chunks) await out.append(chunk);
+async function appendAll(out: PositionedSink, chunks: readonly BoxChunk[]): Promise<void> {
+  for (const chunk of chunks) await out.append(chunkBytes(chunk));
 }
 
 /** Source ranges as (offset, length) pairs: ~16 bytes each instead of an object, for joins of many hours. */

@@ -15,6 +15,7 @@ import { OutputFile } from './output-file.js';
 import type { PositionedSink } from './positioned-sink.js';
 import type { OutputMovie } from '../plan/output-track.js';
 import type { CopyPiece } from '../plan/plan-join.js';
+import { chunkBytes, type BoxChunk } from '../plan/table-spill.js';
 
 /** ffmpeg's choice for progressive MP4 (docs/joiner.md, "Rewrite, not concatenation"). */
 export const PROGRESSIVE_FTYP = buildFtyp({
@@ -55,10 +56,13 @@ export function freeHeader(size: number): Uint8Array {
   return new ByteWriter(8).u32(size).fourcc('free').finish();
 }
 
-/** Writes `moov` (as chunks) into `room` bytes at `at`, a `free` box filling the rest; false when it cannot fit. */
+/**
+ * Writes `moov` (as chunks, spilled ones read back one at a time) into `room` bytes at `at`, a `free` box filling the
+ * rest; false when it cannot fit.
+ */
 export async function writeIntoRoom(
   file: PositionedSink,
-  moov: readonly Uint8Array[],
+  moov: readonly BoxChunk[],
   at: number,
   room: number,
 ): Promise<boolean> {
@@ -68,7 +72,7 @@ export async function writeIntoRoom(
   if (size !== room && size + 8 > room) return false;
   let position = at;
   for (const chunk of moov) {
-    await file.writeAt(chunk, position);
+    await file.writeAt(chunkBytes(chunk), position);
     position += chunk.length;
   }
   if (size < room) await file.writeAt(freeHeader(room - size), position);
@@ -196,7 +200,7 @@ export class ProgressiveWriter {
     }
     // Without faststart, or a sink that cannot be rewritten whose room was too small: moov after the payload.
     // Chunk by chunk: one contiguous copy of a long clip's moov would be as big as all its sample tables again.
-    for (const chunk of buildMoovChunks(movie, moovOptions)) await this.file.append(chunk);
+    for (const chunk of buildMoovChunks(movie, moovOptions)) await this.file.append(chunkBytes(chunk));
     return this.complete(header, payloadStart);
   }
 
