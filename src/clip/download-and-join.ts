@@ -94,7 +94,8 @@ export async function downloadAndJoin(
     // output is given a plain file's mode. The joiner's own scratch files are its business (open-joiner.ts).
     await createPrivateFile(file.partPath);
   }
-  const join = await openJoin(input, file, ledger);
+  const commits = new CommitChain();
+  const join = await openJoin(input, file, ledger, commits);
   try {
     const fetched = await fetchParts({
       parts: ledger.remaining(),
@@ -106,24 +107,53 @@ export async function downloadAndJoin(
       finished,
       replanner: input.replanner,
       ...(join.streamHead === undefined ? {} : { streamHead: join.streamHead }),
-      consume: async (part: FetchedPart) => {
-        const next = await join.joiner().append(part);
-        // A streamed part counts once its whole body has arrived (Content-Length checked).
-        await part.complete;
-        await ledger.commit(part, next);
-        await rm(part.path, { force: true });
-        results.push({ part: part.part, downloadedBytes: part.sizeBytes, resumed: part.resumed });
-      },
+      consume: consumerOf(join, ledger, commits, results),
       onDownloaded: (part) => ledger.downloaded(part),
-      onReplan: (remaining) => ledger.replan(remaining),
+      // A re-plan rewrites the entries after the joined ones: the commits under way first.
+      onReplan: async (remaining) => {
+        await commits.settle();
+        await ledger.replan(remaining);
+      },
       ...getClipRuntime(context),
     });
     context.stats.retries += fetched.retries;
+    await commits.drain();
     const bytes = await finishJoin(join.joiner(), file, paths);
     return { parts: results, calls: fetched.calls, outputBytes: bytes };
   } catch (error) {
+    // What was committed decides what stays resumable.
+    await commits.settle();
     throw await failJoin(error, join.joiner(), { file, paths, ledger, keepParts: input.keepParts });
   }
+}
+
+/**
+ * Appends each part, then commits it: its checkpoint stored in the ledger, its spool file removed. With write once the
+ * part is appended with `durable: false` and committed (synced first) while the next part is copied, so the data sync
+ * of one part no longer holds up the download of the next (docs/pipeline.md, "Write once").
+ */
+function consumerOf(
+  join: { joiner: () => JoinerPort; streamHead: FetchPartsOptions['streamHead'] },
+  ledger: ResumeLedger,
+  commits: CommitChain,
+  results: PartResult[],
+): (part: FetchedPart) => Promise<void> {
+  return async (part) => {
+    commits.throwIfFailed();
+    const joiner = join.joiner();
+    const deferred = join.streamHead !== undefined && joiner.sync !== undefined;
+    const next = await joiner.append(part, { durable: !deferred });
+    // A streamed part counts once its whole body has arrived (Content-Length checked).
+    await part.complete;
+    const commit = async (): Promise<void> => {
+      if (deferred) await joiner.sync?.();
+      await ledger.commit(part, next);
+      await rm(part.path, { force: true });
+    };
+    if (deferred) commits.then(commit);
+    else await commit();
+    results.push({ part: part.part, downloadedBytes: part.sizeBytes, resumed: part.resumed });
+  };
 }
 
 /**
@@ -134,6 +164,7 @@ async function openJoin(
   input: DownloadAndJoinInput,
   file: PreparedOutput | null,
   ledger: ResumeLedger,
+  commits: CommitChain,
 ): Promise<{ joiner: () => JoinerPort; streamHead: FetchPartsOptions['streamHead'] }> {
   const first = input.parts[0];
   const last = input.parts[input.parts.length - 1];
@@ -153,6 +184,9 @@ async function openJoin(
           readClip: readClipBody,
           // Back to the last checkpoint, exactly as a resumed run would reopen it (docs/resume-and-state.md).
           rollback: async () => {
+            // The checkpoint to go back to is the last one stored: every commit under way first (one that failed
+            // throws here, since the part it was for is gone from the queue).
+            await commits.drain();
             await joiner.abort();
             joiner = await open();
           },
@@ -193,4 +227,38 @@ async function failJoin(
     else await rm(state.paths.spool, { recursive: true, force: true });
   }
   return resumable ? error : withoutKeptParts(error);
+}
+
+/**
+ * The commits of parts appended with `durable: false` (sync, then the checkpoint saved, then the spool file removed),
+ * run one after another in part order while the next parts are copied. The first failure stops the chain: later
+ * commits do not run, and `drain` (and the next consume) throw it.
+ */
+class CommitChain {
+  private last: Promise<void> = Promise.resolve();
+  private failure: { readonly error: unknown } | null = null;
+
+  then(commit: () => Promise<void>): void {
+    this.last = this.last
+      .then(() => (this.failure === null ? commit() : undefined))
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+      });
+  }
+
+  /** Throws the first failed commit's error, if any. */
+  throwIfFailed(): void {
+    if (this.failure !== null) throw this.failure.error;
+  }
+
+  /** Waits for every commit; throws the first failure. */
+  async drain(): Promise<void> {
+    await this.last;
+    this.throwIfFailed();
+  }
+
+  /** Waits for every commit, failed or not. */
+  async settle(): Promise<void> {
+    await this.last;
+  }
 }

@@ -24,7 +24,12 @@ export type JoinerPort = {
    * Appends one downloaded part (or one time window's clip); resolves with the checkpoint (JSON-serialisable) to
    * store for resume.
    */
-  append(fetched: FetchedPart | WindowClip): Promise<unknown>;
+  append(fetched: FetchedPart | WindowClip, options?: { readonly durable?: boolean }): Promise<unknown>;
+  /**
+   * Makes the parts appended with `durable: false` durable; their checkpoints may be stored once it resolves. Only
+   * a joiner that can defer it has it (a local progressive file, docs/pipeline.md, "Write once").
+   */
+  sync?(): Promise<void>;
   /** Writes the tail (moov, faststart pass); resolves with the output size in bytes. */
   finish(): Promise<{ bytes: number }>;
   /** Stops writing; the partial output stays for resume. */

@@ -42,7 +42,9 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
     ...(options.resume === null || options.resume === undefined ? {} : { resume: options.resume }),
   });
   return {
-    append: (fetched) => ('part' in fetched ? appendPart(joiner, fetched) : appendWindowClip(joiner, fetched)),
+    append: (fetched, append = {}) =>
+      'part' in fetched ? appendPart(joiner, fetched, append) : appendWindowClip(joiner, fetched),
+    sync: () => joiner.sync(),
     async finish() {
       if (faststartTemp !== null) await createPrivateFile(faststartTemp);
       try {
@@ -60,16 +62,23 @@ export const openMp4Joiner: OpenJoiner = async (options) => {
 };
 
 /** A planned part, appended at its KVS start (its first fragment's timestamp). */
-async function appendPart(joiner: Joiner, fetched: FetchedPart): Promise<unknown> {
+async function appendPart(
+  joiner: Joiner,
+  fetched: FetchedPart,
+  options: { readonly durable?: boolean },
+): Promise<unknown> {
   // A streamed head part is read from its body as it arrives (docs/pipeline.md, "Write once").
   const source = fetched.body ?? (await openFileSource(fetched.path));
   try {
-    return await joiner.append({
-      source,
-      clip: fetched.clip,
-      name: `part ${formatInstant(fetched.part.startMs)}..${formatInstant(fetched.part.endMs)}`,
-      startMs: fetched.part.mediaStartMs,
-    });
+    return await joiner.append(
+      {
+        source,
+        clip: fetched.clip,
+        name: `part ${formatInstant(fetched.part.startMs)}..${formatInstant(fetched.part.endMs)}`,
+        startMs: fetched.part.mediaStartMs,
+      },
+      options,
+    );
   } finally {
     // The joiner is done with a streamed body: whatever still arrives is dropped, not held for it.
     if (fetched.body === undefined) await source.close();

@@ -144,6 +144,31 @@ describe('createJoiner resume', () => {
     expect(existsSync(`${resumed}.kvsjoin`)).toBe(false);
   });
 
+  it('resumes byte-identically from the checkpoint of a part appended without durability once sync has run, while the next part was being appended', async () => {
+    const clips = fixtureSet('h264_aac').clips;
+    const at = (p: JoinPart): JoinPart => ({ ...p, startMs: 1_700_000_000_000 + clips.indexOf(p.name) * 2000 });
+    const all = await parts(clips);
+    const whole = join(dir, 'whole-deferred.mp4');
+    const uninterrupted = await createJoiner({ output: { kind: 'file', path: whole } });
+    for (const p of all) await uninterrupted.append(at(p));
+    await uninterrupted.finish();
+
+    const resumed = join(dir, 'resumed-deferred.mp4');
+    const first = await createJoiner({ output: { kind: 'file', path: resumed } });
+    await first.append(at(all[0] as JoinPart), { durable: false });
+    const checkpoint = await first.append(at(all[1] as JoinPart), { durable: false });
+    // The sync for the second part runs while the third is appended (its bytes and journal line come after it).
+    await Promise.all([first.sync(), first.append(at(all[2] as JoinPart), { durable: false })]);
+    await first.abort();
+    const second = await createJoiner({
+      output: { kind: 'file', path: resumed },
+      resume: JSON.parse(JSON.stringify(checkpoint)),
+    });
+    for (const p of all.slice(2)) await second.append(at(p));
+    await second.finish();
+    expect(readFileSync(resumed).equals(readFileSync(whole))).toBe(true);
+  });
+
   it('refuses a checkpoint made with other settings', async () => {
     const path = join(dir, 'settings.mp4');
     const joiner = await createJoiner({ output: { kind: 'file', path } });

@@ -80,8 +80,16 @@ export type JoinPart = {
 };
 
 export type Joiner = {
-  /** Appends the next part and returns the checkpoint once its bytes are durable. */
-  append(part: JoinPart): Promise<JoinCheckpoint>;
+  /**
+   * Appends the next part and returns the checkpoint once its bytes are durable; with `durable: false` (a progressive
+   * file) once they are written: the checkpoint may be stored only after `sync` has resolved.
+   */
+  append(part: JoinPart, options?: { readonly durable?: boolean }): Promise<JoinCheckpoint>;
+  /**
+   * Makes every part appended so far durable (their bytes, then their journal lines); for a progressive file joined
+   * with `durable: false`, while the next part is already being copied. A no-op for a fragmented join.
+   */
+  sync(): Promise<void>;
   /** Completes the output (moov, faststart) and returns what was written. */
   finish(): Promise<JoinSummary>;
   /** Stops; a file output is left as is (resumable from the last checkpoint). */
@@ -148,11 +156,12 @@ export async function createJoiner(options: JoinOptions): Promise<Joiner> {
   const expectedMs = faststart && resume === undefined ? (options.expectedDurationMs ?? 0) : 0;
   let parts = resume?.parts ?? 0;
   return {
-    async append(part) {
+    async append(part, options = {}) {
+      const durable = options.durable ?? true;
       const { pieces } = plan.append(part);
       if (parts === 0 && expectedMs > 0) await writer.startPayload(firstReserve(plan, threshold, expectedMs));
-      await writer.appendPart(part.source, pieces);
-      await journal.append(withStart({ name: part.name, clip: saveClip(part.clip) }, part.startMs));
+      await writer.appendPart(part.source, pieces, { durable });
+      await journal.append(withStart({ name: part.name, clip: saveClip(part.clip) }, part.startMs), { durable });
       parts++;
       return {
         version: 2,
@@ -164,6 +173,12 @@ export async function createJoiner(options: JoinOptions): Promise<Joiner> {
         journalBytes: journal.bytes,
         payloadOffset: writer.payloadOffset ?? PAYLOAD_OFFSET,
       };
+    },
+    async sync() {
+      // The bytes first, then the journal: a checkpoint never names a line whose bytes are not on disk (lines of a
+      // part appended meanwhile may be flushed too; a resume cuts the journal at the checkpoint's length).
+      await writer.sync();
+      await journal.sync();
     },
     async finish() {
       const movie = plan.movie();
@@ -261,6 +276,8 @@ function fragmentedJoiner(
         payloadOffset: 0,
       };
     },
+    // Nothing to make durable before a checkpoint: a fragmented join is never resumed.
+    sync: () => Promise.resolve(),
     async finish() {
       await close();
       return summariseJoin(writer.bytes, writer.timeline, null);

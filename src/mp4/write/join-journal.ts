@@ -65,16 +65,28 @@ export class JoinJournal {
     return this.length;
   }
 
-  /** Appends one part and flushes it. Throws `OutputError('E_OUTPUT_WRITE')`. */
-  async append(entry: JournalEntry): Promise<void> {
+  /**
+   * Appends one part and flushes it (unless `durable` is false: then `sync` does, before a checkpoint names it).
+   * Throws `OutputError('E_OUTPUT_WRITE')`.
+   */
+  async append(entry: JournalEntry, options: { durable?: boolean } = {}): Promise<void> {
     const line = Buffer.from(`${JSON.stringify(entry)}\n`, 'utf8');
     try {
       await this.handle.write(line, 0, line.length, this.length);
-      await this.handle.datasync();
+      if (options.durable ?? true) await this.handle.datasync();
     } catch (cause) {
       throw asOutputError(cause, this.path);
     }
     this.length += line.length;
+  }
+
+  /** Flushes the lines appended so far. Throws `OutputError('E_OUTPUT_WRITE')`. */
+  async sync(): Promise<void> {
+    try {
+      await this.handle.datasync();
+    } catch (cause) {
+      throw asOutputError(cause, this.path);
+    }
   }
 
   async close(): Promise<void> {

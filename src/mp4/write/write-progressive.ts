@@ -156,6 +156,11 @@ export class ProgressiveWriter {
     if (options.durable ?? true) await this.file.datasync();
   }
 
+  /** Flushes everything written so far to disk (after parts appended with `durable: false`). */
+  async sync(): Promise<void> {
+    await this.file.datasync();
+  }
+
   /**
    * Completes the file and returns its size. With `faststart`, `moov` goes into the reserved room when it fits, else
    * the file is rewritten moov-first (one more pass); without, `moov` is appended. The mdat header is patched
