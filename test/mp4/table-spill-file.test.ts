@@ -90,9 +90,10 @@ describe('TableSpillFile', () => {
     const d = file.spill(new Uint8Array(100).fill(4));
     const out = new Uint8Array(605);
     const buffers = new Set<ArrayBufferLike>();
-    await writeChunks([a, b, c, d], async (bytes, at) => {
+    await writeChunks([a, b, c, d], (bytes, at) => {
       if (bytes !== a && bytes !== c) buffers.add(bytes.buffer);
       out.set(bytes, at);
+      return Promise.resolve();
     });
     expect(buffers.size).toBe(1);
     expect(Array.from(out.subarray(295, 305))).toEqual([1, 1, 1, 1, 1, 2, 2, 2, 2, 2]);
