@@ -164,8 +164,8 @@ export class StreamingSink {
   }
 
   /**
-   * Completes the object: one PutObject when it fits in one part and none was sent, else the last part together
-   * with the head parts (final now), then CompleteMultipartUpload. Removes the upload state and part files. Throws what the
+   * Completes the object: one PutObject when it fits in one part and none was sent, else the last part, then the
+   * head parts (final now), then CompleteMultipartUpload. Removes the upload state and part files. Throws what the
    * parts threw, OutputError E_OUTPUT_EXISTS (If-None-Match), UploadGoneError.
    */
   async commit(): Promise<StoredObject> {
@@ -190,13 +190,11 @@ export class StreamingSink {
         throw new UsageError('E_USAGE', `Cannot resume ${this.path}: its last part was sent with other bytes`, {
           hint: 'Pass --no-continue to start over.',
         });
+      if (last.handle !== null) {
+        await this.sendPartFile(last.partNumber, size);
+      }
     }
-    // The last part and the head go up together (a round trip less); the head's events still come last.
-    const lastSent =
-      last !== null && last.handle !== null
-        ? this.sendPartFile(last.partNumber, this.end - last.start)
-        : Promise.resolve();
-    await settleAll([lastSent, this.sendHead(Math.min(this.end, headBytes), lastSent)]);
+    await this.sendHead(Math.min(this.end, headBytes));
     this.assertAllParts(this.end > headBytes ? this.partAt(this.end - 1).partNumber : this.headPartAt(this.end - 1));
     const completed = await this.session.complete(this.end);
     const object =
@@ -260,20 +258,19 @@ export class StreamingSink {
     return { partNumber: this.headPartCount() + 1 + index, start, end: start + this.options.partBytes };
   }
 
-  /**
-   * Sends the head's parts covering `[0, bytes)` from the head file, as many at once as there are part buffers; each
-   * part's event waits for `before` (the last tail part), so part 1 is reported last.
-   */
-  private async sendHead(bytes: number, before: Promise<unknown>): Promise<void> {
+  /** Sends the head's parts covering `[0, bytes)` from the head file, as many at once as there are part buffers. */
+  private async sendHead(bytes: number): Promise<void> {
     const count = this.headPartCount();
     const partBytes = this.options.partBytes;
     const sends: Promise<void>[] = [];
     for (let partNumber = 1; partNumber <= count && (partNumber - 1) * partBytes < bytes; partNumber++) {
       const start = (partNumber - 1) * partBytes;
       const end = partNumber === count ? bytes : Math.min(bytes, start + partBytes);
-      sends.push(this.sendRange(partNumber, this.options.headPath, start, end - start, before));
+      sends.push(this.sendRange(partNumber, this.options.headPath, start, end - start));
     }
-    await settleAll(sends);
+    const results = await Promise.allSettled(sends);
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
   }
 
   private partPath(partNumber: number): string {
@@ -340,12 +337,10 @@ export class StreamingSink {
     file: string | FileHandle,
     offset: number,
     sizeBytes: number,
-    before: Promise<unknown> = Promise.resolve(),
   ): Promise<void> {
     await this.buffers.with(sizeBytes, async (body) =>
       this.session.sendPart(partNumber, await readInto(file, offset, body)),
     );
-    await before;
     this.options.onEvent?.({ type: 'upload-part', uri: this.path, partNumber, sizeBytes });
   }
 
@@ -395,13 +390,6 @@ export class StreamingSink {
     await this.session.forget();
     await removePartFiles(this.options.scratchDir);
   }
-}
-
-/** Waits for every promise; throws the first failure once all have settled (no send is left running). */
-async function settleAll(promises: readonly Promise<unknown>[]): Promise<void> {
-  const results = await Promise.allSettled(promises);
-  const failed = results.find((result) => result.status === 'rejected');
-  if (failed !== undefined) throw failed.reason;
 }
 
 function resumeMismatch(uri: string, why: string, cause?: unknown): UsageError {
