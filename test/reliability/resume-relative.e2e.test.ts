@@ -191,8 +191,9 @@ describe('resume of a relative range (issue 11, must-fix 3)', () => {
       const doc = jsonOf(rerun) as WindowDoc;
       const resumed = doc.parts.filter((part) => part.resumed === true).length;
       expect(resumed).toBeGreaterThanOrEqual(2);
-      // Fewer calls than the parts a fresh run must fetch (a throttled call retried under load counts too).
-      expect(doc.calls).toBeLessThan(doc.parts.length);
+      // The resumed parts are not fetched again: first attempts (calls less retries) cover only the other parts. A
+      // throttled call retried under load is a retry, not a new part (comparing calls alone failed under load).
+      expect(doc.calls - doc.retries).toBeLessThanOrEqual(doc.parts.length - resumed);
       expect(readdirSync(where.dir)).toEqual(['r1.mp4']);
 
       // A later start of the in-process emulator serves the same fragments for the window.
