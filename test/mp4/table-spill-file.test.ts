@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { concatBytes } from '../../src/mp4/boxes/byte-writer.js';
 import { buildStbl } from '../../src/mp4/boxes/build-stbl.js';
-import { chunkBytes } from '../../src/mp4/plan/table-spill.js';
+import { chunkBytes, writeChunks } from '../../src/mp4/plan/table-spill.js';
 import { TablesBuilder } from '../../src/mp4/plan/tables-builder.js';
 import { TableSpillFile } from '../../src/mp4/write/table-spill-file.js';
 
@@ -79,6 +79,26 @@ describe('TableSpillFile', () => {
     expect(stblOf(builder).length).toBeGreaterThan(0);
     expect(existsSync(path)).toBe(false);
     file.close();
+    file.close();
+  });
+
+  it('writes spilled and in-memory chunks in order through one reused buffer, each at its offset', async () => {
+    const file = new TableSpillFile(scratchPath());
+    const a = new Uint8Array(300).fill(1);
+    const b = file.spill(new Uint8Array(200).fill(2));
+    const c = new Uint8Array(5).fill(3);
+    const d = file.spill(new Uint8Array(100).fill(4));
+    const out = new Uint8Array(605);
+    const buffers = new Set<ArrayBufferLike>();
+    await writeChunks([a, b, c, d], (bytes, at) => {
+      if (bytes !== a && bytes !== c) buffers.add(bytes.buffer);
+      out.set(bytes, at);
+      return Promise.resolve();
+    });
+    expect(buffers.size).toBe(1);
+    expect(Array.from(out.subarray(295, 305))).toEqual([1, 1, 1, 1, 1, 2, 2, 2, 2, 2]);
+    expect(Array.from(out.subarray(498, 507))).toEqual([2, 2, 3, 3, 3, 3, 3, 4, 4]);
+    expect(out[604]).toBe(4);
     file.close();
   });
 

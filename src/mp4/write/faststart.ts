@@ -7,7 +7,7 @@ import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import { OutputError } from '../../errors/output-error.js';
 import { buildMoovChunks } from '../boxes/build-moov.js';
 import type { OutputMovie } from '../plan/output-track.js';
-import { chunkBytes, type BoxChunk } from '../plan/table-spill.js';
+import { writeChunks, type BoxChunk } from '../plan/table-spill.js';
 import { asOutputError } from './as-output-error.js';
 
 export type FaststartInput = {
@@ -56,10 +56,8 @@ async function copyBehind(
     const output = await open(to, 'w');
     try {
       let headBytes = 0;
-      for (const chunk of head) {
-        await writeAll(output, chunkBytes(chunk), chunk.length, headBytes);
-        headBytes += chunk.length;
-      }
+      for (const chunk of head) headBytes += chunk.length;
+      await writeChunks(head, (bytes, at) => writeAll(output, bytes, bytes.length, at));
       const buffers = [
         Buffer.allocUnsafeSlow(Math.min(BLOCK_BYTES, length)),
         Buffer.allocUnsafeSlow(Math.min(BLOCK_BYTES, length)),

@@ -19,7 +19,7 @@ import { JoinPlan, type CopyPiece } from '../plan/plan-join.js';
 import type { Clip } from '../model.js';
 import { readClip } from '../read/read-clip.js';
 import { mdatHeader16, PROGRESSIVE_FTYP } from './write-progressive.js';
-import { chunkBytes, type BoxChunk } from '../plan/table-spill.js';
+import { writeChunks, type BoxChunk } from '../plan/table-spill.js';
 
 export type OnePassOptions = {
   readonly faststart: boolean;
@@ -162,7 +162,7 @@ async function writePlannedFile(
 }
 
 async function appendAll(out: PositionedSink, chunks: readonly BoxChunk[]): Promise<void> {
-  for (const chunk of chunks) await out.append(chunkBytes(chunk));
+  await writeChunks(chunks, (bytes) => out.append(bytes));
 }
 
 /** Source ranges as (offset, length) pairs: ~16 bytes each instead of an object, for joins of many hours. */

@@ -16,7 +16,10 @@ export type PositionedSink = {
   append(bytes: Uint8Array): Promise<void>;
   /** Appends `chunks` back to back, with the same buffer contract as `append`. */
   appendMany(chunks: readonly Uint8Array[]): Promise<void>;
-  /** Writes at `position`: at the append position, or a patch of bytes already laid out (the head). */
+  /**
+   * Writes at `position`: at the append position, or a patch of bytes already laid out (the head); same buffer
+   * contract as `append` (the moov writer reuses one buffer for the table blocks it reads back).
+   */
   writeAt(bytes: Uint8Array, position: number): Promise<void>;
   /** Moves the append position forward without writing (the moov room: a hole that reads as zeros). */
   skipTo(position: number): void;

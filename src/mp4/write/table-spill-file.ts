@@ -30,7 +30,7 @@ export class TableSpillFile {
     }
     this.size += length;
     // The stand-in must not capture `block`: dropping the block is the point of spilling it.
-    return { length, read: () => this.read(at, length) };
+    return { length, read: (into) => this.read(at, length, into) };
   };
 
   /** Closes and removes the file, if one was made (idempotent). */
@@ -46,8 +46,8 @@ export class TableSpillFile {
     }
   }
 
-  private read(at: number, length: number): Uint8Array {
-    const bytes = new Uint8Array(length);
+  private read(at: number, length: number, into: Uint8Array | undefined): Uint8Array {
+    const bytes = into !== undefined && into.length >= length ? into.subarray(0, length) : new Uint8Array(length);
     let done = 0;
     try {
       const fd = this.handle(false);

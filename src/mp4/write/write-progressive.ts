@@ -15,7 +15,7 @@ import { OutputFile } from './output-file.js';
 import type { PositionedSink } from './positioned-sink.js';
 import type { OutputMovie } from '../plan/output-track.js';
 import type { CopyPiece } from '../plan/plan-join.js';
-import { chunkBytes, type BoxChunk } from '../plan/table-spill.js';
+import { writeChunks, type BoxChunk } from '../plan/table-spill.js';
 
 /** ffmpeg's choice for progressive MP4 (docs/joiner.md, "Rewrite, not concatenation"). */
 export const PROGRESSIVE_FTYP = buildFtyp({
@@ -70,12 +70,8 @@ export async function writeIntoRoom(
   for (const chunk of moov) size += chunk.length;
   // The leftover must hold a free box header, unless there is none.
   if (size !== room && size + 8 > room) return false;
-  let position = at;
-  for (const chunk of moov) {
-    await file.writeAt(chunkBytes(chunk), position);
-    position += chunk.length;
-  }
-  if (size < room) await file.writeAt(freeHeader(room - size), position);
+  await writeChunks(moov, (bytes, offset) => file.writeAt(bytes, at + offset));
+  if (size < room) await file.writeAt(freeHeader(room - size), at + size);
   return true;
 }
 
@@ -200,7 +196,7 @@ export class ProgressiveWriter {
     }
     // Without faststart, or a sink that cannot be rewritten whose room was too small: moov after the payload.
     // Chunk by chunk: one contiguous copy of a long clip's moov would be as big as all its sample tables again.
-    for (const chunk of buildMoovChunks(movie, moovOptions)) await this.file.append(chunkBytes(chunk));
+    await writeChunks(buildMoovChunks(movie, moovOptions), (bytes) => this.file.append(bytes));
     return this.complete(header, payloadStart);
   }
 
