@@ -55,7 +55,10 @@ type Mode = 'hold' | 'spool' | 'stream';
 export class PartBody implements ByteSource {
   /** Content-Length; -1 until the response headers arrived or when the service sent none. */
   size = -1;
+  /** The spool file, opened (created, truncated) on the first write to it: a body that streams never makes one. */
   private handle: FileHandle | null = null;
+  private opening: Promise<FileHandle> | null = null;
+  private closed = false;
   private received = 0;
   /** Of the spool file from its first byte; null once it cannot be a whole body's digest. */
   private hash: Hash | null = null;
@@ -104,15 +107,6 @@ export class PartBody implements ByteSource {
     const body = this;
     return new Writable({
       highWaterMark: WRITABLE_BUFFER_BYTES,
-      construct(callback) {
-        open(body.path, 'w+').then(
-          (handle) => {
-            body.handle = handle;
-            callback();
-          },
-          (error: Error) => callback(error),
-        );
-      },
       writev(chunks, callback) {
         body.accept(chunks.map((c) => c.chunk as Buffer)).then(() => callback(), callback);
       },
@@ -211,7 +205,8 @@ export class PartBody implements ByteSource {
   async close(): Promise<void> {
     this.stopHold();
     for (const block of this.memory.slice()) this.drop(block);
-    const handle = this.handle;
+    this.closed = true;
+    const handle = this.handle ?? (await this.opening?.catch(() => null)) ?? null;
     this.handle = null;
     await handle?.close().catch(() => undefined);
   }
@@ -291,7 +286,7 @@ export class PartBody implements ByteSource {
   private async writeBlocks(blocks: readonly Block[]): Promise<void> {
     const first = blocks[0];
     if (first === undefined) return;
-    if (this.handle === null) throw new Error('spool file closed');
+    const handle = await this.spoolFile();
     for (const block of blocks) block.writing = true;
     const views = blocks.map((block) => block.bytes.subarray(0, block.length));
     let bytes = 0;
@@ -300,7 +295,7 @@ export class PartBody implements ByteSource {
       let done = 0;
       while (done < bytes) {
         const rest = done === 0 ? views : remainder(views, done);
-        done += (await this.handle.writev(rest, first.offset + done)).bytesWritten;
+        done += (await handle.writev(rest, first.offset + done)).bytesWritten;
       }
     } finally {
       for (const block of blocks) block.writing = false;
@@ -335,10 +330,21 @@ export class PartBody implements ByteSource {
   private async finish(): Promise<void> {
     this.stopHold();
     if (this.mode !== 'stream' && this.releasedBelow !== Number.POSITIVE_INFINITY) {
+      await this.spoolFile();
       await this.writeBlocks(this.unwritten());
     }
     this.ended = true;
     this.arrived.notify();
+  }
+
+  /** The spool file, created on first use. Throws once the body is closed, or what `open` throws. */
+  private async spoolFile(): Promise<FileHandle> {
+    if (this.closed) throw new Error('spool file closed');
+    this.opening ??= open(this.path, 'w+').then((handle) => {
+      this.handle = handle;
+      return handle;
+    });
+    return this.opening;
   }
 
   /** Takes `block` out of memory; back to the pool unless a write still reads it (writeBlocks returns it then). */
