@@ -70,7 +70,12 @@ async function interruptAfter(
   return cli.done;
 }
 
-type WindowDoc = { window: { start: string; end: string }; calls: number; parts: { resumed?: boolean }[] };
+type WindowDoc = {
+  window: { start: string; end: string };
+  calls: number;
+  retries: number;
+  parts: { resumed?: boolean }[];
+};
 
 /** Packets in decode order with strictly increasing DTS on every track, and ffprobe reports no error. */
 async function expectCleanMedia(path: string): Promise<void> {
