@@ -150,7 +150,7 @@ function consumerOf(
       await ledger.commit(part, next);
       await rm(part.path, { force: true });
     };
-    if (deferred) commits.then(commit);
+    if (deferred) commits.queue(commit);
     else await commit();
     results.push({ part: part.part, downloadedBytes: part.sizeBytes, resumed: part.resumed });
   };
@@ -238,7 +238,8 @@ class CommitChain {
   private last: Promise<void> = Promise.resolve();
   private failure: { readonly error: unknown } | null = null;
 
-  then(commit: () => Promise<void>): void {
+  /** Runs `commit` after the commits queued before it (a method named `then` would make the chain a thenable). */
+  queue(commit: () => Promise<void>): void {
     this.last = this.last
       .then(() => (this.failure === null ? commit() : undefined))
       .catch((error: unknown) => {

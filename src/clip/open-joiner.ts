@@ -101,7 +101,10 @@ async function appendWindowClip(joiner: Joiner, fetched: WindowClip): Promise<un
   }
 }
 
-/** The scratch files a progressive join keeps beside its output: the resume journal and the faststart copy. */
-export function joinerScratch(path: string): { journal: string; faststart: string } {
-  return { journal: `${path}.kvsjoin`, faststart: `${path}.faststart` };
+/**
+ * The scratch files a progressive join keeps beside its output: the resume journal, the spilled sample tables
+ * (src/mp4/write/table-spill-file.ts; a SIGKILL leaves them) and the faststart copy.
+ */
+export function joinerScratch(path: string): { journal: string; tables: string; faststart: string } {
+  return { journal: `${path}.kvsjoin`, tables: `${path}.kvstables`, faststart: `${path}.faststart` };
 }

@@ -156,7 +156,9 @@ function digestOf(part: FetchedPart): { sha256?: string } {
 export async function discardResumeState(file: PreparedOutput, paths: ResumePaths): Promise<void> {
   await removeManifest(paths.manifest);
   await rm(paths.spool, { recursive: true, force: true });
-  // The joiner's journal beside the .part belongs to the discarded join too.
-  await rm(joinerScratch(file.partPath).journal, { force: true });
+  // The joiner's journal and spilled tables beside the .part belong to the discarded join too.
+  const scratch = joinerScratch(file.partPath);
+  await rm(scratch.journal, { force: true });
+  await rm(scratch.tables, { force: true });
   await file.discard();
 }

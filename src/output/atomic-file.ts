@@ -129,7 +129,7 @@ async function specialScratchBase(finalPath: string): Promise<string> {
   }
   const digest = createHash('sha256').update(resolve(finalPath)).digest('hex').slice(0, 12);
   const base = join(folder, `${basename(finalPath)}-${digest}`);
-  const leftovers = ['.part', '.part.kvsjoin', '.part.faststart', '.kvsclip.json', '.kvsclip.d'];
+  const leftovers = ['.part', '.part.kvsjoin', '.part.kvstables', '.part.faststart', '.kvsclip.json', '.kvsclip.d'];
   await Promise.all(leftovers.map((suffix) => rm(`${base}${suffix}`, { recursive: true, force: true })));
   return base;
 }
