@@ -28,6 +28,7 @@ import {
 } from './attempt-outcome.js';
 import { clipDurationMs, looksLikeMp4, NotMp4BodyError, UnreadableClipError } from './clip-checks.js';
 import type { PartBody } from './part-body.js';
+import { keepHeapHeadroom } from './heap-headroom.js';
 import { streamPart } from './stream-part.js';
 import { withRetry } from './with-retry.js';
 import { count } from '../text/count.js';
@@ -439,6 +440,7 @@ async function attemptOnce(
   const { index, count } = context.position(part);
   options.emit({ type: 'part-start', index, count, part, attempt });
   stats.calls++;
+  keepHeapHeadroom();
   let received = 0;
   const onBytes = (bytes: number): void => {
     received += bytes;
