@@ -37,8 +37,9 @@ export type DownloadAndJoinInput = {
   readonly replanner: PartReplanner;
   readonly openJoiner: OpenJoiner;
   /**
-   * Stream the head part straight into the joiner (docs/pipeline.md, "Write once"); only for a local progressive
-   * file, which the joiner can roll back to its last checkpoint when a body fails midway.
+   * Stream the head part straight into the joiner (docs/pipeline.md, "Write once"); only for a progressive output
+   * the joiner can roll back to its last checkpoint when a body fails midway: a local file, or an S3 object's
+   * streaming sink (closed with its upload state kept, and reopened at the checkpoint).
    */
   readonly writeOnce?: boolean;
   /** With write once: bytes of the head body held in memory ahead of the joiner (DownloadOptions). */

@@ -1,7 +1,8 @@
 /**
  * The streaming upload of `get -o s3://` under server faults: a lost upload (NoSuchUpload), SlowDown/503 and
  * connection resets per part, a part that fails for good, a missing bucket, access denied. The faults come from the
- * HTTP front of the real s3rver (test/support/s3rver.ts); the CLI is the built one, in a child process.
+ * HTTP front of the real s3rver (test/support/s3rver.ts); the CLI is the built one, in a child process. And under
+ * KVS faults: a GetClip body cut midway while it streams into the upload (write once, docs/s3.md, "Resume").
  */
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -9,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoStreams } from '../../src/emulator/demo-streams.js';
-import { startEmulator } from '../../src/emulator/start-emulator.js';
+import type { FaultSpec } from '../../src/emulator/faults.js';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator.js';
 import { createS3Client } from '../../src/s3/s3-client.js';
 import { decodeErrors, itMedia, readBoxes } from '../support/ffmpeg.js';
 import { objectBytes, s3CliEnv, sha256Hex, uploadStateIn } from '../support/s3-cli.js';
@@ -26,6 +28,12 @@ const SMALL_PARTS = { KVS_CLIP_S3_PART_BYTES: String(5 * MIB) };
 let s3: TestS3;
 let client: S3Client;
 let emulator: { url: string; close(): Promise<void> };
+/** The same demo streams with GetClip bodies cut midway: resets and a truncation under a correct Content-Length. */
+let cutting: RunningEmulator;
+const CUTS: readonly FaultSpec[] = [
+  { op: 'GetClip', nth: [1, 4], action: { kind: 'reset', afterBytes: 1_500_000 } },
+  { op: 'GetClip', nth: [6], action: { kind: 'truncate', afterBytes: 1_000_000 } },
+];
 let dir: string;
 let reference: string;
 
@@ -61,6 +69,7 @@ beforeAll(async () => {
   client = createS3Client({ endpointUrl: s3.url, region: 'us-east-1', credentials: s3.credentials });
   // One emulator for every run (--local would start one per process, and a resume checks the stream ARN).
   emulator = await startEmulator({ streams: demoStreams(END_MS + 60_000) });
+  cutting = await startEmulator({ streams: demoStreams(END_MS + 60_000), faults: CUTS });
   dir = await mkdtemp(join(tmpdir(), 'kvs-clip-s3-faults-'));
   const run = await runCli(hourTo('reference.mp4'), { cwd: dir, env: env() });
   await rm(dir, { recursive: true, force: true });
@@ -70,6 +79,7 @@ beforeAll(async () => {
 afterAll(async () => {
   client.destroy();
   await emulator.close();
+  await cutting.close();
   await s3.close();
 });
 beforeEach(async () => {
@@ -173,6 +183,20 @@ describe('a streaming upload to S3 under faults', () => {
     // Not retried: a denial does not change by asking again.
     expect(partRequests(s3.requests).filter((r) => partOf(r.url) === 2)).toHaveLength(1);
     expect(await stored('denied.mp4')).toBe(false);
+  });
+
+  it('rolls the upload back to its checkpoint when a GetClip body is cut midway, sends no part twice, and completes the same object', async () => {
+    const args = ['get', 'demo', ...HOUR, '--endpoint-url', cutting.url, '-o', 's3://bkt/cut.mp4'];
+    const result = await runCli(args, { cwd: dir, env: env() });
+    expect(result.code, result.stderr).toBe(0);
+    // Every cut happened: three GetClip replies sent fewer bytes than their Content-Length promised.
+    const clips = cutting.log.ofOp('GetClip');
+    expect(clips.filter((entry) => entry.bytesSent === 1_500_000 || entry.bytesSent === 1_000_000)).toHaveLength(3);
+    const parts = partRequests(s3.requests);
+    const numbers = parts.map((r) => partOf(r.url));
+    expect(parts.every((r) => r.status === 200)).toBe(true);
+    expect(new Set(numbers).size).toBe(numbers.length);
+    expect(await objectSha('cut.mp4')).toBe(reference);
   });
 
   it('exits 7 naming the bucket when it is missing, with no part sent', async () => {

@@ -143,6 +143,9 @@ async function uploadJoin(
     resume: upload.resume,
     keepParts: request.keepParts,
     openJoiner: (options) => openMp4Joiner({ ...options, sink: openSink }),
+    // The head part streams into the sink as it arrives; a body failing midway closes the sink (its upload state
+    // kept) and reopens it at the last checkpoint, as a resumed run would (docs/s3.md, "Resume").
+    writeOnce: true,
   });
 }
 

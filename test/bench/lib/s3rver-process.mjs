@@ -1,5 +1,5 @@
 // s3rver (the S3-compatible server of the S3 tests) as a separate process for the bench, on 127.0.0.1:0 with one
-// bucket, storing into `directory`. Resolves { url, credentials, stop() } once it listens.
+// bucket, storing into `directory`. Resolves { url, credentials, pid, stop() } once it listens.
 import { spawn } from 'node:child_process';
 import { ROOT } from './proc.mjs';
 
@@ -33,6 +33,7 @@ export async function startS3rverProcess({ directory, bucket }) {
   });
   return {
     url: JSON.parse(line).url,
+    pid: child.pid,
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
