@@ -10,6 +10,7 @@ import type { FragmentTable } from '../plan/fragment-table.js';
 import type { PlanLimits } from '../plan/limits.js';
 import { planParts, type Plan } from '../plan/plan-parts.js';
 import { listingRange, type Align } from '../plan/select-window.js';
+import { sortFragments } from '../plan/sort-fragments.js';
 import { count } from '../text/count.js';
 import { formatBytes } from '../text/format-bytes.js';
 import { formatDuration } from '../time/format-duration.js';
@@ -139,7 +140,10 @@ export async function planWindow(
 ): Promise<{ plan: Plan; fragments: FragmentTable } | null> {
   let fragments: FragmentTable;
   try {
-    fragments = await listAllFragments(listingRange(window, options.align), options.selector, context);
+    // Sorted once here and kept for the run (the replanner's listing): the parts' fragment numbers are views of
+    // its digits (docs/planning.md, "Fragments in columns"), and an unsorted listing is not held beside it.
+    const listed = await listAllFragments(listingRange(window, options.align), options.selector, context);
+    fragments = sortFragments(listed, options.selector);
   } catch (error) {
     if (!(error instanceof AuthError)) throw error;
     context.emit({

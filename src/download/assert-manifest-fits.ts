@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { UsageError } from '../errors/usage-error.js';
+import { concatNumbers, firstDifference, numberAt, type FragmentNumbers } from '../plan/fragment-numbers.js';
 import type { Part } from '../plan/part.js';
 import type { ResumeManifest } from './manifest.js';
 
@@ -21,14 +22,14 @@ export async function assertManifestFits(
   files: ResumeFiles,
   manifestPath: string,
 ): Promise<void> {
-  const found = manifest.parts.flatMap((entry) => entry.part.fragmentNumbers);
-  const planned = plan.flatMap((part) => part.fragmentNumbers);
-  const differsAt = found.findIndex((fragment, i) => fragment !== planned[i]);
-  if (differsAt >= 0 || found.length !== planned.length) {
-    const at = differsAt >= 0 ? differsAt : Math.min(found.length, planned.length);
+  const found = concatNumbers(manifest.parts.map((entry) => entry.part.fragmentNumbers));
+  const planned = concatNumbers(plan.map((part) => part.fragmentNumbers));
+  const at = firstDifference(found, planned);
+  if (at >= 0) {
+    const name = (numbers: FragmentNumbers): string => (at < numbers.length ? numberAt(numbers, at) : '(none)');
     throw mismatch(
       manifestPath,
-      `its parts list fragment ${found[at] ?? '(none)'} where the plan has ${planned[at] ?? '(none)'} (fragment ${at + 1})`,
+      `its parts list fragment ${name(found)} where the plan has ${name(planned)} (fragment ${at + 1})`,
     );
   }
   if (manifest.committedParts === 0) return;

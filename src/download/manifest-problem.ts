@@ -1,3 +1,5 @@
+import { isPackedNumbers, numberAt } from '../plan/fragment-numbers.js';
+
 /**
  * What is wrong with a parsed resume manifest, or null when every field has the type and range this version writes
  * and the fields agree with each other. The manifest comes back from disk, where a crash, a full disk or a hand edit
@@ -73,15 +75,17 @@ function partProblem(part: unknown): string | null {
   const media = [part.mediaStartMs, part.mediaEndMs, part.mediaDurationMs];
   if (!media.every((n) => typeof n === 'number' && Number.isFinite(n)) || Number(part.mediaDurationMs) < 0)
     return 'media times are not numbers';
-  const numbers = part.fragmentNumbers;
-  if (!Array.isArray(numbers) || !numbers.every(isFragmentNumber))
+  // Packed when filled in from this run's plan (manifest-fragments.ts), strings in a manifest written before digests.
+  const packed = isPackedNumbers(part.fragmentNumbers) ? part.fragmentNumbers : undefined;
+  const listed = Array.isArray(part.fragmentNumbers) ? (part.fragmentNumbers as unknown[]) : undefined;
+  if (packed === undefined && (listed === undefined || !listed.every(isFragmentNumber)))
     return 'fragmentNumbers is not a list of fragment numbers';
-  if (part.fragmentCount !== numbers.length)
-    return `fragmentCount ${show(part.fragmentCount)} is not the ${numbers.length} fragments listed`;
-  if (
-    numbers.length > 0 &&
-    (part.firstFragmentNumber !== numbers[0] || part.lastFragmentNumber !== numbers[numbers.length - 1])
-  ) {
+  const count = packed?.length ?? listed?.length ?? 0;
+  if (part.fragmentCount !== count)
+    return `fragmentCount ${show(part.fragmentCount)} is not the ${count} fragments listed`;
+  const first = packed !== undefined ? numberAt(packed, 0) : listed?.[0];
+  const last = packed !== undefined ? numberAt(packed, count - 1) : listed?.[count - 1];
+  if (count > 0 && (part.firstFragmentNumber !== first || part.lastFragmentNumber !== last)) {
     return 'first/lastFragmentNumber do not match fragmentNumbers';
   }
   return null;

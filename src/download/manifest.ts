@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { OutputError } from '../errors/output-error.js';
 import { UsageError } from '../errors/usage-error.js';
 import type { Selector, TimeRange } from '../plan/fragment.js';
+import { packNumbers } from '../plan/fragment-numbers.js';
 import type { Part } from '../plan/part.js';
 import { compactPart, expandParts } from './manifest-fragments.js';
 import { manifestProblem } from './manifest-problem.js';
@@ -92,7 +93,18 @@ export async function readManifest(path: string, plan: readonly Part[]): Promise
       `not a version ${MANIFEST_VERSION} kvs-clip manifest (${manifestProblem(parsed, MANIFEST_VERSION) ?? 'unknown'})`,
     );
   }
-  return parsed;
+  return withPackedNumbers(parsed);
+}
+
+/** A manifest written before the digests lists its numbers as strings: packed here like the plan's. */
+function withPackedNumbers(manifest: ResumeManifest): ResumeManifest {
+  if (!manifest.parts.some((entry) => Array.isArray(entry.part.fragmentNumbers))) return manifest;
+  const parts = manifest.parts.map((entry) => {
+    const numbers: unknown = entry.part.fragmentNumbers;
+    if (!Array.isArray(numbers)) return entry;
+    return { ...entry, part: { ...entry.part, fragmentNumbers: packNumbers(numbers as string[]) } };
+  });
+  return { ...manifest, parts };
 }
 
 function unusable(path: string, why: string, cause?: unknown): UsageError {

@@ -1,3 +1,4 @@
+import { viewRows } from './fragment-numbers.js';
 import type { Selector } from './fragment.js';
 import { numberAt, startAt, sumSizes, type FragmentTable } from './fragment-table.js';
 import type { PlanLimits } from './limits.js';
@@ -88,25 +89,23 @@ export function cutParts(sorted: FragmentTable, options: CutOptions): Part[] {
         : Math.max(options.finalEndMs ?? lastStartMs, startMs + 1);
     let mediaEndMs = startMs;
     let mediaDurationMs = 0;
-    const fragmentNumbers: string[] = [];
     for (let i = from; i < to; i++) {
       const durationMs = sorted.durationMs[i] ?? 0;
       mediaEndMs = Math.max(mediaEndMs, (starts[i] ?? startMs) + durationMs);
       mediaDurationMs += durationMs;
-      fragmentNumbers.push(numberAt(sorted, i));
     }
     return {
       index: options.firstIndex + n,
       startMs,
       endMs,
-      firstFragmentNumber: fragmentNumbers[0] ?? '',
-      lastFragmentNumber: fragmentNumbers[fragmentNumbers.length - 1] ?? '',
+      firstFragmentNumber: to > from ? numberAt(sorted, from) : '',
+      lastFragmentNumber: to > from ? numberAt(sorted, to - 1) : '',
       fragmentCount: to - from,
       sizeBytes: sumSizes(sorted, from, to),
       mediaStartMs: startMs,
       mediaEndMs,
       mediaDurationMs,
-      fragmentNumbers,
+      fragmentNumbers: viewRows(sorted, from, to),
     };
   });
 }

@@ -1,4 +1,7 @@
 import type { Fragment, Selector } from './fragment.js';
+import { numberAt } from './fragment-numbers.js';
+
+export { numberAt };
 
 /**
  * A listing held column by column (docs/planning.md, "Fragments in columns"): one typed array per field and the
@@ -31,15 +34,6 @@ export function isTable(list: FragmentList): list is FragmentTable {
 /** Row i's start under `selector` (see fragmentStartMs). */
 export function startAt(table: FragmentTable, i: number, selector: Selector): number {
   return (selector === 'server' ? table.serverMs[i] : table.producerMs[i]) ?? Number.NaN;
-}
-
-/** Row i's fragment number as a decimal string. */
-export function numberAt(table: FragmentTable, i: number): string {
-  const from = table.digitStart[i] ?? 0;
-  const to = table.digitStart[i + 1] ?? from;
-  // apply takes the typed array as it is; a spread would first iterate it into an argument list (8× slower, and
-  // garbage for every row: the planning burst of a 24 h listing, docs/planning.md "Fragments in columns").
-  return String.fromCharCode.apply(null, table.digits.subarray(from, to) as unknown as number[]);
 }
 
 /** Row i as a Fragment object. */

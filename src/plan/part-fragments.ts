@@ -1,3 +1,4 @@
+import { unpackNumbers } from './fragment-numbers.js';
 import type { Selector } from './fragment.js';
 import { numberAt, pickRows, type FragmentTable } from './fragment-table.js';
 import type { Part } from './part.js';
@@ -9,7 +10,7 @@ import { sortFragments } from './sort-fragments.js';
  * not belong to this part (a caller bug).
  */
 export function partFragments(part: Part, options: { fragments: FragmentTable; selector: Selector }): FragmentTable {
-  const wanted = new Set(part.fragmentNumbers);
+  const wanted = new Set(unpackNumbers(part.fragmentNumbers));
   const rows: number[] = [];
   for (let i = 0; i < options.fragments.length; i++) if (wanted.has(numberAt(options.fragments, i))) rows.push(i);
   const found = sortFragments(pickRows(options.fragments, rows), options.selector);

@@ -1,3 +1,5 @@
+import type { FragmentNumbers } from './fragment-numbers.js';
+
 /**
  * One planned GetClip call. `startMs`/`endMs` are the request's StartTimestamp/EndTimestamp (both inclusive, compared
  * with fragment starts), chosen so that `startMs ≤ fragmentStart ≤ endMs` selects exactly `fragmentNumbers` from the
@@ -19,6 +21,9 @@ export type Part = {
   readonly mediaEndMs: number;
   /** Σ fragment lengths: what a complete response's media duration should be close to. */
   readonly mediaDurationMs: number;
-  /** The fragments in play order, for truncation checks and resume manifests. */
-  readonly fragmentNumbers: readonly string[];
+  /**
+   * The fragments in play order, for truncation checks and resume manifests: a view of the listing's digit columns,
+   * not a string each (a day's plan holds 43 200; docs/planning.md, "Fragments in columns").
+   */
+  readonly fragmentNumbers: FragmentNumbers;
 };

@@ -28,6 +28,7 @@ import { createKvsSession } from '../../src/kvs/kvs-session.js';
 import { buildClipStream } from '../../src/emulator/write-samples.js';
 import { seededRandom, virtualClock, type VirtualClock } from './virtual-clock.js';
 import { clientEmulatorOptions } from '../support/client-emulator-options.js';
+import { unpackNumbers, type FragmentNumbers } from '../../src/plan/fragment-numbers.js';
 
 export const HOUR = 3_600_000;
 
@@ -93,7 +94,7 @@ export type Harness = {
     },
   ): Promise<RunOutcome>;
   /** A reference MP4 (moov-first) built by the emulator from exactly these fragments, written under `dir`. */
-  reference(stream: string, fragmentNumbers: readonly string[], name: string): Promise<string>;
+  reference(stream: string, fragmentNumbers: readonly string[] | FragmentNumbers, name: string): Promise<string>;
   close(): Promise<void>;
 };
 
@@ -168,7 +169,10 @@ export async function startHarness(
         const fragment = stream.fragmentAt(slot);
         if (fragment !== undefined) byNumber.set(fragment.fragmentNumber, fragment);
       }
-      const fragments = fragmentNumbers.map((n) => {
+      const numbers = Array.isArray(fragmentNumbers)
+        ? fragmentNumbers
+        : unpackNumbers(fragmentNumbers as FragmentNumbers);
+      const fragments = numbers.map((n) => {
         const fragment = byNumber.get(n);
         if (fragment === undefined) throw new Error(`no fragment ${n}`);
         return fragment;
@@ -188,5 +192,5 @@ export async function startHarness(
 
 /** Every fragment number a run planned, in order. */
 export function plannedFragments(result: GetResult): string[] {
-  return result.parts.flatMap((entry) => entry.part.fragmentNumbers);
+  return result.parts.flatMap((entry) => unpackNumbers(entry.part.fragmentNumbers));
 }

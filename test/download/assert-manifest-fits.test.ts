@@ -6,6 +6,7 @@ import { assertManifestFits, type ResumeFiles } from '../../src/download/assert-
 import { MANIFEST_VERSION, type ResumeManifest } from '../../src/download/manifest.js';
 import { UsageError } from '../../src/errors/usage-error.js';
 import type { Part } from '../../src/plan/part.js';
+import { packNumbers } from '../../src/plan/fragment-numbers.js';
 
 function part(index: number, fragmentNumbers: string[]): Part {
   const startMs = 1_750_000_000_000 + index * 10_000;
@@ -20,7 +21,7 @@ function part(index: number, fragmentNumbers: string[]): Part {
     mediaStartMs: startMs,
     mediaEndMs: startMs + 10_000,
     mediaDurationMs: 10_000,
-    fragmentNumbers,
+    fragmentNumbers: packNumbers(fragmentNumbers),
   };
 }
 

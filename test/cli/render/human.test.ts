@@ -4,6 +4,7 @@ import type { Part } from '../../../src/plan/part.js';
 import { createGetRenderer } from '../../../src/cli/render/human.js';
 import type { OutputMode } from '../../../src/cli/options/output-mode.js';
 import { fakeIo } from '../fake-io.js';
+import { packNumbers } from '../../../src/plan/fragment-numbers.js';
 
 const T0 = Date.parse('2025-06-14T13:00:00Z');
 const part = (index: number): Part => ({
@@ -17,7 +18,7 @@ const part = (index: number): Part => ({
   mediaStartMs: T0 + index * 400_000,
   mediaEndMs: T0 + (index + 1) * 400_000,
   mediaDurationMs: 400_000,
-  fragmentNumbers: ['1', '200'],
+  fragmentNumbers: packNumbers(['1', '200']),
 });
 const parts = [part(0), part(1)];
 const events: GetEvent[] = [

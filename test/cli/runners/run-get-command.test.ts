@@ -3,6 +3,7 @@ import type { GetOptions } from '../../../src/cli/commands/get.js';
 import { toJsonResult, toRunGetOptions } from '../../../src/cli/runners/run-get-command.js';
 import type { GetResult } from '../../../src/clip/get-types.js';
 import type { Part } from '../../../src/plan/part.js';
+import { packNumbers } from '../../../src/plan/fragment-numbers.js';
 
 const request = {
   stream: 'cam1',
@@ -58,7 +59,7 @@ describe('get runner adapters', () => {
       mediaStartMs: t,
       mediaEndMs: t + 400_000,
       mediaDurationMs: 400_000,
-      fragmentNumbers: ['9', '10'],
+      fragmentNumbers: packNumbers(['9', '10']),
     };
     const result: GetResult = {
       stream: 'cam1',
