@@ -28,6 +28,11 @@ const SMALL_PARTS = { KVS_CLIP_S3_PART_BYTES: String(5 * MIB) };
 let s3: TestS3;
 let client: S3Client;
 let emulator: { url: string; close(): Promise<void> };
+/**
+ * A stream of ≈ 20 MB GetClip bodies (12× the demo's bitrate) whose first body is cut at 18 MB: past the 5 MiB head and
+ * the first 5 MiB part after it, so the first attempt has sent a part before any checkpoint.
+ */
+let cuttingFirst: RunningEmulator;
 /** The same demo streams with GetClip bodies cut midway: resets and a truncation under a correct Content-Length. */
 let cutting: RunningEmulator;
 const CUTS: readonly FaultSpec[] = [
@@ -70,6 +75,19 @@ beforeAll(async () => {
   // One emulator for every run (--local would start one per process, and a resume checks the stream ARN).
   emulator = await startEmulator({ streams: demoStreams(END_MS + 60_000) });
   cutting = await startEmulator({ streams: demoStreams(END_MS + 60_000), faults: CUTS });
+  cuttingFirst = await startEmulator({
+    streams: [
+      {
+        name: 'cam',
+        source: { preset: 'h264_aac' },
+        fragmentSeconds: 2,
+        spanMs: 40 * 60_000,
+        endMs: END_MS,
+        bitrate: 12,
+      },
+    ],
+    faults: [{ op: 'GetClip', nth: 1, action: { kind: 'reset', afterBytes: 18_000_000 } }],
+  });
   dir = await mkdtemp(join(tmpdir(), 'kvs-clip-s3-faults-'));
   const run = await runCli(hourTo('reference.mp4'), { cwd: dir, env: env() });
   await rm(dir, { recursive: true, force: true });
@@ -80,6 +98,7 @@ afterAll(async () => {
   client.destroy();
   await emulator.close();
   await cutting.close();
+  await cuttingFirst.close();
   await s3.close();
 });
 beforeEach(async () => {
@@ -197,6 +216,35 @@ describe('a streaming upload to S3 under faults', () => {
     expect(parts.every((r) => r.status === 200)).toBe(true);
     expect(new Set(numbers).size).toBe(numbers.length);
     expect(await objectSha('cut.mp4')).toBe(reference);
+  });
+
+  it('aborts the upload it began and starts a new one when the first GetClip body is cut past the head', async () => {
+    const args = (key: string) => [
+      'get',
+      'cam',
+      '--from',
+      iso(END_MS - 30 * 60_000),
+      '--to',
+      iso(END_MS),
+      '--endpoint-url',
+      cuttingFirst.url,
+      '-o',
+      `s3://bkt/${key}`,
+    ];
+    const cut = await runCli(args('first-cut.mp4'), { cwd: dir, env: env() });
+    expect(cut.code, cut.stderr).toBe(0);
+    expect(cuttingFirst.log.ofOp('GetClip')[0]?.bytesSent).toBe(18_000_000);
+    const uploads = s3.requests.filter((r) => r.method === 'POST' && r.url.endsWith('?uploads='));
+    expect(uploads).toHaveLength(2);
+    // The first upload had a part sent when the body broke; it is aborted (s3rver answers its own error), not kept.
+    const aborts = s3.requests.filter((r) => r.method === 'DELETE' && r.url.includes('uploadId='));
+    expect(aborts).toHaveLength(1);
+    const abandoned = /uploadId=([0-9a-f]+)/.exec(aborts[0]?.url ?? '')?.[1];
+    expect(partRequests(s3.requests).some((r) => r.url.includes(`uploadId=${abandoned}`))).toBe(true);
+    s3.requests.length = 0;
+    const clean = await runCli(args('first-clean.mp4'), { cwd: dir, env: env() });
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(await objectSha('first-cut.mp4')).toBe(await objectSha('first-clean.mp4'));
   });
 
   it('exits 7 naming the bucket when it is missing, with no part sent', async () => {

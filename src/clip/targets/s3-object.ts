@@ -132,6 +132,9 @@ async function uploadJoin(
     },
   };
   const openSink = async (resumeAt: number | null) => {
+    // A write-once rollback to before the first checkpoint starts the object over: the upload the failed attempt
+    // began (parts past the head may be sent already) is aborted rather than left to the lifecycle rule.
+    if (resumeAt === null && sink !== null) await sink.discard();
     sink = await store.openSink({ ...upload.object, ...upload, headPath, resumeAt, onEvent: source.context.emit });
     return sink;
   };
