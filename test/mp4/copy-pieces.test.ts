@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copyPieces } from '../../src/mp4/write/copy-pieces.js';
+import { copyPieces, CopyWindows } from '../../src/mp4/write/copy-pieces.js';
 import { memorySource, openFileSource } from '../../src/mp4/write/file-source.js';
 import type { CopyPiece } from '../../src/mp4/plan/plan-join.js';
 
@@ -101,6 +101,40 @@ describe('copyPieces', () => {
         ).rejects.toMatchObject({ code: 'E_MP4_PARSE' });
       } finally {
         await file.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads every copy of a writer through the same two windows when it passes them, with the same bytes', async () => {
+    const input = pattern(30 * MIB);
+    const dir = await mkdtemp(join(tmpdir(), 'kvs-clip-copy-'));
+    try {
+      const path = join(dir, 'clip.mp4');
+      await writeFile(path, input);
+      const source = await openFileSource(path);
+      try {
+        const windows = new CopyWindows();
+        const buffers = new Set<ArrayBufferLike>();
+        for (const pieces of [PIECES, PIECES.slice(3), PIECES.slice(0, 2)]) {
+          const out: Uint8Array[] = [];
+          await copyPieces(source, pieces, () => Promise.reject(new Error('unused')), {
+            windows,
+            writeGathered: (chunks) => {
+              for (const chunk of chunks) {
+                buffers.add(chunk.buffer);
+                out.push(Uint8Array.from(chunk));
+              }
+              return Promise.resolve();
+            },
+          });
+          expect(Buffer.concat(out).equals(Buffer.from(expected(input, pieces)))).toBe(true);
+        }
+        // Two windows (grown at most once each, to the largest block) and the inline bytes' own buffer.
+        expect(buffers.size).toBeLessThanOrEqual(5);
+      } finally {
+        await source.close();
       }
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -46,6 +46,13 @@ export type CopyOptions = {
    * done with the views when its promise resolves, so windows are recycled. `write` is then unused.
    */
   readonly writeGathered?: (chunks: readonly Uint8Array[]) => Promise<void>;
+  /**
+   * Source windows kept across copies by a writer that copies many parts one after another (the one-pass join, the
+   * progressive writer of a get): without, each copy allocates its own two, and a join of a hundred inputs left
+   * 200 MiB of 1 MiB windows for the garbage collector, which let them pile up to ≈ 32 MB before freeing any.
+   * Only one copy may use them at a time.
+   */
+  readonly windows?: CopyWindows;
 };
 
 /**
@@ -61,15 +68,20 @@ export async function copyPieces(
 ): Promise<void> {
   const blocks = planBlocks(pieces);
   const gathered = options.writeGathered;
-  if (gathered !== undefined) return copyGathered(source, blocks, gathered);
+  if (gathered !== undefined) return copyGathered(source, blocks, gathered, options.windows ?? new CopyWindows());
   const largest = blocks.reduce((max, b) => Math.max(max, b.outBytes, b.to - b.from), 0);
   // Block i + 2 starts loading only after block i was written (and its window consumed), so two of each suffice.
-  const windows = new BufferPair(largest);
-  const outs = options.sinkReleasesBytes === true ? new BufferPair(largest) : null;
+  const windows = options.windows ?? new CopyWindows();
+  const outs = options.sinkReleasesBytes === true ? new CopyWindows() : null;
   const loadAt = (i: number): Promise<Uint8Array> => {
     const block = blocks[i];
     if (block === undefined) return Promise.resolve(new Uint8Array(0));
-    return load(source, block, windows.get(i), outs === null ? () => uninitialized(block.outBytes) : outs.get(i));
+    return load(
+      source,
+      block,
+      windows.get(i, largest),
+      outs === null ? () => uninitialized(block.outBytes) : outs.get(i, largest),
+    );
   };
   let pending: Promise<Uint8Array> | null = null;
   for (let i = 0; i < blocks.length; i++) {
@@ -86,11 +98,12 @@ async function copyGathered(
   source: ByteSource,
   blocks: readonly Block[],
   write: (chunks: readonly Uint8Array[]) => Promise<void>,
+  windows: CopyWindows,
 ): Promise<void> {
-  const windows = new BufferPair(blocks.reduce((max, b) => Math.max(max, b.to - b.from), 0));
+  const largest = blocks.reduce((max, b) => Math.max(max, b.to - b.from), 0);
   const loadAt = (i: number): Promise<Uint8Array[]> => {
     const block = blocks[i];
-    return block === undefined ? Promise.resolve([]) : views(source, block, windows.get(i));
+    return block === undefined ? Promise.resolve([]) : views(source, block, windows.get(i, largest));
   };
   const needed = lowestNeeded(blocks);
   let pending: Promise<Uint8Array[]> | null = null;
@@ -142,16 +155,18 @@ async function views(source: ByteSource, block: Block, window: () => Uint8Array)
   );
 }
 
-/** Two lazily allocated buffers used alternately by block index. */
-class BufferPair {
+/**
+ * Two lazily allocated buffers used alternately by block index, each grown when a copy needs a larger one (never
+ * beyond `BLOCK_BYTES`, the largest window a block reads).
+ */
+export class CopyWindows {
   private readonly buffers: (Uint8Array | null)[] = [null, null];
 
-  constructor(private readonly size: number) {}
-
-  get(index: number): () => Uint8Array {
+  get(index: number, size: number): () => Uint8Array {
     return () => {
       const slot = index % 2;
-      const buffer = this.buffers[slot] ?? uninitialized(this.size);
+      const held = this.buffers[slot];
+      const buffer = held !== null && held !== undefined && held.length >= size ? held : uninitialized(size);
       this.buffers[slot] = buffer;
       return buffer;
     };

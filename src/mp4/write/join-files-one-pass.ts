@@ -3,12 +3,14 @@
  * moov is read once; only its copy pieces and the merged tables are kept, never payload), build `moov` with the
  * final offsets, then write ftyp + moov + mdat header + payload (or ftyp + header + payload + moov) in one
  * sequential pass with one flush at the end. No faststart rewrite and no per-part flush: nothing here resumes.
+ * Full table blocks go to `<path>.kvstables` while the inputs are planned (private, made only when a block fills,
+ * removed when the join ends, whether it succeeded or not).
  */
 import { rm } from 'node:fs/promises';
 import { InternalError } from '../../errors/internal-error.js';
 import { MediaError } from '../../errors/media-error.js';
 import { buildMoovChunks } from '../boxes/build-moov.js';
-import { copyPieces } from './copy-pieces.js';
+import { copyPieces, CopyWindows } from './copy-pieces.js';
 import { moovInFront } from './faststart.js';
 import { openFileSource } from './file-source.js';
 import type { GapPolicy } from '../plan/join-timeline.js';
@@ -19,7 +21,8 @@ import { JoinPlan, type CopyPiece } from '../plan/plan-join.js';
 import type { Clip } from '../model.js';
 import { readClip } from '../read/read-clip.js';
 import { mdatHeader16, PROGRESSIVE_FTYP } from './write-progressive.js';
-import { writeChunks, type BoxChunk } from '../plan/table-spill.js';
+import { writeChunks, type BoxChunk, type TableSpill } from '../plan/table-spill.js';
+import { TableSpillFile } from './table-spill-file.js';
 
 export type OnePassOptions = {
   readonly faststart: boolean;
@@ -56,7 +59,24 @@ export async function joinFilesOnePass(
   path: string,
   options: OnePassOptions,
 ): Promise<{ summary: JoinSummary; outputs: string[] }> {
-  const files = await planFiles(inputs, options);
+  // Full table blocks wait for the moov in a private scratch file beside the output, as in a get's join
+  // (docs/joiner.md, "Memory"): a join of many hours holds one block per table, not the whole tables.
+  const tables = new TableSpillFile(`${path}.kvstables`);
+  try {
+    return await planAndWrite(inputs, path, options, tables.spill);
+  } finally {
+    tables.close();
+  }
+}
+
+async function planAndWrite(
+  inputs: readonly string[],
+  path: string,
+  options: OnePassOptions,
+  spill: TableSpill,
+): Promise<{ summary: JoinSummary; outputs: string[] }> {
+  const files = await planFiles(inputs, options, spill);
+  const windows = new CopyWindows();
   const outputs: string[] = [];
   let bytes = 0;
   let summary: JoinSummary | null = null;
@@ -66,7 +86,7 @@ export async function joinFilesOnePass(
     const movie = file.plan.movie();
     let size: number;
     try {
-      size = await writePlannedFile(target, file, movie, options);
+      size = await writePlannedFile(target, file, movie, { ...options, windows });
     } catch (error) {
       await rm(target, { force: true });
       throw error;
@@ -78,8 +98,13 @@ export async function joinFilesOnePass(
   return { summary: { ...summary, bytes }, outputs };
 }
 
-async function planFiles(inputs: readonly string[], options: OnePassOptions): Promise<PlannedFile[]> {
-  const files: PlannedFile[] = [{ plan: new JoinPlan({ gaps: options.gaps }), parts: [] }];
+async function planFiles(
+  inputs: readonly string[],
+  options: OnePassOptions,
+  spill: TableSpill,
+): Promise<PlannedFile[]> {
+  const newPlan = (): JoinPlan => new JoinPlan({ gaps: options.gaps, spill });
+  const files: PlannedFile[] = [{ plan: newPlan(), parts: [] }];
   for (const input of inputs) {
     const source = await openFileSource(input);
     try {
@@ -94,7 +119,7 @@ async function planFiles(inputs: readonly string[], options: OnePassOptions): Pr
         pieces = file.plan.append(part).pieces;
       } catch (error) {
         if (!(options.splitOnChange && isMismatch(error) && file.parts.length > 0)) throw error;
-        file = { plan: new JoinPlan({ gaps: options.gaps }), parts: [] };
+        file = { plan: newPlan(), parts: [] };
         files.push(file);
         pieces = file.plan.append(part).pieces;
       }
@@ -114,7 +139,7 @@ async function writePlannedFile(
   path: string,
   file: PlannedFile,
   movie: ReturnType<JoinPlan['movie']>,
-  options: OnePassOptions,
+  options: OnePassOptions & { readonly windows: CopyWindows },
 ): Promise<number> {
   const payloadBytes = file.plan.payloadBytes;
   const header = mdatHeader16(payloadBytes, options.co64ThresholdBytes);
@@ -134,6 +159,7 @@ async function writePlannedFile(
       try {
         await copyPieces(source, unpackRanges(part.ranges), (bytes) => out.append(bytes), {
           writeGathered: (chunks) => out.appendMany(chunks),
+          windows: options.windows,
         });
       } finally {
         await source.close();

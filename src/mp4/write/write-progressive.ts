@@ -8,7 +8,7 @@
 import { buildFtyp } from '../boxes/ftyp.js';
 import { buildMoovChunks, type MoovOptions } from '../boxes/build-moov.js';
 import { ByteWriter } from '../boxes/byte-writer.js';
-import { copyPieces } from './copy-pieces.js';
+import { copyPieces, CopyWindows } from './copy-pieces.js';
 import { faststart } from './faststart.js';
 import type { ByteSource } from '../model.js';
 import { OutputFile } from './output-file.js';
@@ -79,6 +79,8 @@ export async function writeIntoRoom(
 export class ProgressiveWriter {
   /** Absolute offset of the first payload byte; null until the head is laid out. */
   private payloadStart: number | null;
+  /** The copier's source windows, kept for every part (parts are appended one at a time). */
+  private readonly windows = new CopyWindows();
 
   private constructor(
     private readonly file: PositionedSink,
@@ -152,6 +154,7 @@ export class ProgressiveWriter {
     // `append` has finished with the bytes when it resolves, so the copier may recycle its buffers.
     await copyPieces(source, pieces, (bytes) => this.file.append(bytes), {
       writeGathered: (chunks) => this.file.appendMany(chunks),
+      windows: this.windows,
     });
     if (options.durable ?? true) await this.file.datasync();
   }
