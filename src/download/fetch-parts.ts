@@ -28,7 +28,7 @@ import {
 } from './attempt-outcome.js';
 import { clipDurationMs, looksLikeMp4, NotMp4BodyError, UnreadableClipError } from './clip-checks.js';
 import type { PartBody } from './part-body.js';
-import { keepHeapHeadroom } from './heap-headroom.js';
+import { keepHeapHeadroom } from '../runtime/heap-headroom.js';
 import { streamPart } from './stream-part.js';
 import { withRetry } from './with-retry.js';
 import { count } from '../text/count.js';

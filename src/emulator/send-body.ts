@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { keepHeapHeadroom } from '../runtime/heap-headroom.js';
 import { corruptOffsets, type ChosenFaults } from './faults.js';
 
 export type BodyReply = {
@@ -35,6 +36,7 @@ export async function sendBody(res: ServerResponse, reply: BodyReply, context: B
     if (fault.kind === 'bandwidth') bytesPerSecond = Math.min(bytesPerSecond, fault.bytesPerSecond);
     if (fault.kind === 'corrupt') masks = corruptOffsets(reply.sizeBytes, fault.flips, context.seed);
   }
+  keepHeapHeadroom();
   const headers: Record<string, string> = { ...reply.headers };
   if (!reply.chunked) headers['Content-Length'] = String(reply.sizeBytes);
   res.writeHead(reply.status, headers);

@@ -1,15 +1,16 @@
 /**
- * Keeps V8's old-generation limit far enough above the live heap that the socket Buffers of a download do not force
- * full (mark-compact) collections (docs/pipeline.md, "Garbage collection").
+ * Keeps V8's old-generation limit far enough above the live heap that the Buffers of a body in transit do not force
+ * full (mark-compact) collections (docs/pipeline.md, "Garbage collection"): a download's socket Buffers
+ * (src/download/fetch-parts.ts) and the emulator's body chunks (src/emulator/send-body.ts).
  *
- * Every GetClip body chunk is a fresh 64 KB ArrayBuffer from Node's HTTP parser. It dies at once (part-body.ts copies
- * it into a recycled block), but its memory is freed only by the next collection, and V8 counts the external memory
- * allocated since the last mark-compact against the old generation's limit. Left alone, that limit is the live heap
- * (≈ 12 MB for a `get`) times a factor V8 picks from how fast the program allocates on its own heap, which for a
- * download is low (≈ 1.4): ~5 MB of such Buffers already start a mark-compact, long before the ~32 MB of young
- * Buffers at which V8 runs a cheap scavenge that frees them. A 1 h get of 100× video made 27-92 mark-compacts this way
- * (the raw client, whose limit was never lowered, none). With the limit at least `HEADROOM_BYTES` above the live heap,
- * the scavenges free the Buffers first.
+ * Every GetClip body chunk a client receives is a fresh 64 KB ArrayBuffer from Node's HTTP parser. It dies at once
+ * (part-body.ts copies it into a recycled block), but its memory is freed only by the next collection, and V8 counts
+ * the external memory allocated since the last mark-compact against the old generation's limit. Left alone, that
+ * limit is the live heap (≈ 12 MB for a `get`) times a factor V8 picks from how fast the program allocates on its own
+ * heap, which for a download is low (≈ 1.4): ~5 MB of such Buffers already start a mark-compact, long before the
+ * ~32 MB of young Buffers at which V8 runs a cheap scavenge that frees them. A 1 h get of 100× video made 27-99
+ * mark-compacts this way (the raw client, whose limit was never lowered, none), and the emulator serving it ~45.
+ * With the limit at least `HEADROOM_BYTES` above the live heap, the scavenges free the Buffers first.
  *
  * V8 reads `--heap-growing-percent` whenever it recomputes the limit (after each mark-compact), so it can be set
  * while running, unlike `--initial-old-space-size`, which only node's command line can give.
@@ -43,7 +44,7 @@ export function growingPercentFor(liveBytes: number): number {
   return Math.ceil((100 * HEADROOM_BYTES) / Math.max(liveBytes, 1024 * 1024));
 }
 
-/** Sets the growth percent for the old generation as it is now; call when a download starts. Never throws. */
+/** Sets the growth percent for the old generation as it is now; call when a body starts. Never throws. */
 export function keepHeapHeadroom(): void {
   if (!enabled) return;
   let live = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HEADROOM_BYTES, growingPercentFor } from '../../src/download/heap-headroom.js';
+import { HEADROOM_BYTES, growingPercentFor } from '../../src/runtime/heap-headroom.js';
 
 const MB = 1024 * 1024;
 
