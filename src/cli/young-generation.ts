@@ -15,7 +15,7 @@
  * mark-compacts where CPU is the limit, and lets a long paced run's dead Buffers pile up by as much.
  */
 import { setFlagsFromString } from 'node:v8';
-import { leaveHeapGrowthToV8 } from '../download/heap-headroom.js';
+import { leaveHeapGrowthToV8 } from '../runtime/heap-headroom.js';
 
 let kept = false;
 
@@ -28,7 +28,7 @@ export function keepYoungGenerationSmall(): void {
 
 /**
  * The garbage collection of a paced `get`: small young generation, and the old generation's growth left to V8 (the
- * download's headroom, src/download/heap-headroom.ts, is for unpaced runs, where CPU is the limit).
+ * download's headroom, src/runtime/heap-headroom.ts, is for unpaced runs, where CPU is the limit).
  */
 export function collectForPacedRun(): void {
   keepYoungGenerationSmall();
