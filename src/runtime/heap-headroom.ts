@@ -36,6 +36,18 @@ export const BURST_BYTES = 32 * 1024 * 1024;
 /** The growth percent last set (0: V8's own choice, the default), so the flag is set only when it changes. */
 let current = 0;
 
+/** False once a paced run has left the old generation's growth to V8 ({@link leaveHeapGrowthToV8}). */
+let enabled = true;
+
+/**
+ * Turns {@link keepHeapHeadroom} off for the rest of the process: a paced `get` waits for the quota most of the time,
+ * so the mark-compacts the headroom saves cost it little, while the dead Buffers the headroom lets pile up are what a
+ * long run's memory is made of (docs/pipeline.md, "Garbage collection"; src/cli/young-generation.ts).
+ */
+export function leaveHeapGrowthToV8(): void {
+  enabled = false;
+}
+
 /**
  * The `--heap-growing-percent` that puts the limit `HEADROOM_BYTES` above `liveBytes` of old generation for a body
  * of `bodyBytes`, or 0 (V8's own factor): for a body below `BURST_BYTES`, and once the heap is large enough that even
@@ -51,6 +63,7 @@ export function growingPercentFor(liveBytes: number, bodyBytes: number): number 
  * starts. Never throws.
  */
 export function keepHeapHeadroom(bodyBytes: number): void {
+  if (!enabled) return;
   let live = 0;
   for (const space of getHeapSpaceStatistics()) {
     if (!space.space_name.startsWith('new_')) live += space.space_used_size;

@@ -8,10 +8,13 @@ import type { CommandRunners } from '../program.js';
  */
 export function createRunners(io: CliIo): CommandRunners {
   return {
-    get: async (options) =>
-      options.s3 === undefined
+    get: async (options) => {
+      // A paced run's memory over hours (docs/pipeline.md, "Garbage collection").
+      if (options.download.pacing) (await import('../young-generation.js')).collectForPacedRun();
+      return options.s3 === undefined
         ? (await import('./run-get-command.js')).runGetCommand(options, io)
-        : (await import('./run-get-to-s3.js')).runGetToS3(options, io),
+        : (await import('./run-get-to-s3.js')).runGetToS3(options, io);
+    },
     list: async (options) => (await import('./run-list.js')).runList(options, io),
     images: async (options) => (await import('./run-images-command.js')).runImagesCommand(options, io),
     streams: async (options) => (await import('./run-streams.js')).runStreams(options, io),

@@ -105,6 +105,13 @@ export async function uploadJoinedObject(
   return done;
 }
 
+/**
+ * Bytes of the head GetClip body held in memory ahead of the joiner (a local file's get holds up to 16 MiB). The sink
+ * takes bytes only as fast as parts go up (it waits for a free part slot), so a larger hold would only fill with
+ * bytes waiting for S3; at this cap the socket is pushed back on instead (docs/s3.md, "Memory", under "Streaming upload").
+ */
+const HEAD_BODY_MEMORY_BYTES = 4 * 1024 * 1024;
+
 type Upload = JoinedObject & { readonly scratchDir: string; readonly resume: boolean };
 
 /** downloadAndJoin with the object's sink as the joiner's output; the head file stands in for the `.part`. */
@@ -149,6 +156,7 @@ async function uploadJoin(
     // The head part streams into the sink as it arrives; a body failing midway closes the sink (its upload state
     // kept) and reopens it at the last checkpoint, as a resumed run would (docs/s3.md, "Resume").
     writeOnce: true,
+    headBodyMemoryBytes: HEAD_BODY_MEMORY_BYTES,
   });
 }
 
