@@ -18,7 +18,8 @@ async function scavengesDuring(run: () => void): Promise<number> {
   observer.disconnect();
   return seen.filter(
     (entry) =>
-      (entry.detail as { kind?: number }).kind === constants.NODE_PERFORMANCE_GC_MINOR &&
+      (entry as PerformanceEntry & { readonly detail?: { readonly kind?: number } }).detail?.kind ===
+        constants.NODE_PERFORMANCE_GC_MINOR &&
       entry.startTime >= from &&
       entry.startTime <= to,
   ).length;
