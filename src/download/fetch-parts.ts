@@ -440,7 +440,7 @@ async function attemptOnce(
   const { index, count } = context.position(part);
   options.emit({ type: 'part-start', index, count, part, attempt });
   stats.calls++;
-  keepHeapHeadroom();
+  keepHeapHeadroom(part.sizeBytes);
   let received = 0;
   const onBytes = (bytes: number): void => {
     received += bytes;

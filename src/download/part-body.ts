@@ -24,6 +24,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { MediaError } from '../errors/media-error.js';
 import type { ByteSource } from '../mp4/model.js';
+import { spendBodyBytes } from '../runtime/scavenge-budget.js';
 import { BLOCK_BYTES, giveBlock, takeBlock } from './block-pool.js';
 
 /**
@@ -213,6 +214,8 @@ export class PartBody implements ByteSource {
 
   private async accept(chunks: readonly Buffer[]): Promise<void> {
     for (const chunk of chunks) {
+      // Each chunk is dead once copied (or dropped): its memory goes at the next scavenge (docs/pipeline.md).
+      spendBodyBytes(chunk.length);
       if (this.releasedBelow === Number.POSITIVE_INFINITY) {
         this.received += chunk.length;
         continue;

@@ -36,7 +36,7 @@ export async function sendBody(res: ServerResponse, reply: BodyReply, context: B
     if (fault.kind === 'bandwidth') bytesPerSecond = Math.min(bytesPerSecond, fault.bytesPerSecond);
     if (fault.kind === 'corrupt') masks = corruptOffsets(reply.sizeBytes, fault.flips, context.seed);
   }
-  keepHeapHeadroom();
+  keepHeapHeadroom(reply.sizeBytes);
   const headers: Record<string, string> = { ...reply.headers };
   if (!reply.chunked) headers['Content-Length'] = String(reply.sizeBytes);
   res.writeHead(reply.status, headers);

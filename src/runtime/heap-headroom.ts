@@ -10,15 +10,28 @@
  * heap, which for a download is low (≈ 1.4): ~5 MB of such Buffers already start a mark-compact, long before the
  * ~32 MB of young Buffers at which V8 runs a cheap scavenge that frees them. A 1 h get of 100× video made 27-99
  * mark-compacts this way (the raw client, whose limit was never lowered, none), and the emulator serving it ~45.
- * With the limit at least `HEADROOM_BYTES` above the live heap, the scavenges free the Buffers first.
+ * With the limit at least `HEADROOM_BYTES` above the live heap, the scavenges free the Buffers first; only large
+ * bodies (`BURST_BYTES`) get it.
  *
  * V8 reads `--heap-growing-percent` whenever it recomputes the limit (after each mark-compact), so it can be set
  * while running, unlike `--initial-old-space-size`, which only node's command line can give.
  */
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
-/** How far the old-generation limit should stay above the live heap: twice V8's young-Buffer scavenge trigger. */
-export const HEADROOM_BYTES = 64 * 1024 * 1024;
+/**
+ * How far the old-generation limit should stay above the live heap: V8's young-Buffer scavenge trigger (32 MB) and
+ * half again. 36 MB (300 % at 12 MB) still let 4 mark-compacts through in a 1 h get, 48 and 64 MB 2; each MB is old
+ * garbage a busy process may keep before it collects (a 20-stream archive peaked ~25 MB higher with either).
+ */
+export const HEADROOM_BYTES = 48 * 1024 * 1024;
+
+/**
+ * Bodies at least this large are bursts that cross V8's young-Buffer scavenge trigger on their own (100× video: 95 MB
+ * per part); only they get the headroom. Smaller ones (2× video: 4.5 MB) arrive paced or in a trickle, where a
+ * mark-compact per body costs little CPU and the old garbage the headroom lets stay would cost memory: a paced 24 h
+ * get of 2× video peaked at 165 MB with it, 150 MB without (bench figure 3).
+ */
+export const BURST_BYTES = 32 * 1024 * 1024;
 
 /** The growth percent last set (0: V8's own choice, the default), so the flag is set only when it changes. */
 let current = 0;
@@ -36,22 +49,26 @@ export function leaveHeapGrowthToV8(): void {
 }
 
 /**
- * The `--heap-growing-percent` that puts the limit `HEADROOM_BYTES` above `liveBytes` of old generation, or 0 (V8's
- * own factor) once the heap is large enough that even V8's smallest factor (1.1) leaves that much room.
+ * The `--heap-growing-percent` that puts the limit `HEADROOM_BYTES` above `liveBytes` of old generation for a body
+ * of `bodyBytes`, or 0 (V8's own factor): for a body below `BURST_BYTES`, and once the heap is large enough that even
+ * V8's smallest factor (1.1) leaves that much room.
  */
-export function growingPercentFor(liveBytes: number): number {
-  if (liveBytes * 0.1 >= HEADROOM_BYTES) return 0;
+export function growingPercentFor(liveBytes: number, bodyBytes: number): number {
+  if (bodyBytes < BURST_BYTES || liveBytes * 0.1 >= HEADROOM_BYTES) return 0;
   return Math.ceil((100 * HEADROOM_BYTES) / Math.max(liveBytes, 1024 * 1024));
 }
 
-/** Sets the growth percent for the old generation as it is now; call when a body starts. Never throws. */
-export function keepHeapHeadroom(): void {
+/**
+ * Sets the growth percent for the old generation as it is now, for a body of about `bodyBytes`; call when a body
+ * starts. Never throws.
+ */
+export function keepHeapHeadroom(bodyBytes: number): void {
   if (!enabled) return;
   let live = 0;
   for (const space of getHeapSpaceStatistics()) {
     if (!space.space_name.startsWith('new_')) live += space.space_used_size;
   }
-  const percent = growingPercentFor(live);
+  const percent = growingPercentFor(live, bodyBytes);
   if (percent === current) return;
   current = percent;
   setFlagsFromString(`--heap-growing-percent=${percent}`);

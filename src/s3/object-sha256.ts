@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { RemoteError } from '../errors/remote-error.js';
+import { spendBodyBytes } from '../runtime/scavenge-budget.js';
 import { s3Sdk } from './load-sdk.js';
 import { mapS3Error } from './map-s3-error.js';
 import type { StoredObject } from './multipart-session.js';
@@ -92,5 +93,9 @@ async function readBackSha256(object: StoredObject, facts: Sha256Facts): Promise
 }
 
 async function hashStream(hash: Hash, chunks: AsyncIterable<Uint8Array | string>): Promise<void> {
-  for await (const chunk of chunks) hash.update(chunk);
+  for await (const chunk of chunks) {
+    hash.update(chunk);
+    // The read-back's socket chunks are dead once hashed (docs/pipeline.md, "Garbage collection").
+    spendBodyBytes(chunk.length);
+  }
 }
