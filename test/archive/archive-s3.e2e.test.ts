@@ -29,7 +29,13 @@ let emulator: RunningEmulator;
 let s3: TestS3;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ streams: parseStreamFleetSpec('cam[1-3]=h264,fragment=2s,span=1h'), quotas: false });
+  // The stream ends on a whole minute, so its 2 s fragments sit on the minute grid: with the emulator's server-time
+  // jitter (< 40 ms, added) a fragment never crosses a segment boundary. Ending at the emulator's start instead put
+  // the grid anywhere, and one start in fifty was within the jitter of a boundary (a 29- and a 31-fragment segment).
+  emulator = await startEmulator({
+    streams: parseStreamFleetSpec(`cam[1-3]=h264,fragment=2s,span=1h,end=${iso(nowMs)}`),
+    quotas: false,
+  });
   s3 = await startTestS3({ buckets: ['fleet'] });
 });
 
