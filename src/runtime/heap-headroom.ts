@@ -42,7 +42,7 @@ let enabled = true;
 /**
  * Turns {@link keepHeapHeadroom} off for the rest of the process: a paced `get` waits for the quota most of the time,
  * so the mark-compacts the headroom saves cost it little, while the dead Buffers the headroom lets pile up are what a
- * long run's memory is made of (docs/pipeline.md, "Garbage collection"; src/cli/young-generation.ts).
+ * long run's memory is made of (docs/pipeline.md, "Garbage collection"; src/runtime/young-generation.ts).
  */
 export function leaveHeapGrowthToV8(): void {
   enabled = false;

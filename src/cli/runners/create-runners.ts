@@ -10,7 +10,7 @@ export function createRunners(io: CliIo): CommandRunners {
   return {
     get: async (options) => {
       // A paced run's memory over hours (docs/pipeline.md, "Garbage collection").
-      if (options.download.pacing) (await import('../young-generation.js')).collectForPacedRun();
+      if (options.download.pacing) (await import('../../runtime/young-generation.js')).collectForPacedRun();
       return options.s3 === undefined
         ? (await import('./run-get-command.js')).runGetCommand(options, io)
         : (await import('./run-get-to-s3.js')).runGetToS3(options, io);

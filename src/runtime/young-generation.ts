@@ -11,11 +11,11 @@
  *
  * Paced runs only: at the quota's 1 GetClip/s the process waits most of the time and the extra scavenges are cheap,
  * whereas an unpaced 1 h get of 100× video spent about a fifth more CPU with it and kept no less memory. A paced run
- * also leaves the old generation's growth to V8: the download's headroom (64 MB above the live heap) saves
+ * also leaves the old generation's growth to V8: the download's headroom (48 MB above the live heap, for bodies of 32 MB or more) saves
  * mark-compacts where CPU is the limit, and lets a long paced run's dead Buffers pile up by as much.
  */
 import { setFlagsFromString } from 'node:v8';
-import { leaveHeapGrowthToV8 } from '../runtime/heap-headroom.js';
+import { leaveHeapGrowthToV8 } from './heap-headroom.js';
 
 let kept = false;
 

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 // The built module (`npm run build` first), run in a child: V8's flags belong to the whole process.
-const MODULE = fileURLToPath(new URL('../../dist/cli/young-generation.js', import.meta.url));
+const MODULE = fileURLToPath(new URL('../../dist/runtime/young-generation.js', import.meta.url));
 
 /**
  * A workload whose survivors add up, as a long run's do: 3 M short-lived objects, every 200 000th batch partly kept.
