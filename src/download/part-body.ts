@@ -1,14 +1,16 @@
 /**
  * One GetClip body while it arrives, readable as a `ByteSource` before it has ended (docs/pipeline.md, "Write
- * once"). Every socket chunk is copied on arrival into 1 MiB blocks (block-pool.ts), so chunks die young. The body
- * is in one of three modes:
+ * once"). A socket chunk is copied on arrival into 1 MiB blocks (block-pool.ts), so it dies young, except while the
+ * body streams: the chunk itself is kept then (a borrowed block), and the joiner writes it as it is. The body is in
+ * one of three modes:
  * - `hold` (the part next behind the head): blocks stay in memory up to `HOLD_BYTES`, then the socket is pushed back
  *   on until the part reaches the head (`stream()`), for at most `HOLD_MS`; a body that ends meanwhile is written to
  *   its spool file then (spooled whole). So in the usual case its bytes are written once, into the output.
  * - `spool`: blocks go to the spool file as they fill, hashed on the way (a finished spool can be reused on resume).
  *   A held body turns into this when its hold time is over or a reader needs bytes beyond what it holds.
- * - `stream` (the head part, being joined): blocks are kept until the joiner has copied them (`release`); at
- *   `STREAM_CAP_BYTES` held (a layout the copier cannot follow in order) further blocks spill to the spool file.
+ * - `stream` (the head part, being joined): socket chunks are kept as they are until the joiner has written them
+ *   (`release`), no copy; at `STREAM_CAP_BYTES` held (a layout the copier cannot follow in order) further bytes are
+ *   copied into blocks again and spill to the spool file.
  * Only a body spooled whole is hashed: a streamed one is never reused, so its hash would be wasted.
  *
  * Readers and the writer wait on separate signals: a reader that starts waiting wakes only the writer, the writer
@@ -32,6 +34,14 @@ import { BLOCK_BYTES, giveBlock, takeBlock } from './block-pool.js';
  * the caller gives its own cap (`kvs-clip archive` holds far less per stream, docs/archive.md).
  */
 export const STREAM_CAP_BYTES = 16 * 1024 * 1024;
+/**
+ * Bytes of socket chunks a streaming body keeps as they are before it pushes back on the socket (then its cap is
+ * this, not STREAM_CAP_BYTES, unless a reader needs bytes beyond them). Well below the scavenge budget's 8 MB
+ * (src/runtime/scavenge-budget.ts): a chunk then lives through at most one scavenge and dies young. At 16 MiB the
+ * body was 8-16 MiB ahead of the joiner most of the time, every chunk lived through two scavenges and was promoted,
+ * and their dead memory brought 22-25 mark-compacts per 1 h get instead of 2.
+ */
+const BORROW_BYTES = 4 * 1024 * 1024;
 /** Bytes the part behind the head holds before it pushes back on the socket. */
 const HOLD_BYTES = 4 * 1024 * 1024;
 /**
@@ -48,8 +58,17 @@ let holding = 0;
 /** Socket chunks the Writable queues while a block is written or the body holds back (then the socket waits). */
 const WRITABLE_BUFFER_BYTES = 128 * 1024;
 
-/** `length` bytes of body from `offset` in `bytes`; full (BLOCK_BYTES) except the last one received. */
-type Block = { readonly offset: number; readonly bytes: Buffer; length: number; writing: boolean };
+/**
+ * `length` bytes of body from `offset` in `bytes`. A pool block (`borrowed` false) is full (BLOCK_BYTES) unless it is
+ * the last one received, or a streamed chunk came after it; a borrowed block is one socket chunk, whole.
+ */
+type Block = {
+  readonly offset: number;
+  readonly bytes: Buffer;
+  length: number;
+  writing: boolean;
+  readonly borrowed: boolean;
+};
 type Mode = 'hold' | 'spool' | 'stream';
 
 /** A spooled-or-streamed body: a `ByteSource` (reads wait for the bytes) fed by the `Writable` from `writable()`. */
@@ -151,7 +170,7 @@ export class PartBody implements ByteSource {
     const all = offset === Number.POSITIVE_INFINITY;
     while (this.memory.length > 0) {
       const first = this.memory[0] as Block;
-      if (!all && (first.length < BLOCK_BYTES || first.offset + first.length > offset)) break;
+      if (!all && (this.filling(first) || first.offset + first.length > offset)) break;
       this.drop(first);
     }
     this.room.notify();
@@ -186,7 +205,7 @@ export class PartBody implements ByteSource {
     let at = offset;
     const end = offset + length;
     while (at < end) {
-      const block = this.memory.find((b) => b.offset <= at && at < b.offset + b.length);
+      const block = this.blockAt(at);
       const next = block === undefined ? this.nextInMemory(at, end) : at;
       if (block !== undefined) {
         const take = Math.min(end, block.offset + block.length) - at;
@@ -214,10 +233,15 @@ export class PartBody implements ByteSource {
 
   private async accept(chunks: readonly Buffer[]): Promise<void> {
     for (const chunk of chunks) {
-      // Each chunk is dead once copied (or dropped): its memory goes at the next scavenge (docs/pipeline.md).
+      // Each chunk is dead once copied, dropped or (streaming) written: its memory goes at the next scavenge
+      // (docs/pipeline.md, "Garbage collection").
       spendBodyBytes(chunk.length);
       if (this.releasedBelow === Number.POSITIVE_INFINITY) {
         this.received += chunk.length;
+        continue;
+      }
+      if (this.mode === 'stream' && (await this.roomToBorrow())) {
+        this.borrow(chunk);
         continue;
       }
       let at = 0;
@@ -233,10 +257,41 @@ export class PartBody implements ByteSource {
     this.wakeReaders();
   }
 
+  /**
+   * Whether a streaming body may keep the next chunk as it is: once it holds less than BORROW_BYTES (waiting for the
+   * joiner to release bytes), unless a starved reader needs bytes beyond them: then the chunk is copied into a block,
+   * up to the stream cap, and spills beyond it (`streamBack`).
+   */
+  private async roomToBorrow(): Promise<boolean> {
+    const cap = Math.min(this.streamCap, BORROW_BYTES);
+    while (this.memoryBytes >= cap && !this.starved()) {
+      if (this.failure !== null) throw this.failure;
+      await this.room.wait();
+    }
+    if (this.failure !== null) throw this.failure;
+    return this.memoryBytes < cap;
+  }
+
+  /**
+   * Keeps a streamed socket chunk itself, not a copy: the joiner writes it as it is (`readViews`). A chunk that is a
+   * view into a larger buffer is copied into one of its own, so the bytes held stay what `memoryBytes` counts.
+   */
+  private borrow(chunk: Buffer): void {
+    const own = chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength ? chunk : Buffer.from(chunk);
+    this.memory.push({ offset: this.received, bytes: own, length: own.length, writing: false, borrowed: true });
+    this.received += own.length;
+    this.memoryBytes += own.length;
+  }
+
+  /** Whether `block` still takes bytes: the last block received, a pool block with room. */
+  private filling(block: Block): boolean {
+    return !block.borrowed && block.length < BLOCK_BYTES && block === this.memory[this.memory.length - 1];
+  }
+
   /** The last block when it has room; else a new one, once the full blocks are where the mode wants them. */
   private async blockWithRoom(): Promise<Block> {
     const last = this.memory[this.memory.length - 1];
-    if (last !== undefined && last.length < BLOCK_BYTES) return last;
+    if (last !== undefined && this.filling(last)) return last;
     if (last !== undefined) {
       this.wakeReaders();
       if (this.mode === 'hold') await this.holdBack();
@@ -244,7 +299,7 @@ export class PartBody implements ByteSource {
       else if (this.mode === 'spool') await this.writeBlocks(this.unwritten());
     }
     if (this.failure !== null) throw this.failure;
-    const block: Block = { offset: this.received, bytes: takeBlock(), length: 0, writing: false };
+    const block: Block = { offset: this.received, bytes: takeBlock(), length: 0, writing: false, borrowed: false };
     this.memory.push(block);
     return block;
   }
@@ -310,7 +365,7 @@ export class PartBody implements ByteSource {
     for (const block of blocks) {
       // A block released (or closed) while it was being written comes back to the pool only now.
       if (this.memory.includes(block)) this.drop(block);
-      else giveBlock(block.bytes);
+      else if (!block.borrowed) giveBlock(block.bytes);
     }
   }
 
@@ -356,7 +411,7 @@ export class PartBody implements ByteSource {
     if (at < 0) return;
     this.memory.splice(at, 1);
     this.memoryBytes -= block.length;
-    if (!block.writing) giveBlock(block.bytes);
+    if (!block.writing && !block.borrowed) giveBlock(block.bytes);
   }
 
   private wakeReaders(): void {
@@ -395,6 +450,20 @@ export class PartBody implements ByteSource {
     }
   }
 
+  /** The block in memory that holds byte `at`, if any (blocks are in body order: a binary search). */
+  private blockAt(at: number): Block | undefined {
+    let low = 0;
+    let high = this.memory.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >>> 1;
+      const block = this.memory[mid] as Block;
+      if (at < block.offset) high = mid - 1;
+      else if (at >= block.offset + block.length) low = mid + 1;
+      else return block;
+    }
+    return undefined;
+  }
+
   /** Where the next block in memory at or after `at` starts (`end` when none does before it). */
   private nextInMemory(at: number, end: number): number {
     let next = end;
@@ -407,7 +476,7 @@ export class PartBody implements ByteSource {
     let at = offset;
     const end = offset + out.length;
     while (at < end) {
-      const block = this.memory.find((b) => b.offset <= at && at < b.offset + b.length);
+      const block = this.blockAt(at);
       if (block !== undefined) {
         const take = Math.min(end, block.offset + block.length) - at;
         block.bytes.copy(out, at - offset, at - block.offset, at - block.offset + take);

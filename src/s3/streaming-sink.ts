@@ -38,6 +38,8 @@ export type StreamingSinkOptions = SessionOptions & {
 };
 
 const MIB = 1024 * 1024;
+/** Largest gathered block `appendMany` stages into one write (the copier's blocks are at most 1 MiB). */
+const STAGING_MAX_BYTES = 4 * MIB;
 
 type TailPart = {
   readonly partNumber: number;
@@ -67,6 +69,8 @@ export class StreamingSink {
   private failure: Error | null = null;
   private closed = false;
   private readonly order = new InOrderHash();
+  /** Reused by `appendMany`. */
+  private staging: Buffer = Buffer.alloc(0);
   private readonly buffers: PartBuffers;
 
   private constructor(
@@ -103,8 +107,24 @@ export class StreamingSink {
     await this.writeAt(bytes, this.end);
   }
 
+  /**
+   * A gathered block (the copier's views of a streamed body: socket chunks of ≈ 64 KB) is staged into one buffer and
+   * written once, not one file write per chunk; the staging buffer is reused, as `writeAt` is done with it.
+   */
   async appendMany(chunks: readonly Uint8Array[]): Promise<void> {
-    for (const chunk of chunks) await this.writeAt(chunk, this.end);
+    let total = 0;
+    for (const chunk of chunks) total += chunk.length;
+    if (chunks.length === 1 || total > STAGING_MAX_BYTES) {
+      for (const chunk of chunks) await this.writeAt(chunk, this.end);
+      return;
+    }
+    if (this.staging.length < total) this.staging = Buffer.allocUnsafeSlow(Math.max(total, MIB));
+    let at = 0;
+    for (const chunk of chunks) {
+      this.staging.set(chunk, at);
+      at += chunk.length;
+    }
+    await this.writeAt(this.staging.subarray(0, total), this.end);
   }
 
   async writeAt(bytes: Uint8Array, position: number): Promise<void> {
