@@ -17,6 +17,7 @@
  * while running, unlike `--initial-old-space-size`, which only node's command line can give.
  */
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { keepYoungGenerationSmall, letYoungGenerationGrow } from './young-generation.js';
 
 /**
  * How far the old-generation limit should stay above the live heap: V8's young-Buffer scavenge trigger (32 MB) and
@@ -39,6 +40,9 @@ let current = 0;
 /** False once a paced run has left the old generation's growth to V8 ({@link leaveHeapGrowthToV8}). */
 let enabled = true;
 
+/** True once a `get` chose its collection ({@link collectForGet}): then the young generation follows the body size. */
+let youngFollowsBodies = false;
+
 /**
  * Turns {@link keepHeapHeadroom} off for the rest of the process: a paced `get` waits for the quota most of the time,
  * so the mark-compacts the headroom saves cost it little, while the dead Buffers the headroom lets pile up are what a
@@ -46,6 +50,17 @@ let enabled = true;
  */
 export function leaveHeapGrowthToV8(): void {
   enabled = false;
+}
+
+/**
+ * The garbage collection of a `get` before its first part: small young generation (src/runtime/young-generation.ts),
+ * and for a paced run the old generation's growth left to V8 for good, as well as the small young generation whatever
+ * its bodies (the headroom and V8's young-generation growth are for unpaced bursts, where CPU is the limit).
+ */
+export function collectForGet(options: { readonly paced: boolean }): void {
+  keepYoungGenerationSmall();
+  if (options.paced) leaveHeapGrowthToV8();
+  else youngFollowsBodies = true;
 }
 
 /**
@@ -59,11 +74,17 @@ export function growingPercentFor(liveBytes: number, bodyBytes: number): number 
 }
 
 /**
- * Sets the growth percent for the old generation as it is now, for a body of about `bodyBytes`; call when a body
- * starts. Never throws.
+ * Sets the growth percent for the old generation as it is now, and the young generation's growth, for a body of about
+ * `bodyBytes`; call when a body starts. Never throws.
  */
 export function keepHeapHeadroom(bodyBytes: number): void {
   if (!enabled) return;
+  // An unpaced get's burst also gets V8's own young-generation growth back, its small bodies keep the small one
+  // (young-generation.ts); the emulator leaves its young generation to V8.
+  if (youngFollowsBodies) {
+    if (bodyBytes >= BURST_BYTES) letYoungGenerationGrow();
+    else keepYoungGenerationSmall();
+  }
   let live = 0;
   for (const space of getHeapSpaceStatistics()) {
     if (!space.space_name.startsWith('new_')) live += space.space_used_size;
