@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { itMedia, packetHashes } from '../support/ffmpeg.js';
 import type { GetEvent } from '../../src/download/events.js';
+import { CancelledError } from '../../src/errors/cancelled-error.js';
+import { UsageError } from '../../src/errors/usage-error.js';
 import { unpackNumbers } from '../../src/plan/fragment-numbers.js';
 import { plannedFragments, startHarness, type Harness } from './get-harness.js';
 
@@ -84,4 +86,24 @@ describe('get at the retention edge', () => {
       expect(await packetHashes(`${h.dir}/edge.mp4`, 'v')).toEqual(await packetHashes(reference, 'v'));
     },
   );
+
+  itMedia('a resume whose first fragments aged out since the interrupted run says so, exit 2', async () => {
+    const time = { since: iso(h.clock.now() - 12 * MIN), until: iso(h.clock.now() - 3 * MIN) };
+    const controller = new AbortController();
+    const first = await h.run(
+      { stream: 'edge', output: 'resumed.mp4', pacing: false, time, limits: { maxFragments: 50 } },
+      {
+        signal: controller.signal,
+        onEvent: (event) => event.type === 'part-done' && controller.abort(new CancelledError('SIGINT')),
+      },
+    );
+    expect(first.error).toBeInstanceOf(CancelledError);
+    h.clock.advance(MIN);
+    const second = await h.run({ stream: 'edge', output: 'resumed.mp4', pacing: false, time });
+    expect(second.error).toBeInstanceOf(UsageError);
+    expect(String((second.error as Error).message)).toMatch(
+      /Cannot resume from .*resumed\.mp4\.kvsclip\.json: the fragments its part 1 starts with are no longer listed \(aged out of the stream's retention since the interrupted run\)/,
+    );
+    expect((second.error as UsageError).exitCode).toBe(2);
+  });
 });
