@@ -13,8 +13,9 @@ import { replanAfterTruncation } from '../plan/replan-after-truncation.js';
 /**
  * The download's re-planning port over src/plan: truncated parts re-cut under the limits the service evidently
  * applies, short clips checked against a new listing for fragments that aged out of retention (docs/planning.md,
- * "Retention edge"), codec-change rejections bisected, 404s re-listed. `fragments` is the listing the plan came from; re-listed
- * fragments are added to the replanner's own copy. `list` lists a range again (paced and retried by the caller).
+ * "Retention edge"), codec-change rejections bisected, 404s re-listed. `fragments` is the listing the plan came
+ * from; re-listed fragments are added to the replanner's own copy. `list` lists a range again (paced and retried by
+ * the caller).
  */
 export function planReplanner(options: {
   fragments: FragmentTable;
