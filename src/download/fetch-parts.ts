@@ -14,6 +14,7 @@ import { MediaError } from '../errors/media-error.js';
 import { NotFoundError } from '../errors/not-found-error.js';
 import type { Writable } from 'node:stream';
 import type { ByteSource, Clip } from '../mp4/model.js';
+import type { LostFragments } from '../plan/lost-fragments.js';
 import type { Part } from '../plan/part.js';
 import { cancellationOf, throwIfCancelled } from './cancellation.js';
 import type { EventSink } from './events.js';
@@ -68,10 +69,18 @@ export type FetchedPart = {
 /** What a truncated or rejected part turns into (a port filled from src/plan by run-get). */
 export type PartReplanner = {
   /**
-   * The response held only `receivedMs` of the part's media: the parts that replace it (refetched in order), or
-   * null when nothing is actually missing. Lowers the limits {@link recut} applies from then on.
+   * The response held only `receivedMs` of the part's media: the parts that replace it (refetched in order; the
+   * first is the received prefix), or null when nothing is actually missing.
    */
   afterTruncation(part: Part, receivedMs: number): readonly Part[] | null;
+  /** A truncation was the service's caps: lowers the limits {@link recut} applies from then on to what `received` held. */
+  learnFrom(received: Part): void;
+  /**
+   * After a short clip, the part's range listed again: when fragments it planned are gone (aged out of retention
+   * between listing and GetClip), the parts that now cover the range and what was lost; null when all are still
+   * listed, so the clip was cut by the service.
+   */
+  agedOut(part: Part): Promise<{ readonly parts: readonly Part[]; readonly lost: LostFragments } | null>;
   /** A part not yet requested, cut again under the limits learned from truncations ([part] when it fits). */
   recut(part: Part): readonly Part[];
   /** Two halves of a multi-fragment part (GetClip rejected a codec change inside it); null for one fragment. */
@@ -505,7 +514,11 @@ async function replacedAfter(part: Part, outcome: Truncated | CodecChange, conte
   const label = `Part ${context.position(part).index + 1}`;
   let parts: readonly Part[];
   if (outcome.kind === 'truncated') {
+    // A short clip at the retention edge lost its head, not its tail: re-planned from what is still there.
+    const aged = await options.replanner.agedOut(part);
+    if (aged !== null) return agedOutcome(part, aged, context);
     parts = outcome.replacement;
+    if (parts[0] !== undefined) options.replanner.learnFrom(parts[0]);
     options.emit({
       type: 'warning',
       code: 'part-truncated',
@@ -527,6 +540,26 @@ async function replacedAfter(part: Part, outcome: Truncated | CodecChange, conte
   }
   await rm(options.spoolPathFor(part), { force: true });
   return { kind: 'replaced', parts, truncated: outcome.kind === 'truncated' };
+}
+
+/** The parts that replace a part whose fragments aged out in part, with the gap and warning that say so. */
+async function agedOutcome(
+  part: Part,
+  aged: { readonly parts: readonly Part[]; readonly lost: LostFragments },
+  context: Context,
+): Promise<Outcome> {
+  const { options } = context;
+  const label = `Part ${context.position(part).index + 1}`;
+  const { count: lost, startMs, endMs } = aged.lost;
+  const what = `${count(lost, 'fragment')} aged out of the stream's retention since the listing`;
+  options.emit({ type: 'gap', startMs, endMs, durationMs: endMs - startMs, message: `${label}: ${what}` });
+  options.emit({
+    type: 'warning',
+    code: 'part-aged-out',
+    message: `${label}: ${what}; re-planned the rest as ${count(aged.parts.length, 'part')}`,
+  });
+  await rm(options.spoolPathFor(part), { force: true });
+  return { kind: 'replaced', parts: aged.parts, truncated: false };
 }
 
 /** The parts that replace a part GetClip found no fragments for (listed again once), or null when the failure is final. */

@@ -85,7 +85,13 @@ export async function readManifest(path: string, plan: readonly Part[]): Promise
   const entries: unknown = typeof parsed === 'object' && parsed !== null && 'parts' in parsed ? parsed.parts : null;
   if (Array.isArray(entries)) {
     const differs = expandParts(entries, plan);
-    if (differs >= 0) throw unusable(path, `part ${differs + 1} does not hold the fragments this run lists there`);
+    if (differs >= 0) {
+      const why =
+        differs === 0 && startsBeforePlan(entries[0], plan[0])
+          ? "the fragments its part 1 starts with are no longer listed (aged out of the stream's retention since the interrupted run)"
+          : `part ${differs + 1} does not hold the fragments this run lists there`;
+      throw unusable(path, why);
+    }
   }
   if (!isManifest(parsed)) {
     throw unusable(
@@ -94,6 +100,14 @@ export async function readManifest(path: string, plan: readonly Part[]): Promise
     );
   }
   return withPackedNumbers(parsed);
+}
+
+/** Whether a stored part (parsed JSON) starts before the plan's first part: its head is not listed any more. */
+function startsBeforePlan(entry: unknown, first: Part | undefined): boolean {
+  if (typeof entry !== 'object' || entry === null || !('part' in entry)) return false;
+  const part: unknown = entry.part;
+  const startMs: unknown = typeof part === 'object' && part !== null && 'startMs' in part ? part.startMs : undefined;
+  return typeof startMs === 'number' && (first === undefined || startMs < first.startMs);
 }
 
 /** A manifest written before the digests lists its numbers as strings: packed here like the plan's. */

@@ -17,6 +17,8 @@
  * while running, unlike `--initial-old-space-size`, which only node's command line can give.
  */
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { optimizeForSize } from './optimize-for-size.js';
+import { keepYoungGenerationSmall, letYoungGenerationGrow } from './young-generation.js';
 
 /**
  * How far the old-generation limit should stay above the live heap: V8's young-Buffer scavenge trigger (32 MB) and
@@ -39,6 +41,12 @@ let current = 0;
 /** False once a paced run has left the old generation's growth to V8 ({@link leaveHeapGrowthToV8}). */
 let enabled = true;
 
+/** True once a paced `get` chose its collection ({@link collectForGet}): then V8's size mode follows the body size. */
+let sizeFollowsBodies = false;
+
+/** True once an unpaced `get` chose its collection: then the young generation follows the body size too. */
+let youngFollowsBodies = false;
+
 /**
  * Turns {@link keepHeapHeadroom} off for the rest of the process: a paced `get` waits for the quota most of the time,
  * so the mark-compacts the headroom saves cost it little, while the dead Buffers the headroom lets pile up are what a
@@ -46,6 +54,22 @@ let enabled = true;
  */
 export function leaveHeapGrowthToV8(): void {
   enabled = false;
+}
+
+/**
+ * The garbage collection of a `get` before its first part: small young generation (src/runtime/young-generation.ts);
+ * for a paced run also V8 optimizing for size (src/runtime/optimize-for-size.ts), the old generation's growth left to
+ * V8 for good and the small young generation whatever its bodies (the headroom and V8's young-generation growth are
+ * for unpaced bursts, where CPU is the limit). Each part's {@link keepHeapHeadroom} then clears a paced run's size
+ * mode for a burst and sets it again for a small body.
+ */
+export function collectForGet(options: { readonly paced: boolean }): void {
+  keepYoungGenerationSmall();
+  if (options.paced) {
+    optimizeForSize(true);
+    sizeFollowsBodies = true;
+    leaveHeapGrowthToV8();
+  } else youngFollowsBodies = true;
 }
 
 /**
@@ -59,11 +83,18 @@ export function growingPercentFor(liveBytes: number, bodyBytes: number): number 
 }
 
 /**
- * Sets the growth percent for the old generation as it is now, for a body of about `bodyBytes`; call when a body
- * starts. Never throws.
+ * Sets the growth percent for the old generation as it is now, and in a `get` V8's size mode and the young
+ * generation's growth, for a body of about `bodyBytes`; call when a body starts. Never throws.
  */
 export function keepHeapHeadroom(bodyBytes: number): void {
+  if (sizeFollowsBodies) optimizeForSize(bodyBytes < BURST_BYTES);
   if (!enabled) return;
+  // An unpaced get's burst also gets V8's own young-generation growth back, its small bodies keep the small one
+  // (young-generation.ts); the emulator leaves its young generation to V8.
+  if (youngFollowsBodies) {
+    if (bodyBytes >= BURST_BYTES) letYoungGenerationGrow();
+    else keepYoungGenerationSmall();
+  }
   let live = 0;
   for (const space of getHeapSpaceStatistics()) {
     if (!space.space_name.startsWith('new_')) live += space.space_used_size;

@@ -4,15 +4,17 @@ import { describe, expect, it } from 'vitest';
 
 // The built module (`npm run build` first), run in a child: V8's flags belong to the whole process.
 const MODULE = fileURLToPath(new URL('../../dist/runtime/young-generation.js', import.meta.url));
+const HEADROOM = fileURLToPath(new URL('../../dist/runtime/heap-headroom.js', import.meta.url));
 
 /**
  * A workload whose survivors add up, as a long run's do: 3 M short-lived objects, every 200 000th batch partly kept.
  * Prints the young generation's size afterwards, in bytes.
  */
-function youngGenerationAfterWork(keepSmall: boolean): number {
+function youngGenerationAfterWork(keepSmall: boolean, setup = ''): number {
   const script = `
     import { getHeapSpaceStatistics } from 'node:v8';
     ${keepSmall ? `(await import(${JSON.stringify(MODULE)})).keepYoungGenerationSmall();` : ''}
+    ${setup}
     const kept = [];
     let batch = [];
     for (let i = 0; i < 3e6; i++) {
@@ -31,5 +33,21 @@ describe('young generation of a paced get', () => {
     const kept = youngGenerationAfterWork(true);
     expect(kept).toBeLessThanOrEqual(4 * 1024 * 1024);
     expect(grown).toBeGreaterThanOrEqual(8 * kept);
+  });
+});
+
+describe('young generation of an unpaced get', () => {
+  /** An unpaced get's collection, then one part of `bodyBytes` started. */
+  const unpacedGetWithBody = (bodyBytes: number): string => `
+    const headroom = await import(${JSON.stringify(HEADROOM)});
+    headroom.collectForGet({ paced: false });
+    headroom.keepHeapHeadroom(${bodyBytes});
+  `;
+
+  it('stays small for small bodies and grows as V8 would for a burst', () => {
+    const small = youngGenerationAfterWork(false, unpacedGetWithBody(4_500_000));
+    const burst = youngGenerationAfterWork(false, unpacedGetWithBody(95_000_000));
+    expect(small).toBeLessThanOrEqual(4 * 1024 * 1024);
+    expect(burst).toBeGreaterThanOrEqual(8 * small);
   });
 });

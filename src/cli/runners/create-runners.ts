@@ -9,8 +9,8 @@ import type { CommandRunners } from '../program.js';
 export function createRunners(io: CliIo): CommandRunners {
   return {
     get: async (options) => {
-      // A paced run's memory over hours (docs/pipeline.md, "Garbage collection").
-      if (options.download.pacing) (await import('../../runtime/young-generation.js')).collectForPacedRun();
+      // Memory over hours (docs/pipeline.md, "Garbage collection").
+      (await import('../../runtime/heap-headroom.js')).collectForGet({ paced: options.download.pacing });
       return options.s3 === undefined
         ? (await import('./run-get-command.js')).runGetCommand(options, io)
         : (await import('./run-get-to-s3.js')).runGetToS3(options, io);

@@ -212,19 +212,18 @@ async function openJournal(
   resume: { parts: number; journalBytes: number; payloadOffset: number; committedBytes: number } | undefined,
 ): Promise<JoinJournal> {
   if (resume === undefined) return JoinJournal.create(journalPath);
-  const replay = await JoinJournal.resume(journalPath, resume.journalBytes);
-  const journal = replay.journal;
-  try {
-    for (const saved of replay.entries)
+  const replay = await JoinJournal.resume(journalPath, resume.journalBytes, (saved) => {
+    try {
       plan.append(withStart({ clip: loadClip(saved.clip), name: saved.name }, saved.startMs));
-  } catch (cause) {
-    await journal.close();
-    throw new UsageError('E_USAGE', `Cannot replay the resume journal ${journalPath}`, {
-      cause,
-      hint: START_OVER_HINT,
-    });
-  }
-  if (replay.entries.length !== resume.parts || resume.payloadOffset + plan.payloadBytes !== resume.committedBytes) {
+    } catch (cause) {
+      throw new UsageError('E_USAGE', `Cannot replay the resume journal ${journalPath}`, {
+        cause,
+        hint: START_OVER_HINT,
+      });
+    }
+  });
+  const journal = replay.journal;
+  if (replay.entries !== resume.parts || resume.payloadOffset + plan.payloadBytes !== resume.committedBytes) {
     await journal.close();
     throw new UsageError(
       'E_USAGE',

@@ -4,7 +4,9 @@
  * journal and how much of it counts, so it stays a few hundred bytes however long the join, and the joiner does not
  * keep every part's index in memory.
  */
-import { open, readFile, rm, type FileHandle } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { open, rm, stat, type FileHandle } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { UsageError } from '../../errors/usage-error.js';
 import { asOutputError } from './as-output-error.js';
 import { START_OVER_HINT } from '../plan/join-checkpoint.js';
@@ -30,27 +32,18 @@ export class JoinJournal {
   }
 
   /**
-   * Reads the first `bytes` bytes of the journal at `path`, drops anything after them, and reopens it for appending.
-   * Throws `UsageError('E_USAGE')` when the journal is missing, short or unreadable (the checkpoint does not match).
+   * Replays the first `bytes` bytes of the journal at `path` one entry at a time into `replay` (read line by line,
+   * so memory does not grow with the number of parts: a 24 h journal is tens of MB of JSON), drops anything after
+   * them, and reopens it for appending. Returns the journal and how many entries were replayed. Throws
+   * `UsageError('E_USAGE')` when the journal is missing, short, unreadable or corrupt (the checkpoint does not
+   * match); what `replay` throws is passed on.
    */
-  static async resume(path: string, bytes: number): Promise<{ journal: JoinJournal; entries: JournalEntry[] }> {
-    let text: string;
-    try {
-      const all = await readFile(path);
-      if (all.length < bytes) {
-        throw new UsageError('E_USAGE', `Resume journal ${path} has ${all.length} bytes, checkpoint says ${bytes}`, {
-          hint: START_OVER_HINT,
-        });
-      }
-      text = all.subarray(0, bytes).toString('utf8');
-    } catch (cause) {
-      if (cause instanceof UsageError) throw cause;
-      throw new UsageError('E_USAGE', `Cannot read resume journal ${path}`, { cause, hint: START_OVER_HINT });
-    }
-    const entries = text
-      .split('\n')
-      .filter((line) => line !== '')
-      .map((line) => parseEntry(line, path));
+  static async resume(
+    path: string,
+    bytes: number,
+    replay: (entry: JournalEntry) => void,
+  ): Promise<{ journal: JoinJournal; entries: number }> {
+    const entries = await replayLines(path, bytes, replay);
     try {
       const handle = await open(path, 'r+');
       await handle.truncate(bytes);
@@ -98,6 +91,42 @@ export class JoinJournal {
     await this.close();
     await rm(this.path, { force: true });
   }
+}
+
+/** Feeds each line of the journal's first `bytes` bytes, parsed, to `replay`; returns how many there were. */
+async function replayLines(path: string, bytes: number, replay: (entry: JournalEntry) => void): Promise<number> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (cause) {
+    throw new UsageError('E_USAGE', `Cannot read resume journal ${path}`, { cause, hint: START_OVER_HINT });
+  }
+  if (size < bytes) {
+    throw new UsageError('E_USAGE', `Resume journal ${path} has ${size} bytes, checkpoint says ${bytes}`, {
+      hint: START_OVER_HINT,
+    });
+  }
+  if (bytes === 0) return 0;
+  let count = 0;
+  const lines = createInterface({ input: createReadStream(path, { start: 0, end: bytes - 1 }), crlfDelay: Infinity });
+  try {
+    for await (const line of lines) {
+      if (line === '') continue;
+      replay(parseEntry(line, path));
+      count++;
+    }
+  } catch (cause) {
+    if (cause instanceof UsageError || !isReadFailure(cause)) throw cause;
+    throw new UsageError('E_USAGE', `Cannot read resume journal ${path}`, { cause, hint: START_OVER_HINT });
+  } finally {
+    lines.close();
+  }
+  return count;
+}
+
+/** A file-system failure while reading (as opposed to an error thrown by the replay). */
+function isReadFailure(error: unknown): boolean {
+  return typeof (error as NodeJS.ErrnoException | undefined)?.code === 'string' && 'syscall' in (error as object);
 }
 
 function parseEntry(line: string, path: string): JournalEntry {
