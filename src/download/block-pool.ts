@@ -1,7 +1,7 @@
 /**
  * The 1 MiB blocks a GetClip body is copied into as it arrives (src/download/part-body.ts), recycled across bodies:
- * a socket chunk is never kept beyond its arrival, and the blocks are the unit of spool-file writes, so a spooled
- * body leaves in 1 MiB writes, not one per 64 KB chunk.
+ * the socket chunk dies young (only a streaming body keeps chunks themselves, up to 4 MiB), and the blocks are the
+ * unit of spool-file writes, so a spooled body leaves in 1 MiB writes, not one per 64 KB chunk.
  */
 
 /** Size of one block: the spool file's write unit and the granularity of what a body holds in memory. */

@@ -35,8 +35,8 @@ import { BLOCK_BYTES, giveBlock, takeBlock } from './block-pool.js';
  */
 export const STREAM_CAP_BYTES = 16 * 1024 * 1024;
 /**
- * Bytes of socket chunks a streaming body keeps as they are before it pushes back on the socket (then its cap is
- * this, not STREAM_CAP_BYTES, unless a reader needs bytes beyond them). Well below the scavenge budget's 8 MB
+ * Bytes of socket chunks a streaming body keeps as they are; further chunks are copied into blocks, as in the other
+ * modes, up to STREAM_CAP_BYTES. Well below the scavenge budget's 8 MB
  * (src/runtime/scavenge-budget.ts): a chunk then lives through at most one scavenge and dies young. At 16 MiB the
  * body was 8-16 MiB ahead of the joiner most of the time, every chunk lived through two scavenges and was promoted,
  * and their dead memory brought 22-25 mark-compacts per 1 h get instead of 2.
@@ -240,7 +240,7 @@ export class PartBody implements ByteSource {
         this.received += chunk.length;
         continue;
       }
-      if (this.mode === 'stream' && (await this.roomToBorrow())) {
+      if (this.mode === 'stream' && this.roomToBorrow()) {
         this.borrow(chunk);
         continue;
       }
@@ -258,18 +258,13 @@ export class PartBody implements ByteSource {
   }
 
   /**
-   * Whether a streaming body may keep the next chunk as it is: once it holds less than BORROW_BYTES (waiting for the
-   * joiner to release bytes), unless a starved reader needs bytes beyond them: then the chunk is copied into a block,
-   * up to the stream cap, and spills beyond it (`streamBack`).
+   * Whether a streaming body may keep the next chunk as it is: while it holds less than BORROW_BYTES. Beyond that the
+   * chunk is copied into a block as in the other modes, up to the stream cap, and spills beyond it (`streamBack`), so
+   * a body nobody reads yet still takes in its whole stream cap.
    */
-  private async roomToBorrow(): Promise<boolean> {
-    const cap = Math.min(this.streamCap, BORROW_BYTES);
-    while (this.memoryBytes >= cap && !this.starved()) {
-      if (this.failure !== null) throw this.failure;
-      await this.room.wait();
-    }
+  private roomToBorrow(): boolean {
     if (this.failure !== null) throw this.failure;
-    return this.memoryBytes < cap;
+    return this.memoryBytes < Math.min(this.streamCap, BORROW_BYTES);
   }
 
   /**

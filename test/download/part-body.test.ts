@@ -210,4 +210,31 @@ describe('PartBody', () => {
     expect((await readAll(body, bytes.length)).equals(bytes)).toBe(true);
     await body.close();
   });
+
+  it('gives the joiner the first 4 MiB of a streamed body as the socket chunks themselves, and copies beyond them', async () => {
+    const bytes = pattern(8 * MIB);
+    const sent: Buffer[] = [];
+    const body = new PartBody(join(dir, 'borrowed.mp4'));
+    body.stream();
+    const source = Readable.from(
+      (function* chunks() {
+        for (let at = 0; at < bytes.length; at += CHUNK) {
+          const chunk = Buffer.from(bytes.subarray(at, at + CHUNK));
+          sent.push(chunk);
+          yield chunk;
+        }
+      })(),
+      { objectMode: false, highWaterMark: CHUNK },
+    );
+    await pipeline(source, body.writable(bytes.length));
+    const sentBuffers = new Set(sent.map((chunk) => chunk.buffer));
+
+    const head = await body.readViews(0, 2 * CHUNK);
+    expect(head.map((view) => view.buffer)).toEqual([sent[0]?.buffer, sent[1]?.buffer]);
+    const beyond = await body.readViews(6 * MIB, CHUNK);
+    expect(beyond.some((view) => sentBuffers.has(view.buffer as ArrayBuffer))).toBe(false);
+    expect(Buffer.concat(beyond).equals(bytes.subarray(6 * MIB, 6 * MIB + CHUNK))).toBe(true);
+    expect((await readAll(body, bytes.length)).equals(bytes)).toBe(true);
+    await body.close();
+  });
 });
