@@ -92,8 +92,11 @@ async function moveNoClobber(partPath: string, finalPath: string): Promise<void>
   await unlink(partPath);
 }
 
-/** What already sits under the output name: nothing, a regular file, or something written into in place. */
-type ExistingKind = 'none' | 'file' | 'special';
+/**
+ * What already sits under the output name: nothing, a regular file, something written into in place, or a symbolic
+ * link to nothing (replaced only with --force, as a file would be).
+ */
+type ExistingKind = 'none' | 'file' | 'special' | 'dangling';
 
 // A character device (/dev/null, /dev/full, a tty) or a FIFO is written into directly, as curl does; it is never
 // unlinked or renamed over (docs/resume-and-state.md, "Special files under -o"). A block device or socket is refused: writing an MP4 over a disk
@@ -101,8 +104,11 @@ type ExistingKind = 'none' | 'file' | 'special';
 async function existingKind(finalPath: string): Promise<ExistingKind> {
   if (!(await exists(finalPath))) return 'none';
   const info = await stat(finalPath).catch((error: unknown) => {
+    // lstat found the name but stat cannot follow it: a link whose target is missing. Not a missing directory.
+    if (errnoCode(error) === 'ENOENT') return null;
     throw toOutputError(error, finalPath);
   });
+  if (info === null) return 'dangling';
   if (info.isDirectory()) {
     throw new OutputError('E_OUTPUT_WRITE', `Output path is a directory: "${finalPath}"`, {
       hint: 'give a file name with -o',
@@ -182,6 +188,11 @@ export async function prepareOutput(
   // Writing into a device or FIFO destroys nothing, so it needs no --force (curl -o /dev/null).
   if (kind === 'special') return preparedSpecial(finalPath, await specialScratchBase(finalPath));
   if (kind === 'file' && !force) throw existsError(finalPath);
+  if (kind === 'dangling' && !force) {
+    throw new OutputError('E_OUTPUT_EXISTS', `Output path is a symbolic link to a missing file: "${finalPath}"`, {
+      hint: 'pass --force to replace the link with the file, or remove it',
+    });
+  }
   const partPath = `${finalPath}.part`;
   return {
     finalPath,

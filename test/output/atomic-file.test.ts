@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readFile, readdir, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -64,6 +64,27 @@ describe('prepareOutput', () => {
     expect((await rejection(output.commit())).code).toBe('E_OUTPUT_EXISTS');
     expect(await readFile(final, 'utf8')).toBe('someone else');
     expect(await readFile(output.partPath, 'utf8')).toBe('new');
+  });
+
+  it('refuses a symbolic link to a missing file as an existing output, not as a missing directory', async () => {
+    const final = join(dir, 'clip.mp4');
+    await symlink('gone.mp4', final);
+    const error = await rejection(prepareOutput(final));
+    expect(error.code).toBe('E_OUTPUT_EXISTS');
+    expect(error.message).toBe(`Output path is a symbolic link to a missing file: "${final}"`);
+    expect(error.hint).toBe('pass --force to replace the link with the file, or remove it');
+    expect(await readlink(final)).toBe('gone.mp4');
+  });
+
+  it('replaces a symbolic link to a missing file with force, and creates nothing at its target', async () => {
+    const final = join(dir, 'clip.mp4');
+    await symlink('gone.mp4', final);
+    const output = await prepareOutput(final, { force: true });
+    await writeFile(output.partPath, 'new');
+    await output.commit();
+    expect((await lstat(final)).isFile()).toBe(true);
+    expect(await readFile(final, 'utf8')).toBe('new');
+    expect((await readdir(dir)).sort()).toEqual(['clip.mp4']);
   });
 
   it('refuses a missing directory unless asked to create it', async () => {

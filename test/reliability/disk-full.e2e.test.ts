@@ -77,6 +77,8 @@ describe.skipIf(!canMount)('a full disk (tmpfs)', () => {
         full.result.stderr.split('\n').filter((line) => line.startsWith('kvs-clip: ')),
         context,
       ).toHaveLength(1);
+      // The same words as every other local write failure, wherever the disk filled (part, journal, tables).
+      expect(full.result.stderr, context).toContain('no space left on device (ENOSPC)');
       expect(names, context).not.toContain(OUTPUT);
       // Either nothing is left, or what is left is a resumable set (manifest + .part), never a stray part alone.
       if (names.length > 0) expect(names, context).toContain(`${OUTPUT}.kvsclip.json`);
