@@ -11,7 +11,7 @@ import { open, stat } from 'node:fs/promises';
 import { OutputError } from '../errors/output-error.js';
 import { s3Sdk } from './load-sdk.js';
 import { objectExistsError, objectHeaders, sendOptions, type S3ObjectSettings } from './object-headers.js';
-import { isNoSuchUpload, isPreconditionFailed, mapS3Error } from './map-s3-error.js';
+import { isNoSuchUpload, isPreconditionFailed, mapS3Error, missingBucketError } from './map-s3-error.js';
 import { planUpload, type UploadPart } from './plan-upload-parts.js';
 import { formatS3Uri } from './s3-uri.js';
 import { signWithPayloadSha256 } from './signed-payload.js';
@@ -94,10 +94,27 @@ export async function objectExists(
   } catch (error) {
     const name = (error as { name?: unknown }).name;
     const status = (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode;
-    if (name === 'NotFound' || name === 'NoSuchKey') return false;
     // HEAD has no body: a missing bucket comes back as a bare 404 too; tell it apart by asking for the bucket.
-    if (status === 404) return false;
+    if (name === 'NotFound' || name === 'NoSuchKey' || status === 404) {
+      await assertBucketExists(client, target.bucket, signal);
+      return false;
+    }
     throw mapS3Error(error, { action: 's3:GetObject', ...target });
+  }
+}
+
+/**
+ * HeadBucket after an object's 404, so a missing bucket is exit 7 naming it before anything is downloaded rather
+ * than at the first upload. Any other answer (a 403 without s3:ListBucket, say) leaves it to the upload to tell.
+ */
+async function assertBucketExists(client: S3Client, bucket: string, signal?: AbortSignal): Promise<void> {
+  const { HeadBucketCommand } = s3Sdk();
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucket }), signal === undefined ? {} : { abortSignal: signal });
+  } catch (error) {
+    const name = (error as { name?: unknown }).name;
+    const status = (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode;
+    if (name === 'NotFound' || name === 'NoSuchBucket' || status === 404) throw missingBucketError(bucket, error);
   }
 }
 

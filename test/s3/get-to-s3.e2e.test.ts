@@ -140,13 +140,32 @@ describe('get -o s3://', () => {
     expect((await runCli([...args, '--force'], { cwd: dir, env: env() })).code).toBe(0);
   });
 
-  it('exits 7 naming a missing bucket', async () => {
+  it('exits 7 naming a missing bucket before the first GetClip, leaving no scratch folder', async () => {
     const result = await runCli(['get', 'demo', '--local', ...WINDOW, '-o', 's3://no-such-bucket/x.mp4'], {
       cwd: dir,
       env: env(),
     });
     expect(result.code).toBe(7);
     expect(result.stderr).toContain('"no-such-bucket"');
+    expect(result.stderr).not.toContain('downloaded');
+    expect(await findFiles(join(dir, 'staging'), '.kvsclip.json')).toEqual([]);
+  });
+
+  it('exits 2 without a retry hint when S3 refuses a setting (an unknown storage class)', async () => {
+    const args = ['get', 'demo', '--local', ...WINDOW, '-o', 's3://bkt/class/x.mp4'];
+    const result = await runCli([...args, '--s3-storage-class', 'NO_SUCH_CLASS'], { cwd: dir, env: env() });
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain('S3 refused s3:PutObject on s3://bkt/class/x.mp4: InvalidStorageClass (HTTP 400)');
+    expect(result.stderr).toContain('hint: Check the --s3-* flags');
+  });
+
+  it('says what the socket said and points at the S3 endpoint when nothing listens there (exit 5)', async () => {
+    const args = ['get', 'demo', '--local', ...WINDOW, '-o', 's3://bkt/refused/x.mp4'];
+    const result = await runCli(args, { cwd: dir, env: env({ AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:1' }) });
+    expect(result.code, result.stderr).toBe(5);
+    expect(result.stderr).toContain('kvs-clip: S3 s3:GetObject on s3://bkt/refused/x.mp4 failed: connection refused');
+    expect(result.stderr).toContain('check --s3-endpoint-url / AWS_ENDPOINT_URL_S3');
+    expect(result.stderr).not.toContain('kvs-clip emulator');
   });
 
   it('writes one object per part with --split', async () => {

@@ -29,10 +29,12 @@ export function refineFailure(error: KvsClipError, argv: readonly string[]): Kvs
   const code = error.code === 'E_THROTTLED' ? 'E_THROTTLED' : 'E_REMOTE';
   const refused = refusedLoopback(error);
   if (refused !== undefined) {
-    return new RemoteError(code, error.message, {
-      cause: error,
-      hint: `Nothing listens on ${refused.address}:${refused.port}: start one with \`kvs-clip emulator --port ${refused.port}\`, or use --local`,
-    });
+    // An S3 request's failure (src/s3/map-s3-error.ts) names its S3 action: the endpoint is S3's, not the emulator's.
+    const where = `Nothing listens on ${refused.address}:${refused.port}`;
+    const hint = error.message.startsWith('S3 s3:')
+      ? `${where}: start the S3-compatible server, or check --s3-endpoint-url / AWS_ENDPOINT_URL_S3`
+      : `${where}: start one with \`kvs-clip emulator --port ${refused.port}\`, or use --local`;
+    return new RemoteError(code, error.message, { cause: error, hint });
   }
   const timeout = describeTimeout(error);
   if (timeout === undefined || !error.message.includes('TimeoutError')) return error;
