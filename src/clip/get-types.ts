@@ -86,6 +86,8 @@ export type DownloadOptions = {
 export type CronOptions = {
   /** The state file. */
   readonly state: string;
+  /** How messages name the state, when `state` is a working copy: the `s3://` URI of `--state s3://…`. */
+  readonly label?: string;
   /** The newest time left for the next run. */
   readonly settleMs: number;
 };

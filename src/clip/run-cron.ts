@@ -68,7 +68,7 @@ async function archiveWindow(state: CronState | undefined, store: CronStore, run
   const { window, align, firstRun } = cronWindow(options, state, {
     nowMs: deps.nowMs(),
     settleMs,
-    statePath: store.path,
+    statePath: options.cron?.label ?? store.path,
   });
   const cursorMs = state?.cursorMs ?? window.startMs;
   if (window.endMs <= window.startMs) return emptyCronResult(run, window, align, cursorMs);
@@ -82,7 +82,7 @@ async function archiveWindow(state: CronState | undefined, store: CronStore, run
     deps.emit({
       type: 'warning',
       code: 'state-created',
-      message: `Started the archive state ${store.path} at ${formatInstant(window.startMs)}`,
+      message: `Started the archive state ${options.cron?.label ?? store.path} at ${formatInstant(window.startMs)}`,
     });
   return { ...outcome.result, stateCursorMs: next.cursorMs };
 }

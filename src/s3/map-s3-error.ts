@@ -54,6 +54,11 @@ export function isPreconditionFailed(error: unknown): boolean {
   return name === 'PreconditionFailed' || status === 412;
 }
 
+/** The error's name, or its HTTP status when it has none (an answer to HEAD has no body: the SDK says "Unknown"). */
+function answerOf(name: string, status: number | undefined): string {
+  return name === '' || name === 'Unknown' ? `HTTP ${String(status)}` : name;
+}
+
 /** Exit 7 naming a bucket that does not exist. */
 export function missingBucketError(bucket: string, cause: unknown): OutputError {
   return new OutputError('E_OUTPUT_WRITE', `S3 bucket "${bucket}" does not exist`, {
@@ -72,7 +77,7 @@ export function mapS3Error(error: unknown, context: { action: S3Action; bucket: 
   const where = context.key === undefined ? `s3://${context.bucket}` : `s3://${context.bucket}/${context.key}`;
   if (name === 'NoSuchBucket') return missingBucketError(context.bucket, error);
   if (AUTH_NAMES.has(name) || status === 403)
-    return new AuthError('E_AUTH', `Access denied: ${context.action} on ${where} (${name || status})`, {
+    return new AuthError('E_AUTH', `Access denied: ${context.action} on ${where} (${answerOf(name, status)})`, {
       cause: error,
       hint: `Allow ${context.action} on arn:aws:s3:::${context.bucket}/* for these credentials (see README, S3).`,
     });

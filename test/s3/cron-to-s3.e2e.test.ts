@@ -80,6 +80,17 @@ afterAll(async () => {
 afterEach(() => killSpawnedClis());
 
 describe('get --state s3:// from fresh containers', () => {
+  it('names the state by its s3:// URI when a first run starts it, not by the local working copy', async () => {
+    const container = join(root, 'container-label');
+    await mkdir(container);
+    const args = ['get', 'demo', '--endpoint-url', emulator.url, '--since', '5m', '--state', 's3://bkt/label.json'];
+    args.push('-o', 's3://bkt/label/{stream}/{start:%Y%m%dT%H%M%SZ}.mp4');
+    const result = await runCli(args, { cwd: container, env: s3CliEnv(s3, container, { KVS_CLIP_NOW: iso(END_MS) }) });
+    await rm(container, { recursive: true, force: true });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/^Started the archive state s3:\/\/bkt\/label\.json at /m);
+  });
+
   it('two consecutive runs cover the stream exactly once by fragment number, and an owed --exec survives in the S3 state', async () => {
     const args = [
       'get',

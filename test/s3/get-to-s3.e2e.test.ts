@@ -151,6 +151,22 @@ describe('get -o s3://', () => {
     expect(await findFiles(join(dir, 'staging'), '.kvsclip.json')).toEqual([]);
   });
 
+  it('exits 4 naming s3:GetObject and the HTTP status when the exists check is denied, before the first GetClip', async () => {
+    const args = ['get', 'demo', '--local', ...WINDOW, '-o', 's3://bkt/denied/x.mp4'];
+    const result = await runCli(args, { cwd: dir, env: env({ AWS_ACCESS_KEY_ID: 'NOT-S3RVER' }) });
+    expect(result.code, result.stderr).toBe(4);
+    expect(result.stderr).toContain('kvs-clip: Access denied: s3:GetObject on s3://bkt/denied/x.mp4 (HTTP 403)');
+    expect(result.stderr).not.toContain('downloaded');
+  });
+
+  it('refuses --s3-kms-key-id without --s3-sse aws:kms (exit 2) before any request', async () => {
+    const args = ['get', 'demo', '--local', ...WINDOW, '-o', 's3://bkt/kms/x.mp4', '--s3-kms-key-id', 'alias/k'];
+    const result = await runCli(args, { cwd: dir, env: env() });
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain('kvs-clip: --s3-kms-key-id needs --s3-sse aws:kms');
+    expect(s3.requests).toEqual([]);
+  });
+
   it('exits 2 without a retry hint when S3 refuses a setting (an unknown storage class)', async () => {
     const args = ['get', 'demo', '--local', ...WINDOW, '-o', 's3://bkt/class/x.mp4'];
     const result = await runCli([...args, '--s3-storage-class', 'NO_SUCH_CLASS'], { cwd: dir, env: env() });

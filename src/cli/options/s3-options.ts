@@ -1,4 +1,5 @@
 import { Option, type Command, type OptionValues } from 'commander';
+import { UsageError } from '../../errors/usage-error.js';
 import type { CliIo } from '../io.js';
 import { choiceOption, stringOption } from './option-values.js';
 
@@ -38,6 +39,11 @@ export function readS3Options(values: OptionValues, io: CliIo): S3Options {
   const sse =
     stringOption(values, 's3Sse') === undefined ? undefined : choiceOption(values, 's3Sse', S3_SSE_MODES, 'AES256');
   const kmsKeyId = stringOption(values, 's3KmsKeyId');
+  // S3 refuses a KMS key id without aws:kms encryption (HTTP 400, after the download): say so before it.
+  if (kmsKeyId !== undefined && sse !== 'aws:kms')
+    throw new UsageError('E_USAGE', '--s3-kms-key-id needs --s3-sse aws:kms', {
+      hint: "Add --s3-sse aws:kms (the key encrypts the object with SSE-KMS), or drop --s3-kms-key-id",
+    });
   const acl = stringOption(values, 's3Acl');
   const skipSha256 = values['s3Sha256'] === false;
   return {

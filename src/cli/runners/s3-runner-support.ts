@@ -56,7 +56,7 @@ export function remoteState(options: GetOptions, staging: string): RemoteState |
 /** The options with `--state s3://…` replaced by its local working copy (unchanged without a remote state). */
 export function withLocalState(options: GetOptions, state: RemoteState | null): GetOptions {
   if (state === null || options.cron === undefined) return options;
-  return { ...options, cron: { ...options.cron, state: state.localPath } };
+  return { ...options, cron: { ...options.cron, state: state.localPath, label: options.cron.state } };
 }
 
 /** Copies the state object (if any) into staging, where runGet reads and commits it as a local state file. */
