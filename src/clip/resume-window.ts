@@ -7,32 +7,35 @@ import type { EventSink } from '../download/events.js';
 import type { GetOptions } from './get-types.js';
 import { outputName } from './output-name.js';
 import { askedRequestOf, type AskedRequest } from './asked-request.js';
+import { formatS3Uri, isS3Uri, parseS3Uri, renderS3Key } from '../s3/s3-uri.js';
+import type { ObjectStore } from './targets/object-store.js';
+import { objectScratchBase } from './targets/s3-object.js';
 
 /**
  * The window to fetch when the output's resume manifest holds an interrupted download of this very request: that
  * run's resolved window, so `--since 3h` means what it meant then (announced on stderr). Null when there is nothing
- * to continue: `--no-continue`, an output that is not one joined file with a fixed name, no manifest, or one
+ * to continue: `--no-continue`, an output that is not one joined file or object with a fixed name, no manifest, or one
  * written before requests were recorded (downloadAndJoin then checks it as before). Throws UsageError `E_USAGE`
  * when the manifest is for another request, naming both and the ways out.
  */
 export async function resumableWindow(
   options: GetOptions,
-  context: { cwd: string; emit: EventSink },
+  context: { cwd: string; emit: EventSink; objectStore?: ObjectStore | undefined },
 ): Promise<TimeRange | null> {
   const { output, download } = options;
   if (!download.continue || options.cron !== undefined || download.dryRun) return null;
   if (output.path === '-' || output.split || output.gaps === 'split') return null;
-  const finalPath = fixedOutputName(options, context.cwd);
-  if (finalPath === null || !(await isRegularFileOrMissing(finalPath))) return null;
-  const manifestPath = manifestPathFor(finalPath);
-  const found = await storedRequest(manifestPath);
+  const found = await fixedOutputManifest(options, context);
   if (found === null) return null;
+  const { finalPath, manifestPath } = found;
+  const stored = await storedRequest(manifestPath);
+  if (stored === null) return null;
   const asked = askedRequestOf(options);
-  const differences = requestDifferences(found.request, asked);
+  const differences = requestDifferences(stored.request, asked);
   if (differences.length > 0) {
     throw new UsageError(
       'E_USAGE',
-      `${manifestPath} holds an unfinished download of ${found.request.stream} ${describeTime(found.request)} (${describeSpan(found.window)}); this run asks for ${differences.join(', ')}`,
+      `${manifestPath} holds an unfinished download of ${stored.request.stream} ${describeTime(stored.request)} (${describeSpan(stored.window)}); this run asks for ${differences.join(', ')}`,
       {
         hint: `Rerun the interrupted command to finish it, or pass --no-continue to discard it and start over (or delete ${manifestPath})`,
       },
@@ -41,17 +44,38 @@ export async function resumableWindow(
   context.emit({
     type: 'warning',
     code: 'resume-window',
-    message: `Continuing the interrupted download into ${finalPath}: ${describeTime(asked)} as resolved then, ${describeSpan(found.window)} (pass --no-continue for a fresh window)`,
+    message: `Continuing the interrupted download into ${finalPath}: ${describeTime(asked)} as resolved then, ${describeSpan(stored.window)} (pass --no-continue for a fresh window)`,
   });
-  return found.window;
+  return stored.window;
 }
 
-/** The single output's path when the template does not depend on the window, else null. */
-function fixedOutputName(options: GetOptions, cwd: string): string | null {
+const ONE_WINDOW: TimeRange = { startMs: 0, endMs: 1000 };
+const OTHER_WINDOW: TimeRange = { startMs: 1_700_000_000_000, endMs: 1_700_086_400_000 };
+
+/**
+ * The single output (a path or an `s3://` URI) and its resume manifest when the template does not depend on the
+ * window, else null. An S3 object's manifest lives in its scratch folder (docs/s3.md, "Resume"), not beside it.
+ */
+async function fixedOutputManifest(
+  options: GetOptions,
+  context: { cwd: string; objectStore?: ObjectStore | undefined },
+): Promise<{ finalPath: string; manifestPath: string } | null> {
   const request = { ...options.output, stream: options.stream, selector: options.time.selector };
-  const one = outputName(request, { startMs: 0, endMs: 1000 }, cwd);
-  const other = outputName(request, { startMs: 1_700_000_000_000, endMs: 1_700_086_400_000 }, cwd);
-  return one === other ? one : null;
+  if (request.path !== undefined && isS3Uri(request.path)) {
+    if (context.objectStore === undefined) return null;
+    const destination = parseS3Uri(request.path);
+    const fields = { stream: request.stream, selector: request.selector };
+    const key = renderS3Key(destination, { ...fields, ...ONE_WINDOW });
+    if (key !== renderS3Key(destination, { ...fields, ...OTHER_WINDOW })) return null;
+    const scratchDir = context.objectStore.scratchDirFor({ bucket: destination.bucket, key });
+    return {
+      finalPath: formatS3Uri(destination.bucket, key),
+      manifestPath: manifestPathFor(objectScratchBase(scratchDir)),
+    };
+  }
+  const one = outputName(request, ONE_WINDOW, context.cwd);
+  if (one !== outputName(request, OTHER_WINDOW, context.cwd) || !(await isRegularFileOrMissing(one))) return null;
+  return { finalPath: one, manifestPath: manifestPathFor(one) };
 }
 
 async function isRegularFileOrMissing(path: string): Promise<boolean> {

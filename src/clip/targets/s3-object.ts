@@ -112,6 +112,11 @@ export async function uploadJoinedObject(
  */
 const HEAD_BODY_MEMORY_BYTES = 4 * 1024 * 1024;
 
+/** Base name of an object's head (`.part`) and resume manifest (`.kvsclip.json`) in its scratch folder. */
+export function objectScratchBase(scratchDir: string): string {
+  return join(scratchDir, 'object');
+}
+
 type Upload = JoinedObject & { readonly scratchDir: string; readonly resume: boolean };
 
 /** downloadAndJoin with the object's sink as the joiner's output; the head file stands in for the `.part`. */
@@ -121,13 +126,14 @@ async function uploadJoin(
   store: ObjectStore,
   upload: Upload,
 ): Promise<DownloadAndJoinResult> {
-  const headPath = join(upload.scratchDir, 'object.part');
+  const scratchBase = objectScratchBase(upload.scratchDir);
+  const headPath = `${scratchBase}.part`;
   let sink: ObjectSink | null = null;
   const prepared: PreparedOutput = {
     // downloadAndJoin gives the committed file a plain mode: here that is the head file, removed afterwards.
     finalPath: headPath,
     partPath: headPath,
-    scratchBase: join(upload.scratchDir, 'object'),
+    scratchBase,
     commit: async () => {
       if (sink === null) throw new InternalError('S3 upload committed before its sink was opened');
       store.stored.push(await sink.commit());
