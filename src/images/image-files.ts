@@ -1,6 +1,6 @@
-import { open, stat } from 'node:fs/promises';
+import { lstat, open, stat } from 'node:fs/promises';
 import { OutputError } from '../errors/output-error.js';
-import { prepareOutput } from '../output/atomic-file.js';
+import { danglingLinkError, prepareOutput } from '../output/atomic-file.js';
 import { renderTemplate, templateHasField } from '../output/template.js';
 import { toOutputError } from '../output/to-output-error.js';
 import { UsageError } from '../errors/usage-error.js';
@@ -49,8 +49,14 @@ export async function checkImageNames(names: Iterable<string>, options: { force:
       });
     }
     previous = name;
-    const info = await stat(name).catch(() => undefined);
-    if (info === undefined) continue;
+    // lstat first: a symbolic link to a missing file is an existing name too, refused here and not after the calls.
+    const link = await lstat(name).catch(() => undefined);
+    if (link === undefined) continue;
+    const info = link.isSymbolicLink() ? await stat(name).catch(() => undefined) : link;
+    if (info === undefined) {
+      if (!options.force) throw danglingLinkError(name);
+      continue;
+    }
     if (info.isDirectory()) throw new OutputError('E_OUTPUT_WRITE', `Output path is a directory: "${name}"`);
     if (info.isFile() && !options.force) {
       throw new OutputError('E_OUTPUT_EXISTS', `Output file already exists: "${name}"`, {
@@ -65,7 +71,7 @@ export async function checkImageNames(names: Iterable<string>, options: { force:
  * interrupted run leaves no partial picture under a final name. Throws OutputError E_OUTPUT_EXISTS / E_OUTPUT_WRITE.
  */
 export async function writeImageFile(name: string, bytes: Uint8Array, options: { force: boolean }): Promise<void> {
-  const output = await prepareOutput(name, { force: options.force, mkdir: true });
+  const output = await prepareOutput(name, { force: options.force, mkdir: true, skipExisting: 'not-offered' });
   try {
     const handle = await open(output.partPath, 'w', 0o644);
     try {

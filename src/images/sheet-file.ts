@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, rm, stat, type FileHandle } from 'node:fs/promises';
+import { lstat, open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { OutputError } from '../errors/output-error.js';
 import { makeDirectories } from '../output/make-directories.js';
-import { prepareOutput } from '../output/atomic-file.js';
+import { danglingLinkError, prepareOutput } from '../output/atomic-file.js';
 import { toOutputError } from '../output/to-output-error.js';
 import { sheetEnd, sheetStart, sheetTile, type SheetHeader, type SheetTile } from './contact-sheet.js';
 
@@ -19,8 +19,14 @@ export type SheetFile = {
 
 /** Refuses an existing sheet (OutputError E_OUTPUT_EXISTS unless `force`) or a directory, before any call. */
 export async function checkSheetName(path: string, options: { force: boolean }): Promise<void> {
-  const info = await stat(path).catch(() => undefined);
-  if (info === undefined) return;
+  // lstat first: a symbolic link to a missing file is an existing name too, refused here and not after the calls.
+  const link = await lstat(path).catch(() => undefined);
+  if (link === undefined) return;
+  const info = link.isSymbolicLink() ? await stat(path).catch(() => undefined) : link;
+  if (info === undefined) {
+    if (!options.force) throw danglingLinkError(path);
+    return;
+  }
   if (info.isDirectory()) throw new OutputError('E_OUTPUT_WRITE', `Output path is a directory: "${path}"`);
   if (info.isFile() && !options.force) {
     throw new OutputError('E_OUTPUT_EXISTS', `Output file already exists: "${path}"`, {
@@ -58,7 +64,7 @@ export async function openSheetFile(
     },
     async commit(header) {
       await tiles.close();
-      const output = await prepareOutput(path, { force: context.force, mkdir: true });
+      const output = await prepareOutput(path, { force: context.force, mkdir: true, skipExisting: 'not-offered' });
       try {
         const page = await open(output.partPath, 'w', 0o644);
         try {

@@ -32,9 +32,17 @@ function errnoCode(error: unknown): unknown {
   return error instanceof Error && 'code' in error ? error.code : undefined;
 }
 
-function existsError(finalPath: string): OutputError {
+// join and images have no --skip-existing, so their hint names --force only.
+function existsError(finalPath: string, canSkip = true): OutputError {
   return new OutputError('E_OUTPUT_EXISTS', `Output file already exists: "${finalPath}"`, {
-    hint: 'pass --force to overwrite or --skip-existing',
+    hint: canSkip ? 'pass --force to overwrite or --skip-existing' : 'pass --force to overwrite',
+  });
+}
+
+/** A symbolic link to a missing file under an output name: an existing output, replaced only with --force. */
+export function danglingLinkError(path: string): OutputError {
+  return new OutputError('E_OUTPUT_EXISTS', `Output path is a symbolic link to a missing file: "${path}"`, {
+    hint: 'pass --force to replace the link with the file, or remove it',
   });
 }
 
@@ -77,15 +85,15 @@ async function syncFile(path: string): Promise<void> {
 
 // link() fails with EEXIST instead of replacing, which makes "no overwrite without --force" race-free. File
 // systems without hard links (some FUSE, FAT, SMB mounts) fall back to check-then-rename.
-async function moveNoClobber(partPath: string, finalPath: string): Promise<void> {
+async function moveNoClobber(partPath: string, finalPath: string, canSkip: boolean): Promise<void> {
   try {
     await link(partPath, finalPath);
   } catch (error) {
     const code = errnoCode(error);
-    if (code === 'EEXIST') throw existsError(finalPath);
+    if (code === 'EEXIST') throw existsError(finalPath, canSkip);
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EXDEV' && code !== 'EMLINK')
       throw error;
-    if (await exists(finalPath)) throw existsError(finalPath);
+    if (await exists(finalPath)) throw existsError(finalPath, canSkip);
     await rename(partPath, finalPath);
     return;
   }
@@ -172,27 +180,25 @@ function preparedSpecial(finalPath: string, scratchBase: string): PreparedOutput
 
 /**
  * Checks and prepares an output file before any download (docs/resume-and-state.md, "Output files"): refuses an
- * existing `finalPath` unless `force` (OutputError `E_OUTPUT_EXISTS`, hint --force/--skip-existing), and a missing
+ * existing `finalPath` unless `force` (OutputError `E_OUTPUT_EXISTS`, hint --force/--skip-existing, or --force only
+ * when the command has no --skip-existing: `skipExisting: 'not-offered'`), and a missing
  * parent directory unless `mkdir` creates it (OutputError `E_OUTPUT_WRITE`). Returns the `.part` path to write and the
  * commit/discard steps; it does not create the part file (the writer does, or truncates it on resume). Errors from the
  * file system become OutputError `E_OUTPUT_WRITE` with the path.
  */
 export async function prepareOutput(
   finalPath: string,
-  options: { force?: boolean; mkdir?: boolean } = {},
+  options: { force?: boolean; mkdir?: boolean; skipExisting?: 'offered' | 'not-offered' } = {},
 ): Promise<PreparedOutput> {
   const force = options.force === true;
+  const canSkip = options.skipExisting !== 'not-offered';
   const directory = dirname(resolve(finalPath));
   await ensureDirectory(directory, options.mkdir === true);
   const kind = await existingKind(finalPath);
   // Writing into a device or FIFO destroys nothing, so it needs no --force (curl -o /dev/null).
   if (kind === 'special') return preparedSpecial(finalPath, await specialScratchBase(finalPath));
-  if (kind === 'file' && !force) throw existsError(finalPath);
-  if (kind === 'dangling' && !force) {
-    throw new OutputError('E_OUTPUT_EXISTS', `Output path is a symbolic link to a missing file: "${finalPath}"`, {
-      hint: 'pass --force to replace the link with the file, or remove it',
-    });
-  }
+  if (kind === 'file' && !force) throw existsError(finalPath, canSkip);
+  if (kind === 'dangling' && !force) throw danglingLinkError(finalPath);
   const partPath = `${finalPath}.part`;
   return {
     finalPath,
@@ -204,7 +210,7 @@ export async function prepareOutput(
         // Something other than a regular file may have appeared under the name since prepare: never replace it.
         if ((await existingKind(finalPath)) === 'special') return await copyIntoSpecial(partPath, finalPath);
         if (force) await rename(partPath, finalPath);
-        else await moveNoClobber(partPath, finalPath);
+        else await moveNoClobber(partPath, finalPath, canSkip);
         await fsyncDirectory(directory);
       } catch (error) {
         throw toOutputError(error, finalPath);

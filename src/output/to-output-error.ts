@@ -28,6 +28,11 @@ function errnoCode(error: unknown): string | undefined {
   return typeof error.code === 'string' ? error.code : undefined;
 }
 
+/** An errno in words with its code, `no space left on device (ENOSPC)`; unknown codes read `file system error`. */
+export function describeLocalError(code: string): string {
+  return `${LOCAL_ERRORS[code]?.words ?? 'file system error'} (${code})`;
+}
+
 /**
  * Turns a failed local file operation into OutputError `E_OUTPUT_WRITE` (exit 7) naming the path and the errno
  * (`Could not write "out.mp4": no space left on device (ENOSPC)`), with the original in `cause`. kvs-clip errors
@@ -39,7 +44,7 @@ export function toOutputError(error: unknown, path: string): Error {
   const code = errnoCode(error);
   if (code === undefined) return error instanceof Error ? error : new Error(String(error));
   const known = LOCAL_ERRORS[code];
-  const message = `Could not write "${path}": ${known?.words ?? 'file system error'} (${code})`;
+  const message = `Could not write "${path}": ${describeLocalError(code)}`;
   return new OutputError(
     'E_OUTPUT_WRITE',
     message,

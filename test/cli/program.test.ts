@@ -420,6 +420,23 @@ describe('other commands', () => {
     expect([io.out(), io.err()]).toEqual(['', '']);
   });
 
+  it('prints no empty or false defaults in any help text (commander shows `(default: [])` for a given default)', async () => {
+    for (const command of [
+      'get',
+      'list',
+      'images',
+      'streams',
+      'join',
+      'inspect',
+      'archive',
+      'completion',
+      'emulator',
+    ]) {
+      const help = (await run([command, '--help'])).io.out();
+      expect(help, command).not.toMatch(/\(default: (\[\]|false)\)/);
+    }
+  });
+
   it('hides __complete from help', async () => {
     expect((await run(['--help'])).io.out()).not.toContain('__complete');
   });

@@ -64,3 +64,25 @@ describe('get -o naming a symbolic link to a missing file', () => {
     expect(await ffmpegReadErrors(join(dir, 'clip.mp4'))).toEqual([]);
   });
 });
+
+describe('images naming a symbolic link to a missing file', () => {
+  itMedia('refuses it as a picture or as the --sheet before any GetImages call, and writes nothing', async () => {
+    const { dir, env } = setup('symlink-images');
+    symlinkSync('gone.html', join(dir, 'sheet.html'));
+    symlinkSync('gone.jpg', join(dir, 'shot_01.jpg'));
+    const before = snapshotTree(dir);
+    for (const [line, name] of [
+      [`-o 'pic_{index:02}.jpg' --sheet sheet.html`, 'sheet.html'],
+      [`-o 'shot_{index:02}.jpg'`, 'shot_01.jpg'],
+    ] as const) {
+      const r = await runShell(`$K images ${STREAM} ${R} --endpoint-url ${emu.url} --every 20s ${line}`, {
+        cwd: dir,
+        env,
+      });
+      expect(r.code, r.stderr).toBe(7);
+      expect(r.stderr).toContain(`kvs-clip: Output path is a symbolic link to a missing file: "${name}"`);
+      expect(stderrProblems(r.stderr.slice(r.stderr.indexOf('kvs-clip: ')))).toEqual([]);
+    }
+    expect(treeChanges(before, snapshotTree(dir))).toEqual([]);
+  });
+});

@@ -34,16 +34,16 @@ type ConfigFile = {
 type EmulatorFlags = {
   host: string;
   port: number;
-  stream: string[];
+  stream?: string[];
   config?: string;
   clipLayout?: ClipLayout;
   clipShape?: ClipShape;
   seed?: number;
   quotas: boolean;
   auth: boolean;
-  strictAuth: boolean;
-  json: boolean;
-  chunked: boolean;
+  strictAuth?: boolean;
+  json?: boolean;
+  chunked?: boolean;
   logFile?: string;
   maxClipFragments?: number;
   maxClipBytes?: number;
@@ -63,7 +63,6 @@ export function emulatorCommand(io: CliIo): Command {
       '--stream <spec>',
       'a stream to serve (repeatable; default: "demo", H.264+AAC, 2 s fragments, last 48 h)',
       collect,
-      [],
     )
     .option('--config <file>', 'JSON file with streams, faults, quotas, caps, clipLayout, seed')
     .addOption(
@@ -84,13 +83,12 @@ export function emulatorCommand(io: CliIo): Command {
     .option(
       '--strict-auth',
       "accept only the emulator's own access key (default: any key, checked for scope and clock; its own verified)",
-      false,
     )
-    .option('--chunked', 'send GetClip bodies with chunked transfer encoding instead of Content-Length', false)
+    .option('--chunked', 'send GetClip bodies with chunked transfer encoding instead of Content-Length')
     .option('--max-clip-fragments <n>', 'GetClip fragment cap (AWS: 200)', integerParser(1, 100_000))
     .option('--max-clip-bytes <n>', 'GetClip byte cap (AWS: 100000000)', integerParser(1, Number.MAX_SAFE_INTEGER))
     .option('--log-file <file>', 'append every request as a JSON line to this file')
-    .option('--json', 'print one machine-readable line (url, region, credentials, streams) on stdout', false)
+    .option('--json', 'print one machine-readable line (url, region, credentials, streams) on stdout')
     .addHelpText(
       'after',
       `\nStream specs (--stream):\n${STREAM_SPEC_GRAMMAR.replace(/^/gm, '  ')}\n\nExamples:\n  kvs-clip emulator\n  kvs-clip emulator --stream cam1=h264_aac,span=48h,gap=10:00-10:05,skew=11s --stream big=h265,bitrate=20x\n  kvs-clip emulator --stream mine=./video.mp4 --no-auth --json\n\nCredentials: any access key works unless --strict-auth; the emulator's own (verified) are\n  AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey}\nRegion: us-east-1. Set both AWS_REGION (SDK v3, kvs-clip) and AWS_DEFAULT_REGION (boto3, AWS CLI), e.g.\n  AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 aws kinesisvideo list-streams --endpoint-url http://127.0.0.1:4567`,
@@ -118,7 +116,7 @@ export function emulatorCommand(io: CliIo): Command {
         mediaType: s.description.mediaType,
         retentionHours: s.description.retentionHours,
       }));
-      if (flags.json) {
+      if (flags.json === true) {
         io.stdout.write(
           `${JSON.stringify({ url: emulator.url, region: emulator.region, credentials: emulator.credentials ?? null, authMode: emulator.authMode, streams })}\n`,
         );
@@ -173,7 +171,8 @@ function banner(
   ].join('\n');
 }
 
-function collect(value: string, previous: string[]): string[] {
+// No default value given to commander for this and the boolean flags: help would print `(default: [])`.
+function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
@@ -182,7 +181,7 @@ async function emulatorOptions(flags: EmulatorFlags, io: CliIo): Promise<Emulato
   // Keep the clock running from io.now() (which honours KVS_CLIP_NOW) so quotas and retention move on.
   const offsetMs = io.now() - Date.now();
   const now = (): number => Date.now() + offsetMs;
-  const specs = [...(config.streams ?? []), ...flags.stream].flatMap((spec) => {
+  const specs = [...(config.streams ?? []), ...(flags.stream ?? [])].flatMap((spec) => {
     if (typeof spec !== 'string') return [spec];
     try {
       return parseStreamFleetSpec(spec);
@@ -206,13 +205,13 @@ async function emulatorOptions(flags: EmulatorFlags, io: CliIo): Promise<Emulato
     port: flags.port,
     now,
     seed: flags.seed ?? config.seed ?? 1,
-    ...(flags.auth ? (flags.strictAuth ? { auth: { strict: true } } : {}) : { auth: false as const }),
+    ...(flags.auth ? (flags.strictAuth === true ? { auth: { strict: true } } : {}) : { auth: false as const }),
     quotas: flags.quotas ? (config.quotas ?? {}) : false,
     faults: config.faults ?? [],
     caps,
     clipLayout: flags.clipLayout ?? config.clipLayout ?? 'moov-first',
     clipShape: flags.clipShape ?? config.clipShape ?? 'aws',
-    chunked: flags.chunked || (config.chunked ?? false),
+    chunked: flags.chunked === true || (config.chunked ?? false),
     ...(config.cpdChangeError === undefined ? {} : { cpdChangeError: config.cpdChangeError }),
     ...(config.listFragmentsPageSize === undefined ? {} : { listFragmentsPageSize: config.listFragmentsPageSize }),
     ...(flags.logFile === undefined ? {} : { logFile: flags.logFile }),

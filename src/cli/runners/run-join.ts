@@ -46,7 +46,11 @@ async function joinAndReport(options: JoinOptions, io: CliIo, report: JoinRender
   } else if (options.output === '-') {
     summary = await joinFiles(options.inputs, io.stdout, { ...layout, format: 'fragmented' });
   } else {
-    const prepared = await prepareOutput(options.output, { force: options.force, mkdir: options.mkdir });
+    const prepared = await prepareOutput(options.output, {
+      force: options.force,
+      mkdir: options.mkdir,
+      skipExisting: 'not-offered',
+    });
     if (options.splitOnChange) {
       summary = await joinFiles(options.inputs, options.output, { ...layout, splitOnChange: true });
     } else {

@@ -3,6 +3,7 @@
  * quits, a closed stdout) into `OutputError('E_OUTPUT_WRITE')`. Never ends the stream: the caller owns it.
  */
 import { OutputError } from '../../errors/output-error.js';
+import { describeLocalError } from '../../output/to-output-error.js';
 
 export type Sink = { readonly write: (bytes: Uint8Array) => Promise<void>; readonly close: () => Promise<void> };
 
@@ -11,7 +12,9 @@ export function streamSink(stream: NodeJS.WritableStream): Sink {
   let failure: Error | null = null;
   const onError = (cause: unknown): void => {
     const code = cause instanceof Error && 'code' in cause && typeof cause.code === 'string' ? cause.code : 'error';
-    failure = new OutputError('E_OUTPUT_WRITE', `Cannot write the output stream: ${code}`, { cause });
+    // The words README promises for `-o - > /dev/full`: `Could not write to stdout: no space left on device (ENOSPC)`.
+    const where = stream === process.stdout ? 'stdout' : 'the output stream';
+    failure = new OutputError('E_OUTPUT_WRITE', `Could not write to ${where}: ${describeLocalError(code)}`, { cause });
   };
   stream.on('error', onError);
   return {
