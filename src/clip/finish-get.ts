@@ -7,11 +7,14 @@ import { postStepsOf } from './post-steps/post-steps-of.js';
 import { owedSteps, runPostSteps } from './post-steps/run-post-steps.js';
 import type { WindowHooks, WindowOutcome } from './window-types.js';
 
-/** The files post-steps run on: the output, or with --gaps split each file written now (not the ones skipped). */
+/**
+ * The files post-steps run on: the output, or with --split / --gaps split each file written now (not the ones
+ * skipped).
+ */
 function postStepOutputs(result: GetResult, options: GetOptions): string[] {
   if (result.output === '-') return [];
   if (result.output !== null) return [result.output];
-  if (options.output.gaps !== 'split') return [];
+  if (options.output.gaps !== 'split' && !options.output.split) return [];
   return [...new Set(result.parts.flatMap((entry) => (entry.output === undefined ? [] : [entry.output])))];
 }
 

@@ -117,6 +117,23 @@ describe('get --split and --gaps split -o s3://', () => {
     expect(await readdir(join(dir, 'staging'), { recursive: true }).catch(() => [])).toEqual([]);
   });
 
+  it('--split --exec runs the hook once per object written, with its s3:// URI; --dry-run names the template', async () => {
+    const args = ['--split', '-o', 's3://bkt/hooked/{index:02}.mp4'];
+    const dry = await get([...args, '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stderr).toContain('Would write one object per part, named by "s3://bkt/hooked/{index:02}.mp4"');
+    const run = await get([...args, '--exec', 'echo hook:{} >&2', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const uris = jsonOf(run)['outputs'] as string[];
+    expect(uris.length).toBeGreaterThan(1);
+    const hooks = run.stderr.split('\n').filter((line) => line.startsWith('hook:'));
+    expect(hooks).toEqual(uris.map((uri) => `hook:${uri}`));
+    // Parts left by --skip-existing were not written now: no hook for them.
+    const again = await get([...args, '--skip-existing', '--exec', 'echo hook:{} >&2']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).not.toContain('hook:');
+  });
+
   it('refuses an existing part object with exit 7 before any GetClip, and --skip-existing leaves them all without a GetClip', async () => {
     const args = ['--split', '-o', 's3://bkt/again/{index:03}.mp4'];
     const first = await get([...args, '--json']);

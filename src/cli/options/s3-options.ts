@@ -42,7 +42,7 @@ export function readS3Options(values: OptionValues, io: CliIo): S3Options {
   // S3 refuses a KMS key id without aws:kms encryption (HTTP 400, after the download): say so before it.
   if (kmsKeyId !== undefined && sse !== 'aws:kms')
     throw new UsageError('E_USAGE', '--s3-kms-key-id needs --s3-sse aws:kms', {
-      hint: "Add --s3-sse aws:kms (the key encrypts the object with SSE-KMS), or drop --s3-kms-key-id",
+      hint: 'Add --s3-sse aws:kms (the key encrypts the object with SSE-KMS), or drop --s3-kms-key-id',
     });
   const acl = stringOption(values, 's3Acl');
   const skipSha256 = values['s3Sha256'] === false;

@@ -67,6 +67,9 @@ function digest(text: string): string {
 }
 
 function dryRunUri(options: GetOptions, json: GetJsonResult): string {
+  // Split outputs are many objects, each named from its own span (and {index}): the template says which.
+  if (options.output.split) return `one object per part, named by "${options.output.path ?? ''}"`;
+  if (options.output.gaps === 'split') return `one object per run of media, named by "${options.output.path ?? ''}"`;
   const destination = parseS3Uri(options.output.path ?? '');
   const fields = {
     stream: json.stream,
