@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
-import { chmod, link, lstat, mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
+import { access, chmod, link, lstat, mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -197,6 +197,11 @@ export async function prepareOutput(
   const kind = await existingKind(finalPath);
   // Writing into a device or FIFO destroys nothing, so it needs no --force (curl -o /dev/null).
   if (kind === 'special') return preparedSpecial(finalPath, await specialScratchBase(finalPath));
+  // The part, manifest and spool go in this directory: say so now, naming it, not after the listing and naming a
+  // scratch file (a device's scratch lives elsewhere, so /dev/null needs no writable /dev).
+  await access(directory, constants.W_OK).catch((error: unknown) => {
+    throw toOutputError(error, directory);
+  });
   if (kind === 'file' && !force) throw existsError(finalPath, canSkip);
   if (kind === 'dangling' && !force) throw danglingLinkError(finalPath);
   const partPath = `${finalPath}.part`;
