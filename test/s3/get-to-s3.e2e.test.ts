@@ -159,6 +159,16 @@ describe('get -o s3://', () => {
     expect(result.stderr).not.toContain('downloaded');
   });
 
+  it('refuses --format fragmented for a joined object or --gaps split runs (exit 2) before any request', async () => {
+    for (const extra of [[], ['--gaps', 'split']]) {
+      const args = ['get', 'demo', '--local', ...WINDOW, '-o', 's3://bkt/fmp4/{start:%H%M}.mp4', ...extra];
+      const result = await runCli([...args, '--format', 'fragmented'], { cwd: dir, env: env() });
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toContain('kvs-clip: --format fragmented cannot write to S3');
+    }
+    expect(s3.requests).toEqual([]);
+  });
+
   it('refuses --s3-kms-key-id without --s3-sse aws:kms (exit 2) before any request', async () => {
     const args = ['get', 'demo', '--local', ...WINDOW, '-o', 's3://bkt/kms/x.mp4', '--s3-kms-key-id', 'alias/k'];
     const result = await runCli(args, { cwd: dir, env: env() });

@@ -165,6 +165,12 @@ export function readGetOptions(command: Command, stream: string, range: string |
     });
   if (state?.startsWith('s3://') === true && output?.startsWith('s3://') !== true)
     throw new UsageError('E_USAGE', '--state s3://… needs -o s3://… (the state follows the objects it records)');
+  // A joined object streams through the progressive writer's sink (docs/s3.md): there is no fragmented S3 writer.
+  const format = readFormat(values, output, GET_DEFAULTS.output.format);
+  if (output?.startsWith('s3://') === true && format === 'fragmented' && !split)
+    throw new UsageError('E_USAGE', '--format fragmented cannot write to S3; the object is a progressive MP4', {
+      hint: 'Drop --format (progressive, faststart), or write a local file with --format fragmented',
+    });
   const streamArn = stringOption(values, 'streamArn');
   const align = stringOption(values, 'align');
   const exec = stringOption(values, 'exec');
@@ -183,7 +189,7 @@ export function readGetOptions(command: Command, stream: string, range: string |
       mkdir: flagOption(values, 'mkdir'),
       split,
       faststart: flagOption(values, 'faststart'),
-      format: readFormat(values, output, GET_DEFAULTS.output.format),
+      format,
       gaps: choiceOption(values, 'gaps', GAP_MODES, GET_DEFAULTS.output.gaps),
       failOnGap: flagOption(values, 'failOnGap'),
     },
