@@ -110,6 +110,16 @@ describe('kvs-clip archive to S3', () => {
     client.destroy();
   }, 180_000);
 
+  it('refuses --format fragmented with -o s3:// (exit 2) before any request', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'kvs-clip-archive-s3-'));
+    const args = ['archive', 'cam1', '--state-dir', 's3://fleet/state', '-o', 's3://fleet/{stream}/{start:%H%M}.mp4'];
+    const before = s3.requests.length;
+    const result = await runCli([...args, '--format', 'fragmented'], { cwd: home, env: s3CliEnv(s3, home) });
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain('--format fragmented cannot write to S3');
+    expect(s3.requests.length).toBe(before);
+  });
+
   it('refuses --state-dir s3:// with a local -o (exit 2)', async () => {
     const home = mkdtempSync(join(tmpdir(), 'kvs-clip-archive-s3-'));
     const result = await runCli(['archive', 'cam1', '--state-dir', 's3://fleet/state', '-o', 'x/{stream}.mp4'], {

@@ -171,6 +171,12 @@ export function readArchiveOptions(command: Command, names: readonly string[], i
   if (output === '-') throw new UsageError('E_USAGE', 'archive writes one file per segment, not -o -');
   if (stateDir.startsWith('s3://') && !output.startsWith('s3://'))
     throw new UsageError('E_USAGE', '--state-dir s3://… needs -o s3://… (the state follows the objects it records)');
+  // An object streams through the progressive writer's sink (docs/s3.md): there is no fragmented S3 writer.
+  const format = readFormat(values, undefined, 'progressive');
+  if (output.startsWith('s3://') && format === 'fragmented')
+    throw new UsageError('E_USAGE', '--format fragmented cannot write to S3; the object is a progressive MP4', {
+      hint: 'Drop --format (progressive, faststart), or archive to local files with --format fragmented',
+    });
   const segmentText = stringOption(values, 'segment') ?? '1h';
   const since = stringOption(values, 'since');
   const exec = stringOption(values, 'exec');
@@ -192,7 +198,7 @@ export function readArchiveOptions(command: Command, names: readonly string[], i
     concurrency: numberOption(values, 'concurrency', 4),
     maxSegments: numberOption(values, 'maxSegments', 24),
     dryRun: flagOption(values, 'dryRun'),
-    format: readFormat(values, undefined, 'progressive'),
+    format,
     faststart: flagOption(values, 'faststart'),
     gaps: choiceOption(values, 'gaps', ARCHIVE_GAP_MODES, 'keep'),
     retries: numberOption(values, 'retries', GET_DEFAULTS.download.retries),
