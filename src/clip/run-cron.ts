@@ -65,10 +65,11 @@ type CronRun = { options: GetOptions; settleMs: number; deps: GetDeps; context: 
 /** One cron window: `pending` before the first GetClip, the post-steps owed once written, then the cursor. */
 async function archiveWindow(state: CronState | undefined, store: CronStore, run: CronRun): Promise<GetResult> {
   const { options, deps, settleMs } = run;
+  const stateName = options.cron?.label ?? store.path;
   const { window, align, firstRun } = cronWindow(options, state, {
     nowMs: deps.nowMs(),
     settleMs,
-    statePath: options.cron?.label ?? store.path,
+    statePath: stateName,
   });
   const cursorMs = state?.cursorMs ?? window.startMs;
   if (window.endMs <= window.startMs) return emptyCronResult(run, window, align, cursorMs);
@@ -82,7 +83,7 @@ async function archiveWindow(state: CronState | undefined, store: CronStore, run
     deps.emit({
       type: 'warning',
       code: 'state-created',
-      message: `Started the archive state ${options.cron?.label ?? store.path} at ${formatInstant(window.startMs)}`,
+      message: `Started the archive state ${stateName} at ${formatInstant(window.startMs)}`,
     });
   return { ...outcome.result, stateCursorMs: next.cursorMs };
 }

@@ -49,20 +49,28 @@ export async function checkImageNames(names: Iterable<string>, options: { force:
       });
     }
     previous = name;
-    // lstat first: a symbolic link to a missing file is an existing name too, refused here and not after the calls.
-    const link = await lstat(name).catch(() => undefined);
-    if (link === undefined) continue;
-    const info = link.isSymbolicLink() ? await stat(name).catch(() => undefined) : link;
-    if (info === undefined) {
-      if (!options.force) throw danglingLinkError(name);
-      continue;
-    }
-    if (info.isDirectory()) throw new OutputError('E_OUTPUT_WRITE', `Output path is a directory: "${name}"`);
-    if (info.isFile() && !options.force) {
-      throw new OutputError('E_OUTPUT_EXISTS', `Output file already exists: "${name}"`, {
-        hint: 'pass --force to overwrite',
-      });
-    }
+    await refuseExistingImage(name, options);
+  }
+}
+
+/**
+ * Refuses an existing picture or sheet (OutputError E_OUTPUT_EXISTS unless `force`), a symbolic link to a missing
+ * file (unless `force`) or a directory, before any call.
+ */
+export async function refuseExistingImage(name: string, options: { force: boolean }): Promise<void> {
+  // lstat first: a symbolic link to a missing file is an existing name too, refused here and not after the calls.
+  const link = await lstat(name).catch(() => undefined);
+  if (link === undefined) return;
+  const info = link.isSymbolicLink() ? await stat(name).catch(() => undefined) : link;
+  if (info === undefined) {
+    if (!options.force) throw danglingLinkError(name);
+    return;
+  }
+  if (info.isDirectory()) throw new OutputError('E_OUTPUT_WRITE', `Output path is a directory: "${name}"`);
+  if (info.isFile() && !options.force) {
+    throw new OutputError('E_OUTPUT_EXISTS', `Output file already exists: "${name}"`, {
+      hint: 'pass --force to overwrite',
+    });
   }
 }
 

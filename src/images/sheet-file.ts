@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { lstat, open, rm, stat, type FileHandle } from 'node:fs/promises';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { OutputError } from '../errors/output-error.js';
 import { makeDirectories } from '../output/make-directories.js';
-import { danglingLinkError, prepareOutput } from '../output/atomic-file.js';
+import { prepareOutput } from '../output/atomic-file.js';
 import { toOutputError } from '../output/to-output-error.js';
+import { refuseExistingImage } from './image-files.js';
 import { sheetEnd, sheetStart, sheetTile, type SheetHeader, type SheetTile } from './contact-sheet.js';
 
 /** A contact sheet being written: tiles go to a scratch file as they arrive; `commit` puts the whole page in place. */
@@ -19,20 +19,7 @@ export type SheetFile = {
 
 /** Refuses an existing sheet (OutputError E_OUTPUT_EXISTS unless `force`) or a directory, before any call. */
 export async function checkSheetName(path: string, options: { force: boolean }): Promise<void> {
-  // lstat first: a symbolic link to a missing file is an existing name too, refused here and not after the calls.
-  const link = await lstat(path).catch(() => undefined);
-  if (link === undefined) return;
-  const info = link.isSymbolicLink() ? await stat(path).catch(() => undefined) : link;
-  if (info === undefined) {
-    if (!options.force) throw danglingLinkError(path);
-    return;
-  }
-  if (info.isDirectory()) throw new OutputError('E_OUTPUT_WRITE', `Output path is a directory: "${path}"`);
-  if (info.isFile() && !options.force) {
-    throw new OutputError('E_OUTPUT_EXISTS', `Output file already exists: "${path}"`, {
-      hint: 'pass --force to overwrite',
-    });
-  }
+  await refuseExistingImage(path, options);
 }
 
 /**

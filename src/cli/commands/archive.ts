@@ -8,7 +8,7 @@ import type { CliIo } from '../io.js';
 import { addAwsOptions, readAwsOptions, type AwsOptions } from '../options/aws-options.js';
 import { choiceOption, flagOption, numberOption, stringOption } from '../options/option-values.js';
 import { formatOption, readFormat } from '../options/format-option.js';
-import { addS3Options, readS3Options, type S3Options } from '../options/s3-options.js';
+import { addS3Options, readS3Options, refuseFragmentedObject, type S3Options } from '../options/s3-options.js';
 import { addOutputModeOptions, readOutputMode, type OutputMode } from '../options/output-mode.js';
 import { durationParser, integerParser, positiveNumberParser } from '../options/parse-number.js';
 import { readZone, SELECTORS, type Selector } from '../options/time-options.js';
@@ -171,12 +171,8 @@ export function readArchiveOptions(command: Command, names: readonly string[], i
   if (output === '-') throw new UsageError('E_USAGE', 'archive writes one file per segment, not -o -');
   if (stateDir.startsWith('s3://') && !output.startsWith('s3://'))
     throw new UsageError('E_USAGE', '--state-dir s3://… needs -o s3://… (the state follows the objects it records)');
-  // An object streams through the progressive writer's sink (docs/s3.md): there is no fragmented S3 writer.
   const format = readFormat(values, undefined, 'progressive');
-  if (output.startsWith('s3://') && format === 'fragmented')
-    throw new UsageError('E_USAGE', '--format fragmented cannot write to S3; the object is a progressive MP4', {
-      hint: 'Drop --format (progressive, faststart), or archive to local files with --format fragmented',
-    });
+  refuseFragmentedObject(output, format, 'archive to local files');
   const segmentText = stringOption(values, 'segment') ?? '1h';
   const since = stringOption(values, 'since');
   const exec = stringOption(values, 'exec');

@@ -14,7 +14,7 @@ import {
   readOutputMode,
   type OutputMode,
 } from '../options/output-mode.js';
-import { addS3Options, readS3Options, type S3Options } from '../options/s3-options.js';
+import { addS3Options, readS3Options, refuseFragmentedObject, type S3Options } from '../options/s3-options.js';
 import { durationParser, integerParser, positiveNumberParser } from '../options/parse-number.js';
 import { streamArgument, streamArnOption } from '../options/stream-options.js';
 import { addRetryOptions, readRetryOptions } from '../options/retry-options.js';
@@ -165,12 +165,9 @@ export function readGetOptions(command: Command, stream: string, range: string |
     });
   if (state?.startsWith('s3://') === true && output?.startsWith('s3://') !== true)
     throw new UsageError('E_USAGE', '--state s3://… needs -o s3://… (the state follows the objects it records)');
-  // A joined object streams through the progressive writer's sink (docs/s3.md): there is no fragmented S3 writer.
   const format = readFormat(values, output, GET_DEFAULTS.output.format);
-  if (output?.startsWith('s3://') === true && format === 'fragmented' && !split)
-    throw new UsageError('E_USAGE', '--format fragmented cannot write to S3; the object is a progressive MP4', {
-      hint: 'Drop --format (progressive, faststart), or write a local file with --format fragmented',
-    });
+  // --split objects are the GetClip bodies themselves, not written by a joiner.
+  if (!split) refuseFragmentedObject(output, format, 'write a local file');
   const streamArn = stringOption(values, 'streamArn');
   const align = stringOption(values, 'align');
   const exec = stringOption(values, 'exec');

@@ -56,3 +56,14 @@ export function readS3Options(values: OptionValues, io: CliIo): S3Options {
     ...(skipSha256 ? { skipSha256 } : {}),
   };
 }
+
+/**
+ * Refuses `--format fragmented` for an `s3://` output before any request (UsageError E_USAGE): an object streams
+ * through the progressive writer's sink (docs/s3.md), and there is no fragmented S3 writer. `local` names the way out.
+ */
+export function refuseFragmentedObject(output: string | undefined, format: string, local: string): void {
+  if (output?.startsWith('s3://') !== true || format !== 'fragmented') return;
+  throw new UsageError('E_USAGE', '--format fragmented cannot write to S3; the object is a progressive MP4', {
+    hint: `Drop --format (progressive, faststart), or ${local} with --format fragmented`,
+  });
+}
