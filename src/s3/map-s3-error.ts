@@ -10,7 +10,8 @@ export type S3Action = 's3:GetObject' | 's3:PutObject' | 's3:AbortMultipartUploa
 
 type SdkErrorShape = { name?: unknown; $metadata?: { httpStatusCode?: unknown } };
 
-function factsOf(error: unknown): { name: string; status: number | undefined } {
+/** The SDK error's name ('' when none) and HTTP status, read by shape (the SDK's classes are loaded lazily). */
+export function factsOf(error: unknown): { name: string; status: number | undefined } {
   if (typeof error !== 'object' || error === null) return { name: '', status: undefined };
   const shape = error as SdkErrorShape;
   const status = shape.$metadata?.httpStatusCode;

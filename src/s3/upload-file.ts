@@ -11,7 +11,7 @@ import { open, stat } from 'node:fs/promises';
 import { OutputError } from '../errors/output-error.js';
 import { s3Sdk } from './load-sdk.js';
 import { objectExistsError, objectHeaders, sendOptions, type S3ObjectSettings } from './object-headers.js';
-import { isNoSuchUpload, isPreconditionFailed, mapS3Error, missingBucketError } from './map-s3-error.js';
+import { factsOf, isNoSuchUpload, isPreconditionFailed, mapS3Error, missingBucketError } from './map-s3-error.js';
 import { planUpload, type UploadPart } from './plan-upload-parts.js';
 import { formatS3Uri } from './s3-uri.js';
 import { signWithPayloadSha256 } from './signed-payload.js';
@@ -86,14 +86,10 @@ export async function objectExists(
 ): Promise<boolean> {
   const { HeadObjectCommand } = s3Sdk();
   try {
-    await client.send(
-      new HeadObjectCommand({ Bucket: target.bucket, Key: target.key }),
-      signal === undefined ? {} : { abortSignal: signal },
-    );
+    await client.send(new HeadObjectCommand({ Bucket: target.bucket, Key: target.key }), sendOptions(signal));
     return true;
   } catch (error) {
-    const name = (error as { name?: unknown }).name;
-    const status = (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode;
+    const { name, status } = factsOf(error);
     // HEAD has no body: a missing bucket comes back as a bare 404 too; tell it apart by asking for the bucket.
     if (name === 'NotFound' || name === 'NoSuchKey' || status === 404) {
       await assertBucketExists(client, target.bucket, signal);
@@ -110,10 +106,9 @@ export async function objectExists(
 async function assertBucketExists(client: S3Client, bucket: string, signal?: AbortSignal): Promise<void> {
   const { HeadBucketCommand } = s3Sdk();
   try {
-    await client.send(new HeadBucketCommand({ Bucket: bucket }), signal === undefined ? {} : { abortSignal: signal });
+    await client.send(new HeadBucketCommand({ Bucket: bucket }), sendOptions(signal));
   } catch (error) {
-    const name = (error as { name?: unknown }).name;
-    const status = (error as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode;
+    const { name, status } = factsOf(error);
     if (name === 'NotFound' || name === 'NoSuchBucket' || status === 404) throw missingBucketError(bucket, error);
   }
 }
