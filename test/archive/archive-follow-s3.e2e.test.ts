@@ -44,7 +44,8 @@ beforeAll(async () => {
     streams: parseStreamFleetSpec('cam[1-3]=h264,live,fragment=1s,span=2m'),
     quotas: false,
     // Every GetClip waits a little before answering, so a segment is in flight long enough to be interrupted.
-    faults: [{ op: 'GetClip', action: { kind: 'latency', ms: 1_500 } }],
+    // 3 s: long enough that a GetClip seen starting is still in flight when SIGTERM lands on a loaded machine.
+    faults: [{ op: 'GetClip', action: { kind: 'latency', ms: 3_000 } }],
   });
   s3 = await startTestS3({ buckets: ['fleet'] });
   client = createS3Client({ endpointUrl: s3.url, region: 'us-east-1', credentials: s3.credentials });
@@ -121,11 +122,15 @@ const inFlightOf = (events: Event[]): Started[] => {
   return events.filter((event): event is Started => event.type === 'segment-start' && !done.has(key(event)));
 };
 
-/** Whether a GetClip of this started segment has begun (a part-start of its stream after its segment-start). */
+/**
+ * Whether a GetClip of this started segment is in flight: after its segment-start, the stream's last part event is a
+ * part-start. (A part-done after it means the body is in, and only the upload is left: too late to cut the segment.)
+ */
 function downloading(events: Event[], started: Started): boolean {
-  return events
+  const parts = events
     .slice(events.indexOf(started))
-    .some((event) => event.type === 'part-start' && event.stream === started.stream);
+    .filter((event) => event.stream === started.stream && (event.type === 'part-start' || event.type === 'part-done'));
+  return parts[parts.length - 1]?.type === 'part-start';
 }
 
 /** SIGTERMs the run, waits for its end and keeps what it said. */
