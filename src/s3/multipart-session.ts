@@ -67,7 +67,9 @@ export class MultipartSession {
   /** Continues the state at `statePath` when it is for the same object and part size, else starts empty. */
   static async open(options: SessionOptions, partBytes: number, fresh: boolean): Promise<MultipartSession> {
     const saved = fresh ? null : await readStreamState(options.statePath);
-    if (saved !== null && saved.bucket === options.bucket && saved.key === options.key && saved.partBytes === partBytes)
+    // A completed upload is not continued: its id is gone from the server (finishCompletedUpload handles that case).
+    const same = saved !== null && saved.bucket === options.bucket && saved.key === options.key;
+    if (same && saved.partBytes === partBytes && saved.completed === undefined)
       return new MultipartSession(options, saved);
     const empty: StreamState = {
       version: 2,
@@ -178,6 +180,22 @@ export class MultipartSession {
       }
       throw mapS3Error(error, { action: 's3:PutObject', bucket, key });
     }
+  }
+
+  /**
+   * Records that the upload is complete as `object`, with the head file holding its first `headBytes`, before the
+   * SHA-256 step that follows (a rerun after a cut there finishes only that step, src/s3/finish-completed.ts).
+   */
+  async recordCompleted(object: StoredObject, headBytes: number): Promise<void> {
+    const { etag, versionId, sizeBytes, checksumSha256 } = object;
+    const completed = {
+      etag,
+      versionId,
+      sizeBytes,
+      headBytes,
+      ...(checksumSha256 === undefined ? {} : { checksumSha256 }),
+    };
+    await this.save({ ...this.current, completed });
   }
 
   /** One PutObject for an object that never needed a second part (with its SHA-256 as metadata). */

@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { finishCompletedUpload, hasCompletedUpload } from './finish-completed.js';
 import { MultipartSession, UploadGoneError, type StoredObject } from './multipart-session.js';
 import type { S3ObjectSettings } from './object-headers.js';
 import { choosePartBytes } from './plan-upload-parts.js';
@@ -25,6 +26,11 @@ export type ObjectStoreOptions = {
 };
 
 type ObjectKey = { readonly bucket: string; readonly key: string };
+type EarlierUpload = ObjectKey & {
+  readonly scratchDir: string;
+  readonly headPath: string;
+  readonly metadata: Readonly<Record<string, string>>;
+};
 
 /** Default part size of a streaming upload: memory is about (concurrency + 1) parts. */
 const STREAM_PART_BYTES = 8 * 1024 * 1024;
@@ -44,6 +50,13 @@ export function createS3ObjectStore(options: ObjectStoreOptions) {
     settings: options.settings,
     force: options.force,
     statePath: statePath(scratchDir),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  const finishRequest = (earlier: EarlierUpload) => ({
+    client: options.client,
+    target: { bucket: earlier.bucket, key: earlier.key, metadata: earlier.metadata, settings: options.settings },
+    statePath: statePath(earlier.scratchDir),
+    headPath: earlier.headPath,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   return {
@@ -80,6 +93,8 @@ export function createS3ObjectStore(options: ObjectStoreOptions) {
       await rm(statePath(scratchDir), { force: true });
     },
     isUploadGone: (error: unknown) => error instanceof UploadGoneError,
+    hasCompletedUpload: (earlier: EarlierUpload) => hasCompletedUpload(finishRequest(earlier)),
+    finishCompleted: (earlier: EarlierUpload) => finishCompletedUpload(finishRequest(earlier)),
     async putFile(
       object: ObjectKey,
       file: string,

@@ -16,6 +16,21 @@ export type StreamState = {
   readonly partBytes: number;
   readonly uploadId: string | null;
   readonly parts: readonly UploadedPart[];
+  /**
+   * Set once CompleteMultipartUpload has succeeded, before the whole-object SHA-256 and its metadata copy: a run cut
+   * between the two leaves a complete object, and its rerun finishes just that step (docs/s3.md, "Integrity").
+   */
+  readonly completed?: CompletedUpload;
+};
+
+/** The object CompleteMultipartUpload made, as the state records it for a rerun to finish. */
+export type CompletedUpload = {
+  readonly etag: string | null;
+  readonly versionId: string | null;
+  readonly sizeBytes: number;
+  /** Bytes `[0, headBytes)` of the object are the local head file. */
+  readonly headBytes: number;
+  readonly checksumSha256?: string;
 };
 
 export function mergeParts(before: readonly UploadedPart[], after: readonly UploadedPart[]): UploadedPart[] {

@@ -217,6 +217,7 @@ export class StreamingSink {
     await this.sendHead(Math.min(this.end, headBytes));
     this.assertAllParts(this.end > headBytes ? this.partAt(this.end - 1).partNumber : this.headPartAt(this.end - 1));
     const completed = await this.session.complete(this.end);
+    if (this.options.wholeSha256 !== false) await this.session.recordCompleted(completed, headBytes);
     const object =
       this.options.wholeSha256 === false
         ? completed

@@ -29,11 +29,25 @@ export type ObjectStore = {
   discard(object: ObjectKey, scratchDir: string): Promise<void>;
   /** Whether `error` says the server no longer knows the upload (then the object is started over). */
   isUploadGone(error: unknown): boolean;
+  /**
+   * Whether an earlier run completed this object's upload and was cut before storing its SHA-256 (the state in the
+   * scratch folder says so, and the object is still the one it completed: docs/s3.md, "Integrity").
+   */
+  hasCompletedUpload(earlier: EarlierUpload): Promise<boolean>;
+  /** Stores the SHA-256 of such an object (read back, then a metadata copy); null when there is none to finish. */
+  finishCompleted(earlier: EarlierUpload): Promise<StoredObjectInfo | null>;
   /** Every object completed by this run, in order (for --json). */
   readonly stored: StoredObjectInfo[];
 };
 
 export type ObjectKey = { readonly bucket: string; readonly key: string };
+
+/** An object an earlier run uploaded through its scratch folder: the head file there, and the metadata it carries. */
+export type EarlierUpload = ObjectKey & {
+  readonly scratchDir: string;
+  readonly headPath: string;
+  readonly metadata: Readonly<Record<string, string>>;
+};
 
 export type SinkRequest = ObjectKey & {
   readonly metadata: Readonly<Record<string, string>>;

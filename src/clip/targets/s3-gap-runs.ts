@@ -5,7 +5,8 @@ import { splitAtGaps, type GapRun } from '../download-gap-runs.js';
 import type { PartResult } from '../get-types.js';
 import type { ObjectKey, ObjectStore } from './object-store.js';
 import type { OutputTarget, PartSource, TargetPrepared, TargetRequest, TargetWritten } from './output-target.js';
-import { metadataOf, objectExistsOrRefuse, plannedBytesOf, uploadJoinedObject } from './s3-object.js';
+import { completedByEarlierRun, finishEarlierUpload, type EarlierObject } from './s3-earlier-upload.js';
+import { earlierObject, metadataOf, objectExistsOrRefuse, plannedBytesOf, uploadJoinedObject } from './s3-object.js';
 
 /**
  * `--gaps split -o s3://BUCKET/KEY-TEMPLATE`: one joined object per continuous run of media, each streamed and
@@ -16,7 +17,7 @@ import { metadataOf, objectExistsOrRefuse, plannedBytesOf, uploadJoinedObject } 
 export function s3GapRunsTarget(request: TargetRequest, store: ObjectStore): OutputTarget {
   const destination = parseS3Uri(request.template);
   const { stream, window, selector } = request;
-  let runs: { run: GapRun; object: ObjectKey; skip: boolean }[] = [];
+  let runs: { run: GapRun; object: ObjectKey; skip: boolean; earlier: EarlierObject | null }[] = [];
   return {
     kind: 's3-gap-runs',
     async prepare(plan): Promise<TargetPrepared> {
@@ -28,7 +29,10 @@ export function s3GapRunsTarget(request: TargetRequest, store: ObjectStore): Out
           throw new UsageError('E_USAGE', `--gaps split: two runs of media would both be written to "${object.key}"`, {
             hint: "Add {index} to -o, e.g. -o 's3://bucket/cam_{index:02}.mp4'",
           });
-        runs.push({ run, object, skip: await objectExistsOrRefuse(request, store, object) });
+        const candidate = earlierObject(store, object, run.parts, run.range, metadataOf(request, run.parts));
+        const earlier = (await completedByEarlierRun(request, store, candidate)) ? candidate : null;
+        const skip = earlier === null && (await objectExistsOrRefuse(request, store, object));
+        runs.push({ run, object, skip, earlier });
       }
       return { kind: 'ready', outputs: [] };
     },
@@ -37,11 +41,17 @@ export function s3GapRunsTarget(request: TargetRequest, store: ObjectStore): Out
       const parts: PartResult[] = [];
       let calls = 0;
       let bytes = 0;
-      for (const { run, object, skip } of runs) {
+      for (const { run, object, skip, earlier } of runs) {
         throwIfCancelled(source.context.signal);
         const uri = formatS3Uri(object.bucket, object.key);
         outputs.push(uri);
         if (skip) continue;
+        if (earlier !== null) {
+          const finished = await finishEarlierUpload(store, earlier, source.context.emit);
+          bytes += finished?.bytes ?? 0;
+          // The object changed after the check: the exists check decides, as it would have.
+          if (finished !== null || (await objectExistsOrRefuse(request, store, object))) continue;
+        }
         const done = await uploadJoinedObject(request, source, store, {
           object,
           parts: run.parts,

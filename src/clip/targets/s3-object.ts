@@ -11,6 +11,7 @@ import type { DownloadAndJoinResult } from '../download-and-join.js';
 import type { JoinLayout } from '../join-port.js';
 import { openMp4Joiner } from '../open-joiner.js';
 import { manifestIdentity } from './manifest-identity.js';
+import { completedByEarlierRun, finishEarlierUpload, type EarlierObject } from './s3-earlier-upload.js';
 import type { ObjectKey, ObjectSink, ObjectStore } from './object-store.js';
 import type { JoinedTarget, JoinSource, TargetPrepared, TargetRequest, TargetWritten } from './output-target.js';
 
@@ -30,12 +31,16 @@ export function s3ObjectTarget(request: TargetRequest, store: ObjectStore): Join
   const uri = formatS3Uri(object.bucket, object.key);
   let metadata: Record<string, string> = {};
   let plannedBytes = 0;
+  let earlier: EarlierObject | null = null;
   return {
     kind: 's3-object',
     async prepare(plan: Plan): Promise<TargetPrepared> {
       metadata = metadataOf(request, plan.parts);
       plannedBytes = plannedBytesOf(plan.parts);
-      if (await objectExistsOrRefuse(request, store, object)) return { kind: 'skip', outputs: [uri] };
+      const candidate = earlierObject(store, object, plan.parts, request.window, metadata);
+      earlier = (await completedByEarlierRun(request, store, candidate)) ? candidate : null;
+      if (earlier === null && (await objectExistsOrRefuse(request, store, object)))
+        return { kind: 'skip', outputs: [uri] };
       return { kind: 'ready', outputs: [uri], pendingOutput: uri };
     },
     async write(source: JoinSource): Promise<TargetWritten> {
@@ -47,10 +52,32 @@ export function s3ObjectTarget(request: TargetRequest, store: ObjectStore): Join
         window: request.window,
         layout: request.layout,
       };
-      const done = await uploadJoinedObject(request, source, store, upload);
-      return { output: uri, outputs: [uri], calls: done.calls, parts: done.parts, bytes: done.outputBytes };
+      const uploadAll = async (): Promise<TargetWritten> => {
+        const done = await uploadJoinedObject(request, source, store, upload);
+        return { output: uri, outputs: [uri], calls: done.calls, parts: done.parts, bytes: done.outputBytes };
+      };
+      if (earlier !== null) {
+        const finished = await finishEarlierUpload(store, earlier, source.context.emit);
+        if (finished !== null) return finished;
+        // The object changed after the check: the exists check decides, as it would have.
+        if (await objectExistsOrRefuse(request, store, object))
+          return { output: uri, outputs: [uri], calls: 0, parts: [], bytes: 0, skipped: true };
+      }
+      return uploadAll();
     },
   };
+}
+
+/** The scratch folder of `object` as an earlier run of these parts would have left it. */
+export function earlierObject(
+  store: ObjectStore,
+  object: ObjectKey,
+  parts: readonly Part[],
+  window: TimeRange,
+  metadata: Readonly<Record<string, string>>,
+): EarlierObject {
+  const scratchDir = store.scratchDirFor(object);
+  return { ...object, scratchDir, scratchBase: objectScratchBase(scratchDir), parts, window, metadata };
 }
 
 /**
