@@ -4,7 +4,7 @@ import { UsageError } from '../errors/usage-error.js';
 /** Shard `index` (0-based, like JOB_COMPLETION_INDEX and AWS_BATCH_JOB_ARRAY_INDEX) of `count`. */
 export type Shard = { readonly index: number; readonly count: number };
 
-/** The scheduler variables `--shard auto` reads, first match wins. */
+/** The scheduler variables `--shard auto` reads; when both are set they must agree (docs/archive.md). */
 export const SHARD_INDEX_VARIABLES = ['JOB_COMPLETION_INDEX', 'AWS_BATCH_JOB_ARRAY_INDEX'] as const;
 
 /**
@@ -31,13 +31,24 @@ export function resolveShard(
   if (shards === undefined || !/^\d+$/.test(shards)) {
     throw new UsageError('E_USAGE', `--shard auto needs --shards N (received ${shards ?? 'none'})`);
   }
-  const variable = SHARD_INDEX_VARIABLES.find((name) => (env[name] ?? '') !== '');
+  const set = SHARD_INDEX_VARIABLES.filter((name) => (env[name] ?? '') !== '');
+  const variable = set[0];
   if (variable === undefined) {
     throw new UsageError('E_USAGE', `--shard auto: neither ${SHARD_INDEX_VARIABLES.join(' nor ')} is set`, {
       hint: 'run as a Kubernetes Indexed Job or an AWS Batch array job, or pass --shard K/N',
     });
   }
   const value = env[variable] ?? '';
+  const other = set[1];
+  if (other !== undefined && env[other] !== value) {
+    // Two schedulers' indices that disagree: which one is meant cannot be known, and guessing could archive a shard
+    // twice and another never.
+    throw new UsageError(
+      'E_USAGE',
+      `--shard auto: ${variable}="${value}" and ${other}="${env[other] ?? ''}" are both set and differ`,
+      { hint: 'pass --shard K/N explicitly (0-based), or unset the variable that does not belong to this job' },
+    );
+  }
   if (!/^\d+$/.test(value)) throw new UsageError('E_USAGE', `--shard auto: ${variable}="${value}" is not an index`);
   return checked(Number(value), Number(shards), `${variable}=${value} with --shards ${shards}`);
 }

@@ -73,4 +73,29 @@ describe('kvs-clip archive --shard', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/JOB_COMPLETION_INDEX/);
   });
+
+  it('refuses --shard auto with exit 2 naming both variables when the Kubernetes and Batch indices differ', async () => {
+    const run = await archive(['--shard', 'auto', '--shards', '3'], {
+      JOB_COMPLETION_INDEX: '1',
+      AWS_BATCH_JOB_ARRAY_INDEX: '2',
+    });
+    expect(run.code, run.stderr).toBe(2);
+    // --json: the error is the one document on stdout (stderr stays free of it).
+    const { error } = JSON.parse(run.stdout) as { error: { code: string; message: string; hint: string } };
+    expect(error.code).toBe('E_USAGE');
+    expect(error.message).toBe(
+      '--shard auto: JOB_COMPLETION_INDEX="1" and AWS_BATCH_JOB_ARRAY_INDEX="2" are both set and differ',
+    );
+    expect(error.hint).toMatch(/--shard K\/N/);
+  });
+
+  it('goes on with --shard auto when the Kubernetes and Batch indices agree', async () => {
+    const direct = streamsOf((await archive(['--shard', '1/3'])).stdout);
+    const run = await archive(['--shard', 'auto', '--shards', '3'], {
+      JOB_COMPLETION_INDEX: '1',
+      AWS_BATCH_JOB_ARRAY_INDEX: '1',
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(streamsOf(run.stdout)).toEqual(direct);
+  });
 });

@@ -22,6 +22,18 @@ describe('resolveShard', () => {
     expect(resolveShard('auto', '4', { AWS_BATCH_JOB_ARRAY_INDEX: '1' })).toEqual({ index: 1, count: 4 });
   });
 
+  it('refuses auto when JOB_COMPLETION_INDEX and AWS_BATCH_JOB_ARRAY_INDEX are both set and differ', () => {
+    const both = { JOB_COMPLETION_INDEX: '2', AWS_BATCH_JOB_ARRAY_INDEX: '0' };
+    expect(() => resolveShard('auto', '4', both)).toThrow(
+      '--shard auto: JOB_COMPLETION_INDEX="2" and AWS_BATCH_JOB_ARRAY_INDEX="0" are both set and differ',
+    );
+  });
+
+  it('takes the index when both scheduler variables are set and agree', () => {
+    const both = { JOB_COMPLETION_INDEX: '2', AWS_BATCH_JOB_ARRAY_INDEX: '2' };
+    expect(resolveShard('auto', '4', both)).toEqual({ index: 2, count: 4 });
+  });
+
   it('fails clearly when auto finds no scheduler index, a bad index or no --shards', () => {
     expect(() => resolveShard('auto', '4', {})).toThrow('neither JOB_COMPLETION_INDEX nor AWS_BATCH_JOB_ARRAY_INDEX');
     expect(() => resolveShard('auto', '4', { JOB_COMPLETION_INDEX: '4' })).toThrow(UsageError);

@@ -213,6 +213,21 @@ describe('get -o s3://', () => {
     expect(s3.requests).toEqual([]);
   });
 
+  it('refuses an --s3-* flag with a local output (exit 2), for get, join and archive, writing nothing', async () => {
+    const runs = [
+      ['get', 'demo', '--local', ...WINDOW, '-o', 'clip.mp4', '--s3-storage-class', 'GLACIER'],
+      ['get', 'demo', '--local', ...WINDOW, '-o', 'clip.mp4', '--no-s3-sha256'],
+      ['join', 'a.mp4', 'b.mp4', '-o', 'joined.mp4', '--s3-acl', 'bucket-owner-full-control'],
+      ['archive', 'demo', '--local', '--since', '1h', '--state-dir', 'state', '--s3-sse', 'AES256'],
+    ];
+    for (const args of runs) {
+      const result = await runCli(args, { cwd: dir, env: env() });
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toMatch(/^kvs-clip: --(no-)?s3-[a-z0-9-]+ only applies to -o s3:\/\/… outputs$/m);
+    }
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   it('exits 2 without a retry hint when S3 refuses a setting (an unknown storage class)', async () => {
     const args = ['get', 'demo', '--local', ...WINDOW, '-o', 's3://bkt/class/x.mp4'];
     const result = await runCli([...args, '--s3-storage-class', 'NO_SUCH_CLASS'], { cwd: dir, env: env() });
