@@ -8,7 +8,13 @@ import type { CliIo } from '../io.js';
 import { addAwsOptions, readAwsOptions, type AwsOptions } from '../options/aws-options.js';
 import { choiceOption, flagOption, numberOption, stringOption } from '../options/option-values.js';
 import { formatOption, readFormat } from '../options/format-option.js';
-import { addS3Options, readS3Options, refuseFragmentedObject, type S3Options } from '../options/s3-options.js';
+import {
+  addS3Options,
+  readS3Options,
+  refuseFragmentedObject,
+  type S3Options,
+  refuseS3FlagsWithoutS3,
+} from '../options/s3-options.js';
 import { addOutputModeOptions, readOutputMode, type OutputMode } from '../options/output-mode.js';
 import { durationParser, integerParser, positiveNumberParser } from '../options/parse-number.js';
 import { readZone, SELECTORS, type Selector } from '../options/time-options.js';
@@ -171,6 +177,7 @@ export function readArchiveOptions(command: Command, names: readonly string[], i
   if (output === '-') throw new UsageError('E_USAGE', 'archive writes one file per segment, not -o -');
   if (stateDir.startsWith('s3://') && !output.startsWith('s3://'))
     throw new UsageError('E_USAGE', '--state-dir s3://… needs -o s3://… (the state follows the objects it records)');
+  refuseS3FlagsWithoutS3(command, output);
   const format = readFormat(values, undefined, 'progressive');
   refuseFragmentedObject(output, format, 'archive to local files');
   const segmentText = stringOption(values, 'segment') ?? '1h';

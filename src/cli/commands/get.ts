@@ -14,7 +14,13 @@ import {
   readOutputMode,
   type OutputMode,
 } from '../options/output-mode.js';
-import { addS3Options, readS3Options, refuseFragmentedObject, type S3Options } from '../options/s3-options.js';
+import {
+  addS3Options,
+  readS3Options,
+  refuseFragmentedObject,
+  type S3Options,
+  refuseS3FlagsWithoutS3,
+} from '../options/s3-options.js';
 import { durationParser, integerParser, positiveNumberParser } from '../options/parse-number.js';
 import { streamArgument, streamArnOption } from '../options/stream-options.js';
 import { addRetryOptions, readRetryOptions } from '../options/retry-options.js';
@@ -165,6 +171,7 @@ export function readGetOptions(command: Command, stream: string, range: string |
     });
   if (state?.startsWith('s3://') === true && output?.startsWith('s3://') !== true)
     throw new UsageError('E_USAGE', '--state s3://… needs -o s3://… (the state follows the objects it records)');
+  refuseS3FlagsWithoutS3(command, output);
   const format = readFormat(values, output, GET_DEFAULTS.output.format);
   // --split objects are the GetClip bodies themselves, not written by a joiner.
   if (!split) refuseFragmentedObject(output, format, 'write a local file');

@@ -5,7 +5,7 @@ import type { CliIo } from '../io.js';
 import { choiceOption, flagOption, stringOption } from '../options/option-values.js';
 import { formatOption, readFormat } from '../options/format-option.js';
 import { addOutputModeOptions, readOutputMode, type OutputMode } from '../options/output-mode.js';
-import { addS3Options, readS3Options, type S3Options } from '../options/s3-options.js';
+import { addS3Options, readS3Options, type S3Options, refuseS3FlagsWithoutS3 } from '../options/s3-options.js';
 import { successDocument, writeJsonDocument, type JoinJsonResult } from '../render/json.js';
 import { LOG_FORMATS } from './get.js';
 
@@ -80,6 +80,7 @@ Examples:
       if (splitOnChange) throw new UsageError('E_USAGE', '--split-on-change cannot write to stdout (-o -)');
     }
     const s3 = output.startsWith('s3://');
+    refuseS3FlagsWithoutS3(self, output);
     if (s3) checkS3Join(values);
     const options: JoinOptions = {
       inputs,

@@ -67,3 +67,27 @@ export function refuseFragmentedObject(output: string | undefined, format: strin
     hint: `Drop --format (progressive, faststart), or ${local} with --format fragmented`,
   });
 }
+
+/** The --s3-* flags, as commander names their values, and how the user typed them. */
+const S3_FLAGS: readonly (readonly [string, string])[] = [
+  ['s3EndpointUrl', '--s3-endpoint-url'],
+  ['s3Region', '--s3-region'],
+  ['s3StorageClass', '--s3-storage-class'],
+  ['s3Sse', '--s3-sse'],
+  ['s3KmsKeyId', '--s3-kms-key-id'],
+  ['s3Acl', '--s3-acl'],
+  ['s3Sha256', '--no-s3-sha256'],
+];
+
+/**
+ * Refuses an --s3-* flag given with a local output (UsageError E_USAGE): it would do nothing, and a user who typed
+ * `--s3-storage-class GLACIER -o clip.mp4` meant an object. A flag that would do nothing is refused, not ignored.
+ */
+export function refuseS3FlagsWithoutS3(command: Command, output: string | undefined): void {
+  if (output?.startsWith('s3://') === true) return;
+  const given = S3_FLAGS.find(([name]) => command.getOptionValueSource(name) === 'cli');
+  if (given === undefined) return;
+  throw new UsageError('E_USAGE', `${given[1]} only applies to -o s3://… outputs`, {
+    hint: `Write to S3 with -o s3://BUCKET/KEY, or drop ${given[1]}`,
+  });
+}
