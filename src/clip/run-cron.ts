@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { UsageError } from '../errors/usage-error.js';
+import { checkStateFilePath } from '../output/check-state-path.js';
 import { acquireLock } from '../output/lock.js';
 import type { CronState, PendingWindow } from '../output/state-file.js';
 import type { TimeRange } from '../plan/fragment.js';
@@ -41,6 +42,7 @@ export async function runCron(
   stages: { fetchWindow: FetchWindow },
 ): Promise<GetResult> {
   const statePath = resolve(deps.cwd, cron.state);
+  await checkStateFilePath(statePath, cron.label ?? cron.state);
   const lock = await acquireLock(statePath, { nowMs: deps.nowMs() });
   try {
     const store = cronStore(statePath, options, deps);

@@ -7,7 +7,7 @@ import { MultipartSession, UploadGoneError, type StoredObject } from './multipar
 import type { S3ObjectSettings } from './object-headers.js';
 import { choosePartBytes } from './plan-upload-parts.js';
 import { StreamingSink, type StreamEvent } from './streaming-sink.js';
-import { objectExists, uploadFile } from './upload-file.js';
+import { headObject, objectExists, uploadFile } from './upload-file.js';
 
 /** How `-o s3://…` objects are written: the --s3-* settings, --force, and where scratch folders go. */
 export type ObjectStoreOptions = {
@@ -62,6 +62,10 @@ export function createS3ObjectStore(options: ObjectStoreOptions) {
   return {
     stored,
     exists: (object: ObjectKey) => objectExists(options.client, object, options.signal),
+    async head(object: ObjectKey): Promise<StoredObject | null> {
+      const found = await headObject(options.client, object, options.signal);
+      return found === null ? null : { ...found, partsSent: 0 };
+    },
     scratchDirFor: (object: ObjectKey) =>
       join(
         options.scratchRoot,

@@ -75,25 +75,58 @@ export async function sha256OfFile(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/**
- * Whether the object exists (HeadObject). Throws AuthError (s3:GetObject denied; S3 answers 403 for a missing key
- * without s3:ListBucket), OutputError for a missing bucket, RemoteError after retries.
- */
+/** What HeadObject says of an existing object: the `s3` entry --json gives an object a run left in place. */
+export type ExistingObject = {
+  readonly bucket: string;
+  readonly key: string;
+  readonly uri: string;
+  readonly sizeBytes: number;
+  /** Its `x-amz-meta-sha256` (as an earlier run stored it), or null when it has none. */
+  readonly sha256: string | null;
+  readonly etag: string | null;
+  readonly versionId: string | null;
+};
+
+/** Whether the object exists (HeadObject); throws as headObject does. */
 export async function objectExists(
   client: S3Client,
   target: { bucket: string; key: string },
   signal?: AbortSignal,
 ): Promise<boolean> {
+  return (await headObject(client, target, signal)) !== null;
+}
+
+/**
+ * The object's HeadObject facts, or null when there is none (the object itself is not read). Throws AuthError
+ * (s3:GetObject denied; S3 answers 403 for a missing key without s3:ListBucket), OutputError for a missing bucket,
+ * RemoteError after retries.
+ */
+export async function headObject(
+  client: S3Client,
+  target: { bucket: string; key: string },
+  signal?: AbortSignal,
+): Promise<ExistingObject | null> {
   const { HeadObjectCommand } = s3Sdk();
   try {
-    await client.send(new HeadObjectCommand({ Bucket: target.bucket, Key: target.key }), sendOptions(signal));
-    return true;
+    const reply = await client.send(
+      new HeadObjectCommand({ Bucket: target.bucket, Key: target.key }),
+      sendOptions(signal),
+    );
+    return {
+      bucket: target.bucket,
+      key: target.key,
+      uri: formatS3Uri(target.bucket, target.key),
+      sizeBytes: reply.ContentLength ?? 0,
+      sha256: reply.Metadata?.['sha256'] ?? null,
+      etag: reply.ETag ?? null,
+      versionId: reply.VersionId ?? null,
+    };
   } catch (error) {
     const { name, status } = factsOf(error);
     // HEAD has no body: a missing bucket comes back as a bare 404 too; tell it apart by asking for the bucket.
     if (name === 'NotFound' || name === 'NoSuchKey' || status === 404) {
       await assertBucketExists(client, target.bucket, signal);
-      return false;
+      return null;
     }
     throw mapS3Error(error, { action: 's3:GetObject', ...target });
   }

@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -138,6 +138,42 @@ describe('get -o s3://', () => {
     expect(again.stderr).toContain('s3://bkt/fixed/demo.mp4 already exists');
     expect(again.stderr).not.toContain('downloaded');
     expect((await runCli([...args, '--force'], { cwd: dir, env: env() })).code).toBe(0);
+  });
+
+  it('lists an object --skip-existing left in --json as skipped, with its size, ETag and stored SHA-256 from one HeadObject', async () => {
+    const args = ['get', 'demo', '--local', ...WINDOW, '-o', 's3://bkt/kept/{stream}.mp4', '--json'];
+    const first = await runCli(args, { cwd: dir, env: env() });
+    expect(first.code, first.stderr).toBe(0);
+    const [written] = jsonOf(first)['s3'] as Record<string, unknown>[];
+    s3.requests.length = 0;
+    const again = await runCli([...args, '--skip-existing'], { cwd: dir, env: env() });
+    expect(again.code, again.stderr).toBe(0);
+    const json = jsonOf(again);
+    expect(json['skipped']).toBe(true);
+    expect(json['s3']).toEqual([
+      {
+        bucket: 'bkt',
+        key: 'kept/demo.mp4',
+        uri: 's3://bkt/kept/demo.mp4',
+        bytes: written?.['bytes'],
+        sha256: written?.['sha256'],
+        sha256Stored: true,
+        etag: written?.['etag'],
+        versionId: null,
+        skipped: true,
+      },
+    ]);
+    // Facts from HeadObject: the object is not read, nothing is uploaded.
+    expect(s3.requests.filter((request) => request.method !== 'HEAD')).toEqual([]);
+    // An object some other tool put there has no x-amz-meta-sha256: null, and not "stored".
+    const body = Buffer.from('not written by kvs-clip');
+    await client.send(new PutObjectCommand({ Bucket: 'bkt', Key: 'kept/other.mp4', Body: body }));
+    const otherArgs = ['get', 'demo', '--local', ...WINDOW, '-o', 's3://bkt/kept/other.mp4', '--json'];
+    const other = await runCli([...otherArgs, '--skip-existing'], { cwd: dir, env: env() });
+    expect(other.code, other.stderr).toBe(0);
+    expect(jsonOf(other)['s3']).toEqual([
+      expect.objectContaining({ bytes: body.length, sha256: null, sha256Stored: false, skipped: true }),
+    ]);
   });
 
   it('exits 7 naming a missing bucket before the first GetClip, leaving no scratch folder', async () => {

@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -148,5 +148,47 @@ describe('get --split and --gaps split -o s3://', () => {
     expect(skip.code, skip.stderr).toBe(0);
     expect(emulator.log.ofOp('GetClip')).toEqual([]);
     expect(uris.length).toBeGreaterThan(1);
+  });
+
+  it('--split --skip-existing lists the objects it left in --json as skipped (HeadObject facts) beside the one it wrote', async () => {
+    const args = ['--split', '-o', 's3://bkt/kept/{index:03}.mp4', '--json'];
+    const first = await get(args);
+    expect(first.code, first.stderr).toBe(0);
+    const written = jsonOf(first)['s3'] as Record<string, unknown>[];
+    expect(written.length).toBeGreaterThan(2);
+    await client.send(new DeleteObjectCommand({ Bucket: 'bkt', Key: 'kept/002.mp4' }));
+    s3.requests.length = 0;
+    const again = await get([...args, '--skip-existing']);
+    expect(again.code, again.stderr).toBe(0);
+    const listed = jsonOf(again)['s3'] as Record<string, unknown>[];
+    const byKey = new Map(listed.map((entry) => [entry['key'], entry]));
+    expect(listed.length).toBe(written.length);
+    for (const before of written) {
+      const now = byKey.get(before['key']);
+      if (before['key'] === 'kept/002.mp4') {
+        expect(now).toMatchObject({ skipped: false, sha256Stored: true });
+        continue;
+      }
+      const { checksumSha256: _checksum, ...facts } = before;
+      expect(now).toEqual({ ...facts, skipped: true });
+    }
+    expect(jsonOf(again)['outputs']).toEqual(['s3://bkt/kept/002.mp4']);
+    // Only HEADs for the objects left: none of them is read or written.
+    const touched = s3.requests.filter((request) => request.method !== 'HEAD').map((request) => request.url);
+    expect(touched.every((url) => url.includes('kept/002.mp4'))).toBe(true);
+  });
+
+  it('--gaps split --skip-existing lists every run object it left in --json as skipped, with its stored SHA-256', async () => {
+    const args = ['--gaps', 'split', '-o', 's3://bkt/kept-runs/{index:02}.mp4', '--json'];
+    const first = await get(args);
+    expect(first.code, first.stderr).toBe(0);
+    const written = jsonOf(first)['s3'] as Record<string, unknown>[];
+    expect(written.length).toBe(3);
+    const again = await get([...args, '--skip-existing']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(jsonOf(again)['skipped']).toBe(true);
+    expect(jsonOf(again)['s3']).toEqual(
+      written.map(({ checksumSha256: _checksum, ...facts }) => ({ ...facts, skipped: true })),
+    );
   });
 });

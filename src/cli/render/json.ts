@@ -63,7 +63,7 @@ export type JsonS3Object = {
   readonly bytes: number;
   /**
    * Hex SHA-256 of the whole object, computed by this run (docs/s3.md, "Integrity"); null with --no-s3-sha256 on a
-   * streamed object.
+   * streamed object. For a `skipped` object: its stored `x-amz-meta-sha256`, or null when it has none.
    */
   readonly sha256: string | null;
   /** Whether `sha256` is stored as the object's `x-amz-meta-sha256` (not for streamed objects above 5 GiB). */
@@ -75,7 +75,10 @@ export type JsonS3Object = {
   readonly checksumSha256?: string;
   readonly etag: string | null;
   readonly versionId: string | null;
-  /** The object was already there and --skip-existing (or --state) left it. */
+  /**
+   * The object was already there and this run left it (--skip-existing, or a --state window done earlier): nothing
+   * was uploaded; bytes, ETag and version id are the object's as HeadObject gives them (the object is not read).
+   */
   readonly skipped: boolean;
 };
 

@@ -1,9 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { ArchiveOptions, ArchiveResult } from '../../archive/archive-types.js';
 import { runArchive } from '../../archive/run-archive.js';
 import { StreamsFailedError } from '../../errors/streams-failed-error.js';
 import { UsageError } from '../../errors/usage-error.js';
 import { createKvsSession } from '../../kvs/kvs-session.js';
+import { checkStateDirectoryPath } from '../../output/check-state-path.js';
+import { isS3Uri } from '../../s3/s3-uri.js';
 import type { ArchiveCliOptions } from '../commands/archive.js';
 import type { CliIo } from '../io.js';
 import { createArchiveRenderer } from '../render/archive-renderer.js';
@@ -14,9 +17,11 @@ import { openKvsClients } from './open-kvs-clients.js';
 /**
  * `kvs-clip archive`: read the streams file, bind runArchive to the real clock, sleep, KVS clients (or the
  * in-process emulator for --local) and this terminal's renderer, then report. Throws StreamsFailedError (exit 9,
- * with the whole outcome for --json) when some streams failed, and whatever runArchive throws.
+ * with the whole outcome for --json) when some streams failed, OutputError when --state-dir is a file (before any
+ * request), and whatever runArchive throws.
  */
 export async function runArchiveCommand(options: ArchiveCliOptions, io: CliIo): Promise<ArchiveJsonResult> {
+  if (!isS3Uri(options.stateDir)) await checkStateDirectoryPath(resolve(options.stateDir), options.stateDir);
   const s3 = openArchiveS3(options, io);
   const archiveOptions = { ...(await toArchiveOptions(options)), stateDir: s3.stateDir };
   // Draining in-flight segments may take the whole --grace: the process must not force its exit sooner.

@@ -73,7 +73,7 @@ export async function saveRemoteState(client: S3Client, state: RemoteState | nul
   if (text !== null) await putObjectText(client, { bucket: state.bucket, key: state.key, text }, io.signal);
 }
 
-/** A completed object as --json prints it. */
+/** A completed object, or one left in place (`skipped`: HeadObject's facts, its stored SHA-256), as --json prints it. */
 export function jsonS3Object(object: StoredObjectInfo): JsonS3Object {
   return {
     bucket: object.bucket,
@@ -85,6 +85,6 @@ export function jsonS3Object(object: StoredObjectInfo): JsonS3Object {
     ...(object.checksumSha256 === undefined ? {} : { checksumSha256: object.checksumSha256 }),
     etag: object.etag,
     versionId: object.versionId,
-    skipped: false,
+    skipped: object.skipped === true,
   };
 }

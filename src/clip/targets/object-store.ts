@@ -8,6 +8,11 @@ import type { PositionedSink } from '../../mp4/write/positioned-sink.js';
 export type ObjectStore = {
   /** Whether the object exists. Throws OutputError for a missing bucket, AuthError naming the action. */
   exists(object: ObjectKey): Promise<boolean>;
+  /**
+   * The object as it stands (HeadObject: size, ETag, version id, its stored `x-amz-meta-sha256`; the object is not
+   * read), or null when it is absent. Throws as `exists` does.
+   */
+  head(object: ObjectKey): Promise<StoredObjectInfo | null>;
   /** The local scratch folder of one object: its resume manifest, head and a few part files (not the video). */
   scratchDirFor(object: ObjectKey): string;
   /**
@@ -36,7 +41,7 @@ export type ObjectStore = {
   hasCompletedUpload(earlier: EarlierUpload): Promise<boolean>;
   /** Stores the SHA-256 of such an object (read back, then a metadata copy); null when there is none to finish. */
   finishCompleted(earlier: EarlierUpload): Promise<StoredObjectInfo | null>;
-  /** Every object completed by this run, in order (for --json). */
+  /** Every object completed by this run, or left in place by it (`skipped`), in order (for --json). */
   readonly stored: StoredObjectInfo[];
 };
 
@@ -79,4 +84,9 @@ export type StoredObjectInfo = {
   readonly etag: string | null;
   readonly versionId: string | null;
   readonly partsSent: number;
+  /**
+   * The object was already there and this run left it (--skip-existing, or a cron window done earlier): the facts
+   * are its HeadObject's, `sha256` its stored `x-amz-meta-sha256` (null when it has none).
+   */
+  readonly skipped?: boolean;
 };

@@ -82,15 +82,21 @@ export function earlierObject(
 
 /**
  * The exists check before the first GetClip: false when the object is absent (or --force); true when it is there
- * and to be left (--skip-existing, or a cron window finished earlier); else OutputError E_OUTPUT_EXISTS (exit 7).
+ * and to be left (--skip-existing, or a cron window finished earlier), listed in `store.stored` as skipped with its
+ * HeadObject facts (the `s3` entries of --json); else OutputError E_OUTPUT_EXISTS (exit 7).
  */
 export async function objectExistsOrRefuse(
   request: TargetRequest,
   store: ObjectStore,
   object: ObjectKey,
 ): Promise<boolean> {
-  if (request.force || !(await store.exists(object))) return false;
-  if (request.skipExisting || request.existingIsDone) return true;
+  if (request.force) return false;
+  const existing = await store.head(object);
+  if (existing === null) return false;
+  if (request.skipExisting || request.existingIsDone) {
+    store.stored.push({ ...existing, skipped: true });
+    return true;
+  }
   throw new OutputError('E_OUTPUT_EXISTS', `${formatS3Uri(object.bucket, object.key)} already exists`, {
     hint: 'Pass --force to overwrite it, or --skip-existing to leave it.',
   });
