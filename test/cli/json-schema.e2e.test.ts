@@ -129,6 +129,7 @@ const GET: Spec = {
     retries: 'integer',
     durationMs: 'integer',
   },
+  optional: { wouldWrite: { array: 'string' } },
 };
 const LIST: Spec = {
   object: {
@@ -320,9 +321,11 @@ describe('the --json documents of the built CLI', () => {
     expect(partsOf(document).map((part) => part['index'])).toEqual(partsOf(document).map((_, i) => i + 1));
   });
 
-  it('get --dry-run: parts without downloaded bytes, null output', async () => {
+  it('get --dry-run: parts without downloaded bytes, null output, the file it would write in wouldWrite', async () => {
     const document = await documentOf(['get', 'cam', ...RANGE, '--dry-run']);
     expectConforms(document, GET);
+    expect(document['output']).toBeNull();
+    expect(document['wouldWrite']).toEqual([expect.stringMatching(/\/cam_[0-9TZ_]+\.mp4$/)]);
     expect(partsOf(document).length).toBeGreaterThan(0);
     for (const part of partsOf(document))
       expect(Object.keys(part).sort()).toEqual(Object.keys(PART_BASE.object).sort());

@@ -272,6 +272,17 @@ describe('get -o s3://', () => {
     expect(dry.stderr).toContain(`Would write s3://bkt/${WINDOW_KEY}`);
   });
 
+  it('names the object in --dry-run --json (wouldWrite), as it names the file of a local -o, with no S3 request', async () => {
+    const args = ['get', 'demo', '--local', ...WINDOW, '--dry-run', '--json'];
+    const dry = await runCli([...args, '-o', `s3://bkt/${TEMPLATE}`], { cwd: dir, env: env() });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(jsonOf(dry)).toMatchObject({ dryRun: true, output: null, wouldWrite: [`s3://bkt/${WINDOW_KEY}`] });
+    expect(s3.requests).toEqual([]);
+    const local = await runCli([...args, '-o', 'local/{stream}.mp4'], { cwd: dir, env: env() });
+    expect(local.code, local.stderr).toBe(0);
+    expect(jsonOf(local)['wouldWrite']).toEqual([join(dir, 'local', 'demo.mp4')]);
+  });
+
   it('after a SIGKILL during the upload of 1 h, a rerun sends only unrecorded parts and gives the same SHA-256', async () => {
     const small = { KVS_CLIP_S3_PART_BYTES: String(5 * MIB), AWS_REGION: 'us-east-1' };
     // One emulator for every run (--local would start a new one per process, and a resume checks the stream ARN).

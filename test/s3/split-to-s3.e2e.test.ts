@@ -134,6 +134,23 @@ describe('get --split and --gaps split -o s3://', () => {
     expect(again.stderr).not.toContain('hook:');
   });
 
+  it('--dry-run --json names every object --split and --gaps split would write, as the real runs then write them', async () => {
+    for (const args of [
+      ['--split', '-o', 's3://bkt/planned-split/{index:03}_{start:%H%M%S}.mp4'],
+      ['--gaps', 'split', '-o', 's3://bkt/planned-runs/{index:02}_{start:%H%M%S}.mp4'],
+    ]) {
+      s3.requests.length = 0;
+      const dry = await get([...args, '--dry-run', '--json']);
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(s3.requests).toEqual([]);
+      const planned = jsonOf(dry)['wouldWrite'] as string[];
+      expect(planned.length).toBeGreaterThan(2);
+      const real = await get([...args, '--json']);
+      expect(real.code, real.stderr).toBe(0);
+      expect(planned).toEqual(jsonOf(real)['outputs']);
+    }
+  });
+
   it('refuses an existing part object with exit 7 before any GetClip, and --skip-existing leaves them all without a GetClip', async () => {
     const args = ['--split', '-o', 's3://bkt/again/{index:03}.mp4'];
     const first = await get([...args, '--json']);

@@ -43,6 +43,11 @@ export type GetJsonResult = {
   readonly output: string | null;
   /** `--split`: the part files, in order. */
   readonly outputs: readonly string[];
+  /**
+   * `--dry-run` only: what a real run would write, in order: the path (or `s3://bucket/key`) of the joined output,
+   * `-` for stdout, one per part with `--split`, one per run of media with `--gaps split`. Nothing is checked.
+   */
+  readonly wouldWrite?: readonly string[];
   readonly skipped: boolean;
   readonly calls: number;
   readonly parts: readonly JsonPart[];

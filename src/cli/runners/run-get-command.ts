@@ -1,5 +1,6 @@
 import type { GetDeps, GetOptions as RunGetOptions, GetResult } from '../../clip/get-types.js';
 import { outputName } from '../../clip/output-name.js';
+import { plannedOutputs } from '../../clip/planned-outputs.js';
 import { runGet } from '../../clip/run-get.js';
 import { createKvsSession } from '../../kvs/kvs-session.js';
 import { DEFAULT_TEMPLATE } from '../../output/template.js';
@@ -43,7 +44,8 @@ export async function runGetCommand(
       const paths = result.output === null ? result.outputs : [result.output];
       io.stdout.write(paths.map((path) => `${path}\n`).join(''));
     }
-    return toJsonResult(result);
+    const json = toJsonResult(result);
+    return result.dryRun ? { ...json, wouldWrite: plannedOutputs(options, result, process.cwd()) } : json;
   } finally {
     renderer.close();
     await connection.close();
