@@ -3,7 +3,7 @@
  * working directory, so the state object in S3 is all that links the runs. Checked by fragment numbers: the
  * emulator's ListFragments against the fragments each object's metadata and the state's cursor account for.
  */
-import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ListFragmentsCommand, type Fragment } from '@aws-sdk/client-kinesis-video-archived-media';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ import { createS3Client } from '../../src/s3/s3-client.js';
 import { sdkClients } from '../emulator/support/sdk-clients.js';
 import { objectBytes, s3CliEnv } from '../support/s3-cli.js';
 import { startTestS3, type TestS3 } from '../support/s3rver.js';
-import { killSpawnedClis, runCli } from '../support/spawn-cli.js';
+import { jsonOf, killSpawnedClis, runCli } from '../support/spawn-cli.js';
 
 const END_MS = Math.floor(Date.now() / 60_000) * 60_000 - 2 * 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -89,6 +89,51 @@ describe('get --state s3:// from fresh containers', () => {
     await rm(container, { recursive: true, force: true });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/^Started the archive state s3:\/\/bkt\/label\.json at /m);
+  });
+
+  it('a rerun of a window whose object an earlier run completed lists it in --json as skipped, with its ETag and SHA-256', async () => {
+    const state = 's3://bkt/done-state.json';
+    const args = ['get', 'demo', '--endpoint-url', emulator.url, '--since', '5m', '--state', state, '--json'];
+    args.push('-o', 's3://bkt/done/{stream}/{start:%Y%m%dT%H%M%SZ}.mp4');
+    const run = async (index: number, extra: readonly string[]) => {
+      const container = join(root, `container-done-${index}`);
+      await mkdir(container);
+      const env = s3CliEnv(s3, container, { KVS_CLIP_NOW: iso(END_MS) });
+      const result = await runCli([...args, ...extra], { cwd: container, env });
+      await rm(container, { recursive: true, force: true });
+      return result;
+    };
+    // The first run writes the object; its failing hook leaves the window pending in the state object.
+    const first = await run(1, ['--exec', 'false']);
+    expect(first.code, first.stderr).toBe(8);
+    const saved = JSON.parse((await objectBytes(client, 'bkt', 'done-state.json')).toString('utf8')) as {
+      pending: { output: string; written?: unknown; steps?: unknown };
+    };
+    const key = saved.pending.output.slice('s3://bkt/'.length);
+    const head = await client.send(new HeadObjectCommand({ Bucket: 'bkt', Key: key }));
+    expect(head.Metadata?.['sha256']).toMatch(/^[0-9a-f]{64}$/);
+    // As a run cut after the object was complete but before it recorded that: the window is pending, no more.
+    const { written: _written, steps: _steps, ...pending } = saved.pending;
+    const body = JSON.stringify({ ...saved, pending });
+    await client.send(new PutObjectCommand({ Bucket: 'bkt', Key: 'done-state.json', Body: body }));
+    const second = await run(2, []);
+    expect(second.code, second.stderr).toBe(0);
+    expect(jsonOf(second)).toMatchObject({
+      skipped: true,
+      s3: [
+        {
+          bucket: 'bkt',
+          key,
+          uri: saved.pending.output,
+          bytes: head.ContentLength,
+          sha256: head.Metadata?.['sha256'],
+          sha256Stored: true,
+          etag: head.ETag,
+          versionId: null,
+          skipped: true,
+        },
+      ],
+    });
   });
 
   it('two consecutive runs cover the stream exactly once by fragment number, and an owed --exec survives in the S3 state', async () => {

@@ -44,9 +44,10 @@ export class UploadProgress {
   }
 }
 
-/** `12.0 MiB, 5.0 MiB/s, ETA 3s` (rate and ETA once known). */
+/** `12.0 MiB, 5.0 MiB/s, ETA 3s` (rate and ETA once known: after the first part, only the bytes). */
 export function uploadText(figures: UploadFigures | undefined): string {
   if (figures === undefined) return 'starting';
+  if (figures.bytesPerS === 0) return `${formatBytes(figures.bytes)} sent`;
   const eta = Number.isFinite(figures.etaS) ? formatDuration(Math.ceil(figures.etaS) * 1000) : '?';
   return `${formatBytes(figures.bytes)} sent, ${formatBytes(figures.bytesPerS)}/s, ETA ${eta}`;
 }

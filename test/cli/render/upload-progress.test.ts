@@ -19,6 +19,15 @@ describe('UploadProgress', () => {
     expect(uploadText(progress.figures(40 * MIB))).toBe('16.8 MB sent, 4.2 MB/s, ETA 6s');
   });
 
+  it('shows only the bytes after the first part, before any rate is known (not 0 B/s, ETA ?)', () => {
+    let now = 1_000;
+    const progress = new UploadProgress(() => now);
+    progress.note(part(2, 8 * MIB));
+    now += 500;
+    expect(uploadText(progress.figures(40 * MIB))).toBe('8.4 MB sent');
+    expect(progress.line(part(2, 8 * MIB), 40 * MIB)).toBe('[upload] part 2 of s3://b/k sent: 8.4 MB sent');
+  });
+
   it('ignores resumes and completions in the byte count', () => {
     const progress = new UploadProgress(() => 0);
     progress.note({ type: 'upload-resume', uri: 's3://b/k', recordedParts: 3 });
