@@ -9,7 +9,7 @@ import { formatBytes } from '../../text/format-bytes.js';
 import { jsonInstant } from './json.js';
 import { count } from '../../text/count.js';
 
-/** Turns archive events into terminal output; `close` clears the live lines (call it in a finally). */
+/** Turns archive events into terminal output; `close` clears the live lines and prints the totals once (call it in a finally). */
 export type ArchiveRenderer = { emit(event: ArchiveEvent): void; close(): void };
 
 type Totals = { segments: number; empty: number; bytes: number; failures: number; gaps: number };
@@ -22,6 +22,7 @@ type Totals = { segments: number; empty: number; bytes: number; failures: number
 export function createArchiveRenderer(io: CliIo, mode: OutputMode, logFormat: 'human' | 'json'): ArchiveRenderer {
   if (logFormat === 'json') return { emit: ndjsonArchiveSink(io), close: () => undefined };
   const totals: Totals = { segments: 0, empty: 0, bytes: 0, failures: 0, gaps: 0 };
+  let closed = false;
   const live = new Map<string, string>();
   const startedMs = io.now();
   let drawn = 0;
@@ -106,6 +107,9 @@ export function createArchiveRenderer(io: CliIo, mode: OutputMode, logFormat: 'h
       }
     },
     close: () => {
+      // Called twice on exit 9 (before the error line, then in the caller's finally): the totals print once.
+      if (closed) return;
+      closed = true;
       clear();
       if (!mode.quiet && !mode.json && totals.segments + totals.failures > 0)
         io.stderr.write(`${totalsLine(totals, io.now() - startedMs)}\n`);
