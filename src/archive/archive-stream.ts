@@ -1,7 +1,6 @@
 // One stream's turn in an archive cycle (docs/archive.md): its lock and state, the complete segments from its
 // cursor, each through archive-segment.ts. A failure ends this stream's turn only.
 import { GET_DEFAULTS } from '../clip/get-defaults.js';
-import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { cronStore, type CronStore } from '../clip/cron-store.js';
 import type { GetDeps } from '../clip/get-types.js';
@@ -12,6 +11,8 @@ import { createRunContext } from '../clip/run-context.js';
 import { settleOwedSteps } from '../clip/settle-owed-steps.js';
 import { KvsClipError } from '../errors/kvs-clip-error.js';
 import { acquireLock } from '../output/lock.js';
+import { makeDirectories } from '../output/make-directories.js';
+import { toOutputError } from '../output/to-output-error.js';
 import { formatS3Uri, isS3Uri, parseS3Uri, renderS3Key } from '../s3/s3-uri.js';
 import { readState } from '../output/state-file.js';
 import { archiveSegment, segmentGetOptions } from './archive-segment.js';
@@ -39,6 +40,20 @@ export type FleetRun = {
 /** The state file of one stream. */
 export function statePathOf(run: Pick<FleetRun, 'options' | 'deps'>, stream: string): string {
   return resolve(run.deps.cwd, run.options.stateDir, `${stream}.state.json`);
+}
+
+/**
+ * Creates the state directory and its missing parents. Not `mkdir(…, { recursive: true })`: on Node 20 that spins
+ * at full CPU forever when a parent cannot be created (`--state-dir /proc/x`, make-directories.ts). Throws
+ * OutputError `E_OUTPUT_WRITE` naming the level that failed.
+ */
+async function makeStateDir(run: Pick<FleetRun, 'options' | 'deps'>): Promise<void> {
+  const dir = resolve(run.deps.cwd, run.options.stateDir);
+  try {
+    await makeDirectories(dir);
+  } catch (error) {
+    throw toOutputError(error, dir);
+  }
 }
 
 /** A segment's output path: the template filled with the stream and the segment's own [start, end). */
@@ -76,7 +91,7 @@ export async function archiveStream(stream: string, run: FleetRun): Promise<Stre
   let cursorMs: number | null = null;
   let current: Segment | null = null;
   try {
-    await mkdir(resolve(run.deps.cwd, run.options.stateDir), { recursive: true });
+    await makeStateDir(run);
     const lock = await acquireLock(path, { nowMs: run.deps.nowMs() });
     try {
       const deps = getDepsOf(run, stream);
@@ -121,7 +136,7 @@ export async function archiveStream(stream: string, run: FleetRun): Promise<Stre
 export async function planStream(stream: string, run: FleetRun): Promise<StreamOutcome> {
   try {
     if (run.deps.stateMirror !== undefined) {
-      await mkdir(resolve(run.deps.cwd, run.options.stateDir), { recursive: true });
+      await makeStateDir(run);
       await run.deps.stateMirror.load(stream, statePathOf(run, stream), run.work);
     }
     const state = await readState(statePathOf(run, stream));

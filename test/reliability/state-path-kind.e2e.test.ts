@@ -4,7 +4,8 @@
  * in one line naming the flag plus a hint saying what it expects, before any lock, state or request: the endpoint
  * here accepts connections and never answers, so a run that reached the network would hang until its timeout. They
  * used to give a bare `Could not write "DIR": is a directory (EISDIR)` (get) and exit 9 with an internal EEXIST or
- * ENOTDIR per stream (archive). Built CLI through a real shell (docs/resume-and-state.md, "Cron state").
+ * ENOTDIR per stream (archive). A --state-dir that cannot be created fails its streams at once (it spun in mkdir).
+ * Built CLI through a real shell (docs/resume-and-state.md, "Cron state").
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -88,5 +89,18 @@ describe('archive --state-dir naming a file', () => {
     expect(r.stderr).toContain('kvs-clip: --state-dir "state.json/sub" lies under a file, not a directory\n');
     expect(stderrProblems(r.stderr), r.context).toEqual([]);
     expect(r.changes).toEqual([]);
+  });
+});
+
+describe('archive --state-dir where no directory can be created', () => {
+  it('fails the stream naming the directory at once, never spinning in mkdir', async () => {
+    // /proc takes no new entries: Node 20's recursive mkdir loops there forever at full CPU (make-directories.ts).
+    const line = `$K archive ${STREAM} --state-dir /proc/kvs-clip-state ${S} -o 'out/{stream}/{start}.mp4'`;
+    const r = await runShell(line, { cwd: dir, env: cliEnv(home), timeoutMs: 15_000 });
+    expect(r.code, r.stderr).toBe(9);
+    expect(r.stderr).toContain(
+      'cam failed: Could not write "/proc/kvs-clip-state": no such file or directory (ENOENT)',
+    );
+    expect(r.stderr).toContain('kvs-clip: 1 of 1 streams failed: cam\n');
   });
 });
