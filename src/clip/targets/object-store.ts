@@ -6,11 +6,10 @@ import type { PositionedSink } from '../../mp4/write/positioned-sink.js';
  * runGet as `deps.objectStore`, so src/clip never loads the SDK). docs/s3.md describes the streaming upload.
  */
 export type ObjectStore = {
-  /** Whether the object exists. Throws OutputError for a missing bucket, AuthError naming the action. */
-  exists(object: ObjectKey): Promise<boolean>;
   /**
    * The object as it stands (HeadObject: size, ETag, version id, its stored `x-amz-meta-sha256`; the object is not
-   * read), or null when it is absent. Throws as `exists` does.
+   * read), or null when it is absent: the exists check. Throws OutputError for a missing bucket, AuthError naming the
+   * action.
    */
   head(object: ObjectKey): Promise<StoredObjectInfo | null>;
   /** The local scratch folder of one object: its resume manifest, head and a few part files (not the video). */
