@@ -6,12 +6,12 @@
  * stack trace, and that nothing in the working directory changed except the names the case allows.
  */
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator.js';
 import { runShell, snapshotTree, treeChanges } from '../support/shell-cli.js';
 import { runCliUnderTty, terminalFrames, type TtyRun } from '../support/run-under-tty.js';
+import { startSilentEndpoint, type SilentEndpoint } from '../support/silent-endpoint.js';
 import { baseEmulatorOptions, cliEnv, iso, rangeArgs, STREAM, STREAMS, T0, workDir } from './reliability-fixture.js';
 
 type Case = {
@@ -38,8 +38,7 @@ const CODEC = 'cc';
 const CODEC_CHANGE_MS = T0 - 5 * 60_000;
 
 let emu: RunningEmulator;
-let silent: Server;
-const sockets = new Set<Socket>();
+let silent: SilentEndpoint;
 const urls = { emu: '', silent: '' };
 const cleanups: (() => void)[] = [];
 
@@ -63,19 +62,12 @@ beforeAll(async () => {
   );
   urls.emu = emu.url;
   // Accepts connections and never answers.
-  silent = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-  const address = silent.address();
-  urls.silent = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  silent = await startSilentEndpoint();
+  urls.silent = silent.url;
 });
 
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await new Promise((resolve) => silent.close(resolve));
+  await silent.close();
   await emu.close();
   for (const cleanup of cleanups) cleanup();
 });

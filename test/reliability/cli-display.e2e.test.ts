@@ -6,11 +6,11 @@
  * stack trace, and that nothing in the working directory changed except the names the case allows.
  */
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator.js';
 import { runShell, snapshotTree, treeChanges } from '../support/shell-cli.js';
+import { startSilentEndpoint, type SilentEndpoint } from '../support/silent-endpoint.js';
 import { baseEmulatorOptions, cliEnv, iso, rangeArgs, STREAM, T0, workDir } from './reliability-fixture.js';
 
 type Case = {
@@ -26,8 +26,7 @@ type Case = {
 };
 
 let emu: RunningEmulator;
-let silent: Server;
-const sockets = new Set<Socket>();
+let silent: SilentEndpoint;
 const urls = { emu: '', silent: '' };
 const cleanups: (() => void)[] = [];
 const R = rangeArgs(1).join(' ');
@@ -36,19 +35,12 @@ beforeAll(async () => {
   emu = await startEmulator(baseEmulatorOptions({ quotas: false }));
   urls.emu = emu.url;
   // Accepts connections and never answers.
-  silent = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-  const address = silent.address();
-  urls.silent = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  silent = await startSilentEndpoint();
+  urls.silent = silent.url;
 });
 
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await new Promise((resolve) => silent.close(resolve));
+  await silent.close();
   await emu.close();
   for (const cleanup of cleanups) cleanup();
 });

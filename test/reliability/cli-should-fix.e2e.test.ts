@@ -6,12 +6,12 @@
  * the names the case allows.
  */
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator.js';
 import { runShell, snapshotTree, stderrProblems, treeChanges } from '../support/shell-cli.js';
 import { startCli } from '../support/spawn-cli.js';
+import { startSilentEndpoint, type SilentEndpoint } from '../support/silent-endpoint.js';
 import { baseEmulatorOptions, cliEnv, rangeArgs, STREAM, workDir } from './reliability-fixture.js';
 
 type Case = {
@@ -26,8 +26,7 @@ type Case = {
 };
 
 let emu: RunningEmulator;
-let silent: Server;
-const sockets = new Set<Socket>();
+let silent: SilentEndpoint;
 const urls = { emu: '', silent: '' };
 const cleanups: (() => void)[] = [];
 const R = rangeArgs(1).join(' ');
@@ -37,19 +36,12 @@ beforeAll(async () => {
   emu = await startEmulator(baseEmulatorOptions({ quotas: false }));
   urls.emu = emu.url;
   // Accepts connections and never answers: a case that reaches the network would hang until its timeout.
-  silent = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-  const address = silent.address();
-  urls.silent = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  silent = await startSilentEndpoint();
+  urls.silent = silent.url;
 });
 
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await new Promise((resolve) => silent.close(resolve));
+  await silent.close();
   await emu.close();
   for (const cleanup of cleanups) cleanup();
 });

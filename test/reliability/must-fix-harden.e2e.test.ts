@@ -5,21 +5,20 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/start-emulator.js';
 import { PACKAGE_ROOT } from '../support/spawn-cli.js';
 import { runShell, snapshotTree, stderrProblems, treeChanges } from '../support/shell-cli.js';
+import { startSilentEndpoint, type SilentEndpoint } from '../support/silent-endpoint.js';
 import { baseEmulatorOptions, cliEnv, rangeArgs, STREAM, workDir } from './reliability-fixture.js';
 
 const isRoot = process.getuid?.() === 0;
 const R = rangeArgs(2).join(' ');
 let emu: RunningEmulator;
 let moto: RunningEmulator;
-let silent: Server;
+let silent: SilentEndpoint;
 let silentUrl: string;
-const sockets = new Set<Socket>();
 const cleanups: (() => void)[] = [];
 
 beforeAll(async () => {
@@ -28,19 +27,12 @@ beforeAll(async () => {
     baseEmulatorOptions({ quotas: false, faults: [{ op: 'GetClip', action: { kind: 'moto' } }] }),
   );
   // Accepts every connection and never answers: the endpoint that used to hang get and streams for good.
-  silent = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('data', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-  const address = silent.address();
-  silentUrl = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  silent = await startSilentEndpoint();
+  silentUrl = silent.url;
 });
 
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await new Promise<void>((resolve) => silent.close(() => resolve()));
+  await silent.close();
   await emu.close();
   await moto.close();
   for (const cleanup of cleanups) cleanup();

@@ -8,10 +8,10 @@
  * Built CLI through a real shell (docs/resume-and-state.md, "Cron state").
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runShell, snapshotTree, stderrProblems, treeChanges } from '../support/shell-cli.js';
+import { startSilentEndpoint, type SilentEndpoint } from '../support/silent-endpoint.js';
 import { cliEnv, rangeArgs, STREAM, workDir } from './reliability-fixture.js';
 
 const base = workDir('state-kind');
@@ -22,25 +22,16 @@ mkdirSync(dir);
 mkdirSync(join(dir, 'states'));
 writeFileSync(join(dir, 'state.json'), 'not a directory\n');
 const R = rangeArgs(1).join(' ');
-let silent: Server;
-const sockets = new Set<Socket>();
+let silent: SilentEndpoint;
 let S = '';
 
 beforeAll(async () => {
-  silent = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-  const address = silent.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  S = `--endpoint-url http://127.0.0.1:${port} --read-timeout 50`;
+  silent = await startSilentEndpoint();
+  S = `--endpoint-url ${silent.url} --read-timeout 50`;
 });
 
 afterAll(async () => {
-  for (const socket of sockets) socket.destroy();
-  await new Promise((resolve) => silent.close(resolve));
+  await silent.close();
   base.cleanup();
 });
 
