@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { constants, createReadStream } from 'node:fs';
-import { access, chmod, link, lstat, mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
+import { access, chmod, link, lstat, open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -136,7 +136,7 @@ async function specialScratchBase(finalPath: string): Promise<string> {
   const uid = process.getuid?.() ?? 0;
   const folder = join(tmpdir(), `kvs-clip-scratch-${uid}`);
   try {
-    await mkdir(folder, { recursive: true, mode: 0o700 });
+    await makeDirectories(folder, { mode: 0o700 });
     await chmod(folder, 0o700);
   } catch (error) {
     throw toOutputError(error, folder);

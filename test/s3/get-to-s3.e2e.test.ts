@@ -213,6 +213,23 @@ describe('get -o s3://', () => {
     expect(s3.requests).toEqual([]);
   });
 
+  it('exits 7 naming the folder when the staging folder cannot be made, for get, --split, --state and join', async () => {
+    // Under /proc nothing can be created, and Node 20's recursive mkdir spins there for good.
+    const staging = { KVS_CLIP_STAGING_DIR: '/proc/kvs-clip-staging' };
+    await writeFile(join(dir, 'a.mp4'), 'not read: the scratch folder comes first');
+    const runs = [
+      ['get', 'demo', '--local', ...WINDOW, '-o', 's3://bkt/staging/x.mp4'],
+      ['get', 'demo', '--local', ...WINDOW, '--split', '-o', 's3://bkt/staging/{index}.mp4'],
+      ['get', 'demo', '--local', ...WINDOW, '-o', 's3://bkt/staging/c.mp4', '--state', 's3://bkt/staging/state.json'],
+      ['join', 'a.mp4', '-o', 's3://bkt/staging/j.mp4'],
+    ];
+    for (const args of runs) {
+      const result = await runCli(args, { cwd: dir, env: env(staging), timeoutMs: 60_000 });
+      expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(7);
+      expect(result.stderr).toContain('Could not write "/proc/kvs-clip-staging');
+    }
+  });
+
   it('refuses an --s3-* flag with a local output (exit 2), for get, join and archive, writing nothing', async () => {
     const runs = [
       ['get', 'demo', '--local', ...WINDOW, '-o', 'clip.mp4', '--s3-storage-class', 'GLACIER'],

@@ -1,7 +1,8 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { makeDirectories } from '../../output/make-directories.js';
+import { toOutputError } from '../../output/to-output-error.js';
 import type { GetJsonResult } from '../render/json.js';
 import { createS3ObjectStore } from '../../s3/object-store.js';
 import { formatS3Uri, parseS3Uri, renderS3Key } from '../../s3/s3-uri.js';
@@ -40,7 +41,10 @@ export async function runGetToS3(options: GetOptions, io: CliIo): Promise<GetJso
     });
     const state = remoteState(options, join(scratchRoot, `state-${digest(options.cron?.state ?? '')}`));
     if (state !== null) {
-      await mkdir(join(state.localPath, '..'), { recursive: true });
+      const stateDir = join(state.localPath, '..');
+      await makeDirectories(stateDir).catch((error: unknown) => {
+        throw toOutputError(error, stateDir);
+      });
       await loadRemoteState(client, state, io);
     }
     let json: GetJsonResult;

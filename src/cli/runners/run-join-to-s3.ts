@@ -1,4 +1,6 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
+import { makeDirectories } from '../../output/make-directories.js';
+import { toOutputError } from '../../output/to-output-error.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { withoutKeptParts } from '../../errors/remote-error.js';
@@ -43,7 +45,9 @@ export async function joinToS3(
       throw new OutputError('E_OUTPUT_EXISTS', `${uri} already exists`, { hint: 'Pass --force to overwrite it.' });
     const scratchDir = store.scratchDirFor({ bucket, key });
     const headPath = join(scratchDir, 'object.part');
-    await mkdir(scratchDir, { recursive: true, mode: 0o700 });
+    await makeDirectories(scratchDir, { mode: 0o700 }).catch((error: unknown) => {
+      throw toOutputError(error, scratchDir);
+    });
     await writeFile(headPath, '', { mode: 0o600 });
     const opened: { sink: ObjectSink | null } = { sink: null };
     const metadata = { clips: String(options.inputs.length) };

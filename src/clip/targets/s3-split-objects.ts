@@ -1,4 +1,6 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
+import { makeDirectories } from '../../output/make-directories.js';
+import { toOutputError } from '../../output/to-output-error.js';
 import { join } from 'node:path';
 import { fetchParts } from '../../download/fetch-parts.js';
 import { UsageError } from '../../errors/usage-error.js';
@@ -46,7 +48,9 @@ export function s3SplitObjectsTarget(request: TargetRequest, store: ObjectStore)
     async write(source: PartSource): Promise<TargetWritten> {
       // One scratch folder per key template: the spool of the calls in flight and their upload states.
       const spoolDir = store.scratchDirFor({ bucket: destination.bucket, key: destination.keyTemplate });
-      await mkdir(spoolDir, { recursive: true, mode: 0o700 });
+      await makeDirectories(spoolDir, { mode: 0o700 }).catch((error: unknown) => {
+        throw toOutputError(error, spoolDir);
+      });
       try {
         return await uploadParts(request, source, store, { planned, spoolDir, keyOf });
       } finally {
