@@ -15,7 +15,7 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 /**
  * Splits `s3://BUCKET/KEY-TEMPLATE`. Pure. Throws UsageError `E_USAGE` for a bad bucket name, a missing key, a key
- * that names a "directory" (trailing `/`) or a template with a syntax error.
+ * that names a "directory" (trailing `/`), a `.` or `..` segment, or a template with a syntax error.
  */
 export function parseS3Uri(uri: string): S3Destination {
   if (!isS3Uri(uri)) throw new UsageError('E_USAGE', `Not an S3 URI: "${uri}" (expected s3://BUCKET/KEY)`);
@@ -32,6 +32,13 @@ export function parseS3Uri(uri: string): S3Destination {
       hint: 'Give a key or template, e.g. s3://bucket/{stream}/{start:%Y%m%dT%H%M%SZ}.mp4',
     });
   if (keyTemplate.startsWith('/')) throw new UsageError('E_USAGE', `S3 key in "${uri}" starts with "/"`);
+  // S3 itself keeps such a key as it is, but URL handling along the way (s3rver, proxies, `aws s3` and other tools)
+  // reads the segment as a step in a path, so the object would not be where the key says.
+  const dotted = keyTemplate.split('/').find((segment) => segment === '.' || segment === '..');
+  if (dotted !== undefined)
+    throw new UsageError('E_USAGE', `S3 key in "${uri}" has a "${dotted}" segment`, {
+      hint: 'Name the key without "." or ".." between slashes, e.g. s3://bucket/cams/{stream}/{start:%Y%m%d}.mp4',
+    });
   checkTemplate(keyTemplate);
   return { bucket, keyTemplate };
 }

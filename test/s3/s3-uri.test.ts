@@ -25,6 +25,19 @@ describe('parseS3Uri', () => {
     ])
       expect(() => parseS3Uri(uri), uri).toThrow(UsageError);
   });
+
+  it('rejects a "." or ".." segment in the key, and keeps dots inside names', () => {
+    for (const uri of [
+      's3://bkt/a/../b.mp4',
+      's3://bkt/../b.mp4',
+      's3://bkt/./b.mp4',
+      's3://bkt/a/..',
+      's3://bkt/{stream}/../x',
+    ])
+      expect(() => parseS3Uri(uri), uri).toThrow(/has a "\.\.?" segment/);
+    for (const uri of ['s3://bkt/a..b.mp4', 's3://bkt/.hidden/x.mp4', 's3://bkt/v1.2/cam...mp4'])
+      expect(parseS3Uri(uri).keyTemplate, uri).toBe(uri.slice('s3://bkt/'.length));
+  });
 });
 
 describe('renderS3Key', () => {
