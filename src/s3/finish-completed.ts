@@ -1,9 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { s3Sdk } from './load-sdk.js';
-import { factsOf, mapS3Error } from './map-s3-error.js';
 import type { StoredObject } from './multipart-session.js';
+import type { ObjectTarget } from './object-headers.js';
 import { addWholeSha256 } from './object-sha256.js';
-import { sendOptions, type ObjectTarget } from './object-headers.js';
+import { headObject } from './upload-file.js';
 import { formatS3Uri } from './s3-uri.js';
 import { readStreamState } from './stream-state.js';
 
@@ -62,23 +61,6 @@ async function recordedCompletion(request: FinishRequest) {
   const completed = state?.completed;
   const { bucket, key } = request.target;
   if (completed === undefined || completed.etag === null || state?.bucket !== bucket || state.key !== key) return null;
-  const now = await objectFacts(request);
+  const now = await headObject(request.client, request.target, request.signal);
   return now !== null && now.etag === completed.etag && now.sizeBytes === completed.sizeBytes ? completed : null;
-}
-
-/** The object's ETag and size (HeadObject), or null when there is none. */
-async function objectFacts(request: FinishRequest): Promise<{ etag: string | null; sizeBytes: number } | null> {
-  const { HeadObjectCommand } = s3Sdk();
-  const { bucket, key } = request.target;
-  try {
-    const reply = await request.client.send(
-      new HeadObjectCommand({ Bucket: bucket, Key: key }),
-      sendOptions(request.signal),
-    );
-    return { etag: reply.ETag ?? null, sizeBytes: reply.ContentLength ?? -1 };
-  } catch (error) {
-    const { name, status } = factsOf(error);
-    if (name === 'NotFound' || name === 'NoSuchKey' || status === 404) return null;
-    throw mapS3Error(error, { action: 's3:GetObject', bucket, key });
-  }
 }

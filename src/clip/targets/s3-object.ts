@@ -52,10 +52,6 @@ export function s3ObjectTarget(request: TargetRequest, store: ObjectStore): Join
         window: request.window,
         layout: request.layout,
       };
-      const uploadAll = async (): Promise<TargetWritten> => {
-        const done = await uploadJoinedObject(request, source, store, upload);
-        return { output: uri, outputs: [uri], calls: done.calls, parts: done.parts, bytes: done.outputBytes };
-      };
       if (earlier !== null) {
         const finished = await finishEarlierUpload(store, earlier, source.context.emit);
         if (finished !== null) return finished;
@@ -63,7 +59,8 @@ export function s3ObjectTarget(request: TargetRequest, store: ObjectStore): Join
         if (await objectExistsOrRefuse(request, store, object))
           return { output: uri, outputs: [uri], calls: 0, parts: [], bytes: 0, skipped: true };
       }
-      return uploadAll();
+      const done = await uploadJoinedObject(request, source, store, upload);
+      return { output: uri, outputs: [uri], calls: done.calls, parts: done.parts, bytes: done.outputBytes };
     },
   };
 }
